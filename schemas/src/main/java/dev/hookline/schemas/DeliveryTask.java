@@ -1,0 +1,38 @@
+package dev.hookline.schemas;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A unit of work on {@code hookline.deliveries}: deliver one event to one webhook.
+ *
+ * @param deliveryId stable id of the delivery; the same across its attempts
+ * @param webhookId the target webhook
+ * @param webhookVersion the webhook version the task was routed under
+ * @param attempt 1-based number of the attempt this task asks for
+ * @param trigger why this attempt is made
+ * @param event the event to deliver
+ */
+public record DeliveryTask(
+    UUID deliveryId, UUID webhookId, long webhookVersion, int attempt, Trigger trigger, Event event) {
+  public DeliveryTask {
+    Objects.requireNonNull(deliveryId, "deliveryId");
+    Objects.requireNonNull(webhookId, "webhookId");
+    Objects.requireNonNull(trigger, "trigger");
+    Objects.requireNonNull(event, "event");
+    if (attempt < 1) throw new IllegalArgumentException("attempt must be >= 1, was " + attempt);
+  }
+
+  /**
+   * The delivery id of an event routed to a webhook: name-based, so that routing the same event
+   * twice (at-least-once upstream) lands on the same delivery row instead of a duplicate one.
+   */
+  public static UUID deliveryIdFor(String eventId, UUID webhookId) {
+    return UUID.nameUUIDFromBytes((eventId + "|" + webhookId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public DeliveryTask nextAttempt(Trigger newTrigger) {
+    return new DeliveryTask(deliveryId, webhookId, webhookVersion, attempt + 1, newTrigger, event);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.hookline.schemas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One domain event as routed and delivered: CloudEvents attributes plus the event data.
+ *
+ * @param id unique event id; becomes the {@code webhook-id} header, the same across retries and endpoints
+ * @param type event type slug from the catalog, e.g. {@code payment_received}
+ * @param source CloudEvents source URI reference of the producer
+ * @param time when the event happened
+ * @param data the event payload, a JSON object
+ */
+public record Event(String id, String type, String source, Instant time, JsonNode data) {
+  public Event {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(data, "data");
+  }
+}

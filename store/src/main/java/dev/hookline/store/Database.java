@@ -1,0 +1,61 @@
+package dev.hookline.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The entry point of the store: a HikariCP pool on PostgreSQL, migrated by Flyway on open, and
+ * the data access objects built on it.
+ */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource dataSource;
+  private final SecretCipher cipher;
+
+  private Database(HikariDataSource dataSource, SecretCipher cipher) {
+    this.dataSource = dataSource;
+    this.cipher = cipher;
+  }
+
+  /** Connects, applies pending migrations, and fails fast when PostgreSQL is unreachable. */
+  public static Database open(DatabaseConfig config, SecretCipher cipher) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(config.url());
+    hikari.setUsername(config.user());
+    hikari.setPassword(config.password());
+    hikari.setMaximumPoolSize(config.maxPoolSize());
+    hikari.setPoolName("hookline");
+    hikari.setConnectionTimeout(5_000);
+    hikari.setInitializationFailTimeout(10_000);
+    HikariDataSource dataSource = new HikariDataSource(hikari);
+    try {
+      Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+    return new Database(dataSource, cipher);
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  public WebhookStore webhooks() {
+    return new PgWebhookStore(dataSource, cipher);
+  }
+
+  public DeliveryStore deliveries() {
+    return new PgDeliveryStore(dataSource);
+  }
+
+  public Outbox outbox() {
+    return new PgOutbox(dataSource);
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

@@ -1,0 +1,35 @@
+package dev.hookline.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A webhook as stored, without its secret.
+ *
+ * @param retrySchedule per-webhook retry delays in seconds after the first attempt; null for the
+ *     default schedule
+ * @param disabledAt when Hookline disabled it (410 Gone, 5 days failing); null while enabled
+ */
+public record Webhook(
+    UUID id,
+    long version,
+    String name,
+    String url,
+    String description,
+    List<String> events,
+    boolean active,
+    Instant disabledAt,
+    String disabledReason,
+    int timeoutSeconds,
+    List<Integer> retrySchedule,
+    Map<String, String> headers,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  /** Whether events route to it: active, not disabled. */
+  public boolean routable() {
+    return active && disabledAt == null;
+  }
+}
