@@ -1,18 +1,202 @@
 package dev.hookline.store;
 
+import static dev.hookline.store.PgWebhookStore.instant;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.hookline.schemas.DeliveryTask;
+import dev.hookline.schemas.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 final class PgDeliveryStore implements DeliveryStore {
+  private static final String VIEW_COLUMNS =
+      "d.id, d.webhook_id, d.event_id, e.type, d.trigger, d.status, d.attempts, d.last_status_code,"
+          + " d.last_error, d.next_attempt_at, d.created_at, d.updated_at";
+
   private final DataSource dataSource;
 
   PgDeliveryStore(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
-  @Override public void recordAll(List<AttemptRecord> attempts) { throw new UnsupportedOperationException("TODO"); }
-  @Override public List<DeliveryView> listForWebhook(UUID webhookId, DeliveryStatus status, UUID before, int limit) { throw new UnsupportedOperationException("TODO"); }
-  @Override public Optional<DeliveryView> find(UUID deliveryId) { throw new UnsupportedOperationException("TODO"); }
+  @Override
+  public void recordAll(List<AttemptRecord> attempts) {
+    if (attempts.isEmpty()) return;
+    // one lock order for every writer: concurrent workers never deadlock on delivery rows
+    List<AttemptRecord> sorted = new ArrayList<>(attempts);
+    sorted.sort(Comparator.comparing((AttemptRecord a) -> a.task().deliveryId()).thenComparingInt(a -> a.task().attempt()));
+    Tx.run(dataSource, c -> {
+      insertEvents(c, sorted);
+      upsertDeliveries(c, sorted);
+      insertAttempts(c, sorted);
+      return null;
+    });
+  }
+
+  private static void insertEvents(Connection c, List<AttemptRecord> attempts) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "insert into events (id, type, source, occurred_at, data) values (?, ?, ?, ?, ?::jsonb)"
+            + " on conflict (id) do nothing")) {
+      for (AttemptRecord a : attempts) {
+        var e = a.task().event();
+        ps.setString(1, e.id());
+        ps.setString(2, e.type());
+        ps.setString(3, e.source());
+        ps.setTimestamp(4, Timestamp.from(e.time()));
+        ps.setString(5, Json.toString(e.data()));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static void upsertDeliveries(Connection c, List<AttemptRecord> attempts) throws SQLException {
+    // a replayed older attempt (share-group redelivery) must not move the state backwards
+    try (PreparedStatement ps = c.prepareStatement(
+        "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts,"
+            + " next_attempt_at, last_status_code, last_error) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " on conflict (id) do update set status = excluded.status, attempts = excluded.attempts,"
+            + " next_attempt_at = excluded.next_attempt_at, last_status_code = excluded.last_status_code,"
+            + " last_error = excluded.last_error, updated_at = now()"
+            + " where deliveries.attempts <= excluded.attempts")) {
+      for (AttemptRecord a : attempts) {
+        DeliveryTask t = a.task();
+        ps.setObject(1, t.deliveryId());
+        ps.setString(2, t.event().id());
+        ps.setObject(3, t.webhookId());
+        ps.setLong(4, t.webhookVersion());
+        ps.setString(5, t.trigger().wireName());
+        ps.setString(6, a.newStatus().dbName());
+        ps.setInt(7, t.attempt());
+        ps.setTimestamp(8, a.nextAttemptAt() == null ? null : Timestamp.from(a.nextAttemptAt()));
+        setInteger(ps, 9, a.statusCode());
+        ps.setString(10, lastError(a));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static void insertAttempts(Connection c, List<AttemptRecord> attempts) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "insert into delivery_attempts (delivery_id, attempt, trigger, started_at, duration_ms, status_code,"
+            + " response_excerpt, error_class, error_message, worker_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " on conflict (delivery_id, attempt) do nothing")) {
+      for (AttemptRecord a : attempts) {
+        ps.setObject(1, a.task().deliveryId());
+        ps.setInt(2, a.task().attempt());
+        ps.setString(3, a.task().trigger().wireName());
+        ps.setTimestamp(4, Timestamp.from(a.startedAt()));
+        ps.setInt(5, a.durationMs());
+        setInteger(ps, 6, a.statusCode());
+        ps.setString(7, stripNul(a.responseExcerpt()));
+        ps.setString(8, a.errorClass());
+        ps.setString(9, stripNul(a.errorMessage()));
+        ps.setString(10, a.workerId());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  @Override
+  public List<DeliveryView> listForWebhook(UUID webhookId, DeliveryStatus status, UUID before, int limit) {
+    return Tx.run(dataSource, c -> {
+      StringBuilder sql = new StringBuilder("select " + VIEW_COLUMNS
+          + " from deliveries d join events e on e.id = d.event_id where d.webhook_id = ?");
+      if (status != null) sql.append(" and d.status = ?");
+      if (before != null) {
+        sql.append(" and (d.created_at, d.id) < (select created_at, id from deliveries where id = ?)");
+      }
+      sql.append(" order by d.created_at desc, d.id desc limit ?");
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        int i = 1;
+        ps.setObject(i++, webhookId);
+        if (status != null) ps.setString(i++, status.dbName());
+        if (before != null) ps.setObject(i++, before);
+        ps.setInt(i, limit);
+        List<DeliveryView> page = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) page.add(view(rs, null, List.of()));
+        }
+        return page;
+      }
+    });
+  }
+
+  @Override
+  public Optional<DeliveryView> find(UUID deliveryId) {
+    return Tx.run(dataSource, c -> {
+      List<DeliveryView.AttemptView> attempts = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "select attempt, trigger, started_at, duration_ms, status_code, response_excerpt, error_class,"
+              + " error_message, worker_id from delivery_attempts where delivery_id = ? order by attempt")) {
+        ps.setObject(1, deliveryId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            attempts.add(new DeliveryView.AttemptView(
+                rs.getInt(1), rs.getString(2), instant(rs.getTimestamp(3)), rs.getInt(4),
+                (Integer) rs.getObject(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("select " + VIEW_COLUMNS
+          + ", e.data::text from deliveries d join events e on e.id = d.event_id where d.id = ?")) {
+        ps.setObject(1, deliveryId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) return Optional.empty();
+          return Optional.of(view(rs, rs.getString(13), attempts));
+        }
+      }
+    });
+  }
+
+  private static DeliveryView view(ResultSet rs, String payload, List<DeliveryView.AttemptView> attempts)
+      throws SQLException {
+    try {
+      return new DeliveryView(
+          rs.getObject(1, UUID.class),
+          rs.getObject(2, UUID.class),
+          rs.getString(3),
+          rs.getString(4),
+          rs.getString(5),
+          DeliveryStatus.fromDbName(rs.getString(6)),
+          rs.getInt(7),
+          (Integer) rs.getObject(8),
+          rs.getString(9),
+          instant(rs.getTimestamp(10)),
+          instant(rs.getTimestamp(11)),
+          instant(rs.getTimestamp(12)),
+          payload == null ? null : Json.MAPPER.readTree(payload),
+          attempts);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("corrupt event payload", e);
+    }
+  }
+
+  private static String lastError(AttemptRecord a) {
+    if (a.errorClass() == null) return null;
+    return a.errorMessage() == null ? a.errorClass() : a.errorClass() + ": " + stripNul(a.errorMessage());
+  }
+
+  /** PostgreSQL text cannot hold NUL; receivers do send binary garbage. */
+  private static String stripNul(String s) {
+    return s == null ? null : s.replace("\u0000", "");
+  }
+
+  private static void setInteger(PreparedStatement ps, int index, Integer value) throws SQLException {
+    if (value == null) ps.setNull(index, Types.INTEGER);
+    else ps.setInt(index, value);
+  }
+
 }

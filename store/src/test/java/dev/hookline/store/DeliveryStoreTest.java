@@ -1,0 +1,110 @@
+package dev.hookline.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hookline.schemas.DeliveryTask;
+import dev.hookline.schemas.Event;
+import dev.hookline.schemas.Json;
+import dev.hookline.schemas.Trigger;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DeliveryStoreTest {
+  private static Database db;
+  private static DeliveryStore deliveries;
+
+  @BeforeAll
+  static void open() {
+    db = TestPostgres.freshStore();
+    deliveries = db.deliveries();
+  }
+
+  @AfterAll
+  static void close() {
+    db.close();
+  }
+
+  private static DeliveryTask task(UUID webhookId, String eventId) {
+    Event event = new Event(eventId, "payment_received", "urn:test", Instant.parse("2026-11-28T10:00:00Z"),
+        Json.readTree("{\"payment_id\": 7}".getBytes()));
+    return new DeliveryTask(DeliveryTask.deliveryIdFor(eventId, webhookId), webhookId, 1, 1, Trigger.EVENT, event);
+  }
+
+  private static AttemptRecord failed500(DeliveryTask t, Instant next) {
+    return new AttemptRecord(t, Instant.now(), 12, 500, "oops", null, null, "w1", DeliveryStatus.RETRYING, next);
+  }
+
+  private static AttemptRecord ok(DeliveryTask t) {
+    return new AttemptRecord(t, Instant.now(), 8, 200, "thanks", null, null, "w1", DeliveryStatus.SUCCEEDED, null);
+  }
+
+  @Test
+  void recordsTheEventTheDeliveryAndEachAttempt() {
+    UUID webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
+    DeliveryTask first = task(webhook, "evt_1");
+    Instant next = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
+
+    deliveries.recordAll(List.of(failed500(first, next)));
+    DeliveryView retrying = deliveries.find(first.deliveryId()).orElseThrow();
+    assertThat(retrying.status()).isEqualTo(DeliveryStatus.RETRYING);
+    assertThat(retrying.nextAttemptAt()).isEqualTo(next);
+    assertThat(retrying.lastStatusCode()).isEqualTo(500);
+
+    deliveries.recordAll(List.of(ok(first.nextAttempt(Trigger.RETRY))));
+    DeliveryView done = deliveries.find(first.deliveryId()).orElseThrow();
+    assertThat(done.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
+    assertThat(done.attemptCount()).isEqualTo(2);
+    assertThat(done.eventType()).isEqualTo("payment_received");
+    assertThat(done.payload().get("payment_id").asInt()).isEqualTo(7);
+    assertThat(done.attempts()).extracting(DeliveryView.AttemptView::statusCode).containsExactly(500, 200);
+    assertThat(done.attempts()).extracting(DeliveryView.AttemptView::trigger).containsExactly("event", "retry");
+  }
+
+  @Test
+  void recordingTheSameAttemptTwiceChangesNothingAndOldAttemptsDoNotRegressTheState() {
+    UUID webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
+    DeliveryTask t = task(webhook, "evt_2");
+    AttemptRecord second = ok(t.nextAttempt(Trigger.RETRY));
+    deliveries.recordAll(List.of(second));
+    deliveries.recordAll(List.of(second, failed500(t, Instant.now())));
+
+    DeliveryView view = deliveries.find(t.deliveryId()).orElseThrow();
+    assertThat(view.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
+    assertThat(view.attempts()).hasSize(2);
+  }
+
+  @Test
+  void aBatchIsAllOrNothing() {
+    UUID webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
+    DeliveryTask good = task(webhook, "evt_3");
+    DeliveryTask orphan = task(UUID.randomUUID(), "evt_4"); // no such webhook: foreign key violation
+    try {
+      deliveries.recordAll(List.of(ok(good), ok(orphan)));
+    } catch (StoreException expected) {
+      // the whole batch is refused
+    }
+    assertThat(deliveries.find(good.deliveryId())).isEmpty();
+  }
+
+  @Test
+  void listsAWebhooksDeliveriesNewestFirstWithStatusFilterAndCursor() {
+    UUID webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
+    for (int i = 0; i < 5; i++) {
+      DeliveryTask t = task(webhook, "evt_list_" + i);
+      deliveries.recordAll(List.of(i % 2 == 0 ? ok(t) : failed500(t, Instant.now())));
+    }
+    List<DeliveryView> page1 = deliveries.listForWebhook(webhook, null, null, 3);
+    List<DeliveryView> page2 = deliveries.listForWebhook(webhook, null, page1.get(2).id(), 3);
+    assertThat(page1).hasSize(3);
+    assertThat(page2).hasSize(2);
+    assertThat(page1.get(0).eventId()).isEqualTo("evt_list_4");
+    assertThat(page2.get(1).eventId()).isEqualTo("evt_list_0");
+    assertThat(deliveries.listForWebhook(webhook, DeliveryStatus.RETRYING, null, 10))
+        .extracting(DeliveryView::eventId).containsExactly("evt_list_3", "evt_list_1");
+  }
+}
