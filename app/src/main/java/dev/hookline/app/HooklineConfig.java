@@ -1,0 +1,156 @@
+package dev.hookline.app;
+
+import java.net.InetAddress;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** The whole configuration of a Hookline process, read once from {@code HOOKLINE_*} variables. */
+record HooklineConfig(
+    String kafkaBootstrapServers,
+    String dbUrl,
+    String dbUser,
+    String dbPassword,
+    int dbPoolSize,
+    int httpPort,
+    List<String> adminTokens,
+    String secretKey,
+    Path dataDir,
+    int embeddedKafkaPort,
+    int embeddedDbPort,
+    int workerConcurrency,
+    String workerId,
+    int topicPartitions,
+    List<String> allowedNetworks) {
+
+  static HooklineConfig fromEnv(Map<String, String> env) {
+    Reader r = new Reader(env);
+    return new HooklineConfig(
+        r.nonBlank(Setting.KAFKA_BOOTSTRAP_SERVERS),
+        r.jdbcUrl(Setting.DB_URL),
+        r.nonBlank(Setting.DB_USER),
+        r.string(Setting.DB_PASSWORD),
+        r.integer(Setting.DB_POOL_SIZE, 1, 200),
+        r.integer(Setting.HTTP_PORT, 0, 65535),
+        r.list(Setting.ADMIN_TOKEN),
+        r.string(Setting.SECRET_KEY),
+        r.path(Setting.DATA_DIR),
+        r.integer(Setting.EMBEDDED_KAFKA_PORT, 0, 65535),
+        r.integer(Setting.EMBEDDED_DB_PORT, 0, 65535),
+        r.integer(Setting.WORKER_CONCURRENCY, 1, 10_000),
+        r.string(Setting.WORKER_ID).isBlank() ? defaultWorkerId() : r.string(Setting.WORKER_ID),
+        r.integer(Setting.TOPIC_PARTITIONS, 1, 1000),
+        r.cidrs(Setting.ALLOWED_NETWORKS));
+  }
+
+  HooklineConfig withKafka(String bootstrapServers) {
+    return new HooklineConfig(bootstrapServers, dbUrl, dbUser, dbPassword, dbPoolSize, httpPort, adminTokens,
+        secretKey, dataDir, embeddedKafkaPort, embeddedDbPort, workerConcurrency, workerId, topicPartitions,
+        allowedNetworks);
+  }
+
+  HooklineConfig withDatabase(String url, String user, String password) {
+    return new HooklineConfig(kafkaBootstrapServers, url, user, password, dbPoolSize, httpPort, adminTokens,
+        secretKey, dataDir, embeddedKafkaPort, embeddedDbPort, workerConcurrency, workerId, topicPartitions,
+        allowedNetworks);
+  }
+
+  HooklineConfig withSecrets(List<String> tokens, String key) {
+    return new HooklineConfig(kafkaBootstrapServers, dbUrl, dbUser, dbPassword, dbPoolSize, httpPort, tokens,
+        key, dataDir, embeddedKafkaPort, embeddedDbPort, workerConcurrency, workerId, topicPartitions,
+        allowedNetworks);
+  }
+
+  HooklineConfig withAllowedNetworks(List<String> networks) {
+    return new HooklineConfig(kafkaBootstrapServers, dbUrl, dbUser, dbPassword, dbPoolSize, httpPort, adminTokens,
+        secretKey, dataDir, embeddedKafkaPort, embeddedDbPort, workerConcurrency, workerId, topicPartitions,
+        networks);
+  }
+
+  /** Fails with a one-line error naming the variable when a role's required secret is missing. */
+  HooklineConfig requireAdminTokens() {
+    if (adminTokens.isEmpty()) {
+      throw new ConfigException(Setting.ADMIN_TOKEN.variable() + " is required: set one or more tokens, comma-separated");
+    }
+    return this;
+  }
+
+  HooklineConfig requireSecretKey() {
+    if (secretKey.isBlank()) {
+      throw new ConfigException(Setting.SECRET_KEY.variable()
+          + " is required: base64 of 32 random bytes (e.g. `openssl rand -base64 32`)");
+    }
+    return this;
+  }
+
+  private static String defaultWorkerId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "worker";
+    }
+    return host + "-" + ProcessHandle.current().pid();
+  }
+
+  /** Reads and checks one variable at a time, so each error names exactly one variable. */
+  private record Reader(Map<String, String> env) {
+    String string(Setting s) {
+      String value = env.get(s.variable());
+      return value == null ? s.defaultValue() : value.trim();
+    }
+
+    String nonBlank(Setting s) {
+      String value = string(s);
+      if (value.isBlank()) throw new ConfigException(s.variable() + " must not be empty");
+      return value;
+    }
+
+    int integer(Setting s, int min, int max) {
+      String value = string(s);
+      try {
+        int parsed = Integer.parseInt(value);
+        if (parsed < min || parsed > max) throw new NumberFormatException();
+        return parsed;
+      } catch (NumberFormatException e) {
+        throw new ConfigException(s.variable() + " must be a whole number from " + min + " to " + max
+            + ", was '" + value + "'");
+      }
+    }
+
+    String jdbcUrl(Setting s) {
+      String value = nonBlank(s);
+      if (!value.startsWith("jdbc:postgresql://")) {
+        throw new ConfigException(s.variable() + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), was '"
+            + value + "'");
+      }
+      return value;
+    }
+
+    Path path(Setting s) {
+      String value = nonBlank(s);
+      try {
+        return Path.of(value).toAbsolutePath().normalize();
+      } catch (InvalidPathException e) {
+        throw new ConfigException(s.variable() + " is not a valid path: '" + value + "'");
+      }
+    }
+
+    List<String> list(Setting s) {
+      return Arrays.stream(string(s).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
+    List<String> cidrs(Setting s) {
+      List<String> values = list(s);
+      for (String cidr : values) {
+        if (!Cidr.isValid(cidr)) {
+          throw new ConfigException(s.variable() + " must be comma-separated CIDRs like 10.0.0.0/8 or ::1/128, '"
+              + cidr + "' is not one");
+        }
+      }
+      return values;
+    }
+  }
+}
