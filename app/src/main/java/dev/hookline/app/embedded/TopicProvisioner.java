@@ -1,0 +1,123 @@
+package dev.hookline.app.embedded;
+
+import dev.hookline.schemas.EventCatalog;
+import dev.hookline.schemas.EventType;
+import dev.hookline.schemas.Topics;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the Hookline topics (DESIGN.md, "Kafka") and the dispatcher share group's config.
+ * Idempotent: topics that already exist are left as they are, so it runs on every start.
+ */
+public final class TopicProvisioner {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+  /** Partitions of the high-volume topics (deliveries and every events topic) unless told otherwise. */
+  public static final int DEFAULT_PARTITIONS = 6;
+  private static final int TIMEOUT_SECONDS = 30;
+
+  private TopicProvisioner() {}
+
+  /** {@link #provision(String, int, short)} with the embedded defaults: 6 partitions, replication factor 1. */
+  public static List<String> provision(String bootstrapServers) {
+    return provision(bootstrapServers, DEFAULT_PARTITIONS, (short) 1);
+  }
+
+  /**
+   * Creates any missing Hookline topic, then sets {@code share.auto.offset.reset=earliest} on the
+   * share group {@value Topics#DISPATCHER_SHARE_GROUP}.
+   *
+   * @param partitions partitions of {@code hookline.deliveries} and of every {@code events.*} topic;
+   *     the low-volume topics (subscriptions, dead letter, invalid events) get one
+   * @return the names of all Hookline topics, created now or before
+   * @throws IllegalStateException if Kafka refuses or does not answer within 30 s
+   */
+  public static List<String> provision(String bootstrapServers, int partitions, short replicationFactor) {
+    List<NewTopic> topics = plan(EventCatalog.load(), partitions, replicationFactor);
+    Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      createMissing(admin, topics);
+      setEarliestForDispatchers(admin);
+    }
+    return topics.stream().map(NewTopic::name).toList();
+  }
+
+  /** The topics Hookline needs for this catalog. */
+  static List<NewTopic> plan(EventCatalog catalog, int partitions, short replicationFactor) {
+    if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
+    if (replicationFactor < 1) {
+      throw new IllegalArgumentException("replicationFactor must be >= 1, was " + replicationFactor);
+    }
+    Map<String, NewTopic> byName = new LinkedHashMap<>();
+    // The subscriptions topic is the router's GlobalKTable source and changelog: keep it compacted.
+    byName.put(Topics.SUBSCRIPTIONS, new NewTopic(Topics.SUBSCRIPTIONS, 1, replicationFactor)
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    byName.put(Topics.DELIVERIES, new NewTopic(Topics.DELIVERIES, partitions, replicationFactor));
+    byName.put(Topics.DEAD_LETTER, new NewTopic(Topics.DEAD_LETTER, 1, replicationFactor));
+    byName.put(Topics.INVALID_EVENTS, new NewTopic(Topics.INVALID_EVENTS, 1, replicationFactor));
+    byName.put(Topics.HOOKLINE_EVENTS, new NewTopic(Topics.HOOKLINE_EVENTS, partitions, replicationFactor));
+    for (EventType type : catalog.types()) {
+      byName.putIfAbsent(type.topic(), new NewTopic(type.topic(), partitions, replicationFactor));
+    }
+    return List.copyOf(byName.values());
+  }
+
+  private static void createMissing(Admin admin, Collection<NewTopic> topics) {
+    List<String> created = new ArrayList<>();
+    for (Map.Entry<String, KafkaFuture<Void>> result : admin.createTopics(topics).values().entrySet()) {
+      try {
+        await(result.getValue());
+        created.add(result.getKey());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException("cannot create topic " + result.getKey() + ": " + e.getCause().getMessage(), e);
+        }
+      }
+    }
+    if (!created.isEmpty()) LOG.info("Created Kafka topics {}", created);
+  }
+
+  /**
+   * A new share group starts at the latest offset, so records published before the first
+   * dispatcher joined would never be delivered. Start the dispatchers' group at the earliest.
+   */
+  private static void setEarliestForDispatchers(Admin admin) {
+    ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, Topics.DISPATCHER_SHARE_GROUP);
+    AlterConfigOp earliest = new AlterConfigOp(
+        new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET);
+    try {
+      await(admin.incrementalAlterConfigs(Map.of(group, List.of(earliest))).all());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot configure share group " + Topics.DISPATCHER_SHARE_GROUP + ": "
+          + e.getCause().getMessage(), e);
+    }
+  }
+
+  private static void await(KafkaFuture<Void> future) throws ExecutionException {
+    try {
+      future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while provisioning Kafka", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS + " s", e);
+    }
+  }
+}
