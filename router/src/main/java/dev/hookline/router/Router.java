@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -84,7 +85,10 @@ public final class Router implements AutoCloseable {
 
   /** @return true if the router stopped within the timeout */
   public boolean close(Duration timeout) {
-    boolean closed = streams.close(timeout);
+    // Leave the group at once: otherwise a restarted or remaining router waits out the session
+    // timeout (45 s) before it gets the partitions, and routing stalls that long.
+    boolean closed = streams.close(CloseOptions.timeout(timeout)
+        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     metrics.close();
     if (!closed) log.warn("Router did not stop within {}", timeout);
     return closed;
