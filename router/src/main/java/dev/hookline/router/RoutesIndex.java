@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * {@code StreamsBuilder#addGlobalStore(StoreBuilder, String, Consumed, ProcessorSupplier)} restores
  * by re-running {@link Updater} over the topic (KAFKA-7663, Kafka 3.7+) instead of copying raw
  * records into the store; and {@link Updater} is idempotent, so re-reading records after the last
- * checkpoint is harmless.
+ * checkpoint is harmless. (In 4.4 the Topology#addGlobalStore variant reprocesses too; only
+ * StreamsBuilder#globalTable copies raw records, and a table keyed by webhook id could not be
+ * looked up by event type anyway.)
  */
 final class RoutesIndex {
   static final String STORE = "hookline-routes";

@@ -106,6 +106,7 @@ class RouterRestartTest {
       subscribe(sub(stays, 3, true, "payment_received", "invoice_paid"));
       producer.flush();
       await().atMost(Duration.ofSeconds(20)).until(() -> routeAndCollect("evt-probe-" + UUID.randomUUID()).contains(stays + "@v3"));
+      assertThat(router.isRunning()).isTrue();
     }
 
     // Changes while the router is down: replayed on top of the checkpointed store.
@@ -115,12 +116,14 @@ class RouterRestartTest {
     producer.flush();
     try (Router router = start(config)) {
       assertThat(routeAndCollect("evt-2")).containsExactly(wildcard + "@v1", inactive + "@v3", late + "@v1");
+      assertThat(router.isRunning()).isTrue();
     }
 
     // Local state lost: the index is rebuilt from the whole topic.
     deleteRecursively(stateDir);
     try (Router router = start(config)) {
       assertThat(routeAndCollect("evt-3")).containsExactly(wildcard + "@v1", inactive + "@v3", late + "@v1");
+      assertThat(router.isRunning()).isTrue();
     }
   }
 
