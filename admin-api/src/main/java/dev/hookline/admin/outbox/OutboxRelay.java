@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutboxRelay implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
   /**
    * @param pollInterval pause after an empty or partial batch
@@ -88,13 +89,16 @@ public final class OutboxRelay implements AutoCloseable {
     return this;
   }
 
-  /** Stops after the batch in flight (waiting at most the send timeout, then interrupting it). */
+  /**
+   * Stops. A batch in flight gets a short grace period to be acknowledged, then is interrupted:
+   * nothing of it is marked, so the next start sends it again.
+   */
   @Override
   public void close() {
     stop.countDown();
     if (!thread.isAlive()) return;
     try {
-      thread.join(settings.sendTimeout().plusSeconds(1).toMillis());
+      thread.join(CLOSE_GRACE.toMillis());
       if (thread.isAlive()) {
         thread.interrupt();
         thread.join(5_000);
