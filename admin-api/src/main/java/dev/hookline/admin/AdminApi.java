@@ -113,12 +113,18 @@ public final class AdminApi implements AutoCloseable {
       log.warn("health check failed", e);
       report = HealthReport.down(Map.of("health", "check failed: " + e));
     }
+    if (report == null) report = HealthReport.down(Map.of("health", "no report"));
     Responses.json(ctx, report.up() ? 200 : 503, new Views.Health(report.up() ? "up" : "down", report.checks()));
   }
 
   private static void recordRequest(PrometheusMeterRegistry metrics, Context ctx, float millis) {
     // tag by route template, not raw path: ids in paths would explode the series count
-    String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+    String route;
+    try {
+      route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+    } catch (RuntimeException e) {
+      route = "unmatched";
+    }
     Timer.builder("hookline.admin.http.requests")
         .description("Admin API requests")
         .tag("method", ctx.method().name())

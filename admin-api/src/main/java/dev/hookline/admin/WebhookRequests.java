@@ -127,6 +127,7 @@ final class WebhookRequests {
     }
     if (uri.getRawUserInfo() != null) return fail(errors, "url", "must not contain a user name or password");
     if (uri.getHost() == null || uri.getHost().isEmpty()) return fail(errors, "url", "must name a valid host");
+    if (uri.getPort() == 0 || uri.getPort() > 65_535) return fail(errors, "url", "has an invalid port");
     return raw;
   }
 

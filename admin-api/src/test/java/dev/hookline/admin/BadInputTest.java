@@ -63,6 +63,7 @@ class BadInputTest {
     c.add(of("url relative", "POST", w, JSON, withField("url", "\"/hook\""), 400, "url"));
     c.add(of("url no host", "POST", w, JSON, withField("url", "\"https:///path\""), 400, "url"));
     c.add(of("url with userinfo", "POST", w, JSON, withField("url", "\"https://u:p@example.com/\""), 400, "url"));
+    c.add(of("url bad port", "POST", w, JSON, withField("url", "\"https://example.com:70000/\""), 400, "url"));
     c.add(of("url with space", "POST", w, JSON, withField("url", "\"https://exa mple.com/\""), 400, "url"));
     c.add(of("url too long", "POST", w, JSON,
         withField("url", "\"https://example.com/" + "a".repeat(2000) + "\""), 400, "url"));
