@@ -15,11 +15,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -104,7 +106,6 @@ final class BatchProcessor {
   BatchResult process(List<ConsumerRecord<byte[], byte[]>> records, Acknowledger ack) {
     List<ConsumerRecord<byte[], byte[]>> started = new ArrayList<>(records.size());
     List<Future<TaskResult>> futures = new ArrayList<>(records.size());
-    CountDownLatch done = new CountDownLatch(records.size());
     int rejected = 0;
     for (ConsumerRecord<byte[], byte[]> record : records) {
       Optional<DeliveryTask> task = decode(record);
@@ -112,19 +113,12 @@ final class BatchProcessor {
         ack.acknowledge(record, AcknowledgeType.REJECT);
         metrics.count("rejected");
         rejected++;
-        done.countDown();
         continue;
       }
       started.add(record);
-      futures.add(executor.submit(() -> {
-        try {
-          return run(task.get());
-        } finally {
-          done.countDown();
-        }
-      }));
+      futures.add(executor.submit(() -> run(task.get())));
     }
-    awaitUntilDoneOrAborted(done);
+    awaitUntilDoneOrAborted(futures);
 
     List<AttemptRecord> attempts = new ArrayList<>();
     List<ConsumerRecord<byte[], byte[]>> attempted = new ArrayList<>();
@@ -136,6 +130,9 @@ final class BatchProcessor {
       ConsumerRecord<byte[], byte[]> record = started.get(i);
       TaskResult result = future.state() == Future.State.SUCCESS ? future.resultNow() : null;
       if (result == null) {
+        if (future.state() == Future.State.FAILED) {
+          log.error("delivery task failed unexpectedly, releasing it", future.exceptionNow());
+        }
         future.cancel(true); // interrupts the virtual thread, which aborts its HTTP exchange
         ack.acknowledge(record, AcknowledgeType.RELEASE);
         metrics.count("released");
@@ -179,15 +176,23 @@ final class BatchProcessor {
     return new BatchResult(accepted, released, rejected, storeFailed, storeFailed ? Set.of() : gone);
   }
 
-  private void awaitUntilDoneOrAborted(CountDownLatch done) {
+  /** Waits on the futures themselves: a task's own last statement runs before its future is done. */
+  private void awaitUntilDoneOrAborted(List<Future<TaskResult>> futures) {
     boolean interrupted = false;
-    while (done.getCount() > 0) {
-      if (aborting && System.nanoTime() - abortAtNanos >= 0) break;
-      try {
-        done.await(WAIT_SLICE_MS, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        interrupted = true;
-        abortAfter(Duration.ZERO); // an interrupted consumer thread means: stop now
+    for (Future<TaskResult> future : futures) {
+      while (!future.isDone()) {
+        if (aborting && System.nanoTime() - abortAtNanos >= 0) {
+          if (interrupted) Thread.currentThread().interrupt();
+          return;
+        }
+        try {
+          future.get(WAIT_SLICE_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException | CancellationException e) {
+          // done or not, the loop condition decides; failures are handled by the caller
+        } catch (InterruptedException e) {
+          interrupted = true;
+          abortAfter(Duration.ZERO); // an interrupted consumer thread means: stop now
+        }
       }
     }
     if (interrupted) Thread.currentThread().interrupt();

@@ -186,7 +186,7 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
    * Reads at most {@link #EXCERPT_LIMIT_BYTES}. When the body is longer the connection is aborted
    * instead of drained: closing a length-delimited stream would read it to the end.
    */
-  private static String readExcerpt(HttpEntity entity, HttpPost post) throws IOException {
+  private static String readExcerpt(HttpEntity entity, HttpPost post) {
     if (entity == null) return null;
     byte[] buffer = new byte[EXCERPT_LIMIT_BYTES];
     int read = 0;
@@ -201,8 +201,8 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
       more = read == buffer.length && in.read() >= 0;
       if (more) post.cancel(); // drops the connection; the close below no longer drains
     } catch (IOException e) {
-      if (!post.isCancelled() || read == 0) throw e;
-      // the abort above (or our deadline after some bytes arrived) surfaces here: keep what we read
+      // The status line already arrived and decides the outcome; a body cut short by our abort,
+      // our deadline or the receiver only shortens the excerpt.
     }
     return read == 0 ? "" : new String(buffer, 0, read, StandardCharsets.UTF_8);
   }
