@@ -190,7 +190,6 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
     if (entity == null) return null;
     byte[] buffer = new byte[EXCERPT_LIMIT_BYTES];
     int read = 0;
-    boolean more;
     try (InputStream in = entity.getContent()) {
       if (in == null) return null;
       while (read < buffer.length) {
@@ -198,8 +197,9 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
         if (n < 0) break;
         read += n;
       }
-      more = read == buffer.length && in.read() >= 0;
-      if (more) post.cancel(); // drops the connection; the close below no longer drains
+      if (read == buffer.length && in.read() >= 0) {
+        post.cancel(); // drops the connection, so the close below has nothing left to drain
+      }
     } catch (IOException e) {
       // The status line already arrived and decides the outcome; a body cut short by our abort,
       // our deadline or the receiver only shortens the excerpt.
