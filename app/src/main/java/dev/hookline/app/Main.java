@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 
 /** The {@code hookline} command: one role, all of them ({@code up}), or {@code publish}. */
 public final class Main {
@@ -60,6 +61,11 @@ public final class Main {
       }
     } catch (ConfigException | StartupException e) {
       err.println("hookline " + command + ": " + e.getMessage());
+      LoggerFactory.getLogger(Main.class).debug("startup failure", e);
+      return 1;
+    } catch (RuntimeException e) {
+      err.println("hookline " + command + ": failed: " + PublishCommand.rootMessage(e));
+      LoggerFactory.getLogger(Main.class).debug("unexpected failure", e);
       return 1;
     }
   }
