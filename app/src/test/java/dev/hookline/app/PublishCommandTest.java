@@ -79,5 +79,9 @@ class PublishCommandTest {
     assertThat(publish("payment_received", "--data", example)).isEqualTo(1);
     assertThat(errors().strip()).startsWith("hookline publish: Kafka at 127.0.0.1:1 did not take the event")
         .doesNotContain("\n");
+    err.reset();
+    assertThat(publish("payment_received", "--example")).as("the catalog example is valid").isEqualTo(1);
+    assertThat(errors().strip()).startsWith("hookline publish: Kafka at 127.0.0.1:1 did not take the event")
+        .doesNotContain("\n");
   }
 }
