@@ -154,6 +154,7 @@ final class PublishCommand {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
+  @SuppressWarnings("ReferenceEquality") // identity is meant: a cause that is the exception itself ends the chain
   static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) t = t.getCause();

@@ -125,7 +125,8 @@ public final class EventPublisher implements AutoCloseable {
     }
     CompletableFuture<PublishedEvent> result = new CompletableFuture<>();
     try {
-      producer.send(event.record(), (metadata, error) -> {
+      // the callback completes the result; the Future that send returns says the same thing again
+      var unused = producer.send(event.record(), (metadata, error) -> {
         if (error != null) {
           log.debug("event {} of type {} not published", event.id(), type, error);
           result.completeExceptionally(failure(event, error));

@@ -171,12 +171,13 @@ class RouterRestartTest {
     }
   }
 
-  static void subscribe(Subscription s) {
-    producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, RouterTopologyTest.key(s.id()), Json.toBytes(s)));
+  // .get(): a failed send fails the test here rather than as a route missing later
+  static void subscribe(Subscription s) throws Exception {
+    producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, RouterTopologyTest.key(s.id()), Json.toBytes(s))).get();
   }
 
-  static void tombstone(UUID webhook) {
-    producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, RouterTopologyTest.key(webhook), null));
+  static void tombstone(UUID webhook) throws Exception {
+    producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, RouterTopologyTest.key(webhook), null)).get();
   }
 
   static byte[] utf8(String s) {

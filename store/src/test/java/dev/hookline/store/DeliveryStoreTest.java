@@ -6,6 +6,7 @@ import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Trigger;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -31,7 +32,7 @@ class DeliveryStoreTest {
 
   private static DeliveryTask task(UUID webhookId, String eventId) {
     Event event = new Event(eventId, "payment_received", "urn:test", Instant.parse("2026-11-28T10:00:00Z"),
-        Json.readTree("{\"payment_id\": 7}".getBytes()));
+        Json.readTree("{\"payment_id\": 7}".getBytes(StandardCharsets.UTF_8)));
     return new DeliveryTask(DeliveryTask.deliveryIdFor(eventId, webhookId), webhookId, 1, 1, Trigger.EVENT, event);
   }
 

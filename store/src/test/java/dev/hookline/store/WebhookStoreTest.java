@@ -74,8 +74,8 @@ class WebhookStoreTest {
     }
     List<OutboxRecord> mine = relayed.stream().filter(r -> r.key().equals(w.id().toString())).toList();
     assertThat(mine).hasSize(3).allSatisfy(r -> assertThat(r.topic()).isEqualTo(Topics.SUBSCRIPTIONS));
-    Subscription first = Json.fromBytes(mine.get(0).payload().getBytes(), Subscription.class);
-    Subscription second = Json.fromBytes(mine.get(1).payload().getBytes(), Subscription.class);
+    Subscription first = Json.fromBytes(mine.get(0).payload().getBytes(java.nio.charset.StandardCharsets.UTF_8), Subscription.class);
+    Subscription second = Json.fromBytes(mine.get(1).payload().getBytes(java.nio.charset.StandardCharsets.UTF_8), Subscription.class);
     assertThat(first).isEqualTo(new Subscription(w.id(), 1, List.of("payment_received"), true));
     assertThat(second).isEqualTo(new Subscription(w.id(), 2, List.of("*"), false));
     assertThat(mine.get(2).payload()).as("tombstone on delete").isNull();
