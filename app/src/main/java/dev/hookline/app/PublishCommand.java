@@ -24,7 +24,9 @@ final class PublishCommand {
   static final int FAILED = 1;
   static final int USAGE = 2;
 
-  static final String USAGE_LINE = "usage: hookline publish <event-type> --data '<json>' | --data @file.json [--key K]";
+  static final String USAGE_LINE =
+      "usage: hookline publish <event-type> --data '<json>' | --data @file.json | --example [--key K]";
+  private static final String EXAMPLE = "\0example";
 
   private final PrintStream out;
   private final PrintStream err;
@@ -39,10 +41,8 @@ final class PublishCommand {
 
   int run(List<String> args, HooklineConfig config, Map<String, String> env) {
     Arguments parsed;
-    JsonNode data;
     try {
       parsed = parse(args);
-      data = readData(parsed.data());
     } catch (IllegalArgumentException e) {
       err.println("hookline publish: " + e.getMessage());
       err.println(USAGE_LINE);
@@ -52,6 +52,16 @@ final class PublishCommand {
     if (!catalog.contains(parsed.type())) {
       err.println("hookline publish: unknown event type '" + parsed.type() + "'. Known types: "
           + String.join(", ", catalog.types().stream().map(t -> t.name()).toList()));
+      return USAGE;
+    }
+    JsonNode data;
+    try {
+      data = EXAMPLE.equals(parsed.data())
+          ? catalog.find(parsed.type()).orElseThrow().example()
+          : readData(parsed.data());
+    } catch (IllegalArgumentException e) {
+      err.println("hookline publish: " + e.getMessage());
+      err.println(USAGE_LINE);
       return USAGE;
     }
     List<FieldError> errors = catalog.validate(parsed.type(), data);
@@ -92,6 +102,7 @@ final class PublishCommand {
       switch (arg) {
         case "--data" -> data = value(args, ++i, "--data");
         case "--key" -> key = value(args, ++i, "--key");
+        case "--example" -> data = EXAMPLE;
         default -> {
           if (arg.startsWith("--")) throw new IllegalArgumentException("unknown option " + arg);
           if (type != null) throw new IllegalArgumentException("one event type only, got '" + type + "' and '" + arg + "'");
@@ -100,7 +111,7 @@ final class PublishCommand {
       }
     }
     if (type == null) throw new IllegalArgumentException("missing the event type");
-    if (data == null) throw new IllegalArgumentException("missing --data");
+    if (data == null) throw new IllegalArgumentException("missing --data (or --example)");
     return new Arguments(type, data, key);
   }
 

@@ -20,6 +20,13 @@ public final class Json {
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
 
+  /**
+   * Reads wire records (Kafka values) leniently: a newer writer may add fields during a rolling
+   * upgrade, and an older reader must not reject (and so lose) its records.
+   */
+  private static final com.fasterxml.jackson.databind.ObjectReader WIRE_READER =
+      MAPPER.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
   private Json() {}
 
   public static byte[] toBytes(Object value) {
@@ -40,7 +47,7 @@ public final class Json {
 
   public static <T> T fromBytes(byte[] bytes, Class<T> type) {
     try {
-      return MAPPER.readValue(bytes, type);
+      return WIRE_READER.forType(type).readValue(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("invalid " + type.getSimpleName() + " JSON: " + e.getMessage(), e);
     }

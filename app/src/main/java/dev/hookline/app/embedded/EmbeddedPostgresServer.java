@@ -60,6 +60,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setDataDirectory(dir)
           .setCleanDataDirectory(false)
           .setPort(port)
+          // zonky turns synchronous_commit off for tests; `up` keeps data across crashes, so keep it on:
+          // a worker acknowledges a task only after its attempt is durably recorded
+          .setServerConfig("synchronous_commit", "on")
           .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL on " + dir, e);

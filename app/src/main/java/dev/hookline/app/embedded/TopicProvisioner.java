@@ -62,8 +62,9 @@ public final class TopicProvisioner {
   /** The topics Hookline needs for this catalog. */
   static List<NewTopic> plan(EventCatalog catalog, int partitions, short replicationFactor) {
     if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
-    if (replicationFactor < 1) {
-      throw new IllegalArgumentException("replicationFactor must be >= 1, was " + replicationFactor);
+    if (replicationFactor < 1 && replicationFactor != -1) {
+      throw new IllegalArgumentException("replicationFactor must be >= 1 (or -1 for the broker default), was "
+          + replicationFactor);
     }
     Map<String, NewTopic> byName = new LinkedHashMap<>();
     // The subscriptions topic is the router's GlobalKTable source and changelog: keep it compacted.
@@ -102,8 +103,14 @@ public final class TopicProvisioner {
     ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, Topics.DISPATCHER_SHARE_GROUP);
     AlterConfigOp earliest = new AlterConfigOp(
         new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET);
+    // A batch waits for its slowest delivery (up to the 30 s webhook timeout): hold record locks
+    // longer than that, and survive a database outage of several RELEASE rounds.
+    AlterConfigOp lockDuration = new AlterConfigOp(
+        new ConfigEntry("share.record.lock.duration.ms", "60000"), AlterConfigOp.OpType.SET);
+    AlterConfigOp deliveryLimit = new AlterConfigOp(
+        new ConfigEntry("share.delivery.count.limit", "10"), AlterConfigOp.OpType.SET);
     try {
-      await(admin.incrementalAlterConfigs(Map.of(group, List.of(earliest))).all());
+      await(admin.incrementalAlterConfigs(Map.of(group, List.of(earliest, lockDuration, deliveryLimit))).all());
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot configure share group " + Topics.DISPATCHER_SHARE_GROUP + ": "
           + e.getCause().getMessage(), e);

@@ -1,0 +1,136 @@
+package dev.hookline.admin;
+
+import dev.hookline.schemas.EventCatalog;
+import dev.hookline.store.DeliveryStore;
+import dev.hookline.store.WebhookStore;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin HTTP API: {@code /api/v1} (bearer token), {@code /health} and {@code /metrics}
+ * (open), plus whatever routes the caller adds. Errors are RFC 9457 problems.
+ *
+ * <p>Usage: {@code try (var api = new AdminApi(...).start()) { ... api.port() ... }}.
+ */
+public final class AdminApi implements AutoCloseable {
+  public static final String API_BASE = "/api/v1";
+  static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+
+  private final AdminApiConfig config;
+  private final Javalin app;
+
+  /**
+   * @param metrics also where the API records its request timings ({@code hookline.admin.http.requests})
+   * @param health answered by {@code GET /health}; called on every request, keep it cheap
+   * @param extraRoutes adds routes (and anything else) to the Javalin configuration, e.g. the web
+   *     page; routes outside {@code /api/v1} are not behind the token. May be null.
+   */
+  public AdminApi(
+      AdminApiConfig config,
+      WebhookStore webhooks,
+      DeliveryStore deliveries,
+      EventCatalog catalog,
+      PrometheusMeterRegistry metrics,
+      Supplier<HealthReport> health,
+      EventPublishing events,
+      Consumer<JavalinConfig> extraRoutes) {
+    this.config = Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(webhooks, "webhooks");
+    Objects.requireNonNull(deliveries, "deliveries");
+    Objects.requireNonNull(catalog, "catalog");
+    Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(events, "events");
+    Auth auth = new Auth(config.adminTokens());
+    WebhookRoutes webhookRoutes =
+        new WebhookRoutes(webhooks, deliveries, new WebhookRequests(catalog), config.maxBodyBytes());
+    EventRoutes eventRoutes = new EventRoutes(catalog, events, config.maxBodyBytes(), config.maxEventBytes());
+
+    this.app = Javalin.create(javalin -> {
+      javalin.startup.showJavalinBanner = false;
+      javalin.startup.showOldJavalinVersionWarning = false;
+      javalin.concurrency.useVirtualThreads = true;
+      javalin.http.maxRequestSize = config.maxBodyBytes();
+      javalin.jetty.host = config.host();
+      javalin.jetty.port = config.port();
+      javalin.jsonMapper(new JavalinJackson(dev.hookline.schemas.Json.MAPPER, false));
+      javalin.requestLogger.http((ctx, millis) -> recordRequest(metrics, ctx, millis));
+
+      javalin.routes.exception(ApiProblem.class, (problem, ctx) -> Responses.problem(ctx, problem));
+      // Javalin's own errors (unknown route, wrong method, ...) as problems too
+      javalin.routes.exception(HttpResponseException.class, (e, ctx) -> Responses.problem(ctx,
+          ApiProblem.http(e.getStatus(), HttpStatus.forStatus(e.getStatus()).getMessage(), e.getMessage())));
+      javalin.routes.exception(Exception.class, (e, ctx) -> {
+        log.error("{} {} failed", ctx.method(), ctx.path(), e);
+        Responses.problem(ctx, ApiProblem.http(500, "Internal Server Error", "the request failed unexpectedly; see the server log"));
+      });
+
+      javalin.routes.before(API_BASE + "/*", auth::require);
+      javalin.routes.get("/health", ctx -> health(ctx, health));
+      javalin.routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_CONTENT_TYPE).result(metrics.scrape()));
+      webhookRoutes.register(javalin.routes, API_BASE);
+      eventRoutes.register(javalin.routes, API_BASE);
+      if (extraRoutes != null) extraRoutes.accept(javalin);
+    });
+  }
+
+  /** Binds the port and starts serving. */
+  public AdminApi start() {
+    app.start();
+    log.info("admin API listening on {}:{}", config.host(), app.port());
+    return this;
+  }
+
+  /** The bound port (the actual one when configured with 0). */
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+
+  private static void health(Context ctx, Supplier<HealthReport> health) {
+    HealthReport report;
+    try {
+      report = health.get();
+    } catch (RuntimeException e) {
+      log.warn("health check failed", e);
+      report = HealthReport.down(Map.of("health", "check failed: " + e));
+    }
+    if (report == null) report = HealthReport.down(Map.of("health", "no report"));
+    Responses.json(ctx, report.up() ? 200 : 503, new Views.Health(report.up() ? "up" : "down", report.checks()));
+  }
+
+  private static void recordRequest(PrometheusMeterRegistry metrics, Context ctx, float millis) {
+    // tag by route template, not raw path: ids in paths would explode the series count
+    String route;
+    try {
+      route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+    } catch (RuntimeException e) {
+      route = "unmatched";
+    }
+    Timer.builder("hookline.admin.http.requests")
+        .description("Admin API requests")
+        .tag("method", ctx.method().name())
+        .tag("route", route)
+        .tag("status", Integer.toString(ctx.statusCode()))
+        .register(metrics)
+        .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+  }
+}

@@ -1,0 +1,21 @@
+package dev.hookline.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The seam behind {@code POST /api/v1/events}: puts one already validated event onto Kafka. The
+ * {@code app} module adapts the producer library to it.
+ */
+@FunctionalInterface
+public interface EventPublishing {
+  /**
+   * Publishes the event and returns its id once Kafka acknowledged it.
+   *
+   * @param type a type of the catalog
+   * @param data the event data, valid against the type's schema
+   * @param key partition key, null to let the publisher choose
+   * @throws IllegalArgumentException when the publisher rejects the event itself (answered 400)
+   * @throws Exception when it could not be published (answered 503)
+   */
+  String publish(String type, JsonNode data, String key) throws Exception;
+}

@@ -1,0 +1,101 @@
+package dev.hookline.admin;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.hookline.schemas.Json;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Reading request bodies, path and query parameters, turning every bad input into a problem. */
+final class Requests {
+  private static final Pattern UUID_PATTERN =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  // Strict: trailing garbage after the document and duplicate keys are malformed input.
+  private static final ObjectReader READER = Json.MAPPER.reader()
+      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  private Requests() {}
+
+  /**
+   * The body as a JSON object: 415 unless sent as JSON, 413 over {@code maxBytes}, 400 when it is
+   * empty, malformed or not an object.
+   */
+  static JsonNode jsonObject(Context ctx, int maxBytes) {
+    requireJsonContentType(ctx.contentType());
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > maxBytes) throw ApiProblem.tooLarge("the request body", maxBytes);
+    byte[] bytes = readAtMost(ctx, maxBytes);
+    if (bytes.length == 0) throw ApiProblem.malformedJson("the request body is empty; send a JSON object");
+    JsonNode node;
+    try {
+      node = READER.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw ApiProblem.malformedJson("the request body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (node == null || !node.isObject()) {
+      throw ApiProblem.invalid("body", "must be a JSON object");
+    }
+    return node;
+  }
+
+  static void requireJsonContentType(String contentType) {
+    if (contentType == null) throw ApiProblem.unsupportedMediaType(null);
+    String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (!mediaType.equals("application/json")) throw ApiProblem.unsupportedMediaType(contentType);
+  }
+
+  // Reads at most maxBytes + 1 bytes so a chunked body without Content-Length cannot exhaust memory.
+  private static byte[] readAtMost(Context ctx, int maxBytes) {
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] bytes = in.readNBytes(maxBytes + 1);
+      if (bytes.length > maxBytes) throw ApiProblem.tooLarge("the request body", maxBytes);
+      return bytes;
+    } catch (IOException e) {
+      throw ApiProblem.malformedJson("the request body could not be read: " + e.getMessage());
+    }
+  }
+
+  /** A path id; an id that cannot exist is as unknown as a missing one: 404. */
+  static UUID pathId(Context ctx, String name, String what) {
+    String raw = ctx.pathParam(name);
+    return parseUuid(raw).orElseThrow(() -> ApiProblem.notFound("no " + what + " with id '" + raw + "'"));
+  }
+
+  static Optional<UUID> parseUuid(String raw) {
+    if (raw == null || !UUID_PATTERN.matcher(raw).matches()) return Optional.empty();
+    return Optional.of(UUID.fromString(raw));
+  }
+
+  /** An optional UUID query parameter (a cursor); 400 naming it when malformed. */
+  static UUID queryUuid(Context ctx, String name) {
+    String raw = ctx.queryParam(name);
+    if (raw == null || raw.isEmpty()) return null;
+    return parseUuid(raw).orElseThrow(() -> ApiProblem.invalid(name, "must be a cursor returned by a previous page"));
+  }
+
+  /** The page size, 1 to {@code max}; 400 naming {@code limit} otherwise. */
+  static int limit(Context ctx, int defaultLimit, int max) {
+    String raw = ctx.queryParam("limit");
+    if (raw == null || raw.isEmpty()) return defaultLimit;
+    try {
+      int limit = Integer.parseInt(raw);
+      if (limit >= 1 && limit <= max) return limit;
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiProblem.invalid("limit", "must be an integer from 1 to " + max);
+  }
+}

@@ -1,0 +1,116 @@
+package dev.hookline.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.schemas.EventType;
+import dev.hookline.store.CreatedWebhook;
+import dev.hookline.store.DeliveryView;
+import dev.hookline.store.Webhook;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The JSON shapes of the API (camelCase, like the request fields). Kept apart from the store
+ * records so a store change cannot silently change the public interface.
+ */
+final class Views {
+  private Views() {}
+
+  /** A page of a list; {@code nextCursor} is null on the last page. */
+  record Page<T>(List<T> data, String nextCursor) {}
+
+  /** A webhook; {@code secret} only in the answer to its creation. */
+  record WebhookJson(
+      UUID id,
+      long version,
+      String name,
+      String url,
+      String description,
+      List<String> events,
+      boolean active,
+      String status,
+      Instant disabledAt,
+      String disabledReason,
+      int timeoutSeconds,
+      List<Integer> retrySchedule,
+      Map<String, String> headers,
+      Instant createdAt,
+      Instant updatedAt,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {}
+
+  static WebhookJson webhook(Webhook w) {
+    return webhook(w, null);
+  }
+
+  static WebhookJson webhook(CreatedWebhook created) {
+    return webhook(created.webhook(), created.secret());
+  }
+
+  private static WebhookJson webhook(Webhook w, String secret) {
+    // status sums up active + disabledAt for UIs: "disabled" wins, Hookline turned it off
+    String status = w.disabledAt() != null ? "disabled" : w.active() ? "active" : "inactive";
+    return new WebhookJson(w.id(), w.version(), w.name(), w.url(), w.description(), w.events(),
+        w.active(), status, w.disabledAt(), w.disabledReason(), w.timeoutSeconds(), w.retrySchedule(),
+        w.headers() == null ? Map.of() : w.headers(), w.createdAt(), w.updatedAt(), secret);
+  }
+
+  /** A delivery; {@code payload} and {@code attempts} only on {@code GET /deliveries/{id}}. */
+  record DeliveryJson(
+      UUID id,
+      UUID webhookId,
+      String eventId,
+      String eventType,
+      String trigger,
+      String status,
+      int attemptCount,
+      Integer lastStatusCode,
+      String lastError,
+      Instant nextAttemptAt,
+      Instant createdAt,
+      Instant updatedAt,
+      @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode payload,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<AttemptJson> attempts) {}
+
+  record AttemptJson(
+      int attempt,
+      String trigger,
+      Instant startedAt,
+      int durationMs,
+      Integer statusCode,
+      String responseExcerpt,
+      String errorClass,
+      String errorMessage,
+      String workerId) {}
+
+  static DeliveryJson deliverySummary(DeliveryView d) {
+    return delivery(d, false);
+  }
+
+  static DeliveryJson deliveryDetail(DeliveryView d) {
+    return delivery(d, true);
+  }
+
+  private static DeliveryJson delivery(DeliveryView d, boolean detail) {
+    List<AttemptJson> attempts = detail
+        ? (d.attempts() == null ? List.<DeliveryView.AttemptView>of() : d.attempts()).stream()
+            .map(a -> new AttemptJson(a.attempt(), a.trigger(), a.startedAt(), a.durationMs(),
+                a.statusCode(), a.responseExcerpt(), a.errorClass(), a.errorMessage(), a.workerId()))
+            .toList()
+        : null;
+    return new DeliveryJson(d.id(), d.webhookId(), d.eventId(), d.eventType(), d.trigger(),
+        d.status().dbName(), d.attemptCount(), d.lastStatusCode(), d.lastError(), d.nextAttemptAt(),
+        d.createdAt(), d.updatedAt(), detail ? d.payload() : null, attempts);
+  }
+
+  record EventTypeJson(String name, String title, String description, String domain, JsonNode schema, JsonNode example) {}
+
+  static EventTypeJson eventType(EventType t) {
+    return new EventTypeJson(t.name(), t.title(), t.description(), t.domain(), t.schema(), t.example());
+  }
+
+  record EventAccepted(String id) {}
+
+  record Health(String status, Map<String, String> checks) {}
+}

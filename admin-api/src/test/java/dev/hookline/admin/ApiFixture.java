@@ -1,0 +1,92 @@
+package dev.hookline.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.schemas.EventCatalog;
+import dev.hookline.schemas.Json;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** An {@link AdminApi} on a random loopback port over in-memory fakes, and an HTTP client for it. */
+final class ApiFixture implements AutoCloseable {
+  static final String TOKEN = "test-token-0123456789";
+  static final String OTHER_TOKEN = "second-token-abcdef";
+  static final EventCatalog CATALOG = EventCatalog.load();
+
+  final FakeWebhookStore webhooks = new FakeWebhookStore();
+  final FakeDeliveryStore deliveries = new FakeDeliveryStore();
+  final FakePublishing publishing = new FakePublishing();
+  final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final AtomicReference<HealthReport> health = new AtomicReference<>(HealthReport.up(Map.of("postgres", "up")));
+  final AdminApi api;
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  record Response(int status, String contentType, Map<String, List<String>> headers, String body) {
+    JsonNode json() {
+      return Json.readTree(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    String header(String name) {
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0))
+          .findFirst().orElse(null);
+    }
+  }
+
+  ApiFixture() {
+    AdminApiConfig config = new AdminApiConfig("127.0.0.1", 0, List.of(TOKEN, OTHER_TOKEN),
+        AdminApiConfig.DEFAULT_MAX_BODY_BYTES, AdminApiConfig.DEFAULT_MAX_EVENT_BYTES);
+    api = new AdminApi(config, webhooks, deliveries, CATALOG, metrics, health::get, publishing,
+        javalin -> javalin.routes.get("/extra", ctx -> ctx.result("extra route")))
+        .start();
+  }
+
+  Response get(String path) {
+    return send("GET", path, null, null, TOKEN);
+  }
+
+  Response post(String path, String json) {
+    return send("POST", path, "application/json", json, TOKEN);
+  }
+
+  Response patch(String path, String json) {
+    return send("PATCH", path, "application/json", json, TOKEN);
+  }
+
+  Response delete(String path) {
+    return send("DELETE", path, null, null, TOKEN);
+  }
+
+  Response send(String method, String path, String contentType, String body, String token) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+        .timeout(Duration.ofSeconds(10))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) request.header("Content-Type", contentType);
+    if (token != null) request.header("Authorization", "Bearer " + token);
+    try {
+      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
+          response.headers().map(), response.body());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    api.close();
+    client.close();
+  }
+}

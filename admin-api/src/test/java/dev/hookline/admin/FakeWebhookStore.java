@@ -1,0 +1,79 @@
+package dev.hookline.admin;
+
+import dev.hookline.store.CreatedWebhook;
+import dev.hookline.store.NewWebhook;
+import dev.hookline.store.SigningSecrets;
+import dev.hookline.store.Webhook;
+import dev.hookline.store.WebhookPatch;
+import dev.hookline.store.WebhookStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** In-memory {@link WebhookStore}; counts the changes made so tests can prove bad input wrote nothing. */
+final class FakeWebhookStore implements WebhookStore {
+  private final Map<UUID, Webhook> byId = new java.util.LinkedHashMap<>();
+  private final AtomicInteger writes = new AtomicInteger();
+  private long nextId = 1;
+
+  int writes() {
+    return writes.get();
+  }
+
+  @Override
+  public synchronized CreatedWebhook create(NewWebhook w) {
+    writes.incrementAndGet();
+    // ascending ids, so "oldest first, after id" paging is id order like in Postgres (UUIDv7)
+    UUID id = new UUID(0x0190000000007000L, nextId++);
+    Instant now = Instant.now();
+    Webhook webhook = new Webhook(id, 1, w.name(), w.url(), w.description(), w.events(), w.active(), null,
+        null, w.timeoutSeconds(), w.retrySchedule(), w.headers(), now, now);
+    byId.put(id, webhook);
+    return new CreatedWebhook(webhook, "whsec_" + id.toString().replace("-", ""));
+  }
+
+  @Override
+  public synchronized Optional<Webhook> find(UUID id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  @Override
+  public synchronized List<Webhook> list(UUID after, int limit) {
+    List<Webhook> page = new ArrayList<>();
+    for (Webhook w : byId.values()) {
+      if (after != null && w.id().compareTo(after) <= 0) continue;
+      if (page.size() == limit) break;
+      page.add(w);
+    }
+    return page;
+  }
+
+  @Override
+  public synchronized Optional<Webhook> update(UUID id, WebhookPatch p) {
+    Webhook w = byId.get(id);
+    if (w == null) return Optional.empty();
+    writes.incrementAndGet();
+    Webhook updated = new Webhook(id, w.version() + 1, p.name().orElse(w.name()), p.url().orElse(w.url()),
+        p.description().orElse(w.description()), p.events().orElse(w.events()), p.active().orElse(w.active()),
+        w.disabledAt(), w.disabledReason(), p.timeoutSeconds().orElse(w.timeoutSeconds()),
+        p.retrySchedule().orElse(w.retrySchedule()), p.headers().orElse(w.headers()), w.createdAt(), Instant.now());
+    byId.put(id, updated);
+    return Optional.of(updated);
+  }
+
+  @Override
+  public synchronized boolean delete(UUID id) {
+    boolean removed = byId.remove(id) != null;
+    if (removed) writes.incrementAndGet();
+    return removed;
+  }
+
+  @Override
+  public synchronized Optional<SigningSecrets> secrets(UUID id) {
+    return find(id).map(w -> new SigningSecrets("whsec_test", null, null));
+  }
+}

@@ -1,0 +1,114 @@
+package dev.hookline.app;
+
+import dev.hookline.admin.AdminApi;
+import dev.hookline.app.embedded.EmbeddedKafka;
+import dev.hookline.app.embedded.EmbeddedPostgresServer;
+import dev.hookline.app.embedded.TopicProvisioner;
+import dev.hookline.schemas.EventCatalog;
+import dev.hookline.store.Database;
+import dev.hookline.store.SecretCipher;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * {@code hookline up}: an embedded Kafka broker and PostgreSQL under the data dir, and every role
+ * in this one process. The admin token and the encryption key are generated on the first start
+ * and kept in the data dir, so a restart keeps working with the same webhooks.
+ */
+final class AllInOne {
+  static final String KAFKA_ADDRESS_FILE = "kafka-bootstrap";
+  static final String TOKEN_FILE = "admin-token";
+  static final String KEY_FILE = "secret-key";
+
+  record Started(Running running, HooklineConfig config, AdminApi adminApi) {}
+
+  static Started start(HooklineConfig base, PrintStream out) {
+    Running running = new Running();
+    try {
+      Path dataDir = base.dataDir();
+      Files.createDirectories(dataDir);
+      List<String> tokens = base.adminTokens().isEmpty()
+          ? List.of(readOrCreate(dataDir.resolve(TOKEN_FILE), AllInOne::newToken))
+          : base.adminTokens();
+      String key = base.secretKey().isBlank()
+          ? readOrCreate(dataDir.resolve(KEY_FILE), SecretCipher::generateKey)
+          : base.secretKey();
+
+      EmbeddedPostgresServer postgres =
+          running.add(EmbeddedPostgresServer.start(dataDir.resolve("postgres"), base.embeddedDbPort()));
+      int controllerPort = base.embeddedKafkaPort() == 0 ? 0 : base.embeddedKafkaPort() + 1;
+      EmbeddedKafka kafka =
+          running.add(EmbeddedKafka.start(dataDir.resolve("kafka"), base.embeddedKafkaPort(), controllerPort));
+      TopicProvisioner.provision(kafka.bootstrapServers(), base.topicPartitions(), (short) 1);
+
+      List<String> allowed = new ArrayList<>(base.allowedNetworks());
+      allowed.add("127.0.0.0/8");
+      allowed.add("::1/128");
+      HooklineConfig config = base.withKafka(kafka.bootstrapServers())
+          .withDatabase(postgres.jdbcUrl(), postgres.user(), postgres.password())
+          .withSecrets(tokens, key)
+          .withAllowedNetworks(List.copyOf(allowed));
+
+      Path marker = dataDir.resolve(KAFKA_ADDRESS_FILE);
+      Files.writeString(marker, kafka.bootstrapServers());
+      running.add(() -> Files.deleteIfExists(marker));
+
+      EventCatalog catalog = EventCatalog.load();
+      PrometheusMeterRegistry metrics = Roles.metrics();
+      Database db = running.add(Roles.database(config));
+      Roles.router(config, catalog, metrics, running);
+      Roles.worker(config, db, metrics, running);
+      AdminApi api = Roles.adminApi(config, db, catalog, metrics, null, running);
+
+      out.println();
+      out.println("Hookline is up.");
+      out.println("  Admin API:  http://127.0.0.1:" + api.port() + "/api/v1");
+      out.println("  Token:      " + tokens.get(0)
+          + (base.adminTokens().isEmpty() ? "   (kept in " + dataDir.resolve(TOKEN_FILE) + ")" : ""));
+      out.println("  Kafka:      " + kafka.bootstrapServers() + "   PostgreSQL: " + postgres.jdbcUrl());
+      out.println("Ctrl-C stops it; data stays in " + dataDir);
+      return new Started(running, config, api);
+    } catch (IOException e) {
+      running.close();
+      throw new StartupException("cannot use the data dir " + base.dataDir() + " ("
+          + Setting.DATA_DIR.variable() + "): " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      running.close();
+      throw e;
+    }
+  }
+
+  private static String newToken() {
+    byte[] raw = new byte[24];
+    new SecureRandom().nextBytes(raw);
+    return "hl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+  }
+
+  private static String readOrCreate(Path file, java.util.function.Supplier<String> generator) {
+    try {
+      if (Files.isRegularFile(file)) {
+        String value = Files.readString(file).trim();
+        if (!value.isEmpty()) return value;
+      }
+      String value = generator.get();
+      Files.writeString(file, value + "\n");
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system; the file stays readable by its owner's defaults
+      }
+      return value;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

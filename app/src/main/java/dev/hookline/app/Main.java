@@ -1,0 +1,120 @@
+package dev.hookline.app;
+
+import dev.hookline.app.embedded.TopicProvisioner;
+import dev.hookline.schemas.EventCatalog;
+import dev.hookline.store.Database;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+
+/** The {@code hookline} command: one role, all of them ({@code up}), or {@code publish}. */
+public final class Main {
+  private static final String HELP = """
+      usage: hookline <command>
+        up                          everything in one process, on an embedded Kafka and PostgreSQL
+        admin-api                   the REST API and outbox relay, against HOOKLINE_KAFKA_* / HOOKLINE_DB_*
+        router                      the Kafka Streams router
+        worker                      a dispatcher worker (run as many as you need)
+        publish <type> --data JSON  publish one event (--data @file.json reads a file; --key K)
+        help                        this text
+      Configuration: HOOKLINE_* environment variables (see docs/configuration.md).""";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(Arrays.asList(args), System.getenv(), System.out, System.err);
+    if (code >= 0) System.exit(code);
+    // a long-running role: the shutdown hook ends the process
+  }
+
+  /** Runs a command; returns its exit code, or -1 when a role keeps running in the background. */
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    if (args.isEmpty() || List.of("help", "--help", "-h").contains(args.get(0))) {
+      out.println(HELP);
+      return args.isEmpty() ? 2 : 0;
+    }
+    String command = args.get(0);
+    try {
+      HooklineConfig config = HooklineConfig.fromEnv(env);
+      switch (command) {
+        case "publish" -> {
+          return new PublishCommand(out, err).run(args.subList(1, args.size()), config, env);
+        }
+        case "up" -> {
+          AllInOne.Started started = AllInOne.start(config, out);
+          runUntilStopped(started.running());
+          return -1;
+        }
+        case "admin-api", "router", "worker" -> {
+          runUntilStopped(startRole(command, config));
+          return -1;
+        }
+        default -> {
+          err.println("hookline: unknown command '" + command + "'");
+          err.println(HELP);
+          return 2;
+        }
+      }
+    } catch (ConfigException | StartupException e) {
+      err.println("hookline " + command + ": " + e.getMessage());
+      LoggerFactory.getLogger(Main.class).debug("startup failure", e);
+      return 1;
+    } catch (RuntimeException e) {
+      err.println("hookline " + command + ": failed: " + PublishCommand.rootMessage(e));
+      LoggerFactory.getLogger(Main.class).debug("unexpected failure", e);
+      return 1;
+    }
+  }
+
+  /** One role against external Kafka and PostgreSQL. */
+  static Running startRole(String role, HooklineConfig config) {
+    Running running = new Running();
+    try {
+      PrometheusMeterRegistry metrics = Roles.metrics();
+      EventCatalog catalog = EventCatalog.load();
+      switch (role) {
+        case "admin-api" -> {
+          config.requireAdminTokens().requireSecretKey();
+          Database db = running.add(Roles.database(config));
+          Roles.checkKafka(config.kafkaBootstrapServers());
+          TopicProvisioner.provision(config.kafkaBootstrapServers(), config.topicPartitions(), (short) -1);
+          Roles.adminApi(config, db, catalog, metrics, null, running);
+        }
+        case "router" -> {
+          Roles.checkKafka(config.kafkaBootstrapServers());
+          var router = Roles.router(config, catalog, metrics, running);
+          running.add(OpsServer.start(config.httpPort(), role, router::isRunning, metrics));
+        }
+        case "worker" -> {
+          config.requireSecretKey();
+          Database db = running.add(Roles.database(config));
+          Roles.checkKafka(config.kafkaBootstrapServers());
+          var worker = Roles.worker(config, db, metrics, running);
+          running.add(OpsServer.start(config.httpPort(), role, worker::isRunning, metrics));
+        }
+        default -> throw new IllegalArgumentException(role);
+      }
+      System.out.println("hookline " + role + " started");
+      return running;
+    } catch (java.io.IOException e) {
+      running.close();
+      throw new StartupException("cannot listen on " + Setting.HTTP_PORT.variable() + "=" + config.httpPort()
+          + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      running.close();
+      throw e;
+    }
+  }
+
+  private static void runUntilStopped(Running running) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.close();
+      stopped.countDown();
+    }, "hookline-shutdown"));
+  }
+}

@@ -1,0 +1,137 @@
+package dev.hookline.app;
+
+import dev.hookline.admin.AdminApi;
+import dev.hookline.admin.AdminApiConfig;
+import dev.hookline.admin.HealthReport;
+import dev.hookline.admin.outbox.OutboxRelay;
+import dev.hookline.producer.EventPublisher;
+import dev.hookline.producer.InvalidEventException;
+import dev.hookline.producer.PublisherConfig;
+import dev.hookline.router.Router;
+import dev.hookline.router.RouterConfig;
+import dev.hookline.schemas.EventCatalog;
+import dev.hookline.store.Database;
+import dev.hookline.store.DatabaseConfig;
+import dev.hookline.store.SecretCipher;
+import dev.hookline.worker.DispatcherWorker;
+import dev.hookline.worker.WorkerConfig;
+import io.javalin.config.JavalinConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/**
+ * Wires each role from the configuration: the same code serves {@code hookline up}, the
+ * single-role commands and the integration tests.
+ */
+final class Roles {
+  private Roles() {}
+
+  static PrometheusMeterRegistry metrics() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  /** Opens (and migrates) the database, or fails with a one-line reason. */
+  static Database database(HooklineConfig config) {
+    SecretCipher cipher;
+    try {
+      cipher = SecretCipher.fromBase64Key(config.requireSecretKey().secretKey());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(Setting.SECRET_KEY.variable() + ": " + e.getMessage());
+    }
+    try {
+      return Database.open(
+          new DatabaseConfig(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize()), cipher);
+    } catch (RuntimeException e) {
+      throw new StartupException("cannot use PostgreSQL at " + config.dbUrl() + " (" + Setting.DB_URL.variable()
+          + "): " + PublishCommand.rootMessage(e), e);
+    }
+  }
+
+  /** Fails with a one-line reason when no Kafka broker answers within 10 seconds. */
+  static void checkKafka(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+    try (Admin admin = Admin.create(props)) {
+      admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new StartupException("invalid " + Setting.KAFKA_BOOTSTRAP_SERVERS.variable() + " '" + bootstrapServers
+          + "': " + PublishCommand.rootMessage(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while reaching Kafka", e);
+    } catch (Exception e) {
+      throw new StartupException("cannot reach Kafka at " + bootstrapServers + " ("
+          + Setting.KAFKA_BOOTSTRAP_SERVERS.variable() + "): " + PublishCommand.rootMessage(e), e);
+    }
+  }
+
+  /** The admin API, its event publisher and the outbox relay. */
+  static AdminApi adminApi(HooklineConfig config, Database db, EventCatalog catalog,
+      PrometheusMeterRegistry metrics, Consumer<JavalinConfig> extraRoutes, Running running) {
+    config.requireAdminTokens();
+    KafkaProducer<String, String> relayProducer =
+        running.add(new KafkaProducer<>(OutboxRelay.producerProperties(config.kafkaBootstrapServers())));
+    running.add(new OutboxRelay(db.outbox(), relayProducer).start());
+    EventPublisher publisher = running.add(EventPublisher.create(
+        PublisherConfig.defaults(config.kafkaBootstrapServers()).withSource("urn:hookline:admin-api")
+            .withKafkaProperties(Map.of("max.block.ms", "10000")), catalog));
+    AdminApi api = new AdminApi(
+        AdminApiConfig.of(config.httpPort(), config.adminTokens()),
+        db.webhooks(),
+        db.deliveries(),
+        catalog,
+        metrics,
+        () -> databaseHealth(db),
+        (type, data, key) -> {
+          try {
+            return publisher.publishSync(type, data, key).id();
+          } catch (InvalidEventException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+          }
+        },
+        extraRoutes);
+    return running.add(api.start());
+  }
+
+  static Router router(HooklineConfig config, EventCatalog catalog, PrometheusMeterRegistry metrics, Running running) {
+    Router router = new Router(
+        RouterConfig.defaults(config.kafkaBootstrapServers(), config.dataDir().resolve("router-state")),
+        catalog, metrics);
+    running.add(router);
+    router.start();
+    return router;
+  }
+
+  static DispatcherWorker worker(HooklineConfig config, Database db, PrometheusMeterRegistry metrics,
+      Running running) {
+    WorkerConfig workerConfig = WorkerConfig.defaults(config.kafkaBootstrapServers(), config.workerId())
+        .withMaxInFlight(config.workerConcurrency());
+    DispatcherWorker worker = new DispatcherWorker(workerConfig, db.webhooks(), db.deliveries(), metrics);
+    running.add(worker);
+    worker.start();
+    return worker;
+  }
+
+  private static HealthReport databaseHealth(Database db) {
+    try (Connection c = db.dataSource().getConnection()) {
+      return c.isValid(1) ? HealthReport.up(Map.of("database", "up")) : HealthReport.down(Map.of("database", "down"));
+    } catch (Exception e) {
+      return HealthReport.down(Map.of("database", "down: " + PublishCommand.rootMessage(e)));
+    }
+  }
+
+  static Duration shutdownBudget() {
+    return Duration.ofSeconds(30);
+  }
+}

@@ -1,0 +1,121 @@
+package dev.hookline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.schemas.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The walking skeleton end to end, on a real Kafka broker and a real PostgreSQL: create a webhook
+ * over HTTP, publish an event with the CLI, and the endpoint receives it signed, and the attempt
+ * is in the delivery log.
+ */
+class HappyPathIT {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static TestStack stack;
+  private static Receiver receiver;
+
+  @BeforeAll
+  static void start() {
+    stack = TestStack.get();
+    receiver = new Receiver();
+  }
+
+  @AfterAll
+  static void stopReceiver() {
+    receiver.close();
+  }
+
+  @Test
+  void theSignatureCheckUsedHereMatchesTheSpecTestVector() {
+    String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    assertThat(StandardWebhooksVerifier.expectedSignature(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
+        "{\"test\": 2432232314}")).isEqualTo("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+  }
+
+  @Test
+  void anEventPublishedFromTheCommandLineArrivesSignedAndIsRecorded() throws Exception {
+    // 1. The admin creates a webhook: Name, URL, Event.
+    JsonNode created = call("POST", "/webhooks", """
+        {"name": "Zapier Integration", "url": "%s", "events": ["payment_received"]}"""
+        .formatted(receiver.url("/hooks/zapier")), 201);
+    String webhookId = created.get("id").asText();
+    String secret = created.get("secret").asText();
+    assertThat(secret).startsWith("whsec_");
+
+    // 2. A platform team publishes an event with the CLI.
+    JsonNode example = dev.hookline.schemas.EventCatalog.load().find("payment_received").orElseThrow().example();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Map<String, String> env = Map.of(
+        "HOOKLINE_KAFKA_BOOTSTRAP_SERVERS", stack.config.kafkaBootstrapServers(),
+        "HOOKLINE_DATA_DIR", stack.config.dataDir().toString());
+    int exit = Main.run(List.of("publish", "payment_received", "--data", Json.toString(example)), env,
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    String eventId = out.toString(StandardCharsets.UTF_8).split(" ")[1];
+    assertThat(eventId).startsWith("evt_");
+
+    // 3. The endpoint receives it, signed per Standard Webhooks.
+    await().atMost(Duration.ofSeconds(60)).until(() -> !receiver.received().isEmpty());
+    Receiver.Request request = receiver.received().get(0);
+    assertThat(request.path()).isEqualTo("/hooks/zapier");
+    assertThat(request.header("content-type")).startsWith("application/json");
+    assertThat(request.header("user-agent")).startsWith("Hookline/");
+    assertThat(request.header("webhook-id")).isEqualTo(eventId);
+    long timestamp = Long.parseLong(request.header("webhook-timestamp"));
+    assertThat(Math.abs(Instant.now().getEpochSecond() - timestamp)).isLessThan(120);
+    assertThat(StandardWebhooksVerifier.verifies(secret, eventId, request.header("webhook-timestamp"),
+        request.body(), request.header("webhook-signature")))
+        .as("signature %s", request.header("webhook-signature")).isTrue();
+    JsonNode body = Json.MAPPER.readTree(request.body());
+    assertThat(body.get("type").asText()).isEqualTo("payment_received");
+    assertThat(Instant.parse(body.get("timestamp").asText())).isBefore(Instant.now().plusSeconds(1));
+    assertThat(body.get("data")).isEqualTo(example);
+
+    // 4. The attempt is in the delivery log.
+    JsonNode log = await().atMost(Duration.ofSeconds(20)).until(
+        () -> call("GET", "/webhooks/" + webhookId + "/deliveries", null, 200),
+        page -> page.get("data").size() == 1 && "succeeded".equals(page.get("data").get(0).get("status").asText()));
+    JsonNode delivery = log.get("data").get(0);
+    assertThat(delivery.get("eventId").asText()).isEqualTo(eventId);
+    assertThat(delivery.get("eventType").asText()).isEqualTo("payment_received");
+    JsonNode detail = call("GET", "/deliveries/" + delivery.get("id").asText(), null, 200);
+    assertThat(detail.get("attempts")).hasSize(1);
+    JsonNode attempt = detail.get("attempts").get(0);
+    assertThat(attempt.get("statusCode").asInt()).isEqualTo(200);
+    assertThat(attempt.get("trigger").asText()).isEqualTo("event");
+    assertThat(attempt.get("responseExcerpt").asText()).isEqualTo("thanks");
+    assertThat(detail.get("payload")).isEqualTo(example);
+    assertThat(receiver.received()).as("delivered once").hasSize(1);
+  }
+
+  static JsonNode call(String method, String path, String body, int expectedStatus) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.apiUrl(path)))
+        .header("Authorization", "Bearer " + TestStack.TOKEN)
+        .timeout(Duration.ofSeconds(30));
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("%s %s -> %s", method, path, response.body()).isEqualTo(expectedStatus);
+    return response.body().isEmpty() ? null : Json.MAPPER.readTree(response.body());
+  }
+}

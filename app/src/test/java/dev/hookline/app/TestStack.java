@@ -1,0 +1,80 @@
+package dev.hookline.app;
+
+import dev.hookline.admin.AdminApi;
+import dev.hookline.schemas.EventCatalog;
+import dev.hookline.store.Database;
+import dev.hookline.store.DatabaseConfig;
+import dev.hookline.store.SecretCipher;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Every role of Hookline, wired exactly as {@code hookline up} wires them, on the shared test
+ * broker and a database of its own; one per test JVM. Tests create their own webhooks and
+ * receivers, so they never see each other's deliveries.
+ */
+final class TestStack {
+  static final String TOKEN = "test-admin-token";
+  private static TestStack instance;
+
+  final HooklineConfig config;
+  final Database db;
+  final AdminApi adminApi;
+  final PrometheusMeterRegistry metrics;
+  private final Running running;
+
+  private TestStack(HooklineConfig config, Database db, AdminApi adminApi, PrometheusMeterRegistry metrics,
+      Running running) {
+    this.config = config;
+    this.db = db;
+    this.adminApi = adminApi;
+    this.metrics = metrics;
+    this.running = running;
+  }
+
+  static synchronized TestStack get() {
+    if (instance == null) instance = start();
+    return instance;
+  }
+
+  private static TestStack start() {
+    DatabaseConfig database = TestInfra.freshDatabase();
+    Map<String, String> env = new HashMap<>();
+    try {
+      env.put("HOOKLINE_DATA_DIR", Files.createTempDirectory("hookline-stack").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    env.put("HOOKLINE_KAFKA_BOOTSTRAP_SERVERS", TestInfra.bootstrapServers());
+    env.put("HOOKLINE_DB_URL", database.url());
+    env.put("HOOKLINE_DB_USER", database.user());
+    env.put("HOOKLINE_DB_PASSWORD", database.password());
+    env.put("HOOKLINE_HTTP_PORT", "0");
+    env.put("HOOKLINE_ADMIN_TOKEN", TOKEN);
+    env.put("HOOKLINE_SECRET_KEY", SecretCipher.generateKey());
+    env.put("HOOKLINE_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128");
+    HooklineConfig config = HooklineConfig.fromEnv(env);
+
+    Running running = new Running();
+    EventCatalog catalog = EventCatalog.load();
+    PrometheusMeterRegistry metrics = Roles.metrics();
+    Database db = running.add(Roles.database(config));
+    Roles.router(config, catalog, metrics, running);
+    Roles.worker(config, db, metrics, running);
+    AdminApi api = Roles.adminApi(config, db, catalog, metrics, null, running);
+    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "test-stack-stopper"));
+    return new TestStack(config, db, api, metrics, running);
+  }
+
+  String apiUrl(String path) {
+    return "http://127.0.0.1:" + adminApi.port() + "/api/v1" + path;
+  }
+
+  void stop() {
+    running.close();
+  }
+}

@@ -1,0 +1,240 @@
+package dev.hookline.worker;
+
+import dev.hookline.schemas.Event;
+import dev.hookline.store.SigningSecrets;
+import dev.hookline.store.Webhook;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.HttpHostConnectException;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Posts signed webhook requests with one pooled, blocking Apache HttpClient meant to be called from
+ * many virtual threads at once. Never throws for anything the receiver does: every attempt ends in
+ * an {@link AttemptOutcome}.
+ */
+final class HttpDeliverer implements Deliverer, AutoCloseable {
+  static final int EXCERPT_LIMIT_BYTES = 20 * 1024;
+  static final int DEFAULT_TIMEOUT_SECONDS = 15;
+  static final int MAX_TIMEOUT_SECONDS = 30;
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final int ERROR_MESSAGE_LIMIT = 1000;
+
+  /** Headers a webhook's custom headers may not set: ours, or ones that would break the framing. */
+  private static final Set<String> RESERVED_HEADERS =
+      Set.of(
+          "content-type", "content-length", "transfer-encoding", "host", "connection",
+          "webhook-id", "webhook-timestamp", "webhook-signature", "user-agent", "expect", "upgrade");
+
+  private final CloseableHttpClient client;
+  private final ScheduledExecutorService deadlines;
+  private final String userAgent;
+  private final Clock clock;
+
+  HttpDeliverer(int maxConnections, String userAgent, Clock clock) {
+    this.userAgent = userAgent;
+    this.clock = clock;
+    ConnectionConfig connections =
+        ConnectionConfig.custom()
+            .setConnectTimeout(Timeout.of(CONNECT_TIMEOUT))
+            .setSocketTimeout(Timeout.ofSeconds(MAX_TIMEOUT_SECONDS))
+            .setTimeToLive(TimeValue.ofMinutes(5))
+            .build();
+    this.client =
+        HttpClients.custom()
+            .setConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnTotal(maxConnections)
+                    // one slow receiver may take every connection; per-webhook caps are a later issue
+                    .setMaxConnPerRoute(maxConnections)
+                    .setDefaultConnectionConfig(connections)
+                    .build())
+            .disableRedirectHandling() // a 3xx is an answer, not an invitation to post elsewhere
+            .disableAutomaticRetries() // retries are ours, on our schedule, and recorded
+            .disableContentCompression()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .evictIdleConnections(TimeValue.ofMinutes(1))
+            .build();
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(1, r -> {
+          Thread t = new Thread(r, "hookline-delivery-deadlines");
+          t.setDaemon(true);
+          return t;
+        });
+    timer.setRemoveOnCancelPolicy(true);
+    this.deadlines = timer;
+  }
+
+  /** The effective timeout of a webhook: its own, 15 s when unset, at most 30 s. */
+  static Duration timeoutOf(Webhook webhook) {
+    int seconds = webhook.timeoutSeconds() <= 0 ? DEFAULT_TIMEOUT_SECONDS : webhook.timeoutSeconds();
+    return Duration.ofSeconds(Math.min(seconds, MAX_TIMEOUT_SECONDS));
+  }
+
+  /** Sends one event to one webhook, signed with the webhook's active secrets. */
+  @Override
+  public AttemptOutcome deliver(Webhook webhook, SigningSecrets secrets, Event event) {
+    Instant startedAt = clock.instant();
+    long start = System.nanoTime();
+    Duration timeout = timeoutOf(webhook);
+    HttpPost post;
+    try {
+      byte[] body = PayloadWriter.body(event);
+      long timestamp = startedAt.getEpochSecond();
+      post = new HttpPost(URI.create(webhook.url()));
+      webhook.headers().forEach((name, value) -> {
+        if (name != null && value != null && !RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+          post.addHeader(name, value);
+        }
+      });
+      post.setHeader("user-agent", userAgent);
+      post.setHeader("webhook-id", event.id());
+      post.setHeader("webhook-timestamp", Long.toString(timestamp));
+      post.setHeader("webhook-signature",
+          Signer.signatureHeader(secrets.activeAt(startedAt), event.id(), timestamp, body));
+      post.setEntity(new ByteArrayEntity(body, ContentType.create("application/json")));
+      post.setConfig(
+          RequestConfig.custom()
+              .setResponseTimeout(Timeout.of(timeout))
+              .setConnectionRequestTimeout(Timeout.of(timeout))
+              .build());
+    } catch (RuntimeException e) {
+      // bad URL, bad secret, unsupported header value: the same webhook will fail the same way, but
+      // the admin may fix it; retrying keeps the delivery alive until then
+      return new AttemptOutcome.Retry(startedAt, elapsedMs(start), null, null, "invalid_request", message(e));
+    }
+    return execute(post, timeout, startedAt, start);
+  }
+
+  private AttemptOutcome execute(HttpPost post, Duration timeout, Instant startedAt, long start) {
+    // The socket timeout only bounds each read; a receiver dripping one byte a second would hold us
+    // forever. The deadline cancels the whole exchange, which closes the connection at once.
+    AtomicBoolean deadlinePassed = new AtomicBoolean();
+    ScheduledFuture<?> deadline =
+        deadlines.schedule(() -> {
+          deadlinePassed.set(true);
+          post.cancel();
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    ClassicHttpResponse response = null;
+    try {
+      response = client.executeOpen(null, post, null);
+      int status = response.getCode();
+      String excerpt = readExcerpt(response.getEntity(), post);
+      int durationMs = elapsedMs(start);
+      if (status >= 200 && status < 300) {
+        return new AttemptOutcome.Delivered(startedAt, durationMs, status, excerpt);
+      }
+      if (status == 410) {
+        return new AttemptOutcome.Failed(
+            startedAt, durationMs, status, excerpt, "gone", "410 Gone: the receiver asked to stop", true);
+      }
+      return new AttemptOutcome.Retry(startedAt, durationMs, status, excerpt, "http_status", "HTTP " + status);
+    } catch (IOException | RuntimeException e) {
+      if (deadlinePassed.get()) {
+        return new AttemptOutcome.Retry(startedAt, elapsedMs(start), null, null, "timeout",
+            "no complete response within " + timeout.toSeconds() + " s");
+      }
+      return new AttemptOutcome.Retry(startedAt, elapsedMs(start), null, null, errorClass(e), message(e));
+    } finally {
+      deadline.cancel(false);
+      closeQuietly(response);
+    }
+  }
+
+  /** A failure while closing must not turn a received answer into a retry. */
+  private static void closeQuietly(ClassicHttpResponse response) {
+    if (response == null) return;
+    try {
+      response.close();
+    } catch (IOException | RuntimeException e) {
+      // the connection is discarded either way
+    }
+  }
+
+  /**
+   * Reads at most {@link #EXCERPT_LIMIT_BYTES}. When the body is longer the connection is aborted
+   * instead of drained: closing a length-delimited stream would read it to the end.
+   */
+  private static String readExcerpt(HttpEntity entity, HttpPost post) {
+    if (entity == null) return null;
+    byte[] buffer = new byte[EXCERPT_LIMIT_BYTES];
+    int read = 0;
+    try (InputStream in = entity.getContent()) {
+      if (in == null) return null;
+      while (read < buffer.length) {
+        int n = in.read(buffer, read, buffer.length - read);
+        if (n < 0) break;
+        read += n;
+      }
+      if (read == buffer.length && in.read() >= 0) {
+        post.cancel(); // drops the connection, so the close below has nothing left to drain
+      }
+    } catch (IOException e) {
+      // The status line already arrived and decides the outcome; a body cut short by our abort,
+      // our deadline or the receiver only shortens the excerpt.
+    }
+    return read == 0 ? "" : new String(buffer, 0, read, StandardCharsets.UTF_8);
+  }
+
+  static String errorClass(Throwable e) {
+    if (e instanceof ConnectTimeoutException) return "connect_timeout";
+    if (e instanceof SocketTimeoutException) return "timeout";
+    if (e instanceof HttpHostConnectException || e instanceof ConnectException
+        || e instanceof NoRouteToHostException) return "connect";
+    if (e instanceof UnknownHostException) return "dns";
+    if (e instanceof SSLException) return "tls";
+    if (e instanceof InterruptedIOException) return "interrupted";
+    if (e instanceof IOException) return "io";
+    return "client";
+  }
+
+  private static String message(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.length() > ERROR_MESSAGE_LIMIT ? m.substring(0, ERROR_MESSAGE_LIMIT) : m;
+  }
+
+  private static int elapsedMs(long startNanos) {
+    return (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+  }
+
+  @Override
+  public void close() {
+    deadlines.shutdownNow();
+    try {
+      client.close();
+    } catch (IOException e) {
+      // closing sockets; nothing left to save
+    }
+  }
+}

@@ -1,0 +1,261 @@
+package dev.hookline.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hookline.schemas.DeliveryTask;
+import dev.hookline.schemas.Trigger;
+import dev.hookline.store.AttemptRecord;
+import dev.hookline.store.DeliveryStatus;
+import dev.hookline.store.Webhook;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BatchProcessorTest {
+  private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+
+  private final List<String> log = new CopyOnWriteArrayList<>();
+  private final Fixtures.FakeWebhookStore webhooks = new Fixtures.FakeWebhookStore();
+  private final Fixtures.FakeDeliveryStore store = new Fixtures.FakeDeliveryStore(log);
+  private final Map<ConsumerRecord<byte[], byte[]>, AcknowledgeType> acks = new ConcurrentHashMap<>();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+  @AfterEach
+  void stop() {
+    executor.shutdownNow();
+  }
+
+  private BatchProcessor processor(Deliverer deliverer, int maxInFlight) {
+    return new BatchProcessor(
+        new WebhookDirectory(webhooks, Duration.ofSeconds(5)),
+        deliverer,
+        store,
+        new RetrySchedule(RetrySchedule.DEFAULT_DELAYS, () -> 0.5),
+        "worker-test",
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        executor,
+        maxInFlight,
+        new WorkerMetrics(meters));
+  }
+
+  private BatchProcessor.BatchResult process(BatchProcessor processor, List<ConsumerRecord<byte[], byte[]>> records) {
+    BatchProcessor.BatchResult result = processor.process(records, (record, type) -> {
+      log.add("ack:" + type.name());
+      AcknowledgeType previous = acks.put(record, type);
+      assertThat(previous).as("acknowledged once").isNull();
+    });
+    assertThat(acks.keySet()).as("every record acknowledged").containsExactlyInAnyOrderElementsOf(records);
+    return result;
+  }
+
+  /** Answers by the webhook URL: "ok", "error", "gone". */
+  private static Deliverer byUrl() {
+    return (webhook, secrets, event) -> switch (webhook.url()) {
+      case "http://ok" -> new AttemptOutcome.Delivered(NOW, 12, 200, "fine");
+      case "http://gone" -> new AttemptOutcome.Failed(NOW, 5, 410, "", "gone", "410 Gone", true);
+      default -> new AttemptOutcome.Retry(NOW, 7, 500, "boom", "http_status", "HTTP 500");
+    };
+  }
+
+  private Webhook add(String url) {
+    return webhooks.add(Fixtures.webhook(url));
+  }
+
+  @Test
+  void decodesDeliversRecordsOnceThenAccepts() {
+    Webhook ok = add("http://ok");
+    Webhook error = add("http://error");
+    Webhook gone = add("http://gone");
+    DeliveryTask okTask = Fixtures.task(ok.id(), 1, Trigger.EVENT);
+    DeliveryTask retryTask = Fixtures.task(error.id(), 1, Trigger.EVENT);
+    DeliveryTask lastTask = Fixtures.task(error.id(), 8, Trigger.RETRY);
+    DeliveryTask testTask = Fixtures.task(error.id(), 1, Trigger.TEST);
+    DeliveryTask goneTask = Fixtures.task(gone.id(), 1, Trigger.EVENT);
+    DeliveryTask unknownTask = Fixtures.task(UUID.randomUUID(), 1, Trigger.EVENT);
+    ConsumerRecord<byte[], byte[]> garbage = Fixtures.record("{not json".getBytes(StandardCharsets.UTF_8));
+    ConsumerRecord<byte[], byte[]> wrongShape = Fixtures.record("{\"hello\": 1}".getBytes(StandardCharsets.UTF_8));
+    ConsumerRecord<byte[], byte[]> empty = Fixtures.record((byte[]) null);
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(List.of(garbage, wrongShape, empty));
+    for (DeliveryTask t : List.of(okTask, retryTask, lastTask, testTask, goneTask, unknownTask)) {
+      records.add(Fixtures.record(t));
+    }
+
+    BatchProcessor.BatchResult result = process(processor(byUrl(), 10), records);
+
+    assertThat(store.calls).hasSize(1);
+    Map<UUID, AttemptRecord> byDelivery = new java.util.HashMap<>();
+    store.calls.get(0).forEach(a -> byDelivery.put(a.task().deliveryId(), a));
+    assertThat(byDelivery).hasSize(5).doesNotContainKey(unknownTask.deliveryId());
+
+    AttemptRecord succeeded = byDelivery.get(okTask.deliveryId());
+    assertThat(succeeded.newStatus()).isEqualTo(DeliveryStatus.SUCCEEDED);
+    assertThat(succeeded.statusCode()).isEqualTo(200);
+    assertThat(succeeded.responseExcerpt()).isEqualTo("fine");
+    assertThat(succeeded.durationMs()).isEqualTo(12);
+    assertThat(succeeded.workerId()).isEqualTo("worker-test");
+    assertThat(succeeded.nextAttemptAt()).isNull();
+    assertThat(succeeded.task()).isEqualTo(okTask);
+
+    AttemptRecord retrying = byDelivery.get(retryTask.deliveryId());
+    assertThat(retrying.newStatus()).isEqualTo(DeliveryStatus.RETRYING);
+    assertThat(retrying.nextAttemptAt()).isEqualTo(NOW.plusSeconds(5));
+    assertThat(retrying.errorClass()).isEqualTo("http_status");
+
+    assertThat(byDelivery.get(lastTask.deliveryId()).newStatus()).isEqualTo(DeliveryStatus.FAILED);
+    assertThat(byDelivery.get(lastTask.deliveryId()).nextAttemptAt()).isNull();
+    assertThat(byDelivery.get(testTask.deliveryId()).newStatus()).isEqualTo(DeliveryStatus.FAILED);
+    assertThat(byDelivery.get(goneTask.deliveryId()).newStatus()).isEqualTo(DeliveryStatus.FAILED);
+    assertThat(byDelivery.get(goneTask.deliveryId()).statusCode()).isEqualTo(410);
+
+    assertThat(acks.get(garbage)).isEqualTo(AcknowledgeType.REJECT);
+    assertThat(acks.get(wrongShape)).isEqualTo(AcknowledgeType.REJECT);
+    assertThat(acks.get(empty)).isEqualTo(AcknowledgeType.REJECT);
+    assertThat(acks.entrySet().stream().filter(e -> e.getValue() == AcknowledgeType.ACCEPT)).hasSize(6);
+    assertThat(result).isEqualTo(new BatchProcessor.BatchResult(6, 0, 3, false, java.util.Set.of(gone.id())));
+
+    // the attempts' ACCEPTs come only after the one store write
+    int write = log.indexOf("recordAll:5");
+    assertThat(write).isNotNegative();
+    assertThat(log.subList(write + 1, log.size())).hasSize(5).allMatch("ack:ACCEPT"::equals);
+
+    assertThat(meters.get(WorkerMetrics.DELIVERIES).tag("outcome", "succeeded").counter().count()).isEqualTo(1);
+    assertThat(meters.get(WorkerMetrics.DELIVERIES).tag("outcome", "failed").counter().count()).isEqualTo(3);
+    assertThat(meters.get(WorkerMetrics.DELIVERIES).tag("outcome", "rejected").counter().count()).isEqualTo(3);
+    assertThat(meters.get(WorkerMetrics.ATTEMPT_DURATION).tag("outcome", "retrying").timer().count()).isEqualTo(1);
+  }
+
+  @Test
+  void storeDownReleasesTheAttemptsInsteadOfAcceptingThem() {
+    Webhook ok = add("http://ok");
+    ConsumerRecord<byte[], byte[]> a = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
+    ConsumerRecord<byte[], byte[]> b = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
+    ConsumerRecord<byte[], byte[]> unknown = Fixtures.record(Fixtures.task(UUID.randomUUID(), 1, Trigger.EVENT));
+    store.failure = new IllegalStateException("connection refused");
+
+    BatchProcessor.BatchResult result = process(processor(byUrl(), 10), List.of(a, b, unknown));
+
+    assertThat(result.storeFailed()).isTrue();
+    assertThat(acks).containsEntry(a, AcknowledgeType.RELEASE).containsEntry(b, AcknowledgeType.RELEASE)
+        .containsEntry(unknown, AcknowledgeType.ACCEPT);
+    assertThat(store.calls).isEmpty();
+  }
+
+  @Test
+  void webhookLookupFailureReleasesTheTask() {
+    Webhook ok = add("http://ok");
+    webhooks.failure = new IllegalStateException("database down");
+    ConsumerRecord<byte[], byte[]> r = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
+
+    process(processor(byUrl(), 10), List.of(r));
+
+    assertThat(acks).containsEntry(r, AcknowledgeType.RELEASE);
+    assertThat(log).doesNotContain("recordAll:1");
+  }
+
+  @Test
+  void inactiveWebhookIsSkippedExceptForTestEvents() {
+    Webhook inactive = webhooks.add(Fixtures.webhook(UUID.randomUUID(), "http://ok", 15, null, Map.of(), false));
+    DeliveryTask event = Fixtures.task(inactive.id(), 1, Trigger.EVENT);
+    DeliveryTask test = Fixtures.task(inactive.id(), 1, Trigger.TEST);
+
+    process(processor(byUrl(), 10), List.of(Fixtures.record(event), Fixtures.record(test)));
+
+    assertThat(store.all()).extracting(a -> a.task().deliveryId()).containsExactly(test.deliveryId());
+    assertThat(acks.values()).containsOnly(AcknowledgeType.ACCEPT);
+  }
+
+  @Test
+  void webhookLookupsAreCached() {
+    Webhook ok = add("http://ok");
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < 5; i++) records.add(Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT)));
+    BatchProcessor processor = processor(byUrl(), 1); // one at a time: no concurrent first loads
+
+    process(processor, records);
+
+    assertThat(webhooks.finds).hasValue(1);
+    assertThat(store.all()).hasSize(5);
+  }
+
+  @Test
+  void runsDeliveriesConcurrentlyUpToTheInFlightLimit() throws Exception {
+    Webhook ok = add("http://ok");
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger maxRunning = new AtomicInteger();
+    CountDownLatch gate = new CountDownLatch(1);
+    Deliverer slow = (webhook, secrets, event) -> {
+      maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        gate.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      running.decrementAndGet();
+      return new AttemptOutcome.Delivered(NOW, 1, 200, "");
+    };
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < 10; i++) records.add(Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT)));
+    webhooks.find(ok.id()); // warm nothing; just make sure the store answers
+
+    var result = executor.submit(() -> process(processor(slow, 3), records));
+    await().atMost(Duration.ofSeconds(5)).until(() -> running.get() == 3);
+    assertThat(meters.get(WorkerMetrics.IN_FLIGHT).gauge().value()).isEqualTo(3.0);
+    gate.countDown();
+
+    assertThat(result.get(10, TimeUnit.SECONDS).accepted()).isEqualTo(10);
+    assertThat(maxRunning).hasValue(3);
+    assertThat(store.all()).hasSize(10);
+  }
+
+  @Test
+  void shutdownReleasesDeliveriesStillRunningAfterTheGracePeriod() throws Exception {
+    Webhook ok = add("http://ok");
+    Webhook stuck = add("http://stuck");
+    CountDownLatch stuckStarted = new CountDownLatch(1);
+    Function<Webhook, AttemptOutcome> answer = w -> {
+      if (w.url().equals("http://stuck")) {
+        stuckStarted.countDown();
+        try {
+          new CountDownLatch(1).await(); // until interrupted
+        } catch (InterruptedException e) {
+          throw new IllegalStateException("interrupted");
+        }
+      }
+      return new AttemptOutcome.Delivered(NOW, 1, 200, "");
+    };
+    BatchProcessor processor = processor((w, s, e) -> answer.apply(w), 10);
+    ConsumerRecord<byte[], byte[]> fine = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
+    ConsumerRecord<byte[], byte[]> hanging = Fixtures.record(Fixtures.task(stuck.id(), 1, Trigger.EVENT));
+
+    var result = executor.submit(() -> process(processor, List.of(fine, hanging)));
+    assertThat(stuckStarted.await(5, TimeUnit.SECONDS)).isTrue();
+    processor.abortAfter(Duration.ofMillis(200));
+
+    BatchProcessor.BatchResult r = result.get(5, TimeUnit.SECONDS);
+    assertThat(r.accepted()).isEqualTo(1);
+    assertThat(r.released()).isEqualTo(1);
+    assertThat(acks).containsEntry(fine, AcknowledgeType.ACCEPT).containsEntry(hanging, AcknowledgeType.RELEASE);
+    assertThat(store.all()).hasSize(1);
+  }
+}

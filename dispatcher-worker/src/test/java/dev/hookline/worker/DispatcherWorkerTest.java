@@ -1,0 +1,149 @@
+package dev.hookline.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.hookline.schemas.Topics;
+import dev.hookline.schemas.Trigger;
+import dev.hookline.store.DeliveryStatus;
+import dev.hookline.store.Webhook;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DispatcherWorkerTest {
+  private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+
+  private final Fixtures.FakeWebhookStore webhooks = new Fixtures.FakeWebhookStore();
+  private final Fixtures.FakeDeliveryStore store = new Fixtures.FakeDeliveryStore();
+  private final FakeShareConsumer consumer = new FakeShareConsumer();
+  private final CountDownLatch unblock = new CountDownLatch(1);
+  private DispatcherWorker worker;
+
+  @AfterEach
+  void stop() {
+    unblock.countDown();
+    if (worker != null) worker.close();
+  }
+
+  private DispatcherWorker start(Duration grace) {
+    WorkerConfig config = WorkerConfig.defaults("unused:9092", "w1")
+        .withMaxInFlight(8)
+        .withPollTimeout(Duration.ofMillis(100))
+        .withShutdownGrace(grace);
+    Deliverer deliverer = (webhook, secrets, event) -> {
+      if (webhook.url().equals("http://stuck")) {
+        try {
+          unblock.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException("interrupted by shutdown");
+        }
+      }
+      return webhook.url().equals("http://ok")
+          ? new AttemptOutcome.Delivered(NOW, 3, 204, "")
+          : new AttemptOutcome.Retry(NOW, 3, 503, "later", "http_status", "HTTP 503");
+    };
+    worker = new DispatcherWorker(config, webhooks, store, new SimpleMeterRegistry(), deliverer, () -> consumer,
+        Clock.systemUTC());
+    worker.start();
+    return worker;
+  }
+
+  @Test
+  void pollsDeliversRecordsAcknowledgesAndCommits() {
+    Webhook ok = webhooks.add(Fixtures.webhook("http://ok"));
+    Webhook down = webhooks.add(Fixtures.webhook("http://down"));
+    consumer.queue.add(Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT)));
+    consumer.queue.add(Fixtures.record(Fixtures.task(down.id(), 1, Trigger.EVENT)));
+    consumer.queue.add(Fixtures.record("garbage".getBytes(StandardCharsets.UTF_8)));
+    start(Duration.ofSeconds(5)); // after queueing, so that one poll gets all three
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.events.contains("commit"));
+
+    assertThat(consumer.subscription()).containsExactly(Topics.DELIVERIES);
+    assertThat(store.all()).extracting(a -> a.newStatus())
+        .containsExactlyInAnyOrder(DeliveryStatus.SUCCEEDED, DeliveryStatus.RETRYING);
+    assertThat(consumer.events).containsExactly("poll:3", "ack:REJECT", "ack:ACCEPT", "ack:ACCEPT", "commit");
+    assertThat(worker.isRunning()).isTrue();
+
+    worker.close();
+    assertThat(consumer.closed).isTrue();
+    assertThat(worker.isRunning()).isFalse();
+  }
+
+  @Test
+  void storeOutageReleasesTheBatchBacksOffAndRecordsItLater() {
+    Webhook ok = webhooks.add(Fixtures.webhook("http://ok"));
+    store.failure = new IllegalStateException("database down");
+    start(Duration.ofSeconds(5));
+    ConsumerRecord<byte[], byte[]> record = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
+    consumer.queue.add(record);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.events.contains("ack:RELEASE"));
+    assertThat(store.all()).isEmpty();
+    store.failure = null;
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.all().size() == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.lastAck.get(record) == AcknowledgeType.ACCEPT);
+    assertThat(consumer.events).containsSubsequence("ack:RELEASE", "commit", "poll:1", "ack:ACCEPT", "commit");
+  }
+
+  @Test
+  void closeLetsRunningDeliveriesFinishWithinTheGraceThenReleasesTheRest() {
+    Webhook ok = webhooks.add(Fixtures.webhook("http://ok"));
+    Webhook stuck = webhooks.add(Fixtures.webhook("http://stuck"));
+    ConsumerRecord<byte[], byte[]> fine = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
+    ConsumerRecord<byte[], byte[]> hanging = Fixtures.record(Fixtures.task(stuck.id(), 1, Trigger.EVENT));
+    consumer.queue.add(fine);
+    consumer.queue.add(hanging);
+    start(Duration.ofMillis(300)); // after queueing: one batch of both
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.events.contains("poll:2"));
+
+    long start = System.nanoTime();
+    worker.close();
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(ms).isBetween(250L, 5_000L);
+    assertThat(consumer.lastAck).containsEntry(fine, AcknowledgeType.ACCEPT).containsEntry(hanging, AcknowledgeType.RELEASE);
+    assertThat(store.all()).hasSize(1);
+    assertThat(consumer.events).endsWith("commit", "close");
+    assertThat(worker.isRunning()).isFalse();
+  }
+
+  @Test
+  void closeWithoutStartIsHarmlessAndStartAfterCloseIsRefused() {
+    WorkerConfig config = WorkerConfig.defaults("unused:9092", "w2");
+    DispatcherWorker idle = new DispatcherWorker(config, webhooks, store, new SimpleMeterRegistry());
+    idle.close();
+    idle.close();
+    assertThatThrownBy(idle::start).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void configIsValidated() {
+    WorkerConfig ok = WorkerConfig.defaults("localhost:9092", "w1");
+    assertThat(ok.maxInFlight()).isEqualTo(200);
+    assertThat(ok.retrySchedule()).isNull();
+    assertThat(ok.withRetrySchedule(List.of(Duration.ofSeconds(1))).retrySchedule()).hasSize(1);
+    assertThatThrownBy(() -> WorkerConfig.defaults(" ", "w1")).hasMessageContaining("bootstrapServers");
+    assertThatThrownBy(() -> WorkerConfig.defaults("x:1", "")).hasMessageContaining("workerId");
+    assertThatThrownBy(() -> ok.withMaxInFlight(0)).hasMessageContaining("maxInFlight");
+    assertThatThrownBy(() -> ok.withPollTimeout(Duration.ZERO)).hasMessageContaining("pollTimeout");
+    assertThatThrownBy(() -> ok.withRetrySchedule(List.of(Duration.ofSeconds(-1)))).hasMessageContaining("negative");
+  }
+
+  @Test
+  void userAgentCarriesTheBuildVersion() {
+    assertThat(DispatcherWorker.userAgent()).matches("Hookline/\\d+\\.\\d+\\.\\d+.*");
+  }
+}

@@ -1,0 +1,129 @@
+package dev.hookline.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.schemas.DeliveryTask;
+import dev.hookline.schemas.Event;
+import dev.hookline.schemas.Json;
+import dev.hookline.schemas.Topics;
+import dev.hookline.schemas.Trigger;
+import dev.hookline.store.AttemptRecord;
+import dev.hookline.store.CreatedWebhook;
+import dev.hookline.store.DeliveryStatus;
+import dev.hookline.store.DeliveryStore;
+import dev.hookline.store.DeliveryView;
+import dev.hookline.store.NewWebhook;
+import dev.hookline.store.SigningSecrets;
+import dev.hookline.store.Webhook;
+import dev.hookline.store.WebhookPatch;
+import dev.hookline.store.WebhookStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Test data and in-memory fakes of the store interfaces. */
+final class Fixtures {
+  static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  static final Instant EVENT_TIME = Instant.parse("2026-11-28T10:15:30.123Z");
+  private static final AtomicLong OFFSETS = new AtomicLong();
+
+  private Fixtures() {}
+
+  static Webhook webhook(String url) {
+    return webhook(UUID.randomUUID(), url, 15, null, Map.of(), true);
+  }
+
+  static Webhook webhook(
+      UUID id, String url, int timeoutSeconds, List<Integer> retrySchedule, Map<String, String> headers, boolean active) {
+    Instant created = Instant.parse("2026-11-01T00:00:00Z");
+    return new Webhook(id, 1, "test hook", url, "", List.of("payment_received"), active, null, null,
+        timeoutSeconds, retrySchedule, headers, created, created);
+  }
+
+  static Event event() {
+    JsonNode data = Json.readTree("{\"amount\": 4200, \"currency\": \"EUR\"}".getBytes(StandardCharsets.UTF_8));
+    return new Event("evt_" + UUID.randomUUID(), "payment_received", "/payments", EVENT_TIME, data);
+  }
+
+  static DeliveryTask task(UUID webhookId, int attempt, Trigger trigger) {
+    Event event = event();
+    return new DeliveryTask(DeliveryTask.deliveryIdFor(event.id(), webhookId), webhookId, 1, attempt, trigger, event);
+  }
+
+  static ConsumerRecord<byte[], byte[]> record(DeliveryTask task) {
+    return record(Json.toBytes(task));
+  }
+
+  static ConsumerRecord<byte[], byte[]> record(byte[] value) {
+    return new ConsumerRecord<>(Topics.DELIVERIES, 0, OFFSETS.incrementAndGet(), null, value);
+  }
+
+  /** Only {@code find} and {@code secrets}: what the worker uses. */
+  static final class FakeWebhookStore implements WebhookStore {
+    final Map<UUID, Webhook> webhooks = new ConcurrentHashMap<>();
+    final AtomicInteger finds = new AtomicInteger();
+    volatile RuntimeException failure;
+
+    Webhook add(Webhook webhook) {
+      webhooks.put(webhook.id(), webhook);
+      return webhook;
+    }
+
+    @Override public Optional<Webhook> find(UUID id) {
+      finds.incrementAndGet();
+      if (failure != null) throw failure;
+      return Optional.ofNullable(webhooks.get(id));
+    }
+
+    @Override public Optional<SigningSecrets> secrets(UUID id) {
+      if (failure != null) throw failure;
+      return webhooks.containsKey(id) ? Optional.of(new SigningSecrets(SECRET, null, null)) : Optional.empty();
+    }
+
+    @Override public CreatedWebhook create(NewWebhook webhook) { throw new UnsupportedOperationException(); }
+    @Override public List<Webhook> list(UUID after, int limit) { throw new UnsupportedOperationException(); }
+    @Override public Optional<Webhook> update(UUID id, WebhookPatch patch) { throw new UnsupportedOperationException(); }
+    @Override public boolean delete(UUID id) { throw new UnsupportedOperationException(); }
+  }
+
+  /** Records every {@code recordAll} call; fails while {@link #failure} is set. */
+  static final class FakeDeliveryStore implements DeliveryStore {
+    final List<List<AttemptRecord>> calls = new CopyOnWriteArrayList<>();
+    final List<String> log;
+    volatile RuntimeException failure;
+
+    FakeDeliveryStore(List<String> log) {
+      this.log = log;
+    }
+
+    FakeDeliveryStore() {
+      this(new CopyOnWriteArrayList<>());
+    }
+
+    @Override public void recordAll(List<AttemptRecord> attempts) {
+      log.add("recordAll:" + attempts.size());
+      if (failure != null) throw failure;
+      calls.add(List.copyOf(attempts));
+    }
+
+    List<AttemptRecord> all() {
+      List<AttemptRecord> all = new ArrayList<>();
+      calls.forEach(all::addAll);
+      return all;
+    }
+
+    @Override public List<DeliveryView> listForWebhook(UUID webhookId, DeliveryStatus status, UUID before, int limit) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override public Optional<DeliveryView> find(UUID deliveryId) { throw new UnsupportedOperationException(); }
+  }
+}

@@ -1,0 +1,251 @@
+package dev.hookline.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.hookline.schemas.Event;
+import dev.hookline.store.SigningSecrets;
+import dev.hookline.store.Webhook;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class HttpDelivererTest {
+  private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+  private static final SigningSecrets SECRETS = new SigningSecrets(Fixtures.SECRET, null, null);
+
+  private static HttpServer server;
+  private static ExecutorService serverThreads;
+  private static String base;
+  private static HttpDeliverer deliverer;
+  private static final CountDownLatch release = new CountDownLatch(1);
+  private static final AtomicReference<Headers> lastHeaders = new AtomicReference<>();
+  private static final AtomicReference<byte[]> lastBody = new AtomicReference<>();
+  private static final AtomicInteger redirectTargetHits = new AtomicInteger();
+  private static final AtomicLong bigBodyBytesWritten = new AtomicLong();
+
+  @BeforeAll
+  static void startReceiver() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    serverThreads = Executors.newCachedThreadPool();
+    server.setExecutor(serverThreads);
+    server.createContext("/ok", ex -> {
+      lastHeaders.set(ex.getRequestHeaders());
+      lastBody.set(ex.getRequestBody().readAllBytes());
+      respond(ex, 200, "thanks");
+    });
+    server.createContext("/error", ex -> respond(ex, 500, "boom"));
+    server.createContext("/gone", ex -> respond(ex, 410, "go away"));
+    server.createContext("/redirect", ex -> {
+      ex.getResponseHeaders().add("Location", base + "/redirect-target");
+      respond(ex, 301, "moved");
+    });
+    server.createContext("/redirect-target", ex -> {
+      redirectTargetHits.incrementAndGet();
+      respond(ex, 200, "should not be reached");
+    });
+    server.createContext("/hang", ex -> {
+      ex.getRequestBody().readAllBytes();
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ex.close();
+    });
+    server.createContext("/drip", ex -> {
+      // headers at once, then a byte every 200 ms: no single read times out, the whole does
+      ex.getRequestBody().readAllBytes();
+      ex.sendResponseHeaders(200, 0);
+      try (OutputStream out = ex.getResponseBody()) {
+        while (release.getCount() > 0) {
+          out.write('x');
+          out.flush();
+          release.await(200, TimeUnit.MILLISECONDS);
+        }
+      } catch (IOException | InterruptedException e) {
+        // the client went away
+      }
+    });
+    server.createContext("/big", ex -> {
+      ex.getRequestBody().readAllBytes();
+      int size = 10 * 1024 * 1024;
+      ex.sendResponseHeaders(200, size);
+      byte[] chunk = new byte[64 * 1024];
+      Arrays.fill(chunk, (byte) 'a');
+      try (OutputStream out = ex.getResponseBody()) {
+        for (int written = 0; written < size; written += chunk.length) {
+          out.write(chunk);
+          bigBodyBytesWritten.addAndGet(chunk.length);
+        }
+      } catch (IOException e) {
+        // the client aborted after its excerpt, as it should
+      }
+    });
+    server.start();
+    base = "http://127.0.0.1:" + server.getAddress().getPort();
+    deliverer = new HttpDeliverer(16, "Hookline/test", Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  @AfterAll
+  static void stopReceiver() {
+    release.countDown();
+    deliverer.close();
+    server.stop(0);
+    serverThreads.shutdownNow();
+  }
+
+  private static void respond(HttpExchange ex, int status, String body) throws IOException {
+    ex.getRequestBody().readAllBytes();
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static Webhook hook(String path, int timeoutSeconds) {
+    return Fixtures.webhook(UUID.randomUUID(), base + path, timeoutSeconds, null,
+        Map.of("X-Team", "payments", "webhook-id", "spoofed", "Content-Length", "1"), true);
+  }
+
+  @Test
+  void deliversSignedRequestWithStandardWebhooksHeaders() throws Exception {
+    Event event = Fixtures.event();
+    AttemptOutcome outcome = deliverer.deliver(hook("/ok", 15), SECRETS, event);
+
+    assertThat(outcome).isInstanceOf(AttemptOutcome.Delivered.class);
+    assertThat(outcome.statusCode()).isEqualTo(200);
+    assertThat(outcome.responseExcerpt()).isEqualTo("thanks");
+    assertThat(outcome.startedAt()).isEqualTo(NOW);
+    Headers h = lastHeaders.get();
+    assertThat(h.getFirst("content-type")).isEqualTo("application/json");
+    assertThat(h.getFirst("user-agent")).isEqualTo("Hookline/test");
+    assertThat(h.getFirst("x-team")).isEqualTo("payments");
+    assertThat(h.get("webhook-id")).as("custom headers cannot override ours").containsExactly(event.id());
+    assertThat(h.getFirst("webhook-timestamp")).isEqualTo(Long.toString(NOW.getEpochSecond()));
+    assertThat(lastBody.get()).isEqualTo(PayloadWriter.body(event));
+    String expected = SignerTest.independentHmac(Fixtures.SECRET, event.id() + "." + NOW.getEpochSecond() + ".", lastBody.get());
+    assertThat(h.getFirst("webhook-signature")).isEqualTo("v1," + expected);
+  }
+
+  @Test
+  void signsWithBothSecretsDuringRotation() {
+    SigningSecrets rotating = new SigningSecrets(Fixtures.SECRET, "whsec_b2xkLXNlY3JldC1rZXk=", NOW.plusSeconds(3600));
+    deliverer.deliver(hook("/ok", 15), rotating, Fixtures.event());
+    assertThat(lastHeaders.get().getFirst("webhook-signature").split(" ")).hasSize(2).allMatch(s -> s.startsWith("v1,"));
+  }
+
+  @Test
+  void serverErrorIsRetried() {
+    AttemptOutcome outcome = deliverer.deliver(hook("/error", 15), SECRETS, Fixtures.event());
+    assertThat(outcome).isInstanceOf(AttemptOutcome.Retry.class);
+    assertThat(outcome.statusCode()).isEqualTo(500);
+    assertThat(outcome.responseExcerpt()).isEqualTo("boom");
+    assertThat(outcome.errorClass()).isEqualTo("http_status");
+  }
+
+  @Test
+  void goneFailsAndAsksToDisableTheWebhook() {
+    AttemptOutcome outcome = deliverer.deliver(hook("/gone", 15), SECRETS, Fixtures.event());
+    assertThat(outcome).isInstanceOfSatisfying(AttemptOutcome.Failed.class, f -> {
+      assertThat(f.disableWebhook()).isTrue();
+      assertThat(f.statusCode()).isEqualTo(410);
+      assertThat(f.responseExcerpt()).isEqualTo("go away");
+    });
+  }
+
+  @Test
+  void redirectIsNotFollowed() {
+    AttemptOutcome outcome = deliverer.deliver(hook("/redirect", 15), SECRETS, Fixtures.event());
+    assertThat(outcome).isInstanceOf(AttemptOutcome.Retry.class);
+    assertThat(outcome.statusCode()).isEqualTo(301);
+    assertThat(redirectTargetHits).hasValue(0);
+  }
+
+  @Test
+  void hangingReceiverTimesOut() {
+    long start = System.nanoTime();
+    AttemptOutcome outcome = deliverer.deliver(hook("/hang", 1), SECRETS, Fixtures.event());
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(outcome).isInstanceOf(AttemptOutcome.Retry.class);
+    assertThat(outcome.statusCode()).isNull();
+    assertThat(outcome.errorClass()).isEqualTo("timeout");
+    assertThat(ms).isBetween(900L, 3_000L);
+    assertThat(outcome.durationMs()).isBetween(900, 3_000);
+  }
+
+  @Test
+  void dripFeedingReceiverIsCutAtTheOverallDeadline() {
+    long start = System.nanoTime();
+    AttemptOutcome outcome = deliverer.deliver(hook("/drip", 1), SECRETS, Fixtures.event());
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    // the 200 arrived in time, so the receiver has the event: what it dripped so far is the excerpt
+    assertThat(ms).isBetween(900L, 3_000L);
+    assertThat(outcome).isInstanceOf(AttemptOutcome.Delivered.class);
+    assertThat(outcome.responseExcerpt()).isNotEmpty().matches("x+");
+  }
+
+  @Test
+  void hugeBodyIsCutAtTwentyKilobytesWithoutReadingItAll() {
+    AttemptOutcome outcome = deliverer.deliver(hook("/big", 15), SECRETS, Fixtures.event());
+
+    assertThat(outcome).isInstanceOf(AttemptOutcome.Delivered.class);
+    assertThat(outcome.responseExcerpt()).hasSize(HttpDeliverer.EXCERPT_LIMIT_BYTES).matches("a+");
+    // the connection was dropped, so the receiver could not push all 10 MB (socket buffers aside)
+    assertThat(bigBodyBytesWritten.get()).isLessThan(10L * 1024 * 1024);
+  }
+
+  @Test
+  void refusedConnectionIsRetried() throws IOException {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    Webhook webhook = Fixtures.webhook("http://127.0.0.1:" + closedPort + "/x");
+    AttemptOutcome outcome = deliverer.deliver(webhook, SECRETS, Fixtures.event());
+    assertThat(outcome).isInstanceOf(AttemptOutcome.Retry.class);
+    assertThat(outcome.errorClass()).isEqualTo("connect");
+    assertThat(outcome.errorMessage()).isNotBlank();
+  }
+
+  @Test
+  void badUrlIsAnOutcomeNotAnException() {
+    AttemptOutcome outcome = deliverer.deliver(Fixtures.webhook("not a url"), SECRETS, Fixtures.event());
+    assertThat(outcome).isInstanceOf(AttemptOutcome.Retry.class);
+    assertThat(outcome.errorClass()).isEqualTo("invalid_request");
+  }
+
+  @Test
+  void timeoutIsDefaultedAndCapped() {
+    assertThat(HttpDeliverer.timeoutOf(Fixtures.webhook(UUID.randomUUID(), "http://x", 0, null, Map.of(), true)))
+        .hasSeconds(15);
+    assertThat(HttpDeliverer.timeoutOf(Fixtures.webhook(UUID.randomUUID(), "http://x", 90, null, Map.of(), true)))
+        .hasSeconds(30);
+    assertThat(HttpDeliverer.timeoutOf(Fixtures.webhook(UUID.randomUUID(), "http://x", 7, null, Map.of(), true)))
+        .hasSeconds(7);
+  }
+}

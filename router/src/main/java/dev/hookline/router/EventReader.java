@@ -1,0 +1,161 @@
+package dev.hookline.router;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.hookline.schemas.CloudEventHeaders;
+import dev.hookline.schemas.Event;
+import dev.hookline.schemas.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.function.Predicate;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Reads one CloudEvents binary-mode Kafka record into an {@link Event}, or says in plain words why
+ * it cannot. Stateless and thread-safe.
+ */
+final class EventReader {
+  /** DESIGN.md "Delivery": payload limit 256 KB. */
+  static final int MAX_DATA_BYTES = 256 * 1024;
+
+  /** RFC 3339 allows a lower-case 't' and 'z'; ISO_OFFSET_DATE_TIME alone does not. */
+  private static final DateTimeFormatter RFC_3339 =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .append(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+          .toFormatter(Locale.ROOT);
+
+  /** Trailing garbage after the object ("{}x") is a malformed value, not a valid one. */
+  private static final ObjectReader STRICT_TREE_READER =
+      Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /** The outcome of reading one record. */
+  sealed interface Result {}
+
+  record Valid(Event event) implements Result {}
+
+  record Invalid(String reason) implements Result {}
+
+  private final Predicate<String> knownType;
+
+  EventReader(Predicate<String> knownType) {
+    this.knownType = knownType;
+  }
+
+  /**
+   * @param fallbackTime used when the optional {@code ce_time} is absent (CloudEvents makes
+   *     {@code time} optional; any CloudEvents producer may publish): the Kafka record timestamp
+   */
+  Result read(Headers headers, byte[] value, Instant fallbackTime) {
+    if (value == null || value.length == 0) return new Invalid("the value is empty; it must be the event data, a JSON object");
+    if (value.length > MAX_DATA_BYTES) {
+      return new Invalid("the event data is " + value.length + " bytes, over the " + MAX_DATA_BYTES + " byte limit");
+    }
+    try {
+      String specversion = required(headers, CloudEventHeaders.SPECVERSION);
+      if (!CloudEventHeaders.SPECVERSION_VALUE.equals(specversion)) {
+        return new Invalid("unsupported " + CloudEventHeaders.SPECVERSION + " '" + specversion + "'; only 1.0 is supported");
+      }
+      String id = required(headers, CloudEventHeaders.ID);
+      String source = required(headers, CloudEventHeaders.SOURCE);
+      if (!isUriReference(source)) {
+        return new Invalid(CloudEventHeaders.SOURCE + " '" + source + "' is not a URI reference");
+      }
+      String type = required(headers, CloudEventHeaders.TYPE);
+      if (!knownType.test(type)) {
+        return new Invalid("unknown event type '" + type + "': not in the event catalog");
+      }
+      String contentType = optional(headers, CloudEventHeaders.CONTENT_TYPE);
+      if (contentType != null && !isJson(contentType)) {
+        return new Invalid(CloudEventHeaders.CONTENT_TYPE + " '" + contentType + "' is not JSON");
+      }
+      String timeText = optional(headers, CloudEventHeaders.TIME);
+      Instant time;
+      if (timeText == null) {
+        time = fallbackTime;
+      } else {
+        try {
+          time = OffsetDateTime.parse(timeText, RFC_3339).toInstant();
+        } catch (DateTimeParseException e) {
+          return new Invalid(CloudEventHeaders.TIME + " '" + timeText + "' is not an RFC 3339 timestamp");
+        }
+      }
+      JsonNode data;
+      try {
+        data = STRICT_TREE_READER.readTree(value);
+      } catch (IOException e) {
+        return new Invalid("the value is not valid JSON: " + firstLine(e.getMessage()));
+      }
+      if (data == null || !data.isObject()) {
+        return new Invalid("the value must be a JSON object, was " + (data == null ? "nothing" : data.getNodeType().name().toLowerCase(Locale.ROOT)));
+      }
+      return new Valid(new Event(id, type, source, time, data));
+    } catch (BadHeader e) {
+      return new Invalid(e.getMessage());
+    }
+  }
+
+  private static String required(Headers headers, String name) throws BadHeader {
+    String value = optional(headers, name);
+    if (value == null) throw new BadHeader("missing or empty header " + name);
+    return value;
+  }
+
+  /** The last value of a header, or null when absent or blank. */
+  private static String optional(Headers headers, String name) throws BadHeader {
+    Header header = headers.lastHeader(name);
+    if (header == null || header.value() == null) return null;
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(header.value()))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new BadHeader("header " + name + " is not UTF-8 text");
+    }
+    if (text.isBlank()) return null;
+    return text;
+  }
+
+  private static boolean isUriReference(String text) {
+    try {
+      new URI(text);
+      return true;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static boolean isJson(String contentType) {
+    String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return mediaType.equals("application/json") || mediaType.endsWith("+json");
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) return "unreadable";
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  /** A header that is present but unreadable; carries the human reason. */
+  private static final class BadHeader extends Exception {
+    BadHeader(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+}

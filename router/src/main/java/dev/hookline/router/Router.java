@@ -1,0 +1,101 @@
+package dev.hookline.router;
+
+import dev.hookline.schemas.EventCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router role: runs {@link RouterTopology} on Kafka Streams, exactly-once.
+ *
+ * <p>The topics {@code hookline.subscriptions}, {@code hookline.deliveries} and {@code
+ * hookline.invalid-events} must exist before {@link #start()}; {@code events.*} topics are picked
+ * up as they appear (within {@link #TOPIC_DISCOVERY_INTERVAL_MS}).
+ */
+public final class Router implements AutoCloseable {
+  static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  /** How soon a new {@code events.<domain>} topic is noticed by the pattern subscription. */
+  static final int TOPIC_DISCOVERY_INTERVAL_MS = 30_000;
+
+  private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+  private final KafkaStreams streams;
+  private final KafkaStreamsMetrics metrics;
+
+  public Router(RouterConfig config, EventCatalog catalog, MeterRegistry registry) {
+    Objects.requireNonNull(config, "config");
+    Topology topology = new RouterTopology(catalog, registry).build();
+    this.streams = new KafkaStreams(topology, streamsProperties(config));
+    this.streams.setUncaughtExceptionHandler(e -> {
+      log.error("Router stream thread failed; replacing it", e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    this.streams.setStateListener((newState, oldState) ->
+        log.info("Router state {} -> {}", oldState, newState));
+    this.metrics = new KafkaStreamsMetrics(streams);
+    this.metrics.bindTo(registry);
+  }
+
+  static Properties streamsProperties(RouterConfig config) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // One event fans out to many small tasks: batch and compress them.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    // The pattern subscription notices new events.<domain> topics on metadata refresh.
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), TOPIC_DISCOVERY_INTERVAL_MS);
+    // A new router starts at the oldest event still on the topics, not only at new ones.
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.putAll(config.kafkaOverrides());
+    return p;
+  }
+
+  /** Starts the router; it keeps running (replacing failed threads) until {@link #close()}. */
+  public void start() {
+    log.info("Starting router");
+    streams.start();
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** For /health: true while running or rebalancing (also while first loading the routes). */
+  public boolean isRunning() {
+    return streams.state().isRunningOrRebalancing();
+  }
+
+  /** @return true if the router stopped within the timeout */
+  public boolean close(Duration timeout) {
+    // Leave the group at once: otherwise a restarted or remaining router waits out the session
+    // timeout (45 s) before it gets the partitions, and routing stalls that long.
+    boolean closed = streams.close(CloseOptions.timeout(timeout)
+        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    metrics.close();
+    if (!closed) log.warn("Router did not stop within {}", timeout);
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    close(DEFAULT_CLOSE_TIMEOUT);
+  }
+}

@@ -1,0 +1,89 @@
+package dev.hookline.router;
+
+import dev.hookline.schemas.EventCatalog;
+import dev.hookline.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The router's Kafka Streams topology (DESIGN.md "Kafka", "Router"):
+ *
+ * <pre>
+ *   hookline.subscriptions ──► [global store: routes by event type]
+ *                                          │ prefix scan, no repartition
+ *   events.* ──► read CloudEvent ──► route ┴─► one task per matching webhook ──► hookline.deliveries
+ *                                      └─────► record as received + reason ───► hookline.invalid-events
+ * </pre>
+ */
+public final class RouterTopology {
+  static final String INVALID_EVENTS_COUNTER = "hookline.router.invalid.events";
+  static final String ROUTED_EVENTS_COUNTER = "hookline.router.events";
+  static final String DELIVERY_TASKS_COUNTER = "hookline.router.delivery.tasks";
+
+  private static final Serde<byte[]> BYTES = Serdes.ByteArray();
+
+  private final Predicate<String> knownType;
+  private final MeterRegistry registry;
+
+  public RouterTopology(EventCatalog catalog, MeterRegistry registry) {
+    this(Objects.requireNonNull(catalog, "catalog")::contains, registry);
+  }
+
+  /** For tests: any set of known event types, not only the shipped catalog. */
+  RouterTopology(Predicate<String> knownType, MeterRegistry registry) {
+    this.knownType = Objects.requireNonNull(knownType, "knownType");
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  public Topology build() {
+    StreamsBuilder builder = new StreamsBuilder();
+
+    // The routes. This addGlobalStore variant restores by re-running the Updater over the topic,
+    // so the derived index is rebuilt correctly after a restart (see RoutesIndex).
+    builder.addGlobalStore(
+        RoutesIndex.storeBuilder(),
+        Topics.SUBSCRIPTIONS,
+        Consumed.with(BYTES, BYTES).withName("read-subscriptions"),
+        RoutesIndex.Updater::new);
+
+    EventReader reader = new EventReader(knownType);
+    EventRouter.Meters meters = new EventRouter.Meters(
+        counter(INVALID_EVENTS_COUNTER, "Events sent to " + Topics.INVALID_EVENTS),
+        counter(ROUTED_EVENTS_COUNTER, "Valid events routed"),
+        counter(DELIVERY_TASKS_COUNTER, "Delivery tasks emitted"));
+
+    KStream<byte[], EventRouter.Routed> routed = builder
+        .stream(Topics.EVENTS_PATTERN, Consumed.with(BYTES, BYTES).withName("read-events"))
+        .process(() -> new EventRouter(reader, meters), Named.as("route-events"));
+
+    routed.split(Named.as("routed-"))
+        .branch((key, value) -> value instanceof EventRouter.Delivery,
+            Branched.withConsumer(tasks -> tasks
+                .mapValues(EventRouter.Routed::value, Named.as("task-bytes"))
+                .to(Topics.DELIVERIES, Produced.with(BYTES, BYTES).withName("write-deliveries")),
+                "deliveries"))
+        .branch((key, value) -> value instanceof EventRouter.Invalid,
+            Branched.withConsumer(invalid -> invalid
+                .mapValues(EventRouter.Routed::value, Named.as("invalid-bytes"))
+                .to(Topics.INVALID_EVENTS, Produced.with(BYTES, BYTES).withName("write-invalid-events")),
+                "invalid"))
+        .noDefaultBranch();
+
+    return builder.build();
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
+}

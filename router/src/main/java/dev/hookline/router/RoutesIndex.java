@@ -1,0 +1,180 @@
+package dev.hookline.router;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.hookline.schemas.Json;
+import dev.hookline.schemas.Subscription;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routes: a global state store indexing the compacted subscriptions topic by event type, so an
+ * event finds its webhooks with one prefix scan and the event stream is never repartitioned.
+ *
+ * <p>Keys (all strings):
+ *
+ * <ul>
+ *   <li>{@code r|<event type>|<webhook id>} → the webhook version (8 bytes), for active webhooks
+ *       only; {@code *} is indexed as the type {@code *}
+ *   <li>{@code w|<webhook id>} → the webhook's current subscription JSON, active or not, so the
+ *       next update or tombstone can remove exactly the route entries it had
+ * </ul>
+ *
+ * <p>The index is derived data, not a copy of the topic. It stays correct across restarts because
+ * {@code StreamsBuilder#addGlobalStore(StoreBuilder, String, Consumed, ProcessorSupplier)} restores
+ * by re-running {@link Updater} over the topic (KAFKA-7663, Kafka 3.7+) instead of copying raw
+ * records into the store; and {@link Updater} is idempotent, so re-reading records after the last
+ * checkpoint is harmless. (In 4.4 the Topology#addGlobalStore variant reprocesses too; only
+ * StreamsBuilder#globalTable copies raw records, and a table keyed by webhook id could not be
+ * looked up by event type anyway.)
+ */
+final class RoutesIndex {
+  static final String STORE = "hookline-routes";
+
+  private static final Logger log = LoggerFactory.getLogger(RoutesIndex.class);
+  private static final String ROUTE = "r|";
+  private static final String WEBHOOK = "w|";
+  private static final int UUID_LENGTH = 36;
+  private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
+
+  /**
+   * A tolerant reader: admin-api may add fields to the routing record before the router is
+   * upgraded, and an unknown field must not make a webhook unroutable.
+   */
+  private static final ObjectReader SUBSCRIPTION_READER =
+      Json.MAPPER.readerFor(Subscription.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** One matching webhook, as the event stream needs it. */
+  record Route(UUID webhookId, long version) {}
+
+  private RoutesIndex() {}
+
+  static StoreBuilder<KeyValueStore<String, byte[]>> storeBuilder() {
+    // A global store's changelog is its source topic: no logging of its own.
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
+        .withLoggingDisabled();
+  }
+
+  /**
+   * The active webhooks subscribed to {@code eventType} or to {@code *}, each once, in webhook id
+   * order (so the tasks of one event are emitted in a deterministic order).
+   */
+  static List<Route> lookup(KeyValueStore<String, byte[]> store, String eventType) {
+    TreeMap<String, Route> byId = new TreeMap<>();
+    scan(store, eventType, byId);
+    scan(store, Subscription.WILDCARD, byId);
+    return new ArrayList<>(byId.values());
+  }
+
+  private static void scan(KeyValueStore<String, byte[]> store, String eventType, TreeMap<String, Route> into) {
+    String prefix = ROUTE + eventType + "|";
+    try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, PREFIX_SERIALIZER)) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> entry = it.next();
+        // Exactly prefix + a webhook id: guards against a type that is a prefix of another one.
+        if (entry.key.length() != prefix.length() + UUID_LENGTH) continue;
+        String webhookId = entry.key.substring(prefix.length());
+        into.putIfAbsent(webhookId, new Route(UUID.fromString(webhookId), ByteBuffer.wrap(entry.value).getLong()));
+      }
+    }
+  }
+
+  /**
+   * Applies one record of the subscriptions topic to the index. Never throws: a failure here
+   * would stop the global thread, and with it the whole router.
+   */
+  static final class Updater implements Processor<byte[], byte[], Void, Void> {
+    private KeyValueStore<String, byte[]> store;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      store = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+      if (record.key() == null) {
+        log.warn("Skipping a subscriptions record without a key");
+        return;
+      }
+      String key = new String(record.key(), StandardCharsets.UTF_8);
+      UUID webhookId;
+      try {
+        webhookId = UUID.fromString(key);
+      } catch (IllegalArgumentException e) {
+        log.warn("Skipping a subscriptions record whose key '{}' is not a webhook id", key);
+        return;
+      }
+      Subscription next = record.value() == null ? null : decode(webhookId, record.value());
+      try {
+        apply(webhookId.toString(), next);
+      } catch (RuntimeException e) {
+        log.error("Could not update the routes of webhook {}", webhookId, e);
+      }
+    }
+
+    /** Replaces the webhook's route entries with those of {@code next}; null removes them all. */
+    private void apply(String webhookId, Subscription next) {
+      byte[] previousJson = store.get(WEBHOOK + webhookId);
+      if (previousJson != null) {
+        Subscription previous = decode(UUID.fromString(webhookId), previousJson);
+        if (previous != null) {
+          for (String type : previous.events()) store.delete(routeKey(type, webhookId));
+        }
+      }
+      if (next == null) {
+        store.delete(WEBHOOK + webhookId);
+        return;
+      }
+      store.put(WEBHOOK + webhookId, Json.toBytes(next));
+      if (!next.active()) return;
+      byte[] version = ByteBuffer.allocate(Long.BYTES).putLong(next.version()).array();
+      for (String type : next.events()) {
+        if (type == null || type.isBlank() || type.contains("|")) {
+          log.warn("Webhook {} subscribes to an unusable event type '{}'; ignoring that entry", webhookId, type);
+          continue;
+        }
+        store.put(routeKey(type, webhookId), version);
+      }
+    }
+
+    /**
+     * An unreadable routing record fails closed: it is treated as a delete, so a webhook is never
+     * routed under a record the router could not check.
+     */
+    private static Subscription decode(UUID webhookId, byte[] json) {
+      try {
+        Subscription subscription = SUBSCRIPTION_READER.readValue(json);
+        if (subscription == null) throw new IllegalArgumentException("null routing record");
+        if (!subscription.id().equals(webhookId)) {
+          log.error("Routing record under key {} names webhook {}; not routing to it", webhookId, subscription.id());
+          return null;
+        }
+        return subscription;
+      } catch (Exception e) {
+        log.error("Unreadable routing record for webhook {}; not routing to it: {}", webhookId, e.getMessage());
+        return null;
+      }
+    }
+
+    private static String routeKey(String type, String webhookId) {
+      return ROUTE + type + "|" + webhookId;
+    }
+  }
+}
