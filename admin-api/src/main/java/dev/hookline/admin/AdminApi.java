@@ -11,8 +11,14 @@ import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -30,12 +36,36 @@ public final class AdminApi implements AutoCloseable {
   static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
 
+  /** The classpath resource of the OpenAPI document (shipped by {@code hookline-schemas}). */
+  public static final String OPENAPI_RESOURCE = "openapi.yaml";
+  static final String OPENAPI_CONTENT_TYPE = "application/yaml";
+  static final Duration TEST_REPORT_GRACE = Duration.ofSeconds(5);
+  static final Duration TEST_POLL_INTERVAL = Duration.ofMillis(50);
+
   private final AdminApiConfig config;
   private final Javalin app;
+  private final List<String> routes = new CopyOnWriteArrayList<>();
+
+  /**
+   * Without a delivery task publisher: test events, retries and recovery answer 503. Prefer the
+   * constructor that takes a {@link TaskPublishing}.
+   */
+  public AdminApi(
+      AdminApiConfig config,
+      WebhookStore webhooks,
+      DeliveryStore deliveries,
+      EventCatalog catalog,
+      PrometheusMeterRegistry metrics,
+      Supplier<HealthReport> health,
+      EventPublishing events,
+      Consumer<JavalinConfig> extraRoutes) {
+    this(config, webhooks, deliveries, catalog, metrics, health, events, TaskPublishing.unavailable(), extraRoutes);
+  }
 
   /**
    * @param metrics also where the API records its request timings ({@code hookline.admin.http.requests})
    * @param health answered by {@code GET /health}; called on every request, keep it cheap
+   * @param tasks puts test, retry and recovery tasks onto {@code hookline.deliveries}
    * @param extraRoutes adds routes (and anything else) to the Javalin configuration, e.g. the web
    *     page; routes outside {@code /api/v1} are not behind the token. May be null.
    */
@@ -47,7 +77,25 @@ public final class AdminApi implements AutoCloseable {
       PrometheusMeterRegistry metrics,
       Supplier<HealthReport> health,
       EventPublishing events,
+      TaskPublishing tasks,
       Consumer<JavalinConfig> extraRoutes) {
+    this(config, webhooks, deliveries, catalog, metrics, health, events, tasks, extraRoutes,
+        TEST_REPORT_GRACE, TEST_POLL_INTERVAL);
+  }
+
+  /** Also with the test event's wait settings, so tests need not wait the real grace. */
+  AdminApi(
+      AdminApiConfig config,
+      WebhookStore webhooks,
+      DeliveryStore deliveries,
+      EventCatalog catalog,
+      PrometheusMeterRegistry metrics,
+      Supplier<HealthReport> health,
+      EventPublishing events,
+      TaskPublishing tasks,
+      Consumer<JavalinConfig> extraRoutes,
+      Duration testReportGrace,
+      Duration testPollInterval) {
     this.config = Objects.requireNonNull(config, "config");
     Objects.requireNonNull(webhooks, "webhooks");
     Objects.requireNonNull(deliveries, "deliveries");
@@ -55,10 +103,15 @@ public final class AdminApi implements AutoCloseable {
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(tasks, "tasks");
     Auth auth = new Auth(config.adminTokens());
     WebhookRoutes webhookRoutes =
         new WebhookRoutes(webhooks, deliveries, new WebhookRequests(catalog), config.maxBodyBytes());
     EventRoutes eventRoutes = new EventRoutes(catalog, events, config.maxBodyBytes(), config.maxEventBytes());
+    TestEvents testEvents = new TestEvents(webhooks, deliveries, catalog, tasks, config.maxBodyBytes(),
+        testReportGrace, testPollInterval);
+    Redeliveries redeliveries = new Redeliveries(webhooks, deliveries, tasks, config.maxBodyBytes());
+    byte[] openApi = openApiDocument();
 
     this.app = Javalin.create(javalin -> {
       javalin.startup.showJavalinBanner = false;
@@ -69,6 +122,7 @@ public final class AdminApi implements AutoCloseable {
       javalin.jetty.port = config.port();
       javalin.jsonMapper(new JavalinJackson(dev.hookline.schemas.Json.MAPPER, false));
       javalin.requestLogger.http((ctx, millis) -> recordRequest(metrics, ctx, millis));
+      javalin.events.handlerAdded(h -> routes.add(h.getHttpMethod().name() + " " + h.getPath()));
 
       javalin.routes.exception(ApiProblem.class, (problem, ctx) -> Responses.problem(ctx, problem));
       // Javalin's own errors (unknown route, wrong method, ...) as problems too
@@ -82,10 +136,28 @@ public final class AdminApi implements AutoCloseable {
       javalin.routes.before(API_BASE + "/*", auth::require);
       javalin.routes.get("/health", ctx -> health(ctx, health));
       javalin.routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_CONTENT_TYPE).result(metrics.scrape()));
+      // behind the token like every /api route; it holds no secrets, but the issue wants all of /api guarded
+      javalin.routes.get(API_BASE + "/openapi.yaml", ctx -> ctx.contentType(OPENAPI_CONTENT_TYPE).result(openApi));
       webhookRoutes.register(javalin.routes, API_BASE);
+      testEvents.register(javalin.routes, API_BASE);
+      redeliveries.register(javalin.routes, API_BASE);
       eventRoutes.register(javalin.routes, API_BASE);
       if (extraRoutes != null) extraRoutes.accept(javalin);
     });
+  }
+
+  /** Every route registered, as {@code "METHOD /path"} (filters as {@code BEFORE}), for tests. */
+  List<String> routes() {
+    return List.copyOf(routes);
+  }
+
+  private static byte[] openApiDocument() {
+    try (InputStream in = AdminApi.class.getClassLoader().getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the classpath (hookline-schemas)");
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + OPENAPI_RESOURCE, e);
+    }
   }
 
   /** Binds the port and starts serving. */

@@ -16,11 +16,16 @@ final class ApiProblem extends RuntimeException {
 
   /** The JSON body; {@code errors} is left out when there are none. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Body(String type, String title, int status, String detail, String instance, List<FieldError> errors) {}
+  record Body(
+      String type, String title, int status, String detail, String instance, List<FieldError> errors, String deliveryId) {}
 
   private ApiProblem(String type, String title, int status, String detail, List<FieldError> errors) {
-    super(detail, null, false, false); // no stack trace: this is control flow, not a fault
-    this.body = new Body(type, title, status, detail, null, errors == null ? null : List.copyOf(errors));
+    this(new Body(type, title, status, detail, null, errors == null ? null : List.copyOf(errors), null));
+  }
+
+  private ApiProblem(Body body) {
+    super(body.detail(), null, false, false); // no stack trace: this is control flow, not a fault
+    this.body = body;
   }
 
   int status() {
@@ -28,7 +33,7 @@ final class ApiProblem extends RuntimeException {
   }
 
   Body body(String instance) {
-    return new Body(body.type(), body.title(), body.status(), body.detail(), instance, body.errors());
+    return new Body(body.type(), body.title(), body.status(), body.detail(), instance, body.errors(), body.deliveryId());
   }
 
   static ApiProblem invalid(List<FieldError> errors) {
@@ -63,6 +68,16 @@ final class ApiProblem extends RuntimeException {
     return http(415, "Unsupported Media Type",
         "the body must be sent as 'Content-Type: application/json', got "
             + (got == null || got.isBlank() ? "none" : "'" + got + "'"));
+  }
+
+  static ApiProblem conflict(String detail) {
+    return http(409, "Conflict", detail);
+  }
+
+  /** The worker did not report a test delivery in time; the delivery can still be looked up later. */
+  static ApiProblem testTimeout(String deliveryId, String detail) {
+    return new ApiProblem(new Body(TYPE_BASE + "test-timeout", "Test delivery not reported in time", 504, detail,
+        null, null, deliveryId));
   }
 
   static ApiProblem unavailable(String detail) {

@@ -5,13 +5,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.hookline.schemas.FieldError;
 import dev.hookline.schemas.Json;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -37,6 +45,10 @@ final class Requests {
     if (declared > maxBytes) throw ApiProblem.tooLarge("the request body", maxBytes);
     byte[] bytes = readAtMost(ctx, maxBytes);
     if (bytes.length == 0) throw ApiProblem.malformedJson("the request body is empty; send a JSON object");
+    return parseObject(bytes);
+  }
+
+  private static JsonNode parseObject(byte[] bytes) {
     JsonNode node;
     try {
       node = READER.readTree(bytes);
@@ -49,6 +61,47 @@ final class Requests {
       throw ApiProblem.invalid("body", "must be a JSON object");
     }
     return node;
+  }
+
+  /**
+   * For actions whose body is optional: no body at all (with or without a JSON content type) is an
+   * empty object; a body is read like {@link #jsonObject}, and must be sent as JSON.
+   */
+  static JsonNode optionalJsonObject(Context ctx, int maxBytes) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > maxBytes) throw ApiProblem.tooLarge("the request body", maxBytes);
+    byte[] bytes = readAtMost(ctx, maxBytes);
+    if (bytes.length == 0) return Json.MAPPER.createObjectNode();
+    requireJsonContentType(ctx.contentType());
+    return parseObject(bytes);
+  }
+
+  /** Every property of the body not in {@code allowed}, as "unknown field" errors. */
+  static List<FieldError> unknownFields(JsonNode body, Set<String> allowed) {
+    List<FieldError> errors = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> property : body.properties()) {
+      if (!allowed.contains(property.getKey())) errors.add(new FieldError(property.getKey(), "unknown field"));
+    }
+    return errors;
+  }
+
+  /** An RFC 3339 / ISO-8601 date-time with an offset, e.g. {@code 2026-11-28T10:00:00Z}. */
+  static Optional<Instant> parseInstant(String raw) {
+    if (raw == null) return Optional.empty();
+    try {
+      return Optional.of(OffsetDateTime.parse(raw.strip()).toInstant());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  static final String INSTANT_FORMAT = "must be an ISO-8601 date-time with an offset, e.g. 2026-11-28T10:00:00Z";
+
+  /** An optional date-time query parameter; 400 naming it when malformed. */
+  static Instant queryInstant(Context ctx, String name) {
+    String raw = ctx.queryParam(name);
+    if (raw == null || raw.isEmpty()) return null;
+    return parseInstant(raw).orElseThrow(() -> ApiProblem.invalid(name, INSTANT_FORMAT));
   }
 
   static void requireJsonContentType(String contentType) {

@@ -6,6 +6,8 @@ import dev.hookline.schemas.EventType;
 import dev.hookline.store.CreatedWebhook;
 import dev.hookline.store.DeliveryView;
 import dev.hookline.store.Webhook;
+import dev.hookline.store.WebhookListing;
+import dev.hookline.store.WebhookStats;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,22 +40,31 @@ final class Views {
       Map<String, String> headers,
       Instant createdAt,
       Instant updatedAt,
+      @JsonInclude(JsonInclude.Include.NON_NULL) StatsJson stats,
       @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {}
 
+  /** Delivery counters; test deliveries are not counted. */
+  record StatsJson(long deliveries, long succeeded, long failed, Instant lastDeliveryAt) {}
+
   static WebhookJson webhook(Webhook w) {
-    return webhook(w, null);
+    return webhook(w, null, null);
   }
 
   static WebhookJson webhook(CreatedWebhook created) {
-    return webhook(created.webhook(), created.secret());
+    return webhook(created.webhook(), null, created.secret());
   }
 
-  private static WebhookJson webhook(Webhook w, String secret) {
+  static WebhookJson webhook(WebhookListing listing) {
+    WebhookStats s = listing.stats() == null ? WebhookStats.NONE : listing.stats();
+    return webhook(listing.webhook(), new StatsJson(s.deliveries(), s.succeeded(), s.failed(), s.lastDeliveryAt()), null);
+  }
+
+  private static WebhookJson webhook(Webhook w, StatsJson stats, String secret) {
     // status sums up active + disabledAt for UIs: "disabled" wins, Hookline turned it off
     String status = w.disabledAt() != null ? "disabled" : w.active() ? "active" : "inactive";
     return new WebhookJson(w.id(), w.version(), w.name(), w.url(), w.description(), w.events(),
         w.active(), status, w.disabledAt(), w.disabledReason(), w.timeoutSeconds(), w.retrySchedule(),
-        w.headers() == null ? Map.of() : w.headers(), w.createdAt(), w.updatedAt(), secret);
+        w.headers() == null ? Map.of() : w.headers(), w.createdAt(), w.updatedAt(), stats, secret);
   }
 
   /** A delivery; {@code payload} and {@code attempts} only on {@code GET /deliveries/{id}}. */
@@ -111,6 +122,24 @@ final class Views {
   }
 
   record EventAccepted(String id) {}
+
+  /** The outcome of a test delivery's one attempt; {@code error} is set when no response came back. */
+  record TestResult(
+      UUID deliveryId,
+      String eventId,
+      String eventType,
+      boolean success,
+      Integer statusCode,
+      int durationMs,
+      String responseExcerpt,
+      String error) {}
+
+  record RetryAccepted(UUID deliveryId, int attempt) {}
+
+  /** {@code hasMore}: more failed deliveries are in the window than one call re-queues; call again. */
+  record RecoverAccepted(int count, boolean hasMore) {}
+
+  record RotatedSecret(String secret, Instant previousSecretExpiresAt, long version) {}
 
   record Health(String status, Map<String, String> checks) {}
 }

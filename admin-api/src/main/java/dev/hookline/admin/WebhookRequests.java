@@ -30,7 +30,8 @@ final class WebhookRequests {
   static final int TIMEOUT_DEFAULT = 15;
   static final int TIMEOUT_MAX = 30;
   static final int RETRY_STEPS_MAX = 20;
-  static final int RETRY_DELAY_MAX = 7 * 24 * 3600;
+  static final int RETRY_DELAY_MIN = 1;
+  static final int RETRY_DELAY_MAX = 24 * 3600;
   static final int HEADERS_MAX = 20;
   static final int HEADER_VALUE_MAX = 1000;
 
@@ -65,7 +66,11 @@ final class WebhookRequests {
     return new NewWebhook(name, url, description, events, active, timeout, retrySchedule, headers);
   }
 
-  /** Present fields are validated like on create; absent ones are left as they are. */
+  /**
+   * Present fields are validated like on create; absent ones are left as they are. {@code
+   * retrySchedule: null} goes back to the default schedule; {@code active: true} also re-enables a
+   * webhook Hookline disabled.
+   */
   WebhookPatch patch(JsonNode body) {
     List<FieldError> errors = new ArrayList<>();
     rejectUnknown(body, errors);
@@ -76,8 +81,9 @@ final class WebhookRequests {
         present(body, "events").map(n -> events(n, errors)),
         present(body, "active").map(n -> bool(n, "active", errors)),
         present(body, "timeoutSeconds").map(n -> timeout(n, errors)),
-        present(body, "retrySchedule").map(n -> retrySchedule(n, errors)),
-        present(body, "headers").map(n -> headers(n, errors)));
+        present(body, "retrySchedule").filter(n -> !n.isNull()).map(n -> retrySchedule(n, errors)),
+        present(body, "headers").map(n -> headers(n, errors)),
+        body.has("retrySchedule") && body.get("retrySchedule").isNull());
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
     return patch;
   }
@@ -188,8 +194,9 @@ final class WebhookRequests {
     for (int i = 0; i < node.size(); i++) {
       JsonNode delay = node.get(i);
       if (!delay.isIntegralNumber() || !delay.canConvertToInt()
-          || delay.intValue() < 0 || delay.intValue() > RETRY_DELAY_MAX) {
-        errors.add(new FieldError("retrySchedule[" + i + "]", "must be an integer from 0 to " + RETRY_DELAY_MAX + " (seconds)"));
+          || delay.intValue() < RETRY_DELAY_MIN || delay.intValue() > RETRY_DELAY_MAX) {
+        errors.add(new FieldError("retrySchedule[" + i + "]",
+            "must be an integer from " + RETRY_DELAY_MIN + " to " + RETRY_DELAY_MAX + " (seconds, 1 s to 24 h)"));
       } else {
         delays.add(delay.intValue());
       }

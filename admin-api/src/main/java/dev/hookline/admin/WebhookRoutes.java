@@ -1,18 +1,23 @@
 package dev.hookline.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.schemas.FieldError;
 import dev.hookline.store.CreatedWebhook;
 import dev.hookline.store.DeliveryStatus;
 import dev.hookline.store.DeliveryStore;
 import dev.hookline.store.DeliveryView;
 import dev.hookline.store.Webhook;
 import dev.hookline.store.WebhookPatch;
+import dev.hookline.store.WebhookListing;
+import dev.hookline.store.WebhookQuery;
 import dev.hookline.store.WebhookStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -20,6 +25,7 @@ import java.util.stream.Collectors;
 final class WebhookRoutes {
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
+  static final int SEARCH_MAX = 200;
 
   private final WebhookStore webhooks;
   private final DeliveryStore deliveries;
@@ -41,6 +47,7 @@ final class WebhookRoutes {
     routes.delete(base + "/webhooks/{id}", this::delete);
     routes.get(base + "/webhooks/{id}/deliveries", this::deliveries);
     routes.get(base + "/deliveries/{id}", this::delivery);
+    routes.post(base + "/webhooks/{id}/rotate-secret", this::rotateSecret);
   }
 
   private void create(Context ctx) {
@@ -51,17 +58,29 @@ final class WebhookRoutes {
   }
 
   private void list(Context ctx) {
+    WebhookQuery query = new WebhookQuery(search(ctx.queryParam("q")), active(ctx.queryParam("active")));
     UUID after = Requests.queryUuid(ctx, "after");
     int limit = Requests.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
     // one more than asked tells whether there is a next page without a count query
-    List<Webhook> found = webhooks.list(after, limit + 1);
-    List<Webhook> page = found.subList(0, Math.min(limit, found.size()));
-    String next = found.size() > limit ? page.get(page.size() - 1).id().toString() : null;
+    List<WebhookListing> found = webhooks.list(query, after, limit + 1);
+    List<WebhookListing> page = found.subList(0, Math.min(limit, found.size()));
+    String next = found.size() > limit ? page.get(page.size() - 1).webhook().id().toString() : null;
     Responses.json(ctx, 200, new Views.Page<>(page.stream().map(Views::webhook).toList(), next));
   }
 
   private void get(Context ctx) {
-    Responses.json(ctx, 200, Views.webhook(find(ctx)));
+    UUID id = Requests.pathId(ctx, "id", "webhook");
+    Responses.json(ctx, 200, Views.webhook(webhooks.findListing(id).orElseThrow(() -> notFound(id))));
+  }
+
+  private void rotateSecret(Context ctx) {
+    UUID id = Requests.pathId(ctx, "id", "webhook");
+    JsonNode body = Requests.optionalJsonObject(ctx, maxBodyBytes);
+    List<FieldError> unknown = Requests.unknownFields(body, Set.of());
+    if (!unknown.isEmpty()) throw ApiProblem.invalid(unknown);
+    CreatedWebhook rotated = webhooks.rotateSecret(id).orElseThrow(() -> notFound(id));
+    Instant previousExpires = rotated.webhook().updatedAt().plus(WebhookStore.PREVIOUS_SECRET_GRACE);
+    Responses.json(ctx, 200, new Views.RotatedSecret(rotated.secret(), previousExpires, rotated.webhook().version()));
   }
 
   private void patch(Context ctx) {
@@ -83,9 +102,10 @@ final class WebhookRoutes {
   private void deliveries(Context ctx) {
     UUID webhookId = find(ctx).id();
     DeliveryStatus status = status(ctx.queryParam("status"));
+    Instant since = Requests.queryInstant(ctx, "since");
     UUID cursor = Requests.queryUuid(ctx, "cursor");
     int limit = Requests.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
-    List<DeliveryView> found = deliveries.listForWebhook(webhookId, status, cursor, limit + 1);
+    List<DeliveryView> found = deliveries.listForWebhook(webhookId, status, since, cursor, limit + 1);
     List<DeliveryView> page = found.subList(0, Math.min(limit, found.size()));
     String next = found.size() > limit ? page.get(page.size() - 1).id().toString() : null;
     Responses.json(ctx, 200, new Views.Page<>(page.stream().map(Views::deliverySummary).toList(), next));
@@ -103,6 +123,21 @@ final class WebhookRoutes {
     return webhooks.find(id).orElseThrow(() -> notFound(id));
   }
 
+  private static String search(String raw) {
+    if (raw == null || raw.isBlank()) return null;
+    if (raw.length() > SEARCH_MAX) throw ApiProblem.invalid("q", "must be at most " + SEARCH_MAX + " characters");
+    return raw;
+  }
+
+  private static Boolean active(String raw) {
+    if (raw == null || raw.isEmpty()) return null;
+    return switch (raw) {
+      case "true" -> Boolean.TRUE;
+      case "false" -> Boolean.FALSE;
+      default -> throw ApiProblem.invalid("active", "must be true or false");
+    };
+  }
+
   private static DeliveryStatus status(String raw) {
     if (raw == null || raw.isEmpty()) return null;
     for (DeliveryStatus status : DeliveryStatus.values()) {
@@ -112,7 +147,7 @@ final class WebhookRoutes {
         .map(DeliveryStatus::dbName).collect(Collectors.joining(", ")));
   }
 
-  private static ApiProblem notFound(UUID id) {
+  static ApiProblem notFound(UUID id) {
     return ApiProblem.notFound("no webhook with id '" + id + "'");
   }
 }

@@ -20,10 +20,12 @@ final class ApiFixture implements AutoCloseable {
   static final String TOKEN = "test-token-0123456789";
   static final String OTHER_TOKEN = "second-token-abcdef";
   static final EventCatalog CATALOG = EventCatalog.load();
+  static final java.time.Duration TEST_REPORT_GRACE = java.time.Duration.ofMillis(300);
 
   final FakeWebhookStore webhooks = new FakeWebhookStore();
   final FakeDeliveryStore deliveries = new FakeDeliveryStore();
   final FakePublishing publishing = new FakePublishing();
+  final FakeTaskPublishing tasks = new FakeTaskPublishing();
   final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final AtomicReference<HealthReport> health = new AtomicReference<>(HealthReport.up(Map.of("postgres", "up")));
   final AdminApi api;
@@ -45,8 +47,10 @@ final class ApiFixture implements AutoCloseable {
   ApiFixture() {
     AdminApiConfig config = new AdminApiConfig("127.0.0.1", 0, List.of(TOKEN, OTHER_TOKEN),
         AdminApiConfig.DEFAULT_MAX_BODY_BYTES, AdminApiConfig.DEFAULT_MAX_EVENT_BYTES);
-    api = new AdminApi(config, webhooks, deliveries, CATALOG, metrics, health::get, publishing,
-        javalin -> javalin.routes.get("/extra", ctx -> ctx.result("extra route")))
+    // a short test-report grace: the timeout case need not wait 5 s on top of the webhook's timeout
+    api = new AdminApi(config, webhooks, deliveries, CATALOG, metrics, health::get, publishing, tasks,
+        javalin -> javalin.routes.get("/extra", ctx -> ctx.result("extra route")),
+        TEST_REPORT_GRACE, java.time.Duration.ofMillis(20))
         .start();
   }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.schemas.Json;
 import dev.hookline.store.DeliveryStatus;
-import dev.hookline.store.DeliveryView;
 import dev.hookline.store.NewWebhook;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -31,6 +30,8 @@ class BadInputTest {
 
   private ApiFixture fixture;
   private String hook; // an existing webhook's path, for PATCH cases
+  private String delivery; // an existing delivery's path
+  private String testDelivery; // an existing test delivery's path
 
   @BeforeAll
   void start() {
@@ -38,8 +39,12 @@ class BadInputTest {
     UUID id = fixture.webhooks.create(new NewWebhook("Existing", "https://example.com/x", null,
         List.of("payment_received"), true, 15, null, null)).webhook().id();
     hook = "/api/v1/webhooks/" + id;
-    fixture.deliveries.add(new DeliveryView(UUID.randomUUID(), id, "evt_1", "payment_received", "event",
-        DeliveryStatus.SUCCEEDED, 1, 200, null, null, Instant.now(), Instant.now(), null, List.of()));
+    UUID deliveryId = UUID.randomUUID();
+    fixture.deliveries.add(Deliveries.delivery(deliveryId, id, "event", DeliveryStatus.FAILED, 1, Instant.now()));
+    delivery = "/api/v1/deliveries/" + deliveryId;
+    UUID testId = UUID.randomUUID();
+    fixture.deliveries.add(Deliveries.delivery(testId, id, "test", DeliveryStatus.FAILED, 1, Instant.now()));
+    testDelivery = "/api/v1/deliveries/" + testId;
   }
 
   @AfterAll
@@ -80,6 +85,10 @@ class BadInputTest {
     c.add(of("timeout a string", "POST", w, JSON, withField("timeoutSeconds", "\"10\""), 400, "timeoutSeconds"));
     c.add(of("timeout fractional", "POST", w, JSON, withField("timeoutSeconds", "1.5"), 400, "timeoutSeconds"));
     c.add(of("retry negative", "POST", w, JSON, withField("retrySchedule", "[5,-1]"), 400, "retrySchedule[1]"));
+    c.add(of("retry step zero", "POST", w, JSON, withField("retrySchedule", "[0]"), 400, "retrySchedule[0]"));
+    c.add(of("retry step over 24 h", "POST", w, JSON, withField("retrySchedule", "[5,86401]"), 400, "retrySchedule[1]"));
+    c.add(of("retry 21 steps", "POST", w, JSON, withField("retrySchedule", "[" + "1,".repeat(20) + "1]"), 400, "retrySchedule"));
+    c.add(of("retry not an array", "POST", w, JSON, withField("retrySchedule", "5"), 400, "retrySchedule"));
     c.add(of("retry empty", "POST", w, JSON, withField("retrySchedule", "[]"), 400, "retrySchedule"));
     c.add(of("header reserved", "POST", w, JSON, withField("headers", "{\"Webhook-Signature\":\"x\"}"), 400, "headers.Webhook-Signature"));
     c.add(of("header value newline", "POST", w, JSON, withField("headers", "{\"X-A\":\"a\\nb\"}"), 400, "headers.X-A"));
@@ -106,6 +115,58 @@ class BadInputTest {
     c.add(of("patch malformed", "PATCH", hook, JSON, "{", 400, "body"));
     c.add(of("patch wrong type", "PATCH", hook, "text/plain", "{}", 415, null));
     c.add(of("patch unknown webhook", "PATCH", w + "/" + MISSING, JSON, "{\"name\":\"x\"}", 404, null));
+    c.add(of("patch retry empty", "PATCH", hook, JSON, "{\"retrySchedule\":[]}", 400, "retrySchedule"));
+    c.add(of("patch retry step zero", "PATCH", hook, JSON, "{\"retrySchedule\":[0]}", 400, "retrySchedule[0]"));
+    c.add(of("patch timeout over 30", "PATCH", hook, JSON, "{\"timeoutSeconds\":31}", 400, "timeoutSeconds"));
+    c.add(of("patch header reserved", "PATCH", hook, JSON, "{\"headers\":{\"Host\":\"x\"}}", 400, "headers.Host"));
+    c.add(of("patch over 1 MB", "PATCH", hook, JSON, "{\"description\":\"" + "d".repeat(1024 * 1024) + "\"}", 413, null));
+    // list filters
+    c.add(of("active not a boolean", "GET", w + "?active=yes", null, null, 400, "active"));
+    c.add(of("search too long", "GET", w + "?q=" + "q".repeat(201), null, null, 400, "q"));
+    c.add(of("deliveries since not a date", "GET", hook + "/deliveries?since=yesterday", null, null, 400, "since"));
+    c.add(of("deliveries since without offset", "GET", hook + "/deliveries?since=2020-01-01T10:00:00", null, null, 400, "since"));
+    // POST /webhooks/{id}/test
+    c.add(of("test unknown field", "POST", hook + "/test", JSON, "{\"type\":\"payment_received\"}", 400, "type"));
+    c.add(of("test event not a string", "POST", hook + "/test", JSON, "{\"event\":1}", 400, "event"));
+    c.add(of("test event unknown", "POST", hook + "/test", JSON, "{\"event\":\"nope\"}", 400, "event"));
+    c.add(of("test event wildcard", "POST", hook + "/test", JSON, "{\"event\":\"*\"}", 400, "event"));
+    c.add(of("test malformed", "POST", hook + "/test", JSON, "{\"event\"", 400, "body"));
+    c.add(of("test array body", "POST", hook + "/test", JSON, "[]", 400, "body"));
+    c.add(of("test wrong content type", "POST", hook + "/test", "text/plain", "event=x", 415, null));
+    c.add(of("test over 1 MB", "POST", hook + "/test", JSON, "{\"event\":\"" + "e".repeat(1024 * 1024) + "\"}", 413, null));
+    c.add(of("test unknown webhook", "POST", w + "/" + MISSING + "/test", null, null, 404, null));
+    c.add(of("test bad uuid", "POST", w + "/nope/test", null, null, 404, null));
+    // POST /webhooks/{id}/rotate-secret
+    c.add(of("rotate unknown field", "POST", hook + "/rotate-secret", JSON, "{\"secret\":\"whsec_mine\"}", 400, "secret"));
+    c.add(of("rotate malformed", "POST", hook + "/rotate-secret", JSON, "{", 400, "body"));
+    c.add(of("rotate wrong content type", "POST", hook + "/rotate-secret", "text/plain", "now", 415, null));
+    c.add(of("rotate unknown webhook", "POST", w + "/" + MISSING + "/rotate-secret", null, null, 404, null));
+    // POST /webhooks/{id}/recover
+    String r = hook + "/recover";
+    c.add(of("recover since missing", "POST", r, JSON, "{\"until\":\"2020-01-01T10:00:00Z\"}", 400, "since"));
+    c.add(of("recover since null", "POST", r, JSON, "{\"since\":null}", 400, "since"));
+    c.add(of("recover since not a date", "POST", r, JSON, "{\"since\":\"last week\"}", 400, "since"));
+    c.add(of("recover since a number", "POST", r, JSON, "{\"since\":1732788000}", 400, "since"));
+    c.add(of("recover since in the future", "POST", r, JSON, "{\"since\":\"2999-01-01T00:00:00Z\"}", 400, "since"));
+    c.add(of("recover until before since", "POST", r, JSON,
+        "{\"since\":\"2020-01-01T10:00:00Z\",\"until\":\"2020-01-01T09:00:00Z\"}", 400, "until"));
+    c.add(of("recover empty window", "POST", r, JSON,
+        "{\"since\":\"2020-01-01T10:00:00Z\",\"until\":\"2020-01-01T11:00:00+01:00\"}", 400, "until"));
+    c.add(of("recover until not a date", "POST", r, JSON, "{\"since\":\"2020-01-01T10:00:00Z\",\"until\":\"soon\"}", 400, "until"));
+    c.add(of("recover unknown field", "POST", r, JSON, "{\"since\":\"2020-01-01T10:00:00Z\",\"status\":\"failed\"}", 400, "status"));
+    c.add(of("recover empty body", "POST", r, JSON, "", 400, "body"));
+    c.add(of("recover malformed", "POST", r, JSON, "{\"since\":", 400, "body"));
+    c.add(of("recover wrong content type", "POST", r, "text/plain", "{}", 415, null));
+    c.add(of("recover over 1 MB", "POST", r, JSON, "{\"since\":\"" + "s".repeat(1024 * 1024) + "\"}", 413, null));
+    c.add(of("recover unknown webhook", "POST", w + "/" + MISSING + "/recover", JSON, "{\"since\":\"2020-01-01T10:00:00Z\"}", 404, null));
+    // POST /deliveries/{id}/retry
+    c.add(of("retry unknown field", "POST", delivery + "/retry", JSON, "{\"attempt\":3}", 400, "attempt"));
+    c.add(of("retry malformed", "POST", delivery + "/retry", JSON, "{", 400, "body"));
+    c.add(of("retry wrong content type", "POST", delivery + "/retry", "text/plain", "now", 415, null));
+    c.add(of("retry unknown delivery", "POST", "/api/v1/deliveries/" + MISSING + "/retry", null, null, 404, null));
+    c.add(of("retry bad uuid", "POST", "/api/v1/deliveries/x/retry", null, null, 404, null));
+    c.add(of("retry a test delivery", "POST", testDelivery + "/retry", null, null, 409, null));
+    c.add(of("retry wrong method", "GET", delivery + "/retry", null, null, 404, null));
     // ids and query parameters
     c.add(of("get bad uuid", "GET", w + "/not-a-uuid", null, null, 404, null));
     c.add(of("get unknown", "GET", w + "/" + MISSING, null, null, 404, null));
@@ -171,5 +232,7 @@ class BadInputTest {
     }
     assertThat(fixture.webhooks.writes()).as("store writes").isEqualTo(writesBefore);
     assertThat(fixture.publishing.published).as("published events").isEmpty();
+    assertThat(fixture.tasks.published).as("published delivery tasks").isEmpty();
+    assertThat(fixture.deliveries.writes()).as("delivery writes").isZero();
   }
 }

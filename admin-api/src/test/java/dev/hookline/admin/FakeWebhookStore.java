@@ -4,11 +4,15 @@ import dev.hookline.store.CreatedWebhook;
 import dev.hookline.store.NewWebhook;
 import dev.hookline.store.SigningSecrets;
 import dev.hookline.store.Webhook;
+import dev.hookline.store.WebhookListing;
 import dev.hookline.store.WebhookPatch;
+import dev.hookline.store.WebhookQuery;
+import dev.hookline.store.WebhookStats;
 import dev.hookline.store.WebhookStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeWebhookStore implements WebhookStore {
   private final Map<UUID, Webhook> byId = new java.util.LinkedHashMap<>();
   private final AtomicInteger writes = new AtomicInteger();
+  /** Counters the test sets; webhooks without are {@link WebhookStats#NONE}. */
+  final Map<UUID, WebhookStats> stats = new java.util.concurrent.ConcurrentHashMap<>();
   private long nextId = 1;
 
   int writes() {
@@ -57,12 +63,56 @@ final class FakeWebhookStore implements WebhookStore {
     Webhook w = byId.get(id);
     if (w == null) return Optional.empty();
     writes.incrementAndGet();
+    boolean reenable = p.active().orElse(false);
     Webhook updated = new Webhook(id, w.version() + 1, p.name().orElse(w.name()), p.url().orElse(w.url()),
         p.description().orElse(w.description()), p.events().orElse(w.events()), p.active().orElse(w.active()),
-        w.disabledAt(), w.disabledReason(), p.timeoutSeconds().orElse(w.timeoutSeconds()),
-        p.retrySchedule().orElse(w.retrySchedule()), p.headers().orElse(w.headers()), w.createdAt(), Instant.now());
+        reenable ? null : w.disabledAt(), reenable ? null : w.disabledReason(), p.timeoutSeconds().orElse(w.timeoutSeconds()),
+        p.resetRetrySchedule() ? null : p.retrySchedule().orElse(w.retrySchedule()), p.headers().orElse(w.headers()),
+        w.createdAt(), Instant.now());
     byId.put(id, updated);
     return Optional.of(updated);
+  }
+
+  /** What the worker does after a 410 Gone. */
+  synchronized void disable(UUID id, String reason) {
+    Webhook w = byId.get(id);
+    byId.put(id, new Webhook(id, w.version() + 1, w.name(), w.url(), w.description(), w.events(), w.active(),
+        Instant.now(), reason, w.timeoutSeconds(), w.retrySchedule(), w.headers(), w.createdAt(), Instant.now()));
+  }
+
+  @Override
+  public synchronized List<WebhookListing> list(WebhookQuery query, UUID after, int limit) {
+    List<WebhookListing> page = new ArrayList<>();
+    for (Webhook w : byId.values()) {
+      if (after != null && w.id().compareTo(after) <= 0) continue;
+      if (query.active() != null && w.active() != query.active()) continue;
+      if (query.search() != null && !matches(w, query.search().toLowerCase(Locale.ROOT))) continue;
+      if (page.size() == limit) break;
+      page.add(new WebhookListing(w, stats.getOrDefault(w.id(), WebhookStats.NONE)));
+    }
+    return page;
+  }
+
+  private static boolean matches(Webhook w, String q) {
+    return w.name().toLowerCase(Locale.ROOT).contains(q) || w.url().toLowerCase(Locale.ROOT).contains(q)
+        || w.events().stream().anyMatch(e -> e.toLowerCase(Locale.ROOT).contains(q));
+  }
+
+  @Override
+  public synchronized Optional<WebhookListing> findListing(UUID id) {
+    return find(id).map(w -> new WebhookListing(w, stats.getOrDefault(id, WebhookStats.NONE)));
+  }
+
+  @Override
+  public synchronized Optional<CreatedWebhook> rotateSecret(UUID id) {
+    Webhook w = byId.get(id);
+    if (w == null) return Optional.empty();
+    writes.incrementAndGet();
+    Webhook rotated = new Webhook(id, w.version() + 1, w.name(), w.url(), w.description(), w.events(), w.active(),
+        w.disabledAt(), w.disabledReason(), w.timeoutSeconds(), w.retrySchedule(), w.headers(), w.createdAt(),
+        Instant.now());
+    byId.put(id, rotated);
+    return Optional.of(new CreatedWebhook(rotated, "whsec_rotated" + rotated.version()));
   }
 
   @Override

@@ -100,6 +100,7 @@ final class Roles {
             throw new IllegalArgumentException(e.getMessage(), e);
           }
         },
+        running.add(new KafkaTaskPublishing(config.kafkaBootstrapServers())),
         extraRoutes);
     return running.add(api.start());
   }

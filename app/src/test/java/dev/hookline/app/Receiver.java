@@ -54,6 +54,11 @@ final class Receiver implements AutoCloseable {
     return List.copyOf(received);
   }
 
+  /** The requests that carried this event (webhook-id), in arrival order. */
+  List<Request> receivedFor(String eventId) {
+    return received.stream().filter(r -> eventId.equals(r.header("webhook-id"))).toList();
+  }
+
   void answer(int statusCode) {
     status.set(statusCode);
   }

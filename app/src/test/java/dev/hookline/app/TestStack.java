@@ -6,7 +6,18 @@ import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
 import dev.hookline.store.SecretCipher;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.schemas.Json;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import dev.hookline.producer.EventPublisher;
+import dev.hookline.producer.PublisherConfig;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.HashMap;
@@ -19,6 +30,7 @@ import java.util.Map;
  */
 final class TestStack {
   static final String TOKEN = "test-admin-token";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static TestStack instance;
 
   final HooklineConfig config;
@@ -72,6 +84,38 @@ final class TestStack {
 
   String apiUrl(String path) {
     return "http://127.0.0.1:" + adminApi.port() + "/api/v1" + path;
+  }
+
+  /** Calls the admin API with the test token and checks the status; returns the JSON body, or null. */
+  JsonNode call(String method, String path, String body, int expectedStatus) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiUrl(path)))
+        .header("Authorization", "Bearer " + TOKEN)
+        .timeout(Duration.ofSeconds(30));
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("%s %s -> %s", method, path, response.body()).isEqualTo(expectedStatus);
+    return response.body().isEmpty() ? null : Json.MAPPER.readTree(response.body());
+  }
+
+  /**
+   * Waits until events of this type reach the receiver: a webhook's route takes a moment to flow
+   * from PostgreSQL through the outbox and Kafka into the router, and an event routed before that
+   * is (rightly) not delivered to it. Publishes a probe event every half second until one arrives;
+   * tests then look only at their own event ids.
+   */
+  void awaitRouted(String eventType, Receiver receiver) {
+    try (EventPublisher probes = EventPublisher.create(
+        PublisherConfig.defaults(config.kafkaBootstrapServers()).withSource("urn:hookline:test-probe"))) {
+      JsonNode example = EventCatalog.load().find(eventType).orElseThrow().example();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        probes.publishSync(eventType, example);
+        return !receiver.received().isEmpty();
+      });
+    }
   }
 
   void stop() {

@@ -4,13 +4,16 @@ import static dev.hookline.store.PgWebhookStore.instant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hookline.schemas.DeliveryTask;
+import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Json;
+import dev.hookline.schemas.Trigger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,6 +25,9 @@ final class PgDeliveryStore implements DeliveryStore {
   private static final String VIEW_COLUMNS =
       "d.id, d.webhook_id, d.event_id, e.type, d.trigger, d.status, d.attempts, d.last_status_code,"
           + " d.last_error, d.next_attempt_at, d.created_at, d.updated_at";
+
+  private static final String REDELIVERY_COLUMNS =
+      "d.id, d.webhook_id, d.trigger, d.status, d.attempts, e.id, e.type, e.source, e.occurred_at, e.data::text";
 
   private final DataSource dataSource;
 
@@ -111,10 +117,17 @@ final class PgDeliveryStore implements DeliveryStore {
 
   @Override
   public List<DeliveryView> listForWebhook(UUID webhookId, DeliveryStatus status, UUID before, int limit) {
+    return listForWebhook(webhookId, status, null, before, limit);
+  }
+
+  @Override
+  public List<DeliveryView> listForWebhook(
+      UUID webhookId, DeliveryStatus status, Instant since, UUID before, int limit) {
     return Tx.run(dataSource, c -> {
       StringBuilder sql = new StringBuilder("select " + VIEW_COLUMNS
           + " from deliveries d join events e on e.id = d.event_id where d.webhook_id = ?");
       if (status != null) sql.append(" and d.status = ?");
+      if (since != null) sql.append(" and d.created_at >= ?");
       if (before != null) {
         sql.append(" and (d.created_at, d.id) < (select created_at, id from deliveries where id = ?)");
       }
@@ -123,6 +136,7 @@ final class PgDeliveryStore implements DeliveryStore {
         int i = 1;
         ps.setObject(i++, webhookId);
         if (status != null) ps.setString(i++, status.dbName());
+        if (since != null) ps.setTimestamp(i++, Timestamp.from(since));
         if (before != null) ps.setObject(i++, before);
         ps.setInt(i, limit);
         List<DeliveryView> page = new ArrayList<>();
@@ -159,6 +173,71 @@ final class PgDeliveryStore implements DeliveryStore {
         }
       }
     });
+  }
+
+  @Override
+  public List<Redelivery> failedBetween(UUID webhookId, Instant since, Instant until, int limit) {
+    return Tx.run(dataSource, c -> {
+      try (PreparedStatement ps = c.prepareStatement("select " + REDELIVERY_COLUMNS
+          + " from deliveries d join events e on e.id = d.event_id"
+          + " where d.webhook_id = ? and d.status = 'failed' and d.trigger <> 'test'"
+          + " and d.created_at >= ? and d.created_at < ? order by d.created_at, d.id limit ?")) {
+        ps.setObject(1, webhookId);
+        ps.setTimestamp(2, Timestamp.from(since));
+        ps.setTimestamp(3, Timestamp.from(until));
+        ps.setInt(4, Math.min(limit, MAX_RECOVER));
+        List<Redelivery> found = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) found.add(redelivery(rs));
+        }
+        return found;
+      }
+    });
+  }
+
+  @Override
+  public Optional<Redelivery> redelivery(UUID deliveryId) {
+    return Tx.run(dataSource, c -> {
+      try (PreparedStatement ps = c.prepareStatement("select " + REDELIVERY_COLUMNS
+          + " from deliveries d join events e on e.id = d.event_id where d.id = ?")) {
+        ps.setObject(1, deliveryId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(redelivery(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public int markRequeued(List<Redelivery> queued) {
+    if (queued.isEmpty()) return 0;
+    List<Redelivery> sorted = new ArrayList<>(queued);
+    sorted.sort(Comparator.comparing(Redelivery::deliveryId)); // same lock order as recordAll
+    return Tx.run(dataSource, c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "update deliveries set status = 'pending', next_attempt_at = null, updated_at = now()"
+              + " where id = ? and attempts = ?")) {
+        for (Redelivery r : sorted) {
+          ps.setObject(1, r.deliveryId());
+          ps.setInt(2, r.nextAttempt() - 1);
+          ps.addBatch();
+        }
+        int marked = 0;
+        for (int n : ps.executeBatch()) marked += Math.max(n, 0);
+        return marked;
+      }
+    });
+  }
+
+  private static Redelivery redelivery(ResultSet rs) throws SQLException {
+    try {
+      Event event = new Event(rs.getString(6), rs.getString(7), rs.getString(8), rs.getTimestamp(9).toInstant(),
+          Json.MAPPER.readTree(rs.getString(10)));
+      return new Redelivery(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+          Trigger.fromWireName(rs.getString(3)), DeliveryStatus.fromDbName(rs.getString(4)), event, rs.getInt(5) + 1);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("corrupt event payload", e);
+    }
   }
 
   private static DeliveryView view(ResultSet rs, String payload, List<DeliveryView.AttemptView> attempts)

@@ -100,9 +100,13 @@ final class PgWebhookStore implements WebhookStore {
       }
       if (current.isEmpty()) return Optional.empty();
       Webhook old = current.get();
+      // active: true re-enables a webhook Hookline disabled (410 Gone, failing for days)
+      boolean reenable = p.active().orElse(false);
       try (PreparedStatement ps = c.prepareStatement(
           "update webhooks set name = ?, url = ?, description = ?, events = ?, active = ?, timeout_seconds = ?,"
-              + " retry_schedule = ?, headers = ?::jsonb, version = version + 1, updated_at = now()"
+              + " retry_schedule = ?, headers = ?::jsonb, version = version + 1, updated_at = now(),"
+              + " disabled_at = case when ? then null else disabled_at end,"
+              + " disabled_reason = case when ? then null else disabled_reason end"
               + " where id = ? returning " + COLUMNS)) {
         ps.setString(1, p.name().orElse(old.name()));
         ps.setString(2, p.url().orElse(old.url()));
@@ -110,15 +114,48 @@ final class PgWebhookStore implements WebhookStore {
         ps.setArray(4, c.createArrayOf("text", p.events().orElse(old.events()).toArray()));
         ps.setBoolean(5, p.active().orElse(old.active()));
         ps.setInt(6, p.timeoutSeconds().orElse(old.timeoutSeconds()));
-        List<Integer> schedule = p.retrySchedule().isPresent() ? p.retrySchedule().get() : old.retrySchedule();
+        List<Integer> schedule = p.resetRetrySchedule() ? null : p.retrySchedule().orElse(old.retrySchedule());
         ps.setArray(7, schedule == null ? null : c.createArrayOf("integer", schedule.toArray()));
         ps.setString(8, Json.toString(p.headers().orElse(old.headers())));
-        ps.setObject(9, id);
+        ps.setBoolean(9, reenable);
+        ps.setBoolean(10, reenable);
+        ps.setObject(11, id);
         Webhook updated = single(ps).orElseThrow();
         writeOutbox(c, updated);
         return Optional.of(updated);
       }
     });
+  }
+
+  @Override
+  public Optional<CreatedWebhook> rotateSecret(UUID id) {
+    String secret = SecretCipher.generateSigningSecret();
+    return Tx.run(dataSource, c -> {
+      // previous_secret_expires_at and updated_at share now(): callers derive the expiry from updatedAt
+      try (PreparedStatement ps = c.prepareStatement(
+          "update webhooks set previous_secret_enc = secret_enc, secret_enc = ?,"
+              + " previous_secret_expires_at = now() + make_interval(secs => ?),"
+              + " version = version + 1, updated_at = now()"
+              + " where id = ? and deleted_at is null returning " + COLUMNS)) {
+        ps.setBytes(1, cipher.encrypt(secret));
+        ps.setLong(2, PREVIOUS_SECRET_GRACE.toSeconds());
+        ps.setObject(3, id);
+        Optional<Webhook> rotated = single(ps);
+        if (rotated.isEmpty()) return Optional.empty();
+        writeOutbox(c, rotated.get());
+        return Optional.of(new CreatedWebhook(rotated.get(), secret));
+      }
+    });
+  }
+
+  @Override
+  public List<WebhookListing> list(WebhookQuery query, UUID after, int limit) {
+    return Tx.run(dataSource, c -> WebhookListings.page(c, COLUMNS, query, after, limit));
+  }
+
+  @Override
+  public Optional<WebhookListing> findListing(UUID id) {
+    return Tx.run(dataSource, c -> WebhookListings.one(c, COLUMNS, id));
   }
 
   @Override
@@ -177,7 +214,7 @@ final class PgWebhookStore implements WebhookStore {
     }
   }
 
-  private static Webhook map(ResultSet rs) throws SQLException {
+  static Webhook map(ResultSet rs) throws SQLException {
     Array schedule = rs.getArray("retry_schedule");
     return new Webhook(
         rs.getObject("id", UUID.class),

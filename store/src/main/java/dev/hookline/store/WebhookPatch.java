@@ -4,7 +4,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A partial update: empty fields are left as they are. Already validated by the caller. */
+/**
+ * A partial update: empty fields are left as they are. Already validated by the caller.
+ *
+ * <p>Setting {@code active} to true also clears a disabled state ({@code disabledAt} and
+ * {@code disabledReason}): re-enabling is how an admin brings back a webhook Hookline turned off.
+ *
+ * @param resetRetrySchedule true to go back to the default retry schedule; {@code retrySchedule}
+ *     must then be empty (an Optional cannot say "set to null")
+ */
 public record WebhookPatch(
     Optional<String> name,
     Optional<String> url,
@@ -13,11 +21,41 @@ public record WebhookPatch(
     Optional<Boolean> active,
     Optional<Integer> timeoutSeconds,
     Optional<List<Integer>> retrySchedule,
-    Optional<Map<String, String>> headers) {
+    Optional<Map<String, String>> headers,
+    boolean resetRetrySchedule) {
+
+  public WebhookPatch {
+    if (resetRetrySchedule && retrySchedule.isPresent()) {
+      throw new IllegalArgumentException("either set a retry schedule or reset it, not both");
+    }
+  }
+
+  /** The patch without a schedule reset (the shape before {@code resetRetrySchedule} existed). */
+  public WebhookPatch(
+      Optional<String> name,
+      Optional<String> url,
+      Optional<String> description,
+      Optional<List<String>> events,
+      Optional<Boolean> active,
+      Optional<Integer> timeoutSeconds,
+      Optional<List<Integer>> retrySchedule,
+      Optional<Map<String, String>> headers) {
+    this(name, url, description, events, active, timeoutSeconds, retrySchedule, headers, false);
+  }
 
   public static WebhookPatch empty() {
     return new WebhookPatch(
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false);
+  }
+
+  /** This patch, resetting the retry schedule to the default instead of setting one. */
+  public WebhookPatch withRetryScheduleReset() {
+    return new WebhookPatch(name, url, description, events, active, timeoutSeconds, Optional.empty(), headers, true);
+  }
+
+  /** Whether it changes nothing. */
+  public boolean isEmpty() {
+    return equals(empty());
   }
 }

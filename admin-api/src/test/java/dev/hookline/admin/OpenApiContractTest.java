@@ -1,0 +1,242 @@
+package dev.hookline.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hookline.store.DeliveryStatus;
+import dev.hookline.store.WebhookStats;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Walks the running API through every route with good and bad requests and checks each response
+ * against {@code openapi.yaml}; then checks that every documented response was seen and every
+ * served route is documented, so the document cannot drift from the code in either direction.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OpenApiContractTest {
+  private static final String JSON = "application/json";
+  private static final String MISSING = "00000000-0000-4000-8000-000000000000";
+  private static final String HUGE = "{\"description\":\"" + "d".repeat(1024 * 1024) + "\"}";
+  private static final String W = "/api/v1/webhooks";
+  private static final String W_ID = W + "/{id}";
+  private static final String D_ID = "/api/v1/deliveries/{id}";
+
+  private ApiFixture fixture;
+  private OpenApiContract contract;
+
+  @BeforeAll
+  void start() {
+    fixture = new ApiFixture();
+    contract = new OpenApiContract();
+  }
+
+  @AfterAll
+  void stop() {
+    fixture.close();
+  }
+
+  private ApiFixture.Response call(String method, String template, String path, String contentType, String body) {
+    return call(method, template, path, contentType, body, ApiFixture.TOKEN);
+  }
+
+  private ApiFixture.Response call(String method, String template, String path, String contentType, String body, String token) {
+    ApiFixture.Response response = fixture.send(method, path, contentType, body, token);
+    contract.check(method, template, response);
+    return response;
+  }
+
+  private ApiFixture.Response get(String template, String path) {
+    return call("GET", template, path, null, null);
+  }
+
+  private ApiFixture.Response post(String template, String path, String body) {
+    return call("POST", template, path, body == null ? null : JSON, body);
+  }
+
+  @Test
+  void everyResponseMatchesTheDocumentAndEveryDocumentedResponseIsSeen() {
+    operations();
+    events();
+    String id = webhooks();
+    actions(id);
+    deliveries(id);
+    unauthorized();
+
+    Set<String> missing = new TreeSet<>(contract.documentedResponses());
+    missing.removeAll(contract.seen());
+    assertThat(missing).as("documented responses this walk never produced").isEmpty();
+  }
+
+  @Test
+  void everyServedRouteIsDocumented() {
+    Set<String> served = new TreeSet<>();
+    for (String route : fixture.api.routes()) {
+      String[] parts = route.split(" ", 2);
+      if (parts[0].equals("BEFORE") || parts[1].equals("/extra")) continue; // filters; the fixture's own route
+      served.add(route);
+    }
+    assertThat(served).containsExactlyInAnyOrderElementsOf(contract.operations(false));
+  }
+
+  @Test
+  void theOracleRejectsWhatTheDocumentForbids() {
+    OpenApiContract oracle = new OpenApiContract();
+    String good = "{\"deliveryId\":\"" + UUID.randomUUID() + "\",\"attempt\":2}";
+    oracle.check("POST", D_ID + "/retry", response(202, JSON, good));
+    // an undocumented field, a missing one, a wrong type, a bad format, through a $ref'd response
+    for (String bad : List.of(
+        "{\"deliveryId\":\"" + UUID.randomUUID() + "\",\"attempt\":2,\"extra\":1}",
+        "{\"deliveryId\":\"" + UUID.randomUUID() + "\"}",
+        "{\"deliveryId\":\"" + UUID.randomUUID() + "\",\"attempt\":\"2\"}",
+        "{\"deliveryId\":\"not-a-uuid\",\"attempt\":2}")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+          () -> oracle.check("POST", D_ID + "/retry", response(202, JSON, bad))).as(bad).isInstanceOf(AssertionError.class);
+    }
+    String invalidWithoutErrors = "{\"type\":\"about:blank\",\"title\":\"x\",\"status\":400,\"detail\":\"x\"}";
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> oracle.check("POST", W, response(400,
+        "application/problem+json", invalidWithoutErrors))).isInstanceOf(AssertionError.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> oracle.check("POST", W, response(418, JSON, "{}")))
+        .as("undocumented status").isInstanceOf(AssertionError.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> oracle.check("POST", D_ID + "/retry", response(202, "text/html", good)))
+        .as("undocumented content type").isInstanceOf(AssertionError.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> oracle.check("PUT", W, response(200, JSON, "{}")))
+        .as("undocumented operation").isInstanceOf(AssertionError.class);
+  }
+
+  private static ApiFixture.Response response(int status, String contentType, String body) {
+    return new ApiFixture.Response(status, contentType, Map.of(), body);
+  }
+
+  private void operations() {
+    call("GET", "/health", "/health", null, null, null);
+    fixture.health.set(HealthReport.down(Map.of("kafka", "down: timeout")));
+    call("GET", "/health", "/health", null, null, null);
+    fixture.health.set(HealthReport.up(Map.of("postgres", "up")));
+    call("GET", "/metrics", "/metrics", null, null, null);
+    get("/api/v1/openapi.yaml", "/api/v1/openapi.yaml");
+  }
+
+  private void events() {
+    get("/api/v1/event-types", "/api/v1/event-types");
+    get("/api/v1/event-types/{type}", "/api/v1/event-types/payment_received");
+    get("/api/v1/event-types/{type}", "/api/v1/event-types/nope");
+    String e = "/api/v1/events";
+    String example = Deliveries.example().toString();
+    post(e, e, "{\"type\":\"payment_received\",\"data\":" + example + "}");
+    post(e, e, "{\"type\":\"payment_received\",\"data\":{}}");
+    post(e, e, "{\"type\":\"payment_received\",\"data\":{\"pad\":\"" + "x".repeat(256 * 1024) + "\"}}");
+    call("POST", e, e, "text/plain", "{}");
+    fixture.publishing.failure = new java.io.IOException("kafka down");
+    post(e, e, "{\"type\":\"payment_received\",\"data\":" + example + "}");
+    fixture.publishing.failure = null;
+  }
+
+  /** CRUD; returns the id of a webhook that stays. */
+  private String webhooks() {
+    String created = post(W, W, """
+        {"name":"Orders","url":"https://example.com/h","events":["payment_received"],"description":"d",
+         "timeoutSeconds":1,"retrySchedule":[5,60],"headers":{"X-Team":"billing"}}""").json().get("id").asText();
+    fixture.webhooks.stats.put(UUID.fromString(created), new WebhookStats(3, 2, 1, Instant.now()));
+    post(W, W, "{\"name\":\"\",\"url\":\"ftp://x\",\"events\":[]}");
+    call("POST", W, W, "text/plain", "{}");
+    call("POST", W, W, JSON, HUGE);
+    get(W, W + "?q=orders&active=true&limit=1");
+    get(W, W + "?limit=0");
+    String path = W + "/" + created;
+    get(W_ID, path);
+    get(W_ID, W + "/" + MISSING);
+    call("PATCH", W_ID, path, JSON, "{\"retrySchedule\":null,\"description\":null,\"headers\":null}");
+    call("PATCH", W_ID, path, JSON, "{\"timeoutSeconds\":0}");
+    call("PATCH", W_ID, W + "/" + MISSING, JSON, "{}");
+    call("PATCH", W_ID, path, "text/plain", "{}");
+    call("PATCH", W_ID, path, JSON, HUGE);
+    String doomed = post(W, W, "{\"name\":\"x\",\"url\":\"https://e.com/\",\"events\":[\"*\"]}").json().get("id").asText();
+    call("DELETE", W_ID, W + "/" + doomed, null, null);
+    call("DELETE", W_ID, W + "/" + doomed, null, null);
+    return created;
+  }
+
+  private void actions(String id) {
+    String test = W_ID + "/test";
+    String path = W + "/" + id;
+    fixture.tasks.worker = task -> fixture.deliveries.add(Deliveries.testAttempt(task, 200, "ok", null, null));
+    post(test, path + "/test", null);
+    fixture.tasks.worker = task -> fixture.deliveries.add(Deliveries.testAttempt(task, null, null, "timeout", "read timed out"));
+    post(test, path + "/test", "{\"event\":\"invoice_sent\"}");
+    fixture.tasks.worker = task -> {};
+    post(test, path + "/test", "{}"); // the worker never reports: 504
+    post(test, path + "/test", "{\"event\":\"nope\"}");
+    post(test, W + "/" + MISSING + "/test", null);
+    call("POST", test, path + "/test", "text/plain", "x");
+    call("POST", test, path + "/test", JSON, HUGE);
+    fixture.tasks.failure = new java.io.IOException("kafka down");
+    post(test, path + "/test", null);
+    fixture.tasks.failure = null;
+
+    String rotate = W_ID + "/rotate-secret";
+    post(rotate, path + "/rotate-secret", null);
+    post(rotate, path + "/rotate-secret", "{\"x\":1}");
+    post(rotate, W + "/" + MISSING + "/rotate-secret", "{}");
+    call("POST", rotate, path + "/rotate-secret", "text/plain", "x");
+    call("POST", rotate, path + "/rotate-secret", JSON, HUGE);
+
+    String recover = W_ID + "/recover";
+    String window = "{\"since\":\"2020-01-01T00:00:00Z\"}";
+    fixture.deliveries.add(Deliveries.delivery(UUID.randomUUID(), UUID.fromString(id), "event", DeliveryStatus.FAILED, 8,
+        Instant.parse("2020-06-01T00:00:00Z")));
+    fixture.tasks.failure = new java.io.IOException("kafka down");
+    post(recover, path + "/recover", window);
+    fixture.tasks.failure = null;
+    assertThat(post(recover, path + "/recover", window).json().get("count").asInt()).isEqualTo(1);
+    post(recover, path + "/recover", "{\"since\":\"yesterday\"}");
+    post(recover, W + "/" + MISSING + "/recover", window);
+    call("POST", recover, path + "/recover", "text/plain", window);
+    call("POST", recover, path + "/recover", JSON, HUGE);
+  }
+
+  private void deliveries(String id) {
+    String list = W_ID + "/deliveries";
+    UUID delivery = UUID.randomUUID();
+    UUID test = UUID.randomUUID();
+    fixture.deliveries.add(Deliveries.delivery(delivery, UUID.fromString(id), "event", DeliveryStatus.FAILED, 2, Instant.now()));
+    fixture.deliveries.add(Deliveries.delivery(test, UUID.fromString(id), "test", DeliveryStatus.SUCCEEDED, 1, Instant.now()));
+    get(list, W + "/" + id + "/deliveries?status=failed&since=2020-01-01T00:00:00Z&limit=1");
+    get(list, W + "/" + id + "/deliveries?status=nope");
+    get(list, W + "/" + MISSING + "/deliveries");
+
+    get(D_ID, "/api/v1/deliveries/" + delivery);
+    get(D_ID, "/api/v1/deliveries/" + MISSING);
+
+    String retry = D_ID + "/retry";
+    String path = "/api/v1/deliveries/" + delivery + "/retry";
+    post(retry, path, null);
+    post(retry, path, "{\"now\":true}");
+    post(retry, "/api/v1/deliveries/" + MISSING + "/retry", null);
+    post(retry, "/api/v1/deliveries/" + test + "/retry", null);
+    call("POST", retry, path, "text/plain", "x");
+    call("POST", retry, path, JSON, HUGE);
+    fixture.tasks.failure = new java.io.IOException("kafka down");
+    post(retry, path, null);
+    fixture.tasks.failure = null;
+  }
+
+  /** Every secured operation without a token: 401. */
+  private void unauthorized() {
+    List<String> secured = contract.operations(true);
+    assertThat(secured).hasSizeGreaterThan(10);
+    for (String operation : secured) {
+      String[] parts = operation.split(" ", 2);
+      String path = parts[1].replace("{id}", UUID.randomUUID().toString()).replace("{type}", "payment_received");
+      ApiFixture.Response response = call(parts[0], parts[1], path, JSON, parts[0].equals("GET") ? null : "{}", null);
+      assertThat(response.status()).as(operation).isEqualTo(401);
+    }
+  }
+}
