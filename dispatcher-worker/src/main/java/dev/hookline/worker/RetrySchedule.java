@@ -71,11 +71,6 @@ final class RetrySchedule {
     return Optional.of(now.plusMillis(jitteredMs));
   }
 
-  /** The un-jittered delay after attempt number {@code attempt}; null after the last one. */
-  Duration baseDelayAfter(int attempt, List<Integer> webhookSchedule) {
-    return delayAfter(attempt, webhookSchedule);
-  }
-
   private Duration delayAfter(int attempt, List<Integer> webhookSchedule) {
     int index = attempt - 1;
     if (webhookSchedule != null) {

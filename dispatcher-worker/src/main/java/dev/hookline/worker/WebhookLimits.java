@@ -8,7 +8,8 @@ import java.util.concurrent.Semaphore;
 /**
  * The concurrency cap per webhook: at most {@code perWebhook} deliveries to one webhook run at once
  * in this worker, so a slow endpoint holds a bounded share of the worker's connections. Waiters are
- * interruptible (a batch hands tasks still waiting at its deadline to the retry timer).
+ * interruptible (a batch hands tasks still waiting at its deadline to the retry timer). One
+ * semaphore per webhook seen, kept for the life of the worker (a few dozen bytes each).
  */
 final class WebhookLimits {
   private final int perWebhook;
@@ -25,11 +26,5 @@ final class WebhookLimits {
   void release(UUID webhook) {
     Semaphore s = permits.get(webhook);
     if (s != null) s.release();
-  }
-
-  /** Deliveries to the webhook running now. */
-  int inFlight(UUID webhook) {
-    Semaphore s = permits.get(webhook);
-    return s == null ? 0 : perWebhook - s.availablePermits();
   }
 }
