@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -116,9 +117,19 @@ final class Roles {
 
   static DispatcherWorker worker(HooklineConfig config, Database db, PrometheusMeterRegistry metrics,
       Running running) {
-    WorkerConfig workerConfig = WorkerConfig.defaults(config.kafkaBootstrapServers(), config.workerId())
-        .withMaxInFlight(config.workerConcurrency());
-    DispatcherWorker worker = new DispatcherWorker(workerConfig, db.webhooks(), db.deliveries(), metrics);
+    return worker(config, db, metrics, running, UnaryOperator.identity());
+  }
+
+  /**
+   * The dispatcher worker; {@code adjust} lets tests change what no {@code HOOKLINE_*} variable
+   * sets (retry schedule, isolation limits...).
+   */
+  static DispatcherWorker worker(HooklineConfig config, Database db, PrometheusMeterRegistry metrics,
+      Running running, UnaryOperator<WorkerConfig> adjust) {
+    WorkerConfig workerConfig = adjust.apply(WorkerConfig.defaults(config.kafkaBootstrapServers(), config.workerId())
+        .withMaxInFlight(config.workerConcurrency())
+        .withAllowedNetworks(config.allowedNetworks()));
+    DispatcherWorker worker = new DispatcherWorker(workerConfig, db, metrics);
     running.add(worker);
     worker.start();
     return worker;

@@ -1,5 +1,6 @@
 package dev.hookline.worker;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /** What one HTTP delivery attempt came to. */
@@ -26,19 +27,29 @@ sealed interface AttemptOutcome {
     @Override public String errorMessage() { return null; }
   }
 
-  /** Any other response, a timeout or a connection error: worth another attempt. */
+  /**
+   * Any other response, a timeout or a connection error: worth another attempt.
+   *
+   * @param retryAfter what a 429 or 503 asked for in its {@code Retry-After} header; null when none
+   */
   record Retry(
       Instant startedAt,
       int durationMs,
       Integer statusCode,
       String responseExcerpt,
       String errorClass,
-      String errorMessage)
-      implements AttemptOutcome {}
+      String errorMessage,
+      Duration retryAfter)
+      implements AttemptOutcome {
+    Retry(Instant startedAt, int durationMs, Integer statusCode, String responseExcerpt, String errorClass,
+        String errorMessage) {
+      this(startedAt, durationMs, statusCode, responseExcerpt, errorClass, errorMessage, null);
+    }
+  }
 
   /**
-   * Never worth retrying. {@code disableWebhook} is set on 410 Gone: the receiver asked us to stop
-   * (disabling the webhook itself is done elsewhere).
+   * Never worth retrying: 410 Gone ({@code disableWebhook} set: the receiver asked us to stop), or
+   * a target the SSRF guard refuses (error class {@code ssrf_blocked}).
    */
   record Failed(
       Instant startedAt,

@@ -1,7 +1,13 @@
 package dev.hookline.worker;
 
+import dev.hookline.producer.EventPublisher;
+import dev.hookline.producer.PublisherConfig;
+import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Topics;
+import dev.hookline.store.Database;
 import dev.hookline.store.DeliveryStore;
+import dev.hookline.store.RetryTimers;
+import dev.hookline.store.WebhookHealth;
 import dev.hookline.store.WebhookStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -23,20 +29,26 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The delivery engine: takes delivery tasks from {@code hookline.deliveries} as a member of the
  * share group {@code hookline-dispatchers}, posts them, records the attempts in Postgres, and only
- * then acknowledges them (at-least-once). One consumer thread; the HTTP calls run on virtual threads.
+ * then acknowledges them (at-least-once). One consumer thread; the HTTP calls run on virtual
+ * threads; a second thread runs the retry timer (due retries, dead letters, failing webhooks).
  *
  * <pre>{@code
- * var worker = new DispatcherWorker(WorkerConfig.defaults(bootstrap, "worker-1"), webhooks, deliveries, registry);
+ * var worker = new DispatcherWorker(WorkerConfig.defaults(bootstrap, "worker-1"), database, registry);
  * worker.start();
  * ...
  * worker.close(); // stops polling, lets running deliveries finish within the grace period
@@ -46,12 +58,18 @@ public final class DispatcherWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DispatcherWorker.class);
   private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  static final String EVENT_SOURCE = "urn:hookline:dispatcher-worker";
+
+  /** The store interfaces the worker uses. */
+  record Stores(WebhookStore webhooks, DeliveryStore deliveries, RetryTimers timers, WebhookHealth health) {}
 
   private final WorkerConfig config;
   private final Supplier<ShareConsumer<byte[], byte[]>> consumerFactory;
   private final HttpDeliverer httpDeliverer; // null when a test passes its own deliverer
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final EventPublisher publisher; // owns the producer
   private final BatchProcessor processor;
+  private final RetryScheduler scheduler;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final Thread thread;
   private volatile ShareConsumer<byte[], byte[]> consumer;
@@ -60,33 +78,51 @@ public final class DispatcherWorker implements AutoCloseable {
   private boolean started;
   private boolean closed;
 
-  public DispatcherWorker(WorkerConfig config, WebhookStore webhooks, DeliveryStore deliveries, MeterRegistry meters) {
-    this(config, webhooks, deliveries, meters, null, () -> newConsumer(config), Clock.systemUTC());
+  public DispatcherWorker(WorkerConfig config, Database db, MeterRegistry meters) {
+    this(config, new Stores(db.webhooks(), db.deliveries(), db.retryTimers(), db.webhookHealth()), meters, null,
+        () -> newConsumer(config), new KafkaProducer<>(producerProperties(config)), Clock.systemUTC());
   }
 
-  /** For tests: a fake consumer and, when not null, a fake deliverer. */
+  /** For tests: a fake consumer, a mock producer and, when not null, a fake deliverer. */
   DispatcherWorker(
       WorkerConfig config,
-      WebhookStore webhooks,
-      DeliveryStore deliveries,
+      Stores stores,
       MeterRegistry meters,
       Deliverer deliverer,
       Supplier<ShareConsumer<byte[], byte[]>> consumerFactory,
+      Producer<String, byte[]> producer,
       Clock clock) {
     this.config = config;
     this.consumerFactory = consumerFactory;
-    this.httpDeliverer = deliverer == null ? new HttpDeliverer(config.maxInFlight(), userAgent(), clock) : null;
+    this.httpDeliverer =
+        deliverer == null ? new HttpDeliverer(config.maxInFlight(), userAgent(), clock, config.addressPolicy()) : null;
+    this.publisher = EventPublisher.wrap(producer, EventCatalog.load(),
+        PublisherConfig.defaults(config.bootstrapServers()).withSource(EVENT_SOURCE));
+    WorkerMetrics metrics = new WorkerMetrics(meters);
+    WorkerConfig.Isolation isolation = config.isolation();
+    CircuitBreakers breakers = new CircuitBreakers(isolation.breakerFailures(), isolation.breakerCooldown(),
+        isolation.breakerMaxCooldown(), metrics::circuitTransition);
+    metrics.circuitsOpen(breakers::openCount);
+    WebhookDirectory directory = new WebhookDirectory(stores.webhooks(), config.webhookCacheTtl());
+    WebhookDisabler disabler = new WebhookDisabler(stores.health(), publisher, directory, metrics);
     this.processor =
         new BatchProcessor(
-            new WebhookDirectory(webhooks, config.webhookCacheTtl()),
+            directory,
             deliverer == null ? httpDeliverer : deliverer,
-            deliveries,
+            stores.deliveries(),
+            stores.timers(),
             RetrySchedule.of(config.retrySchedule()),
             config.workerId(),
             clock,
             executor,
             config.maxInFlight(),
-            new WorkerMetrics(meters));
+            new WebhookLimits(isolation.maxInFlightPerWebhook()),
+            breakers,
+            new FollowUps(stores.health(), disabler, executor),
+            isolation.handoffAfter(),
+            metrics);
+    this.scheduler = new RetryScheduler(config.scheduling(), stores.timers(), stores.health(), disabler, producer,
+        clock, metrics, config.workerId());
     this.thread = new Thread(this::run, "hookline-dispatcher-" + config.workerId());
   }
 
@@ -97,7 +133,9 @@ public final class DispatcherWorker implements AutoCloseable {
     started = true;
     running = true;
     thread.start();
-    log.info("dispatcher worker {} started (max {} in flight)", config.workerId(), config.maxInFlight());
+    scheduler.start();
+    log.info("dispatcher worker {} started (max {} in flight, {} per webhook)", config.workerId(),
+        config.maxInFlight(), config.isolation().maxInFlightPerWebhook());
   }
 
   /** Whether the consume loop is alive (for health checks). */
@@ -106,8 +144,9 @@ public final class DispatcherWorker implements AutoCloseable {
   }
 
   /**
-   * Stops polling, lets running deliveries finish within the grace period, records them, releases
-   * the rest to other workers and leaves the group. Idempotent.
+   * Stops polling, lets running deliveries finish within the grace period, records them, hands
+   * the rest to the retry timer (or releases them to other workers when the store is down) and
+   * leaves the group. Idempotent.
    */
   @Override
   public void close() {
@@ -115,6 +154,7 @@ public final class DispatcherWorker implements AutoCloseable {
       if (closed) return;
       closed = true;
     }
+    long start = System.nanoTime();
     stopping = true;
     processor.abortAfter(config.shutdownGrace());
     stopSignal.countDown();
@@ -129,7 +169,18 @@ public final class DispatcherWorker implements AutoCloseable {
       }
       if (thread.isAlive()) log.warn("dispatcher thread did not stop in time");
     }
+    scheduler.close();
+    try {
+      Duration left = config.shutdownGrace().minusNanos(System.nanoTime() - start);
+      if (!processor.awaitBackground(left.isNegative() ? Duration.ZERO : left)) {
+        log.info("attempts still running after the grace period; the retry timer makes them again");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    processor.abandonBackground();
     executor.shutdownNow();
+    publisher.close();
     if (httpDeliverer != null) httpDeliverer.close();
     log.info("dispatcher worker {} stopped", config.workerId());
   }
@@ -208,6 +259,21 @@ public final class DispatcherWorker implements AutoCloseable {
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
     props.putAll(config.consumerProperties());
     return new KafkaShareConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Retries, dead letters and operational events: idempotent, acknowledged by every in-sync replica. */
+  static Properties producerProperties(WorkerConfig config) {
+    Properties props = new Properties();
+    props.putAll(config.consumerProperties()); // security settings apply to both clients
+    props.keySet().removeIf(k -> ConsumerConfig.configNames().contains(k) && !ProducerConfig.configNames().contains(k));
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "hookline-worker-" + config.workerId() + "-producer");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return props;
   }
 
   static String userAgent() {

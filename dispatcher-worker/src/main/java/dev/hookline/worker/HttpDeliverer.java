@@ -3,6 +3,9 @@ package dev.hookline.worker;
 import dev.hookline.schemas.Event;
 import dev.hookline.store.SigningSecrets;
 import dev.hookline.store.Webhook;
+import dev.hookline.worker.ssrf.AddressPolicy;
+import dev.hookline.worker.ssrf.BlockedAddressException;
+import dev.hookline.worker.ssrf.SsrfGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -15,7 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -30,9 +37,9 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.TimeValue;
@@ -49,6 +56,7 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
   static final int MAX_TIMEOUT_SECONDS = 30;
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final int ERROR_MESSAGE_LIMIT = 1000;
+  static final String SSRF_BLOCKED = "ssrf_blocked";
 
   /** Headers a webhook's custom headers may not set: ours, or ones that would break the framing. */
   private static final Set<String> RESERVED_HEADERS =
@@ -61,7 +69,11 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
   private final String userAgent;
   private final Clock clock;
 
-  HttpDeliverer(int maxConnections, String userAgent, Clock clock) {
+  /**
+   * @param policy which addresses may be connected to: a URL whose host resolves to a refused
+   *     address fails at connect time, before any byte is sent
+   */
+  HttpDeliverer(int maxConnections, String userAgent, Clock clock, AddressPolicy policy) {
     this.userAgent = userAgent;
     this.clock = clock;
     ConnectionConfig connections =
@@ -73,9 +85,11 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
     this.client =
         HttpClients.custom()
             .setConnectionManager(
-                PoolingHttpClientConnectionManagerBuilder.create()
+                // guarded twice: at DNS resolution and again at socket connect (no proxy: a proxy
+                // would only get its own address checked)
+                SsrfGuard.connectionManagerBuilder(policy)
                     .setMaxConnTotal(maxConnections)
-                    // one slow receiver may take every connection; per-webhook caps are a later issue
+                    // the per-webhook cap (BatchProcessor) keeps one receiver from taking them all
                     .setMaxConnPerRoute(maxConnections)
                     .setDefaultConnectionConfig(connections)
                     .build())
@@ -159,8 +173,18 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
         return new AttemptOutcome.Failed(
             startedAt, durationMs, status, excerpt, "gone", "410 Gone: the receiver asked to stop", true);
       }
-      return new AttemptOutcome.Retry(startedAt, durationMs, status, excerpt, "http_status", "HTTP " + status);
+      Duration retryAfter = status == 429 || status == 503 ? retryAfter(response, startedAt) : null;
+      return new AttemptOutcome.Retry(
+          startedAt, durationMs, status, excerpt, "http_status", "HTTP " + status, retryAfter);
     } catch (IOException | RuntimeException e) {
+      Optional<BlockedAddressException> blocked = SsrfGuard.findBlocked(e);
+      if (blocked.isPresent()) {
+        // Refused for good, like Svix: the URL points where webhooks may not go, and the next
+        // attempt would be refused the same way (a DNS change is the rare exception; the admin can
+        // fix the URL or allow-list the network, then redeliver).
+        return new AttemptOutcome.Failed(startedAt, elapsedMs(start), null, null, SSRF_BLOCKED,
+            blocked.get().getMessage(), false);
+      }
       if (deadlinePassed.get()) {
         return new AttemptOutcome.Retry(startedAt, elapsedMs(start), null, null, "timeout",
             "no complete response within " + timeout.toSeconds() + " s");
@@ -169,6 +193,29 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
     } finally {
       deadline.cancel(false);
       closeQuietly(response);
+    }
+  }
+
+  /**
+   * The {@code Retry-After} of a 429 or 503: delay-seconds or an HTTP date; null when absent or
+   * unreadable. A date in the past means now.
+   */
+  private Duration retryAfter(ClassicHttpResponse response, Instant now) {
+    Header header = response.getFirstHeader("Retry-After");
+    return header == null ? null : parseRetryAfter(header.getValue(), now);
+  }
+
+  static Duration parseRetryAfter(String value, Instant now) {
+    if (value == null || value.isBlank()) return null;
+    String v = value.trim();
+    try {
+      if (v.chars().allMatch(Character::isDigit)) {
+        return Duration.ofSeconds(Long.parseLong(v));
+      }
+      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+    } catch (NumberFormatException | DateTimeParseException e) {
+      return null; // 19 digits of seconds or a garbled date: ignore it, keep our own schedule
     }
   }
 

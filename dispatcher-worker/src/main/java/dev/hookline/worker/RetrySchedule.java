@@ -46,12 +46,28 @@ final class RetrySchedule {
    * @param webhookSchedule the webhook's own delays in seconds, null for the default
    */
   Optional<Instant> nextAttemptAt(int attempt, Trigger trigger, List<Integer> webhookSchedule, Instant now) {
+    return nextAttemptAt(attempt, trigger, webhookSchedule, now, null);
+  }
+
+  /**
+   * Like {@link #nextAttemptAt(int, Trigger, List, Instant)}, honouring a receiver's {@code
+   * Retry-After} (429, 503): never sooner than it asked, nor sooner than our own step, but at most
+   * twice our step, so a receiver cannot park a delivery for days. It never adds attempts: after
+   * the last step the delivery fails whatever the receiver asked.
+   *
+   * @param retryAfter what the receiver asked for; null when it did not
+   */
+  Optional<Instant> nextAttemptAt(
+      int attempt, Trigger trigger, List<Integer> webhookSchedule, Instant now, Duration retryAfter) {
     // a test event answers the admin's "Send Test Event" click now; a retry hours later helps no one
     if (trigger == Trigger.TEST) return Optional.empty();
     Duration base = delayAfter(attempt, webhookSchedule);
     if (base == null) return Optional.empty();
     double factor = 1 - JITTER + 2 * JITTER * random.getAsDouble();
     long jitteredMs = Math.max(0, Math.round(base.toMillis() * factor));
+    if (retryAfter != null && retryAfter.toMillis() > jitteredMs) {
+      jitteredMs = Math.min(retryAfter.toMillis(), base.toMillis() * 2);
+    }
     return Optional.of(now.plusMillis(jitteredMs));
   }
 

@@ -40,6 +40,11 @@ final class WebhookDirectory {
     return target;
   }
 
+  /** Forgets the cached entry: the next task reloads it (after the engine changed the webhook). */
+  void invalidate(UUID webhookId) {
+    cache.invalidate(webhookId);
+  }
+
   private Optional<Target> load(UUID id) {
     Optional<Webhook> webhook = store.find(id);
     if (webhook.isEmpty()) return Optional.empty();

@@ -1,5 +1,6 @@
 package dev.hookline.worker;
 
+import dev.hookline.worker.ssrf.AddressPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,12 @@ import java.util.Objects;
  * @param shutdownGrace how long {@link DispatcherWorker#close()} lets running deliveries finish
  *     (default 20 s); the rest are released to other workers
  * @param webhookCacheTtl how long a webhook and its secrets are cached (default 5 s)
- * @param consumerProperties extra Kafka consumer properties (security, tuning); they win over ours
+ * @param consumerProperties extra Kafka client properties (security, tuning) for the consumer and
+ *     the producer; they win over ours
+ * @param allowedNetworks CIDR blocks the SSRF guard lets through although private, loopback...
+ *     (default none)
+ * @param isolation per-webhook limits
+ * @param scheduling the retry timer
  */
 public record WorkerConfig(
     String bootstrapServers,
@@ -29,9 +35,74 @@ public record WorkerConfig(
     List<Duration> retrySchedule,
     Duration shutdownGrace,
     Duration webhookCacheTtl,
-    Map<String, String> consumerProperties) {
+    Map<String, String> consumerProperties,
+    List<String> allowedNetworks,
+    Isolation isolation,
+    Scheduling scheduling) {
 
   public static final int DEFAULT_MAX_IN_FLIGHT = 200;
+
+  /**
+   * Per-webhook isolation: one slow or failing endpoint must not hold up the others.
+   *
+   * @param maxInFlightPerWebhook deliveries to one webhook running at once in this worker (default 20)
+   * @param breakerFailures consecutive failed attempts that open a webhook's circuit (default 10)
+   * @param breakerCooldown how long an open circuit stays open before one probe (default 30 s);
+   *     doubles after each failed probe up to {@code breakerMaxCooldown}
+   * @param breakerMaxCooldown the longest cool-down (default 10 min)
+   * @param handoffAfter how long a batch waits for its deliveries before it acknowledges the
+   *     finished ones and hands the rest to the retry timer (default 1 s): the next poll never
+   *     waits on a slow endpoint for longer
+   */
+  public record Isolation(
+      int maxInFlightPerWebhook,
+      int breakerFailures,
+      Duration breakerCooldown,
+      Duration breakerMaxCooldown,
+      Duration handoffAfter) {
+    public Isolation {
+      if (maxInFlightPerWebhook < 1) {
+        throw new IllegalArgumentException("maxInFlightPerWebhook must be >= 1, was " + maxInFlightPerWebhook);
+      }
+      if (breakerFailures < 1) throw new IllegalArgumentException("breakerFailures must be >= 1, was " + breakerFailures);
+      requirePositive(breakerCooldown, "breakerCooldown");
+      requirePositive(breakerMaxCooldown, "breakerMaxCooldown");
+      if (breakerMaxCooldown.compareTo(breakerCooldown) < 0) {
+        throw new IllegalArgumentException("breakerMaxCooldown must be >= breakerCooldown");
+      }
+      requirePositive(handoffAfter, "handoffAfter");
+    }
+
+    public static Isolation defaults() {
+      return new Isolation(20, 10, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(1));
+    }
+  }
+
+  /**
+   * The retry timer every worker runs.
+   *
+   * @param interval how often it looks for due retries and dead letters (default 1 s)
+   * @param batchSize timers claimed per transaction (default 500)
+   * @param lease how long a re-published task has before it is published again, should it be lost
+   *     (default 5 min)
+   * @param disableAfterFailingFor a webhook failing without a success this long is disabled
+   *     (default 5 days)
+   * @param healthCheckInterval how often failing webhooks are looked for (default 1 min)
+   */
+  public record Scheduling(
+      Duration interval, int batchSize, Duration lease, Duration disableAfterFailingFor, Duration healthCheckInterval) {
+    public Scheduling {
+      requirePositive(interval, "interval");
+      if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+      requirePositive(lease, "lease");
+      requirePositive(disableAfterFailingFor, "disableAfterFailingFor");
+      requirePositive(healthCheckInterval, "healthCheckInterval");
+    }
+
+    public static Scheduling defaults() {
+      return new Scheduling(Duration.ofSeconds(1), 500, Duration.ofMinutes(5), Duration.ofDays(5), Duration.ofMinutes(1));
+    }
+  }
 
   public WorkerConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -51,43 +122,68 @@ public record WorkerConfig(
       }
     }
     consumerProperties = consumerProperties == null ? Map.of() : Map.copyOf(consumerProperties);
+    allowedNetworks = allowedNetworks == null ? List.of() : List.copyOf(allowedNetworks);
+    AddressPolicy.allowing(allowedNetworks); // a bad CIDR fails here, naming it
+    isolation = isolation == null ? Isolation.defaults() : isolation;
+    scheduling = scheduling == null ? Scheduling.defaults() : scheduling;
   }
 
   public static WorkerConfig defaults(String bootstrapServers, String workerId) {
     return new WorkerConfig(
         bootstrapServers, workerId, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT, Duration.ofSeconds(1),
-        null, Duration.ofSeconds(20), Duration.ofSeconds(5), Map.of());
+        null, Duration.ofSeconds(20), Duration.ofSeconds(5), Map.of(), List.of(), null, null);
+  }
+
+  /** The SSRF policy of {@link #allowedNetworks}. */
+  AddressPolicy addressPolicy() {
+    return AddressPolicy.allowing(allowedNetworks);
   }
 
   /** Also sets {@code maxPollRecords} to the same number. */
   public WorkerConfig withMaxInFlight(int n) {
     return new WorkerConfig(bootstrapServers, workerId, n, n, pollTimeout, retrySchedule, shutdownGrace,
-        webhookCacheTtl, consumerProperties);
+        webhookCacheTtl, consumerProperties, allowedNetworks, isolation, scheduling);
   }
 
   public WorkerConfig withRetrySchedule(List<Duration> delays) {
     return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, delays,
-        shutdownGrace, webhookCacheTtl, consumerProperties);
+        shutdownGrace, webhookCacheTtl, consumerProperties, allowedNetworks, isolation, scheduling);
   }
 
   public WorkerConfig withShutdownGrace(Duration grace) {
     return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, retrySchedule,
-        grace, webhookCacheTtl, consumerProperties);
+        grace, webhookCacheTtl, consumerProperties, allowedNetworks, isolation, scheduling);
   }
 
   public WorkerConfig withPollTimeout(Duration timeout) {
     return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, timeout, retrySchedule,
-        shutdownGrace, webhookCacheTtl, consumerProperties);
+        shutdownGrace, webhookCacheTtl, consumerProperties, allowedNetworks, isolation, scheduling);
   }
 
   public WorkerConfig withWebhookCacheTtl(Duration ttl) {
     return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, retrySchedule,
-        shutdownGrace, ttl, consumerProperties);
+        shutdownGrace, ttl, consumerProperties, allowedNetworks, isolation, scheduling);
   }
 
   public WorkerConfig withConsumerProperties(Map<String, String> properties) {
     return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, retrySchedule,
-        shutdownGrace, webhookCacheTtl, properties);
+        shutdownGrace, webhookCacheTtl, properties, allowedNetworks, isolation, scheduling);
+  }
+
+  /** CIDR blocks (e.g. {@code 10.1.0.0/16}, {@code ::1/128}) the SSRF guard lets through. */
+  public WorkerConfig withAllowedNetworks(List<String> cidrs) {
+    return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, retrySchedule,
+        shutdownGrace, webhookCacheTtl, consumerProperties, cidrs, isolation, scheduling);
+  }
+
+  public WorkerConfig withIsolation(Isolation newIsolation) {
+    return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, retrySchedule,
+        shutdownGrace, webhookCacheTtl, consumerProperties, allowedNetworks, newIsolation, scheduling);
+  }
+
+  public WorkerConfig withScheduling(Scheduling newScheduling) {
+    return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, retrySchedule,
+        shutdownGrace, webhookCacheTtl, consumerProperties, allowedNetworks, isolation, newScheduling);
   }
 
   private static void requirePositive(Duration d, String name) {

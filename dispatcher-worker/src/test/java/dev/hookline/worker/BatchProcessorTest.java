@@ -3,10 +3,15 @@ package dev.hookline.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.hookline.producer.EventPublisher;
+import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.DeliveryTask;
+import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Trigger;
 import dev.hookline.store.AttemptRecord;
 import dev.hookline.store.DeliveryStatus;
+import dev.hookline.store.RetryTimers;
+import dev.hookline.store.WebhookHealth;
 import dev.hookline.store.Webhook;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,17 +54,43 @@ class BatchProcessorTest {
     executor.shutdownNow();
   }
 
+  private final Fixtures.FakeRetryTimers timers = new Fixtures.FakeRetryTimers();
+  private final Fixtures.FakeWebhookHealth health = new Fixtures.FakeWebhookHealth(webhooks);
+  private final MockProducer<String, byte[]> producer =
+      new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+  private final List<CircuitBreakers.State> transitions = new CopyOnWriteArrayList<>();
+
   private BatchProcessor processor(Deliverer deliverer, int maxInFlight) {
+    return processor(deliverer, maxInFlight, 20, Duration.ofSeconds(10), 10);
+  }
+
+  private BatchProcessor processor(
+      Deliverer deliverer, int maxInFlight, int perWebhook, Duration handoff, int breakerFailures) {
+    WebhookDirectory directory = new WebhookDirectory(webhooks, Duration.ofSeconds(5));
+    WorkerMetrics metrics = new WorkerMetrics(meters);
+    EventPublisher publisher = EventPublisher.wrap(producer, EventCatalog.load(),
+        PublisherConfig.defaults("unused:9092").withSource(DispatcherWorker.EVENT_SOURCE));
+    WebhookDisabler disabler = new WebhookDisabler(health, publisher, directory, metrics);
+    CircuitBreakers breakers = new CircuitBreakers(breakerFailures, Duration.ofSeconds(30), Duration.ofMinutes(10),
+        state -> {
+          transitions.add(state);
+          metrics.circuitTransition(state);
+        });
     return new BatchProcessor(
-        new WebhookDirectory(webhooks, Duration.ofSeconds(5)),
+        directory,
         deliverer,
         store,
+        timers,
         new RetrySchedule(RetrySchedule.DEFAULT_DELAYS, () -> 0.5),
         "worker-test",
         Clock.fixed(NOW, ZoneOffset.UTC),
         executor,
         maxInFlight,
-        new WorkerMetrics(meters));
+        new WebhookLimits(perWebhook),
+        breakers,
+        new FollowUps(health, disabler, executor),
+        handoff,
+        metrics);
   }
 
   private BatchProcessor.BatchResult process(BatchProcessor processor, List<ConsumerRecord<byte[], byte[]>> records) {
@@ -132,7 +166,7 @@ class BatchProcessorTest {
     assertThat(acks.get(wrongShape)).isEqualTo(AcknowledgeType.REJECT);
     assertThat(acks.get(empty)).isEqualTo(AcknowledgeType.REJECT);
     assertThat(acks.entrySet().stream().filter(e -> e.getValue() == AcknowledgeType.ACCEPT)).hasSize(6);
-    assertThat(result).isEqualTo(new BatchProcessor.BatchResult(6, 0, 3, false, java.util.Set.of(gone.id())));
+    assertThat(result).isEqualTo(new BatchProcessor.BatchResult(6, 0, 3, 0, false));
 
     // the attempts' ACCEPTs come only after the one store write
     int write = log.indexOf("recordAll:5");
@@ -229,7 +263,7 @@ class BatchProcessorTest {
   }
 
   @Test
-  void shutdownReleasesDeliveriesStillRunningAfterTheGracePeriod() throws Exception {
+  void shutdownHandsDeliveriesStillRunningAfterTheGracePeriodToTheRetryTimer() throws Exception {
     Webhook ok = add("http://ok");
     Webhook stuck = add("http://stuck");
     CountDownLatch stuckStarted = new CountDownLatch(1);
@@ -245,8 +279,9 @@ class BatchProcessorTest {
       return new AttemptOutcome.Delivered(NOW, 1, 200, "");
     };
     BatchProcessor processor = processor((w, s, e) -> answer.apply(w), 10);
+    DeliveryTask stuckTask = Fixtures.task(stuck.id(), 1, Trigger.EVENT);
     ConsumerRecord<byte[], byte[]> fine = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
-    ConsumerRecord<byte[], byte[]> hanging = Fixtures.record(Fixtures.task(stuck.id(), 1, Trigger.EVENT));
+    ConsumerRecord<byte[], byte[]> hanging = Fixtures.record(stuckTask);
 
     var result = executor.submit(() -> process(processor, List.of(fine, hanging)));
     assertThat(stuckStarted.await(5, TimeUnit.SECONDS)).isTrue();
@@ -254,8 +289,173 @@ class BatchProcessorTest {
 
     BatchProcessor.BatchResult r = result.get(5, TimeUnit.SECONDS);
     assertThat(r.accepted()).isEqualTo(1);
-    assertThat(r.released()).isEqualTo(1);
-    assertThat(acks).containsEntry(fine, AcknowledgeType.ACCEPT).containsEntry(hanging, AcknowledgeType.RELEASE);
+    assertThat(r.deferred()).isEqualTo(1);
+    assertThat(acks).containsEntry(fine, AcknowledgeType.ACCEPT).containsEntry(hanging, AcknowledgeType.ACCEPT);
     assertThat(store.all()).hasSize(1);
+    // the attempt is on the wire: the timer fires only should its result never be recorded
+    assertThat(timers.deferrals).singleElement().satisfies(d -> {
+      assertThat(d.task()).isEqualTo(stuckTask);
+      assertThat(d.until()).isEqualTo(NOW.plusSeconds(15).plus(BatchProcessor.LATE_MARGIN));
+    });
+    assertThat(processor.awaitBackground(Duration.ZERO)).as("still running").isFalse();
+  }
+
+  /** Blocks deliveries to http://slow until released; everything else answers 200 at once. */
+  private static Deliverer slowUntil(CountDownLatch release, AtomicInteger slowCalls) {
+    return (webhook, secrets, event) -> {
+      if (webhook.url().equals("http://slow")) {
+        slowCalls.incrementAndGet();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return new AttemptOutcome.Retry(NOW, 3000, null, null, "timeout", "no response");
+      }
+      return new AttemptOutcome.Delivered(NOW, 5, 200, "ok");
+    };
+  }
+
+  @Test
+  void aSlowEndpointDoesNotHoldTheBatchItsAttemptRecordsItselfWhenItEnds() throws Exception {
+    Webhook fast = add("http://ok");
+    Webhook slow = add("http://slow");
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger slowCalls = new AtomicInteger();
+    DeliveryTask slowTask = Fixtures.task(slow.id(), 1, Trigger.EVENT);
+    ConsumerRecord<byte[], byte[]> fastRecord = Fixtures.record(Fixtures.task(fast.id(), 1, Trigger.EVENT));
+    ConsumerRecord<byte[], byte[]> slowRecord = Fixtures.record(slowTask);
+    BatchProcessor processor = processor(slowUntil(release, slowCalls), 10, 20, Duration.ofMillis(300), 10);
+
+    long start = System.nanoTime();
+    BatchProcessor.BatchResult result = process(processor, List.of(fastRecord, slowRecord));
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(ms).as("the batch waited for its deadline only").isLessThan(3_000);
+    assertThat(result).isEqualTo(new BatchProcessor.BatchResult(1, 0, 0, 1, false));
+    assertThat(acks).containsEntry(fastRecord, AcknowledgeType.ACCEPT).containsEntry(slowRecord, AcknowledgeType.ACCEPT);
+    assertThat(store.all()).extracting(a -> a.task().webhookId()).containsExactly(fast.id());
+    assertThat(timers.deferrals).extracting(RetryTimers.Deferral::task).containsExactly(slowTask);
+
+    release.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.all().size() == 2);
+    AttemptRecord late = store.all().get(1);
+    assertThat(late.task()).isEqualTo(slowTask);
+    assertThat(late.newStatus()).isEqualTo(DeliveryStatus.RETRYING);
+    assertThat(processor.awaitBackground(Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
+  void tasksBeyondTheWebhooksConcurrencyCapAreDeferredWithoutAnAttempt() throws Exception {
+    Webhook fast = add("http://ok");
+    Webhook slow = add("http://slow");
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger slowCalls = new AtomicInteger();
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < 5; i++) records.add(Fixtures.record(Fixtures.task(slow.id(), 1, Trigger.EVENT)));
+    for (int i = 0; i < 5; i++) records.add(Fixtures.record(Fixtures.task(fast.id(), 1, Trigger.EVENT)));
+    BatchProcessor processor = processor(slowUntil(release, slowCalls), 100, 2, Duration.ofMillis(300), 10);
+
+    BatchProcessor.BatchResult result = process(processor, records);
+    release.countDown();
+
+    assertThat(slowCalls).as("two at a time to the slow webhook").hasValue(2);
+    assertThat(result.accepted()).isEqualTo(5);
+    assertThat(result.deferred()).isEqualTo(5);
+    assertThat(acks.values()).containsOnly(AcknowledgeType.ACCEPT);
+    // the three that never started wait for the running ones' timeout; none spends an attempt
+    assertThat(timers.deferrals).hasSize(5).allSatisfy(d -> assertThat(d.task().attempt()).isEqualTo(1));
+    assertThat(timers.deferrals).filteredOn(d -> d.until().equals(NOW.plusSeconds(15))).hasSize(3);
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.all().size() == 7);
+  }
+
+  @Test
+  void anOpenCircuitDefersTasksWithoutAnAttemptButLetsTestEventsThrough() {
+    Webhook down = add("http://error");
+    AtomicInteger calls = new AtomicInteger();
+    Deliverer failing = (w, s, e) -> {
+      calls.incrementAndGet();
+      return new AttemptOutcome.Retry(NOW, 3, 500, "boom", "http_status", "HTTP 500");
+    };
+    BatchProcessor processor = processor(failing, 1, 20, Duration.ofSeconds(10), 3); // one at a time: ordered
+    List<ConsumerRecord<byte[], byte[]>> first = new ArrayList<>();
+    for (int i = 0; i < 3; i++) first.add(Fixtures.record(Fixtures.task(down.id(), 1, Trigger.EVENT)));
+    process(processor, first);
+    assertThat(transitions).containsExactly(CircuitBreakers.State.OPEN);
+    acks.clear();
+
+    DeliveryTask later = Fixtures.task(down.id(), 2, Trigger.RETRY);
+    DeliveryTask test = Fixtures.task(down.id(), 1, Trigger.TEST);
+    BatchProcessor.BatchResult result = process(processor, List.of(Fixtures.record(later), Fixtures.record(test)));
+
+    assertThat(calls).as("only the test event went out").hasValue(4);
+    assertThat(result.deferred()).isEqualTo(1);
+    assertThat(timers.deferrals).singleElement().satisfies(d -> {
+      assertThat(d.task()).isEqualTo(later);
+      assertThat(d.until()).isEqualTo(NOW.plusSeconds(30));
+    });
+    assertThat(meters.get(WorkerMetrics.CIRCUIT_TRANSITIONS).tag("to", "open").counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void goneDisablesTheWebhookOnceAndAnnouncesIt() throws Exception {
+    Webhook gone = add("http://gone");
+    process(processor(byUrl(), 10), List.of(Fixtures.record(Fixtures.task(gone.id(), 1, Trigger.EVENT)),
+        Fixtures.record(Fixtures.task(gone.id(), 1, Trigger.EVENT))));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !producer.history().isEmpty());
+    assertThat(health.disabled).containsExactly(gone.id() + ":endpoint_gone");
+    var event = producer.history().get(0);
+    assertThat(event.topic()).isEqualTo("events.hookline");
+    assertThat(event.key()).isEqualTo(gone.id().toString());
+    assertThat(new String(event.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
+        .isEqualTo("hookline.webhook.disabled");
+    var data = dev.hookline.schemas.Json.readTree(event.value());
+    assertThat(data.get("reason").asText()).isEqualTo("endpoint_gone");
+    assertThat(data.get("url").asText()).isEqualTo("http://gone");
+    assertThat(health.outcomes).extracting(WebhookHealth.Outcome::webhookId).contains(gone.id());
+  }
+
+  @Test
+  void retryAfterIsHonouredUpToTwiceTheScheduledStep() {
+    Webhook busy = add("http://busy");
+    Map<String, Duration> asked = Map.of("a", Duration.ofSeconds(7), "b", Duration.ofHours(1), "c", Duration.ofSeconds(1));
+    Deliverer deliverer = (w, s, e) -> new AttemptOutcome.Retry(NOW, 3, 429, "", "http_status", "HTTP 429",
+        asked.get(e.source()));
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    Map<String, UUID> deliveryBySource = new java.util.HashMap<>();
+    for (String source : asked.keySet()) {
+      DeliveryTask t = Fixtures.task(busy.id(), 1, Trigger.EVENT);
+      t = new DeliveryTask(t.deliveryId(), t.webhookId(), 1, 1, Trigger.EVENT,
+          new dev.hookline.schemas.Event(t.event().id(), t.event().type(), source, t.event().time(), t.event().data()));
+      deliveryBySource.put(source, t.deliveryId());
+      records.add(Fixtures.record(t));
+    }
+
+    process(processor(deliverer, 10), records);
+
+    Map<UUID, Instant> next = new java.util.HashMap<>();
+    store.all().forEach(a -> next.put(a.task().deliveryId(), a.nextAttemptAt()));
+    assertThat(next.get(deliveryBySource.get("a"))).isEqualTo(NOW.plusSeconds(7));
+    assertThat(next.get(deliveryBySource.get("b"))).as("capped at 2 x 5 s").isEqualTo(NOW.plusSeconds(10));
+    assertThat(next.get(deliveryBySource.get("c"))).as("never sooner than our step").isEqualTo(NOW.plusSeconds(5));
+  }
+
+  @Test
+  void aFailedDeferralReleasesTheTaskAndStopsItsAttempt() {
+    Webhook slow = add("http://slow");
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicInteger slowCalls = new AtomicInteger();
+    timers.failure = new IllegalStateException("database down");
+    ConsumerRecord<byte[], byte[]> r = Fixtures.record(Fixtures.task(slow.id(), 1, Trigger.EVENT));
+    BatchProcessor processor = processor(slowUntil(never, slowCalls), 10, 20, Duration.ofMillis(200), 10);
+
+    BatchProcessor.BatchResult result = process(processor, List.of(r));
+
+    assertThat(result.storeFailed()).isTrue();
+    assertThat(acks).containsEntry(r, AcknowledgeType.RELEASE);
+    await().atMost(Duration.ofSeconds(5)).until(() -> slowCalls.get() == 1);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        .until(() -> store.all().isEmpty()); // the interrupted attempt is not recorded
   }
 }

@@ -18,6 +18,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +29,7 @@ class DispatcherWorkerTest {
 
   private final Fixtures.FakeWebhookStore webhooks = new Fixtures.FakeWebhookStore();
   private final Fixtures.FakeDeliveryStore store = new Fixtures.FakeDeliveryStore();
+  private final Fixtures.FakeRetryTimers timers = new Fixtures.FakeRetryTimers();
   private final FakeShareConsumer consumer = new FakeShareConsumer();
   private final CountDownLatch unblock = new CountDownLatch(1);
   private DispatcherWorker worker;
@@ -53,10 +57,18 @@ class DispatcherWorkerTest {
           ? new AttemptOutcome.Delivered(NOW, 3, 204, "")
           : new AttemptOutcome.Retry(NOW, 3, 503, "later", "http_status", "HTTP 503");
     };
-    worker = new DispatcherWorker(config, webhooks, store, new SimpleMeterRegistry(), deliverer, () -> consumer,
-        Clock.systemUTC());
+    worker = new DispatcherWorker(config, stores(), new SimpleMeterRegistry(), deliverer, () -> consumer,
+        producer(), Clock.systemUTC());
     worker.start();
     return worker;
+  }
+
+  private DispatcherWorker.Stores stores() {
+    return new DispatcherWorker.Stores(webhooks, store, timers, new Fixtures.FakeWebhookHealth(webhooks));
+  }
+
+  private static MockProducer<String, byte[]> producer() {
+    return new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
   }
 
   @Test
@@ -99,7 +111,7 @@ class DispatcherWorkerTest {
   }
 
   @Test
-  void closeLetsRunningDeliveriesFinishWithinTheGraceThenReleasesTheRest() {
+  void closeLetsRunningDeliveriesFinishWithinTheGraceThenHandsTheRestToTheRetryTimer() {
     Webhook ok = webhooks.add(Fixtures.webhook("http://ok"));
     Webhook stuck = webhooks.add(Fixtures.webhook("http://stuck"));
     ConsumerRecord<byte[], byte[]> fine = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
@@ -114,8 +126,9 @@ class DispatcherWorkerTest {
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     assertThat(ms).isBetween(250L, 5_000L);
-    assertThat(consumer.lastAck).containsEntry(fine, AcknowledgeType.ACCEPT).containsEntry(hanging, AcknowledgeType.RELEASE);
+    assertThat(consumer.lastAck).containsEntry(fine, AcknowledgeType.ACCEPT).containsEntry(hanging, AcknowledgeType.ACCEPT);
     assertThat(store.all()).hasSize(1);
+    assertThat(timers.deferrals).singleElement().satisfies(d -> assertThat(d.task().webhookId()).isEqualTo(stuck.id()));
     assertThat(consumer.events).endsWith("commit", "close");
     assertThat(worker.isRunning()).isFalse();
   }
@@ -123,7 +136,8 @@ class DispatcherWorkerTest {
   @Test
   void closeWithoutStartIsHarmlessAndStartAfterCloseIsRefused() {
     WorkerConfig config = WorkerConfig.defaults("unused:9092", "w2");
-    DispatcherWorker idle = new DispatcherWorker(config, webhooks, store, new SimpleMeterRegistry());
+    DispatcherWorker idle = new DispatcherWorker(config, stores(), new SimpleMeterRegistry(), null, () -> consumer,
+        producer(), Clock.systemUTC());
     idle.close();
     idle.close();
     assertThatThrownBy(idle::start).isInstanceOf(IllegalStateException.class);
@@ -140,6 +154,14 @@ class DispatcherWorkerTest {
     assertThatThrownBy(() -> ok.withMaxInFlight(0)).hasMessageContaining("maxInFlight");
     assertThatThrownBy(() -> ok.withPollTimeout(Duration.ZERO)).hasMessageContaining("pollTimeout");
     assertThatThrownBy(() -> ok.withRetrySchedule(List.of(Duration.ofSeconds(-1)))).hasMessageContaining("negative");
+    assertThat(ok.allowedNetworks()).isEmpty();
+    assertThat(ok.withAllowedNetworks(List.of("127.0.0.0/8", "::1/128")).allowedNetworks()).hasSize(2);
+    assertThatThrownBy(() -> ok.withAllowedNetworks(List.of("10.0.0.0/33"))).hasMessageContaining("10.0.0.0/33");
+    assertThat(ok.isolation()).isEqualTo(WorkerConfig.Isolation.defaults());
+    assertThatThrownBy(() -> new WorkerConfig.Isolation(0, 10, Duration.ofSeconds(1), Duration.ofSeconds(1),
+        Duration.ofSeconds(1))).hasMessageContaining("maxInFlightPerWebhook");
+    assertThatThrownBy(() -> new WorkerConfig.Scheduling(Duration.ZERO, 1, Duration.ofSeconds(1), Duration.ofDays(1),
+        Duration.ofSeconds(1))).hasMessageContaining("interval");
   }
 
   @Test

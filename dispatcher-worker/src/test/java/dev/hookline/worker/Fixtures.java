@@ -12,6 +12,8 @@ import dev.hookline.store.DeliveryStatus;
 import dev.hookline.store.DeliveryStore;
 import dev.hookline.store.DeliveryView;
 import dev.hookline.store.NewWebhook;
+import dev.hookline.store.RetryTimers;
+import dev.hookline.store.WebhookHealth;
 import dev.hookline.store.SigningSecrets;
 import dev.hookline.store.Webhook;
 import dev.hookline.store.WebhookPatch;
@@ -92,6 +94,46 @@ final class Fixtures {
     @Override public List<Webhook> list(UUID after, int limit) { throw new UnsupportedOperationException(); }
     @Override public Optional<Webhook> update(UUID id, WebhookPatch patch) { throw new UnsupportedOperationException(); }
     @Override public boolean delete(UUID id) { throw new UnsupportedOperationException(); }
+  }
+
+  /** Records deferrals; fails while {@link #failure} is set. Nothing is ever due. */
+  static final class FakeRetryTimers implements RetryTimers {
+    final List<Deferral> deferrals = new CopyOnWriteArrayList<>();
+    volatile RuntimeException failure;
+
+    @Override public void defer(List<Deferral> batch) {
+      if (failure != null) throw failure;
+      deferrals.addAll(batch);
+    }
+
+    @Override public int publishDue(int limit, java.time.Duration lease, Publisher<DeliveryTask> publisher) { return 0; }
+    @Override public int publishDeadLetters(int limit, Publisher<DeadLetter> publisher) { return 0; }
+    @Override public Counts counts() { return new Counts(0, deferrals.size()); }
+  }
+
+  /** Records outcomes; disables webhooks of the fake webhook store. */
+  static final class FakeWebhookHealth implements WebhookHealth {
+    final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+    final List<String> disabled = new CopyOnWriteArrayList<>();
+    private final FakeWebhookStore webhooks;
+
+    FakeWebhookHealth(FakeWebhookStore webhooks) {
+      this.webhooks = webhooks;
+    }
+
+    @Override public void record(List<Outcome> batch) { outcomes.addAll(batch); }
+    @Override public List<UUID> failingSince(Instant cutoff, int limit) { return List.of(); }
+
+    @Override public synchronized Optional<Webhook> disable(UUID id, String reason) {
+      Webhook w = webhooks.webhooks.get(id);
+      if (w == null || w.disabledAt() != null) return Optional.empty();
+      Webhook off = new Webhook(w.id(), w.version() + 1, w.name(), w.url(), w.description(), w.events(), w.active(),
+          Instant.parse("2026-11-28T12:00:00Z"), reason, w.timeoutSeconds(), w.retrySchedule(), w.headers(),
+          w.createdAt(), w.updatedAt());
+      webhooks.webhooks.put(id, off);
+      disabled.add(id + ":" + reason);
+      return Optional.of(off);
+    }
   }
 
   /** Records every {@code recordAll} call; fails while {@link #failure} is set. */

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.hookline.schemas.Event;
 import dev.hookline.store.SigningSecrets;
 import dev.hookline.store.Webhook;
+import dev.hookline.worker.ssrf.AddressPolicy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -15,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -57,6 +59,18 @@ class HttpDelivererTest {
     });
     server.createContext("/error", ex -> respond(ex, 500, "boom"));
     server.createContext("/gone", ex -> respond(ex, 410, "go away"));
+    server.createContext("/busy", ex -> {
+      ex.getResponseHeaders().add("Retry-After", "120");
+      respond(ex, 429, "slow down");
+    });
+    server.createContext("/maintenance", ex -> {
+      ex.getResponseHeaders().add("Retry-After", "Sat, 28 Nov 2026 12:01:30 GMT");
+      respond(ex, 503, "back soon");
+    });
+    server.createContext("/error-with-retry-after", ex -> {
+      ex.getResponseHeaders().add("Retry-After", "120");
+      respond(ex, 500, "boom");
+    });
     server.createContext("/redirect", ex -> {
       ex.getResponseHeaders().add("Location", base + "/redirect-target");
       respond(ex, 301, "moved");
@@ -105,7 +119,8 @@ class HttpDelivererTest {
     });
     server.start();
     base = "http://127.0.0.1:" + server.getAddress().getPort();
-    deliverer = new HttpDeliverer(16, "Hookline/test", Clock.fixed(NOW, ZoneOffset.UTC));
+    deliverer = new HttpDeliverer(16, "Hookline/test", Clock.fixed(NOW, ZoneOffset.UTC),
+        AddressPolicy.allowing(AddressPolicy.LOOPBACK_CIDRS));
   }
 
   @AfterAll
@@ -247,5 +262,60 @@ class HttpDelivererTest {
         .hasSeconds(30);
     assertThat(HttpDeliverer.timeoutOf(Fixtures.webhook(UUID.randomUUID(), "http://x", 7, null, Map.of(), true)))
         .hasSeconds(7);
+  }
+
+  @Test
+  void retryAfterOf429And503IsReadInSecondsOrAsADate() {
+    AttemptOutcome busy = deliverer.deliver(hook("/busy", 15), SECRETS, Fixtures.event());
+    assertThat(busy).isInstanceOfSatisfying(AttemptOutcome.Retry.class, r -> {
+      assertThat(r.statusCode()).isEqualTo(429);
+      assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(120));
+    });
+    AttemptOutcome maintenance = deliverer.deliver(hook("/maintenance", 15), SECRETS, Fixtures.event());
+    assertThat(maintenance).isInstanceOfSatisfying(AttemptOutcome.Retry.class,
+        r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(90)));
+    AttemptOutcome error = deliverer.deliver(hook("/error-with-retry-after", 15), SECRETS, Fixtures.event());
+    assertThat(error).isInstanceOfSatisfying(AttemptOutcome.Retry.class,
+        r -> assertThat(r.retryAfter()).as("only 429 and 503 ask for a delay").isNull());
+  }
+
+  @Test
+  void retryAfterParsing() {
+    assertThat(HttpDeliverer.parseRetryAfter(" 5 ", NOW)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(HttpDeliverer.parseRetryAfter("Sat, 28 Nov 2026 11:00:00 GMT", NOW)).isEqualTo(Duration.ZERO);
+    assertThat(HttpDeliverer.parseRetryAfter("soon", NOW)).isNull();
+    assertThat(HttpDeliverer.parseRetryAfter("-3", NOW)).isNull();
+    assertThat(HttpDeliverer.parseRetryAfter("99999999999999999999", NOW)).isNull();
+    assertThat(HttpDeliverer.parseRetryAfter("", NOW)).isNull();
+  }
+
+  @Test
+  void aLoopbackTargetIsRefusedForGoodWhenLoopbackIsNotAllowListed() {
+    try (HttpDeliverer strict = new HttpDeliverer(4, "Hookline/test", Clock.fixed(NOW, ZoneOffset.UTC),
+        AddressPolicy.allowing(java.util.List.of("10.0.0.0/8")))) {
+      AttemptOutcome outcome = strict.deliver(hook("/ok", 15), SECRETS, Fixtures.event());
+
+      assertThat(outcome).isInstanceOfSatisfying(AttemptOutcome.Failed.class, f -> {
+        assertThat(f.errorClass()).isEqualTo("ssrf_blocked");
+        assertThat(f.errorMessage()).contains("127.0.0.1").contains("loopback");
+        assertThat(f.disableWebhook()).isFalse();
+        assertThat(f.statusCode()).isNull();
+      });
+    }
+    assertThat(deliverer.deliver(hook("/ok", 15), SECRETS, Fixtures.event()))
+        .as("allowed when allow-listed").isInstanceOf(AttemptOutcome.Delivered.class);
+  }
+
+  @Test
+  void aHostnameResolvingToLoopbackIsRefusedToo() {
+    int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+    Webhook byName = Fixtures.webhook(UUID.randomUUID(), "http://localhost:" + port + "/ok", 15, null, Map.of(), true);
+    try (HttpDeliverer strict = new HttpDeliverer(4, "Hookline/test", Clock.fixed(NOW, ZoneOffset.UTC),
+        AddressPolicy.strict())) {
+      AttemptOutcome outcome = strict.deliver(byName, SECRETS, Fixtures.event());
+
+      assertThat(outcome.errorClass()).isEqualTo("ssrf_blocked");
+      assertThat(outcome.errorMessage()).contains("localhost").contains("loopback");
+    }
   }
 }

@@ -77,4 +77,17 @@ class RetryScheduleTest {
     assertThat(fixed(0.5).nextAttemptAt(1, Trigger.TEST, List.of(5, 5), NOW)).isEmpty();
     assertThat(fixed(0.5).nextAttemptAt(1, Trigger.MANUAL, null, NOW)).isPresent();
   }
+
+  @Test
+  void retryAfterIsHonouredButCappedAtTwiceTheStep() {
+    RetrySchedule schedule = new RetrySchedule(List.of(Duration.ofSeconds(10), Duration.ofSeconds(60)), () -> 0.5);
+    Instant now = Instant.parse("2026-11-28T12:00:00Z");
+    assertThat(schedule.nextAttemptAt(1, Trigger.EVENT, null, now, Duration.ofSeconds(15))).contains(now.plusSeconds(15));
+    assertThat(schedule.nextAttemptAt(1, Trigger.EVENT, null, now, Duration.ofDays(1))).contains(now.plusSeconds(20));
+    assertThat(schedule.nextAttemptAt(1, Trigger.EVENT, null, now, Duration.ofSeconds(1))).contains(now.plusSeconds(10));
+    assertThat(schedule.nextAttemptAt(2, Trigger.EVENT, List.of(1, 2), now, Duration.ofSeconds(30)))
+        .as("the webhook's own step").contains(now.plusSeconds(4));
+    assertThat(schedule.nextAttemptAt(3, Trigger.EVENT, null, now, Duration.ofSeconds(5)))
+        .as("no attempts beyond the schedule").isEmpty();
+  }
 }

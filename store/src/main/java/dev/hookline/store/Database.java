@@ -54,6 +54,16 @@ public final class Database implements AutoCloseable {
     return new PgOutbox(dataSource);
   }
 
+  /** Retry timers and dead letters (delivery engine). */
+  public RetryTimers retryTimers() {
+    return new PgRetryTimers(dataSource);
+  }
+
+  /** Webhook health and automatic disabling (delivery engine). */
+  public WebhookHealth webhookHealth() {
+    return new PgWebhookHealth(dataSource);
+  }
+
   @Override
   public void close() {
     dataSource.close();

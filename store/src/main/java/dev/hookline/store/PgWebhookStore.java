@@ -21,7 +21,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 final class PgWebhookStore implements WebhookStore {
-  private static final String COLUMNS =
+  static final String COLUMNS =
       "id, version, name, url, description, events, active, disabled_at, disabled_reason,"
           + " timeout_seconds, retry_schedule, headers::text, created_at, updated_at";
 
@@ -193,7 +193,7 @@ final class PgWebhookStore implements WebhookStore {
   }
 
   /** The webhook's routing record, in the same transaction as the change. */
-  private static void writeOutbox(Connection c, Webhook w) throws SQLException {
+  static void writeOutbox(Connection c, Webhook w) throws SQLException {
     Subscription routing = new Subscription(w.id(), w.version(), w.events(), w.routable());
     insertOutbox(c, w.id().toString(), Json.toString(routing));
   }
@@ -208,7 +208,7 @@ final class PgWebhookStore implements WebhookStore {
     }
   }
 
-  private static Optional<Webhook> single(PreparedStatement ps) throws SQLException {
+  static Optional<Webhook> single(PreparedStatement ps) throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       return rs.next() ? Optional.of(map(rs)) : Optional.empty();
     }

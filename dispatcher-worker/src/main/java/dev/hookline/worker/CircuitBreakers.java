@@ -1,0 +1,126 @@
+package dev.hookline.worker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * One circuit breaker per webhook, in this worker's memory. Closed: every task goes out; after
+ * {@code failures} consecutive failed attempts it opens. Open: tasks are deferred to the end of
+ * the cool-down without spending an attempt. Then one task goes out as a probe (half-open): a
+ * success closes the circuit, a failure opens it again for twice as long (up to the maximum).
+ * A probe whose outcome never comes back (handed off, released) frees the way after the
+ * cool-down, so a circuit cannot stay half-open forever.
+ */
+final class CircuitBreakers {
+  enum State { CLOSED, OPEN, HALF_OPEN }
+
+  private final int threshold;
+  private final Duration cooldown;
+  private final Duration maxCooldown;
+  private final Consumer<State> transitions;
+  private final Map<UUID, Breaker> breakers = new ConcurrentHashMap<>();
+
+  /** @param transitions told of every state change (for metrics) */
+  CircuitBreakers(int threshold, Duration cooldown, Duration maxCooldown, Consumer<State> transitions) {
+    this.threshold = threshold;
+    this.cooldown = cooldown;
+    this.maxCooldown = maxCooldown;
+    this.transitions = transitions;
+  }
+
+  /** Empty: go ahead (maybe as the probe). Else: defer the task to the returned instant. */
+  Optional<Instant> admit(UUID webhook, Instant now) {
+    Breaker b = breakers.get(webhook);
+    if (b == null) return Optional.empty();
+    synchronized (b) {
+      switch (b.state) {
+        case CLOSED -> {
+          return Optional.empty();
+        }
+        case OPEN -> {
+          if (now.isBefore(b.openUntil)) return Optional.of(b.openUntil);
+          move(b, State.HALF_OPEN);
+          b.probeUntil = now.plus(b.currentCooldown);
+          return Optional.empty();
+        }
+        default -> {
+          if (now.isBefore(b.probeUntil)) return Optional.of(b.probeUntil);
+          b.probeUntil = now.plus(b.currentCooldown); // the last probe got lost: send another
+          return Optional.empty();
+        }
+      }
+    }
+  }
+
+  void onSuccess(UUID webhook) {
+    Breaker b = breakers.get(webhook);
+    if (b == null) return;
+    synchronized (b) {
+      if (b.state != State.CLOSED) move(b, State.CLOSED);
+      b.failures = 0;
+      b.currentCooldown = cooldown;
+      breakers.remove(webhook, b); // healthy webhooks cost no memory
+    }
+  }
+
+  void onFailure(UUID webhook, Instant now) {
+    Breaker b = breakers.computeIfAbsent(webhook, id -> new Breaker(cooldown));
+    synchronized (b) {
+      switch (b.state) {
+        case CLOSED -> {
+          if (++b.failures >= threshold) open(b, now);
+        }
+        case HALF_OPEN -> {
+          Duration doubled = b.currentCooldown.multipliedBy(2);
+          b.currentCooldown = doubled.compareTo(maxCooldown) > 0 ? maxCooldown : doubled;
+          open(b, now);
+        }
+        case OPEN -> { } // an attempt admitted before the circuit opened
+      }
+      if (breakers.get(webhook) != b) breakers.putIfAbsent(webhook, b); // raced with a success's removal
+    }
+  }
+
+  State state(UUID webhook) {
+    Breaker b = breakers.get(webhook);
+    if (b == null) return State.CLOSED;
+    synchronized (b) {
+      return b.state;
+    }
+  }
+
+  long openCount() {
+    return breakers.values().stream().filter(b -> {
+      synchronized (b) {
+        return b.state != State.CLOSED;
+      }
+    }).count();
+  }
+
+  private void open(Breaker b, Instant now) {
+    b.openUntil = now.plus(b.currentCooldown);
+    move(b, State.OPEN);
+  }
+
+  private void move(Breaker b, State to) {
+    b.state = to;
+    transitions.accept(to);
+  }
+
+  private static final class Breaker {
+    State state = State.CLOSED;
+    int failures;
+    Duration currentCooldown;
+    Instant openUntil = Instant.MIN;
+    Instant probeUntil = Instant.MIN;
+
+    Breaker(Duration cooldown) {
+      this.currentCooldown = cooldown;
+    }
+  }
+}
