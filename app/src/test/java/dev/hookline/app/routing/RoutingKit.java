@@ -133,11 +133,14 @@ final class RoutingKit {
   static final class Tasks implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> partitions;
-    private final Set<UUID> webhooks;
+    private final Collection<UUID> webhooks;
     private final List<DeliveryTask> seen = new ArrayList<>();
     private long records;
 
-    /** @param fromBeginning false: only tasks written after this call */
+    /**
+     * @param webhooks the webhooks of interest; read live, so a concurrent set may grow later
+     * @param fromBeginning false: only tasks written after this call
+     */
     Tasks(String bootstrapServers, Collection<UUID> webhooks, boolean fromBeginning) {
       Properties props = new Properties();
       props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -149,7 +152,7 @@ final class RoutingKit {
       this.consumer = new KafkaConsumer<>(props);
       this.partitions = consumer.partitionsFor(Topics.DELIVERIES).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      this.webhooks = Set.copyOf(webhooks);
+      this.webhooks = webhooks;
       consumer.assign(partitions);
       if (fromBeginning) {
         consumer.seekToBeginning(partitions);
@@ -161,7 +164,7 @@ final class RoutingKit {
 
     /** Reads what arrived; returns the tasks seen so far. */
     List<DeliveryTask> poll() {
-      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
         records++;
         DeliveryTask task = Json.fromBytes(r.value(), DeliveryTask.class);
         if (task.trigger() == Trigger.EVENT && webhooks.contains(task.webhookId())) seen.add(task);
