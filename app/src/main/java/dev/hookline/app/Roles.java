@@ -83,7 +83,9 @@ final class Roles {
     config.requireAdminTokens();
     KafkaProducer<String, String> relayProducer =
         running.add(new KafkaProducer<>(OutboxRelay.producerProperties(config.kafkaBootstrapServers())));
-    running.add(new OutboxRelay(db.outbox(), relayProducer).start());
+    // the signal is added before the relay so that it is closed after it (reverse order)
+    running.add(new OutboxRelay(db.outbox(), db.subscriptionSnapshots(), running.add(db.outboxSignal()),
+        relayProducer, OutboxRelay.Settings.defaults()).start());
     EventPublisher publisher = running.add(EventPublisher.create(
         PublisherConfig.defaults(config.kafkaBootstrapServers()).withSource("urn:hookline:admin-api")
             .withKafkaProperties(Map.of("max.block.ms", "10000")), catalog));

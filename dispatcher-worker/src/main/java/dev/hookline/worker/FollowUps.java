@@ -37,7 +37,7 @@ final class FollowUps {
   void afterRecorded(List<AttemptRecord> attempts, Set<UUID> gone) {
     if (attempts.isEmpty() && gone.isEmpty()) return;
     try {
-      executor.submit(() -> run(attempts, gone));
+      executor.execute(() -> run(attempts, gone));
     } catch (RejectedExecutionException e) {
       run(attempts, gone); // shutting down: do it here rather than not at all
     }

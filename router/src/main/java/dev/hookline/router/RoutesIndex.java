@@ -129,11 +129,22 @@ final class RoutesIndex {
       }
     }
 
-    /** Replaces the webhook's route entries with those of {@code next}; null removes them all. */
+    /**
+     * Replaces the webhook's route entries with those of {@code next}; null removes them all. A
+     * record older than the one held is ignored: the outbox keeps per-webhook order, but a relay
+     * that gave up on a batch may still see it land late, after a newer one, and the periodic
+     * snapshot re-sends current versions. An equal version is applied again (idempotent), which
+     * lets a snapshot repair a corrupted record of the same version.
+     */
     private void apply(String webhookId, Subscription next) {
       byte[] previousJson = store.get(WEBHOOK + webhookId);
       if (previousJson != null) {
         Subscription previous = decode(UUID.fromString(webhookId), previousJson);
+        if (previous != null && next != null && next.version() < previous.version()) {
+          log.info("Ignoring version {} of webhook {}: version {} is already applied",
+              next.version(), webhookId, previous.version());
+          return;
+        }
         if (previous != null) {
           for (String type : previous.events()) store.delete(routeKey(type, webhookId));
         }

@@ -144,6 +144,28 @@ class RouterTopologyTest {
   }
 
   @Test
+  void aRecordOlderThanTheAppliedVersionIsIgnored() {
+    subscribe(id(1), 5, true, "payment_received");
+    subscribe(id(1), 3, false, "payment_received"); // a late, stale record: must not deactivate
+    subscribe(id(1), 4, true, "invoice_paid"); // nor move the webhook to another type
+
+    payments.pipeInput(event("evt-1", "payment_received", DATA));
+    invoices.pipeInput(event("evt-2", "invoice_paid", DATA));
+    assertThat(tasks()).extracting(t -> t.event().id() + "@v" + t.webhookVersion()).containsExactly("evt-1@v5");
+
+    // the same version again (a snapshot repairing a corrupted record) is applied
+    subscribe(id(1), 5, true, "invoice_paid");
+    payments.pipeInput(event("evt-3", "payment_received", DATA));
+    invoices.pipeInput(event("evt-4", "invoice_paid", DATA));
+    assertThat(tasks()).extracting(t -> t.event().id() + "@v" + t.webhookVersion()).containsExactly("evt-4@v5");
+
+    // and a newer one as always
+    subscribe(id(1), 6, false, "invoice_paid");
+    invoices.pipeInput(event("evt-5", "invoice_paid", DATA));
+    assertThat(deliveries.isEmpty()).isTrue();
+  }
+
+  @Test
   void tombstoneStopsMatching() {
     subscribe(id(1), 1, true, "payment_received");
     subscribe(id(2), 1, true, "*");

@@ -64,6 +64,16 @@ public final class Database implements AutoCloseable {
     return new PgWebhookHealth(dataSource);
   }
 
+  /** Periodic reconciliation of {@code hookline.subscriptions} through the outbox. */
+  public SubscriptionSnapshots subscriptionSnapshots() {
+    return new PgSubscriptionSnapshots(dataSource);
+  }
+
+  /** A new listener for outbox writes; it holds one pooled connection until closed. */
+  public OutboxSignal outboxSignal() {
+    return new PgOutboxSignal(dataSource);
+  }
+
   @Override
   public void close() {
     dataSource.close();

@@ -2,6 +2,8 @@ package dev.hookline.admin.outbox;
 
 import dev.hookline.store.Outbox;
 import dev.hookline.store.OutboxRecord;
+import dev.hookline.store.OutboxSignal;
+import dev.hookline.store.SubscriptionSnapshots;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,47 +27,118 @@ import org.slf4j.LoggerFactory;
  * every record of the batch was acknowledged. A crash between the ack and the mark re-sends the
  * batch: fine, the records are keyed, versioned and land on a compacted topic.
  *
- * <p>It does not own the producer: the caller closes it after {@link #close()}.
+ * <p>Reconciliation: with {@link SubscriptionSnapshots}, the same thread also enqueues a snapshot
+ * of the whole webhooks table every {@link Settings#snapshotInterval()} (one per interval across
+ * all instances), so a lost or damaged {@code hookline.subscriptions} heals by itself; snapshot
+ * rows go through the outbox like any change, so they keep per-webhook order with concurrent
+ * edits (see {@link SubscriptionSnapshots}).
+ *
+ * <p>Latency: with an {@link OutboxSignal}, the relay wakes as soon as a change commits instead
+ * of at the next poll; polling stays as the fallback.
+ *
+ * <p>It owns neither the producer nor the signal: the caller closes them after {@link #close()}.
  */
 public final class OutboxRelay implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
   /**
-   * @param pollInterval pause after an empty or partial batch
+   * @param pollInterval pause after an empty or partial batch (with a signal: the longest pause)
    * @param batchSize rows per batch (one transaction)
    * @param sendTimeout how long to wait for the broker's acks before giving the batch up
    * @param maxBackoff longest pause after consecutive failures (the pause doubles from pollInterval)
+   * @param snapshotInterval how often the whole webhooks table is republished; zero turns
+   *     reconciliation off
+   * @param tombstoneWindow webhooks deleted within this window get their tombstone again in each
+   *     snapshot (longer than the topic's {@code delete.retention.ms}, so a router that was down
+   *     or a topic that lost records still learns of recent deletions)
+   * @param purgeAfter relayed outbox rows older than this are deleted after each snapshot
    */
-  public record Settings(Duration pollInterval, int batchSize, Duration sendTimeout, Duration maxBackoff) {
+  public record Settings(Duration pollInterval, int batchSize, Duration sendTimeout, Duration maxBackoff,
+      Duration snapshotInterval, Duration tombstoneWindow, Duration purgeAfter) {
+    public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_TOMBSTONE_WINDOW = Duration.ofDays(7);
+    public static final Duration DEFAULT_PURGE_AFTER = Duration.ofHours(1);
+
     public Settings {
       Objects.requireNonNull(pollInterval, "pollInterval");
       Objects.requireNonNull(sendTimeout, "sendTimeout");
       Objects.requireNonNull(maxBackoff, "maxBackoff");
+      Objects.requireNonNull(snapshotInterval, "snapshotInterval");
+      Objects.requireNonNull(tombstoneWindow, "tombstoneWindow");
+      Objects.requireNonNull(purgeAfter, "purgeAfter");
       if (batchSize < 1) throw new IllegalArgumentException("batchSize must be positive");
       if (pollInterval.isNegative() || pollInterval.isZero()) throw new IllegalArgumentException("pollInterval must be positive");
+      if (snapshotInterval.isNegative()) throw new IllegalArgumentException("snapshotInterval must not be negative");
+      if (tombstoneWindow.isNegative()) throw new IllegalArgumentException("tombstoneWindow must not be negative");
+      if (purgeAfter.isNegative()) throw new IllegalArgumentException("purgeAfter must not be negative");
+    }
+
+    /** The relay settings with the default reconciliation. */
+    public Settings(Duration pollInterval, int batchSize, Duration sendTimeout, Duration maxBackoff) {
+      this(pollInterval, batchSize, sendTimeout, maxBackoff,
+          DEFAULT_SNAPSHOT_INTERVAL, DEFAULT_TOMBSTONE_WINDOW, DEFAULT_PURGE_AFTER);
     }
 
     public static Settings defaults() {
       return new Settings(Duration.ofMillis(100), 500, Duration.ofSeconds(30), Duration.ofSeconds(5));
     }
+
+    public Settings withSnapshotInterval(Duration interval) {
+      return new Settings(pollInterval, batchSize, sendTimeout, maxBackoff, interval, tombstoneWindow, purgeAfter);
+    }
+
+    public Settings withTombstoneWindow(Duration window) {
+      return new Settings(pollInterval, batchSize, sendTimeout, maxBackoff, snapshotInterval, window, purgeAfter);
+    }
+
+    public Settings withPurgeAfter(Duration after) {
+      return new Settings(pollInterval, batchSize, sendTimeout, maxBackoff, snapshotInterval, tombstoneWindow, after);
+    }
+
+    /** How soon a snapshot that could not run (busy, failed) is tried again. */
+    Duration snapshotRetry() {
+      return snapshotInterval.compareTo(SNAPSHOT_RETRY) < 0 ? snapshotInterval : SNAPSHOT_RETRY;
+    }
   }
 
+  private static final Duration SNAPSHOT_RETRY = Duration.ofSeconds(30);
+
   private final Outbox outbox;
+  private final SubscriptionSnapshots snapshots; // null: no reconciliation
+  private final OutboxSignal signal; // null: poll only
   private final Producer<String, String> producer;
   private final Settings settings;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Thread thread;
 
+  /**
+   * The full relay: outbox rows, periodic snapshots (unless {@link Settings#snapshotInterval()}
+   * is zero), woken by the signal.
+   */
+  public OutboxRelay(Outbox outbox, SubscriptionSnapshots snapshots, OutboxSignal signal,
+      Producer<String, String> producer, Settings settings) {
+    this(settings, outbox, producer, Objects.requireNonNull(snapshots, "snapshots"),
+        Objects.requireNonNull(signal, "signal"));
+  }
+
+  /** Outbox rows only, polled: no reconciliation, no wake-up signal. */
   public OutboxRelay(Outbox outbox, Producer<String, String> producer, Settings settings) {
-    this.outbox = Objects.requireNonNull(outbox, "outbox");
-    this.producer = Objects.requireNonNull(producer, "producer");
-    this.settings = Objects.requireNonNull(settings, "settings");
-    this.thread = Thread.ofPlatform().name("hookline-outbox-relay").daemon().unstarted(this::run);
+    this(settings, outbox, producer, null, null);
   }
 
   public OutboxRelay(Outbox outbox, Producer<String, String> producer) {
     this(outbox, producer, Settings.defaults());
+  }
+
+  private OutboxRelay(Settings settings, Outbox outbox, Producer<String, String> producer,
+      SubscriptionSnapshots snapshots, OutboxSignal signal) {
+    this.outbox = Objects.requireNonNull(outbox, "outbox");
+    this.producer = Objects.requireNonNull(producer, "producer");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.snapshots = settings.snapshotInterval().isZero() ? null : snapshots;
+    this.signal = signal;
+    this.thread = Thread.ofPlatform().name("hookline-outbox-relay").daemon().unstarted(this::run);
   }
 
   /**
@@ -110,8 +183,13 @@ public final class OutboxRelay implements AutoCloseable {
 
   private void run() {
     Duration backoff = settings.pollInterval();
+    long nextSnapshot = System.nanoTime(); // the first check at start: heals a topic lost while we were down
     while (stop.getCount() > 0) {
+      if (snapshots != null && System.nanoTime() - nextSnapshot >= 0) {
+        nextSnapshot = System.nanoTime() + reconcile().toNanos();
+      }
       Duration pause;
+      boolean failed = false;
       try {
         int relayed = outbox.relayBatch(settings.batchSize(), this::publishAll);
         backoff = settings.pollInterval();
@@ -121,13 +199,45 @@ public final class OutboxRelay implements AutoCloseable {
         if (stop.getCount() == 0) return;
         Thread.interrupted(); // a stray interrupt: keep relaying
         pause = backoff;
+        failed = true;
       } catch (Throwable e) { // never die: the outbox keeps the rows, the next round retries them
         log.warn("outbox relay failed, retrying in {} ms", backoff.toMillis(), e);
         pause = backoff;
+        failed = true;
         Duration doubled = backoff.multipliedBy(2);
         backoff = doubled.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : doubled;
       }
-      if (!pause.isZero() && await(pause)) return;
+      if (pause.isZero()) continue;
+      if (signal != null && !failed) {
+        signal.await(pause); // returns early when a change commits; at most one poll interval
+      } else if (await(pause)) {
+        return;
+      }
+    }
+  }
+
+  /** Enqueues a snapshot if one is due; returns how long until the next check. */
+  private Duration reconcile() {
+    try {
+      SubscriptionSnapshots.Outcome outcome =
+          snapshots.enqueueIfDue(settings.snapshotInterval(), settings.tombstoneWindow());
+      return switch (outcome) {
+        case SubscriptionSnapshots.Enqueued enqueued -> {
+          log.info("Enqueued a subscriptions snapshot: {} routing records, {} tombstones",
+              enqueued.records(), enqueued.tombstones());
+          int purged = snapshots.purgePublished(settings.purgeAfter());
+          if (purged > 0) log.debug("purged {} relayed outbox rows", purged);
+          yield settings.snapshotInterval();
+        }
+        case SubscriptionSnapshots.NotDue notDue -> notDue.dueIn();
+        case SubscriptionSnapshots.Busy busy -> {
+          log.debug("subscriptions snapshot postponed: {}", busy.reason());
+          yield settings.snapshotRetry();
+        }
+      };
+    } catch (RuntimeException e) {
+      log.warn("subscriptions snapshot failed, retrying in {} s", settings.snapshotRetry().toSeconds(), e);
+      return settings.snapshotRetry();
     }
   }
 
