@@ -74,6 +74,8 @@ async function route() {
     }
     cleanup = typeof dispose === 'function' ? dispose : null;
     main.replaceChildren(root);
+    // "page loaded" as the admin sees it: the view and its data on screen (read by the tests)
+    performance.mark('hookline:view-rendered', { detail: path });
   } catch (error) {
     if (current !== generation) return;
     main.replaceChildren(h('div', { class: 'view' },
