@@ -1,6 +1,7 @@
 package dev.hookline.app;
 
 import dev.hookline.admin.AdminApi;
+import dev.hookline.admin.inspector.RequestInspector;
 import dev.hookline.app.embedded.EmbeddedKafka;
 import dev.hookline.app.embedded.EmbeddedPostgresServer;
 import dev.hookline.app.embedded.TopicProvisioner;
@@ -67,10 +68,13 @@ final class AllInOne {
       Database db = running.add(Roles.database(config));
       Roles.router(config, catalog, metrics, running);
       Roles.worker(config, db, metrics, running);
-      AdminApi api = Roles.adminApi(config, db, catalog, metrics, null, running);
+      // the local request inspector exists only here, where loopback targets are allow-listed
+      RequestInspector inspector = new RequestInspector(db.webhooks());
+      AdminApi api = Roles.adminApi(config, db, catalog, metrics, inspector.routes(), running);
 
       out.println();
       out.println("Hookline is up.");
+      out.println("  Web page:   http://127.0.0.1:" + api.port() + "/   (request inspector: /#/inspector)");
       out.println("  Admin API:  http://127.0.0.1:" + api.port() + "/api/v1");
       out.println("  Token:      " + tokens.get(0)
           + (base.adminTokens().isEmpty() ? "   (kept in " + dataDir.resolve(TOKEN_FILE) + ")" : ""));

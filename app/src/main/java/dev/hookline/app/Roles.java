@@ -4,6 +4,7 @@ import dev.hookline.admin.AdminApi;
 import dev.hookline.admin.AdminApiConfig;
 import dev.hookline.admin.HealthReport;
 import dev.hookline.admin.outbox.OutboxRelay;
+import dev.hookline.admin.web.WebPage;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.InvalidEventException;
 import dev.hookline.producer.PublisherConfig;
@@ -77,7 +78,7 @@ final class Roles {
     }
   }
 
-  /** The admin API, its event publisher and the outbox relay. */
+  /** The admin API with its web page at {@code /}, its event publisher and the outbox relay. */
   static AdminApi adminApi(HooklineConfig config, Database db, EventCatalog catalog,
       PrometheusMeterRegistry metrics, Consumer<JavalinConfig> extraRoutes, Running running) {
     config.requireAdminTokens();
@@ -104,7 +105,7 @@ final class Roles {
           }
         },
         running.add(new KafkaTaskPublishing(config.kafkaBootstrapServers())),
-        extraRoutes);
+        extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes));
     return running.add(api.start());
   }
 

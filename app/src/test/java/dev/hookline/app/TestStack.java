@@ -1,6 +1,7 @@
 package dev.hookline.app;
 
 import dev.hookline.admin.AdminApi;
+import dev.hookline.admin.inspector.RequestInspector;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
@@ -28,8 +29,8 @@ import java.util.Map;
  * broker and a database of its own; one per test JVM. Tests create their own webhooks and
  * receivers, so they never see each other's deliveries.
  */
-final class TestStack {
-  static final String TOKEN = "test-admin-token";
+public final class TestStack {
+  public static final String TOKEN = "test-admin-token";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static TestStack instance;
 
@@ -48,7 +49,7 @@ final class TestStack {
     this.running = running;
   }
 
-  static synchronized TestStack get() {
+  public static synchronized TestStack get() {
     if (instance == null) instance = start();
     return instance;
   }
@@ -77,12 +78,18 @@ final class TestStack {
     Database db = running.add(Roles.database(config));
     Roles.router(config, catalog, metrics, running);
     Roles.worker(config, db, metrics, running);
-    AdminApi api = Roles.adminApi(config, db, catalog, metrics, null, running);
+    // with the request inspector, like `up`
+    AdminApi api = Roles.adminApi(config, db, catalog, metrics, new RequestInspector(db.webhooks()).routes(), running);
     Runtime.getRuntime().addShutdownHook(new Thread(running::close, "test-stack-stopper"));
     return new TestStack(config, db, api, metrics, running);
   }
 
-  String apiUrl(String path) {
+  /** Where the web page is, e.g. for the browser tests. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + adminApi.port();
+  }
+
+  public String apiUrl(String path) {
     return "http://127.0.0.1:" + adminApi.port() + "/api/v1" + path;
   }
 
