@@ -23,7 +23,8 @@ record HooklineConfig(
     int workerConcurrency,
     String workerId,
     int topicPartitions,
-    List<String> allowedNetworks) {
+    List<String> allowedNetworks,
+    int retentionDays) {
 
   static HooklineConfig fromEnv(Map<String, String> env) {
     Reader r = new Reader(env);
@@ -42,31 +43,32 @@ record HooklineConfig(
         r.integer(Setting.WORKER_CONCURRENCY, 1, 10_000),
         r.string(Setting.WORKER_ID).isBlank() ? defaultWorkerId() : r.string(Setting.WORKER_ID),
         r.integer(Setting.TOPIC_PARTITIONS, 1, 1000),
-        r.cidrs(Setting.ALLOWED_NETWORKS));
+        r.cidrs(Setting.ALLOWED_NETWORKS),
+        r.integer(Setting.RETENTION_DAYS, 1, 3650));
   }
 
   HooklineConfig withKafka(String bootstrapServers) {
     return new HooklineConfig(bootstrapServers, dbUrl, dbUser, dbPassword, dbPoolSize, httpPort, adminTokens,
         secretKey, dataDir, embeddedKafkaPort, embeddedDbPort, workerConcurrency, workerId, topicPartitions,
-        allowedNetworks);
+        allowedNetworks, retentionDays);
   }
 
   HooklineConfig withDatabase(String url, String user, String password) {
     return new HooklineConfig(kafkaBootstrapServers, url, user, password, dbPoolSize, httpPort, adminTokens,
         secretKey, dataDir, embeddedKafkaPort, embeddedDbPort, workerConcurrency, workerId, topicPartitions,
-        allowedNetworks);
+        allowedNetworks, retentionDays);
   }
 
   HooklineConfig withSecrets(List<String> tokens, String key) {
     return new HooklineConfig(kafkaBootstrapServers, dbUrl, dbUser, dbPassword, dbPoolSize, httpPort, tokens,
         key, dataDir, embeddedKafkaPort, embeddedDbPort, workerConcurrency, workerId, topicPartitions,
-        allowedNetworks);
+        allowedNetworks, retentionDays);
   }
 
   HooklineConfig withAllowedNetworks(List<String> networks) {
     return new HooklineConfig(kafkaBootstrapServers, dbUrl, dbUser, dbPassword, dbPoolSize, httpPort, adminTokens,
         secretKey, dataDir, embeddedKafkaPort, embeddedDbPort, workerConcurrency, workerId, topicPartitions,
-        networks);
+        networks, retentionDays);
   }
 
   /** Fails with a one-line error naming the variable when a role's required secret is missing. */
@@ -116,7 +118,7 @@ record HooklineConfig(
         return parsed;
       } catch (NumberFormatException e) {
         throw new ConfigException(s.variable() + " must be a whole number from " + min + " to " + max
-            + ", was '" + value + "'");
+            + ", was '" + shown(value) + "'");
       }
     }
 
@@ -124,7 +126,7 @@ record HooklineConfig(
       String value = nonBlank(s);
       if (!value.startsWith("jdbc:postgresql://")) {
         throw new ConfigException(s.variable() + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), was '"
-            + value + "'");
+            + shown(value) + "'");
       }
       return value;
     }
@@ -134,8 +136,18 @@ record HooklineConfig(
       try {
         return Path.of(value).toAbsolutePath().normalize();
       } catch (InvalidPathException e) {
-        throw new ConfigException(s.variable() + " is not a valid path: '" + value + "'");
+        throw new ConfigException(s.variable() + " is not a valid path: '" + shown(value) + "'");
       }
+    }
+
+    /** The value as quoted in an error: control characters escaped, so the error stays one line. */
+    private static String shown(String value) {
+      StringBuilder out = new StringBuilder();
+      value.codePoints().limit(200).forEach(c -> {
+        if (Character.isISOControl(c)) out.append(String.format("\\u%04x", c));
+        else out.appendCodePoint(c);
+      });
+      return value.codePointCount(0, value.length()) > 200 ? out + "..." : out.toString();
     }
 
     List<String> list(Setting s) {
@@ -147,7 +159,7 @@ record HooklineConfig(
       for (String cidr : values) {
         if (!Cidr.isValid(cidr)) {
           throw new ConfigException(s.variable() + " must be comma-separated CIDRs like 10.0.0.0/8 or ::1/128, '"
-              + cidr + "' is not one");
+              + shown(cidr) + "' is not one");
         }
       }
       return values;

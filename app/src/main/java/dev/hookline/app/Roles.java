@@ -35,6 +35,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * single-role commands and the integration tests.
  */
 final class Roles {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Roles.class);
+
   private Roles() {}
 
   static PrometheusMeterRegistry metrics() {
@@ -43,12 +45,7 @@ final class Roles {
 
   /** Opens (and migrates) the database, or fails with a one-line reason. */
   static Database database(HooklineConfig config) {
-    SecretCipher cipher;
-    try {
-      cipher = SecretCipher.fromBase64Key(config.requireSecretKey().secretKey());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(Setting.SECRET_KEY.variable() + ": " + e.getMessage());
-    }
+    SecretCipher cipher = cipher(config);
     try {
       return Database.open(
           new DatabaseConfig(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize()), cipher);
@@ -57,6 +54,34 @@ final class Roles {
           + "): " + PublishCommand.rootMessage(e), e);
     }
   }
+
+  /** The secret cipher from {@code HOOKLINE_SECRET_KEY} (one key, or several during a rotation), or a one-line error. */
+  static SecretCipher cipher(HooklineConfig config) {
+    try {
+      return SecretCipher.fromBase64Keys(config.requireSecretKey().secretKey());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(Setting.SECRET_KEY.variable() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The admin-api's housekeeping: re-encrypts secrets still under an older key once, in the
+   * background (key rotation, docs/configuration.md), and runs payload retention every
+   * {@link #RETENTION_PERIOD} (one replica at a time: the job takes an advisory lock).
+   */
+  static void housekeeping(HooklineConfig config, Database db, Running running) {
+    Thread.ofVirtual().name("hookline-reencrypt-secrets").start(() -> {
+      try {
+        db.reencryptSecrets();
+      } catch (RuntimeException e) {
+        LOG.warn("re-encrypting webhook secrets with the current key failed; it runs again at the next start: {}",
+            PublishCommand.rootMessage(e));
+      }
+    });
+    running.add(db.retention(Duration.ofDays(config.retentionDays())).start(RETENTION_PERIOD));
+  }
+
+  static final Duration RETENTION_PERIOD = Duration.ofHours(1);
 
   /** Fails with a one-line reason when no Kafka broker answers within 10 seconds. */
   static void checkKafka(String bootstrapServers) {
@@ -106,7 +131,9 @@ final class Roles {
         },
         running.add(new KafkaTaskPublishing(config.kafkaBootstrapServers())),
         extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes));
-    return running.add(api.start());
+    running.add(api.start());
+    housekeeping(config, db, running);
+    return api;
   }
 
   static Router router(HooklineConfig config, EventCatalog catalog, PrometheusMeterRegistry metrics, Running running) {

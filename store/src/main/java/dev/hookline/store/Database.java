@@ -74,6 +74,20 @@ public final class Database implements AutoCloseable {
     return new PgOutboxSignal(dataSource);
   }
 
+  /**
+   * Re-encrypts every stored webhook secret not sealed by the first key of the cipher, in batches
+   * of 100 rows per transaction (key rotation: see docs/configuration.md). Safe to run while the
+   * API and workers run, and from several processes at once; returns how many rows it rewrote.
+   */
+  public int reencryptSecrets() {
+    return new SecretReencryption(dataSource, cipher, SecretReencryption.DEFAULT_BATCH).run().reencrypted();
+  }
+
+  /** Payload retention over this database; see {@link RetentionJob}. */
+  public RetentionJob retention(java.time.Duration maxAge) {
+    return new RetentionJob(dataSource, maxAge);
+  }
+
   @Override
   public void close() {
     dataSource.close();
