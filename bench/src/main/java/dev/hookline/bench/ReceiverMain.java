@@ -1,19 +1,9 @@
 package dev.hookline.bench;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 
 /**
  * The benchmark's webhook receiver, run in a JVM of its own (the bench starts it with the same
@@ -33,6 +23,8 @@ import java.util.concurrent.Executors;
  * </ul>
  *
  * Prints {@code PORT <n>} on stdout once listening; ends when stdin closes (its parent is gone).
+ * The HTTP server is {@link MiniHttpServer}: the JDK's own cost more CPU than the pipeline's parts
+ * it was measuring.
  */
 public final class ReceiverMain {
   private static final String CONTROL = "/_bench/";
@@ -45,65 +37,36 @@ public final class ReceiverMain {
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     ReceiverMain receiver = new ReceiverMain();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
-    server.createContext("/", receiver::handle);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.start();
-    System.out.println("PORT " + server.getAddress().getPort());
-    System.out.flush();
-    CountDownLatch parentGone = new CountDownLatch(1);
-    Thread.ofPlatform().daemon().start(() -> {
-      try {
-        while (System.in.read() >= 0) {
-          // nothing to read: the parent only closes stdin
-        }
-      } catch (IOException e) {
-        // parent gone as well
+    try (MiniHttpServer server = MiniHttpServer.start(port, receiver::handle)) {
+      System.out.println("PORT " + server.port());
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // nothing to read: the parent only closes stdin, when it is done or gone
       }
-      parentGone.countDown();
-    });
-    parentGone.await();
-    server.stop(0);
+    }
     System.exit(0);
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      if (path.startsWith(CONTROL)) {
-        control(exchange, path.substring(CONTROL.length()));
-        return;
-      }
-      long arrivedMs = System.currentTimeMillis();
-      byte[] body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = in.readAllBytes();
-      }
-      String group = groupOf(path);
-      long eventMs = Timestamps.eventTimeMillis(body);
-      if (eventMs < 0 || eventMs >= sinceMs) {
-        groups.computeIfAbsent(group, g -> new GroupStats()).record(path, eventMs, arrivedMs, epochSecond);
-      }
-      long[] how = behaviour.get(group);
-      if (how != null) {
-        long delay = how[1] > 0 ? how[1] : how[0];
-        if (delay > 0) {
-          try {
-            Thread.sleep(delay);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-      }
-      exchange.sendResponseHeaders(200, -1);
-    } catch (IOException e) {
-      // the client gave up (e.g. its timeout on a hanging group): nothing to answer
+  MiniHttpServer.Answer handle(String method, String target, byte[] body) throws InterruptedException {
+    int q = target.indexOf('?');
+    String path = q < 0 ? target : target.substring(0, q);
+    if (path.startsWith(CONTROL)) return control(path.substring(CONTROL.length()), q < 0 ? null : target.substring(q + 1));
+    long arrivedMs = System.currentTimeMillis();
+    String group = groupOf(path);
+    long eventMs = Timestamps.eventTimeMillis(body);
+    if (eventMs < 0 || eventMs >= sinceMs) {
+      groups.computeIfAbsent(group, g -> new GroupStats()).record(path, eventMs, arrivedMs, epochSecond);
     }
+    long[] how = behaviour.get(group);
+    if (how != null) {
+      long delay = how[1] > 0 ? how[1] : how[0];
+      if (delay > 0) Thread.sleep(delay);
+    }
+    return MiniHttpServer.Answer.OK;
   }
 
-  private void control(HttpExchange exchange, String command) throws IOException {
-    Map<String, String> query = query(exchange.getRequestURI());
+  private MiniHttpServer.Answer control(String command, String rawQuery) {
+    Map<String, String> query = query(rawQuery);
     String answer;
     switch (command) {
       case "config" -> {
@@ -126,16 +89,10 @@ public final class ReceiverMain {
         answer = (stats == null ? new GroupStats() : stats).toJson(query.getOrDefault("group", ""), epochSecond);
       }
       default -> {
-        exchange.sendResponseHeaders(404, -1);
-        return;
+        return new MiniHttpServer.Answer(404, new byte[0]);
       }
     }
-    byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("content-type", "application/json");
-    exchange.sendResponseHeaders(200, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    return new MiniHttpServer.Answer(200, answer.getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@code /tp1/0} -> {@code tp1}. */
@@ -145,9 +102,8 @@ public final class ReceiverMain {
     return end < 0 ? path.substring(start) : path.substring(start, end);
   }
 
-  private static Map<String, String> query(URI uri) {
+  private static Map<String, String> query(String raw) {
     Map<String, String> result = new HashMap<>();
-    String raw = uri.getRawQuery();
     if (raw == null) return result;
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');

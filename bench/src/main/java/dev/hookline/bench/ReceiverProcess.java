@@ -22,13 +22,7 @@ final class ReceiverProcess implements AutoCloseable {
   }
 
   static ReceiverProcess start(Path logDir, List<String> extraJvmOptions) {
-    List<String> options = new java.util.ArrayList<>(List.of(
-        "-Xmx512m",
-        // the worker keeps up to 200 connections per process open; the JDK server closes idle ones above this
-        "-Dsun.net.httpserver.maxIdleConnections=2000",
-        "-Dsun.net.httpserver.idleInterval=120",
-        // answers are tiny: send them at once, do not wait for Nagle
-        "-Dsun.net.httpserver.nodelay=true"));
+    List<String> options = new java.util.ArrayList<>(List.of("-Xmx512m"));
     options.addAll(extraJvmOptions);
     ChildJvm jvm = ChildJvm.start("receiver", ReceiverMain.class, options, List.of("0"), Map.of(),
         logDir.resolve("receiver.log"));
