@@ -278,7 +278,7 @@ final class Bench {
     long deadline = System.nanoTime() + timeout.toNanos();
     Recorded r = recorded(webhooks, since);
     while (r.succeeded() < expected && System.nanoTime() < deadline) {
-      sleep(500);
+      sleep(200);
       r = recorded(webhooks, since);
     }
     return r;

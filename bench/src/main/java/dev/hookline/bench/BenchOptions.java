@@ -78,8 +78,8 @@ record BenchOptions(
   /** Each scenario small: under a minute in all on a 2-core machine. */
   static BenchOptions small() {
     BenchOptions d = defaults();
-    return new BenchOptions(ALL, 4_000, List.of(1, 3), 1024, 0, 1, List.of(1, 2, 4), 200,
-        Duration.ofSeconds(4), Duration.ofSeconds(3), 1000, 100, 10, 3, 500, 300, 200, "512m", 6, false,
+    return new BenchOptions(ALL, 2_000, List.of(1, 3), 1024, 0, 1, List.of(1, 2, 4), 200,
+        Duration.ofSeconds(3), Duration.ofSeconds(2), 1000, 100, 10, 2, 300, 200, 200, "512m", 6, false,
         true, d.outDir(), null, false);
   }
 
@@ -87,20 +87,20 @@ record BenchOptions(
       usage: hookline bench [--quick] [options]
         --quick                 every scenario small: under a minute in all
         --scenarios LIST        comma-separated, from: throughput,raw,latency,isolation,scaling,fanout,publish (default all)
-        --events N              events per throughput run and for publish (default 200000; quick 4000)
+        --events N              events per throughput run and for publish (default 200000; quick 2000)
         --webhooks LIST         webhooks per event, one throughput run each (default 1,3)
         --payload BYTES         size of each event's data JSON (default 1024)
         --receiver-latency MS   the receiver answers after MS (default 0; scaling uses --scaling-latency)
         --workers N             worker processes for throughput, latency, isolation (default 1)
         --scaling LIST          worker counts of the scaling scenario (default 1,2,4)
         --scaling-latency MS    the receiver's latency while scaling (default 200)
-        --duration SECONDS      how long the latency scenario publishes (default 60; quick 4)
-        --window SECONDS        each scaling step and isolation phase (default 20; quick 3)
+        --duration SECONDS      how long the latency scenario publishes (default 60; quick 3)
+        --window SECONDS        each scaling step and isolation phase (default 20; quick 2)
         --rate N                events/s of the latency scenario (default 1000)
         --isolation-rate N      events/s of the isolation scenario, each to every endpoint (default 20; quick 10)
-        --hang-timeout SECONDS  timeout of the hanging webhook in isolation (default 15; quick 3)
-        --fanout-webhooks N     webhooks of the fan-out scenario (default 10000; quick 500)
-        --fanout-events N       events of the fan-out scenario (default 1500; quick 300)
+        --hang-timeout SECONDS  timeout of the hanging webhook in isolation (default 15; quick 2)
+        --fanout-webhooks N     webhooks of the fan-out scenario (default 10000; quick 300)
+        --fanout-events N       events of the fan-out scenario (default 1500; quick 200)
         --max-in-flight N       per worker, and the raw client's concurrency (default 200)
         --worker-heap SIZE      -Xmx of each worker JVM (default 512m)
         --jfr                   record a JFR profile of every JVM (into the data dir's jfr/)
