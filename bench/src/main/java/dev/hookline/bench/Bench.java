@@ -90,7 +90,7 @@ final class Bench {
     }
     machine.put("loadAverageAtEnd", Machine.loadAverage());
     ReportWriter.Written files = ReportWriter.write(options.outDir(), started, Instant.now(), machine,
-        optionsMap(options), results);
+        options.asMap(), results);
     out.println("results: " + files.json() + " and " + files.markdown());
     if (jfr != null) out.println("JFR profiles: " + dataDir.resolve("jfr"));
     return new Report(results, files);
@@ -396,30 +396,5 @@ final class Bench {
     } catch (IOException e) {
       // a temp dir; the OS cleans it eventually
     }
-  }
-
-  private static Map<String, Object> optionsMap(BenchOptions o) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("quick", o.quick());
-    m.put("scenarios", o.scenarios());
-    m.put("events", o.events());
-    m.put("webhooksPerEvent", o.webhooksPerEvent());
-    m.put("payloadBytes", o.payloadBytes());
-    m.put("receiverLatencyMs", o.receiverLatencyMs());
-    m.put("workers", o.workers());
-    m.put("scalingWorkers", o.scalingWorkers());
-    m.put("scalingLatencyMs", o.scalingLatencyMs());
-    m.put("durationSeconds", o.duration().toSeconds());
-    m.put("windowSeconds", o.window().toSeconds());
-    m.put("latencyRate", o.latencyRate());
-    m.put("isolationEndpoints", o.isolationEndpoints());
-    m.put("isolationRate", o.isolationRate());
-    m.put("hangTimeoutSeconds", o.hangTimeoutSeconds());
-    m.put("fanoutWebhooks", o.fanoutWebhooks());
-    m.put("fanoutEvents", o.fanoutEvents());
-    m.put("maxInFlight", o.maxInFlight());
-    m.put("workerHeap", o.workerHeap());
-    m.put("partitions", o.partitions());
-    return m;
   }
 }

@@ -205,4 +205,31 @@ record BenchOptions(
     if (!raw.matches("[0-9]+[kKmMgG]?")) throw new IllegalArgumentException("--worker-heap must look like 512m, was '" + raw + "'");
     return raw;
   }
+
+  /** The options as the report shows them. */
+  Map<String, Object> asMap() {
+    BenchOptions o = this;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("quick", o.quick());
+    m.put("scenarios", o.scenarios());
+    m.put("events", o.events());
+    m.put("webhooksPerEvent", o.webhooksPerEvent());
+    m.put("payloadBytes", o.payloadBytes());
+    m.put("receiverLatencyMs", o.receiverLatencyMs());
+    m.put("workers", o.workers());
+    m.put("scalingWorkers", o.scalingWorkers());
+    m.put("scalingLatencyMs", o.scalingLatencyMs());
+    m.put("durationSeconds", o.duration().toSeconds());
+    m.put("windowSeconds", o.window().toSeconds());
+    m.put("latencyRate", o.latencyRate());
+    m.put("isolationEndpoints", o.isolationEndpoints());
+    m.put("isolationRate", o.isolationRate());
+    m.put("hangTimeoutSeconds", o.hangTimeoutSeconds());
+    m.put("fanoutWebhooks", o.fanoutWebhooks());
+    m.put("fanoutEvents", o.fanoutEvents());
+    m.put("maxInFlight", o.maxInFlight());
+    m.put("workerHeap", o.workerHeap());
+    m.put("partitions", o.partitions());
+    return m;
+  }
 }

@@ -61,7 +61,7 @@ final class ScalingScenario {
       long fed = feed(b, type, data, group, webhooks, workers * idealPerWorker, warmup.plus(o.window()));
       var cores = b.cores(cpu);
       ReceiverStats received = b.receiver.stats(group);
-      // leftovers of this step: delete the webhook, the workers skip them; then the queue is empty
+      // leftovers of this step: delete the webhooks, the workers skip their tasks; then the queue is empty
       ids.forEach(id -> b.stack.db().webhooks().delete(id));
       b.awaitIdle(Duration.ofSeconds(120));
       long measured = received.firstMs() + warmup.toMillis();
