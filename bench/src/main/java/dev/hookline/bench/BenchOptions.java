@@ -75,7 +75,7 @@ record BenchOptions(
         false, Path.of("bench", "results"), null, false);
   }
 
-  /** Each scenario small: under a minute in all on a 2-core machine. */
+  /** Each scenario small: about a minute in all on a quiet 2-core machine. */
   static BenchOptions small() {
     BenchOptions d = defaults();
     return new BenchOptions(ALL, 2_000, List.of(1, 3), 1024, 0, 1, List.of(1, 2, 4), 200,
@@ -85,7 +85,7 @@ record BenchOptions(
 
   static final String USAGE = """
       usage: hookline bench [--quick] [options]
-        --quick                 every scenario small: under a minute in all
+        --quick                 every scenario small: about a minute in all
         --scenarios LIST        comma-separated, from: throughput,raw,latency,isolation,scaling,fanout,publish (default all)
         --events N              events per throughput run and for publish (default 200000; quick 2000)
         --webhooks LIST         webhooks per event, one throughput run each (default 1,3)
