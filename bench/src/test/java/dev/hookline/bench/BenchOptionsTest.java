@@ -1,0 +1,57 @@
+package dev.hookline.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+  @Test
+  void theDefaultsAreIssue8sFullRun() {
+    BenchOptions o = BenchOptions.parse(new String[0], Path.of("/repo/bench/results"));
+    assertThat(o.events()).isEqualTo(200_000);
+    assertThat(o.webhooksPerEvent()).containsExactly(1, 3);
+    assertThat(o.payloadBytes()).isEqualTo(1024);
+    assertThat(o.scalingWorkers()).containsExactly(1, 2, 4);
+    assertThat(o.duration()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(o.fanoutWebhooks()).isEqualTo(10_000);
+    assertThat(o.workerHeap()).isEqualTo("512m");
+    assertThat(o.outDir()).isEqualTo(Path.of("/repo/bench/results"));
+    assertThat(o.scenarios()).isEqualTo(BenchOptions.ALL);
+  }
+
+  @Test
+  void quickIsSmallAndOptionsOverrideIt() {
+    BenchOptions o = BenchOptions.parse(new String[] {"--quick", "--events=700", "--webhooks", "2,5", "--workers", "2"}, null);
+    assertThat(o.quick()).isTrue();
+    assertThat(o.events()).isEqualTo(700);
+    assertThat(o.webhooksPerEvent()).containsExactly(2, 5);
+    assertThat(o.workers()).isEqualTo(2);
+    assertThat(o.duration()).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void scenariosRunInTheDocumentedOrderAndMemoryMeansThroughput() {
+    BenchOptions o = BenchOptions.parse(new String[] {"--scenarios", "publish,memory,raw"}, null);
+    assertThat(o.scenarios()).isEqualTo(List.of("throughput", "raw", "publish"));
+  }
+
+  @Test
+  void badInputIsRefusedWithTheReason() {
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--events", "many"}, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--events must be a whole number");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--scenarios", "speed"}, null))
+        .hasMessageContaining("unknown scenario 'speed'");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--colour", "red"}, null))
+        .hasMessageContaining("unknown option --colour");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--events"}, null))
+        .hasMessageContaining("--events needs a value");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--webhooks", "1,0"}, null))
+        .hasMessageContaining("--webhooks must list whole numbers from 1");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--worker-heap", "lots"}, null))
+        .hasMessageContaining("--worker-heap");
+  }
+}
