@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP API: {@code /api/v1} (bearer token), {@code /health} and {@code /metrics}
- * (open), plus whatever routes the caller adds. Errors are RFC 9457 problems.
+ * The admin HTTP API: {@code /api/v1} (bearer token), {@code /health} and {@code /metrics} (open),
+ * plus whatever routes the caller adds. Errors are RFC 9457 problems.
  *
  * <p>Usage: {@code try (var api = new AdminApi(...).start()) { ... api.port() ... }}.
  */
@@ -38,6 +38,7 @@ public final class AdminApi implements AutoCloseable {
 
   /** The classpath resource of the OpenAPI document (shipped by {@code hookline-schemas}). */
   public static final String OPENAPI_RESOURCE = "openapi.yaml";
+
   static final String OPENAPI_CONTENT_TYPE = "application/yaml";
   static final Duration TEST_REPORT_GRACE = Duration.ofSeconds(5);
   static final Duration TEST_POLL_INTERVAL = Duration.ofMillis(50);
@@ -59,11 +60,21 @@ public final class AdminApi implements AutoCloseable {
       Supplier<HealthReport> health,
       EventPublishing events,
       Consumer<JavalinConfig> extraRoutes) {
-    this(config, webhooks, deliveries, catalog, metrics, health, events, TaskPublishing.unavailable(), extraRoutes);
+    this(
+        config,
+        webhooks,
+        deliveries,
+        catalog,
+        metrics,
+        health,
+        events,
+        TaskPublishing.unavailable(),
+        extraRoutes);
   }
 
   /**
-   * @param metrics also where the API records its request timings ({@code hookline.admin.http.requests})
+   * @param metrics also where the API records its request timings ({@code
+   *     hookline.admin.http.requests})
    * @param health answered by {@code GET /health}; called on every request, keep it cheap
    * @param tasks puts test, retry and recovery tasks onto {@code hookline.deliveries}
    * @param extraRoutes adds routes (and anything else) to the Javalin configuration, e.g. the web
@@ -79,8 +90,18 @@ public final class AdminApi implements AutoCloseable {
       EventPublishing events,
       TaskPublishing tasks,
       Consumer<JavalinConfig> extraRoutes) {
-    this(config, webhooks, deliveries, catalog, metrics, health, events, tasks, extraRoutes,
-        TEST_REPORT_GRACE, TEST_POLL_INTERVAL);
+    this(
+        config,
+        webhooks,
+        deliveries,
+        catalog,
+        metrics,
+        health,
+        events,
+        tasks,
+        extraRoutes,
+        TEST_REPORT_GRACE,
+        TEST_POLL_INTERVAL);
   }
 
   /** Also with the test event's wait settings, so tests need not wait the real grace. */
@@ -106,44 +127,77 @@ public final class AdminApi implements AutoCloseable {
     Objects.requireNonNull(tasks, "tasks");
     Auth auth = new Auth(config.adminTokens());
     WebhookRoutes webhookRoutes =
-        new WebhookRoutes(webhooks, deliveries, new WebhookRequests(catalog), config.maxBodyBytes());
-    EventRoutes eventRoutes = new EventRoutes(catalog, events, config.maxBodyBytes(), config.maxEventBytes());
-    TestEvents testEvents = new TestEvents(webhooks, deliveries, catalog, tasks, config.maxBodyBytes(),
-        testReportGrace, testPollInterval);
-    Redeliveries redeliveries = new Redeliveries(webhooks, deliveries, tasks, config.maxBodyBytes());
+        new WebhookRoutes(
+            webhooks, deliveries, new WebhookRequests(catalog), config.maxBodyBytes());
+    EventRoutes eventRoutes =
+        new EventRoutes(catalog, events, config.maxBodyBytes(), config.maxEventBytes());
+    TestEvents testEvents =
+        new TestEvents(
+            webhooks,
+            deliveries,
+            catalog,
+            tasks,
+            config.maxBodyBytes(),
+            testReportGrace,
+            testPollInterval);
+    Redeliveries redeliveries =
+        new Redeliveries(webhooks, deliveries, tasks, config.maxBodyBytes());
     byte[] openApi = openApiDocument();
 
-    this.app = Javalin.create(javalin -> {
-      javalin.startup.showJavalinBanner = false;
-      javalin.startup.showOldJavalinVersionWarning = false;
-      javalin.concurrency.useVirtualThreads = true;
-      javalin.http.maxRequestSize = config.maxBodyBytes();
-      javalin.jetty.host = config.host();
-      javalin.jetty.port = config.port();
-      javalin.jsonMapper(new JavalinJackson(dev.hookline.schemas.Json.MAPPER, false));
-      javalin.requestLogger.http((ctx, millis) -> recordRequest(metrics, ctx, millis));
-      javalin.events.handlerAdded(h -> routes.add(h.getHttpMethod().name() + " " + h.getPath()));
+    this.app =
+        Javalin.create(
+            javalin -> {
+              javalin.startup.showJavalinBanner = false;
+              javalin.startup.showOldJavalinVersionWarning = false;
+              javalin.concurrency.useVirtualThreads = true;
+              javalin.http.maxRequestSize = config.maxBodyBytes();
+              javalin.jetty.host = config.host();
+              javalin.jetty.port = config.port();
+              javalin.jsonMapper(new JavalinJackson(dev.hookline.schemas.Json.MAPPER, false));
+              javalin.requestLogger.http((ctx, millis) -> recordRequest(metrics, ctx, millis));
+              javalin.events.handlerAdded(
+                  h -> routes.add(h.getHttpMethod().name() + " " + h.getPath()));
 
-      javalin.routes.exception(ApiProblem.class, (problem, ctx) -> Responses.problem(ctx, problem));
-      // Javalin's own errors (unknown route, wrong method, ...) as problems too
-      javalin.routes.exception(HttpResponseException.class, (e, ctx) -> Responses.problem(ctx,
-          ApiProblem.http(e.getStatus(), HttpStatus.forStatus(e.getStatus()).getMessage(), e.getMessage())));
-      javalin.routes.exception(Exception.class, (e, ctx) -> {
-        log.error("{} {} failed", ctx.method(), ctx.path(), e);
-        Responses.problem(ctx, ApiProblem.http(500, "Internal Server Error", "the request failed unexpectedly; see the server log"));
-      });
+              javalin.routes.exception(
+                  ApiProblem.class, (problem, ctx) -> Responses.problem(ctx, problem));
+              // Javalin's own errors (unknown route, wrong method, ...) as problems too
+              javalin.routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) ->
+                      Responses.problem(
+                          ctx,
+                          ApiProblem.http(
+                              e.getStatus(),
+                              HttpStatus.forStatus(e.getStatus()).getMessage(),
+                              e.getMessage())));
+              javalin.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                    Responses.problem(
+                        ctx,
+                        ApiProblem.http(
+                            500,
+                            "Internal Server Error",
+                            "the request failed unexpectedly; see the server log"));
+                  });
 
-      javalin.routes.before(API_BASE + "/*", auth::require);
-      javalin.routes.get("/health", ctx -> health(ctx, health));
-      javalin.routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_CONTENT_TYPE).result(metrics.scrape()));
-      // behind the token like every /api route; it holds no secrets, but the issue wants all of /api guarded
-      javalin.routes.get(API_BASE + "/openapi.yaml", ctx -> ctx.contentType(OPENAPI_CONTENT_TYPE).result(openApi));
-      webhookRoutes.register(javalin.routes, API_BASE);
-      testEvents.register(javalin.routes, API_BASE);
-      redeliveries.register(javalin.routes, API_BASE);
-      eventRoutes.register(javalin.routes, API_BASE);
-      if (extraRoutes != null) extraRoutes.accept(javalin);
-    });
+              javalin.routes.before(API_BASE + "/*", auth::require);
+              javalin.routes.get("/health", ctx -> health(ctx, health));
+              javalin.routes.get(
+                  "/metrics",
+                  ctx -> ctx.contentType(PROMETHEUS_CONTENT_TYPE).result(metrics.scrape()));
+              // behind the token like every /api route; it holds no secrets, but the issue wants
+              // all of /api guarded
+              javalin.routes.get(
+                  API_BASE + "/openapi.yaml",
+                  ctx -> ctx.contentType(OPENAPI_CONTENT_TYPE).result(openApi));
+              webhookRoutes.register(javalin.routes, API_BASE);
+              testEvents.register(javalin.routes, API_BASE);
+              redeliveries.register(javalin.routes, API_BASE);
+              eventRoutes.register(javalin.routes, API_BASE);
+              if (extraRoutes != null) extraRoutes.accept(javalin);
+            });
   }
 
   /** Every route registered, as {@code "METHOD /path"} (filters as {@code BEFORE}), for tests. */
@@ -153,7 +207,9 @@ public final class AdminApi implements AutoCloseable {
 
   private static byte[] openApiDocument() {
     try (InputStream in = AdminApi.class.getClassLoader().getResourceAsStream(OPENAPI_RESOURCE)) {
-      if (in == null) throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the classpath (hookline-schemas)");
+      if (in == null)
+        throw new IllegalStateException(
+            OPENAPI_RESOURCE + " is missing from the classpath (hookline-schemas)");
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + OPENAPI_RESOURCE, e);
@@ -186,7 +242,10 @@ public final class AdminApi implements AutoCloseable {
       report = HealthReport.down(Map.of("health", "check failed: " + e));
     }
     if (report == null) report = HealthReport.down(Map.of("health", "no report"));
-    Responses.json(ctx, report.up() ? 200 : 503, new Views.Health(report.up() ? "up" : "down", report.checks()));
+    Responses.json(
+        ctx,
+        report.up() ? 200 : 503,
+        new Views.Health(report.up() ? "up" : "down", report.checks()));
   }
 
   private static void recordRequest(PrometheusMeterRegistry metrics, Context ctx, float millis) {

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param port TCP port; 0 picks a free one (see {@link AdminApi#port()})
  * @param adminTokens bearer tokens accepted on {@code /api/v1}; any of them grants full access
  * @param maxBodyBytes largest request body accepted; larger bodies get 413
- * @param maxEventBytes largest event {@code data} accepted by {@code POST /api/v1/events}; larger gets 413
+ * @param maxEventBytes largest event {@code data} accepted by {@code POST /api/v1/events}; larger
+ *     gets 413
  */
 public record AdminApiConfig(
     String host, int port, List<String> adminTokens, int maxBodyBytes, int maxEventBytes) {
@@ -22,7 +23,8 @@ public record AdminApiConfig(
     Objects.requireNonNull(host, "host");
     if (port < 0 || port > 65_535) throw new IllegalArgumentException("port out of range: " + port);
     adminTokens = List.copyOf(adminTokens);
-    if (adminTokens.isEmpty()) throw new IllegalArgumentException("at least one admin token is required");
+    if (adminTokens.isEmpty())
+      throw new IllegalArgumentException("at least one admin token is required");
     for (String token : adminTokens) {
       if (token.isBlank()) throw new IllegalArgumentException("admin tokens must not be blank");
     }
@@ -32,7 +34,8 @@ public record AdminApiConfig(
 
   /** Binds every interface, with the default body limits (1 MB, events 256 KB). */
   public static AdminApiConfig of(int port, List<String> adminTokens) {
-    return new AdminApiConfig("0.0.0.0", port, adminTokens, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENT_BYTES);
+    return new AdminApiConfig(
+        "0.0.0.0", port, adminTokens, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENT_BYTES);
   }
 
   /** Same, bound to another interface. */
@@ -43,7 +46,16 @@ public record AdminApiConfig(
   @Override
   public String toString() {
     // never log the tokens
-    return "AdminApiConfig[host=" + host + ", port=" + port + ", adminTokens=" + adminTokens.size()
-        + " configured, maxBodyBytes=" + maxBodyBytes + ", maxEventBytes=" + maxEventBytes + "]";
+    return "AdminApiConfig[host="
+        + host
+        + ", port="
+        + port
+        + ", adminTokens="
+        + adminTokens.size()
+        + " configured, maxBodyBytes="
+        + maxBodyBytes
+        + ", maxEventBytes="
+        + maxEventBytes
+        + "]";
   }
 }

@@ -17,10 +17,19 @@ final class ApiProblem extends RuntimeException {
   /** The JSON body; {@code errors} is left out when there are none. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Body(
-      String type, String title, int status, String detail, String instance, List<FieldError> errors, String deliveryId) {}
+      String type,
+      String title,
+      int status,
+      String detail,
+      String instance,
+      List<FieldError> errors,
+      String deliveryId) {}
 
-  private ApiProblem(String type, String title, int status, String detail, List<FieldError> errors) {
-    this(new Body(type, title, status, detail, null, errors == null ? null : List.copyOf(errors), null));
+  private ApiProblem(
+      String type, String title, int status, String detail, List<FieldError> errors) {
+    this(
+        new Body(
+            type, title, status, detail, null, errors == null ? null : List.copyOf(errors), null));
   }
 
   private ApiProblem(Body body) {
@@ -33,13 +42,21 @@ final class ApiProblem extends RuntimeException {
   }
 
   Body body(String instance) {
-    return new Body(body.type(), body.title(), body.status(), body.detail(), instance, body.errors(), body.deliveryId());
+    return new Body(
+        body.type(),
+        body.title(),
+        body.status(),
+        body.detail(),
+        instance,
+        body.errors(),
+        body.deliveryId());
   }
 
   static ApiProblem invalid(List<FieldError> errors) {
-    String detail = errors.size() == 1
-        ? errors.get(0).field() + ": " + errors.get(0).message()
-        : errors.size() + " fields are invalid, see errors";
+    String detail =
+        errors.size() == 1
+            ? errors.get(0).field() + ": " + errors.get(0).message()
+            : errors.size() + " fields are invalid, see errors";
     return new ApiProblem(TYPE_BASE + "validation", "Invalid request", 400, detail, errors);
   }
 
@@ -48,7 +65,11 @@ final class ApiProblem extends RuntimeException {
   }
 
   static ApiProblem malformedJson(String detail) {
-    return new ApiProblem(TYPE_BASE + "malformed-json", "Malformed JSON", 400, detail,
+    return new ApiProblem(
+        TYPE_BASE + "malformed-json",
+        "Malformed JSON",
+        400,
+        detail,
         List.of(new FieldError("body", detail)));
   }
 
@@ -57,15 +78,19 @@ final class ApiProblem extends RuntimeException {
   }
 
   static ApiProblem unauthorized() {
-    return http(401, "Unauthorized", "a valid 'Authorization: Bearer <admin token>' header is required");
+    return http(
+        401, "Unauthorized", "a valid 'Authorization: Bearer <admin token>' header is required");
   }
 
   static ApiProblem tooLarge(String what, long limit) {
-    return http(413, "Content Too Large", what + " is larger than the limit of " + limit + " bytes");
+    return http(
+        413, "Content Too Large", what + " is larger than the limit of " + limit + " bytes");
   }
 
   static ApiProblem unsupportedMediaType(String got) {
-    return http(415, "Unsupported Media Type",
+    return http(
+        415,
+        "Unsupported Media Type",
         "the body must be sent as 'Content-Type: application/json', got "
             + (got == null || got.isBlank() ? "none" : "'" + got + "'"));
   }
@@ -74,10 +99,19 @@ final class ApiProblem extends RuntimeException {
     return http(409, "Conflict", detail);
   }
 
-  /** The worker did not report a test delivery in time; the delivery can still be looked up later. */
+  /**
+   * The worker did not report a test delivery in time; the delivery can still be looked up later.
+   */
   static ApiProblem testTimeout(String deliveryId, String detail) {
-    return new ApiProblem(new Body(TYPE_BASE + "test-timeout", "Test delivery not reported in time", 504, detail,
-        null, null, deliveryId));
+    return new ApiProblem(
+        new Body(
+            TYPE_BASE + "test-timeout",
+            "Test delivery not reported in time",
+            504,
+            detail,
+            null,
+            null,
+            deliveryId));
   }
 
   static ApiProblem unavailable(String detail) {

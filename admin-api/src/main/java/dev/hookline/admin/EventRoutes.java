@@ -24,7 +24,8 @@ final class EventRoutes {
   private final int maxBodyBytes;
   private final int maxEventBytes;
 
-  EventRoutes(EventCatalog catalog, EventPublishing publishing, int maxBodyBytes, int maxEventBytes) {
+  EventRoutes(
+      EventCatalog catalog, EventPublishing publishing, int maxBodyBytes, int maxEventBytes) {
     this.catalog = catalog;
     this.publishing = publishing;
     this.maxBodyBytes = maxBodyBytes;
@@ -32,13 +33,28 @@ final class EventRoutes {
   }
 
   void register(RoutesConfig routes, String base) {
-    routes.get(base + "/event-types", ctx ->
-        Responses.json(ctx, 200, new Views.Page<>(catalog.types().stream().map(Views::eventType).toList(), null)));
-    routes.get(base + "/event-types/{type}", ctx -> {
-      String type = ctx.pathParam("type");
-      Responses.json(ctx, 200, Views.eventType(catalog.find(type)
-          .orElseThrow(() -> ApiProblem.notFound("no event type '" + type + "'; see GET /api/v1/event-types"))));
-    });
+    routes.get(
+        base + "/event-types",
+        ctx ->
+            Responses.json(
+                ctx,
+                200,
+                new Views.Page<>(catalog.types().stream().map(Views::eventType).toList(), null)));
+    routes.get(
+        base + "/event-types/{type}",
+        ctx -> {
+          String type = ctx.pathParam("type");
+          Responses.json(
+              ctx,
+              200,
+              Views.eventType(
+                  catalog
+                      .find(type)
+                      .orElseThrow(
+                          () ->
+                              ApiProblem.notFound(
+                                  "no event type '" + type + "'; see GET /api/v1/event-types"))));
+        });
     routes.post(base + "/events", this::publish);
   }
 
@@ -47,7 +63,8 @@ final class EventRoutes {
     JsonNode body = Requests.jsonObject(ctx, Math.max(maxBodyBytes, maxEventBytes + 4096));
     List<FieldError> errors = new ArrayList<>();
     for (Map.Entry<String, JsonNode> property : body.properties()) {
-      if (!FIELDS.contains(property.getKey())) errors.add(new FieldError(property.getKey(), "unknown field"));
+      if (!FIELDS.contains(property.getKey()))
+        errors.add(new FieldError(property.getKey(), "unknown field"));
     }
     JsonNode type = body.get("type");
     JsonNode data = body.get("data");
@@ -55,19 +72,25 @@ final class EventRoutes {
     if (type == null || type.isNull()) errors.add(new FieldError("type", "is required"));
     else if (!type.isTextual()) errors.add(new FieldError("type", "must be a string"));
     if (data == null || data.isNull()) errors.add(new FieldError("data", "is required"));
-    if (key != null && !key.isNull() && (!key.isTextual() || key.asText().isEmpty() || key.asText().length() > KEY_MAX)) {
+    if (key != null
+        && !key.isNull()
+        && (!key.isTextual() || key.asText().isEmpty() || key.asText().length() > KEY_MAX)) {
       errors.add(new FieldError("key", "must be a string of 1 to " + KEY_MAX + " characters"));
     }
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
-    if (Json.toBytes(data).length > maxEventBytes) throw ApiProblem.tooLarge("the event data", maxEventBytes);
+    if (Json.toBytes(data).length > maxEventBytes)
+      throw ApiProblem.tooLarge("the event data", maxEventBytes);
     List<FieldError> violations = catalog.validate(type.asText(), data);
     if (!violations.isEmpty()) throw ApiProblem.invalid(violations);
 
     String id;
     try {
-      id = publishing.publish(type.asText(), data, key == null || key.isNull() ? null : key.asText());
+      id =
+          publishing.publish(
+              type.asText(), data, key == null || key.isNull() ? null : key.asText());
     } catch (IllegalArgumentException e) {
-      throw ApiProblem.invalid("data", e.getMessage() == null ? "rejected by the publisher" : e.getMessage());
+      throw ApiProblem.invalid(
+          "data", e.getMessage() == null ? "rejected by the publisher" : e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApiProblem.unavailable("the server is shutting down; retry later");

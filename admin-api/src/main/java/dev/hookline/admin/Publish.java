@@ -19,7 +19,8 @@ final class Publish {
       throw ApiProblem.unavailable("the server is shutting down; retry later");
     } catch (Exception e) {
       log.warn("publishing {} failed", what, e);
-      throw ApiProblem.unavailable(what + " could not be queued for delivery right now; retry later");
+      throw ApiProblem.unavailable(
+          what + " could not be queued for delivery right now; retry later");
     }
   }
 }

@@ -20,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /api/v1/deliveries/{id}/retry} and {@code POST /api/v1/webhooks/{id}/recover}:
- * queue another attempt of existing deliveries now, as {@code manual} tasks. The deliveries are
- * then marked {@code pending}, so recovering twice does not queue them twice and a pending retry
- * timer does not fire a duplicate.
+ * {@code POST /api/v1/deliveries/{id}/retry} and {@code POST /api/v1/webhooks/{id}/recover}: queue
+ * another attempt of existing deliveries now, as {@code manual} tasks. The deliveries are then
+ * marked {@code pending}, so recovering twice does not queue them twice and a pending retry timer
+ * does not fire a duplicate.
  */
 final class Redeliveries {
   private static final Logger log = LoggerFactory.getLogger(Redeliveries.class);
@@ -34,7 +34,8 @@ final class Redeliveries {
   private final TaskPublishing tasks;
   private final int maxBodyBytes;
 
-  Redeliveries(WebhookStore webhooks, DeliveryStore deliveries, TaskPublishing tasks, int maxBodyBytes) {
+  Redeliveries(
+      WebhookStore webhooks, DeliveryStore deliveries, TaskPublishing tasks, int maxBodyBytes) {
     this.webhooks = webhooks;
     this.deliveries = deliveries;
     this.tasks = tasks;
@@ -51,13 +52,17 @@ final class Redeliveries {
     JsonNode body = Requests.optionalJsonObject(ctx, maxBodyBytes);
     List<FieldError> unknown = Requests.unknownFields(body, Set.of());
     if (!unknown.isEmpty()) throw ApiProblem.invalid(unknown);
-    Redelivery redelivery = deliveries.redelivery(id)
-        .orElseThrow(() -> ApiProblem.notFound("no delivery with id '" + id + "'"));
+    Redelivery redelivery =
+        deliveries
+            .redelivery(id)
+            .orElseThrow(() -> ApiProblem.notFound("no delivery with id '" + id + "'"));
     if (redelivery.trigger() == Trigger.TEST) {
       throw ApiProblem.conflict("test deliveries are never retried; send a new test event instead");
     }
-    Webhook webhook = webhooks.find(redelivery.webhookId())
-        .orElseThrow(() -> ApiProblem.conflict("the webhook of this delivery was deleted"));
+    Webhook webhook =
+        webhooks
+            .find(redelivery.webhookId())
+            .orElseThrow(() -> ApiProblem.conflict("the webhook of this delivery was deleted"));
     DeliveryTask task = redelivery.task(webhook.version(), Trigger.MANUAL);
     Publish.run(() -> tasks.publish(task), "the retry", log);
     deliveries.markRequeued(List.of(redelivery));
@@ -71,13 +76,16 @@ final class Redeliveries {
     List<FieldError> errors = Requests.unknownFields(body, RECOVER_FIELDS);
     Instant since = instant(body, "since", true, errors).orElse(null);
     Instant until = instant(body, "until", false, errors).orElse(now);
-    if (since != null && since.isAfter(now)) errors.add(new FieldError("since", "must not be in the future"));
-    else if (since != null && !until.isAfter(since)) errors.add(new FieldError("until", "must be after since"));
+    if (since != null && since.isAfter(now))
+      errors.add(new FieldError("since", "must not be in the future"));
+    else if (since != null && !until.isAfter(since))
+      errors.add(new FieldError("until", "must be after since"));
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
     Webhook webhook = webhooks.find(id).orElseThrow(() -> WebhookRoutes.notFound(id));
 
     // one more than the cap tells whether another call is needed
-    List<Redelivery> found = deliveries.failedBetween(webhook.id(), since, until, DeliveryStore.MAX_RECOVER + 1);
+    List<Redelivery> found =
+        deliveries.failedBetween(webhook.id(), since, until, DeliveryStore.MAX_RECOVER + 1);
     List<Redelivery> batch = found.subList(0, Math.min(found.size(), DeliveryStore.MAX_RECOVER));
     List<DeliveryTask> queued = new ArrayList<>(batch.size());
     for (Redelivery r : batch) queued.add(r.task(webhook.version(), Trigger.MANUAL));
@@ -85,17 +93,24 @@ final class Redeliveries {
       Publish.run(() -> tasks.publishAll(queued), "the recovered deliveries", log);
       deliveries.markRequeued(batch);
     }
-    log.info("recovered {} failed deliveries of webhook {} created in [{}, {})", batch.size(), id, since, until);
+    log.info(
+        "recovered {} failed deliveries of webhook {} created in [{}, {})",
+        batch.size(),
+        id,
+        since,
+        until);
     Responses.json(ctx, 202, new Views.RecoverAccepted(batch.size(), found.size() > batch.size()));
   }
 
-  private static Optional<Instant> instant(JsonNode body, String field, boolean required, List<FieldError> errors) {
+  private static Optional<Instant> instant(
+      JsonNode body, String field, boolean required, List<FieldError> errors) {
     JsonNode node = body.get(field);
     if (node == null || node.isNull()) {
       if (required) errors.add(new FieldError(field, "is required"));
       return Optional.empty();
     }
-    Optional<Instant> parsed = node.isTextual() ? Requests.parseInstant(node.asText()) : Optional.empty();
+    Optional<Instant> parsed =
+        node.isTextual() ? Requests.parseInstant(node.asText()) : Optional.empty();
     if (parsed.isEmpty()) errors.add(new FieldError(field, Requests.INSTANT_FORMAT));
     return parsed;
   }

@@ -26,12 +26,15 @@ import java.util.regex.Pattern;
 /** Reading request bodies, path and query parameters, turning every bad input into a problem. */
 final class Requests {
   private static final Pattern UUID_PATTERN =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   // Strict: trailing garbage after the document and duplicate keys are malformed input.
-  private static final ObjectReader READER = Json.MAPPER.reader()
-      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectReader READER =
+      Json.MAPPER
+          .reader()
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private Requests() {}
 
@@ -44,7 +47,8 @@ final class Requests {
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBytes) throw ApiProblem.tooLarge("the request body", maxBytes);
     byte[] bytes = readAtMost(ctx, maxBytes);
-    if (bytes.length == 0) throw ApiProblem.malformedJson("the request body is empty; send a JSON object");
+    if (bytes.length == 0)
+      throw ApiProblem.malformedJson("the request body is empty; send a JSON object");
     return parseObject(bytes);
   }
 
@@ -53,7 +57,8 @@ final class Requests {
     try {
       node = READER.readTree(bytes);
     } catch (JsonProcessingException e) {
-      throw ApiProblem.malformedJson("the request body is not valid JSON: " + e.getOriginalMessage());
+      throw ApiProblem.malformedJson(
+          "the request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -80,7 +85,8 @@ final class Requests {
   static List<FieldError> unknownFields(JsonNode body, Set<String> allowed) {
     List<FieldError> errors = new ArrayList<>();
     for (Map.Entry<String, JsonNode> property : body.properties()) {
-      if (!allowed.contains(property.getKey())) errors.add(new FieldError(property.getKey(), "unknown field"));
+      if (!allowed.contains(property.getKey()))
+        errors.add(new FieldError(property.getKey(), "unknown field"));
     }
     return errors;
   }
@@ -95,7 +101,8 @@ final class Requests {
     }
   }
 
-  static final String INSTANT_FORMAT = "must be an ISO-8601 date-time with an offset, e.g. 2026-11-28T10:00:00Z";
+  static final String INSTANT_FORMAT =
+      "must be an ISO-8601 date-time with an offset, e.g. 2026-11-28T10:00:00Z";
 
   /** An optional date-time query parameter; 400 naming it when malformed. */
   static Instant queryInstant(Context ctx, String name) {
@@ -110,7 +117,8 @@ final class Requests {
     if (!mediaType.equals("application/json")) throw ApiProblem.unsupportedMediaType(contentType);
   }
 
-  // Reads at most maxBytes + 1 bytes so a chunked body without Content-Length cannot exhaust memory.
+  // Reads at most maxBytes + 1 bytes so a chunked body without Content-Length cannot exhaust
+  // memory.
   private static byte[] readAtMost(Context ctx, int maxBytes) {
     try (InputStream in = ctx.req().getInputStream()) {
       byte[] bytes = in.readNBytes(maxBytes + 1);
@@ -124,7 +132,8 @@ final class Requests {
   /** A path id; an id that cannot exist is as unknown as a missing one: 404. */
   static UUID pathId(Context ctx, String name, String what) {
     String raw = ctx.pathParam(name);
-    return parseUuid(raw).orElseThrow(() -> ApiProblem.notFound("no " + what + " with id '" + raw + "'"));
+    return parseUuid(raw)
+        .orElseThrow(() -> ApiProblem.notFound("no " + what + " with id '" + raw + "'"));
   }
 
   static Optional<UUID> parseUuid(String raw) {
@@ -136,7 +145,9 @@ final class Requests {
   static UUID queryUuid(Context ctx, String name) {
     String raw = ctx.queryParam(name);
     if (raw == null || raw.isEmpty()) return null;
-    return parseUuid(raw).orElseThrow(() -> ApiProblem.invalid(name, "must be a cursor returned by a previous page"));
+    return parseUuid(raw)
+        .orElseThrow(
+            () -> ApiProblem.invalid(name, "must be a cursor returned by a previous page"));
   }
 
   /** The page size, 1 to {@code max}; 400 naming {@code limit} otherwise. */

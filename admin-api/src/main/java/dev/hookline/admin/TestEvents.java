@@ -48,8 +48,14 @@ final class TestEvents {
    * @param reportGrace how much longer than the webhook's timeout to wait for the worker's report
    * @param pollInterval how often to look for it
    */
-  TestEvents(WebhookStore webhooks, DeliveryStore deliveries, EventCatalog catalog, TaskPublishing tasks,
-      int maxBodyBytes, Duration reportGrace, Duration pollInterval) {
+  TestEvents(
+      WebhookStore webhooks,
+      DeliveryStore deliveries,
+      EventCatalog catalog,
+      TaskPublishing tasks,
+      int maxBodyBytes,
+      Duration reportGrace,
+      Duration pollInterval) {
     this.webhooks = webhooks;
     this.deliveries = deliveries;
     this.catalog = catalog;
@@ -71,31 +77,65 @@ final class TestEvents {
     if (requested != null && !requested.isTextual()) {
       errors.add(new FieldError("event", "must be the name of an event type"));
     } else if (requested != null && !catalog.contains(requested.asText())) {
-      errors.add(new FieldError("event", "unknown event type '" + requested.asText() + "'; see GET /api/v1/event-types"));
+      errors.add(
+          new FieldError(
+              "event",
+              "unknown event type '" + requested.asText() + "'; see GET /api/v1/event-types"));
     }
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
     Webhook webhook = webhooks.find(id).orElseThrow(() -> WebhookRoutes.notFound(id));
-    EventType type = requested != null ? catalog.find(requested.asText()).orElseThrow() : defaultType(webhook);
+    EventType type =
+        requested != null ? catalog.find(requested.asText()).orElseThrow() : defaultType(webhook);
 
-    Event event = new Event("evt_test_" + randomHex(), type.name(), SOURCE, Instant.now(), type.example());
-    DeliveryTask task = new DeliveryTask(UUID.randomUUID(), webhook.id(), webhook.version(), 1, Trigger.TEST, event);
+    Event event =
+        new Event("evt_test_" + randomHex(), type.name(), SOURCE, Instant.now(), type.example());
+    DeliveryTask task =
+        new DeliveryTask(
+            UUID.randomUUID(), webhook.id(), webhook.version(), 1, Trigger.TEST, event);
     Publish.run(() -> tasks.publish(task), "the test event", log);
 
     Duration wait = Duration.ofSeconds(webhook.timeoutSeconds()).plus(reportGrace);
-    DeliveryView.AttemptView attempt = awaitAttempt(task.deliveryId(), wait).orElseThrow(() -> {
-      ctx.header("Location", ctx.path().replaceFirst("/webhooks/.*$", "/deliveries/" + task.deliveryId()));
-      return ApiProblem.testTimeout(task.deliveryId().toString(), "the worker did not report the test delivery within "
-          + wait.toSeconds() + " s; look it up later with GET /api/v1/deliveries/" + task.deliveryId());
-    });
+    DeliveryView.AttemptView attempt =
+        awaitAttempt(task.deliveryId(), wait)
+            .orElseThrow(
+                () -> {
+                  ctx.header(
+                      "Location",
+                      ctx.path().replaceFirst("/webhooks/.*$", "/deliveries/" + task.deliveryId()));
+                  return ApiProblem.testTimeout(
+                      task.deliveryId().toString(),
+                      "the worker did not report the test delivery within "
+                          + wait.toSeconds()
+                          + " s; look it up later with GET /api/v1/deliveries/"
+                          + task.deliveryId());
+                });
     Integer status = attempt.statusCode();
-    boolean success = status != null && status >= 200 && status < 300 && attempt.errorClass() == null;
-    String error = attempt.errorClass() == null ? null
-        : attempt.errorMessage() == null ? attempt.errorClass() : attempt.errorClass() + ": " + attempt.errorMessage();
-    Responses.json(ctx, 200, new Views.TestResult(task.deliveryId(), event.id(), event.type(), success, status,
-        attempt.durationMs(), attempt.responseExcerpt(), error));
+    boolean success =
+        status != null && status >= 200 && status < 300 && attempt.errorClass() == null;
+    String error =
+        attempt.errorClass() == null
+            ? null
+            : attempt.errorMessage() == null
+                ? attempt.errorClass()
+                : attempt.errorClass() + ": " + attempt.errorMessage();
+    Responses.json(
+        ctx,
+        200,
+        new Views.TestResult(
+            task.deliveryId(),
+            event.id(),
+            event.type(),
+            success,
+            status,
+            attempt.durationMs(),
+            attempt.responseExcerpt(),
+            error));
   }
 
-  /** The webhook's first subscribed type; for {@code *} (or a type gone from the catalog) a common one. */
+  /**
+   * The webhook's first subscribed type; for {@code *} (or a type gone from the catalog) a common
+   * one.
+   */
   private EventType defaultType(Webhook webhook) {
     for (String name : webhook.events()) {
       Optional<EventType> type = catalog.find(name);
@@ -105,11 +145,15 @@ final class TestEvents {
   }
 
   // Handlers run on virtual threads: blocking here costs no platform thread.
-  private Optional<DeliveryView.AttemptView> awaitAttempt(UUID deliveryId, Duration wait) throws InterruptedException {
+  private Optional<DeliveryView.AttemptView> awaitAttempt(UUID deliveryId, Duration wait)
+      throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     while (true) {
-      Optional<DeliveryView.AttemptView> attempt = deliveries.find(deliveryId)
-          .flatMap(d -> d.attempts() == null ? Optional.empty() : d.attempts().stream().findFirst());
+      Optional<DeliveryView.AttemptView> attempt =
+          deliveries
+              .find(deliveryId)
+              .flatMap(
+                  d -> d.attempts() == null ? Optional.empty() : d.attempts().stream().findFirst());
       if (attempt.isPresent()) return attempt;
       if (System.nanoTime() - deadline >= 0) return Optional.empty();
       Thread.sleep(pollInterval);

@@ -56,15 +56,33 @@ final class Views {
 
   static WebhookJson webhook(WebhookListing listing) {
     WebhookStats s = listing.stats() == null ? WebhookStats.NONE : listing.stats();
-    return webhook(listing.webhook(), new StatsJson(s.deliveries(), s.succeeded(), s.failed(), s.lastDeliveryAt()), null);
+    return webhook(
+        listing.webhook(),
+        new StatsJson(s.deliveries(), s.succeeded(), s.failed(), s.lastDeliveryAt()),
+        null);
   }
 
   private static WebhookJson webhook(Webhook w, StatsJson stats, String secret) {
     // status sums up active + disabledAt for UIs: "disabled" wins, Hookline turned it off
     String status = w.disabledAt() != null ? "disabled" : w.active() ? "active" : "inactive";
-    return new WebhookJson(w.id(), w.version(), w.name(), w.url(), w.description(), w.events(),
-        w.active(), status, w.disabledAt(), w.disabledReason(), w.timeoutSeconds(), w.retrySchedule(),
-        w.headers() == null ? Map.of() : w.headers(), w.createdAt(), w.updatedAt(), stats, secret);
+    return new WebhookJson(
+        w.id(),
+        w.version(),
+        w.name(),
+        w.url(),
+        w.description(),
+        w.events(),
+        w.active(),
+        status,
+        w.disabledAt(),
+        w.disabledReason(),
+        w.timeoutSeconds(),
+        w.retrySchedule(),
+        w.headers() == null ? Map.of() : w.headers(),
+        w.createdAt(),
+        w.updatedAt(),
+        stats,
+        secret);
   }
 
   /** A delivery; {@code payload} and {@code attempts} only on {@code GET /deliveries/{id}}. */
@@ -104,26 +122,59 @@ final class Views {
   }
 
   private static DeliveryJson delivery(DeliveryView d, boolean detail) {
-    List<AttemptJson> attempts = detail
-        ? (d.attempts() == null ? List.<DeliveryView.AttemptView>of() : d.attempts()).stream()
-            .map(a -> new AttemptJson(a.attempt(), a.trigger(), a.startedAt(), a.durationMs(),
-                a.statusCode(), a.responseExcerpt(), a.errorClass(), a.errorMessage(), a.workerId()))
-            .toList()
-        : null;
-    return new DeliveryJson(d.id(), d.webhookId(), d.eventId(), d.eventType(), d.trigger(),
-        d.status().dbName(), d.attemptCount(), d.lastStatusCode(), d.lastError(), d.nextAttemptAt(),
-        d.createdAt(), d.updatedAt(), detail ? d.payload() : null, attempts);
+    List<AttemptJson> attempts =
+        detail
+            ? (d.attempts() == null ? List.<DeliveryView.AttemptView>of() : d.attempts())
+                .stream()
+                    .map(
+                        a ->
+                            new AttemptJson(
+                                a.attempt(),
+                                a.trigger(),
+                                a.startedAt(),
+                                a.durationMs(),
+                                a.statusCode(),
+                                a.responseExcerpt(),
+                                a.errorClass(),
+                                a.errorMessage(),
+                                a.workerId()))
+                    .toList()
+            : null;
+    return new DeliveryJson(
+        d.id(),
+        d.webhookId(),
+        d.eventId(),
+        d.eventType(),
+        d.trigger(),
+        d.status().dbName(),
+        d.attemptCount(),
+        d.lastStatusCode(),
+        d.lastError(),
+        d.nextAttemptAt(),
+        d.createdAt(),
+        d.updatedAt(),
+        detail ? d.payload() : null,
+        attempts);
   }
 
-  record EventTypeJson(String name, String title, String description, String domain, JsonNode schema, JsonNode example) {}
+  record EventTypeJson(
+      String name,
+      String title,
+      String description,
+      String domain,
+      JsonNode schema,
+      JsonNode example) {}
 
   static EventTypeJson eventType(EventType t) {
-    return new EventTypeJson(t.name(), t.title(), t.description(), t.domain(), t.schema(), t.example());
+    return new EventTypeJson(
+        t.name(), t.title(), t.description(), t.domain(), t.schema(), t.example());
   }
 
   record EventAccepted(String id) {}
 
-  /** The outcome of a test delivery's one attempt; {@code error} is set when no response came back. */
+  /**
+   * The outcome of a test delivery's one attempt; {@code error} is set when no response came back.
+   */
   record TestResult(
       UUID deliveryId,
       String eventId,
@@ -136,7 +187,9 @@ final class Views {
 
   record RetryAccepted(UUID deliveryId, int attempt) {}
 
-  /** {@code hasMore}: more failed deliveries are in the window than one call re-queues; call again. */
+  /**
+   * {@code hasMore}: more failed deliveries are in the window than one call re-queues; call again.
+   */
   record RecoverAccepted(int count, boolean hasMore) {}
 
   record RotatedSecret(String secret, Instant previousSecretExpiresAt, long version) {}

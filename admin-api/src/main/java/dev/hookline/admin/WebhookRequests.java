@@ -35,14 +35,34 @@ final class WebhookRequests {
   static final int HEADERS_MAX = 20;
   static final int HEADER_VALUE_MAX = 1000;
 
-  private static final Set<String> FIELDS = Set.of(
-      "name", "url", "events", "active", "description", "timeoutSeconds", "retrySchedule", "headers");
+  private static final Set<String> FIELDS =
+      Set.of(
+          "name",
+          "url",
+          "events",
+          "active",
+          "description",
+          "timeoutSeconds",
+          "retrySchedule",
+          "headers");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   // Headers Hookline sets itself (or HTTP owns); letting an admin override them would break
   // signatures or framing.
-  private static final Set<String> RESERVED_HEADERS = Set.of(
-      "webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length",
-      "host", "transfer-encoding", "connection", "upgrade", "expect", "te", "trailer", "keep-alive");
+  private static final Set<String> RESERVED_HEADERS =
+      Set.of(
+          "webhook-id",
+          "webhook-timestamp",
+          "webhook-signature",
+          "content-type",
+          "content-length",
+          "host",
+          "transfer-encoding",
+          "connection",
+          "upgrade",
+          "expect",
+          "te",
+          "trailer",
+          "keep-alive");
 
   private final EventCatalog catalog;
 
@@ -55,13 +75,18 @@ final class WebhookRequests {
     rejectUnknown(body, errors);
     String name = required(body, "name", errors) ? name(body.get("name"), errors) : null;
     String url = required(body, "url", errors) ? url(body.get("url"), errors) : null;
-    List<String> events = required(body, "events", errors) ? events(body.get("events"), errors) : null;
+    List<String> events =
+        required(body, "events", errors) ? events(body.get("events"), errors) : null;
     boolean active = !body.has("active") || bool(body.get("active"), "active", errors);
-    String description = body.has("description") ? description(body.get("description"), errors) : "";
-    int timeout = body.has("timeoutSeconds") ? timeout(body.get("timeoutSeconds"), errors) : TIMEOUT_DEFAULT;
+    String description =
+        body.has("description") ? description(body.get("description"), errors) : "";
+    int timeout =
+        body.has("timeoutSeconds") ? timeout(body.get("timeoutSeconds"), errors) : TIMEOUT_DEFAULT;
     JsonNode schedule = body.get("retrySchedule");
-    List<Integer> retrySchedule = schedule == null || schedule.isNull() ? null : retrySchedule(schedule, errors);
-    Map<String, String> headers = body.has("headers") ? headers(body.get("headers"), errors) : Map.of();
+    List<Integer> retrySchedule =
+        schedule == null || schedule.isNull() ? null : retrySchedule(schedule, errors);
+    Map<String, String> headers =
+        body.has("headers") ? headers(body.get("headers"), errors) : Map.of();
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
     return new NewWebhook(name, url, description, events, active, timeout, retrySchedule, headers);
   }
@@ -74,16 +99,19 @@ final class WebhookRequests {
   WebhookPatch patch(JsonNode body) {
     List<FieldError> errors = new ArrayList<>();
     rejectUnknown(body, errors);
-    WebhookPatch patch = new WebhookPatch(
-        present(body, "name").map(n -> name(n, errors)),
-        present(body, "url").map(n -> url(n, errors)),
-        present(body, "description").map(n -> description(n, errors)),
-        present(body, "events").map(n -> events(n, errors)),
-        present(body, "active").map(n -> bool(n, "active", errors)),
-        present(body, "timeoutSeconds").map(n -> timeout(n, errors)),
-        present(body, "retrySchedule").filter(n -> !n.isNull()).map(n -> retrySchedule(n, errors)),
-        present(body, "headers").map(n -> headers(n, errors)),
-        body.has("retrySchedule") && body.get("retrySchedule").isNull());
+    WebhookPatch patch =
+        new WebhookPatch(
+            present(body, "name").map(n -> name(n, errors)),
+            present(body, "url").map(n -> url(n, errors)),
+            present(body, "description").map(n -> description(n, errors)),
+            present(body, "events").map(n -> events(n, errors)),
+            present(body, "active").map(n -> bool(n, "active", errors)),
+            present(body, "timeoutSeconds").map(n -> timeout(n, errors)),
+            present(body, "retrySchedule")
+                .filter(n -> !n.isNull())
+                .map(n -> retrySchedule(n, errors)),
+            present(body, "headers").map(n -> headers(n, errors)),
+            body.has("retrySchedule") && body.get("retrySchedule").isNull());
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
     return patch;
   }
@@ -94,7 +122,8 @@ final class WebhookRequests {
 
   private static void rejectUnknown(JsonNode body, List<FieldError> errors) {
     for (Map.Entry<String, JsonNode> property : body.properties()) {
-      if (!FIELDS.contains(property.getKey())) errors.add(new FieldError(property.getKey(), "unknown field"));
+      if (!FIELDS.contains(property.getKey()))
+        errors.add(new FieldError(property.getKey(), "unknown field"));
     }
   }
 
@@ -111,8 +140,10 @@ final class WebhookRequests {
     if (!node.isTextual()) return fail(errors, "name", "must be a string");
     String name = node.asText().strip();
     int length = name.codePointCount(0, name.length());
-    if (length < 1 || length > NAME_MAX) return fail(errors, "name", "must be 1 to " + NAME_MAX + " characters");
-    if (name.chars().anyMatch(Character::isISOControl)) return fail(errors, "name", "must not contain control characters");
+    if (length < 1 || length > NAME_MAX)
+      return fail(errors, "name", "must be 1 to " + NAME_MAX + " characters");
+    if (name.chars().anyMatch(Character::isISOControl))
+      return fail(errors, "name", "must not contain control characters");
     return name;
   }
 
@@ -120,7 +151,8 @@ final class WebhookRequests {
     if (!node.isTextual()) return fail(errors, "url", "must be a string");
     String raw = node.asText().strip();
     if (raw.isEmpty()) return fail(errors, "url", "must not be empty");
-    if (raw.length() > URL_MAX) return fail(errors, "url", "must be at most " + URL_MAX + " characters");
+    if (raw.length() > URL_MAX)
+      return fail(errors, "url", "must be at most " + URL_MAX + " characters");
     URI uri;
     try {
       uri = new URI(raw);
@@ -131,16 +163,21 @@ final class WebhookRequests {
     if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
       return fail(errors, "url", "must be an absolute http:// or https:// URL");
     }
-    if (uri.getRawUserInfo() != null) return fail(errors, "url", "must not contain a user name or password");
-    if (uri.getHost() == null || uri.getHost().isEmpty()) return fail(errors, "url", "must name a valid host");
-    if (uri.getPort() == 0 || uri.getPort() > 65_535) return fail(errors, "url", "has an invalid port");
+    if (uri.getRawUserInfo() != null)
+      return fail(errors, "url", "must not contain a user name or password");
+    if (uri.getHost() == null || uri.getHost().isEmpty())
+      return fail(errors, "url", "must name a valid host");
+    if (uri.getPort() == 0 || uri.getPort() > 65_535)
+      return fail(errors, "url", "has an invalid port");
     return raw;
   }
 
   private List<String> events(JsonNode node, List<FieldError> errors) {
     if (!node.isArray()) return fail(errors, "events", "must be an array of event type names");
-    if (node.isEmpty()) return fail(errors, "events", "must name at least one event type (or \"*\" for all)");
-    if (node.size() > EVENTS_MAX) return fail(errors, "events", "must name at most " + EVENTS_MAX + " event types");
+    if (node.isEmpty())
+      return fail(errors, "events", "must name at least one event type (or \"*\" for all)");
+    if (node.size() > EVENTS_MAX)
+      return fail(errors, "events", "must name at most " + EVENTS_MAX + " event types");
     Set<String> events = new LinkedHashSet<>(); // duplicates are harmless: keep the first
     boolean ok = true;
     for (int i = 0; i < node.size(); i++) {
@@ -149,9 +186,12 @@ final class WebhookRequests {
       if (!event.isTextual()) {
         ok = false;
         errors.add(new FieldError(field, "must be a string"));
-      } else if (!event.asText().equals(Subscription.WILDCARD) && !catalog.contains(event.asText())) {
+      } else if (!event.asText().equals(Subscription.WILDCARD)
+          && !catalog.contains(event.asText())) {
         ok = false;
-        errors.add(new FieldError(field, "unknown event type '" + event.asText() + "'; see GET /api/v1/event-types"));
+        errors.add(
+            new FieldError(
+                field, "unknown event type '" + event.asText() + "'; see GET /api/v1/event-types"));
       } else {
         events.add(event.asText());
       }
@@ -178,8 +218,10 @@ final class WebhookRequests {
   }
 
   private static Integer timeout(JsonNode node, List<FieldError> errors) {
-    if (!node.isIntegralNumber() || !node.canConvertToInt()
-        || node.intValue() < 1 || node.intValue() > TIMEOUT_MAX) {
+    if (!node.isIntegralNumber()
+        || !node.canConvertToInt()
+        || node.intValue() < 1
+        || node.intValue() > TIMEOUT_MAX) {
       errors.add(new FieldError("timeoutSeconds", "must be an integer from 1 to " + TIMEOUT_MAX));
       return TIMEOUT_DEFAULT;
     }
@@ -188,15 +230,26 @@ final class WebhookRequests {
 
   private static List<Integer> retrySchedule(JsonNode node, List<FieldError> errors) {
     if (!node.isArray() || node.isEmpty() || node.size() > RETRY_STEPS_MAX) {
-      return fail(errors, "retrySchedule", "must be an array of 1 to " + RETRY_STEPS_MAX + " delays in seconds");
+      return fail(
+          errors,
+          "retrySchedule",
+          "must be an array of 1 to " + RETRY_STEPS_MAX + " delays in seconds");
     }
     List<Integer> delays = new ArrayList<>();
     for (int i = 0; i < node.size(); i++) {
       JsonNode delay = node.get(i);
-      if (!delay.isIntegralNumber() || !delay.canConvertToInt()
-          || delay.intValue() < RETRY_DELAY_MIN || delay.intValue() > RETRY_DELAY_MAX) {
-        errors.add(new FieldError("retrySchedule[" + i + "]",
-            "must be an integer from " + RETRY_DELAY_MIN + " to " + RETRY_DELAY_MAX + " (seconds, 1 s to 24 h)"));
+      if (!delay.isIntegralNumber()
+          || !delay.canConvertToInt()
+          || delay.intValue() < RETRY_DELAY_MIN
+          || delay.intValue() > RETRY_DELAY_MAX) {
+        errors.add(
+            new FieldError(
+                "retrySchedule[" + i + "]",
+                "must be an integer from "
+                    + RETRY_DELAY_MIN
+                    + " to "
+                    + RETRY_DELAY_MAX
+                    + " (seconds, 1 s to 24 h)"));
       } else {
         delays.add(delay.intValue());
       }
@@ -206,8 +259,10 @@ final class WebhookRequests {
 
   private static Map<String, String> headers(JsonNode node, List<FieldError> errors) {
     if (node.isNull()) return Map.of(); // null clears them
-    if (!node.isObject()) return fail(errors, "headers", "must be an object of header names to values");
-    if (node.size() > HEADERS_MAX) return fail(errors, "headers", "must have at most " + HEADERS_MAX + " headers");
+    if (!node.isObject())
+      return fail(errors, "headers", "must be an object of header names to values");
+    if (node.size() > HEADERS_MAX)
+      return fail(errors, "headers", "must have at most " + HEADERS_MAX + " headers");
     Map<String, String> headers = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> header : node.properties()) {
       String field = "headers." + header.getKey();
@@ -218,8 +273,14 @@ final class WebhookRequests {
       } else if (!header.getValue().isTextual()) {
         errors.add(new FieldError(field, "must be a string"));
       } else if (header.getValue().asText().length() > HEADER_VALUE_MAX
-          || header.getValue().asText().chars().anyMatch(c -> Character.isISOControl(c) && c != '\t')) {
-        errors.add(new FieldError(field, "must be at most " + HEADER_VALUE_MAX + " characters, without line breaks"));
+          || header
+              .getValue()
+              .asText()
+              .chars()
+              .anyMatch(c -> Character.isISOControl(c) && c != '\t')) {
+        errors.add(
+            new FieldError(
+                field, "must be at most " + HEADER_VALUE_MAX + " characters, without line breaks"));
       } else {
         headers.put(header.getKey(), header.getValue().asText());
       }

@@ -7,8 +7,8 @@ import dev.hookline.store.DeliveryStatus;
 import dev.hookline.store.DeliveryStore;
 import dev.hookline.store.DeliveryView;
 import dev.hookline.store.Webhook;
-import dev.hookline.store.WebhookPatch;
 import dev.hookline.store.WebhookListing;
+import dev.hookline.store.WebhookPatch;
 import dev.hookline.store.WebhookQuery;
 import dev.hookline.store.WebhookStore;
 import io.javalin.config.RoutesConfig;
@@ -32,7 +32,8 @@ final class WebhookRoutes {
   private final WebhookRequests requests;
   private final int maxBodyBytes;
 
-  WebhookRoutes(WebhookStore webhooks, DeliveryStore deliveries, WebhookRequests requests, int maxBodyBytes) {
+  WebhookRoutes(
+      WebhookStore webhooks, DeliveryStore deliveries, WebhookRequests requests, int maxBodyBytes) {
     this.webhooks = webhooks;
     this.deliveries = deliveries;
     this.requests = requests;
@@ -58,7 +59,8 @@ final class WebhookRoutes {
   }
 
   private void list(Context ctx) {
-    WebhookQuery query = new WebhookQuery(search(ctx.queryParam("q")), active(ctx.queryParam("active")));
+    WebhookQuery query =
+        new WebhookQuery(search(ctx.queryParam("q")), active(ctx.queryParam("active")));
     UUID after = Requests.queryUuid(ctx, "after");
     int limit = Requests.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
     // one more than asked tells whether there is a next page without a count query
@@ -70,7 +72,8 @@ final class WebhookRoutes {
 
   private void get(Context ctx) {
     UUID id = Requests.pathId(ctx, "id", "webhook");
-    Responses.json(ctx, 200, Views.webhook(webhooks.findListing(id).orElseThrow(() -> notFound(id))));
+    Responses.json(
+        ctx, 200, Views.webhook(webhooks.findListing(id).orElseThrow(() -> notFound(id))));
   }
 
   private void rotateSecret(Context ctx) {
@@ -79,8 +82,12 @@ final class WebhookRoutes {
     List<FieldError> unknown = Requests.unknownFields(body, Set.of());
     if (!unknown.isEmpty()) throw ApiProblem.invalid(unknown);
     CreatedWebhook rotated = webhooks.rotateSecret(id).orElseThrow(() -> notFound(id));
-    Instant previousExpires = rotated.webhook().updatedAt().plus(WebhookStore.PREVIOUS_SECRET_GRACE);
-    Responses.json(ctx, 200, new Views.RotatedSecret(rotated.secret(), previousExpires, rotated.webhook().version()));
+    Instant previousExpires =
+        rotated.webhook().updatedAt().plus(WebhookStore.PREVIOUS_SECRET_GRACE);
+    Responses.json(
+        ctx,
+        200,
+        new Views.RotatedSecret(rotated.secret(), previousExpires, rotated.webhook().version()));
   }
 
   private void patch(Context ctx) {
@@ -88,8 +95,9 @@ final class WebhookRoutes {
     JsonNode body = Requests.jsonObject(ctx, maxBodyBytes);
     WebhookPatch patch = requests.patch(body);
     // an empty patch changes nothing: no version bump, no outbox record
-    Webhook updated = (patch.equals(WebhookPatch.empty()) ? webhooks.find(id) : webhooks.update(id, patch))
-        .orElseThrow(() -> notFound(id));
+    Webhook updated =
+        (patch.equals(WebhookPatch.empty()) ? webhooks.find(id) : webhooks.update(id, patch))
+            .orElseThrow(() -> notFound(id));
     Responses.json(ctx, 200, Views.webhook(updated));
   }
 
@@ -105,16 +113,20 @@ final class WebhookRoutes {
     Instant since = Requests.queryInstant(ctx, "since");
     UUID cursor = Requests.queryUuid(ctx, "cursor");
     int limit = Requests.limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
-    List<DeliveryView> found = deliveries.listForWebhook(webhookId, status, since, cursor, limit + 1);
+    List<DeliveryView> found =
+        deliveries.listForWebhook(webhookId, status, since, cursor, limit + 1);
     List<DeliveryView> page = found.subList(0, Math.min(limit, found.size()));
     String next = found.size() > limit ? page.get(page.size() - 1).id().toString() : null;
-    Responses.json(ctx, 200, new Views.Page<>(page.stream().map(Views::deliverySummary).toList(), next));
+    Responses.json(
+        ctx, 200, new Views.Page<>(page.stream().map(Views::deliverySummary).toList(), next));
   }
 
   private void delivery(Context ctx) {
     UUID id = Requests.pathId(ctx, "id", "delivery");
-    DeliveryView delivery = deliveries.find(id)
-        .orElseThrow(() -> ApiProblem.notFound("no delivery with id '" + id + "'"));
+    DeliveryView delivery =
+        deliveries
+            .find(id)
+            .orElseThrow(() -> ApiProblem.notFound("no delivery with id '" + id + "'"));
     Responses.json(ctx, 200, Views.deliveryDetail(delivery));
   }
 
@@ -125,7 +137,8 @@ final class WebhookRoutes {
 
   private static String search(String raw) {
     if (raw == null || raw.isBlank()) return null;
-    if (raw.length() > SEARCH_MAX) throw ApiProblem.invalid("q", "must be at most " + SEARCH_MAX + " characters");
+    if (raw.length() > SEARCH_MAX)
+      throw ApiProblem.invalid("q", "must be at most " + SEARCH_MAX + " characters");
     return raw;
   }
 
@@ -143,8 +156,12 @@ final class WebhookRoutes {
     for (DeliveryStatus status : DeliveryStatus.values()) {
       if (status.dbName().equals(raw.toLowerCase(Locale.ROOT))) return status;
     }
-    throw ApiProblem.invalid("status", "must be one of " + Arrays.stream(DeliveryStatus.values())
-        .map(DeliveryStatus::dbName).collect(Collectors.joining(", ")));
+    throw ApiProblem.invalid(
+        "status",
+        "must be one of "
+            + Arrays.stream(DeliveryStatus.values())
+                .map(DeliveryStatus::dbName)
+                .collect(Collectors.joining(", ")));
   }
 
   static ApiProblem notFound(UUID id) {

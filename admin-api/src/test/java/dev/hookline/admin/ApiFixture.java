@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** An {@link AdminApi} on a random loopback port over in-memory fakes, and an HTTP client for it. */
+/**
+ * An {@link AdminApi} on a random loopback port over in-memory fakes, and an HTTP client for it.
+ */
 final class ApiFixture implements AutoCloseable {
   static final String TOKEN = "test-token-0123456789";
   static final String OTHER_TOKEN = "second-token-abcdef";
@@ -27,9 +29,11 @@ final class ApiFixture implements AutoCloseable {
   final FakePublishing publishing = new FakePublishing();
   final FakeTaskPublishing tasks = new FakeTaskPublishing();
   final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  final AtomicReference<HealthReport> health = new AtomicReference<>(HealthReport.up(Map.of("postgres", "up")));
+  final AtomicReference<HealthReport> health =
+      new AtomicReference<>(HealthReport.up(Map.of("postgres", "up")));
   final AdminApi api;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   record Response(int status, String contentType, Map<String, List<String>> headers, String body) {
     JsonNode json() {
@@ -40,18 +44,34 @@ final class ApiFixture implements AutoCloseable {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))
           .map(e -> e.getValue().get(0))
-          .findFirst().orElse(null);
+          .findFirst()
+          .orElse(null);
     }
   }
 
   ApiFixture() {
-    AdminApiConfig config = new AdminApiConfig("127.0.0.1", 0, List.of(TOKEN, OTHER_TOKEN),
-        AdminApiConfig.DEFAULT_MAX_BODY_BYTES, AdminApiConfig.DEFAULT_MAX_EVENT_BYTES);
+    AdminApiConfig config =
+        new AdminApiConfig(
+            "127.0.0.1",
+            0,
+            List.of(TOKEN, OTHER_TOKEN),
+            AdminApiConfig.DEFAULT_MAX_BODY_BYTES,
+            AdminApiConfig.DEFAULT_MAX_EVENT_BYTES);
     // a short test-report grace: the timeout case need not wait 5 s on top of the webhook's timeout
-    api = new AdminApi(config, webhooks, deliveries, CATALOG, metrics, health::get, publishing, tasks,
-        javalin -> javalin.routes.get("/extra", ctx -> ctx.result("extra route")),
-        TEST_REPORT_GRACE, java.time.Duration.ofMillis(20))
-        .start();
+    api =
+        new AdminApi(
+                config,
+                webhooks,
+                deliveries,
+                CATALOG,
+                metrics,
+                health::get,
+                publishing,
+                tasks,
+                javalin -> javalin.routes.get("/extra", ctx -> ctx.result("extra route")),
+                TEST_REPORT_GRACE,
+                java.time.Duration.ofMillis(20))
+            .start();
   }
 
   Response get(String path) {
@@ -71,18 +91,27 @@ final class ApiFixture implements AutoCloseable {
   }
 
   Response send(String method, String path, String contentType, String body, String token) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) request.header("Content-Type", contentType);
     // A large body is refused (413) before it is read: with 100-continue the client waits for the
     // verdict instead of racing the server's close of the connection while it is still sending.
     if (body != null && body.length() > 64 * 1024) request.expectContinue(true);
     if (token != null) request.header("Authorization", "Bearer " + token);
     try {
-      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
-          response.headers().map(), response.body());
+      HttpResponse<String> response =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(null),
+          response.headers().map(),
+          response.body());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

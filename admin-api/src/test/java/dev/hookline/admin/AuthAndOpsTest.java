@@ -28,9 +28,17 @@ class AuthAndOpsTest {
 
   @ParameterizedTest
   @NullSource
-  @ValueSource(strings = {"", "wrong", "test-token-012345678", "test-token-01234567890", "TEST-TOKEN-0123456789"})
+  @ValueSource(
+      strings = {
+        "",
+        "wrong",
+        "test-token-012345678",
+        "test-token-01234567890",
+        "TEST-TOKEN-0123456789"
+      })
   void wrongOrMissingTokenIs401AndWritesNothing(String token) {
-    ApiFixture.Response response = fixture.send("POST", "/api/v1/webhooks", "application/json", CREATE, token);
+    ApiFixture.Response response =
+        fixture.send("POST", "/api/v1/webhooks", "application/json", CREATE, token);
 
     assertThat(response.status()).isEqualTo(401);
     assertThat(response.contentType()).startsWith("application/problem+json");
@@ -50,9 +58,12 @@ class AuthAndOpsTest {
 
   @Test
   void everyConfiguredTokenIsAccepted() {
-    assertThat(fixture.send("GET", "/api/v1/webhooks", null, null, ApiFixture.TOKEN).status()).isEqualTo(200);
-    assertThat(fixture.send("GET", "/api/v1/webhooks", null, null, ApiFixture.OTHER_TOKEN).status()).isEqualTo(200);
-    assertThat(sendWithAuthorization("bearer " + ApiFixture.TOKEN)).isEqualTo(200); // scheme is case-insensitive
+    assertThat(fixture.send("GET", "/api/v1/webhooks", null, null, ApiFixture.TOKEN).status())
+        .isEqualTo(200);
+    assertThat(fixture.send("GET", "/api/v1/webhooks", null, null, ApiFixture.OTHER_TOKEN).status())
+        .isEqualTo(200);
+    assertThat(sendWithAuthorization("bearer " + ApiFixture.TOKEN))
+        .isEqualTo(200); // scheme is case-insensitive
   }
 
   @Test
@@ -95,7 +106,8 @@ class AuthAndOpsTest {
     assertThat(metrics.status()).isEqualTo(200);
     assertThat(metrics.contentType()).startsWith("text/plain");
     assertThat(metrics.body())
-        .contains("hookline_admin_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/webhooks\",status=\"200\"}")
+        .contains(
+            "hookline_admin_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/webhooks\",status=\"200\"}")
         .contains("route=\"/api/v1/webhooks/{id}\",status=\"404\"}") // the template, not the id
         .doesNotContain("no-such"); // unmatched paths must not become series of their own
   }
@@ -109,10 +121,16 @@ class AuthAndOpsTest {
 
   private int sendWithAuthorization(String authorization) {
     try (var client = java.net.http.HttpClient.newHttpClient()) {
-      var request = java.net.http.HttpRequest.newBuilder(
-              java.net.URI.create("http://127.0.0.1:" + fixture.api.port() + "/api/v1/webhooks"))
-          .header("Authorization", authorization).GET().build();
-      return client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+      var request =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create(
+                      "http://127.0.0.1:" + fixture.api.port() + "/api/v1/webhooks"))
+              .header("Authorization", authorization)
+              .GET()
+              .build();
+      return client
+          .send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

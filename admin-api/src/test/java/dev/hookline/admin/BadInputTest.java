@@ -36,14 +36,29 @@ class BadInputTest {
   @BeforeAll
   void start() {
     fixture = new ApiFixture();
-    UUID id = fixture.webhooks.create(new NewWebhook("Existing", "https://example.com/x", null,
-        List.of("payment_received"), true, 15, null, null)).webhook().id();
+    UUID id =
+        fixture
+            .webhooks
+            .create(
+                new NewWebhook(
+                    "Existing",
+                    "https://example.com/x",
+                    null,
+                    List.of("payment_received"),
+                    true,
+                    15,
+                    null,
+                    null))
+            .webhook()
+            .id();
     hook = "/api/v1/webhooks/" + id;
     UUID deliveryId = UUID.randomUUID();
-    fixture.deliveries.add(Deliveries.delivery(deliveryId, id, "event", DeliveryStatus.FAILED, 1, Instant.now()));
+    fixture.deliveries.add(
+        Deliveries.delivery(deliveryId, id, "event", DeliveryStatus.FAILED, 1, Instant.now()));
     delivery = "/api/v1/deliveries/" + deliveryId;
     UUID testId = UUID.randomUUID();
-    fixture.deliveries.add(Deliveries.delivery(testId, id, "test", DeliveryStatus.FAILED, 1, Instant.now()));
+    fixture.deliveries.add(
+        Deliveries.delivery(testId, id, "test", DeliveryStatus.FAILED, 1, Instant.now()));
     testDelivery = "/api/v1/deliveries/" + testId;
   }
 
@@ -52,47 +67,225 @@ class BadInputTest {
     fixture.close();
   }
 
-  /** name, method, path, content type, body, expected status, expected field in errors (or null). */
+  /**
+   * name, method, path, content type, body, expected status, expected field in errors (or null).
+   */
   Stream<Arguments> cases() {
     List<Arguments> c = new ArrayList<>();
     String w = "/api/v1/webhooks";
     // POST /webhooks: fields
-    c.add(of("name missing", "POST", w, JSON, "{\"url\":\"https://e.com\",\"events\":[\"*\"]}", 400, "name"));
+    c.add(
+        of(
+            "name missing",
+            "POST",
+            w,
+            JSON,
+            "{\"url\":\"https://e.com\",\"events\":[\"*\"]}",
+            400,
+            "name"));
     c.add(of("name empty", "POST", w, JSON, withField("name", "\"\""), 400, "name"));
     c.add(of("name blank", "POST", w, JSON, withField("name", "\"   \""), 400, "name"));
-    c.add(of("name too long", "POST", w, JSON, withField("name", "\"" + "n".repeat(201) + "\""), 400, "name"));
+    c.add(
+        of(
+            "name too long",
+            "POST",
+            w,
+            JSON,
+            withField("name", "\"" + "n".repeat(201) + "\""),
+            400,
+            "name"));
     c.add(of("name not a string", "POST", w, JSON, withField("name", "42"), 400, "name"));
     c.add(of("name null", "POST", w, JSON, withField("name", "null"), 400, "name"));
     c.add(of("url missing", "POST", w, JSON, "{\"name\":\"a\",\"events\":[\"*\"]}", 400, "url"));
     c.add(of("url ftp", "POST", w, JSON, withField("url", "\"ftp://example.com/x\""), 400, "url"));
     c.add(of("url relative", "POST", w, JSON, withField("url", "\"/hook\""), 400, "url"));
     c.add(of("url no host", "POST", w, JSON, withField("url", "\"https:///path\""), 400, "url"));
-    c.add(of("url with userinfo", "POST", w, JSON, withField("url", "\"https://u:p@example.com/\""), 400, "url"));
-    c.add(of("url bad port", "POST", w, JSON, withField("url", "\"https://example.com:70000/\""), 400, "url"));
-    c.add(of("url with space", "POST", w, JSON, withField("url", "\"https://exa mple.com/\""), 400, "url"));
-    c.add(of("url too long", "POST", w, JSON,
-        withField("url", "\"https://example.com/" + "a".repeat(2000) + "\""), 400, "url"));
+    c.add(
+        of(
+            "url with userinfo",
+            "POST",
+            w,
+            JSON,
+            withField("url", "\"https://u:p@example.com/\""),
+            400,
+            "url"));
+    c.add(
+        of(
+            "url bad port",
+            "POST",
+            w,
+            JSON,
+            withField("url", "\"https://example.com:70000/\""),
+            400,
+            "url"));
+    c.add(
+        of(
+            "url with space",
+            "POST",
+            w,
+            JSON,
+            withField("url", "\"https://exa mple.com/\""),
+            400,
+            "url"));
+    c.add(
+        of(
+            "url too long",
+            "POST",
+            w,
+            JSON,
+            withField("url", "\"https://example.com/" + "a".repeat(2000) + "\""),
+            400,
+            "url"));
     c.add(of("url not a string", "POST", w, JSON, withField("url", "[]"), 400, "url"));
-    c.add(of("events missing", "POST", w, JSON, "{\"name\":\"a\",\"url\":\"https://e.com\"}", 400, "events"));
+    c.add(
+        of(
+            "events missing",
+            "POST",
+            w,
+            JSON,
+            "{\"name\":\"a\",\"url\":\"https://e.com\"}",
+            400,
+            "events"));
     c.add(of("events empty", "POST", w, JSON, withField("events", "[]"), 400, "events"));
-    c.add(of("events a string", "POST", w, JSON, withField("events", "\"payment_received\""), 400, "events"));
-    c.add(of("events unknown type", "POST", w, JSON, withField("events", "[\"*\",\"nope\"]"), 400, "events[1]"));
+    c.add(
+        of(
+            "events a string",
+            "POST",
+            w,
+            JSON,
+            withField("events", "\"payment_received\""),
+            400,
+            "events"));
+    c.add(
+        of(
+            "events unknown type",
+            "POST",
+            w,
+            JSON,
+            withField("events", "[\"*\",\"nope\"]"),
+            400,
+            "events[1]"));
     c.add(of("events not strings", "POST", w, JSON, withField("events", "[1]"), 400, "events[0]"));
     c.add(of("active not boolean", "POST", w, JSON, withField("active", "\"yes\""), 400, "active"));
-    c.add(of("description too long", "POST", w, JSON, withField("description", "\"" + "d".repeat(2001) + "\""), 400, "description"));
-    c.add(of("timeout zero", "POST", w, JSON, withField("timeoutSeconds", "0"), 400, "timeoutSeconds"));
-    c.add(of("timeout over 30", "POST", w, JSON, withField("timeoutSeconds", "31"), 400, "timeoutSeconds"));
-    c.add(of("timeout a string", "POST", w, JSON, withField("timeoutSeconds", "\"10\""), 400, "timeoutSeconds"));
-    c.add(of("timeout fractional", "POST", w, JSON, withField("timeoutSeconds", "1.5"), 400, "timeoutSeconds"));
-    c.add(of("retry negative", "POST", w, JSON, withField("retrySchedule", "[5,-1]"), 400, "retrySchedule[1]"));
-    c.add(of("retry step zero", "POST", w, JSON, withField("retrySchedule", "[0]"), 400, "retrySchedule[0]"));
-    c.add(of("retry step over 24 h", "POST", w, JSON, withField("retrySchedule", "[5,86401]"), 400, "retrySchedule[1]"));
-    c.add(of("retry 21 steps", "POST", w, JSON, withField("retrySchedule", "[" + "1,".repeat(20) + "1]"), 400, "retrySchedule"));
-    c.add(of("retry not an array", "POST", w, JSON, withField("retrySchedule", "5"), 400, "retrySchedule"));
-    c.add(of("retry empty", "POST", w, JSON, withField("retrySchedule", "[]"), 400, "retrySchedule"));
-    c.add(of("header reserved", "POST", w, JSON, withField("headers", "{\"Webhook-Signature\":\"x\"}"), 400, "headers.Webhook-Signature"));
-    c.add(of("header value newline", "POST", w, JSON, withField("headers", "{\"X-A\":\"a\\nb\"}"), 400, "headers.X-A"));
-    c.add(of("header bad name", "POST", w, JSON, withField("headers", "{\"X A\":\"a\"}"), 400, "headers.X A"));
+    c.add(
+        of(
+            "description too long",
+            "POST",
+            w,
+            JSON,
+            withField("description", "\"" + "d".repeat(2001) + "\""),
+            400,
+            "description"));
+    c.add(
+        of(
+            "timeout zero",
+            "POST",
+            w,
+            JSON,
+            withField("timeoutSeconds", "0"),
+            400,
+            "timeoutSeconds"));
+    c.add(
+        of(
+            "timeout over 30",
+            "POST",
+            w,
+            JSON,
+            withField("timeoutSeconds", "31"),
+            400,
+            "timeoutSeconds"));
+    c.add(
+        of(
+            "timeout a string",
+            "POST",
+            w,
+            JSON,
+            withField("timeoutSeconds", "\"10\""),
+            400,
+            "timeoutSeconds"));
+    c.add(
+        of(
+            "timeout fractional",
+            "POST",
+            w,
+            JSON,
+            withField("timeoutSeconds", "1.5"),
+            400,
+            "timeoutSeconds"));
+    c.add(
+        of(
+            "retry negative",
+            "POST",
+            w,
+            JSON,
+            withField("retrySchedule", "[5,-1]"),
+            400,
+            "retrySchedule[1]"));
+    c.add(
+        of(
+            "retry step zero",
+            "POST",
+            w,
+            JSON,
+            withField("retrySchedule", "[0]"),
+            400,
+            "retrySchedule[0]"));
+    c.add(
+        of(
+            "retry step over 24 h",
+            "POST",
+            w,
+            JSON,
+            withField("retrySchedule", "[5,86401]"),
+            400,
+            "retrySchedule[1]"));
+    c.add(
+        of(
+            "retry 21 steps",
+            "POST",
+            w,
+            JSON,
+            withField("retrySchedule", "[" + "1,".repeat(20) + "1]"),
+            400,
+            "retrySchedule"));
+    c.add(
+        of(
+            "retry not an array",
+            "POST",
+            w,
+            JSON,
+            withField("retrySchedule", "5"),
+            400,
+            "retrySchedule"));
+    c.add(
+        of("retry empty", "POST", w, JSON, withField("retrySchedule", "[]"), 400, "retrySchedule"));
+    c.add(
+        of(
+            "header reserved",
+            "POST",
+            w,
+            JSON,
+            withField("headers", "{\"Webhook-Signature\":\"x\"}"),
+            400,
+            "headers.Webhook-Signature"));
+    c.add(
+        of(
+            "header value newline",
+            "POST",
+            w,
+            JSON,
+            withField("headers", "{\"X-A\":\"a\\nb\"}"),
+            400,
+            "headers.X-A"));
+    c.add(
+        of(
+            "header bad name",
+            "POST",
+            w,
+            JSON,
+            withField("headers", "{\"X A\":\"a\"}"),
+            400,
+            "headers.X A"));
     c.add(of("unknown field", "POST", w, JSON, withField("secret", "\"mine\""), 400, "secret"));
     // POST /webhooks: the body itself
     c.add(of("malformed JSON", "POST", w, JSON, "{\"name\":", 400, "body"));
@@ -103,8 +296,24 @@ class BadInputTest {
     c.add(of("empty body", "POST", w, JSON, "", 400, "body"));
     c.add(of("text/plain", "POST", w, "text/plain", VALID + "}", 415, null));
     c.add(of("no content type", "POST", w, null, VALID + "}", 415, null));
-    c.add(of("form content type", "POST", w, "application/x-www-form-urlencoded", "name=a", 415, null));
-    c.add(of("body over 1 MB", "POST", w, JSON, withField("description", "\"" + "d".repeat(1024 * 1024) + "\""), 413, null));
+    c.add(
+        of(
+            "form content type",
+            "POST",
+            w,
+            "application/x-www-form-urlencoded",
+            "name=a",
+            415,
+            null));
+    c.add(
+        of(
+            "body over 1 MB",
+            "POST",
+            w,
+            JSON,
+            withField("description", "\"" + "d".repeat(1024 * 1024) + "\""),
+            413,
+            null));
     // PATCH: the same rules on present fields
     c.add(of("patch name empty", "PATCH", hook, JSON, "{\"name\":\"\"}", 400, "name"));
     c.add(of("patch name null", "PATCH", hook, JSON, "{\"name\":null}", 400, "name"));
@@ -114,56 +323,258 @@ class BadInputTest {
     c.add(of("patch unknown field", "PATCH", hook, JSON, "{\"id\":\"x\"}", 400, "id"));
     c.add(of("patch malformed", "PATCH", hook, JSON, "{", 400, "body"));
     c.add(of("patch wrong type", "PATCH", hook, "text/plain", "{}", 415, null));
-    c.add(of("patch unknown webhook", "PATCH", w + "/" + MISSING, JSON, "{\"name\":\"x\"}", 404, null));
-    c.add(of("patch retry empty", "PATCH", hook, JSON, "{\"retrySchedule\":[]}", 400, "retrySchedule"));
-    c.add(of("patch retry step zero", "PATCH", hook, JSON, "{\"retrySchedule\":[0]}", 400, "retrySchedule[0]"));
-    c.add(of("patch timeout over 30", "PATCH", hook, JSON, "{\"timeoutSeconds\":31}", 400, "timeoutSeconds"));
-    c.add(of("patch header reserved", "PATCH", hook, JSON, "{\"headers\":{\"Host\":\"x\"}}", 400, "headers.Host"));
-    c.add(of("patch over 1 MB", "PATCH", hook, JSON, "{\"description\":\"" + "d".repeat(1024 * 1024) + "\"}", 413, null));
+    c.add(
+        of(
+            "patch unknown webhook",
+            "PATCH",
+            w + "/" + MISSING,
+            JSON,
+            "{\"name\":\"x\"}",
+            404,
+            null));
+    c.add(
+        of(
+            "patch retry empty",
+            "PATCH",
+            hook,
+            JSON,
+            "{\"retrySchedule\":[]}",
+            400,
+            "retrySchedule"));
+    c.add(
+        of(
+            "patch retry step zero",
+            "PATCH",
+            hook,
+            JSON,
+            "{\"retrySchedule\":[0]}",
+            400,
+            "retrySchedule[0]"));
+    c.add(
+        of(
+            "patch timeout over 30",
+            "PATCH",
+            hook,
+            JSON,
+            "{\"timeoutSeconds\":31}",
+            400,
+            "timeoutSeconds"));
+    c.add(
+        of(
+            "patch header reserved",
+            "PATCH",
+            hook,
+            JSON,
+            "{\"headers\":{\"Host\":\"x\"}}",
+            400,
+            "headers.Host"));
+    c.add(
+        of(
+            "patch over 1 MB",
+            "PATCH",
+            hook,
+            JSON,
+            "{\"description\":\"" + "d".repeat(1024 * 1024) + "\"}",
+            413,
+            null));
     // list filters
     c.add(of("active not a boolean", "GET", w + "?active=yes", null, null, 400, "active"));
     c.add(of("search too long", "GET", w + "?q=" + "q".repeat(201), null, null, 400, "q"));
-    c.add(of("deliveries since not a date", "GET", hook + "/deliveries?since=yesterday", null, null, 400, "since"));
-    c.add(of("deliveries since without offset", "GET", hook + "/deliveries?since=2020-01-01T10:00:00", null, null, 400, "since"));
+    c.add(
+        of(
+            "deliveries since not a date",
+            "GET",
+            hook + "/deliveries?since=yesterday",
+            null,
+            null,
+            400,
+            "since"));
+    c.add(
+        of(
+            "deliveries since without offset",
+            "GET",
+            hook + "/deliveries?since=2020-01-01T10:00:00",
+            null,
+            null,
+            400,
+            "since"));
     // POST /webhooks/{id}/test
-    c.add(of("test unknown field", "POST", hook + "/test", JSON, "{\"type\":\"payment_received\"}", 400, "type"));
-    c.add(of("test event not a string", "POST", hook + "/test", JSON, "{\"event\":1}", 400, "event"));
-    c.add(of("test event unknown", "POST", hook + "/test", JSON, "{\"event\":\"nope\"}", 400, "event"));
-    c.add(of("test event wildcard", "POST", hook + "/test", JSON, "{\"event\":\"*\"}", 400, "event"));
+    c.add(
+        of(
+            "test unknown field",
+            "POST",
+            hook + "/test",
+            JSON,
+            "{\"type\":\"payment_received\"}",
+            400,
+            "type"));
+    c.add(
+        of("test event not a string", "POST", hook + "/test", JSON, "{\"event\":1}", 400, "event"));
+    c.add(
+        of(
+            "test event unknown",
+            "POST",
+            hook + "/test",
+            JSON,
+            "{\"event\":\"nope\"}",
+            400,
+            "event"));
+    c.add(
+        of("test event wildcard", "POST", hook + "/test", JSON, "{\"event\":\"*\"}", 400, "event"));
     c.add(of("test malformed", "POST", hook + "/test", JSON, "{\"event\"", 400, "body"));
     c.add(of("test array body", "POST", hook + "/test", JSON, "[]", 400, "body"));
-    c.add(of("test wrong content type", "POST", hook + "/test", "text/plain", "event=x", 415, null));
-    c.add(of("test over 1 MB", "POST", hook + "/test", JSON, "{\"event\":\"" + "e".repeat(1024 * 1024) + "\"}", 413, null));
+    c.add(
+        of("test wrong content type", "POST", hook + "/test", "text/plain", "event=x", 415, null));
+    c.add(
+        of(
+            "test over 1 MB",
+            "POST",
+            hook + "/test",
+            JSON,
+            "{\"event\":\"" + "e".repeat(1024 * 1024) + "\"}",
+            413,
+            null));
     c.add(of("test unknown webhook", "POST", w + "/" + MISSING + "/test", null, null, 404, null));
     c.add(of("test bad uuid", "POST", w + "/nope/test", null, null, 404, null));
     // POST /webhooks/{id}/rotate-secret
-    c.add(of("rotate unknown field", "POST", hook + "/rotate-secret", JSON, "{\"secret\":\"whsec_mine\"}", 400, "secret"));
+    c.add(
+        of(
+            "rotate unknown field",
+            "POST",
+            hook + "/rotate-secret",
+            JSON,
+            "{\"secret\":\"whsec_mine\"}",
+            400,
+            "secret"));
     c.add(of("rotate malformed", "POST", hook + "/rotate-secret", JSON, "{", 400, "body"));
-    c.add(of("rotate wrong content type", "POST", hook + "/rotate-secret", "text/plain", "now", 415, null));
-    c.add(of("rotate unknown webhook", "POST", w + "/" + MISSING + "/rotate-secret", null, null, 404, null));
+    c.add(
+        of(
+            "rotate wrong content type",
+            "POST",
+            hook + "/rotate-secret",
+            "text/plain",
+            "now",
+            415,
+            null));
+    c.add(
+        of(
+            "rotate unknown webhook",
+            "POST",
+            w + "/" + MISSING + "/rotate-secret",
+            null,
+            null,
+            404,
+            null));
     // POST /webhooks/{id}/recover
     String r = hook + "/recover";
-    c.add(of("recover since missing", "POST", r, JSON, "{\"until\":\"2020-01-01T10:00:00Z\"}", 400, "since"));
+    c.add(
+        of(
+            "recover since missing",
+            "POST",
+            r,
+            JSON,
+            "{\"until\":\"2020-01-01T10:00:00Z\"}",
+            400,
+            "since"));
     c.add(of("recover since null", "POST", r, JSON, "{\"since\":null}", 400, "since"));
-    c.add(of("recover since not a date", "POST", r, JSON, "{\"since\":\"last week\"}", 400, "since"));
+    c.add(
+        of("recover since not a date", "POST", r, JSON, "{\"since\":\"last week\"}", 400, "since"));
     c.add(of("recover since a number", "POST", r, JSON, "{\"since\":1732788000}", 400, "since"));
-    c.add(of("recover since in the future", "POST", r, JSON, "{\"since\":\"2999-01-01T00:00:00Z\"}", 400, "since"));
-    c.add(of("recover until before since", "POST", r, JSON,
-        "{\"since\":\"2020-01-01T10:00:00Z\",\"until\":\"2020-01-01T09:00:00Z\"}", 400, "until"));
-    c.add(of("recover empty window", "POST", r, JSON,
-        "{\"since\":\"2020-01-01T10:00:00Z\",\"until\":\"2020-01-01T11:00:00+01:00\"}", 400, "until"));
-    c.add(of("recover until not a date", "POST", r, JSON, "{\"since\":\"2020-01-01T10:00:00Z\",\"until\":\"soon\"}", 400, "until"));
-    c.add(of("recover unknown field", "POST", r, JSON, "{\"since\":\"2020-01-01T10:00:00Z\",\"status\":\"failed\"}", 400, "status"));
+    c.add(
+        of(
+            "recover since in the future",
+            "POST",
+            r,
+            JSON,
+            "{\"since\":\"2999-01-01T00:00:00Z\"}",
+            400,
+            "since"));
+    c.add(
+        of(
+            "recover until before since",
+            "POST",
+            r,
+            JSON,
+            "{\"since\":\"2020-01-01T10:00:00Z\",\"until\":\"2020-01-01T09:00:00Z\"}",
+            400,
+            "until"));
+    c.add(
+        of(
+            "recover empty window",
+            "POST",
+            r,
+            JSON,
+            "{\"since\":\"2020-01-01T10:00:00Z\",\"until\":\"2020-01-01T11:00:00+01:00\"}",
+            400,
+            "until"));
+    c.add(
+        of(
+            "recover until not a date",
+            "POST",
+            r,
+            JSON,
+            "{\"since\":\"2020-01-01T10:00:00Z\",\"until\":\"soon\"}",
+            400,
+            "until"));
+    c.add(
+        of(
+            "recover unknown field",
+            "POST",
+            r,
+            JSON,
+            "{\"since\":\"2020-01-01T10:00:00Z\",\"status\":\"failed\"}",
+            400,
+            "status"));
     c.add(of("recover empty body", "POST", r, JSON, "", 400, "body"));
     c.add(of("recover malformed", "POST", r, JSON, "{\"since\":", 400, "body"));
     c.add(of("recover wrong content type", "POST", r, "text/plain", "{}", 415, null));
-    c.add(of("recover over 1 MB", "POST", r, JSON, "{\"since\":\"" + "s".repeat(1024 * 1024) + "\"}", 413, null));
-    c.add(of("recover unknown webhook", "POST", w + "/" + MISSING + "/recover", JSON, "{\"since\":\"2020-01-01T10:00:00Z\"}", 404, null));
+    c.add(
+        of(
+            "recover over 1 MB",
+            "POST",
+            r,
+            JSON,
+            "{\"since\":\"" + "s".repeat(1024 * 1024) + "\"}",
+            413,
+            null));
+    c.add(
+        of(
+            "recover unknown webhook",
+            "POST",
+            w + "/" + MISSING + "/recover",
+            JSON,
+            "{\"since\":\"2020-01-01T10:00:00Z\"}",
+            404,
+            null));
     // POST /deliveries/{id}/retry
-    c.add(of("retry unknown field", "POST", delivery + "/retry", JSON, "{\"attempt\":3}", 400, "attempt"));
+    c.add(
+        of(
+            "retry unknown field",
+            "POST",
+            delivery + "/retry",
+            JSON,
+            "{\"attempt\":3}",
+            400,
+            "attempt"));
     c.add(of("retry malformed", "POST", delivery + "/retry", JSON, "{", 400, "body"));
-    c.add(of("retry wrong content type", "POST", delivery + "/retry", "text/plain", "now", 415, null));
-    c.add(of("retry unknown delivery", "POST", "/api/v1/deliveries/" + MISSING + "/retry", null, null, 404, null));
+    c.add(
+        of(
+            "retry wrong content type",
+            "POST",
+            delivery + "/retry",
+            "text/plain",
+            "now",
+            415,
+            null));
+    c.add(
+        of(
+            "retry unknown delivery",
+            "POST",
+            "/api/v1/deliveries/" + MISSING + "/retry",
+            null,
+            null,
+            404,
+            null));
     c.add(of("retry bad uuid", "POST", "/api/v1/deliveries/x/retry", null, null, 404, null));
     c.add(of("retry a test delivery", "POST", testDelivery + "/retry", null, null, 409, null));
     c.add(of("retry wrong method", "GET", delivery + "/retry", null, null, 404, null));
@@ -176,10 +587,35 @@ class BadInputTest {
     c.add(of("limit too big", "GET", w + "?limit=101", null, null, 400, "limit"));
     c.add(of("limit not a number", "GET", w + "?limit=ten", null, null, 400, "limit"));
     c.add(of("after not a cursor", "GET", w + "?after=xyz", null, null, 400, "after"));
-    c.add(of("deliveries bad status", "GET", hook + "/deliveries?status=bogus", null, null, 400, "status"));
-    c.add(of("deliveries bad cursor", "GET", hook + "/deliveries?cursor=1", null, null, 400, "cursor"));
-    c.add(of("deliveries bad limit", "GET", hook + "/deliveries?limit=-1", null, null, 400, "limit"));
-    c.add(of("deliveries unknown webhook", "GET", w + "/" + MISSING + "/deliveries", null, null, 404, null));
+    c.add(
+        of(
+            "deliveries bad status",
+            "GET",
+            hook + "/deliveries?status=bogus",
+            null,
+            null,
+            400,
+            "status"));
+    c.add(
+        of(
+            "deliveries bad cursor",
+            "GET",
+            hook + "/deliveries?cursor=1",
+            null,
+            null,
+            400,
+            "cursor"));
+    c.add(
+        of("deliveries bad limit", "GET", hook + "/deliveries?limit=-1", null, null, 400, "limit"));
+    c.add(
+        of(
+            "deliveries unknown webhook",
+            "GET",
+            w + "/" + MISSING + "/deliveries",
+            null,
+            null,
+            404,
+            null));
     c.add(of("delivery bad uuid", "GET", "/api/v1/deliveries/abc", null, null, 404, null));
     c.add(of("delivery unknown", "GET", "/api/v1/deliveries/" + MISSING, null, null, 404, null));
     c.add(of("event type unknown", "GET", "/api/v1/event-types/nope", null, null, 404, null));
@@ -188,20 +624,60 @@ class BadInputTest {
     // POST /events
     String e = "/api/v1/events";
     c.add(of("event type missing", "POST", e, JSON, "{\"data\":{}}", 400, "type"));
-    c.add(of("event type unknown", "POST", e, JSON, "{\"type\":\"nope\",\"data\":{}}", 400, "type"));
+    c.add(
+        of("event type unknown", "POST", e, JSON, "{\"type\":\"nope\",\"data\":{}}", 400, "type"));
     c.add(of("event type not string", "POST", e, JSON, "{\"type\":1,\"data\":{}}", 400, "type"));
-    c.add(of("event data missing", "POST", e, JSON, "{\"type\":\"payment_received\"}", 400, "data"));
-    c.add(of("event data not object", "POST", e, JSON, "{\"type\":\"payment_received\",\"data\":[1]}", 400, "data"));
-    c.add(of("event key not string", "POST", e, JSON, "{\"type\":\"payment_received\",\"data\":{},\"key\":7}", 400, "key"));
-    c.add(of("event unknown field", "POST", e, JSON, "{\"type\":\"payment_received\",\"data\":{},\"extra\":1}", 400, "extra"));
+    c.add(
+        of("event data missing", "POST", e, JSON, "{\"type\":\"payment_received\"}", 400, "data"));
+    c.add(
+        of(
+            "event data not object",
+            "POST",
+            e,
+            JSON,
+            "{\"type\":\"payment_received\",\"data\":[1]}",
+            400,
+            "data"));
+    c.add(
+        of(
+            "event key not string",
+            "POST",
+            e,
+            JSON,
+            "{\"type\":\"payment_received\",\"data\":{},\"key\":7}",
+            400,
+            "key"));
+    c.add(
+        of(
+            "event unknown field",
+            "POST",
+            e,
+            JSON,
+            "{\"type\":\"payment_received\",\"data\":{},\"extra\":1}",
+            400,
+            "extra"));
     c.add(of("event malformed", "POST", e, JSON, "{\"type\"", 400, "body"));
     c.add(of("event wrong content type", "POST", e, "text/plain", "{}", 415, null));
-    c.add(of("event data over 256 KB", "POST", e, JSON,
-        "{\"type\":\"payment_received\",\"data\":{\"pad\":\"" + "x".repeat(256 * 1024) + "\"}}", 413, null));
+    c.add(
+        of(
+            "event data over 256 KB",
+            "POST",
+            e,
+            JSON,
+            "{\"type\":\"payment_received\",\"data\":{\"pad\":\"" + "x".repeat(256 * 1024) + "\"}}",
+            413,
+            null));
     return c.stream();
   }
 
-  private static Arguments of(String name, String method, String path, String contentType, String body, int status, String field) {
+  private static Arguments of(
+      String name,
+      String method,
+      String path,
+      String contentType,
+      String body,
+      int status,
+      String field) {
     return Arguments.of(name, method, path, contentType, body, status, field);
   }
 
@@ -215,7 +691,13 @@ class BadInputTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void answersAProblemAndWritesNothing(
-      String name, String method, String path, String contentType, String body, int status, String field) {
+      String name,
+      String method,
+      String path,
+      String contentType,
+      String body,
+      int status,
+      String field) {
     int writesBefore = fixture.webhooks.writes();
 
     ApiFixture.Response response = fixture.send(method, path, contentType, body, ApiFixture.TOKEN);
@@ -228,7 +710,9 @@ class BadInputTest {
     assertThat(problem.get("title").asText()).isNotBlank();
     assertThat(problem.get("detail").asText()).isNotBlank();
     if (field != null) {
-      assertThat(problem.get("errors").findValuesAsText("field")).as(response.body()).contains(field);
+      assertThat(problem.get("errors").findValuesAsText("field"))
+          .as(response.body())
+          .contains(field);
     }
     assertThat(fixture.webhooks.writes()).as("store writes").isEqualTo(writesBefore);
     assertThat(fixture.publishing.published).as("published events").isEmpty();

@@ -15,7 +15,9 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** In-memory {@link DeliveryStore}: deliveries added by the test (or a fake worker), newest last. */
+/**
+ * In-memory {@link DeliveryStore}: deliveries added by the test (or a fake worker), newest last.
+ */
 final class FakeDeliveryStore implements DeliveryStore {
   static final String SOURCE = "urn:test";
   private final List<DeliveryView> deliveries = new CopyOnWriteArrayList<>();
@@ -36,12 +38,14 @@ final class FakeDeliveryStore implements DeliveryStore {
   }
 
   @Override
-  public List<DeliveryView> listForWebhook(UUID webhookId, DeliveryStatus status, UUID before, int limit) {
+  public List<DeliveryView> listForWebhook(
+      UUID webhookId, DeliveryStatus status, UUID before, int limit) {
     return listForWebhook(webhookId, status, null, before, limit);
   }
 
   @Override
-  public List<DeliveryView> listForWebhook(UUID webhookId, DeliveryStatus status, Instant since, UUID before, int limit) {
+  public List<DeliveryView> listForWebhook(
+      UUID webhookId, DeliveryStatus status, Instant since, UUID before, int limit) {
     List<DeliveryView> newestFirst = new ArrayList<>(deliveries).reversed();
     List<DeliveryView> page = new ArrayList<>();
     boolean passedCursor = before == null;
@@ -54,9 +58,22 @@ final class FakeDeliveryStore implements DeliveryStore {
       if (since != null && d.createdAt().isBefore(since)) continue;
       if (page.size() == limit) break;
       // list views carry no attempts, like the Postgres store
-      page.add(new DeliveryView(d.id(), d.webhookId(), d.eventId(), d.eventType(), d.trigger(), d.status(),
-          d.attemptCount(), d.lastStatusCode(), d.lastError(), d.nextAttemptAt(), d.createdAt(), d.updatedAt(),
-          d.payload(), List.of()));
+      page.add(
+          new DeliveryView(
+              d.id(),
+              d.webhookId(),
+              d.eventId(),
+              d.eventType(),
+              d.trigger(),
+              d.status(),
+              d.attemptCount(),
+              d.lastStatusCode(),
+              d.lastError(),
+              d.nextAttemptAt(),
+              d.createdAt(),
+              d.updatedAt(),
+              d.payload(),
+              List.of()));
     }
     return page;
   }
@@ -69,7 +86,11 @@ final class FakeDeliveryStore implements DeliveryStore {
   @Override
   public List<Redelivery> failedBetween(UUID webhookId, Instant since, Instant until, int limit) {
     return deliveries.stream()
-        .filter(d -> d.webhookId().equals(webhookId) && d.status() == DeliveryStatus.FAILED && !d.trigger().equals("test"))
+        .filter(
+            d ->
+                d.webhookId().equals(webhookId)
+                    && d.status() == DeliveryStatus.FAILED
+                    && !d.trigger().equals("test"))
         .filter(d -> !d.createdAt().isBefore(since) && d.createdAt().isBefore(until))
         .limit(Math.min(limit, MAX_RECOVER))
         .map(FakeDeliveryStore::redelivery)
@@ -89,9 +110,23 @@ final class FakeDeliveryStore implements DeliveryStore {
       for (int i = 0; i < deliveries.size(); i++) {
         DeliveryView d = deliveries.get(i);
         if (d.id().equals(r.deliveryId()) && d.attemptCount() == r.nextAttempt() - 1) {
-          deliveries.set(i, new DeliveryView(d.id(), d.webhookId(), d.eventId(), d.eventType(), d.trigger(),
-              DeliveryStatus.PENDING, d.attemptCount(), d.lastStatusCode(), d.lastError(), null, d.createdAt(),
-              Instant.now(), d.payload(), d.attempts()));
+          deliveries.set(
+              i,
+              new DeliveryView(
+                  d.id(),
+                  d.webhookId(),
+                  d.eventId(),
+                  d.eventType(),
+                  d.trigger(),
+                  DeliveryStatus.PENDING,
+                  d.attemptCount(),
+                  d.lastStatusCode(),
+                  d.lastError(),
+                  null,
+                  d.createdAt(),
+                  Instant.now(),
+                  d.payload(),
+                  d.attempts()));
           marked++;
         }
       }
@@ -101,7 +136,12 @@ final class FakeDeliveryStore implements DeliveryStore {
 
   private static Redelivery redelivery(DeliveryView d) {
     Event event = new Event(d.eventId(), d.eventType(), SOURCE, d.createdAt(), d.payload());
-    return new Redelivery(d.id(), d.webhookId(), Trigger.fromWireName(d.trigger()), d.status(), event,
+    return new Redelivery(
+        d.id(),
+        d.webhookId(),
+        Trigger.fromWireName(d.trigger()),
+        d.status(),
+        event,
         d.attemptCount() + 1);
   }
 }

@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** Records the delivery tasks published; can be told to fail, or to act as a worker on each task. */
+/**
+ * Records the delivery tasks published; can be told to fail, or to act as a worker on each task.
+ */
 final class FakeTaskPublishing implements TaskPublishing {
   final List<DeliveryTask> published = new CopyOnWriteArrayList<>();
   volatile Exception failure;

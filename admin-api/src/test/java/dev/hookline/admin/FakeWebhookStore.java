@@ -18,12 +18,17 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** In-memory {@link WebhookStore}; counts the changes made so tests can prove bad input wrote nothing. */
+/**
+ * In-memory {@link WebhookStore}; counts the changes made so tests can prove bad input wrote
+ * nothing.
+ */
 final class FakeWebhookStore implements WebhookStore {
   private final Map<UUID, Webhook> byId = new java.util.LinkedHashMap<>();
   private final AtomicInteger writes = new AtomicInteger();
+
   /** Counters the test sets; webhooks without are {@link WebhookStats#NONE}. */
   final Map<UUID, WebhookStats> stats = new java.util.concurrent.ConcurrentHashMap<>();
+
   private long nextId = 1;
 
   int writes() {
@@ -36,8 +41,22 @@ final class FakeWebhookStore implements WebhookStore {
     // ascending ids, so "oldest first, after id" paging is id order like in Postgres (UUIDv7)
     UUID id = new UUID(0x0190000000007000L, nextId++);
     Instant now = Instant.now();
-    Webhook webhook = new Webhook(id, 1, w.name(), w.url(), w.description(), w.events(), w.active(), null,
-        null, w.timeoutSeconds(), w.retrySchedule(), w.headers(), now, now);
+    Webhook webhook =
+        new Webhook(
+            id,
+            1,
+            w.name(),
+            w.url(),
+            w.description(),
+            w.events(),
+            w.active(),
+            null,
+            null,
+            w.timeoutSeconds(),
+            w.retrySchedule(),
+            w.headers(),
+            now,
+            now);
     byId.put(id, webhook);
     return new CreatedWebhook(webhook, "whsec_" + id.toString().replace("-", ""));
   }
@@ -64,11 +83,22 @@ final class FakeWebhookStore implements WebhookStore {
     if (w == null) return Optional.empty();
     writes.incrementAndGet();
     boolean reenable = p.active().orElse(false);
-    Webhook updated = new Webhook(id, w.version() + 1, p.name().orElse(w.name()), p.url().orElse(w.url()),
-        p.description().orElse(w.description()), p.events().orElse(w.events()), p.active().orElse(w.active()),
-        reenable ? null : w.disabledAt(), reenable ? null : w.disabledReason(), p.timeoutSeconds().orElse(w.timeoutSeconds()),
-        p.resetRetrySchedule() ? null : p.retrySchedule().orElse(w.retrySchedule()), p.headers().orElse(w.headers()),
-        w.createdAt(), Instant.now());
+    Webhook updated =
+        new Webhook(
+            id,
+            w.version() + 1,
+            p.name().orElse(w.name()),
+            p.url().orElse(w.url()),
+            p.description().orElse(w.description()),
+            p.events().orElse(w.events()),
+            p.active().orElse(w.active()),
+            reenable ? null : w.disabledAt(),
+            reenable ? null : w.disabledReason(),
+            p.timeoutSeconds().orElse(w.timeoutSeconds()),
+            p.resetRetrySchedule() ? null : p.retrySchedule().orElse(w.retrySchedule()),
+            p.headers().orElse(w.headers()),
+            w.createdAt(),
+            Instant.now());
     byId.put(id, updated);
     return Optional.of(updated);
   }
@@ -76,8 +106,23 @@ final class FakeWebhookStore implements WebhookStore {
   /** What the worker does after a 410 Gone. */
   synchronized void disable(UUID id, String reason) {
     Webhook w = byId.get(id);
-    byId.put(id, new Webhook(id, w.version() + 1, w.name(), w.url(), w.description(), w.events(), w.active(),
-        Instant.now(), reason, w.timeoutSeconds(), w.retrySchedule(), w.headers(), w.createdAt(), Instant.now()));
+    byId.put(
+        id,
+        new Webhook(
+            id,
+            w.version() + 1,
+            w.name(),
+            w.url(),
+            w.description(),
+            w.events(),
+            w.active(),
+            Instant.now(),
+            reason,
+            w.timeoutSeconds(),
+            w.retrySchedule(),
+            w.headers(),
+            w.createdAt(),
+            Instant.now()));
   }
 
   @Override
@@ -94,7 +139,8 @@ final class FakeWebhookStore implements WebhookStore {
   }
 
   private static boolean matches(Webhook w, String q) {
-    return w.name().toLowerCase(Locale.ROOT).contains(q) || w.url().toLowerCase(Locale.ROOT).contains(q)
+    return w.name().toLowerCase(Locale.ROOT).contains(q)
+        || w.url().toLowerCase(Locale.ROOT).contains(q)
         || w.events().stream().anyMatch(e -> e.toLowerCase(Locale.ROOT).contains(q));
   }
 
@@ -108,9 +154,22 @@ final class FakeWebhookStore implements WebhookStore {
     Webhook w = byId.get(id);
     if (w == null) return Optional.empty();
     writes.incrementAndGet();
-    Webhook rotated = new Webhook(id, w.version() + 1, w.name(), w.url(), w.description(), w.events(), w.active(),
-        w.disabledAt(), w.disabledReason(), w.timeoutSeconds(), w.retrySchedule(), w.headers(), w.createdAt(),
-        Instant.now());
+    Webhook rotated =
+        new Webhook(
+            id,
+            w.version() + 1,
+            w.name(),
+            w.url(),
+            w.description(),
+            w.events(),
+            w.active(),
+            w.disabledAt(),
+            w.disabledReason(),
+            w.timeoutSeconds(),
+            w.retrySchedule(),
+            w.headers(),
+            w.createdAt(),
+            Instant.now());
     byId.put(id, rotated);
     return Optional.of(new CreatedWebhook(rotated, "whsec_rotated" + rotated.version()));
   }

@@ -3,9 +3,9 @@ package dev.hookline.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.schemas.Json;
 import dev.hookline.store.DeliveryStatus;
 import dev.hookline.store.DeliveryView;
-import dev.hookline.schemas.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +29,10 @@ class HappyPathTest {
 
   @Test
   void createGetListPatchDelete() {
-    ApiFixture.Response created = fixture.post("/api/v1/webhooks", """
+    ApiFixture.Response created =
+        fixture.post(
+            "/api/v1/webhooks",
+            """
         {"name": "  Orders  ", "url": "https://example.com/hook", "events": ["payment_received", "payment_received"],
          "description": "billing", "timeoutSeconds": 10, "retrySchedule": [5, 300], "headers": {"X-Team": "billing"}}""");
 
@@ -56,15 +59,19 @@ class HappyPathTest {
     assertThat(read.json().has("secret")).as("the secret is shown once").isFalse();
     assertThat(read.json().get("name").asText()).isEqualTo("Orders");
 
-    ApiFixture.Response patched = fixture.patch("/api/v1/webhooks/" + id,
-        "{\"name\": \"Orders v2\", \"active\": false, \"events\": [\"*\"], \"description\": null}");
+    ApiFixture.Response patched =
+        fixture.patch(
+            "/api/v1/webhooks/" + id,
+            "{\"name\": \"Orders v2\", \"active\": false, \"events\": [\"*\"], \"description\": null}");
     assertThat(patched.status()).as(patched.body()).isEqualTo(200);
     assertThat(patched.json().get("name").asText()).isEqualTo("Orders v2");
     assertThat(patched.json().get("active").asBoolean()).isFalse();
     assertThat(patched.json().get("status").asText()).isEqualTo("inactive");
     assertThat(patched.json().get("events").toString()).isEqualTo("[\"*\"]");
     assertThat(patched.json().get("description").asText()).isEmpty();
-    assertThat(patched.json().get("url").asText()).as("absent fields unchanged").isEqualTo("https://example.com/hook");
+    assertThat(patched.json().get("url").asText())
+        .as("absent fields unchanged")
+        .isEqualTo("https://example.com/hook");
     assertThat(patched.json().get("version").asLong()).isEqualTo(2);
 
     int writes = fixture.webhooks.writes();
@@ -82,19 +89,31 @@ class HappyPathTest {
   void listsWebhooksPageByPage() {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      ids.add(fixture.post("/api/v1/webhooks",
-          "{\"name\":\"w" + i + "\",\"url\":\"http://example.com/" + i + "\",\"events\":[\"*\"]}").json().get("id").asText());
+      ids.add(
+          fixture
+              .post(
+                  "/api/v1/webhooks",
+                  "{\"name\":\"w"
+                      + i
+                      + "\",\"url\":\"http://example.com/"
+                      + i
+                      + "\",\"events\":[\"*\"]}")
+              .json()
+              .get("id")
+              .asText());
     }
 
     List<String> seen = new ArrayList<>();
     String cursor = null;
     int pages = 0;
     do {
-      ApiFixture.Response page = fixture.get("/api/v1/webhooks?limit=2" + (cursor == null ? "" : "&after=" + cursor));
+      ApiFixture.Response page =
+          fixture.get("/api/v1/webhooks?limit=2" + (cursor == null ? "" : "&after=" + cursor));
       assertThat(page.status()).isEqualTo(200);
       page.json().get("data").forEach(w -> seen.add(w.get("id").asText()));
       assertThat(page.json().get("data").size()).isLessThanOrEqualTo(2);
-      cursor = page.json().get("nextCursor").isNull() ? null : page.json().get("nextCursor").asText();
+      cursor =
+          page.json().get("nextCursor").isNull() ? null : page.json().get("nextCursor").asText();
       pages++;
     } while (cursor != null && pages < 10);
 
@@ -104,8 +123,14 @@ class HappyPathTest {
 
   @Test
   void listsDeliveriesFilteredAndPagedAndShowsOneWithAttempts() {
-    String id = fixture.post("/api/v1/webhooks",
-        "{\"name\":\"w\",\"url\":\"https://example.com/\",\"events\":[\"*\"]}").json().get("id").asText();
+    String id =
+        fixture
+            .post(
+                "/api/v1/webhooks",
+                "{\"name\":\"w\",\"url\":\"https://example.com/\",\"events\":[\"*\"]}")
+            .json()
+            .get("id")
+            .asText();
     UUID webhookId = UUID.fromString(id);
     List<UUID> failed = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -114,9 +139,11 @@ class HappyPathTest {
       fixture.deliveries.add(delivery(deliveryId, webhookId, DeliveryStatus.FAILED));
       fixture.deliveries.add(delivery(UUID.randomUUID(), webhookId, DeliveryStatus.SUCCEEDED));
     }
-    fixture.deliveries.add(delivery(UUID.randomUUID(), UUID.randomUUID(), DeliveryStatus.FAILED)); // other webhook
+    fixture.deliveries.add(
+        delivery(UUID.randomUUID(), UUID.randomUUID(), DeliveryStatus.FAILED)); // other webhook
 
-    ApiFixture.Response first = fixture.get("/api/v1/webhooks/" + id + "/deliveries?status=failed&limit=2");
+    ApiFixture.Response first =
+        fixture.get("/api/v1/webhooks/" + id + "/deliveries?status=failed&limit=2");
     assertThat(first.status()).as(first.body()).isEqualTo(200);
     JsonNode data = first.json().get("data");
     assertThat(data).hasSize(2);
@@ -126,9 +153,11 @@ class HappyPathTest {
     String next = first.json().get("nextCursor").asText();
     assertThat(next).isEqualTo(failed.get(1).toString());
 
-    ApiFixture.Response second = fixture.get("/api/v1/webhooks/" + id + "/deliveries?status=failed&limit=2&cursor=" + next);
+    ApiFixture.Response second =
+        fixture.get("/api/v1/webhooks/" + id + "/deliveries?status=failed&limit=2&cursor=" + next);
     assertThat(second.json().get("data")).hasSize(1);
-    assertThat(second.json().get("data").get(0).get("id").asText()).isEqualTo(failed.get(2).toString());
+    assertThat(second.json().get("data").get(0).get("id").asText())
+        .isEqualTo(failed.get(2).toString());
     assertThat(second.json().get("nextCursor").isNull()).isTrue();
 
     assertThat(fixture.get("/api/v1/webhooks/" + id + "/deliveries").json().get("data")).hasSize(6);
@@ -163,8 +192,10 @@ class HappyPathTest {
   @Test
   void publishesAnEvent() {
     JsonNode example = ApiFixture.CATALOG.find("payment_received").orElseThrow().example();
-    ApiFixture.Response accepted = fixture.post("/api/v1/events",
-        "{\"type\":\"payment_received\",\"data\":" + example + ",\"key\":\"customer-88\"}");
+    ApiFixture.Response accepted =
+        fixture.post(
+            "/api/v1/events",
+            "{\"type\":\"payment_received\",\"data\":" + example + ",\"key\":\"customer-88\"}");
 
     assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
     assertThat(fixture.publishing.published).hasSize(1);
@@ -179,18 +210,36 @@ class HappyPathTest {
   void aPublisherOutageIs503() {
     fixture.publishing.failure = new java.io.IOException("kafka down");
     JsonNode example = ApiFixture.CATALOG.find("payment_received").orElseThrow().example();
-    ApiFixture.Response response = fixture.post("/api/v1/events", "{\"type\":\"payment_received\",\"data\":" + example + "}");
+    ApiFixture.Response response =
+        fixture.post("/api/v1/events", "{\"type\":\"payment_received\",\"data\":" + example + "}");
     assertThat(response.status()).isEqualTo(503);
     assertThat(response.contentType()).startsWith("application/problem+json");
   }
 
   private static DeliveryView delivery(UUID id, UUID webhookId, DeliveryStatus status) {
-    JsonNode payload = Json.MAPPER.valueToTree(ApiFixture.CATALOG.find("payment_received").orElseThrow().example());
+    JsonNode payload =
+        Json.MAPPER.valueToTree(
+            ApiFixture.CATALOG.find("payment_received").orElseThrow().example());
     Instant now = Instant.now();
-    List<DeliveryView.AttemptView> attempts = List.of(
-        new DeliveryView.AttemptView(1, "event", now, 15000, null, null, "timeout", "read timed out", "worker-1"),
-        new DeliveryView.AttemptView(2, "retry", now, 40, 500, "oops", null, null, "worker-2"));
-    return new DeliveryView(id, webhookId, "evt_" + id, "payment_received", "event", status, 2, 500, "HTTP 500",
-        null, now, now, payload, attempts);
+    List<DeliveryView.AttemptView> attempts =
+        List.of(
+            new DeliveryView.AttemptView(
+                1, "event", now, 15000, null, null, "timeout", "read timed out", "worker-1"),
+            new DeliveryView.AttemptView(2, "retry", now, 40, 500, "oops", null, null, "worker-2"));
+    return new DeliveryView(
+        id,
+        webhookId,
+        "evt_" + id,
+        "payment_received",
+        "event",
+        status,
+        2,
+        500,
+        "HTTP 500",
+        null,
+        now,
+        now,
+        payload,
+        attempts);
   }
 }

@@ -38,17 +38,22 @@ final class OpenApiContract {
   private final Set<String> seen = new TreeSet<>();
 
   OpenApiContract() {
-    try (InputStream in = OpenApiContract.class.getClassLoader().getResourceAsStream(AdminApi.OPENAPI_RESOURCE)) {
+    try (InputStream in =
+        OpenApiContract.class.getClassLoader().getResourceAsStream(AdminApi.OPENAPI_RESOURCE)) {
       document = new YAMLMapper().readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    SchemaRegistryConfig config = SchemaRegistryConfig.builder()
-        .formatAssertionsEnabled(true)
-        .pathType(PathType.JSON_POINTER)
-        .build();
-    registry = SchemaRegistry.withDialect(Dialects.getOpenApi31(),
-        builder -> builder.schemas(Map.of(IRI, Json.toString(document))).schemaRegistryConfig(config));
+    SchemaRegistryConfig config =
+        SchemaRegistryConfig.builder()
+            .formatAssertionsEnabled(true)
+            .pathType(PathType.JSON_POINTER)
+            .build();
+    registry =
+        SchemaRegistry.withDialect(
+            Dialects.getOpenApi31(),
+            builder ->
+                builder.schemas(Map.of(IRI, Json.toString(document))).schemaRegistryConfig(config));
   }
 
   /** Every documented (operation, status), as {@code "GET /api/v1/webhooks 200"}. */
@@ -57,8 +62,14 @@ final class OpenApiContract {
     for (Map.Entry<String, JsonNode> path : document.get("paths").properties()) {
       for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
         if (!METHODS.contains(operation.getKey())) continue;
-        for (Map.Entry<String, JsonNode> response : operation.getValue().get("responses").properties()) {
-          all.add(operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey() + " " + response.getKey());
+        for (Map.Entry<String, JsonNode> response :
+            operation.getValue().get("responses").properties()) {
+          all.add(
+              operation.getKey().toUpperCase(Locale.ROOT)
+                  + " "
+                  + path.getKey()
+                  + " "
+                  + response.getKey());
         }
       }
     }
@@ -88,10 +99,14 @@ final class OpenApiContract {
     String where = method + " " + template + " " + response.status();
     seen.add(where);
     String operationPointer = "/paths/" + escape(template) + "/" + method.toLowerCase(Locale.ROOT);
-    assertThat(document.at(operationPointer).isMissingNode()).as("%s: operation not documented", where).isFalse();
+    assertThat(document.at(operationPointer).isMissingNode())
+        .as("%s: operation not documented", where)
+        .isFalse();
     String responsePointer = operationPointer + "/responses/" + response.status();
     JsonNode documented = document.at(responsePointer);
-    assertThat(documented.isMissingNode()).as("%s: status not documented; body %s", where, response.body()).isFalse();
+    assertThat(documented.isMissingNode())
+        .as("%s: status not documented; body %s", where, response.body())
+        .isFalse();
     if (documented.has("$ref")) {
       responsePointer = documented.get("$ref").asText().substring(1);
       documented = document.at(responsePointer);
@@ -103,12 +118,17 @@ final class OpenApiContract {
     }
     assertThat(response.contentType()).as("%s: content type", where).isNotNull();
     String mediaType = response.contentType().split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-    assertThat(content.has(mediaType)).as("%s: content type %s not documented", where, mediaType).isTrue();
+    assertThat(content.has(mediaType))
+        .as("%s: content type %s not documented", where, mediaType)
+        .isTrue();
     if (!mediaType.endsWith("json")) return;
     String schemaPointer = responsePointer + "/content/" + escape(mediaType) + "/schema";
     Schema schema = registry.getSchema(SchemaLocation.of(IRI + "#" + schemaPointer));
-    List<Error> errors = schema.validate(Json.readTree(response.body().getBytes(StandardCharsets.UTF_8)));
-    assertThat(errors).as("%s: body %s does not match %s", where, response.body(), schemaPointer).isEmpty();
+    List<Error> errors =
+        schema.validate(Json.readTree(response.body().getBytes(StandardCharsets.UTF_8)));
+    assertThat(errors)
+        .as("%s: body %s does not match %s", where, response.body(), schemaPointer)
+        .isEmpty();
   }
 
   /** JSON Pointer escaping of one reference token. */

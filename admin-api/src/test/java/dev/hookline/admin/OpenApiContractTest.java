@@ -43,11 +43,13 @@ class OpenApiContractTest {
     fixture.close();
   }
 
-  private ApiFixture.Response call(String method, String template, String path, String contentType, String body) {
+  private ApiFixture.Response call(
+      String method, String template, String path, String contentType, String body) {
     return call(method, template, path, contentType, body, ApiFixture.TOKEN);
   }
 
-  private ApiFixture.Response call(String method, String template, String path, String contentType, String body, String token) {
+  private ApiFixture.Response call(
+      String method, String template, String path, String contentType, String body, String token) {
     ApiFixture.Response response = fixture.send(method, path, contentType, body, token);
     contract.check(method, template, response);
     return response;
@@ -80,7 +82,8 @@ class OpenApiContractTest {
     Set<String> served = new TreeSet<>();
     for (String route : fixture.api.routes()) {
       String[] parts = route.split(" ", 2);
-      if (parts[0].equals("BEFORE") || parts[1].equals("/extra")) continue; // filters; the fixture's own route
+      if (parts[0].equals("BEFORE") || parts[1].equals("/extra"))
+        continue; // filters; the fixture's own route
       served.add(route);
     }
     assertThat(served).containsExactlyInAnyOrderElementsOf(contract.operations(false));
@@ -92,23 +95,36 @@ class OpenApiContractTest {
     String good = "{\"deliveryId\":\"" + UUID.randomUUID() + "\",\"attempt\":2}";
     oracle.check("POST", D_ID + "/retry", response(202, JSON, good));
     // an undocumented field, a missing one, a wrong type, a bad format, through a $ref'd response
-    for (String bad : List.of(
-        "{\"deliveryId\":\"" + UUID.randomUUID() + "\",\"attempt\":2,\"extra\":1}",
-        "{\"deliveryId\":\"" + UUID.randomUUID() + "\"}",
-        "{\"deliveryId\":\"" + UUID.randomUUID() + "\",\"attempt\":\"2\"}",
-        "{\"deliveryId\":\"not-a-uuid\",\"attempt\":2}")) {
+    for (String bad :
+        List.of(
+            "{\"deliveryId\":\"" + UUID.randomUUID() + "\",\"attempt\":2,\"extra\":1}",
+            "{\"deliveryId\":\"" + UUID.randomUUID() + "\"}",
+            "{\"deliveryId\":\"" + UUID.randomUUID() + "\",\"attempt\":\"2\"}",
+            "{\"deliveryId\":\"not-a-uuid\",\"attempt\":2}")) {
       org.assertj.core.api.Assertions.assertThatThrownBy(
-          () -> oracle.check("POST", D_ID + "/retry", response(202, JSON, bad))).as(bad).isInstanceOf(AssertionError.class);
+              () -> oracle.check("POST", D_ID + "/retry", response(202, JSON, bad)))
+          .as(bad)
+          .isInstanceOf(AssertionError.class);
     }
-    String invalidWithoutErrors = "{\"type\":\"about:blank\",\"title\":\"x\",\"status\":400,\"detail\":\"x\"}";
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> oracle.check("POST", W, response(400,
-        "application/problem+json", invalidWithoutErrors))).isInstanceOf(AssertionError.class);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> oracle.check("POST", W, response(418, JSON, "{}")))
-        .as("undocumented status").isInstanceOf(AssertionError.class);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> oracle.check("POST", D_ID + "/retry", response(202, "text/html", good)))
-        .as("undocumented content type").isInstanceOf(AssertionError.class);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> oracle.check("PUT", W, response(200, JSON, "{}")))
-        .as("undocumented operation").isInstanceOf(AssertionError.class);
+    String invalidWithoutErrors =
+        "{\"type\":\"about:blank\",\"title\":\"x\",\"status\":400,\"detail\":\"x\"}";
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                oracle.check(
+                    "POST", W, response(400, "application/problem+json", invalidWithoutErrors)))
+        .isInstanceOf(AssertionError.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> oracle.check("POST", W, response(418, JSON, "{}")))
+        .as("undocumented status")
+        .isInstanceOf(AssertionError.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> oracle.check("POST", D_ID + "/retry", response(202, "text/html", good)))
+        .as("undocumented content type")
+        .isInstanceOf(AssertionError.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> oracle.check("PUT", W, response(200, JSON, "{}")))
+        .as("undocumented operation")
+        .isInstanceOf(AssertionError.class);
   }
 
   private static ApiFixture.Response response(int status, String contentType, String body) {
@@ -132,7 +148,10 @@ class OpenApiContractTest {
     String example = Deliveries.example().toString();
     post(e, e, "{\"type\":\"payment_received\",\"data\":" + example + "}");
     post(e, e, "{\"type\":\"payment_received\",\"data\":{}}");
-    post(e, e, "{\"type\":\"payment_received\",\"data\":{\"pad\":\"" + "x".repeat(256 * 1024) + "\"}}");
+    post(
+        e,
+        e,
+        "{\"type\":\"payment_received\",\"data\":{\"pad\":\"" + "x".repeat(256 * 1024) + "\"}}");
     call("POST", e, e, "text/plain", "{}");
     fixture.publishing.failure = new java.io.IOException("kafka down");
     post(e, e, "{\"type\":\"payment_received\",\"data\":" + example + "}");
@@ -141,9 +160,16 @@ class OpenApiContractTest {
 
   /** CRUD; returns the id of a webhook that stays. */
   private String webhooks() {
-    String created = post(W, W, """
+    String created =
+        post(
+                W,
+                W,
+                """
         {"name":"Orders","url":"https://example.com/h","events":["payment_received"],"description":"d",
-         "timeoutSeconds":1,"retrySchedule":[5,60],"headers":{"X-Team":"billing"}}""").json().get("id").asText();
+         "timeoutSeconds":1,"retrySchedule":[5,60],"headers":{"X-Team":"billing"}}""")
+            .json()
+            .get("id")
+            .asText();
     fixture.webhooks.stats.put(UUID.fromString(created), new WebhookStats(3, 2, 1, Instant.now()));
     post(W, W, "{\"name\":\"\",\"url\":\"ftp://x\",\"events\":[]}");
     call("POST", W, W, "text/plain", "{}");
@@ -153,12 +179,21 @@ class OpenApiContractTest {
     String path = W + "/" + created;
     get(W_ID, path);
     get(W_ID, W + "/" + MISSING);
-    call("PATCH", W_ID, path, JSON, "{\"retrySchedule\":null,\"description\":null,\"headers\":null}");
+    call(
+        "PATCH",
+        W_ID,
+        path,
+        JSON,
+        "{\"retrySchedule\":null,\"description\":null,\"headers\":null}");
     call("PATCH", W_ID, path, JSON, "{\"timeoutSeconds\":0}");
     call("PATCH", W_ID, W + "/" + MISSING, JSON, "{}");
     call("PATCH", W_ID, path, "text/plain", "{}");
     call("PATCH", W_ID, path, JSON, HUGE);
-    String doomed = post(W, W, "{\"name\":\"x\",\"url\":\"https://e.com/\",\"events\":[\"*\"]}").json().get("id").asText();
+    String doomed =
+        post(W, W, "{\"name\":\"x\",\"url\":\"https://e.com/\",\"events\":[\"*\"]}")
+            .json()
+            .get("id")
+            .asText();
     call("DELETE", W_ID, W + "/" + doomed, null, null);
     call("DELETE", W_ID, W + "/" + doomed, null, null);
     return created;
@@ -167,9 +202,13 @@ class OpenApiContractTest {
   private void actions(String id) {
     String test = W_ID + "/test";
     String path = W + "/" + id;
-    fixture.tasks.worker = task -> fixture.deliveries.add(Deliveries.testAttempt(task, 200, "ok", null, null));
+    fixture.tasks.worker =
+        task -> fixture.deliveries.add(Deliveries.testAttempt(task, 200, "ok", null, null));
     post(test, path + "/test", null);
-    fixture.tasks.worker = task -> fixture.deliveries.add(Deliveries.testAttempt(task, null, null, "timeout", "read timed out"));
+    fixture.tasks.worker =
+        task ->
+            fixture.deliveries.add(
+                Deliveries.testAttempt(task, null, null, "timeout", "read timed out"));
     post(test, path + "/test", "{\"event\":\"invoice_sent\"}");
     fixture.tasks.worker = task -> {};
     post(test, path + "/test", "{}"); // the worker never reports: 504
@@ -190,8 +229,14 @@ class OpenApiContractTest {
 
     String recover = W_ID + "/recover";
     String window = "{\"since\":\"2020-01-01T00:00:00Z\"}";
-    fixture.deliveries.add(Deliveries.delivery(UUID.randomUUID(), UUID.fromString(id), "event", DeliveryStatus.FAILED, 8,
-        Instant.parse("2020-06-01T00:00:00Z")));
+    fixture.deliveries.add(
+        Deliveries.delivery(
+            UUID.randomUUID(),
+            UUID.fromString(id),
+            "event",
+            DeliveryStatus.FAILED,
+            8,
+            Instant.parse("2020-06-01T00:00:00Z")));
     fixture.tasks.failure = new java.io.IOException("kafka down");
     post(recover, path + "/recover", window);
     fixture.tasks.failure = null;
@@ -206,8 +251,12 @@ class OpenApiContractTest {
     String list = W_ID + "/deliveries";
     UUID delivery = UUID.randomUUID();
     UUID test = UUID.randomUUID();
-    fixture.deliveries.add(Deliveries.delivery(delivery, UUID.fromString(id), "event", DeliveryStatus.FAILED, 2, Instant.now()));
-    fixture.deliveries.add(Deliveries.delivery(test, UUID.fromString(id), "test", DeliveryStatus.SUCCEEDED, 1, Instant.now()));
+    fixture.deliveries.add(
+        Deliveries.delivery(
+            delivery, UUID.fromString(id), "event", DeliveryStatus.FAILED, 2, Instant.now()));
+    fixture.deliveries.add(
+        Deliveries.delivery(
+            test, UUID.fromString(id), "test", DeliveryStatus.SUCCEEDED, 1, Instant.now()));
     get(list, W + "/" + id + "/deliveries?status=failed&since=2020-01-01T00:00:00Z&limit=1");
     get(list, W + "/" + id + "/deliveries?status=nope");
     get(list, W + "/" + MISSING + "/deliveries");
@@ -234,8 +283,12 @@ class OpenApiContractTest {
     assertThat(secured).hasSizeGreaterThan(10);
     for (String operation : secured) {
       String[] parts = operation.split(" ", 2);
-      String path = parts[1].replace("{id}", UUID.randomUUID().toString()).replace("{type}", "payment_received");
-      ApiFixture.Response response = call(parts[0], parts[1], path, JSON, parts[0].equals("GET") ? null : "{}", null);
+      String path =
+          parts[1]
+              .replace("{id}", UUID.randomUUID().toString())
+              .replace("{type}", "payment_received");
+      ApiFixture.Response response =
+          call(parts[0], parts[1], path, JSON, parts[0].equals("GET") ? null : "{}", null);
       assertThat(response.status()).as(operation).isEqualTo(401);
     }
   }

@@ -5,13 +5,13 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A small property-test harness: runs a check on a bounded number of generated inputs and, when
- * one fails, reports the input, the try and the seed that reproduces it.
+ * A small property-test harness: runs a check on a bounded number of generated inputs and, when one
+ * fails, reports the input, the try and the seed that reproduces it.
  *
- * <p>The seed is fixed per property (its name) so CI runs are reproducible; set
- * {@code -Dhookline.property.seed=N} to explore other inputs, and the same flag with the
- * reported seed to replay a failure. (jqwik was the brief's choice; its 1.10 releases carry a
- * clause asking AI coding agents not to use it, so this repository, written with one, does not.)
+ * <p>The seed is fixed per property (its name) so CI runs are reproducible; set {@code
+ * -Dhookline.property.seed=N} to explore other inputs, and the same flag with the reported seed to
+ * replay a failure. (jqwik was the brief's choice; its 1.10 releases carry a clause asking AI
+ * coding agents not to use it, so this repository, written with one, does not.)
  */
 final class PropertyCheck {
   private static final String SEED_PROPERTY = "hookline.property.seed";
@@ -27,14 +27,29 @@ final class PropertyCheck {
       try {
         check.accept(input);
       } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError("property '" + name + "' falsified at try " + (i + 1) + " of " + tries
-            + " (replay with -D" + SEED_PROPERTY + "=" + seed + ") by input: " + abbreviate(String.valueOf(input))
-            + "\n" + e.getMessage(), e);
+        throw new AssertionError(
+            "property '"
+                + name
+                + "' falsified at try "
+                + (i + 1)
+                + " of "
+                + tries
+                + " (replay with -D"
+                + SEED_PROPERTY
+                + "="
+                + seed
+                + ") by input: "
+                + abbreviate(String.valueOf(input))
+                + "\n"
+                + e.getMessage(),
+            e);
       }
     }
   }
 
   static String abbreviate(String text) {
-    return text.length() <= 600 ? text : text.substring(0, 600) + "... (" + text.length() + " chars)";
+    return text.length() <= 600
+        ? text
+        : text.substring(0, 600) + "... (" + text.length() + " chars)";
   }
 }

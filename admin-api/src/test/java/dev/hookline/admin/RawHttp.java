@@ -9,8 +9,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Sends a request exactly as given, bytes and all, over a fresh connection: header names, paths
- * and encodings no well-behaved client would send. Reads the answer until the server closes.
+ * Sends a request exactly as given, bytes and all, over a fresh connection: header names, paths and
+ * encodings no well-behaved client would send. Reads the answer until the server closes.
  */
 final class RawHttp {
   record Answer(int status, String head, String body) {
@@ -49,13 +49,18 @@ final class RawHttp {
   }
 
   /** A request with the given request target, extra header lines (each without CRLF) and body. */
-  static byte[] request(String method, String target, String token, String headerLines, byte[] body) {
+  static byte[] request(
+      String method, String target, String token, String headerLines, byte[] body) {
     ByteArrayOutputStream request = new ByteArrayOutputStream();
-    String head = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-        + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
-        + headerLines
-        + (body == null ? "" : "Content-Length: " + body.length + "\r\n")
-        + "\r\n";
+    String head =
+        method
+            + " "
+            + target
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+            + headerLines
+            + (body == null ? "" : "Content-Length: " + body.length + "\r\n")
+            + "\r\n";
     request.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
     if (body != null) request.writeBytes(body);
     return request.toByteArray();

@@ -39,40 +39,58 @@ class TokenSecurityTest {
   private static final String JSON = "application/json";
 
   /** No token, or one the API must not take for {@link #KEPT} (the only valid one). */
-  private static final List<String> WRONG_AUTHORIZATIONS = List.of(
-      "Bearer " + REVOKED,
-      "Bearer wrong",
-      "Bearer " + KEPT.substring(0, KEPT.length() - 1),
-      "Bearer " + KEPT + "b",
-      "Bearer " + KEPT.toUpperCase(java.util.Locale.ROOT),
-      "Bearer " + KEPT + "," + REVOKED,
-      "Bearer",
-      "Bearer ",
-      KEPT,
-      "Basic " + KEPT,
-      "Token " + KEPT,
-      "Bearer " + REVOKED + " " + KEPT);
+  private static final List<String> WRONG_AUTHORIZATIONS =
+      List.of(
+          "Bearer " + REVOKED,
+          "Bearer wrong",
+          "Bearer " + KEPT.substring(0, KEPT.length() - 1),
+          "Bearer " + KEPT + "b",
+          "Bearer " + KEPT.toUpperCase(java.util.Locale.ROOT),
+          "Bearer " + KEPT + "," + REVOKED,
+          "Bearer",
+          "Bearer ",
+          KEPT,
+          "Basic " + KEPT,
+          "Token " + KEPT,
+          "Bearer " + REVOKED + " " + KEPT);
 
   private final OpenApiContract contract = new OpenApiContract();
   private final FakeWebhookStore webhooks = new FakeWebhookStore();
   private final FakeDeliveryStore deliveries = new FakeDeliveryStore();
   private final FakePublishing publishing = new FakePublishing();
   private final FakeTaskPublishing tasks = new FakeTaskPublishing();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private UUID webhook;
   private UUID delivery;
   private AdminApi api;
 
   @BeforeAll
   void startWithTheReducedTokenList() {
-    webhook = webhooks.create(new NewWebhook("Existing", "https://example.com/x", null,
-        List.of("payment_received"), true, 1, null, null)).webhook().id();
+    webhook =
+        webhooks
+            .create(
+                new NewWebhook(
+                    "Existing",
+                    "https://example.com/x",
+                    null,
+                    List.of("payment_received"),
+                    true,
+                    1,
+                    null,
+                    null))
+            .webhook()
+            .id();
     delivery = UUID.randomUUID();
-    deliveries.add(Deliveries.delivery(delivery, webhook, "event", DeliveryStatus.FAILED, 1, Instant.now()));
+    deliveries.add(
+        Deliveries.delivery(delivery, webhook, "event", DeliveryStatus.FAILED, 1, Instant.now()));
     // before: both tokens work
     try (AdminApi before = start(List.of(REVOKED, KEPT))) {
-      assertThat(send(before, "GET", "/api/v1/webhooks", null, null, "Bearer " + REVOKED).statusCode()).isEqualTo(200);
-      assertThat(send(before, "GET", "/api/v1/webhooks", null, null, "Bearer " + KEPT).statusCode()).isEqualTo(200);
+      assertThat(
+              send(before, "GET", "/api/v1/webhooks", null, null, "Bearer " + REVOKED).statusCode())
+          .isEqualTo(200);
+      assertThat(send(before, "GET", "/api/v1/webhooks", null, null, "Bearer " + KEPT).statusCode())
+          .isEqualTo(200);
     }
     // restarted with the revoked token removed from the configured list
     api = start(List.of(KEPT));
@@ -84,7 +102,10 @@ class TokenSecurityTest {
     client.close();
   }
 
-  /** Every documented {@code /api} operation, and any served one the document lacks, with a request that would succeed. */
+  /**
+   * Every documented {@code /api} operation, and any served one the document lacks, with a request
+   * that would succeed.
+   */
   Stream<Arguments> operations() {
     TreeSet<String> all = new TreeSet<>();
     for (String operation : contract.operations(false)) {
@@ -95,7 +116,8 @@ class TokenSecurityTest {
       if (!parts[0].equals("BEFORE") && parts[1].startsWith("/api/")) all.add(route);
     }
     assertThat(all).hasSizeGreaterThanOrEqualTo(14);
-    all.add("GET /api/v1/no-such-route"); // an unknown route must not tell itself apart without a token
+    all.add(
+        "GET /api/v1/no-such-route"); // an unknown route must not tell itself apart without a token
     List<Arguments> cases = new ArrayList<>();
     for (String operation : all) {
       for (String authorization : authorizations()) {
@@ -119,10 +141,12 @@ class TokenSecurityTest {
     int deliveryWrites = deliveries.writes();
     String[] parts = operation.split(" ", 2);
 
-    HttpResponse<String> response = send(api, parts[0], path(parts[1]), JSON, body(operation), authorization);
+    HttpResponse<String> response =
+        send(api, parts[0], path(parts[1]), JSON, body(operation), authorization);
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
-    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
     assertThat(response.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
     assertThat(response.body()).contains("\"status\":401").doesNotContain(KEPT);
     assertThat(webhooks.writes()).isEqualTo(webhookWrites);
@@ -133,31 +157,63 @@ class TokenSecurityTest {
 
   @Test
   void aTokenInTheQueryStringIsNotAccepted() {
-    HttpResponse<String> response = send(api, "GET", "/api/v1/webhooks?access_token=" + KEPT, null, null, null);
+    HttpResponse<String> response =
+        send(api, "GET", "/api/v1/webhooks?access_token=" + KEPT, null, null, null);
     assertThat(response.statusCode()).isEqualTo(401);
   }
 
-  /** The control: the same requests with the kept token are served (on a fresh API, so the writes do not matter). */
+  /**
+   * The control: the same requests with the kept token are served (on a fresh API, so the writes do
+   * not matter).
+   */
   @Test
   void theSameRequestsWithTheKeptTokenAreServed() {
     List<String> refused = new ArrayList<>();
-    List<String> operations = operations().map(a -> (String) a.get()[0]).distinct()
-        .filter(o -> !o.endsWith("no-such-route")).toList();
-    // fresh fakes holding the same webhook and delivery ids; DELETE last, the other routes need the webhook
-    FakeWebhookStore freshWebhooks = new FakeWebhookStore(); // ids are a sequence: the first is the same id
-    assertThat(freshWebhooks.create(new NewWebhook("Existing", "https://example.com/x", null,
-        List.of("payment_received"), true, 1, null, null)).webhook().id()).isEqualTo(webhook);
+    List<String> operations =
+        operations()
+            .map(a -> (String) a.get()[0])
+            .distinct()
+            .filter(o -> !o.endsWith("no-such-route"))
+            .toList();
+    // fresh fakes holding the same webhook and delivery ids; DELETE last, the other routes need the
+    // webhook
+    FakeWebhookStore freshWebhooks =
+        new FakeWebhookStore(); // ids are a sequence: the first is the same id
+    assertThat(
+            freshWebhooks
+                .create(
+                    new NewWebhook(
+                        "Existing",
+                        "https://example.com/x",
+                        null,
+                        List.of("payment_received"),
+                        true,
+                        1,
+                        null,
+                        null))
+                .webhook()
+                .id())
+        .isEqualTo(webhook);
     FakeDeliveryStore freshDeliveries = new FakeDeliveryStore();
-    freshDeliveries.add(Deliveries.delivery(delivery, webhook, "event", DeliveryStatus.FAILED, 1, Instant.now()));
+    freshDeliveries.add(
+        Deliveries.delivery(delivery, webhook, "event", DeliveryStatus.FAILED, 1, Instant.now()));
     FakeTaskPublishing freshTasks = new FakeTaskPublishing();
-    freshTasks.worker = task -> freshDeliveries.add(Deliveries.testAttempt(task, 200, "ok", null, null));
-    List<String> ordered = Stream.concat(operations.stream().filter(o -> !o.startsWith("DELETE ")),
-        operations.stream().filter(o -> o.startsWith("DELETE "))).toList();
-    try (AdminApi fresh = start(List.of(KEPT), freshWebhooks, freshDeliveries, new FakePublishing(), freshTasks)) {
+    freshTasks.worker =
+        task -> freshDeliveries.add(Deliveries.testAttempt(task, 200, "ok", null, null));
+    List<String> ordered =
+        Stream.concat(
+                operations.stream().filter(o -> !o.startsWith("DELETE ")),
+                operations.stream().filter(o -> o.startsWith("DELETE ")))
+            .toList();
+    try (AdminApi fresh =
+        start(List.of(KEPT), freshWebhooks, freshDeliveries, new FakePublishing(), freshTasks)) {
       for (String operation : ordered) {
         String[] parts = operation.split(" ", 2);
-        int status = send(fresh, parts[0], path(parts[1]), JSON, body(operation), "Bearer " + KEPT).statusCode();
-        if (status == 401 || status == 404 || status >= 500) refused.add(operation + " -> " + status);
+        int status =
+            send(fresh, parts[0], path(parts[1]), JSON, body(operation), "Bearer " + KEPT)
+                .statusCode();
+        if (status == 401 || status == 404 || status >= 500)
+          refused.add(operation + " -> " + status);
       }
     }
     assertThat(refused).isEmpty();
@@ -165,16 +221,22 @@ class TokenSecurityTest {
   }
 
   private String path(String template) {
-    String id = template.startsWith("/api/v1/deliveries/") ? delivery.toString() : webhook.toString();
+    String id =
+        template.startsWith("/api/v1/deliveries/") ? delivery.toString() : webhook.toString();
     return template.replace("{id}", id).replace("{type}", "payment_received");
   }
 
-  /** A valid body for each writing operation, so only the token stands between the request and a write. */
+  /**
+   * A valid body for each writing operation, so only the token stands between the request and a
+   * write.
+   */
   private static String body(String operation) {
     return switch (operation) {
-      case "POST /api/v1/webhooks" -> "{\"name\":\"n\",\"url\":\"https://example.com/h\",\"events\":[\"*\"]}";
+      case "POST /api/v1/webhooks" ->
+          "{\"name\":\"n\",\"url\":\"https://example.com/h\",\"events\":[\"*\"]}";
       case "PATCH /api/v1/webhooks/{id}" -> "{\"name\":\"renamed\"}";
-      case "POST /api/v1/events" -> "{\"type\":\"payment_received\",\"data\":" + Deliveries.example() + "}";
+      case "POST /api/v1/events" ->
+          "{\"type\":\"payment_received\",\"data\":" + Deliveries.example() + "}";
       case "POST /api/v1/webhooks/{id}/recover" -> "{\"since\":\"2000-01-01T00:00:00Z\"}";
       case "POST /api/v1/webhooks/{id}/test" -> "{\"event\":\"payment_received\"}";
       default -> operation.startsWith("GET ") || operation.startsWith("DELETE ") ? null : "{}";
@@ -185,20 +247,49 @@ class TokenSecurityTest {
     return start(tokens, webhooks, deliveries, publishing, tasks);
   }
 
-  private static AdminApi start(List<String> tokens, FakeWebhookStore webhooks, FakeDeliveryStore deliveries,
-      FakePublishing publishing, FakeTaskPublishing tasks) {
-    AdminApiConfig config = new AdminApiConfig("127.0.0.1", 0, tokens,
-        AdminApiConfig.DEFAULT_MAX_BODY_BYTES, AdminApiConfig.DEFAULT_MAX_EVENT_BYTES);
-    return new AdminApi(config, webhooks, deliveries, ApiFixture.CATALOG,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> HealthReport.up(Map.of()), publishing, tasks,
-        null, Duration.ofMillis(300), Duration.ofMillis(10)).start();
+  private static AdminApi start(
+      List<String> tokens,
+      FakeWebhookStore webhooks,
+      FakeDeliveryStore deliveries,
+      FakePublishing publishing,
+      FakeTaskPublishing tasks) {
+    AdminApiConfig config =
+        new AdminApiConfig(
+            "127.0.0.1",
+            0,
+            tokens,
+            AdminApiConfig.DEFAULT_MAX_BODY_BYTES,
+            AdminApiConfig.DEFAULT_MAX_EVENT_BYTES);
+    return new AdminApi(
+            config,
+            webhooks,
+            deliveries,
+            ApiFixture.CATALOG,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            () -> HealthReport.up(Map.of()),
+            publishing,
+            tasks,
+            null,
+            Duration.ofMillis(300),
+            Duration.ofMillis(10))
+        .start();
   }
 
-  private HttpResponse<String> send(AdminApi target, String method, String path, String contentType, String body,
+  private HttpResponse<String> send(
+      AdminApi target,
+      String method,
+      String path,
+      String contentType,
+      String body,
       String authorization) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) request.header("Content-Type", contentType);
     if (authorization != null) request.header("Authorization", authorization);
     try {

@@ -22,8 +22,8 @@ import java.util.List;
 
 /**
  * {@code hookline up}: an embedded Kafka broker and PostgreSQL under the data dir, and every role
- * in this one process. The admin token and the encryption key are generated on the first start
- * and kept in the data dir, so a restart keeps working with the same webhooks.
+ * in this one process. The admin token and the encryption key are generated on the first start and
+ * kept in the data dir, so a restart keeps working with the same webhooks.
  */
 final class AllInOne {
   static final String KAFKA_ADDRESS_FILE = "kafka-bootstrap";
@@ -37,27 +37,33 @@ final class AllInOne {
     try {
       Path dataDir = base.dataDir();
       Files.createDirectories(dataDir);
-      List<String> tokens = base.adminTokens().isEmpty()
-          ? List.of(readOrCreate(dataDir.resolve(TOKEN_FILE), AllInOne::newToken))
-          : base.adminTokens();
-      String key = base.secretKey().isBlank()
-          ? readOrCreate(dataDir.resolve(KEY_FILE), SecretCipher::generateKey)
-          : base.secretKey();
+      List<String> tokens =
+          base.adminTokens().isEmpty()
+              ? List.of(readOrCreate(dataDir.resolve(TOKEN_FILE), AllInOne::newToken))
+              : base.adminTokens();
+      String key =
+          base.secretKey().isBlank()
+              ? readOrCreate(dataDir.resolve(KEY_FILE), SecretCipher::generateKey)
+              : base.secretKey();
 
       EmbeddedPostgresServer postgres =
-          running.add(EmbeddedPostgresServer.start(dataDir.resolve("postgres"), base.embeddedDbPort()));
+          running.add(
+              EmbeddedPostgresServer.start(dataDir.resolve("postgres"), base.embeddedDbPort()));
       int controllerPort = base.embeddedKafkaPort() == 0 ? 0 : base.embeddedKafkaPort() + 1;
       EmbeddedKafka kafka =
-          running.add(EmbeddedKafka.start(dataDir.resolve("kafka"), base.embeddedKafkaPort(), controllerPort));
+          running.add(
+              EmbeddedKafka.start(
+                  dataDir.resolve("kafka"), base.embeddedKafkaPort(), controllerPort));
       TopicProvisioner.provision(kafka.bootstrapServers(), base.topicPartitions(), (short) 1);
 
       List<String> allowed = new ArrayList<>(base.allowedNetworks());
       allowed.add("127.0.0.0/8");
       allowed.add("::1/128");
-      HooklineConfig config = base.withKafka(kafka.bootstrapServers())
-          .withDatabase(postgres.jdbcUrl(), postgres.user(), postgres.password())
-          .withSecrets(tokens, key)
-          .withAllowedNetworks(List.copyOf(allowed));
+      HooklineConfig config =
+          base.withKafka(kafka.bootstrapServers())
+              .withDatabase(postgres.jdbcUrl(), postgres.user(), postgres.password())
+              .withSecrets(tokens, key)
+              .withAllowedNetworks(List.copyOf(allowed));
 
       Path marker = dataDir.resolve(KAFKA_ADDRESS_FILE);
       Files.writeString(marker, kafka.bootstrapServers());
@@ -74,17 +80,29 @@ final class AllInOne {
 
       out.println();
       out.println("Hookline is up.");
-      out.println("  Web page:   http://127.0.0.1:" + api.port() + "/   (request inspector: /#/inspector)");
+      out.println(
+          "  Web page:   http://127.0.0.1:" + api.port() + "/   (request inspector: /#/inspector)");
       out.println("  Admin API:  http://127.0.0.1:" + api.port() + "/api/v1");
-      out.println("  Token:      " + tokens.get(0)
-          + (base.adminTokens().isEmpty() ? "   (kept in " + dataDir.resolve(TOKEN_FILE) + ")" : ""));
-      out.println("  Kafka:      " + kafka.bootstrapServers() + "   PostgreSQL: " + postgres.jdbcUrl());
+      out.println(
+          "  Token:      "
+              + tokens.get(0)
+              + (base.adminTokens().isEmpty()
+                  ? "   (kept in " + dataDir.resolve(TOKEN_FILE) + ")"
+                  : ""));
+      out.println(
+          "  Kafka:      " + kafka.bootstrapServers() + "   PostgreSQL: " + postgres.jdbcUrl());
       out.println("Ctrl-C stops it; data stays in " + dataDir);
       return new Started(running, config, api);
     } catch (IOException e) {
       running.close();
-      throw new StartupException("cannot use the data dir " + base.dataDir() + " ("
-          + Setting.DATA_DIR.variable() + "): " + e.getMessage(), e);
+      throw new StartupException(
+          "cannot use the data dir "
+              + base.dataDir()
+              + " ("
+              + Setting.DATA_DIR.variable()
+              + "): "
+              + e.getMessage(),
+          e);
     } catch (RuntimeException e) {
       running.close();
       throw e;

@@ -11,7 +11,7 @@ final class Cidr {
     int slash = cidr.indexOf('/');
     if (slash < 0) return false;
     String address = cidr.substring(0, slash);
-    if (!address.matches("[0-9.]+") && !address.matches("[0-9a-fA-F:.]+") ) return false;
+    if (!address.matches("[0-9.]+") && !address.matches("[0-9a-fA-F:.]+")) return false;
     if (!address.contains(":") && address.split("\\.", -1).length != 4) return false;
     int bits;
     try {

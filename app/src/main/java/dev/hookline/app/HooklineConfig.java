@@ -48,41 +48,99 @@ record HooklineConfig(
   }
 
   HooklineConfig withKafka(String bootstrapServers) {
-    return new HooklineConfig(bootstrapServers, dbUrl, dbUser, dbPassword, dbPoolSize, httpPort, adminTokens,
-        secretKey, dataDir, embeddedKafkaPort, embeddedDbPort, workerConcurrency, workerId, topicPartitions,
-        allowedNetworks, retentionDays);
+    return new HooklineConfig(
+        bootstrapServers,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbPoolSize,
+        httpPort,
+        adminTokens,
+        secretKey,
+        dataDir,
+        embeddedKafkaPort,
+        embeddedDbPort,
+        workerConcurrency,
+        workerId,
+        topicPartitions,
+        allowedNetworks,
+        retentionDays);
   }
 
   HooklineConfig withDatabase(String url, String user, String password) {
-    return new HooklineConfig(kafkaBootstrapServers, url, user, password, dbPoolSize, httpPort, adminTokens,
-        secretKey, dataDir, embeddedKafkaPort, embeddedDbPort, workerConcurrency, workerId, topicPartitions,
-        allowedNetworks, retentionDays);
+    return new HooklineConfig(
+        kafkaBootstrapServers,
+        url,
+        user,
+        password,
+        dbPoolSize,
+        httpPort,
+        adminTokens,
+        secretKey,
+        dataDir,
+        embeddedKafkaPort,
+        embeddedDbPort,
+        workerConcurrency,
+        workerId,
+        topicPartitions,
+        allowedNetworks,
+        retentionDays);
   }
 
   HooklineConfig withSecrets(List<String> tokens, String key) {
-    return new HooklineConfig(kafkaBootstrapServers, dbUrl, dbUser, dbPassword, dbPoolSize, httpPort, tokens,
-        key, dataDir, embeddedKafkaPort, embeddedDbPort, workerConcurrency, workerId, topicPartitions,
-        allowedNetworks, retentionDays);
+    return new HooklineConfig(
+        kafkaBootstrapServers,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbPoolSize,
+        httpPort,
+        tokens,
+        key,
+        dataDir,
+        embeddedKafkaPort,
+        embeddedDbPort,
+        workerConcurrency,
+        workerId,
+        topicPartitions,
+        allowedNetworks,
+        retentionDays);
   }
 
   HooklineConfig withAllowedNetworks(List<String> networks) {
-    return new HooklineConfig(kafkaBootstrapServers, dbUrl, dbUser, dbPassword, dbPoolSize, httpPort, adminTokens,
-        secretKey, dataDir, embeddedKafkaPort, embeddedDbPort, workerConcurrency, workerId, topicPartitions,
-        networks, retentionDays);
+    return new HooklineConfig(
+        kafkaBootstrapServers,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbPoolSize,
+        httpPort,
+        adminTokens,
+        secretKey,
+        dataDir,
+        embeddedKafkaPort,
+        embeddedDbPort,
+        workerConcurrency,
+        workerId,
+        topicPartitions,
+        networks,
+        retentionDays);
   }
 
   /** Fails with a one-line error naming the variable when a role's required secret is missing. */
   HooklineConfig requireAdminTokens() {
     if (adminTokens.isEmpty()) {
-      throw new ConfigException(Setting.ADMIN_TOKEN.variable() + " is required: set one or more tokens, comma-separated");
+      throw new ConfigException(
+          Setting.ADMIN_TOKEN.variable() + " is required: set one or more tokens, comma-separated");
     }
     return this;
   }
 
   HooklineConfig requireSecretKey() {
     if (secretKey.isBlank()) {
-      throw new ConfigException(Setting.SECRET_KEY.variable()
-          + " is required: base64 of 32 random bytes (e.g. `openssl rand -base64 32`)");
+      throw new ConfigException(
+          Setting.SECRET_KEY.variable()
+              + " is required: base64 of 32 random bytes (e.g. `openssl rand -base64 32`)");
     }
     return this;
   }
@@ -117,16 +175,26 @@ record HooklineConfig(
         if (parsed < min || parsed > max) throw new NumberFormatException();
         return parsed;
       } catch (NumberFormatException e) {
-        throw new ConfigException(s.variable() + " must be a whole number from " + min + " to " + max
-            + ", was '" + shown(value) + "'");
+        throw new ConfigException(
+            s.variable()
+                + " must be a whole number from "
+                + min
+                + " to "
+                + max
+                + ", was '"
+                + shown(value)
+                + "'");
       }
     }
 
     String jdbcUrl(Setting s) {
       String value = nonBlank(s);
       if (!value.startsWith("jdbc:postgresql://")) {
-        throw new ConfigException(s.variable() + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), was '"
-            + shown(value) + "'");
+        throw new ConfigException(
+            s.variable()
+                + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), was '"
+                + shown(value)
+                + "'");
       }
       return value;
     }
@@ -143,23 +211,33 @@ record HooklineConfig(
     /** The value as quoted in an error: control characters escaped, so the error stays one line. */
     private static String shown(String value) {
       StringBuilder out = new StringBuilder();
-      value.codePoints().limit(200).forEach(c -> {
-        if (Character.isISOControl(c)) out.append(String.format("\\u%04x", c));
-        else out.appendCodePoint(c);
-      });
+      value
+          .codePoints()
+          .limit(200)
+          .forEach(
+              c -> {
+                if (Character.isISOControl(c)) out.append(String.format("\\u%04x", c));
+                else out.appendCodePoint(c);
+              });
       return value.codePointCount(0, value.length()) > 200 ? out + "..." : out.toString();
     }
 
     List<String> list(Setting s) {
-      return Arrays.stream(string(s).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+      return Arrays.stream(string(s).split(","))
+          .map(String::trim)
+          .filter(v -> !v.isEmpty())
+          .toList();
     }
 
     List<String> cidrs(Setting s) {
       List<String> values = list(s);
       for (String cidr : values) {
         if (!Cidr.isValid(cidr)) {
-          throw new ConfigException(s.variable() + " must be comma-separated CIDRs like 10.0.0.0/8 or ::1/128, '"
-              + shown(cidr) + "' is not one");
+          throw new ConfigException(
+              s.variable()
+                  + " must be comma-separated CIDRs like 10.0.0.0/8 or ::1/128, '"
+                  + shown(cidr)
+                  + "' is not one");
         }
       }
       return values;

@@ -16,20 +16,31 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Test events, manual retries and recoveries onto {@code hookline.deliveries}, keyed by webhook id. */
+/**
+ * Test events, manual retries and recoveries onto {@code hookline.deliveries}, keyed by webhook id.
+ */
 final class KafkaTaskPublishing implements TaskPublishing, AutoCloseable {
   private static final long ACK_TIMEOUT_SECONDS = 30;
   private final KafkaProducer<String, byte[]> producer;
 
   KafkaTaskPublishing(String bootstrapServers) {
-    this.producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-        ProducerConfig.CLIENT_ID_CONFIG, "hookline-admin-tasks",
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                10_000,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "hookline-admin-tasks",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName()));
   }
 
   @Override
@@ -46,7 +57,8 @@ final class KafkaTaskPublishing implements TaskPublishing, AutoCloseable {
   }
 
   private Future<RecordMetadata> send(DeliveryTask task) {
-    return producer.send(new ProducerRecord<>(Topics.DELIVERIES, task.webhookId().toString(), Json.toBytes(task)));
+    return producer.send(
+        new ProducerRecord<>(Topics.DELIVERIES, task.webhookId().toString(), Json.toBytes(task)));
   }
 
   @Override

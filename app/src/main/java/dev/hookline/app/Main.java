@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /** The {@code hookline} command: one role, all of them ({@code up}), or {@code publish}. */
 public final class Main {
-  private static final String HELP = """
+  private static final String HELP =
+      """
       usage: hookline <command>
         up                          everything in one process, on an embedded Kafka and PostgreSQL
         admin-api                   the REST API and outbox relay, against HOOKLINE_KAFKA_* / HOOKLINE_DB_*
@@ -81,7 +82,8 @@ public final class Main {
           config.requireAdminTokens().requireSecretKey();
           Database db = running.add(Roles.database(config));
           Roles.checkKafka(config.kafkaBootstrapServers());
-          TopicProvisioner.provision(config.kafkaBootstrapServers(), config.topicPartitions(), (short) -1);
+          TopicProvisioner.provision(
+              config.kafkaBootstrapServers(), config.topicPartitions(), (short) -1);
           Roles.adminApi(config, db, catalog, metrics, null, running);
         }
         case "router" -> {
@@ -102,8 +104,14 @@ public final class Main {
       return running;
     } catch (java.io.IOException e) {
       running.close();
-      throw new StartupException("cannot listen on " + Setting.HTTP_PORT.variable() + "=" + config.httpPort()
-          + ": " + e.getMessage(), e);
+      throw new StartupException(
+          "cannot listen on "
+              + Setting.HTTP_PORT.variable()
+              + "="
+              + config.httpPort()
+              + ": "
+              + e.getMessage(),
+          e);
     } catch (RuntimeException e) {
       running.close();
       throw e;
@@ -112,9 +120,13 @@ public final class Main {
 
   private static void runUntilStopped(Running running) {
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      running.close();
-      stopped.countDown();
-    }, "hookline-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  running.close();
+                  stopped.countDown();
+                },
+                "hookline-shutdown"));
   }
 }

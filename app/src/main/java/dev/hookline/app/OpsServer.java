@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
-/** {@code GET /health} and {@code GET /metrics} for the roles that have no admin API (router, worker). */
+/**
+ * {@code GET /health} and {@code GET /metrics} for the roles that have no admin API (router,
+ * worker).
+ */
 final class OpsServer implements AutoCloseable {
   private final HttpServer server;
 
@@ -18,17 +21,25 @@ final class OpsServer implements AutoCloseable {
     this.server = server;
   }
 
-  static OpsServer start(int port, String role, BooleanSupplier healthy, PrometheusMeterRegistry metrics)
+  static OpsServer start(
+      int port, String role, BooleanSupplier healthy, PrometheusMeterRegistry metrics)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/health", exchange -> {
-      boolean up = healthy.getAsBoolean();
-      respond(exchange, up ? 200 : 503, "application/json",
-          "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"role\":\"" + role + "\"}");
-    });
-    server.createContext("/metrics", exchange ->
-        respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+    server.createContext(
+        "/health",
+        exchange -> {
+          boolean up = healthy.getAsBoolean();
+          respond(
+              exchange,
+              up ? 200 : 503,
+              "application/json",
+              "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"role\":\"" + role + "\"}");
+        });
+    server.createContext(
+        "/metrics",
+        exchange ->
+            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
     server.start();
     return new OpsServer(server);
   }
@@ -37,7 +48,8 @@ final class OpsServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("content-type", type);
     exchange.sendResponseHeaders(status, bytes.length);

@@ -50,15 +50,19 @@ final class PublishCommand {
     }
     EventCatalog catalog = EventCatalog.load();
     if (!catalog.contains(parsed.type())) {
-      err.println("hookline publish: unknown event type '" + parsed.type() + "'. Known types: "
-          + String.join(", ", catalog.types().stream().map(t -> t.name()).toList()));
+      err.println(
+          "hookline publish: unknown event type '"
+              + parsed.type()
+              + "'. Known types: "
+              + String.join(", ", catalog.types().stream().map(t -> t.name()).toList()));
       return USAGE;
     }
     JsonNode data;
     try {
-      data = EXAMPLE.equals(parsed.data())
-          ? catalog.find(parsed.type()).orElseThrow().example()
-          : readData(parsed.data());
+      data =
+          EXAMPLE.equals(parsed.data())
+              ? catalog.find(parsed.type()).orElseThrow().example()
+              : readData(parsed.data());
     } catch (IllegalArgumentException e) {
       err.println("hookline publish: " + e.getMessage());
       err.println(USAGE_LINE);
@@ -70,20 +74,37 @@ final class PublishCommand {
       return USAGE;
     }
     String bootstrap = bootstrapServers(config, env);
-    PublisherConfig publisherConfig = PublisherConfig.defaults(bootstrap)
-        .withSource("urn:hookline:cli")
-        .withKafkaProperties(Map.of("max.block.ms", "10000", "delivery.timeout.ms", "15000",
-            "request.timeout.ms", "10000"));
+    PublisherConfig publisherConfig =
+        PublisherConfig.defaults(bootstrap)
+            .withSource("urn:hookline:cli")
+            .withKafkaProperties(
+                Map.of(
+                    "max.block.ms",
+                    "10000",
+                    "delivery.timeout.ms",
+                    "15000",
+                    "request.timeout.ms",
+                    "10000"));
     try (EventPublisher publisher = EventPublisher.create(publisherConfig, catalog)) {
       PublishedEvent published = publisher.publishSync(parsed.type(), data, parsed.key());
-      out.println("published " + published.id() + " (" + published.type() + ") to " + published.topic()
-          + " partition " + published.partition() + " offset " + published.offset());
+      out.println(
+          "published "
+              + published.id()
+              + " ("
+              + published.type()
+              + ") to "
+              + published.topic()
+              + " partition "
+              + published.partition()
+              + " offset "
+              + published.offset());
       return OK;
     } catch (InvalidEventException e) {
       reportInvalid(e.errors());
       return USAGE;
     } catch (PublishException | CompletionException e) {
-      err.println("hookline publish: Kafka at " + bootstrap + " did not take the event: " + rootMessage(e));
+      err.println(
+          "hookline publish: Kafka at " + bootstrap + " did not take the event: " + rootMessage(e));
       return FAILED;
     }
   }
@@ -105,7 +126,9 @@ final class PublishCommand {
         case "--example" -> data = EXAMPLE;
         default -> {
           if (arg.startsWith("--")) throw new IllegalArgumentException("unknown option " + arg);
-          if (type != null) throw new IllegalArgumentException("one event type only, got '" + type + "' and '" + arg + "'");
+          if (type != null)
+            throw new IllegalArgumentException(
+                "one event type only, got '" + type + "' and '" + arg + "'");
           type = arg;
         }
       }
@@ -139,7 +162,8 @@ final class PublishCommand {
 
   /** The CLI talks to a running {@code up} unless a broker is configured explicitly. */
   static String bootstrapServers(HooklineConfig config, Map<String, String> env) {
-    if (env.containsKey(Setting.KAFKA_BOOTSTRAP_SERVERS.variable())) return config.kafkaBootstrapServers();
+    if (env.containsKey(Setting.KAFKA_BOOTSTRAP_SERVERS.variable()))
+      return config.kafkaBootstrapServers();
     Path marker = config.dataDir().resolve(AllInOne.KAFKA_ADDRESS_FILE);
     try {
       if (Files.isRegularFile(marker)) return Files.readString(marker).trim();
@@ -154,7 +178,8 @@ final class PublishCommand {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
-  @SuppressWarnings("ReferenceEquality") // identity is meant: a cause that is the exception itself ends the chain
+  @SuppressWarnings(
+      "ReferenceEquality") // identity is meant: a cause that is the exception itself ends the chain
   static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) t = t.getCause();

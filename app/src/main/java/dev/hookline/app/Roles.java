@@ -31,8 +31,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
- * Wires each role from the configuration: the same code serves {@code hookline up}, the
- * single-role commands and the integration tests.
+ * Wires each role from the configuration: the same code serves {@code hookline up}, the single-role
+ * commands and the integration tests.
  */
 final class Roles {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Roles.class);
@@ -48,14 +48,25 @@ final class Roles {
     SecretCipher cipher = cipher(config);
     try {
       return Database.open(
-          new DatabaseConfig(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize()), cipher);
+          new DatabaseConfig(
+              config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize()),
+          cipher);
     } catch (RuntimeException e) {
-      throw new StartupException("cannot use PostgreSQL at " + config.dbUrl() + " (" + Setting.DB_URL.variable()
-          + "): " + PublishCommand.rootMessage(e), e);
+      throw new StartupException(
+          "cannot use PostgreSQL at "
+              + config.dbUrl()
+              + " ("
+              + Setting.DB_URL.variable()
+              + "): "
+              + PublishCommand.rootMessage(e),
+          e);
     }
   }
 
-  /** The secret cipher from {@code HOOKLINE_SECRET_KEY} (one key, or several during a rotation), or a one-line error. */
+  /**
+   * The secret cipher from {@code HOOKLINE_SECRET_KEY} (one key, or several during a rotation), or
+   * a one-line error.
+   */
   static SecretCipher cipher(HooklineConfig config) {
     try {
       return SecretCipher.fromBase64Keys(config.requireSecretKey().secretKey());
@@ -66,18 +77,22 @@ final class Roles {
 
   /**
    * The admin-api's housekeeping: re-encrypts secrets still under an older key once, in the
-   * background (key rotation, docs/configuration.md), and runs payload retention every
-   * {@link #RETENTION_PERIOD} (one replica at a time: the job takes an advisory lock).
+   * background (key rotation, docs/configuration.md), and runs payload retention every {@link
+   * #RETENTION_PERIOD} (one replica at a time: the job takes an advisory lock).
    */
   static void housekeeping(HooklineConfig config, Database db, Running running) {
-    Thread.ofVirtual().name("hookline-reencrypt-secrets").start(() -> {
-      try {
-        db.reencryptSecrets();
-      } catch (RuntimeException e) {
-        LOG.warn("re-encrypting webhook secrets with the current key failed; it runs again at the next start: {}",
-            PublishCommand.rootMessage(e));
-      }
-    });
+    Thread.ofVirtual()
+        .name("hookline-reencrypt-secrets")
+        .start(
+            () -> {
+              try {
+                db.reencryptSecrets();
+              } catch (RuntimeException e) {
+                LOG.warn(
+                    "re-encrypting webhook secrets with the current key failed; it runs again at the next start: {}",
+                    PublishCommand.rootMessage(e));
+              }
+            });
     running.add(db.retention(Duration.ofDays(config.retentionDays())).start(RETENTION_PERIOD));
   }
 
@@ -92,61 +107,97 @@ final class Roles {
     try (Admin admin = Admin.create(props)) {
       admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
     } catch (org.apache.kafka.common.KafkaException e) {
-      throw new StartupException("invalid " + Setting.KAFKA_BOOTSTRAP_SERVERS.variable() + " '" + bootstrapServers
-          + "': " + PublishCommand.rootMessage(e), e);
+      throw new StartupException(
+          "invalid "
+              + Setting.KAFKA_BOOTSTRAP_SERVERS.variable()
+              + " '"
+              + bootstrapServers
+              + "': "
+              + PublishCommand.rootMessage(e),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted while reaching Kafka", e);
     } catch (Exception e) {
-      throw new StartupException("cannot reach Kafka at " + bootstrapServers + " ("
-          + Setting.KAFKA_BOOTSTRAP_SERVERS.variable() + "): " + PublishCommand.rootMessage(e), e);
+      throw new StartupException(
+          "cannot reach Kafka at "
+              + bootstrapServers
+              + " ("
+              + Setting.KAFKA_BOOTSTRAP_SERVERS.variable()
+              + "): "
+              + PublishCommand.rootMessage(e),
+          e);
     }
   }
 
   /** The admin API with its web page at {@code /}, its event publisher and the outbox relay. */
-  static AdminApi adminApi(HooklineConfig config, Database db, EventCatalog catalog,
-      PrometheusMeterRegistry metrics, Consumer<JavalinConfig> extraRoutes, Running running) {
+  static AdminApi adminApi(
+      HooklineConfig config,
+      Database db,
+      EventCatalog catalog,
+      PrometheusMeterRegistry metrics,
+      Consumer<JavalinConfig> extraRoutes,
+      Running running) {
     config.requireAdminTokens();
     KafkaProducer<String, String> relayProducer =
-        running.add(new KafkaProducer<>(OutboxRelay.producerProperties(config.kafkaBootstrapServers())));
+        running.add(
+            new KafkaProducer<>(OutboxRelay.producerProperties(config.kafkaBootstrapServers())));
     // the signal is added before the relay so that it is closed after it (reverse order)
-    running.add(new OutboxRelay(db.outbox(), db.subscriptionSnapshots(), running.add(db.outboxSignal()),
-        relayProducer, OutboxRelay.Settings.defaults()).start());
-    EventPublisher publisher = running.add(EventPublisher.create(
-        PublisherConfig.defaults(config.kafkaBootstrapServers()).withSource("urn:hookline:admin-api")
-            .withKafkaProperties(Map.of("max.block.ms", "10000")), catalog));
-    AdminApi api = new AdminApi(
-        AdminApiConfig.of(config.httpPort(), config.adminTokens()),
-        db.webhooks(),
-        db.deliveries(),
-        catalog,
-        metrics,
-        () -> databaseHealth(db),
-        (type, data, key) -> {
-          try {
-            return publisher.publishSync(type, data, key).id();
-          } catch (InvalidEventException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-          }
-        },
-        running.add(new KafkaTaskPublishing(config.kafkaBootstrapServers())),
-        extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes));
+    running.add(
+        new OutboxRelay(
+                db.outbox(),
+                db.subscriptionSnapshots(),
+                running.add(db.outboxSignal()),
+                relayProducer,
+                OutboxRelay.Settings.defaults())
+            .start());
+    EventPublisher publisher =
+        running.add(
+            EventPublisher.create(
+                PublisherConfig.defaults(config.kafkaBootstrapServers())
+                    .withSource("urn:hookline:admin-api")
+                    .withKafkaProperties(Map.of("max.block.ms", "10000")),
+                catalog));
+    AdminApi api =
+        new AdminApi(
+            AdminApiConfig.of(config.httpPort(), config.adminTokens()),
+            db.webhooks(),
+            db.deliveries(),
+            catalog,
+            metrics,
+            () -> databaseHealth(db),
+            (type, data, key) -> {
+              try {
+                return publisher.publishSync(type, data, key).id();
+              } catch (InvalidEventException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+              }
+            },
+            running.add(new KafkaTaskPublishing(config.kafkaBootstrapServers())),
+            extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes));
     running.add(api.start());
     housekeeping(config, db, running);
     return api;
   }
 
-  static Router router(HooklineConfig config, EventCatalog catalog, PrometheusMeterRegistry metrics, Running running) {
-    Router router = new Router(
-        RouterConfig.defaults(config.kafkaBootstrapServers(), config.dataDir().resolve("router-state")),
-        catalog, metrics);
+  static Router router(
+      HooklineConfig config,
+      EventCatalog catalog,
+      PrometheusMeterRegistry metrics,
+      Running running) {
+    Router router =
+        new Router(
+            RouterConfig.defaults(
+                config.kafkaBootstrapServers(), config.dataDir().resolve("router-state")),
+            catalog,
+            metrics);
     running.add(router);
     router.start();
     return router;
   }
 
-  static DispatcherWorker worker(HooklineConfig config, Database db, PrometheusMeterRegistry metrics,
-      Running running) {
+  static DispatcherWorker worker(
+      HooklineConfig config, Database db, PrometheusMeterRegistry metrics, Running running) {
     return worker(config, db, metrics, running, UnaryOperator.identity());
   }
 
@@ -154,11 +205,17 @@ final class Roles {
    * The dispatcher worker; {@code adjust} lets tests change what no {@code HOOKLINE_*} variable
    * sets (retry schedule, isolation limits...).
    */
-  static DispatcherWorker worker(HooklineConfig config, Database db, PrometheusMeterRegistry metrics,
-      Running running, UnaryOperator<WorkerConfig> adjust) {
-    WorkerConfig workerConfig = adjust.apply(WorkerConfig.defaults(config.kafkaBootstrapServers(), config.workerId())
-        .withMaxInFlight(config.workerConcurrency())
-        .withAllowedNetworks(config.allowedNetworks()));
+  static DispatcherWorker worker(
+      HooklineConfig config,
+      Database db,
+      PrometheusMeterRegistry metrics,
+      Running running,
+      UnaryOperator<WorkerConfig> adjust) {
+    WorkerConfig workerConfig =
+        adjust.apply(
+            WorkerConfig.defaults(config.kafkaBootstrapServers(), config.workerId())
+                .withMaxInFlight(config.workerConcurrency())
+                .withAllowedNetworks(config.allowedNetworks()));
     DispatcherWorker worker = new DispatcherWorker(workerConfig, db, metrics);
     running.add(worker);
     worker.start();
@@ -167,7 +224,9 @@ final class Roles {
 
   private static HealthReport databaseHealth(Database db) {
     try (Connection c = db.dataSource().getConnection()) {
-      return c.isValid(1) ? HealthReport.up(Map.of("database", "up")) : HealthReport.down(Map.of("database", "down"));
+      return c.isValid(1)
+          ? HealthReport.up(Map.of("database", "up"))
+          : HealthReport.down(Map.of("database", "down"));
     } catch (Exception e) {
       return HealthReport.down(Map.of("database", "down: " + PublishCommand.rootMessage(e)));
     }

@@ -2,22 +2,34 @@ package dev.hookline.app;
 
 /** Every {@code HOOKLINE_*} environment variable, its default and what it means. */
 enum Setting {
-  KAFKA_BOOTSTRAP_SERVERS("localhost:9092", "Kafka bootstrap servers (ignored by `up`, which runs its own broker)"),
+  KAFKA_BOOTSTRAP_SERVERS(
+      "localhost:9092", "Kafka bootstrap servers (ignored by `up`, which runs its own broker)"),
   DB_URL("jdbc:postgresql://localhost:5432/hookline", "PostgreSQL JDBC URL (ignored by `up`)"),
   DB_USER("hookline", "PostgreSQL user"),
   DB_PASSWORD("hookline", "PostgreSQL password"),
   DB_POOL_SIZE("10", "HikariCP pool size per process, 1-200"),
-  HTTP_PORT("8080", "HTTP port: admin API and web page for admin-api and up; /health and /metrics for router and worker"),
-  ADMIN_TOKEN("", "Admin API bearer tokens, comma-separated; `up` generates one into the data dir when empty"),
-  SECRET_KEY("", "Base64 of 32 random bytes: encrypts webhook secrets at rest; several comma-separated during a key rotation (the first encrypts); `up` generates one into the data dir when empty"),
+  HTTP_PORT(
+      "8080",
+      "HTTP port: admin API and web page for admin-api and up; /health and /metrics for router and worker"),
+  ADMIN_TOKEN(
+      "",
+      "Admin API bearer tokens, comma-separated; `up` generates one into the data dir when empty"),
+  SECRET_KEY(
+      "",
+      "Base64 of 32 random bytes: encrypts webhook secrets at rest; several comma-separated during a key rotation (the first encrypts); `up` generates one into the data dir when empty"),
   DATA_DIR("./.hookline", "Where `up` keeps its Kafka log, PostgreSQL data, token and key"),
   EMBEDDED_KAFKA_PORT("19092", "Port of the embedded Kafka broker under `up`"),
   EMBEDDED_DB_PORT("15432", "Port of the embedded PostgreSQL under `up`"),
   WORKER_CONCURRENCY("200", "Deliveries in flight per worker, 1-10000"),
   WORKER_ID("", "Worker id recorded with each attempt; hostname-pid when empty"),
-  TOPIC_PARTITIONS("6", "Partitions of hookline.deliveries and events.* topics created by Hookline, 1-1000"),
-  ALLOWED_NETWORKS("", "CIDRs webhook targets may resolve to despite the SSRF guard, comma-separated; `up` adds loopback"),
-  RETENTION_DAYS("30", "Days events with their deliveries and attempts are kept, 1-3650; admin-api deletes older ones hourly");
+  TOPIC_PARTITIONS(
+      "6", "Partitions of hookline.deliveries and events.* topics created by Hookline, 1-1000"),
+  ALLOWED_NETWORKS(
+      "",
+      "CIDRs webhook targets may resolve to despite the SSRF guard, comma-separated; `up` adds loopback"),
+  RETENTION_DAYS(
+      "30",
+      "Days events with their deliveries and attempts are kept, 1-3650; admin-api deletes older ones hourly");
 
   private final String defaultValue;
   private final String description;

@@ -24,23 +24,30 @@ final class Api {
   }
 
   JsonNode call(String method, String path, String body, int expectedStatus) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.apiUrl(path)))
-        .header("Authorization", "Bearer " + TestStack.TOKEN)
-        .timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(stack.apiUrl(path)))
+            .header("Authorization", "Bearer " + TestStack.TOKEN)
+            .timeout(Duration.ofSeconds(30));
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      request.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+      request
+          .header("content-type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
     }
-    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("%s %s -> %s", method, path, response.body()).isEqualTo(expectedStatus);
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode())
+        .as("%s %s -> %s", method, path, response.body())
+        .isEqualTo(expectedStatus);
     return response.body().isEmpty() ? null : Json.MAPPER.readTree(response.body());
   }
 
   /** Creates a webhook; {@code extra} is more JSON members, e.g. {@code "timeoutSeconds": 3}. */
   String createWebhook(String url, String eventType, String extra) throws Exception {
-    String body = "{\"name\": \"engine test\", \"url\": \"%s\", \"events\": [\"%s\"]%s}"
-        .formatted(url, eventType, extra == null ? "" : ", " + extra);
+    String body =
+        "{\"name\": \"engine test\", \"url\": \"%s\", \"events\": [\"%s\"]%s}"
+            .formatted(url, eventType, extra == null ? "" : ", " + extra);
     return call("POST", "/webhooks", body, 201).get("id").asText();
   }
 
@@ -68,10 +75,14 @@ final class Api {
   void awaitRoutesLoaded() throws Exception {
     try (ScriptedReceiver sentinel = new ScriptedReceiver()) {
       String id = createWebhook(sentinel.url("/sentinel"), PROBE_TYPE, null);
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        publishExample(PROBE_TYPE);
-        return !sentinel.received().isEmpty();
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                publishExample(PROBE_TYPE);
+                return !sentinel.received().isEmpty();
+              });
       call("DELETE", "/webhooks/" + id, null, 204);
     }
   }

@@ -25,24 +25,33 @@ class CloudEventsInteropIT {
   void anEventFromAPlainKafkaProducerIsDelivered() throws Exception {
     TestStack stack = TestStack.get();
     try (Receiver receiver = new Receiver()) {
-      JsonNode created = stack.call("POST", "/webhooks", """
+      JsonNode created =
+          stack.call(
+              "POST",
+              "/webhooks",
+              """
           {"name": "CRM sync", "url": "%s", "events": ["customer_created"]}"""
-          .formatted(receiver.url("/crm")), 201);
+                  .formatted(receiver.url("/crm")),
+              201);
       String secret = created.get("secret").asText();
       stack.awaitRouted("customer_created", receiver);
 
       String id = "ce-" + UUID.randomUUID();
-      String data = """
+      String data =
+          """
           {"customer_id": 4242, "customer_name": "Grace Hopper", "customer_user_id": 77,
            "customer_user_email": "grace@example.com", "customer_email_verification": "verified",
            "customer_manage_url": "https://network.example.com/customers/4242"}""";
-      Map<String, Object> props = Map.of(
-          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config.kafkaBootstrapServers(),
-          ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-          ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+      Map<String, Object> props =
+          Map.of(
+              ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config.kafkaBootstrapServers(),
+              ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+              ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
       try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-        ProducerRecord<String, String> record = new ProducerRecord<>("events.customers", "4242", data);
-        record.headers()
+        ProducerRecord<String, String> record =
+            new ProducerRecord<>("events.customers", "4242", data);
+        record
+            .headers()
             .add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8))
             .add("ce_id", id.getBytes(StandardCharsets.UTF_8))
             .add("ce_source", "https://crm.example.com/customers".getBytes(StandardCharsets.UTF_8))
@@ -55,8 +64,14 @@ class CloudEventsInteropIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> !receiver.receivedFor(id).isEmpty());
       Receiver.Request request = receiver.receivedFor(id).get(0);
       assertThat(request.header("webhook-id")).isEqualTo(id);
-      assertThat(StandardWebhooksVerifier.verifies(secret, id, request.header("webhook-timestamp"), request.body(),
-          request.header("webhook-signature"))).isTrue();
+      assertThat(
+              StandardWebhooksVerifier.verifies(
+                  secret,
+                  id,
+                  request.header("webhook-timestamp"),
+                  request.body(),
+                  request.header("webhook-signature")))
+          .isTrue();
       JsonNode body = new ObjectMapper().readTree(request.body());
       assertThat(body.get("type").asText()).isEqualTo("customer_created");
       assertThat(body.get("timestamp").asText()).isEqualTo("2026-11-28T09:30:00Z");

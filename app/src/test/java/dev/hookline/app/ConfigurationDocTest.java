@@ -25,11 +25,15 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 class ConfigurationDocTest {
   private static final String DOC = "docs/configuration.md";
+
   /** How the table writes an empty default. */
   static final String EMPTY = "(empty)";
-  private static final Pattern ROW = Pattern.compile("^\\|\\s*`(HOOKLINE_[A-Z0-9_]+)`\\s*\\|(.*)\\|\\s*$");
+
+  private static final Pattern ROW =
+      Pattern.compile("^\\|\\s*`(HOOKLINE_[A-Z0-9_]+)`\\s*\\|(.*)\\|\\s*$");
   private static final Pattern VARIABLE = Pattern.compile("HOOKLINE_[A-Z0-9_]+");
-  private static final Set<String> COMMANDS = Set.of("admin-api", "router", "worker", "up", "publish");
+  private static final Set<String> COMMANDS =
+      Set.of("admin-api", "router", "worker", "up", "publish");
 
   @Test
   void everySettingHasOneRowWithItsExactDefaultAndMeaning() {
@@ -44,8 +48,12 @@ class ConfigurationDocTest {
   @Test
   void everyVariableComposeGivesARoleIsDocumentedAsReadByThatRole() {
     Map<String, Row> rows = rows(RepoFiles.read(DOC));
-    Map<?, ?> services = (Map<?, ?>) ((Map<?, ?>) new Yaml(new SafeConstructor(new LoaderOptions()))
-        .load(RepoFiles.read("docker-compose.yml"))).get("services");
+    Map<?, ?> services =
+        (Map<?, ?>)
+            ((Map<?, ?>)
+                    new Yaml(new SafeConstructor(new LoaderOptions()))
+                        .load(RepoFiles.read("docker-compose.yml")))
+                .get("services");
     List<String> problems = new ArrayList<>();
     for (String role : List.of("admin-api", "router", "worker")) {
       Object env = ((Map<?, ?>) services.get(role)).get("environment");
@@ -53,8 +61,12 @@ class ConfigurationDocTest {
       for (Object variable : ((Map<?, ?>) env).keySet()) {
         Row row = rows.get(String.valueOf(variable));
         if (row != null && !row.readBy().contains(role)) {
-          problems.add(variable + " is set for " + role + " in docker-compose.yml, but the doc says it is read by "
-              + row.readBy());
+          problems.add(
+              variable
+                  + " is set for "
+                  + role
+                  + " in docker-compose.yml, but the doc says it is read by "
+                  + row.readBy());
         }
       }
     }
@@ -64,9 +76,14 @@ class ConfigurationDocTest {
   @Test
   void theChecksCatchAWrongDefaultAMissingRowAndAStrangerVariable() {
     String good = RepoFiles.read(DOC);
-    String bad = good.replace("| `HOOKLINE_TOPIC_PARTITIONS` | `6` |", "| `HOOKLINE_TOPIC_PARTITIONS` | `12` |")
-        .lines().filter(l -> !l.startsWith("| `HOOKLINE_WORKER_ID`")).collect(Collectors.joining("\n"))
-        + "\nAlso `HOOKLINE_LOG_LEVEL`.\n";
+    String bad =
+        good.replace(
+                    "| `HOOKLINE_TOPIC_PARTITIONS` | `6` |",
+                    "| `HOOKLINE_TOPIC_PARTITIONS` | `12` |")
+                .lines()
+                .filter(l -> !l.startsWith("| `HOOKLINE_WORKER_ID`"))
+                .collect(Collectors.joining("\n"))
+            + "\nAlso `HOOKLINE_LOG_LEVEL`.\n";
     assertThat(bad).isNotEqualTo(good);
     assertThat(problems(bad))
         .anySatisfy(p -> assertThat(p).contains("HOOKLINE_TOPIC_PARTITIONS").contains("`6`"))
@@ -83,7 +100,10 @@ class ConfigurationDocTest {
     List<String> problems = new ArrayList<>();
     Map<String, Integer> counts = new LinkedHashMap<>();
     Map<String, Row> rows = rows(doc);
-    doc.lines().map(ROW::matcher).filter(Matcher::matches).forEach(m -> counts.merge(m.group(1), 1, Integer::sum));
+    doc.lines()
+        .map(ROW::matcher)
+        .filter(Matcher::matches)
+        .forEach(m -> counts.merge(m.group(1), 1, Integer::sum));
     for (Setting setting : Setting.values()) {
       String variable = setting.variable();
       Row row = rows.get(variable);
@@ -92,15 +112,24 @@ class ConfigurationDocTest {
         continue;
       }
       if (counts.get(variable) > 1) problems.add(variable + ": " + counts.get(variable) + " rows");
-      String expectedDefault = setting.defaultValue().isEmpty() ? EMPTY : "`" + setting.defaultValue() + "`";
+      String expectedDefault =
+          setting.defaultValue().isEmpty() ? EMPTY : "`" + setting.defaultValue() + "`";
       if (!row.defaultCell().equals(expectedDefault)) {
-        problems.add(variable + ": default is " + row.defaultCell() + ", the code says " + expectedDefault);
+        problems.add(
+            variable + ": default is " + row.defaultCell() + ", the code says " + expectedDefault);
       }
       if (!row.meaning().equals(setting.description())) {
-        problems.add(variable + ": meaning is '" + row.meaning() + "', the code says '" + setting.description() + "'");
+        problems.add(
+            variable
+                + ": meaning is '"
+                + row.meaning()
+                + "', the code says '"
+                + setting.description()
+                + "'");
       }
       if (row.readBy().isEmpty() || !COMMANDS.containsAll(row.readBy())) {
-        problems.add(variable + ": 'read by' must list commands of " + COMMANDS + ", is " + row.readBy());
+        problems.add(
+            variable + ": 'read by' must list commands of " + COMMANDS + ", is " + row.readBy());
       }
     }
     return problems;
@@ -108,7 +137,8 @@ class ConfigurationDocTest {
 
   /** Every HOOKLINE_* name in the text that is not a {@link Setting}. */
   static Set<String> unknownVariables(String doc) {
-    Set<String> known = Arrays.stream(Setting.values()).map(Setting::variable).collect(Collectors.toSet());
+    Set<String> known =
+        Arrays.stream(Setting.values()).map(Setting::variable).collect(Collectors.toSet());
     Set<String> unknown = new TreeSet<>();
     Matcher m = VARIABLE.matcher(doc);
     while (m.find()) {
@@ -120,14 +150,22 @@ class ConfigurationDocTest {
   /** The table rows by variable: | `VARIABLE` | default | read by | meaning |. */
   private static Map<String, Row> rows(String doc) {
     Map<String, Row> rows = new LinkedHashMap<>();
-    doc.lines().map(ROW::matcher).filter(Matcher::matches).forEach(m -> {
-      // The meaning is the last column and may itself hold no '|'; split the rest off the front.
-      String[] cells = m.group(2).split("\\|", 3);
-      if (cells.length < 3) return;
-      Set<String> readBy = Arrays.stream(cells[1].split(",")).map(String::trim).filter(s -> !s.isEmpty())
-          .collect(Collectors.toCollection(TreeSet::new));
-      rows.putIfAbsent(m.group(1), new Row(cells[0].trim(), readBy, cells[2].trim()));
-    });
+    doc.lines()
+        .map(ROW::matcher)
+        .filter(Matcher::matches)
+        .forEach(
+            m -> {
+              // The meaning is the last column and may itself hold no '|'; split the rest off the
+              // front.
+              String[] cells = m.group(2).split("\\|", 3);
+              if (cells.length < 3) return;
+              Set<String> readBy =
+                  Arrays.stream(cells[1].split(","))
+                      .map(String::trim)
+                      .filter(s -> !s.isEmpty())
+                      .collect(Collectors.toCollection(TreeSet::new));
+              rows.putIfAbsent(m.group(1), new Row(cells[0].trim(), readBy, cells[2].trim()));
+            });
     return rows;
   }
 }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The delivery engine end to end on a real broker and PostgreSQL: retries from the timer in
- * PostgreSQL, Retry-After, dead letters, 410 Gone disabling, and a hanging endpoint that must
- * not slow the others. Each test uses its own event type, so they never see each other's events.
+ * PostgreSQL, Retry-After, dead letters, 410 Gone disabling, and a hanging endpoint that must not
+ * slow the others. Each test uses its own event type, so they never see each other's events.
  */
 class DeliveryEngineIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -46,9 +46,13 @@ class DeliveryEngineIT {
 
   /** The webhook's only delivery, once it reached the status. */
   private JsonNode onlyDelivery(String webhookId, String status) {
-    JsonNode page = await().atMost(DEADLINE).pollInterval(Duration.ofMillis(250)).until(
-        () -> api.deliveries(webhookId),
-        p -> p.size() == 1 && status.equals(p.get(0).get("status").asText()));
+    JsonNode page =
+        await()
+            .atMost(DEADLINE)
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () -> api.deliveries(webhookId),
+                p -> p.size() == 1 && status.equals(p.get(0).get("status").asText()));
     return page.get(0);
   }
 
@@ -61,7 +65,9 @@ class DeliveryEngineIT {
   @Test
   void aServerErrorIsRetriedFromTheTimerAndBothAttemptsAreLogged() throws Exception {
     ScriptedReceiver receiver = receiver().then(Answer.status(500));
-    String webhook = api.createWebhook(receiver.url("/retry"), "membership_created", "\"retrySchedule\": [1, 1]");
+    String webhook =
+        api.createWebhook(
+            receiver.url("/retry"), "membership_created", "\"retrySchedule\": [1, 1]");
     api.awaitRoutesLoaded();
     String eventId = api.publishExample("membership_created");
 
@@ -72,14 +78,18 @@ class DeliveryEngineIT {
     List<String> triggers = new ArrayList<>();
     detail.get("attempts").forEach(a -> triggers.add(a.get("trigger").asText()));
     assertThat(triggers).containsExactly("event", "retry");
-    assertThat(receiver.received()).hasSize(2).allSatisfy(r -> assertThat(r.header("webhook-id")).isEqualTo(eventId));
+    assertThat(receiver.received())
+        .hasSize(2)
+        .allSatisfy(r -> assertThat(r.header("webhook-id")).isEqualTo(eventId));
   }
 
   @Test
   void retryAfterOfA429IsHonoured() throws Exception {
     ScriptedReceiver receiver = receiver().then(Answer.status(429).header("Retry-After", "4"));
-    // our own step is 2 s (1.6 to 2.4 with jitter); the receiver asks for 4, within the cap of 2 x 2 s
-    String webhook = api.createWebhook(receiver.url("/busy"), "invoice_sent", "\"retrySchedule\": [2]");
+    // our own step is 2 s (1.6 to 2.4 with jitter); the receiver asks for 4, within the cap of 2 x
+    // 2 s
+    String webhook =
+        api.createWebhook(receiver.url("/busy"), "invoice_sent", "\"retrySchedule\": [2]");
     api.awaitRoutesLoaded();
     api.publishExample("invoice_sent");
 
@@ -87,14 +97,17 @@ class DeliveryEngineIT {
 
     List<ScriptedReceiver.Request> requests = receiver.received();
     assertThat(requests).hasSize(2);
-    long gapMs = TimeUnit.NANOSECONDS.toMillis(requests.get(1).arrivedNanos() - requests.get(0).arrivedNanos());
+    long gapMs =
+        TimeUnit.NANOSECONDS.toMillis(
+            requests.get(1).arrivedNanos() - requests.get(0).arrivedNanos());
     assertThat(gapMs).as("the second attempt waited for Retry-After").isGreaterThanOrEqualTo(3_800);
   }
 
   @Test
   void afterTheLastAttemptTheDeliveryFailsAndGoesToTheDeadLetterTopic() throws Exception {
     ScriptedReceiver receiver = receiver().otherwise(Answer.status(503));
-    String webhook = api.createWebhook(receiver.url("/down"), "payment_created", "\"retrySchedule\": [1]");
+    String webhook =
+        api.createWebhook(receiver.url("/down"), "payment_created", "\"retrySchedule\": [1]");
     api.awaitRoutesLoaded();
     api.publishExample("payment_created");
 
@@ -102,11 +115,16 @@ class DeliveryEngineIT {
 
     JsonNode detail = api.delivery(delivery.get("id").asText());
     assertThat(field(detail.get("attempts"), "statusCode")).containsExactly(503, 503);
-    List<ConsumerRecord<String, byte[]>> letters = await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
-        .until(() -> TopicReader.recordsWithKey(Topics.DEAD_LETTER, webhook), l -> !l.isEmpty());
+    List<ConsumerRecord<String, byte[]>> letters =
+        await()
+            .atMost(DEADLINE)
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> TopicReader.recordsWithKey(Topics.DEAD_LETTER, webhook), l -> !l.isEmpty());
     assertThat(letters).hasSize(1);
     JsonNode letter = Json.readTree(letters.get(0).value());
-    assertThat(letter.get("task").get("deliveryId").asText()).isEqualTo(delivery.get("id").asText());
+    assertThat(letter.get("task").get("deliveryId").asText())
+        .isEqualTo(delivery.get("id").asText());
     assertThat(letter.get("task").get("attempt").asInt()).isEqualTo(2);
     assertThat(letter.get("lastError").get("statusCode").asInt()).isEqualTo(503);
   }
@@ -120,39 +138,61 @@ class DeliveryEngineIT {
     api.awaitRoutesLoaded();
     api.publishExample("payment_failed");
 
-    JsonNode disabled = await().atMost(DEADLINE).pollInterval(Duration.ofMillis(250)).until(
-        () -> api.call("GET", "/webhooks/" + webhook, null, 200), w -> "disabled".equals(w.get("status").asText()));
+    JsonNode disabled =
+        await()
+            .atMost(DEADLINE)
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () -> api.call("GET", "/webhooks/" + webhook, null, 200),
+                w -> "disabled".equals(w.get("status").asText()));
     assertThat(disabled.get("disabledReason").asText()).isEqualTo("endpoint_gone");
     assertThat(onlyDelivery(webhook, "failed").get("lastStatusCode").asInt()).isEqualTo(410);
 
     // announced on events.hookline, and routed like any event to whoever subscribed to it
-    ScriptedReceiver.Request announcement = await().atMost(DEADLINE).until(
-        () -> watcher.received().stream()
-            .filter(r -> Json.readTree(r.body().getBytes()).get("data").get("webhook_id").asText().equals(webhook))
-            .findFirst().orElse(null),
-        r -> r != null);
+    ScriptedReceiver.Request announcement =
+        await()
+            .atMost(DEADLINE)
+            .until(
+                () ->
+                    watcher.received().stream()
+                        .filter(
+                            r ->
+                                Json.readTree(r.body().getBytes())
+                                    .get("data")
+                                    .get("webhook_id")
+                                    .asText()
+                                    .equals(webhook))
+                        .findFirst()
+                        .orElse(null),
+                r -> r != null);
     JsonNode body = Json.readTree(announcement.body().getBytes());
     assertThat(body.get("type").asText()).isEqualTo("hookline.webhook.disabled");
     assertThat(body.get("data").get("reason").asText()).isEqualTo("endpoint_gone");
     assertThat(TopicReader.recordsWithKey(Topics.HOOKLINE_EVENTS, webhook)).hasSize(1);
 
     // routing stops: the routing record says so, and a later event reaches nobody
-    List<ConsumerRecord<String, byte[]>> routing = TopicReader.recordsWithKey(Topics.SUBSCRIPTIONS, webhook);
+    List<ConsumerRecord<String, byte[]>> routing =
+        TopicReader.recordsWithKey(Topics.SUBSCRIPTIONS, webhook);
     JsonNode last = Json.readTree(routing.get(routing.size() - 1).value());
     assertThat(last.get("active").asBoolean()).isFalse();
     api.publishExample("payment_failed");
-    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> gone.received().size() == 1);
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> gone.received().size() == 1);
   }
 
   @Test
   void aHangingEndpointDoesNotSlowDeliveryToTheOthers() throws Exception {
-    ScriptedReceiver hanging = receiver().otherwise(Answer.status(200).after(Duration.ofSeconds(30)));
+    ScriptedReceiver hanging =
+        receiver().otherwise(Answer.status(200).after(Duration.ofSeconds(30)));
     ScriptedReceiver fast = receiver();
     api.createWebhook(hanging.url("/hang"), "customer_created", "\"timeoutSeconds\": 3");
     api.createWebhook(fast.url("/fast"), "customer_created", null);
     api.awaitRoutesLoaded();
 
-    // one event every 250 ms for 3.5 s: every poll of the worker holds a task of the hanging webhook
+    // one event every 250 ms for 3.5 s: every poll of the worker holds a task of the hanging
+    // webhook
     Map<String, Long> publishedAt = new HashMap<>();
     for (int i = 0; i < 14; i++) {
       publishedAt.put(api.publishExample("customer_created"), System.nanoTime());
@@ -163,11 +203,15 @@ class DeliveryEngineIT {
     Map<String, Long> latencyMs = new HashMap<>();
     for (ScriptedReceiver.Request r : fast.received()) {
       Long sent = publishedAt.get(r.header("webhook-id"));
-      if (sent != null) latencyMs.put(r.header("webhook-id"), TimeUnit.NANOSECONDS.toMillis(r.arrivedNanos() - sent));
+      if (sent != null)
+        latencyMs.put(
+            r.header("webhook-id"), TimeUnit.NANOSECONDS.toMillis(r.arrivedNanos() - sent));
     }
     assertThat(latencyMs).hasSize(publishedAt.size());
     // waiting on the hanging endpoint would cost up to its 3 s timeout per batch
-    assertThat(latencyMs.values()).as("latency of each event to the fast endpoint, ms").allMatch(ms -> ms < 2_500);
+    assertThat(latencyMs.values())
+        .as("latency of each event to the fast endpoint, ms")
+        .allMatch(ms -> ms < 2_500);
     assertThat(hanging.received()).isNotEmpty();
   }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The walking skeleton end to end, on a real Kafka broker and a real PostgreSQL: create a webhook
- * over HTTP, publish an event with the CLI, and the endpoint receives it signed, and the attempt
- * is in the delivery log.
+ * over HTTP, publish an event with the CLI, and the endpoint receives it signed, and the attempt is
+ * in the delivery log.
  */
 class HappyPathIT {
   private static TestStack stack;
@@ -39,30 +39,43 @@ class HappyPathIT {
   @Test
   void theSignatureCheckUsedHereMatchesTheSpecTestVector() {
     String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    assertThat(StandardWebhooksVerifier.expectedSignature(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
-        "{\"test\": 2432232314}")).isEqualTo("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    assertThat(
+            StandardWebhooksVerifier.expectedSignature(
+                secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", "{\"test\": 2432232314}"))
+        .isEqualTo("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
   }
 
   @Test
   void anEventPublishedFromTheCommandLineArrivesSignedAndIsRecorded() throws Exception {
     // 1. The admin creates a webhook: Name, URL, Event.
-    JsonNode created = call("POST", "/webhooks", """
+    JsonNode created =
+        call(
+            "POST",
+            "/webhooks",
+            """
         {"name": "Zapier Integration", "url": "%s", "events": ["payment_received"]}"""
-        .formatted(receiver.url("/hooks/zapier")), 201);
+                .formatted(receiver.url("/hooks/zapier")),
+            201);
     String webhookId = created.get("id").asText();
     String secret = created.get("secret").asText();
     assertThat(secret).startsWith("whsec_");
     stack.awaitRouted("payment_received", receiver);
 
     // 2. A platform team publishes an event with the CLI.
-    JsonNode example = dev.hookline.schemas.EventCatalog.load().find("payment_received").orElseThrow().example();
+    JsonNode example =
+        dev.hookline.schemas.EventCatalog.load().find("payment_received").orElseThrow().example();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Map<String, String> env = Map.of(
-        "HOOKLINE_KAFKA_BOOTSTRAP_SERVERS", stack.config.kafkaBootstrapServers(),
-        "HOOKLINE_DATA_DIR", stack.config.dataDir().toString());
-    int exit = Main.run(List.of("publish", "payment_received", "--data", Json.toString(example)), env,
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    Map<String, String> env =
+        Map.of(
+            "HOOKLINE_KAFKA_BOOTSTRAP_SERVERS", stack.config.kafkaBootstrapServers(),
+            "HOOKLINE_DATA_DIR", stack.config.dataDir().toString());
+    int exit =
+        Main.run(
+            List.of("publish", "payment_received", "--data", Json.toString(example)),
+            env,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
     String eventId = out.toString(StandardCharsets.UTF_8).split(" ")[1];
     assertThat(eventId).startsWith("evt_");
@@ -76,18 +89,30 @@ class HappyPathIT {
     assertThat(request.header("webhook-id")).isEqualTo(eventId);
     long timestamp = Long.parseLong(request.header("webhook-timestamp"));
     assertThat(Math.abs(Instant.now().getEpochSecond() - timestamp)).isLessThan(120);
-    assertThat(StandardWebhooksVerifier.verifies(secret, eventId, request.header("webhook-timestamp"),
-        request.body(), request.header("webhook-signature")))
-        .as("signature %s", request.header("webhook-signature")).isTrue();
+    assertThat(
+            StandardWebhooksVerifier.verifies(
+                secret,
+                eventId,
+                request.header("webhook-timestamp"),
+                request.body(),
+                request.header("webhook-signature")))
+        .as("signature %s", request.header("webhook-signature"))
+        .isTrue();
     JsonNode body = Json.MAPPER.readTree(request.body());
     assertThat(body.get("type").asText()).isEqualTo("payment_received");
-    assertThat(Instant.parse(body.get("timestamp").asText())).isBefore(Instant.now().plusSeconds(1));
+    assertThat(Instant.parse(body.get("timestamp").asText()))
+        .isBefore(Instant.now().plusSeconds(1));
     assertThat(body.get("data")).isEqualTo(example);
 
     // 4. The attempt is in the delivery log.
-    JsonNode log = await().atMost(Duration.ofSeconds(20)).until(
-        () -> call("GET", "/webhooks/" + webhookId + "/deliveries", null, 200),
-        page -> deliveryOf(page, eventId) != null && "succeeded".equals(deliveryOf(page, eventId).get("status").asText()));
+    JsonNode log =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> call("GET", "/webhooks/" + webhookId + "/deliveries", null, 200),
+                page ->
+                    deliveryOf(page, eventId) != null
+                        && "succeeded".equals(deliveryOf(page, eventId).get("status").asText()));
     JsonNode delivery = deliveryOf(log, eventId);
     assertThat(delivery.get("eventId").asText()).isEqualTo(eventId);
     assertThat(delivery.get("eventType").asText()).isEqualTo("payment_received");
@@ -108,7 +133,8 @@ class HappyPathIT {
     return null;
   }
 
-  private static JsonNode call(String method, String path, String body, int expectedStatus) throws Exception {
+  private static JsonNode call(String method, String path, String body, int expectedStatus)
+      throws Exception {
     return stack.call(method, path, body, expectedStatus);
   }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class HooklineConfigTest {
 
@@ -24,29 +24,34 @@ class HooklineConfigTest {
 
   @Test
   void listsAreCommaSeparatedAndTrimmed() {
-    HooklineConfig config = HooklineConfig.fromEnv(Map.of(
-        "HOOKLINE_ADMIN_TOKEN", " a , b,,",
-        "HOOKLINE_ALLOWED_NETWORKS", "10.0.0.0/8, ::1/128"));
+    HooklineConfig config =
+        HooklineConfig.fromEnv(
+            Map.of(
+                "HOOKLINE_ADMIN_TOKEN", " a , b,,",
+                "HOOKLINE_ALLOWED_NETWORKS", "10.0.0.0/8, ::1/128"));
     assertThat(config.adminTokens()).containsExactly("a", "b");
     assertThat(config.allowedNetworks()).containsExactly("10.0.0.0/8", "::1/128");
   }
 
   @ParameterizedTest(name = "{0}={1}")
-  @CsvSource(delimiter = '|', value = {
-      "HOOKLINE_HTTP_PORT|abc|must be a whole number from 0 to 65535",
-      "HOOKLINE_HTTP_PORT|70000|must be a whole number from 0 to 65535",
-      "HOOKLINE_DB_POOL_SIZE|0|must be a whole number from 1 to 200",
-      "HOOKLINE_WORKER_CONCURRENCY|-5|must be a whole number from 1 to 10000",
-      "HOOKLINE_TOPIC_PARTITIONS|many|must be a whole number from 1 to 1000",
-      "HOOKLINE_EMBEDDED_KAFKA_PORT|9 092|must be a whole number",
-      "HOOKLINE_DB_URL|mysql://db/hookline|must be a PostgreSQL JDBC URL",
-      "HOOKLINE_KAFKA_BOOTSTRAP_SERVERS|'  '|must not be empty",
-      "HOOKLINE_DB_USER|''|must not be empty",
-      "HOOKLINE_ALLOWED_NETWORKS|10.0.0.0|'10.0.0.0' is not one",
-      "HOOKLINE_ALLOWED_NETWORKS|10.0.0.0/33|'10.0.0.0/33' is not one",
-      "HOOKLINE_ALLOWED_NETWORKS|internal.example/8|is not one",
-  })
-  void anInvalidValueIsAOneLineErrorNamingTheVariable(String variable, String value, String expected) {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "HOOKLINE_HTTP_PORT|abc|must be a whole number from 0 to 65535",
+        "HOOKLINE_HTTP_PORT|70000|must be a whole number from 0 to 65535",
+        "HOOKLINE_DB_POOL_SIZE|0|must be a whole number from 1 to 200",
+        "HOOKLINE_WORKER_CONCURRENCY|-5|must be a whole number from 1 to 10000",
+        "HOOKLINE_TOPIC_PARTITIONS|many|must be a whole number from 1 to 1000",
+        "HOOKLINE_EMBEDDED_KAFKA_PORT|9 092|must be a whole number",
+        "HOOKLINE_DB_URL|mysql://db/hookline|must be a PostgreSQL JDBC URL",
+        "HOOKLINE_KAFKA_BOOTSTRAP_SERVERS|'  '|must not be empty",
+        "HOOKLINE_DB_USER|''|must not be empty",
+        "HOOKLINE_ALLOWED_NETWORKS|10.0.0.0|'10.0.0.0' is not one",
+        "HOOKLINE_ALLOWED_NETWORKS|10.0.0.0/33|'10.0.0.0/33' is not one",
+        "HOOKLINE_ALLOWED_NETWORKS|internal.example/8|is not one",
+      })
+  void anInvalidValueIsAOneLineErrorNamingTheVariable(
+      String variable, String value, String expected) {
     assertThatThrownBy(() -> HooklineConfig.fromEnv(Map.of(variable, value)))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(variable + " ")
@@ -55,55 +60,114 @@ class HooklineConfigTest {
   }
 
   /** Settings whose every value is valid: free text. */
-  private static final java.util.Set<Setting> FREE_TEXT = java.util.EnumSet.of(Setting.DB_PASSWORD, Setting.WORKER_ID);
+  private static final java.util.Set<Setting> FREE_TEXT =
+      java.util.EnumSet.of(Setting.DB_PASSWORD, Setting.WORKER_ID);
 
-  /** How far a process gets before it reads the setting: parsing, or the check of the role that needs it. */
-  private enum Check { PARSE, ADMIN_TOKENS, SECRET_KEY }
+  /**
+   * How far a process gets before it reads the setting: parsing, or the check of the role that
+   * needs it.
+   */
+  private enum Check {
+    PARSE,
+    ADMIN_TOKENS,
+    SECRET_KEY
+  }
 
   private record Invalid(Setting setting, String value, Check check, String expected) {}
 
   /** At least one invalid value for every setting that can have one. */
-  private static final List<Invalid> INVALID = List.of(
-      new Invalid(Setting.KAFKA_BOOTSTRAP_SERVERS, " ", Check.PARSE, "must not be empty"),
-      new Invalid(Setting.DB_URL, "postgres://db/hookline", Check.PARSE, "must be a PostgreSQL JDBC URL"),
-      new Invalid(Setting.DB_URL, "", Check.PARSE, "must not be empty"),
-      new Invalid(Setting.DB_URL, "mysql://a\nHOOKLINE started fine", Check.PARSE, "was 'mysql://a\\u000aHOOKLINE"),
-      new Invalid(Setting.HTTP_PORT, "8\n0", Check.PARSE, "was '8\\u000a0'"),
-      new Invalid(Setting.DB_USER, "", Check.PARSE, "must not be empty"),
-      new Invalid(Setting.DB_POOL_SIZE, "201", Check.PARSE, "must be a whole number from 1 to 200"),
-      new Invalid(Setting.HTTP_PORT, "-1", Check.PARSE, "must be a whole number from 0 to 65535"),
-      new Invalid(Setting.ADMIN_TOKEN, " , ", Check.ADMIN_TOKENS, "is required"),
-      new Invalid(Setting.SECRET_KEY, "c2hvcnQ=", Check.SECRET_KEY, "must be 32 bytes"),
-      new Invalid(Setting.SECRET_KEY, "not base64!", Check.SECRET_KEY, "not valid base64"),
-      new Invalid(Setting.SECRET_KEY, "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=,", Check.SECRET_KEY, "key 2 of 2 is empty"),
-      new Invalid(Setting.SECRET_KEY, "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=,c2hvcnQ=", Check.SECRET_KEY, "key 2 of 2 must be 32 bytes"),
-      new Invalid(Setting.DATA_DIR, "  ", Check.PARSE, "must not be empty"),
-      new Invalid(Setting.DATA_DIR, "a\u0000b", Check.PARSE, "is not a valid path"),
-      new Invalid(Setting.EMBEDDED_KAFKA_PORT, "65536", Check.PARSE, "must be a whole number from 0 to 65535"),
-      new Invalid(Setting.EMBEDDED_DB_PORT, "5432x", Check.PARSE, "must be a whole number from 0 to 65535"),
-      new Invalid(Setting.WORKER_CONCURRENCY, "10001", Check.PARSE, "must be a whole number from 1 to 10000"),
-      new Invalid(Setting.TOPIC_PARTITIONS, "0", Check.PARSE, "must be a whole number from 1 to 1000"),
-      new Invalid(Setting.ALLOWED_NETWORKS, "10.0.0.0/8,,fe80::/129", Check.PARSE, "'fe80::/129' is not one"),
-      new Invalid(Setting.RETENTION_DAYS, "0", Check.PARSE, "must be a whole number from 1 to 3650"),
-      new Invalid(Setting.RETENTION_DAYS, "thirty", Check.PARSE, "must be a whole number from 1 to 3650"),
-      new Invalid(Setting.RETENTION_DAYS, "3651", Check.PARSE, "must be a whole number from 1 to 3650"));
+  private static final List<Invalid> INVALID =
+      List.of(
+          new Invalid(Setting.KAFKA_BOOTSTRAP_SERVERS, " ", Check.PARSE, "must not be empty"),
+          new Invalid(
+              Setting.DB_URL,
+              "postgres://db/hookline",
+              Check.PARSE,
+              "must be a PostgreSQL JDBC URL"),
+          new Invalid(Setting.DB_URL, "", Check.PARSE, "must not be empty"),
+          new Invalid(
+              Setting.DB_URL,
+              "mysql://a\nHOOKLINE started fine",
+              Check.PARSE,
+              "was 'mysql://a\\u000aHOOKLINE"),
+          new Invalid(Setting.HTTP_PORT, "8\n0", Check.PARSE, "was '8\\u000a0'"),
+          new Invalid(Setting.DB_USER, "", Check.PARSE, "must not be empty"),
+          new Invalid(
+              Setting.DB_POOL_SIZE, "201", Check.PARSE, "must be a whole number from 1 to 200"),
+          new Invalid(
+              Setting.HTTP_PORT, "-1", Check.PARSE, "must be a whole number from 0 to 65535"),
+          new Invalid(Setting.ADMIN_TOKEN, " , ", Check.ADMIN_TOKENS, "is required"),
+          new Invalid(Setting.SECRET_KEY, "c2hvcnQ=", Check.SECRET_KEY, "must be 32 bytes"),
+          new Invalid(Setting.SECRET_KEY, "not base64!", Check.SECRET_KEY, "not valid base64"),
+          new Invalid(
+              Setting.SECRET_KEY,
+              "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=,",
+              Check.SECRET_KEY,
+              "key 2 of 2 is empty"),
+          new Invalid(
+              Setting.SECRET_KEY,
+              "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=,c2hvcnQ=",
+              Check.SECRET_KEY,
+              "key 2 of 2 must be 32 bytes"),
+          new Invalid(Setting.DATA_DIR, "  ", Check.PARSE, "must not be empty"),
+          new Invalid(Setting.DATA_DIR, "a\u0000b", Check.PARSE, "is not a valid path"),
+          new Invalid(
+              Setting.EMBEDDED_KAFKA_PORT,
+              "65536",
+              Check.PARSE,
+              "must be a whole number from 0 to 65535"),
+          new Invalid(
+              Setting.EMBEDDED_DB_PORT,
+              "5432x",
+              Check.PARSE,
+              "must be a whole number from 0 to 65535"),
+          new Invalid(
+              Setting.WORKER_CONCURRENCY,
+              "10001",
+              Check.PARSE,
+              "must be a whole number from 1 to 10000"),
+          new Invalid(
+              Setting.TOPIC_PARTITIONS, "0", Check.PARSE, "must be a whole number from 1 to 1000"),
+          new Invalid(
+              Setting.ALLOWED_NETWORKS,
+              "10.0.0.0/8,,fe80::/129",
+              Check.PARSE,
+              "'fe80::/129' is not one"),
+          new Invalid(
+              Setting.RETENTION_DAYS, "0", Check.PARSE, "must be a whole number from 1 to 3650"),
+          new Invalid(
+              Setting.RETENTION_DAYS,
+              "thirty",
+              Check.PARSE,
+              "must be a whole number from 1 to 3650"),
+          new Invalid(
+              Setting.RETENTION_DAYS,
+              "3651",
+              Check.PARSE,
+              "must be a whole number from 1 to 3650"));
 
   static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> invalidValues() {
-    return INVALID.stream().map(i -> org.junit.jupiter.params.provider.Arguments.of(i.setting(), i.value(), i.check(), i.expected()));
+    return INVALID.stream()
+        .map(
+            i ->
+                org.junit.jupiter.params.provider.Arguments.of(
+                    i.setting(), i.value(), i.check(), i.expected()));
   }
 
   @ParameterizedTest(name = "{0}=''{1}''")
   @org.junit.jupiter.params.provider.MethodSource("invalidValues")
-  void everyInvalidValueStopsTheStartWithOneLineNamingTheVariable(Setting setting, String value, Check check, String expected) {
+  void everyInvalidValueStopsTheStartWithOneLineNamingTheVariable(
+      Setting setting, String value, Check check, String expected) {
     Map<String, String> env = Map.of(setting.variable(), value);
-    assertThatThrownBy(() -> {
-      HooklineConfig config = HooklineConfig.fromEnv(env);
-      switch (check) {
-        case PARSE -> { }
-        case ADMIN_TOKENS -> config.requireAdminTokens();
-        case SECRET_KEY -> Roles.cipher(config);
-      }
-    })
+    assertThatThrownBy(
+            () -> {
+              HooklineConfig config = HooklineConfig.fromEnv(env);
+              switch (check) {
+                case PARSE -> {}
+                case ADMIN_TOKENS -> config.requireAdminTokens();
+                case SECRET_KEY -> Roles.cipher(config);
+              }
+            })
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(setting.variable())
         .hasMessageContaining(expected)
@@ -114,14 +178,18 @@ class HooklineConfigTest {
   void everySettingThatCanBeInvalidHasAnInvalidCase() {
     java.util.Set<Setting> covered = java.util.EnumSet.noneOf(Setting.class);
     INVALID.forEach(i -> covered.add(i.setting()));
-    assertThat(java.util.Collections.disjoint(covered, FREE_TEXT)).as("free-text settings have invalid cases").isTrue();
+    assertThat(java.util.Collections.disjoint(covered, FREE_TEXT))
+        .as("free-text settings have invalid cases")
+        .isTrue();
     covered.addAll(FREE_TEXT);
     assertThat(covered).containsExactlyInAnyOrder(Setting.values());
   }
 
   @Test
   void freeTextSettingsTakeAnyValue() {
-    HooklineConfig config = HooklineConfig.fromEnv(Map.of("HOOKLINE_DB_PASSWORD", " p@ss,word;'\" ", "HOOKLINE_WORKER_ID", "w 1/ü"));
+    HooklineConfig config =
+        HooklineConfig.fromEnv(
+            Map.of("HOOKLINE_DB_PASSWORD", " p@ss,word;'\" ", "HOOKLINE_WORKER_ID", "w 1/ü"));
     assertThat(config.dbPassword()).isEqualTo("p@ss,word;'\"");
     assertThat(config.workerId()).isEqualTo("w 1/ü");
   }
@@ -130,7 +198,9 @@ class HooklineConfigTest {
   void secretKeysAndRetention() {
     String a = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     String b = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=";
-    HooklineConfig config = HooklineConfig.fromEnv(Map.of("HOOKLINE_SECRET_KEY", a + ", " + b, "HOOKLINE_RETENTION_DAYS", "7"));
+    HooklineConfig config =
+        HooklineConfig.fromEnv(
+            Map.of("HOOKLINE_SECRET_KEY", a + ", " + b, "HOOKLINE_RETENTION_DAYS", "7"));
     assertThat(Roles.cipher(config).keyCount()).isEqualTo(2);
     assertThat(config.retentionDays()).isEqualTo(7);
     assertThat(HooklineConfig.fromEnv(Map.of()).retentionDays()).isEqualTo(30);
@@ -139,8 +209,10 @@ class HooklineConfigTest {
   @Test
   void rolesThatNeedSecretsSayWhichVariableIsMissing() {
     HooklineConfig config = HooklineConfig.fromEnv(Map.of());
-    assertThatThrownBy(config::requireAdminTokens).hasMessageStartingWith("HOOKLINE_ADMIN_TOKEN is required");
-    assertThatThrownBy(config::requireSecretKey).hasMessageStartingWith("HOOKLINE_SECRET_KEY is required");
+    assertThatThrownBy(config::requireAdminTokens)
+        .hasMessageStartingWith("HOOKLINE_ADMIN_TOKEN is required");
+    assertThatThrownBy(config::requireSecretKey)
+        .hasMessageStartingWith("HOOKLINE_SECRET_KEY is required");
   }
 
   @Test

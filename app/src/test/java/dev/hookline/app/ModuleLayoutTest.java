@@ -86,9 +86,11 @@ class ModuleLayoutTest {
   @Test
   void everyModuleIsKnownAndImported() throws Exception {
     assertThat(modulesOf(root.resolve("pom.xml")))
-        .as("modules of the root pom; a new module needs its place here and in docs/architecture.md")
+        .as(
+            "modules of the root pom; a new module needs its place here and in docs/architecture.md")
         .containsExactlyInAnyOrderElementsOf(
-            java.util.stream.Stream.concat(PACKAGES.keySet().stream(), ABOVE_APP.stream()).toList());
+            java.util.stream.Stream.concat(PACKAGES.keySet().stream(), ABOVE_APP.stream())
+                .toList());
     for (String pkg : PACKAGES.values()) {
       assertThat(classes.stream().filter(c -> inPackage(c, pkg)))
           .as("main classes imported from %s", pkg)

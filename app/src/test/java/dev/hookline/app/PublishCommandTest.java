@@ -20,8 +20,9 @@ class PublishCommandTest {
 
   private int publish(String... args) {
     Map<String, String> env = Map.of("HOOKLINE_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1");
-    return new PublishCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8))
+    return new PublishCommand(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8))
         .run(List.of(args), HooklineConfig.fromEnv(env), env);
   }
 
@@ -32,7 +33,9 @@ class PublishCommandTest {
   @Test
   void anUnknownTypeExitsWithTwoAndListsTheKnownOnes() {
     assertThat(publish("payment_recieved", "--data", "{}")).isEqualTo(2);
-    assertThat(errors()).contains("unknown event type 'payment_recieved'").contains("payment_received");
+    assertThat(errors())
+        .contains("unknown event type 'payment_recieved'")
+        .contains("payment_received");
   }
 
   @Test
@@ -64,24 +67,36 @@ class PublishCommandTest {
   }
 
   @Test
-  void aRunningUpIsFoundThroughItsDataDirUnlessABrokerIsConfigured(@TempDir Path dir) throws Exception {
+  void aRunningUpIsFoundThroughItsDataDirUnlessABrokerIsConfigured(@TempDir Path dir)
+      throws Exception {
     Files.writeString(dir.resolve(AllInOne.KAFKA_ADDRESS_FILE), "127.0.0.1:19999\n");
     Map<String, String> upOnly = Map.of("HOOKLINE_DATA_DIR", dir.toString());
-    assertThat(PublishCommand.bootstrapServers(HooklineConfig.fromEnv(upOnly), upOnly)).isEqualTo("127.0.0.1:19999");
-    Map<String, String> explicit = Map.of("HOOKLINE_DATA_DIR", dir.toString(), "HOOKLINE_KAFKA_BOOTSTRAP_SERVERS", "k:9092");
-    assertThat(PublishCommand.bootstrapServers(HooklineConfig.fromEnv(explicit), explicit)).isEqualTo("k:9092");
+    assertThat(PublishCommand.bootstrapServers(HooklineConfig.fromEnv(upOnly), upOnly))
+        .isEqualTo("127.0.0.1:19999");
+    Map<String, String> explicit =
+        Map.of("HOOKLINE_DATA_DIR", dir.toString(), "HOOKLINE_KAFKA_BOOTSTRAP_SERVERS", "k:9092");
+    assertThat(PublishCommand.bootstrapServers(HooklineConfig.fromEnv(explicit), explicit))
+        .isEqualTo("k:9092");
   }
 
   @Test
   void anUnreachableBrokerIsAOneLineFailure() {
-    String example = dev.hookline.schemas.Json.toString(
-        dev.hookline.schemas.EventCatalog.load().find("payment_received").orElseThrow().example());
+    String example =
+        dev.hookline.schemas.Json.toString(
+            dev.hookline.schemas.EventCatalog.load()
+                .find("payment_received")
+                .orElseThrow()
+                .example());
     assertThat(publish("payment_received", "--data", example)).isEqualTo(1);
-    assertThat(errors().strip()).startsWith("hookline publish: Kafka at 127.0.0.1:1 did not take the event")
+    assertThat(errors().strip())
+        .startsWith("hookline publish: Kafka at 127.0.0.1:1 did not take the event")
         .doesNotContain("\n");
     err.reset();
-    assertThat(publish("payment_received", "--example")).as("the catalog example is valid").isEqualTo(1);
-    assertThat(errors().strip()).startsWith("hookline publish: Kafka at 127.0.0.1:1 did not take the event")
+    assertThat(publish("payment_received", "--example"))
+        .as("the catalog example is valid")
+        .isEqualTo(1);
+    assertThat(errors().strip())
+        .startsWith("hookline publish: Kafka at 127.0.0.1:1 did not take the event")
         .doesNotContain("\n");
   }
 }

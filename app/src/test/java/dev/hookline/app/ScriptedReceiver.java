@@ -37,8 +37,11 @@ final class ScriptedReceiver implements AutoCloseable {
 
   record Request(String path, Map<String, List<String>> headers, String body, long arrivedNanos) {
     String header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-          .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0))
+          .findFirst()
+          .orElse(null);
     }
   }
 
@@ -55,26 +58,34 @@ final class ScriptedReceiver implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      received.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body,
-          System.nanoTime()));
-      Answer answer = script.poll();
-      if (answer == null) answer = otherwise;
-      try {
-        if (!answer.delay().isZero()) closing.await(answer.delay().toMillis(), TimeUnit.MILLISECONDS);
-        answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-        byte[] bytes = ("answer " + answer.status()).getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(answer.status(), bytes.length);
-        exchange.getResponseBody().write(bytes);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (IOException e) {
-        // the client gave up (timeout): nothing to answer
-      } finally {
-        exchange.close();
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          received.add(
+              new Request(
+                  exchange.getRequestURI().getPath(),
+                  Map.copyOf(exchange.getRequestHeaders()),
+                  body,
+                  System.nanoTime()));
+          Answer answer = script.poll();
+          if (answer == null) answer = otherwise;
+          try {
+            if (!answer.delay().isZero())
+              closing.await(answer.delay().toMillis(), TimeUnit.MILLISECONDS);
+            answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            byte[] bytes = ("answer " + answer.status()).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(answer.status(), bytes.length);
+            exchange.getResponseBody().write(bytes);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (IOException e) {
+            // the client gave up (timeout): nothing to answer
+          } finally {
+            exchange.close();
+          }
+        });
     server.start();
   }
 

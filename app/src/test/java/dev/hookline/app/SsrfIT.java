@@ -46,30 +46,62 @@ class SsrfIT {
   void aLoopbackTargetIsRefusedAndNotRetriedWhenLoopbackIsNotAllowListed() throws Exception {
     String group = "ssrf-it-" + UUID.randomUUID();
     startAtEarliest(group);
-    WorkerConfig config = WorkerConfig.defaults(TestInfra.bootstrapServers(), "ssrf-it")
-        .withAllowedNetworks(List.of("10.99.0.0/16")) // something, but not loopback
-        .withConsumerProperties(Map.of("group.id", group));
-    try (Database db = Database.open(TestInfra.freshDatabase(), SecretCipher.fromBase64Key(SecretCipher.generateKey()));
+    WorkerConfig config =
+        WorkerConfig.defaults(TestInfra.bootstrapServers(), "ssrf-it")
+            .withAllowedNetworks(List.of("10.99.0.0/16")) // something, but not loopback
+            .withConsumerProperties(Map.of("group.id", group));
+    try (Database db =
+            Database.open(
+                TestInfra.freshDatabase(), SecretCipher.fromBase64Key(SecretCipher.generateKey()));
         Receiver receiver = new Receiver();
         DispatcherWorker worker = new DispatcherWorker(config, db, new SimpleMeterRegistry())) {
       worker.start();
-      Webhook webhook = db.webhooks().create(new NewWebhook("internal", receiver.url("/admin"), "",
-          List.of("payment_received"), true, 5, List.of(1, 1), Map.of())).webhook();
-      Event event = new Event("evt_" + UUID.randomUUID(), "payment_received", "urn:test", Instant.now(),
-          Json.readTree("{\"payment_id\": 1}".getBytes()));
-      DeliveryTask task = new DeliveryTask(DeliveryTask.deliveryIdFor(event.id(), webhook.id()), webhook.id(),
-          webhook.version(), 1, Trigger.EVENT, event);
+      Webhook webhook =
+          db.webhooks()
+              .create(
+                  new NewWebhook(
+                      "internal",
+                      receiver.url("/admin"),
+                      "",
+                      List.of("payment_received"),
+                      true,
+                      5,
+                      List.of(1, 1),
+                      Map.of()))
+              .webhook();
+      Event event =
+          new Event(
+              "evt_" + UUID.randomUUID(),
+              "payment_received",
+              "urn:test",
+              Instant.now(),
+              Json.readTree("{\"payment_id\": 1}".getBytes()));
+      DeliveryTask task =
+          new DeliveryTask(
+              DeliveryTask.deliveryIdFor(event.id(), webhook.id()),
+              webhook.id(),
+              webhook.version(),
+              1,
+              Trigger.EVENT,
+              event);
       send(task);
 
-      DeliveryView delivery = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-          .until(() -> db.deliveries().find(task.deliveryId()).orElse(null),
-              d -> d != null && d.status() == DeliveryStatus.FAILED);
+      DeliveryView delivery =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(250))
+              .until(
+                  () -> db.deliveries().find(task.deliveryId()).orElse(null),
+                  d -> d != null && d.status() == DeliveryStatus.FAILED);
 
-      assertThat(delivery.attempts()).singleElement().satisfies(a -> {
-        assertThat(a.errorClass()).isEqualTo("ssrf_blocked");
-        assertThat(a.errorMessage()).contains("127.0.0.1").contains("loopback");
-        assertThat(a.statusCode()).isNull();
-      });
+      assertThat(delivery.attempts())
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.errorClass()).isEqualTo("ssrf_blocked");
+                assertThat(a.errorMessage()).contains("127.0.0.1").contains("loopback");
+                assertThat(a.statusCode()).isNull();
+              });
       assertThat(receiver.received()).isEmpty();
     }
   }
@@ -79,7 +111,10 @@ class SsrfIT {
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.bootstrapServers());
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.DELIVERIES, task.webhookId().toString(), Json.toBytes(task)))
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.DELIVERIES, task.webhookId().toString(), Json.toBytes(task)))
           .get(30, TimeUnit.SECONDS);
     }
   }
@@ -89,9 +124,16 @@ class SsrfIT {
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.bootstrapServers());
     try (Admin admin = Admin.create(props)) {
       ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
-      admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
-          new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET))))
-          .all().get(30, TimeUnit.SECONDS);
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  resource,
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("share.auto.offset.reset", "earliest"),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
   }
 }

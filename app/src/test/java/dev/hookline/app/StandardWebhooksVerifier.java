@@ -17,7 +17,8 @@ final class StandardWebhooksVerifier {
       byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      byte[] digest = mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
       return "v1," + Base64.getEncoder().encodeToString(digest);
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
@@ -25,11 +26,12 @@ final class StandardWebhooksVerifier {
   }
 
   /** True when any of the space-separated signatures of the header is the expected one. */
-  static boolean verifies(String secret, String id, String timestamp, String body, String signatureHeader) {
+  static boolean verifies(
+      String secret, String id, String timestamp, String body, String signatureHeader) {
     String expected = expectedSignature(secret, id, timestamp, body);
     for (String candidate : signatureHeader.split(" ")) {
-      if (java.security.MessageDigest.isEqual(candidate.getBytes(StandardCharsets.UTF_8),
-          expected.getBytes(StandardCharsets.UTF_8))) {
+      if (java.security.MessageDigest.isEqual(
+          candidate.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
         return true;
       }
     }

@@ -31,10 +31,14 @@ public final class TestInfra {
         throw new UncheckedIOException(e);
       }
       EmbeddedKafka started = EmbeddedKafka.start(dir, 0, 0);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        started.close();
-        deleteQuietly(dir);
-      }, "test-kafka-stopper"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    started.close();
+                    deleteQuietly(dir);
+                  },
+                  "test-kafka-stopper"));
       TopicProvisioner.provision(started.bootstrapServers());
       kafka = started;
     }

@@ -19,9 +19,11 @@ class TestInfraTest {
   void sharedBrokerIsStartedOnceWithTheHooklineTopics() throws Exception {
     String bootstrap = TestInfra.bootstrapServers();
     assertThat(TestInfra.bootstrapServers()).isEqualTo(bootstrap);
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS))
-          .contains(Topics.SUBSCRIPTIONS, Topics.DELIVERIES, Topics.DEAD_LETTER, Topics.INVALID_EVENTS);
+          .contains(
+              Topics.SUBSCRIPTIONS, Topics.DELIVERIES, Topics.DEAD_LETTER, Topics.INVALID_EVENTS);
     }
   }
 
@@ -31,12 +33,15 @@ class TestInfraTest {
     DatabaseConfig second = TestInfra.freshDatabase();
     assertThat(first.url()).isNotEqualTo(second.url());
     try (Connection c = DriverManager.getConnection(first.url(), first.user(), first.password());
-         Statement s = c.createStatement()) {
+        Statement s = c.createStatement()) {
       s.execute("create table only_here (v int)");
     }
-    try (Connection c = DriverManager.getConnection(second.url(), second.user(), second.password());
-         Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("select count(*) from information_schema.tables where table_name = 'only_here'")) {
+    try (Connection c =
+            DriverManager.getConnection(second.url(), second.user(), second.password());
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "select count(*) from information_schema.tables where table_name = 'only_here'")) {
       rs.next();
       assertThat(rs.getInt(1)).isZero();
     }

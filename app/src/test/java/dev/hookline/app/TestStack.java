@@ -1,26 +1,27 @@
 package dev.hookline.app;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.admin.AdminApi;
 import dev.hookline.admin.inspector.RequestInspector;
+import dev.hookline.producer.EventPublisher;
+import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.EventCatalog;
+import dev.hookline.schemas.Json;
 import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
 import dev.hookline.store.SecretCipher;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.hookline.schemas.Json;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import dev.hookline.producer.EventPublisher;
-import dev.hookline.producer.PublisherConfig;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -40,7 +41,11 @@ public final class TestStack {
   final PrometheusMeterRegistry metrics;
   private final Running running;
 
-  private TestStack(HooklineConfig config, Database db, AdminApi adminApi, PrometheusMeterRegistry metrics,
+  private TestStack(
+      HooklineConfig config,
+      Database db,
+      AdminApi adminApi,
+      PrometheusMeterRegistry metrics,
       Running running) {
     this.config = config;
     this.db = db;
@@ -79,7 +84,9 @@ public final class TestStack {
     Roles.router(config, catalog, metrics, running);
     Roles.worker(config, db, metrics, running);
     // with the request inspector, like `up`
-    AdminApi api = Roles.adminApi(config, db, catalog, metrics, new RequestInspector(db.webhooks()).routes(), running);
+    AdminApi api =
+        Roles.adminApi(
+            config, db, catalog, metrics, new RequestInspector(db.webhooks()).routes(), running);
     Runtime.getRuntime().addShutdownHook(new Thread(running::close, "test-stack-stopper"));
     return new TestStack(config, db, api, metrics, running);
   }
@@ -93,18 +100,26 @@ public final class TestStack {
     return "http://127.0.0.1:" + adminApi.port() + "/api/v1" + path;
   }
 
-  /** Calls the admin API with the test token and checks the status; returns the JSON body, or null. */
+  /**
+   * Calls the admin API with the test token and checks the status; returns the JSON body, or null.
+   */
   JsonNode call(String method, String path, String body, int expectedStatus) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiUrl(path)))
-        .header("Authorization", "Bearer " + TOKEN)
-        .timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(apiUrl(path)))
+            .header("Authorization", "Bearer " + TOKEN)
+            .timeout(Duration.ofSeconds(30));
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      request.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+      request
+          .header("content-type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
     }
-    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("%s %s -> %s", method, path, response.body()).isEqualTo(expectedStatus);
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode())
+        .as("%s %s -> %s", method, path, response.body())
+        .isEqualTo(expectedStatus);
     return response.body().isEmpty() ? null : Json.MAPPER.readTree(response.body());
   }
 
@@ -115,13 +130,19 @@ public final class TestStack {
    * tests then look only at their own event ids.
    */
   void awaitRouted(String eventType, Receiver receiver) {
-    try (EventPublisher probes = EventPublisher.create(
-        PublisherConfig.defaults(config.kafkaBootstrapServers()).withSource("urn:hookline:test-probe"))) {
+    try (EventPublisher probes =
+        EventPublisher.create(
+            PublisherConfig.defaults(config.kafkaBootstrapServers())
+                .withSource("urn:hookline:test-probe"))) {
       JsonNode example = EventCatalog.load().find(eventType).orElseThrow().example();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        probes.publishSync(eventType, example);
-        return !receiver.received().isEmpty();
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                probes.publishSync(eventType, example);
+                return !receiver.received().isEmpty();
+              });
     }
   }
 

@@ -64,14 +64,18 @@ final class Bench {
     Bench bench = new Bench(options, out, dataDir);
     List<ScenarioResult> results = new ArrayList<>();
     String threadName = Thread.currentThread().getName();
-    Thread.currentThread().setName("bench-driver"); // its CPU is the publisher's (validation, serialisation)
+    Thread.currentThread()
+        .setName("bench-driver"); // its CPU is the publisher's (validation, serialisation)
     JfrProfiles jfr = options.jfr() ? JfrProfiles.start(dataDir.resolve("jfr")) : null;
     try {
-      out.printf("hookline bench: %d cores, load average %s; data in %s%n",
+      out.printf(
+          "hookline bench: %d cores, load average %s; data in %s%n",
           (Integer) machine.get("cores"), machine.get("loadAverageAtStart"), dataDir);
       long began = System.nanoTime();
       bench.start(jfr);
-      out.printf("stack up in %.1f s (broker, PostgreSQL, receiver JVM, router)%n", (System.nanoTime() - began) / 1e9);
+      out.printf(
+          "stack up in %.1f s (broker, PostgreSQL, receiver JVM, router)%n",
+          (System.nanoTime() - began) / 1e9);
       for (String scenario : options.scenarios()) {
         long scenarioStart = System.nanoTime();
         for (ScenarioResult result : bench.runScenario(scenario)) {
@@ -89,8 +93,9 @@ final class Bench {
       if (!options.keepData() && !options.jfr() && options.dataDir() == null) deleteTree(dataDir);
     }
     machine.put("loadAverageAtEnd", Machine.loadAverage());
-    ReportWriter.Written files = ReportWriter.write(options.outDir(), started, Instant.now(), machine,
-        options.asMap(), results);
+    ReportWriter.Written files =
+        ReportWriter.write(
+            options.outDir(), started, Instant.now(), machine, options.asMap(), results);
     out.println("results: " + files.json() + " and " + files.markdown());
     if (jfr != null) out.println("JFR profiles: " + dataDir.resolve("jfr"));
     return new Report(results, files);
@@ -105,7 +110,8 @@ final class Bench {
     this.jfrProfiles = jfr;
     // the receiver JVM starts while the broker and PostgreSQL do
     java.util.concurrent.CompletableFuture<ReceiverProcess> receiving =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> ReceiverProcess.start(logDir, jvmOptions("receiver")));
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> ReceiverProcess.start(logDir, jvmOptions("receiver")));
     try {
       stack = Stack.start(dataDir, options.partitions());
     } finally {
@@ -113,7 +119,8 @@ final class Bench {
     }
     publisher = stack.newPublisher("urn:hookline:bench");
     // Kafka Streams takes a few seconds to get going: start it now unless no scenario routes
-    if (options.scenarios().stream().anyMatch(s -> !s.equals("raw") && !s.equals("publish"))) stack.ensureRouter();
+    if (options.scenarios().stream().anyMatch(s -> !s.equals("raw") && !s.equals("publish")))
+      stack.ensureRouter();
   }
 
   private JfrProfiles jfrProfiles;
@@ -149,12 +156,29 @@ final class Bench {
 
   // ---- helpers for the scenarios ----
 
-  /** Creates {@code n} webhooks for {@code events}, at the receiver's endpoints {@code /<group>/<i>}. */
+  /**
+   * Creates {@code n} webhooks for {@code events}, at the receiver's endpoints {@code
+   * /<group>/<i>}.
+   */
   List<UUID> createWebhooks(List<String> events, String group, int n, int timeoutSeconds) {
     List<UUID> ids = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      ids.add(stack.db().webhooks().create(new NewWebhook("bench " + group + " " + i, receiver.url(group, i),
-          "", events, true, timeoutSeconds <= 0 ? 15 : timeoutSeconds, null, Map.of())).webhook().id());
+      ids.add(
+          stack
+              .db()
+              .webhooks()
+              .create(
+                  new NewWebhook(
+                      "bench " + group + " " + i,
+                      receiver.url(group, i),
+                      "",
+                      events,
+                      true,
+                      timeoutSeconds <= 0 ? 15 : timeoutSeconds,
+                      null,
+                      Map.of()))
+              .webhook()
+              .id());
     }
     return ids;
   }
@@ -162,8 +186,8 @@ final class Bench {
   /**
    * Waits until the router routes {@code type} to {@code expectedTasks} webhooks: a new webhook
    * travels from PostgreSQL through the outbox and {@code hookline.subscriptions} into the router,
-   * and an event routed before that is (rightly) not delivered to it. Publishes one probe event
-   * at a time and counts the tasks the router made of it.
+   * and an event routed before that is (rightly) not delivered to it. Publishes one probe event at
+   * a time and counts the tasks the router made of it.
    */
   void awaitRouted(String type, JsonNode data, long expectedTasks) {
     stack.ensureRouter();
@@ -178,14 +202,15 @@ final class Bench {
         if (stack.routedTasks() - tasks >= expectedTasks) return;
         if (stack.routedEvents() > events) {
           if (seenAt == 0) seenAt = System.nanoTime();
-          else if (System.nanoTime() - seenAt > 300_000_000L) break; // routed to fewer: routes not all in yet
+          else if (System.nanoTime() - seenAt > 300_000_000L)
+            break; // routed to fewer: routes not all in yet
         }
         sleep(20);
       }
       sleep(200);
     }
-    throw new IllegalStateException("the router did not route " + type + " to " + expectedTasks
-        + " webhooks within 120 s");
+    throw new IllegalStateException(
+        "the router did not route " + type + " to " + expectedTasks + " webhooks within 120 s");
   }
 
   /**
@@ -197,7 +222,8 @@ final class Bench {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (receiver.count(group) < n) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the routing probes did not reach the receiver's " + group + " within 90 s");
+        throw new IllegalStateException(
+            "the routing probes did not reach the receiver's " + group + " within 90 s");
       }
       sleep(50);
     }
@@ -214,7 +240,10 @@ final class Bench {
     return Instant.ofEpochMilli(since);
   }
 
-  /** Polls the receiver until {@code expected} arrived in the group, or nothing arrived for {@code stall}. */
+  /**
+   * Polls the receiver until {@code expected} arrived in the group, or nothing arrived for {@code
+   * stall}.
+   */
   ReceiverStats awaitDelivered(String group, long expected, Duration stall) {
     long count = receiver.count(group);
     long lastProgress = System.nanoTime();
@@ -231,22 +260,31 @@ final class Bench {
 
   /**
    * Waits until the share group has acknowledged every task on {@code hookline.deliveries}, so that
-   * a scenario starts on an empty queue. False when it did not happen in time (or Kafka did not say).
+   * a scenario starts on an empty queue. False when it did not happen in time (or Kafka did not
+   * say).
    */
   boolean awaitIdle(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long lag;
     while ((lag = stack.shareGroupLag()) != 0 && System.nanoTime() < deadline) sleep(200);
-    if (lag != 0) out.println("  (the share group still had " + lag + " tasks unacknowledged after " + timeout.toSeconds() + " s)");
+    if (lag != 0)
+      out.println(
+          "  (the share group still had "
+              + lag
+              + " tasks unacknowledged after "
+              + timeout.toSeconds()
+              + " s)");
     return lag == 0;
   }
 
   /** Deliveries of these webhooks for events since {@code since}, as PostgreSQL has them. */
   Recorded recorded(List<UUID> webhooks, Instant since) {
-    String deliveries = "select count(*), count(*) filter (where d.status = 'succeeded') from deliveries d "
-        + "join events e on e.id = d.event_id where d.webhook_id = any(?) and e.occurred_at >= ?";
-    String attempts = "select count(*) from delivery_attempts a join deliveries d on d.id = a.delivery_id "
-        + "join events e on e.id = d.event_id where d.webhook_id = any(?) and e.occurred_at >= ?";
+    String deliveries =
+        "select count(*), count(*) filter (where d.status = 'succeeded') from deliveries d "
+            + "join events e on e.id = d.event_id where d.webhook_id = any(?) and e.occurred_at >= ?";
+    String attempts =
+        "select count(*) from delivery_attempts a join deliveries d on d.id = a.delivery_id "
+            + "join events e on e.id = d.event_id where d.webhook_id = any(?) and e.occurred_at >= ?";
     try (Connection c = stack.db().dataSource().getConnection()) {
       Array ids = c.createArrayOf("uuid", webhooks.toArray());
       long total;
@@ -273,7 +311,10 @@ final class Bench {
     }
   }
 
-  /** Waits until PostgreSQL has {@code expected} succeeded deliveries (the worker records after the answer). */
+  /**
+   * Waits until PostgreSQL has {@code expected} succeeded deliveries (the worker records after the
+   * answer).
+   */
   Recorded awaitRecorded(List<UUID> webhooks, Instant since, long expected, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Recorded r = recorded(webhooks, since);
@@ -284,7 +325,10 @@ final class Bench {
     return r;
   }
 
-  /** Runs exactly {@code n} workers (starting the missing ones) and waits until all joined the share group. */
+  /**
+   * Runs exactly {@code n} workers (starting the missing ones) and waits until all joined the share
+   * group.
+   */
   void ensureWorkers(int n) {
     workers.removeIf(w -> !w.isAlive());
     List<WorkerProcess> extra = new ArrayList<>();
@@ -295,13 +339,23 @@ final class Bench {
     List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     for (int i = workers.size(); i < n; i++) {
       String id = "worker-" + (++workerSeq);
-      starting.add(Thread.ofPlatform().start(() -> {
-        try {
-          started.add(WorkerProcess.start(id, stack, options.maxInFlight(), options.workerHeap(), jvmOptions(id), logDir));
-        } catch (RuntimeException e) {
-          failures.add(e);
-        }
-      }));
+      starting.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      started.add(
+                          WorkerProcess.start(
+                              id,
+                              stack,
+                              options.maxInFlight(),
+                              options.workerHeap(),
+                              jvmOptions(id),
+                              logDir));
+                    } catch (RuntimeException e) {
+                      failures.add(e);
+                    }
+                  }));
     }
     for (Thread t : starting) {
       try {
@@ -316,7 +370,8 @@ final class Bench {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (stack.shareGroupMembers() != n && System.nanoTime() < deadline) sleep(200);
     if (stack.shareGroupMembers() != n) {
-      throw new IllegalStateException("the share group has " + stack.shareGroupMembers() + " members, not " + n);
+      throw new IllegalStateException(
+          "the share group has " + stack.shareGroupMembers() + " members, not " + n);
     }
   }
 
@@ -350,17 +405,22 @@ final class Bench {
   static String bound(Map<String, Double> cores) {
     int n = Runtime.getRuntime().availableProcessors();
     double machine = cores.getOrDefault("machine", 0.0);
-    List<String> top = cores.entrySet().stream()
-        .filter(e -> !e.getKey().equals("machine"))
-        .limit(3)
-        .map(e -> e.getKey() + " " + e.getValue())
-        .toList();
+    List<String> top =
+        cores.entrySet().stream()
+            .filter(e -> !e.getKey().equals("machine"))
+            .limit(3)
+            .map(e -> e.getKey() + " " + e.getValue())
+            .toList();
     String users = String.join(", ", top);
     if (machine >= 0.9 * n) {
-      return String.format("CPU: the machine was saturated (%.2f of %d cores busy); largest users: %s", machine, n, users);
+      return String.format(
+          "CPU: the machine was saturated (%.2f of %d cores busy); largest users: %s",
+          machine, n, users);
     }
-    return String.format("not the machine's CPU (%.2f of %d cores busy; largest users: %s): waits "
-        + "(receiver latency, batching, commits, locks)", machine, n, users);
+    return String.format(
+        "not the machine's CPU (%.2f of %d cores busy; largest users: %s): waits "
+            + "(receiver latency, batching, commits, locks)",
+        machine, n, users);
   }
 
   private Map<Long, String> processRoles() {
@@ -383,7 +443,8 @@ final class Bench {
 
   private static Path dataDir(BenchOptions options) {
     try {
-      if (options.dataDir() != null) return Files.createDirectories(options.dataDir().toAbsolutePath());
+      if (options.dataDir() != null)
+        return Files.createDirectories(options.dataDir().toAbsolutePath());
       return Files.createTempDirectory("hookline-bench");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the bench data dir", e);

@@ -3,15 +3,18 @@ package dev.hookline.bench;
 import java.nio.file.Path;
 
 /**
- * {@code ./hookline bench [options]}: the end-to-end benchmark on the embedded stack (see
- * {@code docs/benchmarks.md}). Prints one line per scenario and writes JSON and Markdown results
- * under {@code bench/results/}. Exit code 0 when it ran (whatever the figures), 2 on bad options,
- * 1 when the stack could not run.
+ * {@code ./hookline bench [options]}: the end-to-end benchmark on the embedded stack (see {@code
+ * docs/benchmarks.md}). Prints one line per scenario and writes JSON and Markdown results under
+ * {@code bench/results/}. Exit code 0 when it ran (whatever the figures), 2 on bad options, 1 when
+ * the stack could not run.
  */
 public final class BenchMain {
   private BenchMain() {}
 
-  /** The bench's own logging configuration (warnings only); app's logback.xml is on the class path too. */
+  /**
+   * The bench's own logging configuration (warnings only); app's logback.xml is on the class path
+   * too.
+   */
   static final String LOGBACK = "logback-bench.xml";
 
   public static void main(String[] args) {

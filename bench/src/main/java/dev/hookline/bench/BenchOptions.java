@@ -61,7 +61,8 @@ record BenchOptions(
     Path dataDir,
     boolean keepData) {
 
-  static final List<String> ALL = List.of("throughput", "raw", "latency", "isolation", "scaling", "fanout", "publish");
+  static final List<String> ALL =
+      List.of("throughput", "raw", "latency", "isolation", "scaling", "fanout", "publish");
 
   BenchOptions {
     scenarios = List.copyOf(scenarios);
@@ -70,20 +71,65 @@ record BenchOptions(
   }
 
   static BenchOptions defaults() {
-    return new BenchOptions(ALL, 200_000, List.of(1, 3), 1024, 0, 1, List.of(1, 2, 4), 200,
-        Duration.ofSeconds(60), Duration.ofSeconds(20), 1000, 100, 20, 15, 10_000, 1_500, 200, "512m", 6, false,
-        false, Path.of("bench", "results"), null, false);
+    return new BenchOptions(
+        ALL,
+        200_000,
+        List.of(1, 3),
+        1024,
+        0,
+        1,
+        List.of(1, 2, 4),
+        200,
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(20),
+        1000,
+        100,
+        20,
+        15,
+        10_000,
+        1_500,
+        200,
+        "512m",
+        6,
+        false,
+        false,
+        Path.of("bench", "results"),
+        null,
+        false);
   }
 
   /** Each scenario small: about a minute in all on a quiet 2-core machine. */
   static BenchOptions small() {
     BenchOptions d = defaults();
-    return new BenchOptions(ALL, 2_000, List.of(1, 3), 1024, 0, 1, List.of(1, 2, 4), 200,
-        Duration.ofSeconds(3), Duration.ofSeconds(2), 1000, 100, 10, 2, 300, 200, 200, "512m", 6, false,
-        true, d.outDir(), null, false);
+    return new BenchOptions(
+        ALL,
+        2_000,
+        List.of(1, 3),
+        1024,
+        0,
+        1,
+        List.of(1, 2, 4),
+        200,
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(2),
+        1000,
+        100,
+        10,
+        2,
+        300,
+        200,
+        200,
+        "512m",
+        6,
+        false,
+        true,
+        d.outDir(),
+        null,
+        false);
   }
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: hookline bench [--quick] [options]
         --quick                 every scenario small: about a minute in all
         --scenarios LIST        comma-separated, from: throughput,raw,latency,isolation,scaling,fanout,publish (default all)
@@ -109,7 +155,10 @@ record BenchOptions(
         --keep-data             keep the data dir
       """;
 
-  /** Parses the command line; throws {@link IllegalArgumentException} with a clear message on bad input. */
+  /**
+   * Parses the command line; throws {@link IllegalArgumentException} with a clear message on bad
+   * input.
+   */
   static BenchOptions parse(String[] args, Path defaultOut) {
     boolean quick = List.of(args).contains("--quick");
     BenchOptions o = quick ? small() : defaults();
@@ -121,7 +170,8 @@ record BenchOptions(
         v.put(arg, true);
         continue;
       }
-      if (!arg.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+      if (!arg.startsWith("--"))
+        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
       int eq = arg.indexOf('=');
       String name = eq > 0 ? arg.substring(0, eq) : arg;
       String value;
@@ -134,36 +184,47 @@ record BenchOptions(
       v.put(name, value);
     }
     Path out = defaultOut == null ? o.outDir() : defaultOut;
-    BenchOptions parsed = new BenchOptions(
-        v.containsKey("--scenarios") ? scenarios((String) v.remove("--scenarios")) : o.scenarios(),
-        longOf(v, "--events", o.events(), 1, 100_000_000),
-        v.containsKey("--webhooks") ? ints((String) v.remove("--webhooks"), "--webhooks", 1, 100) : o.webhooksPerEvent(),
-        (int) longOf(v, "--payload", o.payloadBytes(), 300, 200_000),
-        (int) longOf(v, "--receiver-latency", o.receiverLatencyMs(), 0, 60_000),
-        (int) longOf(v, "--workers", o.workers(), 1, 16),
-        v.containsKey("--scaling") ? ints((String) v.remove("--scaling"), "--scaling", 1, 16) : o.scalingWorkers(),
-        (int) longOf(v, "--scaling-latency", o.scalingLatencyMs(), 1, 10_000),
-        Duration.ofSeconds(longOf(v, "--duration", o.duration().toSeconds(), 1, 3600)),
-        Duration.ofSeconds(longOf(v, "--window", o.window().toSeconds(), 1, 3600)),
-        (int) longOf(v, "--rate", o.latencyRate(), 1, 100_000),
-        o.isolationEndpoints(),
-        (int) longOf(v, "--isolation-rate", o.isolationRate(), 1, 10_000),
-        (int) longOf(v, "--hang-timeout", o.hangTimeoutSeconds(), 1, 30),
-        (int) longOf(v, "--fanout-webhooks", o.fanoutWebhooks(), 1, 100_000),
-        (int) longOf(v, "--fanout-events", o.fanoutEvents(), 1, 1_000_000),
-        (int) longOf(v, "--max-in-flight", o.maxInFlight(), 1, 10_000),
-        v.containsKey("--worker-heap") ? heap((String) v.remove("--worker-heap")) : o.workerHeap(),
-        o.partitions(),
-        v.remove("--jfr") != null,
-        quick,
-        v.containsKey("--out") ? Path.of((String) v.remove("--out")) : out,
-        v.containsKey("--data-dir") ? Path.of((String) v.remove("--data-dir")) : null,
-        v.remove("--keep-data") != null);
-    if (!v.isEmpty()) throw new IllegalArgumentException("unknown option " + v.keySet().iterator().next());
+    BenchOptions parsed =
+        new BenchOptions(
+            v.containsKey("--scenarios")
+                ? scenarios((String) v.remove("--scenarios"))
+                : o.scenarios(),
+            longOf(v, "--events", o.events(), 1, 100_000_000),
+            v.containsKey("--webhooks")
+                ? ints((String) v.remove("--webhooks"), "--webhooks", 1, 100)
+                : o.webhooksPerEvent(),
+            (int) longOf(v, "--payload", o.payloadBytes(), 300, 200_000),
+            (int) longOf(v, "--receiver-latency", o.receiverLatencyMs(), 0, 60_000),
+            (int) longOf(v, "--workers", o.workers(), 1, 16),
+            v.containsKey("--scaling")
+                ? ints((String) v.remove("--scaling"), "--scaling", 1, 16)
+                : o.scalingWorkers(),
+            (int) longOf(v, "--scaling-latency", o.scalingLatencyMs(), 1, 10_000),
+            Duration.ofSeconds(longOf(v, "--duration", o.duration().toSeconds(), 1, 3600)),
+            Duration.ofSeconds(longOf(v, "--window", o.window().toSeconds(), 1, 3600)),
+            (int) longOf(v, "--rate", o.latencyRate(), 1, 100_000),
+            o.isolationEndpoints(),
+            (int) longOf(v, "--isolation-rate", o.isolationRate(), 1, 10_000),
+            (int) longOf(v, "--hang-timeout", o.hangTimeoutSeconds(), 1, 30),
+            (int) longOf(v, "--fanout-webhooks", o.fanoutWebhooks(), 1, 100_000),
+            (int) longOf(v, "--fanout-events", o.fanoutEvents(), 1, 1_000_000),
+            (int) longOf(v, "--max-in-flight", o.maxInFlight(), 1, 10_000),
+            v.containsKey("--worker-heap")
+                ? heap((String) v.remove("--worker-heap"))
+                : o.workerHeap(),
+            o.partitions(),
+            v.remove("--jfr") != null,
+            quick,
+            v.containsKey("--out") ? Path.of((String) v.remove("--out")) : out,
+            v.containsKey("--data-dir") ? Path.of((String) v.remove("--data-dir")) : null,
+            v.remove("--keep-data") != null);
+    if (!v.isEmpty())
+      throw new IllegalArgumentException("unknown option " + v.keySet().iterator().next());
     return parsed;
   }
 
-  private static long longOf(Map<String, Object> v, String name, long fallback, long min, long max) {
+  private static long longOf(
+      Map<String, Object> v, String name, long fallback, long min, long max) {
     Object raw = v.remove(name);
     if (raw == null) return fallback;
     try {
@@ -171,7 +232,8 @@ record BenchOptions(
       if (n < min || n > max) throw new NumberFormatException();
       return n;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", was '" + raw + "'");
+      throw new IllegalArgumentException(
+          name + " must be a whole number from " + min + " to " + max + ", was '" + raw + "'");
     }
   }
 
@@ -183,7 +245,8 @@ record BenchOptions(
         if (n < min || n > max) throw new NumberFormatException();
         result.add(n);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " must list whole numbers from " + min + " to " + max + ", was '" + raw + "'");
+        throw new IllegalArgumentException(
+            name + " must list whole numbers from " + min + " to " + max + ", was '" + raw + "'");
       }
     }
     return result;
@@ -194,15 +257,19 @@ record BenchOptions(
     for (String part : raw.split(",")) {
       String s = part.trim().toLowerCase(java.util.Locale.ROOT);
       if (s.equals("memory")) s = "throughput"; // the memory figures come from the throughput run
-      if (!ALL.contains(s)) throw new IllegalArgumentException("unknown scenario '" + part.trim() + "'; known: " + String.join(",", ALL));
+      if (!ALL.contains(s))
+        throw new IllegalArgumentException(
+            "unknown scenario '" + part.trim() + "'; known: " + String.join(",", ALL));
       if (!result.contains(s)) result.add(s);
     }
-    // always in the documented order: fan-out leaves a backlog no worker takes, publish stops the router
+    // always in the documented order: fan-out leaves a backlog no worker takes, publish stops the
+    // router
     return ALL.stream().filter(result::contains).toList();
   }
 
   private static String heap(String raw) {
-    if (!raw.matches("[0-9]+[kKmMgG]?")) throw new IllegalArgumentException("--worker-heap must look like 512m, was '" + raw + "'");
+    if (!raw.matches("[0-9]+[kKmMgG]?"))
+      throw new IllegalArgumentException("--worker-heap must look like 512m, was '" + raw + "'");
     return raw;
   }
 

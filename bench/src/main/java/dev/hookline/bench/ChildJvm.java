@@ -16,9 +16,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A helper JVM (receiver, worker) started with this JVM's java and class path. It talks over
- * stdin (commands) and stdout (answer lines); its stderr goes to a log file. Closing stdin tells
- * it to finish, so it also ends when the bench dies.
+ * A helper JVM (receiver, worker) started with this JVM's java and class path. It talks over stdin
+ * (commands) and stdout (answer lines); its stderr goes to a log file. Closing stdin tells it to
+ * finish, so it also ends when the bench dies.
  */
 final class ChildJvm implements AutoCloseable {
   private final String name;
@@ -32,19 +32,29 @@ final class ChildJvm implements AutoCloseable {
     this.process = process;
     this.stdin = process.getOutputStream();
     this.log = log;
-    Thread.ofPlatform().daemon().name("bench-" + name + "-stdout").start(() -> {
-      try (BufferedReader reader = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) lines.add(line);
-      } catch (IOException e) {
-        // the process ended
-      }
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("bench-" + name + "-stdout")
+        .start(
+            () -> {
+              try (BufferedReader reader =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) lines.add(line);
+              } catch (IOException e) {
+                // the process ended
+              }
+            });
   }
 
-  static ChildJvm start(String name, Class<?> main, List<String> jvmOptions, List<String> args,
-      Map<String, String> env, Path log) {
+  static ChildJvm start(
+      String name,
+      Class<?> main,
+      List<String> jvmOptions,
+      List<String> args,
+      Map<String, String> env,
+      Path log) {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.add("-Dlogback.configurationFile=" + BenchMain.LOGBACK);
@@ -53,8 +63,8 @@ final class ChildJvm implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
     command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
     try {
       return new ChildJvm(name, builder.start(), log);
@@ -64,7 +74,9 @@ final class ChildJvm implements AutoCloseable {
   }
 
   static String javaBinary() {
-    return ProcessHandle.current().info().command()
+    return ProcessHandle.current()
+        .info()
+        .command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
@@ -96,13 +108,16 @@ final class ChildJvm implements AutoCloseable {
     try {
       while (true) {
         long left = deadline - System.nanoTime();
-        String line = left > 0 ? lines.poll(Math.min(left, 200_000_000L), TimeUnit.NANOSECONDS) : null;
+        String line =
+            left > 0 ? lines.poll(Math.min(left, 200_000_000L), TimeUnit.NANOSECONDS) : null;
         if (line != null && line.startsWith(prefix)) return line.substring(prefix.length()).trim();
         if (line == null && !process.isAlive() && lines.isEmpty()) {
-          throw new IllegalStateException(name + " exited with " + process.exitValue() + " (see " + log + ")");
+          throw new IllegalStateException(
+              name + " exited with " + process.exitValue() + " (see " + log + ")");
         }
-        if (left <= 0) throw new IllegalStateException(name + " did not answer '" + prefix + "' within " + timeout
-            + " (see " + log + ")");
+        if (left <= 0)
+          throw new IllegalStateException(
+              name + " did not answer '" + prefix + "' within " + timeout + " (see " + log + ")");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

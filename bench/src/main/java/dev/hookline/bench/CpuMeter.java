@@ -15,15 +15,20 @@ import java.util.function.Supplier;
 
 /**
  * Where the CPU went during a scenario, in cores (CPU seconds per wall second), per part of the
- * co-located stack: the broker, the router and the publisher share the bench JVM and are told
- * apart by thread ("bench-jvm" is its GC, JIT and VM time, which no thread shows); the workers, the receiver and PostgreSQL are processes of their own. "other"
- * is the rest of the machine's busy time: other people's work on a shared machine.
+ * co-located stack: the broker, the router and the publisher share the bench JVM and are told apart
+ * by thread ("bench-jvm" is its GC, JIT and VM time, which no thread shows); the workers, the
+ * receiver and PostgreSQL are processes of their own. "other" is the rest of the machine's busy
+ * time: other people's work on a shared machine.
  */
 final class CpuMeter {
   /** Linux reports /proc/stat in USER_HZ ticks, 100 a second on every common kernel. */
   private static final double TICKS_PER_SECOND = 100.0;
 
-  record Snapshot(long wallNanos, Map<Long, Long> processNanos, Map<String, Long> threadNanos, long machineBusyTicks) {}
+  record Snapshot(
+      long wallNanos,
+      Map<Long, Long> processNanos,
+      Map<String, Long> threadNanos,
+      long machineBusyTicks) {}
 
   private final Supplier<Map<Long, String>> processes; // pid -> role, asked at each snapshot
 
@@ -36,7 +41,8 @@ final class CpuMeter {
     for (Map.Entry<Long, String> p : processes.get().entrySet()) {
       ProcessHandle.of(p.getKey()).ifPresent(h -> byPid.put(p.getKey(), cpu(h)));
       if (p.getValue().equals("postgres")) {
-        ProcessHandle.of(p.getKey()).ifPresent(h -> h.descendants().forEach(d -> byPid.put(d.pid(), cpu(d))));
+        ProcessHandle.of(p.getKey())
+            .ifPresent(h -> h.descendants().forEach(d -> byPid.put(d.pid(), cpu(d))));
       }
     }
     return new Snapshot(System.nanoTime(), byPid, threads(), machineBusyTicks());
@@ -63,7 +69,8 @@ final class CpuMeter {
       double jvm = (jvmAfter - jvmBefore) / wall;
       Map<String, Double> parts = new HashMap<>();
       for (Map.Entry<String, Long> t : after.threadNanos().entrySet()) {
-        parts.put(t.getKey(), (t.getValue() - before.threadNanos().getOrDefault(t.getKey(), 0L)) / wall);
+        parts.put(
+            t.getKey(), (t.getValue() - before.threadNanos().getOrDefault(t.getKey(), 0L)) / wall);
       }
       double named = 0;
       for (String part : List.of("router", "publisher", "broker", "raw-client")) {
@@ -75,15 +82,21 @@ final class CpuMeter {
       result.put("bench-jvm", Math.max(0, jvm - named));
       ours += jvm;
     }
-    double machine = (after.machineBusyTicks() - before.machineBusyTicks()) / TICKS_PER_SECOND / (wall / 1e9);
+    double machine =
+        (after.machineBusyTicks() - before.machineBusyTicks()) / TICKS_PER_SECOND / (wall / 1e9);
     if (machine > 0) {
       result.put("other", Math.max(0, machine - ours));
       result.put("machine", machine);
     }
     Map<String, Double> rounded = new LinkedHashMap<>();
     result.entrySet().stream()
-        .sorted((a, b) -> a.getKey().equals("machine") ? 1 : b.getKey().equals("machine") ? -1
-            : Double.compare(b.getValue(), a.getValue()))
+        .sorted(
+            (a, b) ->
+                a.getKey().equals("machine")
+                    ? 1
+                    : b.getKey().equals("machine")
+                        ? -1
+                        : Double.compare(b.getValue(), a.getValue()))
         .forEach(e -> rounded.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
     return rounded;
   }
@@ -114,11 +127,14 @@ final class CpuMeter {
   }
 
   static String partOf(String thread) {
-    if (thread.contains("StreamThread")) return "router"; // stream threads and their producers/consumers
-    if (thread.contains("hookline-producer") || thread.startsWith("bench-driver")) return "publisher";
+    if (thread.contains("StreamThread"))
+      return "router"; // stream threads and their producers/consumers
+    if (thread.contains("hookline-producer") || thread.startsWith("bench-driver"))
+      return "publisher";
     // carriers of virtual threads: in the bench JVM only the raw-ceiling client uses them
     if (thread.startsWith("ForkJoinPool-")) return "raw-client";
-    return "broker"; // the broker's threads, and the few small ones of the bench (relay, admin client)
+    return "broker"; // the broker's threads, and the few small ones of the bench (relay, admin
+    // client)
   }
 
   private static long machineBusyTicks() {
@@ -126,8 +142,12 @@ final class CpuMeter {
       String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
       String[] f = cpu.trim().split("\\s+");
       // user nice system idle iowait irq softirq steal
-      return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
-          + Long.parseLong(f[7]) + (f.length > 8 ? Long.parseLong(f[8]) : 0);
+      return Long.parseLong(f[1])
+          + Long.parseLong(f[2])
+          + Long.parseLong(f[3])
+          + Long.parseLong(f[6])
+          + Long.parseLong(f[7])
+          + (f.length > 8 ? Long.parseLong(f[8]) : 0);
     } catch (IOException | RuntimeException e) {
       return 0;
     }

@@ -16,10 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Scenario 6: the router alone. 10,000 webhooks spread over every event type of the catalog, then
- * a backlog of events of every type (their catalog examples); the router's own counters say how
- * many events it routed and how many delivery tasks it emitted. No worker runs, so the tasks stay
- * on {@code hookline.deliveries}: this scenario comes after every delivering one.
+ * Scenario 6: the router alone. 10,000 webhooks spread over every event type of the catalog, then a
+ * backlog of events of every type (their catalog examples); the router's own counters say how many
+ * events it routed and how many delivery tasks it emitted. No worker runs, so the tasks stay on
+ * {@code hookline.deliveries}: this scenario comes after every delivering one.
  */
 final class FanoutScenario {
   private FanoutScenario() {}
@@ -36,7 +36,8 @@ final class FanoutScenario {
     EventType last = types.get((o.fanoutWebhooks() - 1) % types.size());
     b.awaitRouted(last.name(), last.example(), routableFor(b, last.name()));
 
-    List<Publishing.Kind> kinds = types.stream().map(t -> new Publishing.Kind(t.name(), t.example())).toList();
+    List<Publishing.Kind> kinds =
+        types.stream().map(t -> new Publishing.Kind(t.name(), t.example())).toList();
     double events0 = b.stack.routedEvents();
     double tasks0 = b.stack.routedTasks();
     CpuMeter.Snapshot cpu = b.cpu();
@@ -44,7 +45,8 @@ final class FanoutScenario {
     Publishing.Result published = Publishing.backlog(b.publisher, kinds, o.fanoutEvents(), "fan-");
     double publishSeconds = (System.nanoTime() - start) / 1e9;
     long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    while (b.stack.routedEvents() - events0 < o.fanoutEvents() && System.nanoTime() < deadline) Bench.sleep(20);
+    while (b.stack.routedEvents() - events0 < o.fanoutEvents() && System.nanoTime() < deadline)
+      Bench.sleep(20);
     double tasks = b.stack.routedTasks() - tasks0;
     double seconds = (System.nanoTime() - start) / 1e9;
     var cores = b.cores(cpu);
@@ -62,11 +64,20 @@ final class FanoutScenario {
     f.put("routingSeconds", Math.round(seconds * 100) / 100.0);
     f.put("eventsPerSecond", Math.round(events / seconds));
     f.put("tasksPerSecond", Math.round(tasks / seconds));
-    String headline = String.format("%,.0f events/s routed into %,.0f tasks/s (%,.0f tasks per event, %,d webhooks)",
-        events / seconds, tasks / seconds, tasks / Math.max(1, events), o.fanoutWebhooks());
+    String headline =
+        String.format(
+            "%,.0f events/s routed into %,.0f tasks/s (%,.0f tasks per event, %,d webhooks)",
+            events / seconds, tasks / seconds, tasks / Math.max(1, events), o.fanoutWebhooks());
     boolean complete = events >= o.fanoutEvents();
-    return new ScenarioResult("fanout", "Routing fan-out over the catalog", headline, null,
-        complete ? ScenarioResult.Verdict.INFO : ScenarioResult.Verdict.FAIL, f, cores, Bench.bound(cores));
+    return new ScenarioResult(
+        "fanout",
+        "Routing fan-out over the catalog",
+        headline,
+        null,
+        complete ? ScenarioResult.Verdict.INFO : ScenarioResult.Verdict.FAIL,
+        f,
+        cores,
+        Bench.bound(cores));
   }
 
   /** Webhook i subscribes to type i mod types, created on a few threads (each is a transaction). */
@@ -77,14 +88,27 @@ final class FanoutScenario {
       int slices = 4;
       for (int s = 0; s < slices; s++) {
         int slice = s;
-        futures.add(pool.submit(() -> {
-          for (int i = slice; i < n; i += slices) {
-            String type = types.get(i % types.size()).name();
-            b.stack.db().webhooks().create(new NewWebhook("bench fan " + i, b.receiver.url("fan", i), "",
-                List.of(type), true, 15, null, Map.of()));
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = slice; i < n; i += slices) {
+                    String type = types.get(i % types.size()).name();
+                    b.stack
+                        .db()
+                        .webhooks()
+                        .create(
+                            new NewWebhook(
+                                "bench fan " + i,
+                                b.receiver.url("fan", i),
+                                "",
+                                List.of(type),
+                                true,
+                                15,
+                                null,
+                                Map.of()));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : futures) f.get();
     } finally {
@@ -103,12 +127,16 @@ final class FanoutScenario {
 
   /** Routable webhooks subscribed to the type (or to every type). */
   private static long routableFor(Bench b, String type) throws SQLException {
-    return count(b, "select count(*) from webhooks where deleted_at is null and active and disabled_at is null "
-        + "and (? = any(events) or '*' = any(events))", type);
+    return count(
+        b,
+        "select count(*) from webhooks where deleted_at is null and active and disabled_at is null "
+            + "and (? = any(events) or '*' = any(events))",
+        type);
   }
 
   private static long count(Bench b, String sql, String param) throws SQLException {
-    try (Connection c = b.stack.db().dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+    try (Connection c = b.stack.db().dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
       if (param != null) s.setString(1, param);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();

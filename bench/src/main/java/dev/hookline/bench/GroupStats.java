@@ -17,6 +17,7 @@ import org.HdrHistogram.Histogram;
 final class GroupStats {
   /** Latencies up to an hour, in milliseconds (the event time has millisecond precision). */
   static final long MAX_LATENCY_MS = 3_600_000L;
+
   private static final int SECONDS = 7_200;
 
   private final LongAdder count = new LongAdder();
@@ -61,7 +62,9 @@ final class GroupStats {
     Histogram copy = latency.copy();
     ByteBuffer buffer = ByteBuffer.allocate(copy.getNeededByteBufferCapacity());
     int length = copy.encodeIntoCompressedByteBuffer(buffer);
-    json.put("latencyHistogram", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length)));
+    json.put(
+        "latencyHistogram",
+        Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length)));
     return json.toString();
   }
 }

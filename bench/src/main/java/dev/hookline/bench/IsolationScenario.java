@@ -36,7 +36,8 @@ final class IsolationScenario {
 
     CpuMeter.Snapshot cpuA = b.cpu();
     long a0 = System.currentTimeMillis();
-    Publishing.Result phaseA = Publishing.paced(b.publisher, kind, o.isolationRate(), o.window(), "isoA-");
+    Publishing.Result phaseA =
+        Publishing.paced(b.publisher, kind, o.isolationRate(), o.window(), "isoA-");
     long a1 = System.currentTimeMillis();
     var coresA = b.cores(cpuA);
 
@@ -44,14 +45,16 @@ final class IsolationScenario {
     b.receiver.configure("isohang", 0, (o.hangTimeoutSeconds() + 30) * 1000L);
     CpuMeter.Snapshot cpuB = b.cpu();
     long b0 = System.currentTimeMillis();
-    Publishing.Result phaseB = Publishing.paced(b.publisher, kind, o.isolationRate(), o.window(), "isoB-");
+    Publishing.Result phaseB =
+        Publishing.paced(b.publisher, kind, o.isolationRate(), o.window(), "isoB-");
     long b1 = System.currentTimeMillis();
     var coresB = b.cores(cpuB);
     ReceiverStats atEndOfB = b.receiver.stats("iso");
 
     b.receiver.configure("isohang", 0, 0);
     long expected = (phaseA.published() + phaseB.published()) * healthy;
-    ReceiverStats drained = b.awaitDelivered("iso", expected, Duration.ofSeconds(o.hangTimeoutSeconds() + 30L));
+    ReceiverStats drained =
+        b.awaitDelivered("iso", expected, Duration.ofSeconds(o.hangTimeoutSeconds() + 30L));
     ReceiverStats hang = b.receiver.stats("isohang");
 
     double rateA = atEndOfB.rateBetween(a0, a1);
@@ -73,10 +76,18 @@ final class IsolationScenario {
     f.put("healthyLatencyMaxMs", drained.max());
     f.put("hangingEndpointRequests", hang.count());
     f.put("cpuWithoutHang", CpuMeter.format(coresA));
-    String headline = String.format("the 99 kept %.0f%% of their rate (%,.0f/s with the hang, %,.0f/s without; offered %,.0f/s)",
-        ratio * 100, rateB, rateA, offered);
-    return new ScenarioResult("isolation", "One endpoint of " + o.isolationEndpoints() + " hangs until its timeout",
-        headline, ">= " + Math.round(TARGET_RATIO * 100) + " %", ratio >= TARGET_RATIO ? ScenarioResult.Verdict.PASS
-            : ScenarioResult.Verdict.FAIL, f, coresB, Bench.bound(coresB));
+    String headline =
+        String.format(
+            "the 99 kept %.0f%% of their rate (%,.0f/s with the hang, %,.0f/s without; offered %,.0f/s)",
+            ratio * 100, rateB, rateA, offered);
+    return new ScenarioResult(
+        "isolation",
+        "One endpoint of " + o.isolationEndpoints() + " hangs until its timeout",
+        headline,
+        ">= " + Math.round(TARGET_RATIO * 100) + " %",
+        ratio >= TARGET_RATIO ? ScenarioResult.Verdict.PASS : ScenarioResult.Verdict.FAIL,
+        f,
+        coresB,
+        Bench.bound(coresB));
   }
 }

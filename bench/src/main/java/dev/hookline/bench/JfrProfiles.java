@@ -10,8 +10,8 @@ import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 /**
- * {@code --jfr}: a JFR recording ("profile" settings) of the bench JVM (broker, router,
- * publisher) and of every helper JVM, one file each, to read with {@code jfr print --events
+ * {@code --jfr}: a JFR recording ("profile" settings) of the bench JVM (broker, router, publisher)
+ * and of every helper JVM, one file each, to read with {@code jfr print --events
  * jdk.ExecutionSample} or JDK Mission Control.
  */
 final class JfrProfiles {
@@ -38,7 +38,10 @@ final class JfrProfiles {
   }
 
   List<String> childOptions(String name) {
-    return List.of("-XX:StartFlightRecording=filename=" + dir.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
+    return List.of(
+        "-XX:StartFlightRecording=filename="
+            + dir.resolve(name + ".jfr")
+            + ",settings=profile,dumponexit=true");
   }
 
   void stop() {

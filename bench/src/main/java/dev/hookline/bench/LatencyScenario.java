@@ -11,8 +11,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Scenario 3: a steady 1,000 events/s (by default) to one webhook; the latency is the receiver's
- * clock at arrival minus the event's {@code ce_time} (same machine, same clock), in milliseconds.
- * A {@link RoutedTap} tells how much of it is spent before the task is readable by the workers.
+ * clock at arrival minus the event's {@code ce_time} (same machine, same clock), in milliseconds. A
+ * {@link RoutedTap} tells how much of it is spent before the task is readable by the workers.
  */
 final class LatencyScenario {
   static final long TARGET_P99_MS = 50;
@@ -39,14 +39,20 @@ final class LatencyScenario {
       Instant since = b.resetReceiver();
       tap.take();
       CpuMeter.Snapshot cpu = b.cpu();
-      published = Publishing.paced(b.publisher, new Publishing.Kind(type, data), o.latencyRate(), o.duration(),
-          group + "-");
+      published =
+          Publishing.paced(
+              b.publisher,
+              new Publishing.Kind(type, data),
+              o.latencyRate(),
+              o.duration(),
+              group + "-");
       cores = b.cores(cpu);
       received = b.awaitDelivered(group, published.published(), Duration.ofSeconds(30));
       routed = tap.take();
       recordedSince = since;
     }
-    Bench.Recorded recorded = b.awaitRecorded(webhooks, recordedSince, published.published(), Duration.ofSeconds(60));
+    Bench.Recorded recorded =
+        b.awaitRecorded(webhooks, recordedSince, published.published(), Duration.ofSeconds(60));
 
     long p99 = received.percentile(99);
     Map<String, Object> f = new LinkedHashMap<>();
@@ -67,12 +73,31 @@ final class LatencyScenario {
     f.put("routedP99Ms", routed.getTotalCount() == 0 ? 0 : routed.getValueAtPercentile(99));
     f.put("routedMaxMs", routed.getTotalCount() == 0 ? 0 : routed.getMaxValue());
     f.put("routedSeen", routed.getTotalCount());
-    boolean complete = received.count() >= published.published() && recorded.succeeded() == published.published();
-    String headline = String.format("p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms at %,d events/s (%,d of %,d delivered;"
-        + " routed p50 %d ms, p99 %d ms)", received.percentile(50), p99, received.percentile(99.9), received.max(),
-        o.latencyRate(), received.count(), published.published(), f.get("routedP50Ms"), f.get("routedP99Ms"));
-    return new ScenarioResult("latency", "Publish-to-receive latency at a steady rate", headline,
-        "p99 <= " + TARGET_P99_MS + " ms", complete && p99 <= TARGET_P99_MS ? ScenarioResult.Verdict.PASS
-            : ScenarioResult.Verdict.FAIL, f, cores, Bench.bound(cores));
+    boolean complete =
+        received.count() >= published.published() && recorded.succeeded() == published.published();
+    String headline =
+        String.format(
+            "p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms at %,d events/s (%,d of %,d delivered;"
+                + " routed p50 %d ms, p99 %d ms)",
+            received.percentile(50),
+            p99,
+            received.percentile(99.9),
+            received.max(),
+            o.latencyRate(),
+            received.count(),
+            published.published(),
+            f.get("routedP50Ms"),
+            f.get("routedP99Ms"));
+    return new ScenarioResult(
+        "latency",
+        "Publish-to-receive latency at a steady rate",
+        headline,
+        "p99 <= " + TARGET_P99_MS + " ms",
+        complete && p99 <= TARGET_P99_MS
+            ? ScenarioResult.Verdict.PASS
+            : ScenarioResult.Verdict.FAIL,
+        f,
+        cores,
+        Bench.bound(cores));
   }
 }

@@ -12,18 +12,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The receiver's HTTP/1.1 server: one virtual thread per keep-alive connection reading requests
- * off a blocking socket. Much cheaper per request than {@code com.sun.net.httpserver}, which hands
+ * The receiver's HTTP/1.1 server: one virtual thread per keep-alive connection reading requests off
+ * a blocking socket. Much cheaper per request than {@code com.sun.net.httpserver}, which hands
  * every connection back and forth between its selector thread and the executor (measured here:
- * 8,100 requests/s at 0.58 cores for the JDK server; see docs/benchmarks.md). It knows just what
- * a webhook receiver needs: a request line, headers, a body by {@code Content-Length} or chunked,
- * and a short answer.
+ * 8,100 requests/s at 0.58 cores for the JDK server; see docs/benchmarks.md). It knows just what a
+ * webhook receiver needs: a request line, headers, a body by {@code Content-Length} or chunked, and
+ * a short answer.
  */
 final class MiniHttpServer implements AutoCloseable {
   /** What the server needs from its user: one answer per request. */
   @FunctionalInterface
   interface Handler {
-    /** @return the answer's status and body (may be empty); sleeping here delays the answer */
+    /**
+     * @return the answer's status and body (may be empty); sleeping here delays the answer
+     */
     Answer handle(String method, String target, byte[] body) throws InterruptedException;
   }
 
@@ -89,9 +91,10 @@ final class MiniHttpServer implements AutoCloseable {
           String value = header.substring(colon + 1).trim();
           switch (name) {
             case "content-length" -> length = Long.parseLong(value);
-            case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+            case "transfer-encoding" ->
+                chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
             case "connection" -> close = value.equalsIgnoreCase("close");
-            default -> { }
+            default -> {}
           }
         }
         byte[] body = chunked ? readChunked(in, line) : readFixed(in, length);
@@ -101,10 +104,16 @@ final class MiniHttpServer implements AutoCloseable {
         } catch (InterruptedException e) {
           return;
         }
-        out.write(("HTTP/1.1 " + answer.status() + (answer.status() == 200 ? " OK" : " Status")
-            + "\r\nContent-Length: " + answer.body().length
-            + (answer.body().length > 0 ? "\r\nContent-Type: application/json" : "")
-            + (close ? "\r\nConnection: close" : "") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("HTTP/1.1 "
+                    + answer.status()
+                    + (answer.status() == 200 ? " OK" : " Status")
+                    + "\r\nContent-Length: "
+                    + answer.body().length
+                    + (answer.body().length > 0 ? "\r\nContent-Type: application/json" : "")
+                    + (close ? "\r\nConnection: close" : "")
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.write(answer.body());
         out.flush();
         if (close) return;
@@ -114,7 +123,9 @@ final class MiniHttpServer implements AutoCloseable {
     }
   }
 
-  /** A CRLF-terminated line; null at a clean end of stream before the first byte when {@code eofOk}. */
+  /**
+   * A CRLF-terminated line; null at a clean end of stream before the first byte when {@code eofOk}.
+   */
   private static String readLine(Input in, byte[] buffer, boolean eofOk) throws IOException {
     int n = 0;
     while (true) {
@@ -136,7 +147,10 @@ final class MiniHttpServer implements AutoCloseable {
     return in.readExactly((int) length);
   }
 
-  /** A buffer over the socket without BufferedInputStream's lock per byte: one reader per connection. */
+  /**
+   * A buffer over the socket without BufferedInputStream's lock per byte: one reader per
+   * connection.
+   */
   private static final class Input {
     private final InputStream in;
     private final byte[] buffer = new byte[16 * 1024];

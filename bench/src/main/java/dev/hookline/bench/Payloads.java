@@ -23,8 +23,12 @@ final class Payloads {
    * padding. Checked against the catalog, so the publisher's validation accepts it.
    */
   static ObjectNode of(EventCatalog catalog, String typeName, int bytes) {
-    EventType type = catalog.find(typeName)
-        .orElseThrow(() -> new IllegalArgumentException("no event type " + typeName + " in the catalog"));
+    EventType type =
+        catalog
+            .find(typeName)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException("no event type " + typeName + " in the catalog"));
     JsonNode example = type.example();
     ObjectNode data = Json.MAPPER.createObjectNode();
     for (JsonNode required : type.schema().path("required")) {
@@ -43,7 +47,8 @@ final class Payloads {
     int missing = bytes - size(data) - ("," + '"' + PADDING_FIELD + "\":\"\"").length();
     if (missing > 0) data.put(PADDING_FIELD, "x".repeat(missing));
     List<FieldError> errors = catalog.validate(typeName, data);
-    if (!errors.isEmpty()) throw new IllegalStateException("bench payload for " + typeName + " is invalid: " + errors);
+    if (!errors.isEmpty())
+      throw new IllegalStateException("bench payload for " + typeName + " is invalid: " + errors);
     return data;
   }
 

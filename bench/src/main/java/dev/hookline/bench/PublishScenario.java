@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Issue 3's publishing throughput: one {@link EventPublisher} (validation on, acks=all,
- * idempotent, the default batching), one thread, 1 KB payloads, to the embedded broker. Runs with
- * the router and the workers stopped, so that only the publisher and the broker use the CPU.
+ * Issue 3's publishing throughput: one {@link EventPublisher} (validation on, acks=all, idempotent,
+ * the default batching), one thread, 1 KB payloads, to the embedded broker. Runs with the router
+ * and the workers stopped, so that only the publisher and the broker use the CPU.
  */
 final class PublishScenario {
   static final double TARGET_PER_SECOND = 50_000;
@@ -39,10 +39,17 @@ final class PublishScenario {
       f.put("validation", true);
       if (result.firstError() != null) f.put("firstError", result.firstError());
       boolean pass = result.failed() == 0 && result.perSecond() >= TARGET_PER_SECOND;
-      return new ScenarioResult("publish", "Publishing from one EventPublisher, validation on",
-          String.format("%,.0f events/s (%,d events, %d failed)", result.perSecond(), result.published(), result.failed()),
-          String.format(">= %,.0f/s", TARGET_PER_SECOND), pass ? ScenarioResult.Verdict.PASS : ScenarioResult.Verdict.FAIL,
-          f, cores, Bench.bound(cores));
+      return new ScenarioResult(
+          "publish",
+          "Publishing from one EventPublisher, validation on",
+          String.format(
+              "%,.0f events/s (%,d events, %d failed)",
+              result.perSecond(), result.published(), result.failed()),
+          String.format(">= %,.0f/s", TARGET_PER_SECOND),
+          pass ? ScenarioResult.Verdict.PASS : ScenarioResult.Verdict.FAIL,
+          f,
+          cores,
+          Bench.bound(cores));
     }
   }
 }

@@ -40,10 +40,11 @@ final class Publishing {
   }
 
   /**
-   * Events at a steady rate for a while: event {@code i} is sent at {@code start + i / rate}, and
-   * a publisher that fell behind catches up at once (so the rate holds on average).
+   * Events at a steady rate for a while: event {@code i} is sent at {@code start + i / rate}, and a
+   * publisher that fell behind catches up at once (so the rate holds on average).
    */
-  static Result paced(EventPublisher publisher, Kind kind, double perSecond, Duration duration, String keyPrefix) {
+  static Result paced(
+      EventPublisher publisher, Kind kind, double perSecond, Duration duration, String keyPrefix) {
     Tracker tracker = new Tracker();
     long n = Math.round(perSecond * duration.toNanos() / 1e9);
     double interval = 1e9 / perSecond;
@@ -63,12 +64,13 @@ final class Publishing {
     final AtomicReference<String> firstError = new AtomicReference<>();
 
     void track(java.util.concurrent.CompletableFuture<?> future) {
-      future.whenComplete((ok, error) -> {
-        if (error != null) {
-          failed.incrementAndGet();
-          firstError.compareAndSet(null, String.valueOf(error.getMessage()));
-        }
-      });
+      future.whenComplete(
+          (ok, error) -> {
+            if (error != null) {
+              failed.incrementAndGet();
+              firstError.compareAndSet(null, String.valueOf(error.getMessage()));
+            }
+          });
     }
 
     Result result(long n, long elapsed) {

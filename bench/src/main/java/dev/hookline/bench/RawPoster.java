@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -38,12 +37,14 @@ import org.apache.hc.core5.util.Timeout;
  * The raw ceiling: what the dispatcher's HTTP side alone achieves. The same Apache HttpClient 5
  * classic settings as the worker's {@code HttpDeliverer} (pool of {@code concurrency} connections,
  * all on one route, 5 s connect, 30 s socket, a per-request deadline timer, no redirects, no
- * retries), the same number of virtual threads in flight, the same body
- * ({@code {"type","timestamp","data"}}, built per request) and Standard Webhooks headers (HMAC
- * signed per request) to the same receiver; no Kafka and no PostgreSQL.
+ * retries), the same number of virtual threads in flight, the same body ({@code
+ * {"type","timestamp","data"}}, built per request) and Standard Webhooks headers (HMAC signed per
+ * request) to the same receiver; no Kafka and no PostgreSQL.
  */
 final class RawPoster {
-  /** @param elapsedNanos from the first request to the last answer */
+  /**
+   * @param elapsedNanos from the first request to the last answer
+   */
   record Result(long requests, long failures, long elapsedNanos) {
     double perSecond() {
       return elapsedNanos == 0 ? 0 : requests * 1e9 / elapsedNanos;
@@ -52,7 +53,8 @@ final class RawPoster {
 
   private RawPoster() {}
 
-  static Result post(URI target, String type, JsonNode data, long requests, int concurrency) throws InterruptedException {
+  static Result post(URI target, String type, JsonNode data, long requests, int concurrency)
+      throws InterruptedException {
     byte[] key = new byte[24];
     new SecureRandom().nextBytes(key);
     ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1);
@@ -64,13 +66,17 @@ final class RawPoster {
       start = System.nanoTime();
       List<Thread> threads = new ArrayList<>(concurrency);
       for (int t = 0; t < concurrency; t++) {
-        threads.add(Thread.ofVirtual().start(() -> {
-          Mac mac = mac(key);
-          long i;
-          while ((i = next.getAndIncrement()) < requests) {
-            if (!postOne(client, deadlines, mac, target, type, data, i)) failures.incrementAndGet();
-          }
-        }));
+        threads.add(
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      Mac mac = mac(key);
+                      long i;
+                      while ((i = next.getAndIncrement()) < requests) {
+                        if (!postOne(client, deadlines, mac, target, type, data, i))
+                          failures.incrementAndGet();
+                      }
+                    }));
       }
       for (Thread thread : threads) thread.join();
     } catch (IOException e) {
@@ -81,8 +87,14 @@ final class RawPoster {
     return new Result(requests, failures.get(), System.nanoTime() - start);
   }
 
-  private static boolean postOne(CloseableHttpClient client, ScheduledThreadPoolExecutor deadlines, Mac mac, URI target,
-      String type, JsonNode data, long i) {
+  private static boolean postOne(
+      CloseableHttpClient client,
+      ScheduledThreadPoolExecutor deadlines,
+      Mac mac,
+      URI target,
+      String type,
+      JsonNode data,
+      long i) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("type", type);
@@ -99,8 +111,11 @@ final class RawPoster {
     post.setHeader("webhook-timestamp", Long.toString(timestamp));
     post.setHeader("webhook-signature", signature);
     post.setEntity(new ByteArrayEntity(bytes, ContentType.create("application/json")));
-    post.setConfig(RequestConfig.custom()
-        .setResponseTimeout(Timeout.ofSeconds(15)).setConnectionRequestTimeout(Timeout.ofSeconds(15)).build());
+    post.setConfig(
+        RequestConfig.custom()
+            .setResponseTimeout(Timeout.ofSeconds(15))
+            .setConnectionRequestTimeout(Timeout.ofSeconds(15))
+            .build());
     ScheduledFuture<?> deadline = deadlines.schedule(post::cancel, 15, TimeUnit.SECONDS);
     try (ClassicHttpResponse response = client.executeOpen(null, post, null)) {
       EntityUtils.consume(response.getEntity());
@@ -113,17 +128,19 @@ final class RawPoster {
   }
 
   private static CloseableHttpClient client(int connections) {
-    ConnectionConfig config = ConnectionConfig.custom()
-        .setConnectTimeout(Timeout.ofSeconds(5))
-        .setSocketTimeout(Timeout.ofSeconds(30))
-        .setTimeToLive(TimeValue.ofMinutes(5))
-        .build();
+    ConnectionConfig config =
+        ConnectionConfig.custom()
+            .setConnectTimeout(Timeout.ofSeconds(5))
+            .setSocketTimeout(Timeout.ofSeconds(30))
+            .setTimeToLive(TimeValue.ofMinutes(5))
+            .build();
     return HttpClients.custom()
-        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-            .setMaxConnTotal(connections)
-            .setMaxConnPerRoute(connections)
-            .setDefaultConnectionConfig(config)
-            .build())
+        .setConnectionManager(
+            PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(connections)
+                .setMaxConnPerRoute(connections)
+                .setDefaultConnectionConfig(config)
+                .build())
         .disableRedirectHandling()
         .disableAutomaticRetries()
         .disableContentCompression()

@@ -20,10 +20,12 @@ final class RawScenario {
     ObjectNode data = Payloads.of(b.stack.catalog(), type, o.payloadBytes());
     b.receiver.configure(group, o.receiverLatencyMs(), 0);
     // connections and JIT: the workers have had the throughput runs for theirs
-    RawPoster.post(b.receiver.uri(group, 0), type, data, Math.min(o.events(), 2_000), o.maxInFlight());
+    RawPoster.post(
+        b.receiver.uri(group, 0), type, data, Math.min(o.events(), 2_000), o.maxInFlight());
     b.resetReceiver();
     CpuMeter.Snapshot cpu = b.cpu();
-    RawPoster.Result raw = RawPoster.post(b.receiver.uri(group, 0), type, data, o.events(), o.maxInFlight());
+    RawPoster.Result raw =
+        RawPoster.post(b.receiver.uri(group, 0), type, data, o.events(), o.maxInFlight());
     ReceiverStats received = b.receiver.stats(group);
     var cores = b.cores(cpu);
     double ceiling = received.sustainedRate();
@@ -38,7 +40,11 @@ final class RawScenario {
     f.put("latencyP50Ms", received.percentile(50));
     f.put("latencyP99Ms", received.percentile(99));
     // scenario 1 is the first throughput run (1 webhook per event by default)
-    ScenarioResult tp1 = b.byName.values().stream().filter(r -> r.name().startsWith("throughput-")).findFirst().orElse(null);
+    ScenarioResult tp1 =
+        b.byName.values().stream()
+            .filter(r -> r.name().startsWith("throughput-"))
+            .findFirst()
+            .orElse(null);
     Object pipeline = tp1 == null ? null : tp1.figures().get("sustainedPerSecond");
     String headline = String.format("%,.0f requests/s sustained", ceiling);
     ScenarioResult.Verdict verdict = ScenarioResult.Verdict.INFO;
@@ -50,8 +56,16 @@ final class RawScenario {
       headline += String.format("; %s / raw = %.2f", tp1.name(), ratio);
       verdict = ratio >= TARGET_RATIO ? ScenarioResult.Verdict.PASS : ScenarioResult.Verdict.FAIL;
     }
-    if (raw.failures() > 0 || received.count() < raw.requests()) verdict = ScenarioResult.Verdict.FAIL;
-    return new ScenarioResult("raw", "Raw HTTP ceiling (no Kafka, no PostgreSQL)", headline,
-        "throughput-1 / raw >= " + TARGET_RATIO, verdict, f, cores, Bench.bound(cores));
+    if (raw.failures() > 0 || received.count() < raw.requests())
+      verdict = ScenarioResult.Verdict.FAIL;
+    return new ScenarioResult(
+        "raw",
+        "Raw HTTP ceiling (no Kafka, no PostgreSQL)",
+        headline,
+        "throughput-1 / raw >= " + TARGET_RATIO,
+        verdict,
+        f,
+        cores,
+        Bench.bound(cores));
   }
 }

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The benchmark's webhook receiver, run in a JVM of its own (the bench starts it with the same
- * java and class path) so that its CPU is accounted apart from the pipeline's. Loopback only.
+ * The benchmark's webhook receiver, run in a JVM of its own (the bench starts it with the same java
+ * and class path) so that its CPU is accounted apart from the pipeline's. Loopback only.
  *
  * <p>Every {@code POST /<group>/<anything>} is counted in its group and answered 200, at once or
  * after the group's configured latency (or hang). The delay from the event's time (the body's
@@ -30,7 +30,8 @@ public final class ReceiverMain {
   private static final String CONTROL = "/_bench/";
 
   private final Map<String, GroupStats> groups = new ConcurrentHashMap<>();
-  private final Map<String, long[]> behaviour = new ConcurrentHashMap<>(); // group -> {latencyMs, hangMs}
+  private final Map<String, long[]> behaviour =
+      new ConcurrentHashMap<>(); // group -> {latencyMs, hangMs}
   private volatile long sinceMs;
   private volatile long epochSecond = System.currentTimeMillis() / 1000;
 
@@ -47,15 +48,19 @@ public final class ReceiverMain {
     System.exit(0);
   }
 
-  MiniHttpServer.Answer handle(String method, String target, byte[] body) throws InterruptedException {
+  MiniHttpServer.Answer handle(String method, String target, byte[] body)
+      throws InterruptedException {
     int q = target.indexOf('?');
     String path = q < 0 ? target : target.substring(0, q);
-    if (path.startsWith(CONTROL)) return control(path.substring(CONTROL.length()), q < 0 ? null : target.substring(q + 1));
+    if (path.startsWith(CONTROL))
+      return control(path.substring(CONTROL.length()), q < 0 ? null : target.substring(q + 1));
     long arrivedMs = System.currentTimeMillis();
     String group = groupOf(path);
     long eventMs = Timestamps.eventTimeMillis(body);
     if (eventMs < 0 || eventMs >= sinceMs) {
-      groups.computeIfAbsent(group, g -> new GroupStats()).record(path, eventMs, arrivedMs, epochSecond);
+      groups
+          .computeIfAbsent(group, g -> new GroupStats())
+          .record(path, eventMs, arrivedMs, epochSecond);
     }
     long[] how = behaviour.get(group);
     if (how != null) {
@@ -70,8 +75,12 @@ public final class ReceiverMain {
     String answer;
     switch (command) {
       case "config" -> {
-        behaviour.put(query.getOrDefault("group", ""), new long[] {
-            Long.parseLong(query.getOrDefault("latencyMs", "0")), Long.parseLong(query.getOrDefault("hangMs", "0"))});
+        behaviour.put(
+            query.getOrDefault("group", ""),
+            new long[] {
+              Long.parseLong(query.getOrDefault("latencyMs", "0")),
+              Long.parseLong(query.getOrDefault("hangMs", "0"))
+            });
         answer = "{}";
       }
       case "reset" -> {
@@ -86,7 +95,9 @@ public final class ReceiverMain {
       }
       case "stats" -> {
         GroupStats stats = groups.get(query.getOrDefault("group", ""));
-        answer = (stats == null ? new GroupStats() : stats).toJson(query.getOrDefault("group", ""), epochSecond);
+        answer =
+            (stats == null ? new GroupStats() : stats)
+                .toJson(query.getOrDefault("group", ""), epochSecond);
       }
       default -> {
         return new MiniHttpServer.Answer(404, new byte[0]);
@@ -107,7 +118,10 @@ public final class ReceiverMain {
     if (raw == null) return result;
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
-      if (eq > 0) result.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      if (eq > 0)
+        result.put(
+            pair.substring(0, eq),
+            java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
     return result;
   }

@@ -14,7 +14,8 @@ import java.util.Map;
 final class ReceiverProcess implements AutoCloseable {
   private final ChildJvm jvm;
   private final int port;
-  private final HttpClient control = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient control =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private ReceiverProcess(ChildJvm jvm, int port) {
     this.jvm = jvm;
@@ -24,8 +25,14 @@ final class ReceiverProcess implements AutoCloseable {
   static ReceiverProcess start(Path logDir, List<String> extraJvmOptions) {
     List<String> options = new java.util.ArrayList<>(List.of("-Xmx512m"));
     options.addAll(extraJvmOptions);
-    ChildJvm jvm = ChildJvm.start("receiver", ReceiverMain.class, options, List.of("0"), Map.of(),
-        logDir.resolve("receiver.log"));
+    ChildJvm jvm =
+        ChildJvm.start(
+            "receiver",
+            ReceiverMain.class,
+            options,
+            List.of("0"),
+            Map.of(),
+            logDir.resolve("receiver.log"));
     int port = Integer.parseInt(jvm.awaitLine("PORT", Duration.ofSeconds(30)));
     return new ReceiverProcess(jvm, port);
   }
@@ -48,7 +55,9 @@ final class ReceiverProcess implements AutoCloseable {
     call("POST", "config?group=" + group + "&latencyMs=" + latencyMs + "&hangMs=" + hangMs);
   }
 
-  /** Forgets every count; requests for events older than {@code sinceMs} are ignored from now on. */
+  /**
+   * Forgets every count; requests for events older than {@code sinceMs} are ignored from now on.
+   */
   void reset(long sinceMs) {
     call("POST", "reset?sinceMs=" + sinceMs);
   }
@@ -62,13 +71,15 @@ final class ReceiverProcess implements AutoCloseable {
   }
 
   private String call(String method, String command) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/_bench/" + command))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.noBody())
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/_bench/" + command))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
     try {
       HttpResponse<String> response = control.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) throw new IllegalStateException("receiver answered " + response.statusCode());
+      if (response.statusCode() != 200)
+        throw new IllegalStateException("receiver answered " + response.statusCode());
       return response.body();
     } catch (IOException e) {
       throw new IllegalStateException("receiver unreachable: " + e, e);

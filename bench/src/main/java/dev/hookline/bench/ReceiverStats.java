@@ -12,11 +12,19 @@ import org.HdrHistogram.Histogram;
  * publish-to-receive latency histogram (milliseconds).
  */
 record ReceiverStats(
-    String group, long count, long withoutTimestamp, int distinctPaths, long firstMs, long lastMs,
-    long epochSecond, long[] perSecond, Histogram latency) {
+    String group,
+    long count,
+    long withoutTimestamp,
+    int distinctPaths,
+    long firstMs,
+    long lastMs,
+    long epochSecond,
+    long[] perSecond,
+    Histogram latency) {
 
   static ReceiverStats parse(String json) {
-    JsonNode node = Json.fromBytes(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), JsonNode.class);
+    JsonNode node =
+        Json.fromBytes(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), JsonNode.class);
     JsonNode seconds = node.get("perSecond");
     long[] perSecond = new long[seconds.size()];
     for (int i = 0; i < perSecond.length; i++) perSecond[i] = seconds.get(i).asLong();
@@ -27,9 +35,16 @@ record ReceiverStats(
     } catch (DataFormatException e) {
       throw new IllegalStateException("receiver sent an unreadable histogram", e);
     }
-    return new ReceiverStats(node.get("group").asText(), node.get("count").asLong(),
-        node.get("withoutTimestamp").asLong(), node.get("distinctPaths").asInt(), node.get("firstMs").asLong(),
-        node.get("lastMs").asLong(), node.get("epochSecond").asLong(), perSecond, histogram);
+    return new ReceiverStats(
+        node.get("group").asText(),
+        node.get("count").asLong(),
+        node.get("withoutTimestamp").asLong(),
+        node.get("distinctPaths").asInt(),
+        node.get("firstMs").asLong(),
+        node.get("lastMs").asLong(),
+        node.get("epochSecond").asLong(),
+        perSecond,
+        histogram);
   }
 
   /** Arrivals per second from the first arrival to the last. */
@@ -40,8 +55,8 @@ record ReceiverStats(
 
   /**
    * The steady rate: the mean of the whole seconds between the first and the last second that saw
-   * arrivals (those two are partial, and the ramp-up and the tail would understate the rate).
-   * Falls back to {@link #overallRate()} for runs shorter than three seconds.
+   * arrivals (those two are partial, and the ramp-up and the tail would understate the rate). Falls
+   * back to {@link #overallRate()} for runs shorter than three seconds.
    */
   double sustainedRate() {
     int first = 0;

@@ -30,14 +30,19 @@ final class RoutedTap implements AutoCloseable {
   private final Thread thread;
 
   RoutedTap(String bootstrapServers) {
-    consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-        ConsumerConfig.CLIENT_ID_CONFIG, "bench-routed-tap"),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(Topics.DELIVERIES).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.CLIENT_ID_CONFIG, "bench-routed-tap"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(Topics.DELIVERIES).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position); // resolve the end now, before the events come
@@ -49,7 +54,8 @@ final class RoutedTap implements AutoCloseable {
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
         long now = System.currentTimeMillis();
         long eventMs = eventTime(record.value());
-        if (eventMs > 0) recorder.recordValue(Math.min(GroupStats.MAX_LATENCY_MS, Math.max(0, now - eventMs)));
+        if (eventMs > 0)
+          recorder.recordValue(Math.min(GroupStats.MAX_LATENCY_MS, Math.max(0, now - eventMs)));
       }
     }
     consumer.close();
@@ -66,7 +72,8 @@ final class RoutedTap implements AutoCloseable {
       int end = start;
       while (end < task.length && task[end] != '"') end++;
       try {
-        return Instant.parse(new String(task, start, end - start, StandardCharsets.US_ASCII)).toEpochMilli();
+        return Instant.parse(new String(task, start, end - start, StandardCharsets.US_ASCII))
+            .toEpochMilli();
       } catch (DateTimeParseException e) {
         return -1;
       }

@@ -13,15 +13,21 @@ import java.util.UUID;
  * Scenario 4: the receiver answers after 200 ms, so one worker can do at most max-in-flight / 0.2 s
  * deliveries a second. For each worker count (largest first: the JVMs start together, then some
  * stop), a feeder keeps about a second of the ideal rate queued for a warm-up and the window, and
- * the receiver's arrivals over the window's whole seconds give the rate. Each step has its own event
- * type and webhooks (each event goes to all of them); they are deleted after the window, so what is
- * left queued is skipped.
- * The curve should rise with the workers until the CPU is the bound.
+ * the receiver's arrivals over the window's whole seconds give the rate. Each step has its own
+ * event type and webhooks (each event goes to all of them); they are deleted after the window, so
+ * what is left queued is skipped. The curve should rise with the workers until the CPU is the
+ * bound.
  */
 final class ScalingScenario {
-  private static final List<String> TYPES = List.of(
-      "customer_created", "customer_updated", "site_published", "domain_created", "membership_updated",
-      "membership_expired", "confirm_email_address");
+  private static final List<String> TYPES =
+      List.of(
+          "customer_created",
+          "customer_updated",
+          "site_published",
+          "domain_created",
+          "membership_updated",
+          "membership_expired",
+          "confirm_email_address");
 
   private ScalingScenario() {}
 
@@ -41,7 +47,8 @@ final class ScalingScenario {
     // a worker JVM started for this step compiles its hot code first: measure after that
     Duration warmup = Duration.ofMillis(Math.min(5_000, o.window().toMillis() / 2));
     f.put("warmupSeconds", warmup.toMillis() / 1000.0);
-    List<Integer> steps = o.scalingWorkers().stream().distinct().sorted(Comparator.reverseOrder()).toList();
+    List<Integer> steps =
+        o.scalingWorkers().stream().distinct().sorted(Comparator.reverseOrder()).toList();
     Map<Integer, Double> rates = new LinkedHashMap<>();
     Map<Integer, Boolean> cpuBound = new LinkedHashMap<>();
     Map<String, Double> largestStepCores = Map.of();
@@ -58,15 +65,18 @@ final class ScalingScenario {
       b.awaitIdle(Duration.ofSeconds(60));
       b.resetReceiver();
       CpuMeter.Snapshot cpu = b.cpu();
-      long fed = feed(b, type, data, group, webhooks, workers * idealPerWorker, warmup.plus(o.window()));
+      long fed =
+          feed(b, type, data, group, webhooks, workers * idealPerWorker, warmup.plus(o.window()));
       var cores = b.cores(cpu);
       ReceiverStats received = b.receiver.stats(group);
-      // leftovers of this step: delete the webhooks, the workers skip their tasks; then the queue is empty
+      // leftovers of this step: delete the webhooks, the workers skip their tasks; then the queue
+      // is empty
       ids.forEach(id -> b.stack.db().webhooks().delete(id));
       b.awaitIdle(Duration.ofSeconds(120));
       long measured = received.firstMs() + warmup.toMillis();
       double rate = received.rateBetween(measured, measured + o.window().toMillis());
-      boolean bound = cores.getOrDefault("machine", 0.0) >= 0.9 * Runtime.getRuntime().availableProcessors();
+      boolean bound =
+          cores.getOrDefault("machine", 0.0) >= 0.9 * Runtime.getRuntime().availableProcessors();
       rates.put(workers, rate);
       cpuBound.put(workers, bound);
       if (i == 0) largestStepCores = cores;
@@ -86,11 +96,16 @@ final class ScalingScenario {
       int larger = ascending.get(i);
       if (!cpuBound.get(larger) && rates.get(larger) < rates.get(smaller) * 1.1) rising = false;
     }
-    List<String> curve = ascending.stream().map(w -> String.format("%d: %,.0f/s", w, rates.get(w))).toList();
-    return new ScenarioResult("scaling", "Scaling the share group, receiver at " + o.scalingLatencyMs() + " ms",
+    List<String> curve =
+        ascending.stream().map(w -> String.format("%d: %,.0f/s", w, rates.get(w))).toList();
+    return new ScenarioResult(
+        "scaling",
+        "Scaling the share group, receiver at " + o.scalingLatencyMs() + " ms",
         "deliveries/s by worker processes: " + String.join(", ", curve),
         "rises with workers until the CPU is the bound",
-        rising ? ScenarioResult.Verdict.PASS : ScenarioResult.Verdict.FAIL, f, largestStepCores,
+        rising ? ScenarioResult.Verdict.PASS : ScenarioResult.Verdict.FAIL,
+        f,
+        largestStepCores,
         Bench.bound(largestStepCores) + " (at " + steps.get(0) + " workers)");
   }
 
@@ -98,7 +113,13 @@ final class ScalingScenario {
    * Keeps about a second of the ideal rate published but not yet received, until the window has
    * passed since the first arrival. Returns how many events it published.
    */
-  private static long feed(Bench b, String type, ObjectNode data, String group, int perEvent, double idealPerSecond,
+  private static long feed(
+      Bench b,
+      String type,
+      ObjectNode data,
+      String group,
+      int perEvent,
+      double idealPerSecond,
       Duration window) {
     long queued = Math.max(2_000, Math.round(idealPerSecond)); // deliveries
     long chunk = Math.max(20, queued / 5 / perEvent); // events
@@ -109,9 +130,11 @@ final class ScalingScenario {
     while (System.nanoTime() < deadline) {
       long received = b.receiver.count(group);
       if (received > 0 && firstArrival == 0) firstArrival = System.nanoTime();
-      if (firstArrival != 0 && System.nanoTime() - firstArrival > window.toNanos() + 500_000_000L) break;
+      if (firstArrival != 0 && System.nanoTime() - firstArrival > window.toNanos() + 500_000_000L)
+        break;
       if (published * perEvent - received < queued) {
-        for (int i = 0; i < chunk; i++) b.publisher.publish(kind.type(), kind.data(), group + "-" + published++);
+        for (int i = 0; i < chunk; i++)
+          b.publisher.publish(kind.type(), kind.data(), group + "-" + published++);
       } else {
         Bench.sleep(20);
       }

@@ -14,10 +14,21 @@ import java.util.Map;
  * @param bound what limited the figure, as far as the bench can tell
  */
 record ScenarioResult(
-    String name, String title, String headline, String target, Verdict verdict,
-    Map<String, Object> figures, Map<String, Double> cpuCores, String bound) {
+    String name,
+    String title,
+    String headline,
+    String target,
+    Verdict verdict,
+    Map<String, Object> figures,
+    Map<String, Double> cpuCores,
+    String bound) {
 
-  enum Verdict { PASS, FAIL, INFO, ERROR }
+  enum Verdict {
+    PASS,
+    FAIL,
+    INFO,
+    ERROR
+  }
 
   ScenarioResult {
     figures = new LinkedHashMap<>(figures);
@@ -25,12 +36,21 @@ record ScenarioResult(
   }
 
   static ScenarioResult error(String name, String title, Exception e) {
-    return new ScenarioResult(name, title, "error: " + e.getMessage(), null, Verdict.ERROR,
-        Map.of("error", String.valueOf(e)), Map.of(), "");
+    return new ScenarioResult(
+        name,
+        title,
+        "error: " + e.getMessage(),
+        null,
+        Verdict.ERROR,
+        Map.of("error", String.valueOf(e)),
+        Map.of(),
+        "");
   }
 
   /** The one line printed per scenario. */
   String summaryLine() {
-    return String.format("%-14s %-6s %s%s", name, verdict, headline, target == null ? "" : "  (target " + target + ")");
+    return String.format(
+        "%-14s %-6s %s%s",
+        name, verdict, headline, target == null ? "" : "  (target " + target + ")");
   }
 }

@@ -29,16 +29,16 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded stack the bench runs on: a real Kafka broker (KRaft, in this JVM), a real
- * PostgreSQL (zonky, its own processes), the topics as {@code hookline up} provisions them, the
- * outbox relay, and the router (in this JVM, started when a scenario needs it). Workers and the
- * receiver are separate JVMs, started by the scenarios.
+ * The embedded stack the bench runs on: a real Kafka broker (KRaft, in this JVM), a real PostgreSQL
+ * (zonky, its own processes), the topics as {@code hookline up} provisions them, the outbox relay,
+ * and the router (in this JVM, started when a scenario needs it). Workers and the receiver are
+ * separate JVMs, started by the scenarios.
  */
 final class Stack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Stack.class);
@@ -63,19 +63,31 @@ final class Stack implements AutoCloseable {
     try {
       // PostgreSQL (its own processes) starts while the broker does
       CompletableFuture<EmbeddedPostgresServer> postgres =
-          CompletableFuture.supplyAsync(() -> EmbeddedPostgresServer.start(dataDir.resolve("postgres"), 0));
+          CompletableFuture.supplyAsync(
+              () -> EmbeddedPostgresServer.start(dataDir.resolve("postgres"), 0));
       try {
         stack.kafka = stack.add(EmbeddedKafka.start(dataDir.resolve("kafka"), 0, 0));
       } finally {
         stack.postgres = stack.add(postgres.join());
       }
       TopicProvisioner.provision(stack.kafka.bootstrapServers(), partitions, (short) 1);
-      stack.db = stack.add(Database.open(new DatabaseConfig(stack.postgres.jdbcUrl(), stack.postgres.user(),
-          stack.postgres.password(), 10), SecretCipher.fromBase64Key(stack.secretKey)));
+      stack.db =
+          stack.add(
+              Database.open(
+                  new DatabaseConfig(
+                      stack.postgres.jdbcUrl(),
+                      stack.postgres.user(),
+                      stack.postgres.password(),
+                      10),
+                  SecretCipher.fromBase64Key(stack.secretKey)));
       KafkaProducer<String, String> relayProducer =
-          stack.add(new KafkaProducer<>(OutboxRelay.producerProperties(stack.kafka.bootstrapServers())));
+          stack.add(
+              new KafkaProducer<>(OutboxRelay.producerProperties(stack.kafka.bootstrapServers())));
       stack.add(new OutboxRelay(stack.db.outbox(), relayProducer).start());
-      stack.admin = stack.add(Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers())));
+      stack.admin =
+          stack.add(
+              Admin.create(
+                  Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers())));
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -91,8 +103,11 @@ final class Stack implements AutoCloseable {
   /** Starts the router (wired as app's {@code Roles.router}) unless it runs. */
   synchronized void ensureRouter() {
     if (router != null) return;
-    router = new Router(RouterConfig.defaults(bootstrapServers(), dataDir.resolve("router-state")), catalog,
-        routerMetrics);
+    router =
+        new Router(
+            RouterConfig.defaults(bootstrapServers(), dataDir.resolve("router-state")),
+            catalog,
+            routerMetrics);
     router.start();
   }
 
@@ -121,8 +136,13 @@ final class Stack implements AutoCloseable {
   /** Members of the dispatchers' share group, or -1 when Kafka does not say. */
   int shareGroupMembers() {
     try {
-      return admin.describeShareGroups(List.of(Topics.DISPATCHER_SHARE_GROUP)).all().get(10, TimeUnit.SECONDS)
-          .get(Topics.DISPATCHER_SHARE_GROUP).members().size();
+      return admin
+          .describeShareGroups(List.of(Topics.DISPATCHER_SHARE_GROUP))
+          .all()
+          .get(10, TimeUnit.SECONDS)
+          .get(Topics.DISPATCHER_SHARE_GROUP)
+          .members()
+          .size();
     } catch (Exception e) {
       return -1;
     }
@@ -134,9 +154,12 @@ final class Stack implements AutoCloseable {
    */
   long shareGroupLag() {
     try {
-      Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin
-          .listShareGroupOffsets(Map.of(Topics.DISPATCHER_SHARE_GROUP, new ListShareGroupOffsetsSpec()))
-          .partitionsToOffsetInfo(Topics.DISPATCHER_SHARE_GROUP).get(10, TimeUnit.SECONDS);
+      Map<TopicPartition, SharePartitionOffsetInfo> offsets =
+          admin
+              .listShareGroupOffsets(
+                  Map.of(Topics.DISPATCHER_SHARE_GROUP, new ListShareGroupOffsetsSpec()))
+              .partitionsToOffsetInfo(Topics.DISPATCHER_SHARE_GROUP)
+              .get(10, TimeUnit.SECONDS);
       long lag = 0;
       List<TopicPartition> untouched = new java.util.ArrayList<>();
       for (Map.Entry<TopicPartition, SharePartitionOffsetInfo> e : offsets.entrySet()) {
@@ -153,10 +176,11 @@ final class Stack implements AutoCloseable {
       if (!untouched.isEmpty()) {
         Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
         Map<TopicPartition, OffsetSpec> earliest = new java.util.HashMap<>();
-        untouched.forEach(tp -> {
-          latest.put(tp, OffsetSpec.latest());
-          earliest.put(tp, OffsetSpec.earliest());
-        });
+        untouched.forEach(
+            tp -> {
+              latest.put(tp, OffsetSpec.latest());
+              earliest.put(tp, OffsetSpec.earliest());
+            });
         var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
         var starts = admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
         for (TopicPartition tp : untouched) lag += ends.get(tp).offset() - starts.get(tp).offset();
@@ -169,7 +193,8 @@ final class Stack implements AutoCloseable {
   }
 
   EventPublisher newPublisher(String source) {
-    return EventPublisher.create(PublisherConfig.defaults(bootstrapServers()).withSource(source), catalog);
+    return EventPublisher.create(
+        PublisherConfig.defaults(bootstrapServers()).withSource(source), catalog);
   }
 
   EventCatalog catalog() {
@@ -203,7 +228,8 @@ final class Stack implements AutoCloseable {
   /** The postmaster's pid (its backends are its children), or -1. */
   long postgresPid() {
     try {
-      List<String> lines = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
+      List<String> lines =
+          Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
       return lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).trim());
     } catch (IOException | RuntimeException e) {
       return -1;

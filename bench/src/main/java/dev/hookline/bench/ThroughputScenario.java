@@ -17,9 +17,15 @@ import java.util.UUID;
  */
 final class ThroughputScenario {
   static final double TARGET_PER_SECOND = 10_000;
+
   /** One event type per run, so that each run's webhooks see only its own events. */
   private static final List<String> TYPES =
-      List.of("payment_received", "payment_updated", "payment_failed", "renewal_payment_created", "invoice_sent");
+      List.of(
+          "payment_received",
+          "payment_updated",
+          "payment_failed",
+          "renewal_payment_created",
+          "invoice_sent");
 
   private ThroughputScenario() {}
 
@@ -42,7 +48,8 @@ final class ThroughputScenario {
     return "Throughput, " + perEvent + " webhook" + (perEvent == 1 ? "" : "s") + " per event";
   }
 
-  private static List<ScenarioResult> runOne(Bench b, String type, int perEvent, boolean measureMemory) {
+  private static List<ScenarioResult> runOne(
+      Bench b, String type, int perEvent, boolean measureMemory) {
     BenchOptions o = b.options;
     String group = "tp" + perEvent;
     ObjectNode data = Payloads.of(b.stack.catalog(), type, o.payloadBytes());
@@ -57,15 +64,19 @@ final class ThroughputScenario {
     CpuMeter.Snapshot cpu = b.cpu();
     long expected = o.events() * perEvent;
 
-    Publishing.Result published = Publishing.backlog(b.publisher, List.of(new Publishing.Kind(type, data)),
-        o.events(), group + "-");
+    Publishing.Result published =
+        Publishing.backlog(
+            b.publisher, List.of(new Publishing.Kind(type, data)), o.events(), group + "-");
     ReceiverStats received = b.awaitDelivered(group, expected, Duration.ofSeconds(30));
     Map<String, Double> cores = b.cores(cpu);
     Bench.Recorded recorded = b.awaitRecorded(webhooks, since, expected, Duration.ofSeconds(120));
     WorkerStats memoryAfter = b.workers.get(0).stats();
 
     double sustained = received.sustainedRate();
-    boolean complete = received.count() >= expected && recorded.succeeded() == expected && recorded.attempts() >= expected;
+    boolean complete =
+        received.count() >= expected
+            && recorded.succeeded() == expected
+            && recorded.attempts() >= expected;
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("events", o.events());
     f.put("eventType", type);
@@ -85,18 +96,28 @@ final class ThroughputScenario {
     f.put("latencyMaxMs", received.max());
     f.put("workerHeapPeakMb", memoryAfter.heapUsedPeakMb());
     boolean pass = complete && sustained >= TARGET_PER_SECOND;
-    String headline = String.format("%,.0f deliveries/s sustained (%,d of %,d delivered, %,d recorded)",
-        sustained, received.count(), expected, recorded.succeeded());
+    String headline =
+        String.format(
+            "%,.0f deliveries/s sustained (%,d of %,d delivered, %,d recorded)",
+            sustained, received.count(), expected, recorded.succeeded());
     List<ScenarioResult> results = new ArrayList<>();
-    results.add(new ScenarioResult("throughput-" + perEvent, title(perEvent), headline,
-        String.format(">= %,.0f/s, all delivered and recorded", TARGET_PER_SECOND),
-        pass ? ScenarioResult.Verdict.PASS : ScenarioResult.Verdict.FAIL, f, cores, Bench.bound(cores)));
+    results.add(
+        new ScenarioResult(
+            "throughput-" + perEvent,
+            title(perEvent),
+            headline,
+            String.format(">= %,.0f/s, all delivered and recorded", TARGET_PER_SECOND),
+            pass ? ScenarioResult.Verdict.PASS : ScenarioResult.Verdict.FAIL,
+            f,
+            cores,
+            Bench.bound(cores)));
     if (measureMemory) results.add(memory(b, memoryBefore, memoryAfter, received));
     return results;
   }
 
   /** Scenario 7: the first worker's memory over the run just made. */
-  private static ScenarioResult memory(Bench b, WorkerStats before, WorkerStats after, ReceiverStats run) {
+  private static ScenarioResult memory(
+      Bench b, WorkerStats before, WorkerStats after, ReceiverStats run) {
     long full = after.fullGcsSince(before);
     long gcTime = after.gcTimeMsSince(before);
     double seconds = Math.max(0.001, (run.lastMs() - run.firstMs()) / 1000.0);
@@ -114,11 +135,23 @@ final class ThroughputScenario {
     f.put("gcTimePercent", Math.round(gcTime / 10.0 / seconds * 10) / 10.0);
     f.put("workerCpuSeconds", (after.cpuMs() - before.cpuMs()) / 1000.0);
     boolean pass = full == 0 && b.workers.get(0).isAlive();
-    String headline = String.format("heap peak %d of %d MB, RSS peak %d MB, %d GCs (%d full), GC %.1f%% of the run",
-        after.heapUsedPeakMb(), after.heapMaxMb(), after.rssPeakMb(), after.gcCountSince(before), full,
-        gcTime / 10.0 / seconds);
-    return new ScenarioResult("memory", "Memory of the worker under throughput-" + b.options.webhooksPerEvent().get(0),
-        headline, "-Xmx" + b.options.workerHeap() + ", no full GC",
-        pass ? ScenarioResult.Verdict.PASS : ScenarioResult.Verdict.FAIL, f, Map.of(), "");
+    String headline =
+        String.format(
+            "heap peak %d of %d MB, RSS peak %d MB, %d GCs (%d full), GC %.1f%% of the run",
+            after.heapUsedPeakMb(),
+            after.heapMaxMb(),
+            after.rssPeakMb(),
+            after.gcCountSince(before),
+            full,
+            gcTime / 10.0 / seconds);
+    return new ScenarioResult(
+        "memory",
+        "Memory of the worker under throughput-" + b.options.webhooksPerEvent().get(0),
+        headline,
+        "-Xmx" + b.options.workerHeap() + ", no full GC",
+        pass ? ScenarioResult.Verdict.PASS : ScenarioResult.Verdict.FAIL,
+        f,
+        Map.of(),
+        "");
   }
 }

@@ -4,9 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
-/** Reads the event time out of a webhook body without parsing the whole JSON (the receiver's hot path). */
+/**
+ * Reads the event time out of a webhook body without parsing the whole JSON (the receiver's hot
+ * path).
+ */
 final class Timestamps {
   private static final byte[] KEY = "\"timestamp\":\"".getBytes(StandardCharsets.US_ASCII);
+
   /** The body is {@code {"type":..,"timestamp":..,"data":..}}: the timestamp comes early. */
   private static final int SCAN_LIMIT = 512;
 
@@ -24,7 +28,8 @@ final class Timestamps {
       int end = start;
       while (end < body.length && body[end] != '"') end++;
       try {
-        return Instant.parse(new String(body, start, end - start, StandardCharsets.US_ASCII)).toEpochMilli();
+        return Instant.parse(new String(body, start, end - start, StandardCharsets.US_ASCII))
+            .toEpochMilli();
       } catch (DateTimeParseException e) {
         return -1;
       }

@@ -29,34 +29,41 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Arguments: bootstrap servers, JDBC URL, database user, worker id, max in flight; the
  * encryption key and the database password come in {@code HOOKLINE_SECRET_KEY} and {@code
  * HOOKLINE_DB_PASSWORD}. Prints {@code READY} once started; on the stdin line {@code stats} prints
- * {@code STATS <json>} (heap, RSS, GC, CPU; the heap and RSS peaks since the previous {@code stats});
- * when stdin closes it stops the worker, prints a last {@code STATS} and exits.
+ * {@code STATS <json>} (heap, RSS, GC, CPU; the heap and RSS peaks since the previous {@code
+ * stats}); when stdin closes it stops the worker, prints a last {@code STATS} and exits.
  */
 public final class WorkerMain {
   /** The pool size {@code hookline worker} uses by default (HOOKLINE_DB_POOL_SIZE). */
   static final int DB_POOL_SIZE = 10;
+
   private static final AtomicLong heapPeak = new AtomicLong();
   private static final AtomicLong rssPeakKb = new AtomicLong();
 
   public static void main(String[] args) throws Exception {
     if (args.length != 5) {
-      System.err.println("usage: WorkerMain <bootstrap> <jdbc-url> <db-user> <worker-id> <max-in-flight>");
+      System.err.println(
+          "usage: WorkerMain <bootstrap> <jdbc-url> <db-user> <worker-id> <max-in-flight>");
       System.exit(2);
     }
     String key = System.getenv("HOOKLINE_SECRET_KEY");
     String password = System.getenv().getOrDefault("HOOKLINE_DB_PASSWORD", "");
     Thread.ofPlatform().daemon().name("bench-memory-sampler").start(WorkerMain::sample);
-    try (Database db = Database.open(new DatabaseConfig(args[1], args[2], password, DB_POOL_SIZE),
-        SecretCipher.fromBase64Key(key))) {
-      WorkerConfig config = WorkerConfig.defaults(args[0], args[3])
-          .withMaxInFlight(Integer.parseInt(args[4]))
-          // the bench stops workers between scenarios; what is left is released to the others
-          .withShutdownGrace(Duration.ofSeconds(2));
-      DispatcherWorker worker = new DispatcherWorker(config, db.webhooks(), db.deliveries(), new SimpleMeterRegistry());
+    try (Database db =
+        Database.open(
+            new DatabaseConfig(args[1], args[2], password, DB_POOL_SIZE),
+            SecretCipher.fromBase64Key(key))) {
+      WorkerConfig config =
+          WorkerConfig.defaults(args[0], args[3])
+              .withMaxInFlight(Integer.parseInt(args[4]))
+              // the bench stops workers between scenarios; what is left is released to the others
+              .withShutdownGrace(Duration.ofSeconds(2));
+      DispatcherWorker worker =
+          new DispatcherWorker(config, db.webhooks(), db.deliveries(), new SimpleMeterRegistry());
       worker.start();
       System.out.println("READY");
       System.out.flush();
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String line;
       while ((line = in.readLine()) != null) {
         if (line.trim().equals("stats")) printStats();
@@ -69,7 +76,8 @@ public final class WorkerMain {
 
   private static void sample() {
     while (true) {
-      heapPeak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+      heapPeak.accumulateAndGet(
+          ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
       rssPeakKb.accumulateAndGet(procStatusKb("VmRSS"), Math::max);
       try {
         Thread.sleep(100);
@@ -91,12 +99,16 @@ public final class WorkerMain {
     json.put("rssPeakMb", Math.max(rssPeakKb.getAndSet(rss), rss) / 1024);
     json.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
     json.put("uptimeMs", ManagementFactory.getRuntimeMXBean().getUptime());
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       json.put("cpuMs", os.getProcessCpuTime() / 1_000_000);
     }
     ArrayNode gcs = json.putArray("gc");
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      gcs.addObject().put("name", gc.getName()).put("count", gc.getCollectionCount()).put("timeMs", gc.getCollectionTime());
+      gcs.addObject()
+          .put("name", gc.getName())
+          .put("count", gc.getCollectionCount())
+          .put("timeMs", gc.getCollectionTime());
     }
     System.out.println("STATS " + json);
     System.out.flush();

@@ -17,15 +17,33 @@ final class WorkerProcess implements AutoCloseable {
   }
 
   /** Starts a worker and waits until it has started its consumer (joining the group follows). */
-  static WorkerProcess start(String id, Stack stack, int maxInFlight, String heap, List<String> extraJvmOptions,
+  static WorkerProcess start(
+      String id,
+      Stack stack,
+      int maxInFlight,
+      String heap,
+      List<String> extraJvmOptions,
       Path logDir) {
     List<String> options = new ArrayList<>();
     if (heap != null && !heap.isBlank()) options.add("-Xmx" + heap);
     options.addAll(extraJvmOptions);
-    ChildJvm jvm = ChildJvm.start(id, WorkerMain.class, options,
-        List.of(stack.bootstrapServers(), stack.jdbcUrl(), stack.dbUser(), id, Integer.toString(maxInFlight)),
-        Map.of("HOOKLINE_SECRET_KEY", stack.secretKey(), "HOOKLINE_DB_PASSWORD", stack.dbPassword()),
-        logDir.resolve(id + ".log"));
+    ChildJvm jvm =
+        ChildJvm.start(
+            id,
+            WorkerMain.class,
+            options,
+            List.of(
+                stack.bootstrapServers(),
+                stack.jdbcUrl(),
+                stack.dbUser(),
+                id,
+                Integer.toString(maxInFlight)),
+            Map.of(
+                "HOOKLINE_SECRET_KEY",
+                stack.secretKey(),
+                "HOOKLINE_DB_PASSWORD",
+                stack.dbPassword()),
+            logDir.resolve(id + ".log"));
     try {
       jvm.awaitLine("READY", Duration.ofSeconds(60));
     } catch (RuntimeException e) {
@@ -52,10 +70,13 @@ final class WorkerProcess implements AutoCloseable {
     return WorkerStats.parse(jvm.awaitLine("STATS", Duration.ofSeconds(30)));
   }
 
-  /** Stops the worker (it finishes or releases what it holds) and returns its last figures, or null. */
+  /**
+   * Stops the worker (it finishes or releases what it holds) and returns its last figures, or null.
+   */
   WorkerStats stop() {
     if (!jvm.isAlive()) return null;
-    jvm.closeInput(); // the worker then stops by itself: 2 s grace for deliveries, then leaves the group
+    jvm.closeInput(); // the worker then stops by itself: 2 s grace for deliveries, then leaves the
+    // group
     WorkerStats last = null;
     try {
       last = WorkerStats.parse(jvm.awaitLine("STATS", Duration.ofSeconds(60)));

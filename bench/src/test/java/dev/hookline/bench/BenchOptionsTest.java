@@ -25,7 +25,9 @@ class BenchOptionsTest {
 
   @Test
   void quickIsSmallAndOptionsOverrideIt() {
-    BenchOptions o = BenchOptions.parse(new String[] {"--quick", "--events=700", "--webhooks", "2,5", "--workers", "2"}, null);
+    BenchOptions o =
+        BenchOptions.parse(
+            new String[] {"--quick", "--events=700", "--webhooks", "2,5", "--workers", "2"}, null);
     assertThat(o.quick()).isTrue();
     assertThat(o.events()).isEqualTo(700);
     assertThat(o.webhooksPerEvent()).containsExactly(2, 5);
@@ -42,7 +44,8 @@ class BenchOptionsTest {
   @Test
   void badInputIsRefusedWithTheReason() {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--events", "many"}, null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--events must be a whole number");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--events must be a whole number");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--scenarios", "speed"}, null))
         .hasMessageContaining("unknown scenario 'speed'");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--colour", "red"}, null))

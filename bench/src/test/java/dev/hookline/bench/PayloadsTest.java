@@ -16,7 +16,9 @@ class PayloadsTest {
       for (int size : new int[] {1024, 4096}) {
         ObjectNode data = Payloads.of(catalog, type.name(), size);
         assertThat(catalog.validate(type.name(), data)).as(type.name()).isEmpty();
-        assertThat(Payloads.size(data)).as(type.name() + " at " + size).isBetween(size - 2, size + 2);
+        assertThat(Payloads.size(data))
+            .as(type.name() + " at " + size)
+            .isBetween(size - 2, size + 2);
       }
     }
   }

@@ -23,8 +23,15 @@ sealed interface AttemptOutcome {
   /** A 2xx response. */
   record Delivered(Instant startedAt, int durationMs, Integer statusCode, String responseExcerpt)
       implements AttemptOutcome {
-    @Override public String errorClass() { return null; }
-    @Override public String errorMessage() { return null; }
+    @Override
+    public String errorClass() {
+      return null;
+    }
+
+    @Override
+    public String errorMessage() {
+      return null;
+    }
   }
 
   /**
@@ -41,7 +48,12 @@ sealed interface AttemptOutcome {
       String errorMessage,
       Duration retryAfter)
       implements AttemptOutcome {
-    Retry(Instant startedAt, int durationMs, Integer statusCode, String responseExcerpt, String errorClass,
+    Retry(
+        Instant startedAt,
+        int durationMs,
+        Integer statusCode,
+        String responseExcerpt,
+        String errorClass,
         String errorMessage) {
       this(startedAt, durationMs, statusCode, responseExcerpt, errorClass, errorMessage, null);
     }

@@ -45,9 +45,13 @@ import org.slf4j.LoggerFactory;
 final class BatchProcessor {
   private static final Logger log = LoggerFactory.getLogger(BatchProcessor.class);
   private static final long WAIT_SLICE_MS = 50;
+
   /** Beyond an attempt's own timeout, how long its late result has to get recorded. */
   static final Duration LATE_MARGIN = Duration.ofSeconds(30);
-  /** How long a task that could not start (webhook at its cap) waits, when its webhook is unknown. */
+
+  /**
+   * How long a task that could not start (webhook at its cap) waits, when its webhook is unknown.
+   */
   private static final Duration DEFAULT_CAP_WAIT = Duration.ofSeconds(5);
 
   /** Where acknowledgements go: the share consumer in production. */
@@ -61,7 +65,8 @@ final class BatchProcessor {
    *
    * @param deferred acknowledged after handing the task to the retry timer (no attempt, or one
    *     still running)
-   * @param storeFailed attempts or deferrals could not be written (their tasks were released): back off
+   * @param storeFailed attempts or deferrals could not be written (their tasks were released): back
+   *     off
    */
   record BatchResult(int accepted, int released, int rejected, int deferred, boolean storeFailed) {}
 
@@ -79,7 +84,10 @@ final class BatchProcessor {
     record Deferred(Instant until) implements TaskResult {}
   }
 
-  /** One task of a batch. Its state moves by compare-and-set, so the task and its batch's deadline never both settle it. */
+  /**
+   * One task of a batch. Its state moves by compare-and-set, so the task and its batch's deadline
+   * never both settle it.
+   */
   private static final class Run {
     static final int WAITING = 0;
     static final int RUNNING = 1;
@@ -91,8 +99,12 @@ final class BatchProcessor {
     final AtomicInteger state = new AtomicInteger(WAITING);
     volatile WebhookDirectory.Target target;
     volatile Instant startedAt;
-    /** Its deferral could not be written either: the record was released, the result is not wanted. */
+
+    /**
+     * Its deferral could not be written either: the record was released, the result is not wanted.
+     */
     volatile boolean abandoned;
+
     Future<TaskResult> future;
 
     Run(ConsumerRecord<byte[], byte[]> record, DeliveryTask task) {
@@ -165,7 +177,10 @@ final class BatchProcessor {
     abandonAll = true;
   }
 
-  /** Waits up to {@code timeout} for attempts handed off by earlier batches to end and record themselves. */
+  /**
+   * Waits up to {@code timeout} for attempts handed off by earlier batches to end and record
+   * themselves.
+   */
   boolean awaitBackground(Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (!background.isEmpty()) {
@@ -210,7 +225,8 @@ final class BatchProcessor {
       background.add(run); // before the hand-off, so the run's own removal cannot come first
       if (run.state.compareAndSet(Run.RUNNING, Run.HANDED_OFF)) {
         Duration timeout = HttpDeliverer.timeoutOf(run.target.webhook());
-        deferrals.add(new RetryTimers.Deferral(run.task, run.startedAt.plus(timeout).plus(LATE_MARGIN)));
+        deferrals.add(
+            new RetryTimers.Deferral(run.task, run.startedAt.plus(timeout).plus(LATE_MARGIN)));
         deferredRuns.add(run);
         continue;
       }
@@ -272,7 +288,10 @@ final class BatchProcessor {
     return new BatchResult(accepted, released, rejected, deferred, storeFailed);
   }
 
-  /** Not written means not done: Kafka hands the tasks out again (receivers may see a request twice). */
+  /**
+   * Not written means not done: Kafka hands the tasks out again (receivers may see a request
+   * twice).
+   */
   private static boolean tryStore(Runnable write, String what) {
     try {
       write.run();
@@ -289,7 +308,10 @@ final class BatchProcessor {
     return gone;
   }
 
-  /** A task that could not start waits for its webhook's running attempts to end, at most their timeout. */
+  /**
+   * A task that could not start waits for its webhook's running attempts to end, at most their
+   * timeout.
+   */
   private static Duration capWait(Run run) {
     WebhookDirectory.Target t = run.target;
     return t == null ? DEFAULT_CAP_WAIT : HttpDeliverer.timeoutOf(t.webhook());
@@ -310,7 +332,9 @@ final class BatchProcessor {
     }
   }
 
-  /** Waits on the futures until all are done, the batch deadline passes, or shutdown's grace ends. */
+  /**
+   * Waits on the futures until all are done, the batch deadline passes, or shutdown's grace ends.
+   */
   private void awaitUntil(List<Run> runs, long deadlineNanos) {
     boolean interrupted = false;
     for (Run run : runs) {
@@ -322,7 +346,8 @@ final class BatchProcessor {
           return;
         }
         try {
-          run.future.get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(WAIT_SLICE_MS)), TimeUnit.NANOSECONDS);
+          run.future.get(
+              Math.min(left, TimeUnit.MILLISECONDS.toNanos(WAIT_SLICE_MS)), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | ExecutionException | CancellationException e) {
           // done or not, the loop condition decides; failures are handled by the caller
         } catch (InterruptedException e) {
@@ -336,14 +361,22 @@ final class BatchProcessor {
 
   private static Optional<DeliveryTask> decode(ConsumerRecord<byte[], byte[]> record) {
     if (record.value() == null) {
-      log.error("rejecting record {}-{}@{}: no value", record.topic(), record.partition(), record.offset());
+      log.error(
+          "rejecting record {}-{}@{}: no value",
+          record.topic(),
+          record.partition(),
+          record.offset());
       return Optional.empty();
     }
     try {
       return Optional.of(Json.fromBytes(record.value(), DeliveryTask.class));
     } catch (RuntimeException e) {
-      log.error("rejecting undecodable delivery task {}-{}@{}: {}",
-          record.topic(), record.partition(), record.offset(), e.getMessage());
+      log.error(
+          "rejecting undecodable delivery task {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
       return Optional.empty();
     }
   }
@@ -355,11 +388,18 @@ final class BatchProcessor {
     try {
       target = directory.find(task.webhookId(), task.webhookVersion());
     } catch (RuntimeException e) {
-      log.warn("webhook {} lookup failed, releasing delivery {}: {}", task.webhookId(), task.deliveryId(), e.toString());
+      log.warn(
+          "webhook {} lookup failed, releasing delivery {}: {}",
+          task.webhookId(),
+          task.deliveryId(),
+          e.toString());
       return settle(run, new TaskResult.Unavailable());
     }
     if (target.isEmpty()) {
-      log.info("skipping delivery {}: webhook {} unknown or deleted", task.deliveryId(), task.webhookId());
+      log.info(
+          "skipping delivery {}: webhook {} unknown or deleted",
+          task.deliveryId(),
+          task.webhookId());
       return settle(run, new TaskResult.Skipped());
     }
     WebhookDirectory.Target t = target.get();
@@ -367,7 +407,10 @@ final class BatchProcessor {
     boolean explicit = task.trigger() == Trigger.TEST || task.trigger() == Trigger.MANUAL;
     if (!t.webhook().routable() && !explicit) {
       // routed before it was deactivated or disabled; an admin's own test or retry still goes out
-      log.info("skipping delivery {}: webhook {} is inactive or disabled", task.deliveryId(), task.webhookId());
+      log.info(
+          "skipping delivery {}: webhook {} is inactive or disabled",
+          task.deliveryId(),
+          task.webhookId());
       return settle(run, new TaskResult.Skipped());
     }
     if (!explicit) { // an admin's test or retry is what tells whether the endpoint is back
@@ -378,8 +421,10 @@ final class BatchProcessor {
     if (outcome == null) return null;
     if (outcome instanceof AttemptOutcome.Delivered) breakers.onSuccess(task.webhookId());
     else breakers.onFailure(task.webhookId(), clock.instant());
-    TaskResult.Attempted result = new TaskResult.Attempted(toRecord(task, t, outcome),
-        outcome instanceof AttemptOutcome.Failed f && f.disableWebhook());
+    TaskResult.Attempted result =
+        new TaskResult.Attempted(
+            toRecord(task, t, outcome),
+            outcome instanceof AttemptOutcome.Failed f && f.disableWebhook());
     if (run.state.compareAndSet(Run.RUNNING, Run.DONE)) return result;
     recordLate(run, result);
     return null;
@@ -399,7 +444,8 @@ final class BatchProcessor {
           return deliverer.deliver(t.webhook(), t.secrets(), run.task.event());
         } catch (RuntimeException e) { // a bug, not the receiver: still an attempt, so it settles
           log.error("delivery {} failed unexpectedly", run.task.deliveryId(), e);
-          return new AttemptOutcome.Retry(run.startedAt, 0, null, null, "internal", String.valueOf(e));
+          return new AttemptOutcome.Retry(
+              run.startedAt, 0, null, null, "internal", String.valueOf(e));
         } finally {
           metrics.finished();
         }
@@ -423,17 +469,22 @@ final class BatchProcessor {
       try {
         store.recordAll(List.of(a));
         metrics.count(a.newStatus().dbName());
-        followUps.afterRecorded(List.of(a), result.gone() ? Set.of(a.task().webhookId()) : Set.of());
+        followUps.afterRecorded(
+            List.of(a), result.gone() ? Set.of(a.task().webhookId()) : Set.of());
       } catch (RuntimeException e) {
-        log.warn("could not record late attempt {} of delivery {}; the retry timer makes it again: {}",
-            a.task().attempt(), a.task().deliveryId(), e.toString());
+        log.warn(
+            "could not record late attempt {} of delivery {}; the retry timer makes it again: {}",
+            a.task().attempt(),
+            a.task().deliveryId(),
+            e.toString());
       }
     } finally {
       background.remove(run);
     }
   }
 
-  private AttemptRecord toRecord(DeliveryTask task, WebhookDirectory.Target target, AttemptOutcome outcome) {
+  private AttemptRecord toRecord(
+      DeliveryTask task, WebhookDirectory.Target target, AttemptOutcome outcome) {
     Instant now = clock.instant();
     DeliveryStatus status;
     Instant next = null;
@@ -441,8 +492,15 @@ final class BatchProcessor {
       case AttemptOutcome.Delivered d -> status = DeliveryStatus.SUCCEEDED;
       case AttemptOutcome.Failed f -> status = DeliveryStatus.FAILED;
       case AttemptOutcome.Retry r -> {
-        next = schedule.nextAttemptAt(task.attempt(), task.trigger(), target.webhook().retrySchedule(), now,
-            r.retryAfter()).orElse(null);
+        next =
+            schedule
+                .nextAttemptAt(
+                    task.attempt(),
+                    task.trigger(),
+                    target.webhook().retrySchedule(),
+                    now,
+                    r.retryAfter())
+                .orElse(null);
         status = next == null ? DeliveryStatus.FAILED : DeliveryStatus.RETRYING;
       }
     }

@@ -10,14 +10,18 @@ import java.util.function.Consumer;
 
 /**
  * One circuit breaker per webhook, in this worker's memory. Closed: every task goes out; after
- * {@code failures} consecutive failed attempts it opens. Open: tasks are deferred to the end of
- * the cool-down without spending an attempt. Then one task goes out as a probe (half-open): a
- * success closes the circuit, a failure opens it again for twice as long (up to the maximum).
- * A probe whose outcome never comes back (handed off, released) frees the way after the
- * cool-down, so a circuit cannot stay half-open forever.
+ * {@code failures} consecutive failed attempts it opens. Open: tasks are deferred to the end of the
+ * cool-down without spending an attempt. Then one task goes out as a probe (half-open): a success
+ * closes the circuit, a failure opens it again for twice as long (up to the maximum). A probe whose
+ * outcome never comes back (handed off, released) frees the way after the cool-down, so a circuit
+ * cannot stay half-open forever.
  */
 final class CircuitBreakers {
-  enum State { CLOSED, OPEN, HALF_OPEN }
+  enum State {
+    CLOSED,
+    OPEN,
+    HALF_OPEN
+  }
 
   private final int threshold;
   private final Duration cooldown;
@@ -25,8 +29,11 @@ final class CircuitBreakers {
   private final Consumer<State> transitions;
   private final Map<UUID, Breaker> breakers = new ConcurrentHashMap<>();
 
-  /** @param transitions told of every state change (for metrics) */
-  CircuitBreakers(int threshold, Duration cooldown, Duration maxCooldown, Consumer<State> transitions) {
+  /**
+   * @param transitions told of every state change (for metrics)
+   */
+  CircuitBreakers(
+      int threshold, Duration cooldown, Duration maxCooldown, Consumer<State> transitions) {
     this.threshold = threshold;
     this.cooldown = cooldown;
     this.maxCooldown = maxCooldown;
@@ -80,9 +87,10 @@ final class CircuitBreakers {
           b.currentCooldown = doubled.compareTo(maxCooldown) > 0 ? maxCooldown : doubled;
           open(b, now);
         }
-        case OPEN -> { } // an attempt admitted before the circuit opened
+        case OPEN -> {} // an attempt admitted before the circuit opened
       }
-      if (breakers.get(webhook) != b) breakers.putIfAbsent(webhook, b); // raced with a success's removal
+      if (breakers.get(webhook) != b)
+        breakers.putIfAbsent(webhook, b); // raced with a success's removal
     }
   }
 
@@ -95,11 +103,14 @@ final class CircuitBreakers {
   }
 
   long openCount() {
-    return breakers.values().stream().filter(b -> {
-      synchronized (b) {
-        return b.state != State.CLOSED;
-      }
-    }).count();
+    return breakers.values().stream()
+        .filter(
+            b -> {
+              synchronized (b) {
+                return b.state != State.CLOSED;
+              }
+            })
+        .count();
   }
 
   private void open(Breaker b, Instant now) {

@@ -61,7 +61,8 @@ public final class DispatcherWorker implements AutoCloseable {
   static final String EVENT_SOURCE = "urn:hookline:dispatcher-worker";
 
   /** The store interfaces the worker uses. */
-  record Stores(WebhookStore webhooks, DeliveryStore deliveries, RetryTimers timers, WebhookHealth health) {}
+  record Stores(
+      WebhookStore webhooks, DeliveryStore deliveries, RetryTimers timers, WebhookHealth health) {}
 
   private final WorkerConfig config;
   private final Supplier<ShareConsumer<byte[], byte[]>> consumerFactory;
@@ -79,8 +80,14 @@ public final class DispatcherWorker implements AutoCloseable {
   private boolean closed;
 
   public DispatcherWorker(WorkerConfig config, Database db, MeterRegistry meters) {
-    this(config, new Stores(db.webhooks(), db.deliveries(), db.retryTimers(), db.webhookHealth()), meters, null,
-        () -> newConsumer(config), new KafkaProducer<>(producerProperties(config)), Clock.systemUTC());
+    this(
+        config,
+        new Stores(db.webhooks(), db.deliveries(), db.retryTimers(), db.webhookHealth()),
+        meters,
+        null,
+        () -> newConsumer(config),
+        new KafkaProducer<>(producerProperties(config)),
+        Clock.systemUTC());
   }
 
   /** For tests: a fake consumer, a mock producer and, when not null, a fake deliverer. */
@@ -95,13 +102,22 @@ public final class DispatcherWorker implements AutoCloseable {
     this.config = config;
     this.consumerFactory = consumerFactory;
     this.httpDeliverer =
-        deliverer == null ? new HttpDeliverer(config.maxInFlight(), userAgent(), clock, config.addressPolicy()) : null;
-    this.publisher = EventPublisher.wrap(producer, EventCatalog.load(),
-        PublisherConfig.defaults(config.bootstrapServers()).withSource(EVENT_SOURCE));
+        deliverer == null
+            ? new HttpDeliverer(config.maxInFlight(), userAgent(), clock, config.addressPolicy())
+            : null;
+    this.publisher =
+        EventPublisher.wrap(
+            producer,
+            EventCatalog.load(),
+            PublisherConfig.defaults(config.bootstrapServers()).withSource(EVENT_SOURCE));
     WorkerMetrics metrics = new WorkerMetrics(meters);
     WorkerConfig.Isolation isolation = config.isolation();
-    CircuitBreakers breakers = new CircuitBreakers(isolation.breakerFailures(), isolation.breakerCooldown(),
-        isolation.breakerMaxCooldown(), metrics::circuitTransition);
+    CircuitBreakers breakers =
+        new CircuitBreakers(
+            isolation.breakerFailures(),
+            isolation.breakerCooldown(),
+            isolation.breakerMaxCooldown(),
+            metrics::circuitTransition);
     metrics.circuitsOpen(breakers::openCount);
     WebhookDirectory directory = new WebhookDirectory(stores.webhooks(), config.webhookCacheTtl());
     WebhookDisabler disabler = new WebhookDisabler(stores.health(), publisher, directory, metrics);
@@ -121,8 +137,16 @@ public final class DispatcherWorker implements AutoCloseable {
             new FollowUps(stores.health(), disabler, executor),
             isolation.handoffAfter(),
             metrics);
-    this.scheduler = new RetryScheduler(config.scheduling(), stores.timers(), stores.health(), disabler, producer,
-        clock, metrics, config.workerId());
+    this.scheduler =
+        new RetryScheduler(
+            config.scheduling(),
+            stores.timers(),
+            stores.health(),
+            disabler,
+            producer,
+            clock,
+            metrics,
+            config.workerId());
     this.thread = new Thread(this::run, "hookline-dispatcher-" + config.workerId());
   }
 
@@ -134,8 +158,11 @@ public final class DispatcherWorker implements AutoCloseable {
     running = true;
     thread.start();
     scheduler.start();
-    log.info("dispatcher worker {} started (max {} in flight, {} per webhook)", config.workerId(),
-        config.maxInFlight(), config.isolation().maxInFlightPerWebhook());
+    log.info(
+        "dispatcher worker {} started (max {} in flight, {} per webhook)",
+        config.workerId(),
+        config.maxInFlight(),
+        config.isolation().maxInFlightPerWebhook());
   }
 
   /** Whether the consume loop is alive (for health checks). */
@@ -144,9 +171,9 @@ public final class DispatcherWorker implements AutoCloseable {
   }
 
   /**
-   * Stops polling, lets running deliveries finish within the grace period, records them, hands
-   * the rest to the retry timer (or releases them to other workers when the store is down) and
-   * leaves the group. Idempotent.
+   * Stops polling, lets running deliveries finish within the grace period, records them, hands the
+   * rest to the retry timer (or releases them to other workers when the store is down) and leaves
+   * the group. Idempotent.
    */
   @Override
   public void close() {
@@ -228,9 +255,13 @@ public final class DispatcherWorker implements AutoCloseable {
     records.forEach(batch::add);
     BatchProcessor.BatchResult result = processor.process(batch, c::acknowledge);
     Map<TopicIdPartition, Optional<KafkaException>> commits = c.commitSync();
-    commits.forEach((partition, error) -> error.ifPresent(e ->
-        // e.g. the acquisition lock ran out: the broker already gave these records to someone else
-        log.warn("acknowledgement for {} failed: {}", partition, e.toString())));
+    commits.forEach(
+        (partition, error) ->
+            error.ifPresent(
+                e ->
+                    // e.g. the acquisition lock ran out: the broker already gave these records to
+                    // someone else
+                    log.warn("acknowledgement for {} failed: {}", partition, e.toString())));
     log.debug("batch: {}", result);
     return result.storeFailed();
   }
@@ -258,16 +289,26 @@ public final class DispatcherWorker implements AutoCloseable {
     props.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
     props.putAll(config.consumerProperties());
-    return new KafkaShareConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return new KafkaShareConsumer<>(
+        props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** Retries, dead letters and operational events: idempotent, acknowledged by every in-sync replica. */
+  /**
+   * Retries, dead letters and operational events: idempotent, acknowledged by every in-sync
+   * replica.
+   */
   static Properties producerProperties(WorkerConfig config) {
     Properties props = new Properties();
     props.putAll(config.consumerProperties()); // security settings apply to both clients
-    props.keySet().removeIf(k -> ConsumerConfig.configNames().contains(k) && !ProducerConfig.configNames().contains(k));
+    props
+        .keySet()
+        .removeIf(
+            k ->
+                ConsumerConfig.configNames().contains(k)
+                    && !ProducerConfig.configNames().contains(k));
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, "hookline-worker-" + config.workerId() + "-producer");
+    props.put(
+        ProducerConfig.CLIENT_ID_CONFIG, "hookline-worker-" + config.workerId() + "-producer");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -278,7 +319,8 @@ public final class DispatcherWorker implements AutoCloseable {
 
   static String userAgent() {
     Properties props = new Properties();
-    try (InputStream in = DispatcherWorker.class.getResourceAsStream("/hookline-worker.properties")) {
+    try (InputStream in =
+        DispatcherWorker.class.getResourceAsStream("/hookline-worker.properties")) {
       if (in != null) props.load(in);
     } catch (IOException e) {
       // fall through to the unknown version

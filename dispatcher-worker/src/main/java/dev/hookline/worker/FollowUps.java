@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What follows recorded attempts, off the consumer thread: the webhooks' health rows (for the
- * failing-for-days check) and disabling webhooks that answered 410 Gone. Best effort: a lost
- * health update only delays the check, and a 410 answers again on the next delivery.
+ * failing-for-days check) and disabling webhooks that answered 410 Gone. Best effort: a lost health
+ * update only delays the check, and a 410 answers again on the next delivery.
  */
 final class FollowUps {
   private static final Logger log = LoggerFactory.getLogger(FollowUps.class);

@@ -61,8 +61,17 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
   /** Headers a webhook's custom headers may not set: ours, or ones that would break the framing. */
   private static final Set<String> RESERVED_HEADERS =
       Set.of(
-          "content-type", "content-length", "transfer-encoding", "host", "connection",
-          "webhook-id", "webhook-timestamp", "webhook-signature", "user-agent", "expect", "upgrade");
+          "content-type",
+          "content-length",
+          "transfer-encoding",
+          "host",
+          "connection",
+          "webhook-id",
+          "webhook-timestamp",
+          "webhook-signature",
+          "user-agent",
+          "expect",
+          "upgrade");
 
   private final CloseableHttpClient client;
   private final ScheduledExecutorService deadlines;
@@ -101,18 +110,21 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
             .evictIdleConnections(TimeValue.ofMinutes(1))
             .build();
     ScheduledThreadPoolExecutor timer =
-        new ScheduledThreadPoolExecutor(1, r -> {
-          Thread t = new Thread(r, "hookline-delivery-deadlines");
-          t.setDaemon(true);
-          return t;
-        });
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "hookline-delivery-deadlines");
+              t.setDaemon(true);
+              return t;
+            });
     timer.setRemoveOnCancelPolicy(true);
     this.deadlines = timer;
   }
 
   /** The effective timeout of a webhook: its own, 15 s when unset, at most 30 s. */
   static Duration timeoutOf(Webhook webhook) {
-    int seconds = webhook.timeoutSeconds() <= 0 ? DEFAULT_TIMEOUT_SECONDS : webhook.timeoutSeconds();
+    int seconds =
+        webhook.timeoutSeconds() <= 0 ? DEFAULT_TIMEOUT_SECONDS : webhook.timeoutSeconds();
     return Duration.ofSeconds(Math.min(seconds, MAX_TIMEOUT_SECONDS));
   }
 
@@ -127,15 +139,21 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
       byte[] body = PayloadWriter.body(event);
       long timestamp = startedAt.getEpochSecond();
       post = new HttpPost(URI.create(webhook.url()));
-      webhook.headers().forEach((name, value) -> {
-        if (name != null && value != null && !RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-          post.addHeader(name, value);
-        }
-      });
+      webhook
+          .headers()
+          .forEach(
+              (name, value) -> {
+                if (name != null
+                    && value != null
+                    && !RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                  post.addHeader(name, value);
+                }
+              });
       post.setHeader("user-agent", userAgent);
       post.setHeader("webhook-id", event.id());
       post.setHeader("webhook-timestamp", Long.toString(timestamp));
-      post.setHeader("webhook-signature",
+      post.setHeader(
+          "webhook-signature",
           Signer.signatureHeader(secrets.activeAt(startedAt), event.id(), timestamp, body));
       post.setEntity(new ByteArrayEntity(body, ContentType.create("application/json")));
       post.setConfig(
@@ -146,7 +164,8 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
     } catch (RuntimeException e) {
       // bad URL, bad secret, unsupported header value: the same webhook will fail the same way, but
       // the admin may fix it; retrying keeps the delivery alive until then
-      return new AttemptOutcome.Retry(startedAt, elapsedMs(start), null, null, "invalid_request", message(e));
+      return new AttemptOutcome.Retry(
+          startedAt, elapsedMs(start), null, null, "invalid_request", message(e));
     }
     return execute(post, timeout, startedAt, start);
   }
@@ -156,10 +175,13 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
     // forever. The deadline cancels the whole exchange, which closes the connection at once.
     AtomicBoolean deadlinePassed = new AtomicBoolean();
     ScheduledFuture<?> deadline =
-        deadlines.schedule(() -> {
-          deadlinePassed.set(true);
-          post.cancel();
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        deadlines.schedule(
+            () -> {
+              deadlinePassed.set(true);
+              post.cancel();
+            },
+            timeout.toMillis(),
+            TimeUnit.MILLISECONDS);
     ClassicHttpResponse response = null;
     try {
       response = client.executeOpen(null, post, null);
@@ -171,7 +193,13 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
       }
       if (status == 410) {
         return new AttemptOutcome.Failed(
-            startedAt, durationMs, status, excerpt, "gone", "410 Gone: the receiver asked to stop", true);
+            startedAt,
+            durationMs,
+            status,
+            excerpt,
+            "gone",
+            "410 Gone: the receiver asked to stop",
+            true);
       }
       Duration retryAfter = status == 429 || status == 503 ? retryAfter(response, startedAt) : null;
       return new AttemptOutcome.Retry(
@@ -182,14 +210,26 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
         // Refused for good, like Svix: the URL points where webhooks may not go, and the next
         // attempt would be refused the same way (a DNS change is the rare exception; the admin can
         // fix the URL or allow-list the network, then redeliver).
-        return new AttemptOutcome.Failed(startedAt, elapsedMs(start), null, null, SSRF_BLOCKED,
-            blocked.get().getMessage(), false);
+        return new AttemptOutcome.Failed(
+            startedAt,
+            elapsedMs(start),
+            null,
+            null,
+            SSRF_BLOCKED,
+            blocked.get().getMessage(),
+            false);
       }
       if (deadlinePassed.get()) {
-        return new AttemptOutcome.Retry(startedAt, elapsedMs(start), null, null, "timeout",
+        return new AttemptOutcome.Retry(
+            startedAt,
+            elapsedMs(start),
+            null,
+            null,
+            "timeout",
             "no complete response within " + timeout.toSeconds() + " s");
       }
-      return new AttemptOutcome.Retry(startedAt, elapsedMs(start), null, null, errorClass(e), message(e));
+      return new AttemptOutcome.Retry(
+          startedAt, elapsedMs(start), null, null, errorClass(e), message(e));
     } finally {
       deadline.cancel(false);
       closeQuietly(response);
@@ -257,7 +297,8 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
   static String errorClass(Throwable e) {
     if (e instanceof ConnectTimeoutException) return "connect_timeout";
     if (e instanceof SocketTimeoutException) return "timeout";
-    if (e instanceof HttpHostConnectException || e instanceof ConnectException
+    if (e instanceof HttpHostConnectException
+        || e instanceof ConnectException
         || e instanceof NoRouteToHostException) return "connect";
     if (e instanceof UnknownHostException) return "dns";
     if (e instanceof SSLException) return "tls";
@@ -272,7 +313,8 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
   }
 
   private static int elapsedMs(long startNanos) {
-    return (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    return (int)
+        Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
   }
 
   @Override

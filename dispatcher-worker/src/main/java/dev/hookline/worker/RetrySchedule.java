@@ -36,16 +36,18 @@ final class RetrySchedule {
   /** The default schedule, or the given one when not null (tests use seconds instead of hours). */
   static RetrySchedule of(List<Duration> overrideOrNull) {
     return new RetrySchedule(
-        overrideOrNull == null ? DEFAULT_DELAYS : overrideOrNull, () -> ThreadLocalRandom.current().nextDouble());
+        overrideOrNull == null ? DEFAULT_DELAYS : overrideOrNull,
+        () -> ThreadLocalRandom.current().nextDouble());
   }
 
   /**
-   * When to make the next attempt after attempt number {@code attempt} (1-based) failed at
-   * {@code now}; empty when the delivery is failed for good.
+   * When to make the next attempt after attempt number {@code attempt} (1-based) failed at {@code
+   * now}; empty when the delivery is failed for good.
    *
    * @param webhookSchedule the webhook's own delays in seconds, null for the default
    */
-  Optional<Instant> nextAttemptAt(int attempt, Trigger trigger, List<Integer> webhookSchedule, Instant now) {
+  Optional<Instant> nextAttemptAt(
+      int attempt, Trigger trigger, List<Integer> webhookSchedule, Instant now) {
     return nextAttemptAt(attempt, trigger, webhookSchedule, now, null);
   }
 
@@ -58,8 +60,13 @@ final class RetrySchedule {
    * @param retryAfter what the receiver asked for; null when it did not
    */
   Optional<Instant> nextAttemptAt(
-      int attempt, Trigger trigger, List<Integer> webhookSchedule, Instant now, Duration retryAfter) {
-    // a test event answers the admin's "Send Test Event" click now; a retry hours later helps no one
+      int attempt,
+      Trigger trigger,
+      List<Integer> webhookSchedule,
+      Instant now,
+      Duration retryAfter) {
+    // a test event answers the admin's "Send Test Event" click now; a retry hours later helps no
+    // one
     if (trigger == Trigger.TEST) return Optional.empty();
     Duration base = delayAfter(attempt, webhookSchedule);
     if (base == null) return Optional.empty();

@@ -47,8 +47,15 @@ final class RetryScheduler implements AutoCloseable {
   private final Thread thread;
   private Instant nextHealthCheck = Instant.MIN;
 
-  RetryScheduler(WorkerConfig.Scheduling config, RetryTimers timers, WebhookHealth health, WebhookDisabler disabler,
-      Producer<String, byte[]> producer, Clock clock, WorkerMetrics metrics, String workerId) {
+  RetryScheduler(
+      WorkerConfig.Scheduling config,
+      RetryTimers timers,
+      WebhookHealth health,
+      WebhookDisabler disabler,
+      Producer<String, byte[]> producer,
+      Clock clock,
+      WorkerMetrics metrics,
+      String workerId) {
     this.config = config;
     this.timers = timers;
     this.health = health;
@@ -80,7 +87,8 @@ final class RetryScheduler implements AutoCloseable {
         try {
           tick();
         } catch (RuntimeException e) {
-          log.warn("retry timer pass failed, trying again in {}: {}", config.interval(), e.toString());
+          log.warn(
+              "retry timer pass failed, trying again in {}: {}", config.interval(), e.toString());
         }
       } while (!stop.await(config.interval().toMillis(), TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
@@ -116,21 +124,25 @@ final class RetryScheduler implements AutoCloseable {
 
   private void disableFailingWebhooks(Instant now) {
     String reason = reason(config.disableAfterFailingFor());
-    for (UUID id : health.failingSince(now.minus(config.disableAfterFailingFor()), config.batchSize())) {
+    for (UUID id :
+        health.failingSince(now.minus(config.disableAfterFailingFor()), config.batchSize())) {
       disabler.disable(id, reason);
     }
   }
 
   /** {@code failing_for_5_days} for the default. */
   static String reason(Duration d) {
-    if (d.toDays() >= 1 && d.equals(Duration.ofDays(d.toDays()))) return "failing_for_" + d.toDays() + "_days";
+    if (d.toDays() >= 1 && d.equals(Duration.ofDays(d.toDays())))
+      return "failing_for_" + d.toDays() + "_days";
     return "failing_for_" + d.toSeconds() + "_seconds";
   }
 
   private void publishTasks(List<DeliveryTask> tasks) throws Exception {
     List<Future<RecordMetadata>> sent = new ArrayList<>(tasks.size());
     for (DeliveryTask t : tasks) {
-      sent.add(producer.send(new ProducerRecord<>(Topics.DELIVERIES, t.webhookId().toString(), Json.toBytes(t))));
+      sent.add(
+          producer.send(
+              new ProducerRecord<>(Topics.DELIVERIES, t.webhookId().toString(), Json.toBytes(t))));
     }
     awaitAll(sent);
   }
@@ -138,15 +150,22 @@ final class RetryScheduler implements AutoCloseable {
   private void publishDeadLetters(List<RetryTimers.DeadLetter> letters) throws Exception {
     List<Future<RecordMetadata>> sent = new ArrayList<>(letters.size());
     for (RetryTimers.DeadLetter l : letters) {
-      DeadLetterValue value = new DeadLetterValue(l.task(),
-          new LastError(l.lastStatusCode(), l.lastErrorClass(), l.lastError(), l.failedAt()));
-      sent.add(producer.send(new ProducerRecord<>(Topics.DEAD_LETTER, l.task().webhookId().toString(),
-          Json.toBytes(value))));
+      DeadLetterValue value =
+          new DeadLetterValue(
+              l.task(),
+              new LastError(l.lastStatusCode(), l.lastErrorClass(), l.lastError(), l.failedAt()));
+      sent.add(
+          producer.send(
+              new ProducerRecord<>(
+                  Topics.DEAD_LETTER, l.task().webhookId().toString(), Json.toBytes(value))));
     }
     awaitAll(sent);
   }
 
-  /** Returns once Kafka acknowledged every record; the first failure aborts the pass (nothing is marked). */
+  /**
+   * Returns once Kafka acknowledged every record; the first failure aborts the pass (nothing is
+   * marked).
+   */
   private void awaitAll(List<Future<RecordMetadata>> sent) throws Exception {
     producer.flush();
     long end = System.nanoTime() + SEND_TIMEOUT.toNanos();

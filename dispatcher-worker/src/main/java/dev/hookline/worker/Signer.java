@@ -41,8 +41,10 @@ final class Signer {
   }
 
   static byte[] keyOf(String secret) {
-    if (secret == null || secret.isEmpty()) throw new IllegalArgumentException("empty signing secret");
-    String encoded = secret.startsWith(SECRET_PREFIX) ? secret.substring(SECRET_PREFIX.length()) : secret;
+    if (secret == null || secret.isEmpty())
+      throw new IllegalArgumentException("empty signing secret");
+    String encoded =
+        secret.startsWith(SECRET_PREFIX) ? secret.substring(SECRET_PREFIX.length()) : secret;
     try {
       byte[] key = Base64.getDecoder().decode(encoded);
       if (key.length == 0) throw new IllegalArgumentException("empty signing secret");

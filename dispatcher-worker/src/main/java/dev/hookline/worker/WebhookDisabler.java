@@ -27,7 +27,11 @@ final class WebhookDisabler {
   private final WebhookDirectory directory;
   private final WorkerMetrics metrics;
 
-  WebhookDisabler(WebhookHealth health, EventPublisher events, WebhookDirectory directory, WorkerMetrics metrics) {
+  WebhookDisabler(
+      WebhookHealth health,
+      EventPublisher events,
+      WebhookDirectory directory,
+      WorkerMetrics metrics) {
     this.health = health;
     this.events = events;
     this.directory = directory;
@@ -50,7 +54,11 @@ final class WebhookDisabler {
     try {
       events.publishSync(EVENT_TYPE, data, w.id().toString());
     } catch (RuntimeException e) {
-      log.error("webhook {} is disabled but its {} event could not be published: {}", w.id(), EVENT_TYPE, e.toString());
+      log.error(
+          "webhook {} is disabled but its {} event could not be published: {}",
+          w.id(),
+          EVENT_TYPE,
+          e.toString());
     }
     return true;
   }

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param maxInFlight deliveries running at once, at most (default 200)
  * @param maxPollRecords records fetched per poll (default: {@code maxInFlight})
  * @param pollTimeout how long one poll waits for records (default 1 s)
- * @param retrySchedule delays replacing the default retry schedule (for tests), null for the default
+ * @param retrySchedule delays replacing the default retry schedule (for tests), null for the
+ *     default
  * @param shutdownGrace how long {@link DispatcherWorker#close()} lets running deliveries finish
  *     (default 20 s); the rest are released to other workers
  * @param webhookCacheTtl how long a webhook and its secrets are cached (default 5 s)
@@ -45,7 +46,8 @@ public record WorkerConfig(
   /**
    * Per-webhook isolation: one slow or failing endpoint must not hold up the others.
    *
-   * @param maxInFlightPerWebhook deliveries to one webhook running at once in this worker (default 20)
+   * @param maxInFlightPerWebhook deliveries to one webhook running at once in this worker (default
+   *     20)
    * @param breakerFailures consecutive failed attempts that open a webhook's circuit (default 10)
    * @param breakerCooldown how long an open circuit stays open before one probe (default 30 s);
    *     doubles after each failed probe up to {@code breakerMaxCooldown}
@@ -62,9 +64,11 @@ public record WorkerConfig(
       Duration handoffAfter) {
     public Isolation {
       if (maxInFlightPerWebhook < 1) {
-        throw new IllegalArgumentException("maxInFlightPerWebhook must be >= 1, was " + maxInFlightPerWebhook);
+        throw new IllegalArgumentException(
+            "maxInFlightPerWebhook must be >= 1, was " + maxInFlightPerWebhook);
       }
-      if (breakerFailures < 1) throw new IllegalArgumentException("breakerFailures must be >= 1, was " + breakerFailures);
+      if (breakerFailures < 1)
+        throw new IllegalArgumentException("breakerFailures must be >= 1, was " + breakerFailures);
       requirePositive(breakerCooldown, "breakerCooldown");
       requirePositive(breakerMaxCooldown, "breakerMaxCooldown");
       if (breakerMaxCooldown.compareTo(breakerCooldown) < 0) {
@@ -74,7 +78,8 @@ public record WorkerConfig(
     }
 
     public static Isolation defaults() {
-      return new Isolation(20, 10, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(1));
+      return new Isolation(
+          20, 10, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(1));
     }
   }
 
@@ -90,17 +95,27 @@ public record WorkerConfig(
    * @param healthCheckInterval how often failing webhooks are looked for (default 1 min)
    */
   public record Scheduling(
-      Duration interval, int batchSize, Duration lease, Duration disableAfterFailingFor, Duration healthCheckInterval) {
+      Duration interval,
+      int batchSize,
+      Duration lease,
+      Duration disableAfterFailingFor,
+      Duration healthCheckInterval) {
     public Scheduling {
       requirePositive(interval, "interval");
-      if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
+      if (batchSize < 1)
+        throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
       requirePositive(lease, "lease");
       requirePositive(disableAfterFailingFor, "disableAfterFailingFor");
       requirePositive(healthCheckInterval, "healthCheckInterval");
     }
 
     public static Scheduling defaults() {
-      return new Scheduling(Duration.ofSeconds(1), 500, Duration.ofMinutes(5), Duration.ofDays(5), Duration.ofMinutes(1));
+      return new Scheduling(
+          Duration.ofSeconds(1),
+          500,
+          Duration.ofMinutes(5),
+          Duration.ofDays(5),
+          Duration.ofMinutes(1));
     }
   }
 
@@ -108,17 +123,22 @@ public record WorkerConfig(
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
       throw new IllegalArgumentException("bootstrapServers must not be blank");
     }
-    if (workerId == null || workerId.isBlank()) throw new IllegalArgumentException("workerId must not be blank");
-    if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be >= 1, was " + maxInFlight);
-    if (maxPollRecords < 1) throw new IllegalArgumentException("maxPollRecords must be >= 1, was " + maxPollRecords);
+    if (workerId == null || workerId.isBlank())
+      throw new IllegalArgumentException("workerId must not be blank");
+    if (maxInFlight < 1)
+      throw new IllegalArgumentException("maxInFlight must be >= 1, was " + maxInFlight);
+    if (maxPollRecords < 1)
+      throw new IllegalArgumentException("maxPollRecords must be >= 1, was " + maxPollRecords);
     requirePositive(pollTimeout, "pollTimeout");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
-    if (shutdownGrace.isNegative()) throw new IllegalArgumentException("shutdownGrace must not be negative");
+    if (shutdownGrace.isNegative())
+      throw new IllegalArgumentException("shutdownGrace must not be negative");
     requirePositive(webhookCacheTtl, "webhookCacheTtl");
     if (retrySchedule != null) {
       retrySchedule = List.copyOf(retrySchedule);
       for (Duration d : retrySchedule) {
-        if (d.isNegative()) throw new IllegalArgumentException("retrySchedule delays must not be negative: " + d);
+        if (d.isNegative())
+          throw new IllegalArgumentException("retrySchedule delays must not be negative: " + d);
       }
     }
     consumerProperties = consumerProperties == null ? Map.of() : Map.copyOf(consumerProperties);
@@ -130,8 +150,18 @@ public record WorkerConfig(
 
   public static WorkerConfig defaults(String bootstrapServers, String workerId) {
     return new WorkerConfig(
-        bootstrapServers, workerId, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT, Duration.ofSeconds(1),
-        null, Duration.ofSeconds(20), Duration.ofSeconds(5), Map.of(), List.of(), null, null);
+        bootstrapServers,
+        workerId,
+        DEFAULT_MAX_IN_FLIGHT,
+        DEFAULT_MAX_IN_FLIGHT,
+        Duration.ofSeconds(1),
+        null,
+        Duration.ofSeconds(20),
+        Duration.ofSeconds(5),
+        Map.of(),
+        List.of(),
+        null,
+        null);
   }
 
   /** The SSRF policy of {@link #allowedNetworks}. */
@@ -141,53 +171,153 @@ public record WorkerConfig(
 
   /** Also sets {@code maxPollRecords} to the same number. */
   public WorkerConfig withMaxInFlight(int n) {
-    return new WorkerConfig(bootstrapServers, workerId, n, n, pollTimeout, retrySchedule, shutdownGrace,
-        webhookCacheTtl, consumerProperties, allowedNetworks, isolation, scheduling);
+    return new WorkerConfig(
+        bootstrapServers,
+        workerId,
+        n,
+        n,
+        pollTimeout,
+        retrySchedule,
+        shutdownGrace,
+        webhookCacheTtl,
+        consumerProperties,
+        allowedNetworks,
+        isolation,
+        scheduling);
   }
 
   public WorkerConfig withRetrySchedule(List<Duration> delays) {
-    return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, delays,
-        shutdownGrace, webhookCacheTtl, consumerProperties, allowedNetworks, isolation, scheduling);
+    return new WorkerConfig(
+        bootstrapServers,
+        workerId,
+        maxInFlight,
+        maxPollRecords,
+        pollTimeout,
+        delays,
+        shutdownGrace,
+        webhookCacheTtl,
+        consumerProperties,
+        allowedNetworks,
+        isolation,
+        scheduling);
   }
 
   public WorkerConfig withShutdownGrace(Duration grace) {
-    return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, retrySchedule,
-        grace, webhookCacheTtl, consumerProperties, allowedNetworks, isolation, scheduling);
+    return new WorkerConfig(
+        bootstrapServers,
+        workerId,
+        maxInFlight,
+        maxPollRecords,
+        pollTimeout,
+        retrySchedule,
+        grace,
+        webhookCacheTtl,
+        consumerProperties,
+        allowedNetworks,
+        isolation,
+        scheduling);
   }
 
   public WorkerConfig withPollTimeout(Duration timeout) {
-    return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, timeout, retrySchedule,
-        shutdownGrace, webhookCacheTtl, consumerProperties, allowedNetworks, isolation, scheduling);
+    return new WorkerConfig(
+        bootstrapServers,
+        workerId,
+        maxInFlight,
+        maxPollRecords,
+        timeout,
+        retrySchedule,
+        shutdownGrace,
+        webhookCacheTtl,
+        consumerProperties,
+        allowedNetworks,
+        isolation,
+        scheduling);
   }
 
   public WorkerConfig withWebhookCacheTtl(Duration ttl) {
-    return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, retrySchedule,
-        shutdownGrace, ttl, consumerProperties, allowedNetworks, isolation, scheduling);
+    return new WorkerConfig(
+        bootstrapServers,
+        workerId,
+        maxInFlight,
+        maxPollRecords,
+        pollTimeout,
+        retrySchedule,
+        shutdownGrace,
+        ttl,
+        consumerProperties,
+        allowedNetworks,
+        isolation,
+        scheduling);
   }
 
   public WorkerConfig withConsumerProperties(Map<String, String> properties) {
-    return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, retrySchedule,
-        shutdownGrace, webhookCacheTtl, properties, allowedNetworks, isolation, scheduling);
+    return new WorkerConfig(
+        bootstrapServers,
+        workerId,
+        maxInFlight,
+        maxPollRecords,
+        pollTimeout,
+        retrySchedule,
+        shutdownGrace,
+        webhookCacheTtl,
+        properties,
+        allowedNetworks,
+        isolation,
+        scheduling);
   }
 
   /** CIDR blocks (e.g. {@code 10.1.0.0/16}, {@code ::1/128}) the SSRF guard lets through. */
   public WorkerConfig withAllowedNetworks(List<String> cidrs) {
-    return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, retrySchedule,
-        shutdownGrace, webhookCacheTtl, consumerProperties, cidrs, isolation, scheduling);
+    return new WorkerConfig(
+        bootstrapServers,
+        workerId,
+        maxInFlight,
+        maxPollRecords,
+        pollTimeout,
+        retrySchedule,
+        shutdownGrace,
+        webhookCacheTtl,
+        consumerProperties,
+        cidrs,
+        isolation,
+        scheduling);
   }
 
   public WorkerConfig withIsolation(Isolation newIsolation) {
-    return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, retrySchedule,
-        shutdownGrace, webhookCacheTtl, consumerProperties, allowedNetworks, newIsolation, scheduling);
+    return new WorkerConfig(
+        bootstrapServers,
+        workerId,
+        maxInFlight,
+        maxPollRecords,
+        pollTimeout,
+        retrySchedule,
+        shutdownGrace,
+        webhookCacheTtl,
+        consumerProperties,
+        allowedNetworks,
+        newIsolation,
+        scheduling);
   }
 
   public WorkerConfig withScheduling(Scheduling newScheduling) {
-    return new WorkerConfig(bootstrapServers, workerId, maxInFlight, maxPollRecords, pollTimeout, retrySchedule,
-        shutdownGrace, webhookCacheTtl, consumerProperties, allowedNetworks, isolation, newScheduling);
+    return new WorkerConfig(
+        bootstrapServers,
+        workerId,
+        maxInFlight,
+        maxPollRecords,
+        pollTimeout,
+        retrySchedule,
+        shutdownGrace,
+        webhookCacheTtl,
+        consumerProperties,
+        allowedNetworks,
+        isolation,
+        newScheduling);
   }
 
   private static void requirePositive(Duration d, String name) {
     Objects.requireNonNull(d, name);
-    if (d.isZero() || d.isNegative()) throw new IllegalArgumentException(name + " must be positive, was " + d);
+    if (d.isZero() || d.isNegative())
+      throw new IllegalArgumentException(name + " must be positive, was " + d);
   }
 }

@@ -54,8 +54,11 @@ final class WorkerMetrics {
   }
 
   void attempt(String outcome, Duration duration) {
-    Timer.builder(ATTEMPT_DURATION).tag("outcome", outcome).publishPercentileHistogram()
-        .register(registry).record(duration);
+    Timer.builder(ATTEMPT_DURATION)
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(duration);
   }
 
   void started() {
@@ -80,12 +83,15 @@ final class WorkerMetrics {
   }
 
   void circuitTransition(CircuitBreakers.State to) {
-    Counter.builder(CIRCUIT_TRANSITIONS).tag("to", to.name().toLowerCase(java.util.Locale.ROOT))
-        .register(registry).increment();
+    Counter.builder(CIRCUIT_TRANSITIONS)
+        .tag("to", to.name().toLowerCase(java.util.Locale.ROOT))
+        .register(registry)
+        .increment();
   }
 
   void circuitsOpen(Supplier<Number> open) {
-    Gauge.builder(CIRCUITS_OPEN, open).description("webhooks whose circuit is open or half-open in this worker")
+    Gauge.builder(CIRCUITS_OPEN, open)
+        .description("webhooks whose circuit is open or half-open in this worker")
         .register(registry);
   }
 

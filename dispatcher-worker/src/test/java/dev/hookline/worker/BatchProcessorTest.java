@@ -11,8 +11,8 @@ import dev.hookline.schemas.Trigger;
 import dev.hookline.store.AttemptRecord;
 import dev.hookline.store.DeliveryStatus;
 import dev.hookline.store.RetryTimers;
-import dev.hookline.store.WebhookHealth;
 import dev.hookline.store.Webhook;
+import dev.hookline.store.WebhookHealth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -45,7 +45,8 @@ class BatchProcessorTest {
   private final List<String> log = new CopyOnWriteArrayList<>();
   private final Fixtures.FakeWebhookStore webhooks = new Fixtures.FakeWebhookStore();
   private final Fixtures.FakeDeliveryStore store = new Fixtures.FakeDeliveryStore(log);
-  private final Map<ConsumerRecord<byte[], byte[]>, AcknowledgeType> acks = new ConcurrentHashMap<>();
+  private final Map<ConsumerRecord<byte[], byte[]>, AcknowledgeType> acks =
+      new ConcurrentHashMap<>();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -68,14 +69,21 @@ class BatchProcessorTest {
       Deliverer deliverer, int maxInFlight, int perWebhook, Duration handoff, int breakerFailures) {
     WebhookDirectory directory = new WebhookDirectory(webhooks, Duration.ofSeconds(5));
     WorkerMetrics metrics = new WorkerMetrics(meters);
-    EventPublisher publisher = EventPublisher.wrap(producer, EventCatalog.load(),
-        PublisherConfig.defaults("unused:9092").withSource(DispatcherWorker.EVENT_SOURCE));
+    EventPublisher publisher =
+        EventPublisher.wrap(
+            producer,
+            EventCatalog.load(),
+            PublisherConfig.defaults("unused:9092").withSource(DispatcherWorker.EVENT_SOURCE));
     WebhookDisabler disabler = new WebhookDisabler(health, publisher, directory, metrics);
-    CircuitBreakers breakers = new CircuitBreakers(breakerFailures, Duration.ofSeconds(30), Duration.ofMinutes(10),
-        state -> {
-          transitions.add(state);
-          metrics.circuitTransition(state);
-        });
+    CircuitBreakers breakers =
+        new CircuitBreakers(
+            breakerFailures,
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(10),
+            state -> {
+              transitions.add(state);
+              metrics.circuitTransition(state);
+            });
     return new BatchProcessor(
         directory,
         deliverer,
@@ -93,23 +101,31 @@ class BatchProcessorTest {
         metrics);
   }
 
-  private BatchProcessor.BatchResult process(BatchProcessor processor, List<ConsumerRecord<byte[], byte[]>> records) {
-    BatchProcessor.BatchResult result = processor.process(records, (record, type) -> {
-      log.add("ack:" + type.name());
-      AcknowledgeType previous = acks.put(record, type);
-      assertThat(previous).as("acknowledged once").isNull();
-    });
-    assertThat(acks.keySet()).as("every record acknowledged").containsExactlyInAnyOrderElementsOf(records);
+  private BatchProcessor.BatchResult process(
+      BatchProcessor processor, List<ConsumerRecord<byte[], byte[]>> records) {
+    BatchProcessor.BatchResult result =
+        processor.process(
+            records,
+            (record, type) -> {
+              log.add("ack:" + type.name());
+              AcknowledgeType previous = acks.put(record, type);
+              assertThat(previous).as("acknowledged once").isNull();
+            });
+    assertThat(acks.keySet())
+        .as("every record acknowledged")
+        .containsExactlyInAnyOrderElementsOf(records);
     return result;
   }
 
   /** Answers by the webhook URL: "ok", "error", "gone". */
   private static Deliverer byUrl() {
-    return (webhook, secrets, event) -> switch (webhook.url()) {
-      case "http://ok" -> new AttemptOutcome.Delivered(NOW, 12, 200, "fine");
-      case "http://gone" -> new AttemptOutcome.Failed(NOW, 5, 410, "", "gone", "410 Gone", true);
-      default -> new AttemptOutcome.Retry(NOW, 7, 500, "boom", "http_status", "HTTP 500");
-    };
+    return (webhook, secrets, event) ->
+        switch (webhook.url()) {
+          case "http://ok" -> new AttemptOutcome.Delivered(NOW, 12, 200, "fine");
+          case "http://gone" ->
+              new AttemptOutcome.Failed(NOW, 5, 410, "", "gone", "410 Gone", true);
+          default -> new AttemptOutcome.Retry(NOW, 7, 500, "boom", "http_status", "HTTP 500");
+        };
   }
 
   private Webhook add(String url) {
@@ -127,10 +143,13 @@ class BatchProcessorTest {
     DeliveryTask testTask = Fixtures.task(error.id(), 1, Trigger.TEST);
     DeliveryTask goneTask = Fixtures.task(gone.id(), 1, Trigger.EVENT);
     DeliveryTask unknownTask = Fixtures.task(UUID.randomUUID(), 1, Trigger.EVENT);
-    ConsumerRecord<byte[], byte[]> garbage = Fixtures.record("{not json".getBytes(StandardCharsets.UTF_8));
-    ConsumerRecord<byte[], byte[]> wrongShape = Fixtures.record("{\"hello\": 1}".getBytes(StandardCharsets.UTF_8));
+    ConsumerRecord<byte[], byte[]> garbage =
+        Fixtures.record("{not json".getBytes(StandardCharsets.UTF_8));
+    ConsumerRecord<byte[], byte[]> wrongShape =
+        Fixtures.record("{\"hello\": 1}".getBytes(StandardCharsets.UTF_8));
     ConsumerRecord<byte[], byte[]> empty = Fixtures.record((byte[]) null);
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(List.of(garbage, wrongShape, empty));
+    List<ConsumerRecord<byte[], byte[]>> records =
+        new ArrayList<>(List.of(garbage, wrongShape, empty));
     for (DeliveryTask t : List.of(okTask, retryTask, lastTask, testTask, goneTask, unknownTask)) {
       records.add(Fixtures.record(t));
     }
@@ -165,7 +184,8 @@ class BatchProcessorTest {
     assertThat(acks.get(garbage)).isEqualTo(AcknowledgeType.REJECT);
     assertThat(acks.get(wrongShape)).isEqualTo(AcknowledgeType.REJECT);
     assertThat(acks.get(empty)).isEqualTo(AcknowledgeType.REJECT);
-    assertThat(acks.entrySet().stream().filter(e -> e.getValue() == AcknowledgeType.ACCEPT)).hasSize(6);
+    assertThat(acks.entrySet().stream().filter(e -> e.getValue() == AcknowledgeType.ACCEPT))
+        .hasSize(6);
     assertThat(result).isEqualTo(new BatchProcessor.BatchResult(6, 0, 3, 0, false));
 
     // the attempts' ACCEPTs come only after the one store write
@@ -173,10 +193,15 @@ class BatchProcessorTest {
     assertThat(write).isNotNegative();
     assertThat(log.subList(write + 1, log.size())).hasSize(5).allMatch("ack:ACCEPT"::equals);
 
-    assertThat(meters.get(WorkerMetrics.DELIVERIES).tag("outcome", "succeeded").counter().count()).isEqualTo(1);
-    assertThat(meters.get(WorkerMetrics.DELIVERIES).tag("outcome", "failed").counter().count()).isEqualTo(3);
-    assertThat(meters.get(WorkerMetrics.DELIVERIES).tag("outcome", "rejected").counter().count()).isEqualTo(3);
-    assertThat(meters.get(WorkerMetrics.ATTEMPT_DURATION).tag("outcome", "retrying").timer().count()).isEqualTo(1);
+    assertThat(meters.get(WorkerMetrics.DELIVERIES).tag("outcome", "succeeded").counter().count())
+        .isEqualTo(1);
+    assertThat(meters.get(WorkerMetrics.DELIVERIES).tag("outcome", "failed").counter().count())
+        .isEqualTo(3);
+    assertThat(meters.get(WorkerMetrics.DELIVERIES).tag("outcome", "rejected").counter().count())
+        .isEqualTo(3);
+    assertThat(
+            meters.get(WorkerMetrics.ATTEMPT_DURATION).tag("outcome", "retrying").timer().count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -184,13 +209,16 @@ class BatchProcessorTest {
     Webhook ok = add("http://ok");
     ConsumerRecord<byte[], byte[]> a = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
     ConsumerRecord<byte[], byte[]> b = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
-    ConsumerRecord<byte[], byte[]> unknown = Fixtures.record(Fixtures.task(UUID.randomUUID(), 1, Trigger.EVENT));
+    ConsumerRecord<byte[], byte[]> unknown =
+        Fixtures.record(Fixtures.task(UUID.randomUUID(), 1, Trigger.EVENT));
     store.failure = new IllegalStateException("connection refused");
 
     BatchProcessor.BatchResult result = process(processor(byUrl(), 10), List.of(a, b, unknown));
 
     assertThat(result.storeFailed()).isTrue();
-    assertThat(acks).containsEntry(a, AcknowledgeType.RELEASE).containsEntry(b, AcknowledgeType.RELEASE)
+    assertThat(acks)
+        .containsEntry(a, AcknowledgeType.RELEASE)
+        .containsEntry(b, AcknowledgeType.RELEASE)
         .containsEntry(unknown, AcknowledgeType.ACCEPT);
     assertThat(store.calls).isEmpty();
   }
@@ -209,13 +237,16 @@ class BatchProcessorTest {
 
   @Test
   void inactiveWebhookIsSkippedExceptForTestEvents() {
-    Webhook inactive = webhooks.add(Fixtures.webhook(UUID.randomUUID(), "http://ok", 15, null, Map.of(), false));
+    Webhook inactive =
+        webhooks.add(Fixtures.webhook(UUID.randomUUID(), "http://ok", 15, null, Map.of(), false));
     DeliveryTask event = Fixtures.task(inactive.id(), 1, Trigger.EVENT);
     DeliveryTask test = Fixtures.task(inactive.id(), 1, Trigger.TEST);
 
     process(processor(byUrl(), 10), List.of(Fixtures.record(event), Fixtures.record(test)));
 
-    assertThat(store.all()).extracting(a -> a.task().deliveryId()).containsExactly(test.deliveryId());
+    assertThat(store.all())
+        .extracting(a -> a.task().deliveryId())
+        .containsExactly(test.deliveryId());
     assertThat(acks.values()).containsOnly(AcknowledgeType.ACCEPT);
   }
 
@@ -223,7 +254,8 @@ class BatchProcessorTest {
   void webhookLookupsAreCached() {
     Webhook ok = add("http://ok");
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (int i = 0; i < 5; i++) records.add(Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT)));
+    for (int i = 0; i < 5; i++)
+      records.add(Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT)));
     BatchProcessor processor = processor(byUrl(), 1); // one at a time: no concurrent first loads
 
     process(processor, records);
@@ -238,18 +270,20 @@ class BatchProcessorTest {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger maxRunning = new AtomicInteger();
     CountDownLatch gate = new CountDownLatch(1);
-    Deliverer slow = (webhook, secrets, event) -> {
-      maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-      try {
-        gate.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      running.decrementAndGet();
-      return new AttemptOutcome.Delivered(NOW, 1, 200, "");
-    };
+    Deliverer slow =
+        (webhook, secrets, event) -> {
+          maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+          try {
+            gate.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          running.decrementAndGet();
+          return new AttemptOutcome.Delivered(NOW, 1, 200, "");
+        };
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (int i = 0; i < 10; i++) records.add(Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT)));
+    for (int i = 0; i < 10; i++)
+      records.add(Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT)));
     webhooks.find(ok.id()); // warm nothing; just make sure the store answers
 
     var result = executor.submit(() -> process(processor(slow, 3), records));
@@ -267,17 +301,18 @@ class BatchProcessorTest {
     Webhook ok = add("http://ok");
     Webhook stuck = add("http://stuck");
     CountDownLatch stuckStarted = new CountDownLatch(1);
-    Function<Webhook, AttemptOutcome> answer = w -> {
-      if (w.url().equals("http://stuck")) {
-        stuckStarted.countDown();
-        try {
-          new CountDownLatch(1).await(); // until interrupted
-        } catch (InterruptedException e) {
-          throw new IllegalStateException("interrupted");
-        }
-      }
-      return new AttemptOutcome.Delivered(NOW, 1, 200, "");
-    };
+    Function<Webhook, AttemptOutcome> answer =
+        w -> {
+          if (w.url().equals("http://stuck")) {
+            stuckStarted.countDown();
+            try {
+              new CountDownLatch(1).await(); // until interrupted
+            } catch (InterruptedException e) {
+              throw new IllegalStateException("interrupted");
+            }
+          }
+          return new AttemptOutcome.Delivered(NOW, 1, 200, "");
+        };
     BatchProcessor processor = processor((w, s, e) -> answer.apply(w), 10);
     DeliveryTask stuckTask = Fixtures.task(stuck.id(), 1, Trigger.EVENT);
     ConsumerRecord<byte[], byte[]> fine = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
@@ -290,13 +325,18 @@ class BatchProcessorTest {
     BatchProcessor.BatchResult r = result.get(5, TimeUnit.SECONDS);
     assertThat(r.accepted()).isEqualTo(1);
     assertThat(r.deferred()).isEqualTo(1);
-    assertThat(acks).containsEntry(fine, AcknowledgeType.ACCEPT).containsEntry(hanging, AcknowledgeType.ACCEPT);
+    assertThat(acks)
+        .containsEntry(fine, AcknowledgeType.ACCEPT)
+        .containsEntry(hanging, AcknowledgeType.ACCEPT);
     assertThat(store.all()).hasSize(1);
     // the attempt is on the wire: the timer fires only should its result never be recorded
-    assertThat(timers.deferrals).singleElement().satisfies(d -> {
-      assertThat(d.task()).isEqualTo(stuckTask);
-      assertThat(d.until()).isEqualTo(NOW.plusSeconds(15).plus(BatchProcessor.LATE_MARGIN));
-    });
+    assertThat(timers.deferrals)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.task()).isEqualTo(stuckTask);
+              assertThat(d.until()).isEqualTo(NOW.plusSeconds(15).plus(BatchProcessor.LATE_MARGIN));
+            });
     assertThat(processor.awaitBackground(Duration.ZERO)).as("still running").isFalse();
   }
 
@@ -323,9 +363,11 @@ class BatchProcessorTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger slowCalls = new AtomicInteger();
     DeliveryTask slowTask = Fixtures.task(slow.id(), 1, Trigger.EVENT);
-    ConsumerRecord<byte[], byte[]> fastRecord = Fixtures.record(Fixtures.task(fast.id(), 1, Trigger.EVENT));
+    ConsumerRecord<byte[], byte[]> fastRecord =
+        Fixtures.record(Fixtures.task(fast.id(), 1, Trigger.EVENT));
     ConsumerRecord<byte[], byte[]> slowRecord = Fixtures.record(slowTask);
-    BatchProcessor processor = processor(slowUntil(release, slowCalls), 10, 20, Duration.ofMillis(300), 10);
+    BatchProcessor processor =
+        processor(slowUntil(release, slowCalls), 10, 20, Duration.ofMillis(300), 10);
 
     long start = System.nanoTime();
     BatchProcessor.BatchResult result = process(processor, List.of(fastRecord, slowRecord));
@@ -333,7 +375,9 @@ class BatchProcessorTest {
 
     assertThat(ms).as("the batch waited for its deadline only").isLessThan(3_000);
     assertThat(result).isEqualTo(new BatchProcessor.BatchResult(1, 0, 0, 1, false));
-    assertThat(acks).containsEntry(fastRecord, AcknowledgeType.ACCEPT).containsEntry(slowRecord, AcknowledgeType.ACCEPT);
+    assertThat(acks)
+        .containsEntry(fastRecord, AcknowledgeType.ACCEPT)
+        .containsEntry(slowRecord, AcknowledgeType.ACCEPT);
     assertThat(store.all()).extracting(a -> a.task().webhookId()).containsExactly(fast.id());
     assertThat(timers.deferrals).extracting(RetryTimers.Deferral::task).containsExactly(slowTask);
 
@@ -352,9 +396,12 @@ class BatchProcessorTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger slowCalls = new AtomicInteger();
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (int i = 0; i < 5; i++) records.add(Fixtures.record(Fixtures.task(slow.id(), 1, Trigger.EVENT)));
-    for (int i = 0; i < 5; i++) records.add(Fixtures.record(Fixtures.task(fast.id(), 1, Trigger.EVENT)));
-    BatchProcessor processor = processor(slowUntil(release, slowCalls), 100, 2, Duration.ofMillis(300), 10);
+    for (int i = 0; i < 5; i++)
+      records.add(Fixtures.record(Fixtures.task(slow.id(), 1, Trigger.EVENT)));
+    for (int i = 0; i < 5; i++)
+      records.add(Fixtures.record(Fixtures.task(fast.id(), 1, Trigger.EVENT)));
+    BatchProcessor processor =
+        processor(slowUntil(release, slowCalls), 100, 2, Duration.ofMillis(300), 10);
 
     BatchProcessor.BatchResult result = process(processor, records);
     release.countDown();
@@ -364,7 +411,9 @@ class BatchProcessorTest {
     assertThat(result.deferred()).isEqualTo(5);
     assertThat(acks.values()).containsOnly(AcknowledgeType.ACCEPT);
     // the three that never started wait for the running ones' timeout; none spends an attempt
-    assertThat(timers.deferrals).hasSize(5).allSatisfy(d -> assertThat(d.task().attempt()).isEqualTo(1));
+    assertThat(timers.deferrals)
+        .hasSize(5)
+        .allSatisfy(d -> assertThat(d.task().attempt()).isEqualTo(1));
     assertThat(timers.deferrals).filteredOn(d -> d.until().equals(NOW.plusSeconds(15))).hasSize(3);
     await().atMost(Duration.ofSeconds(5)).until(() -> store.all().size() == 7);
   }
@@ -373,35 +422,46 @@ class BatchProcessorTest {
   void anOpenCircuitDefersTasksWithoutAnAttemptButLetsTestEventsThrough() {
     Webhook down = add("http://error");
     AtomicInteger calls = new AtomicInteger();
-    Deliverer failing = (w, s, e) -> {
-      calls.incrementAndGet();
-      return new AttemptOutcome.Retry(NOW, 3, 500, "boom", "http_status", "HTTP 500");
-    };
-    BatchProcessor processor = processor(failing, 1, 20, Duration.ofSeconds(10), 3); // one at a time: ordered
+    Deliverer failing =
+        (w, s, e) -> {
+          calls.incrementAndGet();
+          return new AttemptOutcome.Retry(NOW, 3, 500, "boom", "http_status", "HTTP 500");
+        };
+    BatchProcessor processor =
+        processor(failing, 1, 20, Duration.ofSeconds(10), 3); // one at a time: ordered
     List<ConsumerRecord<byte[], byte[]>> first = new ArrayList<>();
-    for (int i = 0; i < 3; i++) first.add(Fixtures.record(Fixtures.task(down.id(), 1, Trigger.EVENT)));
+    for (int i = 0; i < 3; i++)
+      first.add(Fixtures.record(Fixtures.task(down.id(), 1, Trigger.EVENT)));
     process(processor, first);
     assertThat(transitions).containsExactly(CircuitBreakers.State.OPEN);
     acks.clear();
 
     DeliveryTask later = Fixtures.task(down.id(), 2, Trigger.RETRY);
     DeliveryTask test = Fixtures.task(down.id(), 1, Trigger.TEST);
-    BatchProcessor.BatchResult result = process(processor, List.of(Fixtures.record(later), Fixtures.record(test)));
+    BatchProcessor.BatchResult result =
+        process(processor, List.of(Fixtures.record(later), Fixtures.record(test)));
 
     assertThat(calls).as("only the test event went out").hasValue(4);
     assertThat(result.deferred()).isEqualTo(1);
-    assertThat(timers.deferrals).singleElement().satisfies(d -> {
-      assertThat(d.task()).isEqualTo(later);
-      assertThat(d.until()).isEqualTo(NOW.plusSeconds(30));
-    });
-    assertThat(meters.get(WorkerMetrics.CIRCUIT_TRANSITIONS).tag("to", "open").counter().count()).isEqualTo(1);
+    assertThat(timers.deferrals)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.task()).isEqualTo(later);
+              assertThat(d.until()).isEqualTo(NOW.plusSeconds(30));
+            });
+    assertThat(meters.get(WorkerMetrics.CIRCUIT_TRANSITIONS).tag("to", "open").counter().count())
+        .isEqualTo(1);
   }
 
   @Test
   void goneDisablesTheWebhookOnceAndAnnouncesIt() throws Exception {
     Webhook gone = add("http://gone");
-    process(processor(byUrl(), 10), List.of(Fixtures.record(Fixtures.task(gone.id(), 1, Trigger.EVENT)),
-        Fixtures.record(Fixtures.task(gone.id(), 1, Trigger.EVENT))));
+    process(
+        processor(byUrl(), 10),
+        List.of(
+            Fixtures.record(Fixtures.task(gone.id(), 1, Trigger.EVENT)),
+            Fixtures.record(Fixtures.task(gone.id(), 1, Trigger.EVENT))));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !producer.history().isEmpty());
     assertThat(health.disabled).containsExactly(gone.id() + ":endpoint_gone");
@@ -419,15 +479,25 @@ class BatchProcessorTest {
   @Test
   void retryAfterIsHonouredUpToTwiceTheScheduledStep() {
     Webhook busy = add("http://busy");
-    Map<String, Duration> asked = Map.of("a", Duration.ofSeconds(7), "b", Duration.ofHours(1), "c", Duration.ofSeconds(1));
-    Deliverer deliverer = (w, s, e) -> new AttemptOutcome.Retry(NOW, 3, 429, "", "http_status", "HTTP 429",
-        asked.get(e.source()));
+    Map<String, Duration> asked =
+        Map.of("a", Duration.ofSeconds(7), "b", Duration.ofHours(1), "c", Duration.ofSeconds(1));
+    Deliverer deliverer =
+        (w, s, e) ->
+            new AttemptOutcome.Retry(
+                NOW, 3, 429, "", "http_status", "HTTP 429", asked.get(e.source()));
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     Map<String, UUID> deliveryBySource = new java.util.HashMap<>();
     for (String source : asked.keySet()) {
       DeliveryTask t = Fixtures.task(busy.id(), 1, Trigger.EVENT);
-      t = new DeliveryTask(t.deliveryId(), t.webhookId(), 1, 1, Trigger.EVENT,
-          new dev.hookline.schemas.Event(t.event().id(), t.event().type(), source, t.event().time(), t.event().data()));
+      t =
+          new DeliveryTask(
+              t.deliveryId(),
+              t.webhookId(),
+              1,
+              1,
+              Trigger.EVENT,
+              new dev.hookline.schemas.Event(
+                  t.event().id(), t.event().type(), source, t.event().time(), t.event().data()));
       deliveryBySource.put(source, t.deliveryId());
       records.add(Fixtures.record(t));
     }
@@ -437,8 +507,12 @@ class BatchProcessorTest {
     Map<UUID, Instant> next = new java.util.HashMap<>();
     store.all().forEach(a -> next.put(a.task().deliveryId(), a.nextAttemptAt()));
     assertThat(next.get(deliveryBySource.get("a"))).isEqualTo(NOW.plusSeconds(7));
-    assertThat(next.get(deliveryBySource.get("b"))).as("capped at 2 x 5 s").isEqualTo(NOW.plusSeconds(10));
-    assertThat(next.get(deliveryBySource.get("c"))).as("never sooner than our step").isEqualTo(NOW.plusSeconds(5));
+    assertThat(next.get(deliveryBySource.get("b")))
+        .as("capped at 2 x 5 s")
+        .isEqualTo(NOW.plusSeconds(10));
+    assertThat(next.get(deliveryBySource.get("c")))
+        .as("never sooner than our step")
+        .isEqualTo(NOW.plusSeconds(5));
   }
 
   @Test
@@ -448,14 +522,17 @@ class BatchProcessorTest {
     AtomicInteger slowCalls = new AtomicInteger();
     timers.failure = new IllegalStateException("database down");
     ConsumerRecord<byte[], byte[]> r = Fixtures.record(Fixtures.task(slow.id(), 1, Trigger.EVENT));
-    BatchProcessor processor = processor(slowUntil(never, slowCalls), 10, 20, Duration.ofMillis(200), 10);
+    BatchProcessor processor =
+        processor(slowUntil(never, slowCalls), 10, 20, Duration.ofMillis(200), 10);
 
     BatchProcessor.BatchResult result = process(processor, List.of(r));
 
     assertThat(result.storeFailed()).isTrue();
     assertThat(acks).containsEntry(r, AcknowledgeType.RELEASE);
     await().atMost(Duration.ofSeconds(5)).until(() -> slowCalls.get() == 1);
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
         .until(() -> store.all().isEmpty()); // the interrupted attempt is not recorded
   }
 }

@@ -51,9 +51,15 @@ class CircuitBreakersTest {
     assertThat(breakers.state(hook)).isEqualTo(CircuitBreakers.State.CLOSED);
     assertThat(breakers.admit(hook, probe3)).isEmpty();
     assertThat(breakers.openCount()).isZero();
-    assertThat(transitions).containsExactly(CircuitBreakers.State.OPEN, CircuitBreakers.State.HALF_OPEN,
-        CircuitBreakers.State.OPEN, CircuitBreakers.State.HALF_OPEN, CircuitBreakers.State.OPEN,
-        CircuitBreakers.State.HALF_OPEN, CircuitBreakers.State.CLOSED);
+    assertThat(transitions)
+        .containsExactly(
+            CircuitBreakers.State.OPEN,
+            CircuitBreakers.State.HALF_OPEN,
+            CircuitBreakers.State.OPEN,
+            CircuitBreakers.State.HALF_OPEN,
+            CircuitBreakers.State.OPEN,
+            CircuitBreakers.State.HALF_OPEN,
+            CircuitBreakers.State.CLOSED);
   }
 
   @Test

@@ -41,30 +41,40 @@ class DispatcherWorkerTest {
   }
 
   private DispatcherWorker start(Duration grace) {
-    WorkerConfig config = WorkerConfig.defaults("unused:9092", "w1")
-        .withMaxInFlight(8)
-        .withPollTimeout(Duration.ofMillis(100))
-        .withShutdownGrace(grace);
-    Deliverer deliverer = (webhook, secrets, event) -> {
-      if (webhook.url().equals("http://stuck")) {
-        try {
-          unblock.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException("interrupted by shutdown");
-        }
-      }
-      return webhook.url().equals("http://ok")
-          ? new AttemptOutcome.Delivered(NOW, 3, 204, "")
-          : new AttemptOutcome.Retry(NOW, 3, 503, "later", "http_status", "HTTP 503");
-    };
-    worker = new DispatcherWorker(config, stores(), new SimpleMeterRegistry(), deliverer, () -> consumer,
-        producer(), Clock.systemUTC());
+    WorkerConfig config =
+        WorkerConfig.defaults("unused:9092", "w1")
+            .withMaxInFlight(8)
+            .withPollTimeout(Duration.ofMillis(100))
+            .withShutdownGrace(grace);
+    Deliverer deliverer =
+        (webhook, secrets, event) -> {
+          if (webhook.url().equals("http://stuck")) {
+            try {
+              unblock.await();
+            } catch (InterruptedException e) {
+              throw new IllegalStateException("interrupted by shutdown");
+            }
+          }
+          return webhook.url().equals("http://ok")
+              ? new AttemptOutcome.Delivered(NOW, 3, 204, "")
+              : new AttemptOutcome.Retry(NOW, 3, 503, "later", "http_status", "HTTP 503");
+        };
+    worker =
+        new DispatcherWorker(
+            config,
+            stores(),
+            new SimpleMeterRegistry(),
+            deliverer,
+            () -> consumer,
+            producer(),
+            Clock.systemUTC());
     worker.start();
     return worker;
   }
 
   private DispatcherWorker.Stores stores() {
-    return new DispatcherWorker.Stores(webhooks, store, timers, new Fixtures.FakeWebhookHealth(webhooks));
+    return new DispatcherWorker.Stores(
+        webhooks, store, timers, new Fixtures.FakeWebhookHealth(webhooks));
   }
 
   private static MockProducer<String, byte[]> producer() {
@@ -83,9 +93,11 @@ class DispatcherWorkerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> consumer.events.contains("commit"));
 
     assertThat(consumer.subscription()).containsExactly(Topics.DELIVERIES);
-    assertThat(store.all()).extracting(a -> a.newStatus())
+    assertThat(store.all())
+        .extracting(a -> a.newStatus())
         .containsExactlyInAnyOrder(DeliveryStatus.SUCCEEDED, DeliveryStatus.RETRYING);
-    assertThat(consumer.events).containsExactly("poll:3", "ack:REJECT", "ack:ACCEPT", "ack:ACCEPT", "commit");
+    assertThat(consumer.events)
+        .containsExactly("poll:3", "ack:REJECT", "ack:ACCEPT", "ack:ACCEPT", "commit");
     assertThat(worker.isRunning()).isTrue();
 
     worker.close();
@@ -98,7 +110,8 @@ class DispatcherWorkerTest {
     Webhook ok = webhooks.add(Fixtures.webhook("http://ok"));
     store.failure = new IllegalStateException("database down");
     start(Duration.ofSeconds(5));
-    ConsumerRecord<byte[], byte[]> record = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
+    ConsumerRecord<byte[], byte[]> record =
+        Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
     consumer.queue.add(record);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> consumer.events.contains("ack:RELEASE"));
@@ -106,8 +119,11 @@ class DispatcherWorkerTest {
     store.failure = null;
 
     await().atMost(Duration.ofSeconds(10)).until(() -> store.all().size() == 1);
-    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.lastAck.get(record) == AcknowledgeType.ACCEPT);
-    assertThat(consumer.events).containsSubsequence("ack:RELEASE", "commit", "poll:1", "ack:ACCEPT", "commit");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> consumer.lastAck.get(record) == AcknowledgeType.ACCEPT);
+    assertThat(consumer.events)
+        .containsSubsequence("ack:RELEASE", "commit", "poll:1", "ack:ACCEPT", "commit");
   }
 
   @Test
@@ -115,7 +131,8 @@ class DispatcherWorkerTest {
     Webhook ok = webhooks.add(Fixtures.webhook("http://ok"));
     Webhook stuck = webhooks.add(Fixtures.webhook("http://stuck"));
     ConsumerRecord<byte[], byte[]> fine = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
-    ConsumerRecord<byte[], byte[]> hanging = Fixtures.record(Fixtures.task(stuck.id(), 1, Trigger.EVENT));
+    ConsumerRecord<byte[], byte[]> hanging =
+        Fixtures.record(Fixtures.task(stuck.id(), 1, Trigger.EVENT));
     consumer.queue.add(fine);
     consumer.queue.add(hanging);
     start(Duration.ofMillis(300)); // after queueing: one batch of both
@@ -126,9 +143,13 @@ class DispatcherWorkerTest {
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     assertThat(ms).isBetween(250L, 5_000L);
-    assertThat(consumer.lastAck).containsEntry(fine, AcknowledgeType.ACCEPT).containsEntry(hanging, AcknowledgeType.ACCEPT);
+    assertThat(consumer.lastAck)
+        .containsEntry(fine, AcknowledgeType.ACCEPT)
+        .containsEntry(hanging, AcknowledgeType.ACCEPT);
     assertThat(store.all()).hasSize(1);
-    assertThat(timers.deferrals).singleElement().satisfies(d -> assertThat(d.task().webhookId()).isEqualTo(stuck.id()));
+    assertThat(timers.deferrals)
+        .singleElement()
+        .satisfies(d -> assertThat(d.task().webhookId()).isEqualTo(stuck.id()));
     assertThat(consumer.events).endsWith("commit", "close");
     assertThat(worker.isRunning()).isFalse();
   }
@@ -136,8 +157,15 @@ class DispatcherWorkerTest {
   @Test
   void closeWithoutStartIsHarmlessAndStartAfterCloseIsRefused() {
     WorkerConfig config = WorkerConfig.defaults("unused:9092", "w2");
-    DispatcherWorker idle = new DispatcherWorker(config, stores(), new SimpleMeterRegistry(), null, () -> consumer,
-        producer(), Clock.systemUTC());
+    DispatcherWorker idle =
+        new DispatcherWorker(
+            config,
+            stores(),
+            new SimpleMeterRegistry(),
+            null,
+            () -> consumer,
+            producer(),
+            Clock.systemUTC());
     idle.close();
     idle.close();
     assertThatThrownBy(idle::start).isInstanceOf(IllegalStateException.class);
@@ -149,19 +177,33 @@ class DispatcherWorkerTest {
     assertThat(ok.maxInFlight()).isEqualTo(200);
     assertThat(ok.retrySchedule()).isNull();
     assertThat(ok.withRetrySchedule(List.of(Duration.ofSeconds(1))).retrySchedule()).hasSize(1);
-    assertThatThrownBy(() -> WorkerConfig.defaults(" ", "w1")).hasMessageContaining("bootstrapServers");
+    assertThatThrownBy(() -> WorkerConfig.defaults(" ", "w1"))
+        .hasMessageContaining("bootstrapServers");
     assertThatThrownBy(() -> WorkerConfig.defaults("x:1", "")).hasMessageContaining("workerId");
     assertThatThrownBy(() -> ok.withMaxInFlight(0)).hasMessageContaining("maxInFlight");
     assertThatThrownBy(() -> ok.withPollTimeout(Duration.ZERO)).hasMessageContaining("pollTimeout");
-    assertThatThrownBy(() -> ok.withRetrySchedule(List.of(Duration.ofSeconds(-1)))).hasMessageContaining("negative");
+    assertThatThrownBy(() -> ok.withRetrySchedule(List.of(Duration.ofSeconds(-1))))
+        .hasMessageContaining("negative");
     assertThat(ok.allowedNetworks()).isEmpty();
-    assertThat(ok.withAllowedNetworks(List.of("127.0.0.0/8", "::1/128")).allowedNetworks()).hasSize(2);
-    assertThatThrownBy(() -> ok.withAllowedNetworks(List.of("10.0.0.0/33"))).hasMessageContaining("10.0.0.0/33");
+    assertThat(ok.withAllowedNetworks(List.of("127.0.0.0/8", "::1/128")).allowedNetworks())
+        .hasSize(2);
+    assertThatThrownBy(() -> ok.withAllowedNetworks(List.of("10.0.0.0/33")))
+        .hasMessageContaining("10.0.0.0/33");
     assertThat(ok.isolation()).isEqualTo(WorkerConfig.Isolation.defaults());
-    assertThatThrownBy(() -> new WorkerConfig.Isolation(0, 10, Duration.ofSeconds(1), Duration.ofSeconds(1),
-        Duration.ofSeconds(1))).hasMessageContaining("maxInFlightPerWebhook");
-    assertThatThrownBy(() -> new WorkerConfig.Scheduling(Duration.ZERO, 1, Duration.ofSeconds(1), Duration.ofDays(1),
-        Duration.ofSeconds(1))).hasMessageContaining("interval");
+    assertThatThrownBy(
+            () ->
+                new WorkerConfig.Isolation(
+                    0, 10, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)))
+        .hasMessageContaining("maxInFlightPerWebhook");
+    assertThatThrownBy(
+            () ->
+                new WorkerConfig.Scheduling(
+                    Duration.ZERO,
+                    1,
+                    Duration.ofSeconds(1),
+                    Duration.ofDays(1),
+                    Duration.ofSeconds(1)))
+        .hasMessageContaining("interval");
   }
 
   @Test

@@ -42,9 +42,11 @@ final class FakeShareConsumer implements ShareConsumer<byte[], byte[]> {
   volatile boolean closed;
   volatile Thread owner;
 
-  @Override public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+  @Override
+  public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
     checkThread();
-    if (!unacknowledged.isEmpty()) throw new IllegalStateException("records of the last poll not acknowledged");
+    if (!unacknowledged.isEmpty())
+      throw new IllegalStateException("records of the last poll not acknowledged");
     long deadline = System.nanoTime() + timeout.toNanos();
     List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
     try {
@@ -65,49 +67,109 @@ final class FakeShareConsumer implements ShareConsumer<byte[], byte[]> {
     unacknowledged.addAll(batch);
     Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> byPartition = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : batch) {
-      byPartition.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), p -> new ArrayList<>()).add(r);
+      byPartition
+          .computeIfAbsent(new TopicPartition(r.topic(), r.partition()), p -> new ArrayList<>())
+          .add(r);
     }
     if (!batch.isEmpty()) events.add("poll:" + batch.size());
     return new ConsumerRecords<>(byPartition, Map.of());
   }
 
-  @Override public void acknowledge(ConsumerRecord<byte[], byte[]> record, AcknowledgeType type) {
+  @Override
+  public void acknowledge(ConsumerRecord<byte[], byte[]> record, AcknowledgeType type) {
     checkThread();
-    if (!unacknowledged.remove(record)) throw new IllegalStateException("not in flight: " + record.offset());
+    if (!unacknowledged.remove(record))
+      throw new IllegalStateException("not in flight: " + record.offset());
     events.add("ack:" + type.name());
     lastAck.put(record, type);
     if (type == AcknowledgeType.RELEASE) queue.add(record);
   }
 
-  @Override public Map<TopicIdPartition, Optional<KafkaException>> commitSync() {
+  @Override
+  public Map<TopicIdPartition, Optional<KafkaException>> commitSync() {
     checkThread();
     events.add("commit");
     return Map.of();
   }
 
-  @Override public void subscribe(Collection<String> topics) {
+  @Override
+  public void subscribe(Collection<String> topics) {
     owner = Thread.currentThread();
     subscription.addAll(topics);
   }
 
-  @Override public Set<String> subscription() { return Set.copyOf(subscription); }
-  @Override public void wakeup() { wakeup = true; }
-  @Override public void close() { events.add("close"); closed = true; }
-  @Override public void close(Duration timeout) { close(); }
-
-  private void checkThread() {
-    if (owner != null && owner != Thread.currentThread()) throw new IllegalStateException("used from two threads");
+  @Override
+  public Set<String> subscription() {
+    return Set.copyOf(subscription);
   }
 
-  @Override public void unsubscribe() { subscription.clear(); }
-  @Override public void acknowledge(ConsumerRecord<byte[], byte[]> record) { acknowledge(record, AcknowledgeType.ACCEPT); }
-  @Override public void acknowledge(String topic, int partition, long offset, AcknowledgeType type) { throw new UnsupportedOperationException(); }
-  @Override public Map<TopicIdPartition, Optional<KafkaException>> commitSync(Duration timeout) { return commitSync(); }
-  @Override public void commitAsync() { throw new UnsupportedOperationException(); }
-  @Override public void setAcknowledgementCommitCallback(AcknowledgementCommitCallback callback) { }
-  @Override public Uuid clientInstanceId(Duration timeout) { throw new UnsupportedOperationException(); }
-  @Override public Optional<Integer> acquisitionLockTimeoutMs() { return Optional.of(30_000); }
-  @Override public Map<MetricName, ? extends Metric> metrics() { return Map.of(); }
-  @Override public void registerMetricForSubscription(KafkaMetric metric) { }
-  @Override public void unregisterMetricFromSubscription(KafkaMetric metric) { }
+  @Override
+  public void wakeup() {
+    wakeup = true;
+  }
+
+  @Override
+  public void close() {
+    events.add("close");
+    closed = true;
+  }
+
+  @Override
+  public void close(Duration timeout) {
+    close();
+  }
+
+  private void checkThread() {
+    if (owner != null && owner != Thread.currentThread())
+      throw new IllegalStateException("used from two threads");
+  }
+
+  @Override
+  public void unsubscribe() {
+    subscription.clear();
+  }
+
+  @Override
+  public void acknowledge(ConsumerRecord<byte[], byte[]> record) {
+    acknowledge(record, AcknowledgeType.ACCEPT);
+  }
+
+  @Override
+  public void acknowledge(String topic, int partition, long offset, AcknowledgeType type) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Map<TopicIdPartition, Optional<KafkaException>> commitSync(Duration timeout) {
+    return commitSync();
+  }
+
+  @Override
+  public void commitAsync() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public void setAcknowledgementCommitCallback(AcknowledgementCommitCallback callback) {}
+
+  @Override
+  public Uuid clientInstanceId(Duration timeout) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Optional<Integer> acquisitionLockTimeoutMs() {
+    return Optional.of(30_000);
+  }
+
+  @Override
+  public Map<MetricName, ? extends Metric> metrics() {
+    return Map.of();
+  }
+
+  @Override
+  public void registerMetricForSubscription(KafkaMetric metric) {}
+
+  @Override
+  public void unregisterMetricFromSubscription(KafkaMetric metric) {}
 }

@@ -13,9 +13,9 @@ import dev.hookline.store.DeliveryStore;
 import dev.hookline.store.DeliveryView;
 import dev.hookline.store.NewWebhook;
 import dev.hookline.store.RetryTimers;
-import dev.hookline.store.WebhookHealth;
 import dev.hookline.store.SigningSecrets;
 import dev.hookline.store.Webhook;
+import dev.hookline.store.WebhookHealth;
 import dev.hookline.store.WebhookPatch;
 import dev.hookline.store.WebhookStore;
 import java.nio.charset.StandardCharsets;
@@ -44,20 +44,40 @@ final class Fixtures {
   }
 
   static Webhook webhook(
-      UUID id, String url, int timeoutSeconds, List<Integer> retrySchedule, Map<String, String> headers, boolean active) {
+      UUID id,
+      String url,
+      int timeoutSeconds,
+      List<Integer> retrySchedule,
+      Map<String, String> headers,
+      boolean active) {
     Instant created = Instant.parse("2026-11-01T00:00:00Z");
-    return new Webhook(id, 1, "test hook", url, "", List.of("payment_received"), active, null, null,
-        timeoutSeconds, retrySchedule, headers, created, created);
+    return new Webhook(
+        id,
+        1,
+        "test hook",
+        url,
+        "",
+        List.of("payment_received"),
+        active,
+        null,
+        null,
+        timeoutSeconds,
+        retrySchedule,
+        headers,
+        created,
+        created);
   }
 
   static Event event() {
-    JsonNode data = Json.readTree("{\"amount\": 4200, \"currency\": \"EUR\"}".getBytes(StandardCharsets.UTF_8));
+    JsonNode data =
+        Json.readTree("{\"amount\": 4200, \"currency\": \"EUR\"}".getBytes(StandardCharsets.UTF_8));
     return new Event("evt_" + UUID.randomUUID(), "payment_received", "/payments", EVENT_TIME, data);
   }
 
   static DeliveryTask task(UUID webhookId, int attempt, Trigger trigger) {
     Event event = event();
-    return new DeliveryTask(DeliveryTask.deliveryIdFor(event.id(), webhookId), webhookId, 1, attempt, trigger, event);
+    return new DeliveryTask(
+        DeliveryTask.deliveryIdFor(event.id(), webhookId), webhookId, 1, attempt, trigger, event);
   }
 
   static ConsumerRecord<byte[], byte[]> record(DeliveryTask task) {
@@ -79,21 +99,40 @@ final class Fixtures {
       return webhook;
     }
 
-    @Override public Optional<Webhook> find(UUID id) {
+    @Override
+    public Optional<Webhook> find(UUID id) {
       finds.incrementAndGet();
       if (failure != null) throw failure;
       return Optional.ofNullable(webhooks.get(id));
     }
 
-    @Override public Optional<SigningSecrets> secrets(UUID id) {
+    @Override
+    public Optional<SigningSecrets> secrets(UUID id) {
       if (failure != null) throw failure;
-      return webhooks.containsKey(id) ? Optional.of(new SigningSecrets(SECRET, null, null)) : Optional.empty();
+      return webhooks.containsKey(id)
+          ? Optional.of(new SigningSecrets(SECRET, null, null))
+          : Optional.empty();
     }
 
-    @Override public CreatedWebhook create(NewWebhook webhook) { throw new UnsupportedOperationException(); }
-    @Override public List<Webhook> list(UUID after, int limit) { throw new UnsupportedOperationException(); }
-    @Override public Optional<Webhook> update(UUID id, WebhookPatch patch) { throw new UnsupportedOperationException(); }
-    @Override public boolean delete(UUID id) { throw new UnsupportedOperationException(); }
+    @Override
+    public CreatedWebhook create(NewWebhook webhook) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<Webhook> list(UUID after, int limit) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<Webhook> update(UUID id, WebhookPatch patch) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean delete(UUID id) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   /** Records deferrals; fails while {@link #failure} is set. Nothing is ever due. */
@@ -101,14 +140,26 @@ final class Fixtures {
     final List<Deferral> deferrals = new CopyOnWriteArrayList<>();
     volatile RuntimeException failure;
 
-    @Override public void defer(List<Deferral> batch) {
+    @Override
+    public void defer(List<Deferral> batch) {
       if (failure != null) throw failure;
       deferrals.addAll(batch);
     }
 
-    @Override public int publishDue(int limit, java.time.Duration lease, Publisher<DeliveryTask> publisher) { return 0; }
-    @Override public int publishDeadLetters(int limit, Publisher<DeadLetter> publisher) { return 0; }
-    @Override public Counts counts() { return new Counts(0, deferrals.size()); }
+    @Override
+    public int publishDue(int limit, java.time.Duration lease, Publisher<DeliveryTask> publisher) {
+      return 0;
+    }
+
+    @Override
+    public int publishDeadLetters(int limit, Publisher<DeadLetter> publisher) {
+      return 0;
+    }
+
+    @Override
+    public Counts counts() {
+      return new Counts(0, deferrals.size());
+    }
   }
 
   /** Records outcomes; disables webhooks of the fake webhook store. */
@@ -121,15 +172,36 @@ final class Fixtures {
       this.webhooks = webhooks;
     }
 
-    @Override public void record(List<Outcome> batch) { outcomes.addAll(batch); }
-    @Override public List<UUID> failingSince(Instant cutoff, int limit) { return List.of(); }
+    @Override
+    public void record(List<Outcome> batch) {
+      outcomes.addAll(batch);
+    }
 
-    @Override public synchronized Optional<Webhook> disable(UUID id, String reason) {
+    @Override
+    public List<UUID> failingSince(Instant cutoff, int limit) {
+      return List.of();
+    }
+
+    @Override
+    public synchronized Optional<Webhook> disable(UUID id, String reason) {
       Webhook w = webhooks.webhooks.get(id);
       if (w == null || w.disabledAt() != null) return Optional.empty();
-      Webhook off = new Webhook(w.id(), w.version() + 1, w.name(), w.url(), w.description(), w.events(), w.active(),
-          Instant.parse("2026-11-28T12:00:00Z"), reason, w.timeoutSeconds(), w.retrySchedule(), w.headers(),
-          w.createdAt(), w.updatedAt());
+      Webhook off =
+          new Webhook(
+              w.id(),
+              w.version() + 1,
+              w.name(),
+              w.url(),
+              w.description(),
+              w.events(),
+              w.active(),
+              Instant.parse("2026-11-28T12:00:00Z"),
+              reason,
+              w.timeoutSeconds(),
+              w.retrySchedule(),
+              w.headers(),
+              w.createdAt(),
+              w.updatedAt());
       webhooks.webhooks.put(id, off);
       disabled.add(id + ":" + reason);
       return Optional.of(off);
@@ -150,7 +222,8 @@ final class Fixtures {
       this(new CopyOnWriteArrayList<>());
     }
 
-    @Override public void recordAll(List<AttemptRecord> attempts) {
+    @Override
+    public void recordAll(List<AttemptRecord> attempts) {
       log.add("recordAll:" + attempts.size());
       if (failure != null) throw failure;
       calls.add(List.copyOf(attempts));
@@ -162,10 +235,15 @@ final class Fixtures {
       return all;
     }
 
-    @Override public List<DeliveryView> listForWebhook(UUID webhookId, DeliveryStatus status, UUID before, int limit) {
+    @Override
+    public List<DeliveryView> listForWebhook(
+        UUID webhookId, DeliveryStatus status, UUID before, int limit) {
       throw new UnsupportedOperationException();
     }
 
-    @Override public Optional<DeliveryView> find(UUID deliveryId) { throw new UnsupportedOperationException(); }
+    @Override
+    public Optional<DeliveryView> find(UUID deliveryId) {
+      throw new UnsupportedOperationException();
+    }
   }
 }

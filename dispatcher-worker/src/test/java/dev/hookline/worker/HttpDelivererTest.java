@@ -52,75 +52,97 @@ class HttpDelivererTest {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     serverThreads = Executors.newCachedThreadPool();
     server.setExecutor(serverThreads);
-    server.createContext("/ok", ex -> {
-      lastHeaders.set(ex.getRequestHeaders());
-      lastBody.set(ex.getRequestBody().readAllBytes());
-      respond(ex, 200, "thanks");
-    });
+    server.createContext(
+        "/ok",
+        ex -> {
+          lastHeaders.set(ex.getRequestHeaders());
+          lastBody.set(ex.getRequestBody().readAllBytes());
+          respond(ex, 200, "thanks");
+        });
     server.createContext("/error", ex -> respond(ex, 500, "boom"));
     server.createContext("/gone", ex -> respond(ex, 410, "go away"));
-    server.createContext("/busy", ex -> {
-      ex.getResponseHeaders().add("Retry-After", "120");
-      respond(ex, 429, "slow down");
-    });
-    server.createContext("/maintenance", ex -> {
-      ex.getResponseHeaders().add("Retry-After", "Sat, 28 Nov 2026 12:01:30 GMT");
-      respond(ex, 503, "back soon");
-    });
-    server.createContext("/error-with-retry-after", ex -> {
-      ex.getResponseHeaders().add("Retry-After", "120");
-      respond(ex, 500, "boom");
-    });
-    server.createContext("/redirect", ex -> {
-      ex.getResponseHeaders().add("Location", base + "/redirect-target");
-      respond(ex, 301, "moved");
-    });
-    server.createContext("/redirect-target", ex -> {
-      redirectTargetHits.incrementAndGet();
-      respond(ex, 200, "should not be reached");
-    });
-    server.createContext("/hang", ex -> {
-      ex.getRequestBody().readAllBytes();
-      try {
-        release.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      ex.close();
-    });
-    server.createContext("/drip", ex -> {
-      // headers at once, then a byte every 200 ms: no single read times out, the whole does
-      ex.getRequestBody().readAllBytes();
-      ex.sendResponseHeaders(200, 0);
-      try (OutputStream out = ex.getResponseBody()) {
-        while (release.getCount() > 0) {
-          out.write('x');
-          out.flush();
-          release.await(200, TimeUnit.MILLISECONDS);
-        }
-      } catch (IOException | InterruptedException e) {
-        // the client went away
-      }
-    });
-    server.createContext("/big", ex -> {
-      ex.getRequestBody().readAllBytes();
-      int size = 10 * 1024 * 1024;
-      ex.sendResponseHeaders(200, size);
-      byte[] chunk = new byte[64 * 1024];
-      Arrays.fill(chunk, (byte) 'a');
-      try (OutputStream out = ex.getResponseBody()) {
-        for (int written = 0; written < size; written += chunk.length) {
-          out.write(chunk);
-          bigBodyBytesWritten.addAndGet(chunk.length);
-        }
-      } catch (IOException e) {
-        // the client aborted after its excerpt, as it should
-      }
-    });
+    server.createContext(
+        "/busy",
+        ex -> {
+          ex.getResponseHeaders().add("Retry-After", "120");
+          respond(ex, 429, "slow down");
+        });
+    server.createContext(
+        "/maintenance",
+        ex -> {
+          ex.getResponseHeaders().add("Retry-After", "Sat, 28 Nov 2026 12:01:30 GMT");
+          respond(ex, 503, "back soon");
+        });
+    server.createContext(
+        "/error-with-retry-after",
+        ex -> {
+          ex.getResponseHeaders().add("Retry-After", "120");
+          respond(ex, 500, "boom");
+        });
+    server.createContext(
+        "/redirect",
+        ex -> {
+          ex.getResponseHeaders().add("Location", base + "/redirect-target");
+          respond(ex, 301, "moved");
+        });
+    server.createContext(
+        "/redirect-target",
+        ex -> {
+          redirectTargetHits.incrementAndGet();
+          respond(ex, 200, "should not be reached");
+        });
+    server.createContext(
+        "/hang",
+        ex -> {
+          ex.getRequestBody().readAllBytes();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ex.close();
+        });
+    server.createContext(
+        "/drip",
+        ex -> {
+          // headers at once, then a byte every 200 ms: no single read times out, the whole does
+          ex.getRequestBody().readAllBytes();
+          ex.sendResponseHeaders(200, 0);
+          try (OutputStream out = ex.getResponseBody()) {
+            while (release.getCount() > 0) {
+              out.write('x');
+              out.flush();
+              release.await(200, TimeUnit.MILLISECONDS);
+            }
+          } catch (IOException | InterruptedException e) {
+            // the client went away
+          }
+        });
+    server.createContext(
+        "/big",
+        ex -> {
+          ex.getRequestBody().readAllBytes();
+          int size = 10 * 1024 * 1024;
+          ex.sendResponseHeaders(200, size);
+          byte[] chunk = new byte[64 * 1024];
+          Arrays.fill(chunk, (byte) 'a');
+          try (OutputStream out = ex.getResponseBody()) {
+            for (int written = 0; written < size; written += chunk.length) {
+              out.write(chunk);
+              bigBodyBytesWritten.addAndGet(chunk.length);
+            }
+          } catch (IOException e) {
+            // the client aborted after its excerpt, as it should
+          }
+        });
     server.start();
     base = "http://127.0.0.1:" + server.getAddress().getPort();
-    deliverer = new HttpDeliverer(16, "Hookline/test", Clock.fixed(NOW, ZoneOffset.UTC),
-        AddressPolicy.allowing(AddressPolicy.LOOPBACK_CIDRS));
+    deliverer =
+        new HttpDeliverer(
+            16,
+            "Hookline/test",
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            AddressPolicy.allowing(AddressPolicy.LOOPBACK_CIDRS));
   }
 
   @AfterAll
@@ -141,8 +163,13 @@ class HttpDelivererTest {
   }
 
   private static Webhook hook(String path, int timeoutSeconds) {
-    return Fixtures.webhook(UUID.randomUUID(), base + path, timeoutSeconds, null,
-        Map.of("X-Team", "payments", "webhook-id", "spoofed", "Content-Length", "1"), true);
+    return Fixtures.webhook(
+        UUID.randomUUID(),
+        base + path,
+        timeoutSeconds,
+        null,
+        Map.of("X-Team", "payments", "webhook-id", "spoofed", "Content-Length", "1"),
+        true);
   }
 
   @Test
@@ -158,18 +185,25 @@ class HttpDelivererTest {
     assertThat(h.getFirst("content-type")).isEqualTo("application/json");
     assertThat(h.getFirst("user-agent")).isEqualTo("Hookline/test");
     assertThat(h.getFirst("x-team")).isEqualTo("payments");
-    assertThat(h.get("webhook-id")).as("custom headers cannot override ours").containsExactly(event.id());
+    assertThat(h.get("webhook-id"))
+        .as("custom headers cannot override ours")
+        .containsExactly(event.id());
     assertThat(h.getFirst("webhook-timestamp")).isEqualTo(Long.toString(NOW.getEpochSecond()));
     assertThat(lastBody.get()).isEqualTo(PayloadWriter.body(event));
-    String expected = SignerTest.independentHmac(Fixtures.SECRET, event.id() + "." + NOW.getEpochSecond() + ".", lastBody.get());
+    String expected =
+        SignerTest.independentHmac(
+            Fixtures.SECRET, event.id() + "." + NOW.getEpochSecond() + ".", lastBody.get());
     assertThat(h.getFirst("webhook-signature")).isEqualTo("v1," + expected);
   }
 
   @Test
   void signsWithBothSecretsDuringRotation() {
-    SigningSecrets rotating = new SigningSecrets(Fixtures.SECRET, "whsec_b2xkLXNlY3JldC1rZXk=", NOW.plusSeconds(3600));
+    SigningSecrets rotating =
+        new SigningSecrets(Fixtures.SECRET, "whsec_b2xkLXNlY3JldC1rZXk=", NOW.plusSeconds(3600));
     deliverer.deliver(hook("/ok", 15), rotating, Fixtures.event());
-    assertThat(lastHeaders.get().getFirst("webhook-signature").split(" ")).hasSize(2).allMatch(s -> s.startsWith("v1,"));
+    assertThat(lastHeaders.get().getFirst("webhook-signature").split(" "))
+        .hasSize(2)
+        .allMatch(s -> s.startsWith("v1,"));
   }
 
   @Test
@@ -184,11 +218,14 @@ class HttpDelivererTest {
   @Test
   void goneFailsAndAsksToDisableTheWebhook() {
     AttemptOutcome outcome = deliverer.deliver(hook("/gone", 15), SECRETS, Fixtures.event());
-    assertThat(outcome).isInstanceOfSatisfying(AttemptOutcome.Failed.class, f -> {
-      assertThat(f.disableWebhook()).isTrue();
-      assertThat(f.statusCode()).isEqualTo(410);
-      assertThat(f.responseExcerpt()).isEqualTo("go away");
-    });
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            AttemptOutcome.Failed.class,
+            f -> {
+              assertThat(f.disableWebhook()).isTrue();
+              assertThat(f.statusCode()).isEqualTo(410);
+              assertThat(f.responseExcerpt()).isEqualTo("go away");
+            });
   }
 
   @Test
@@ -249,40 +286,57 @@ class HttpDelivererTest {
 
   @Test
   void badUrlIsAnOutcomeNotAnException() {
-    AttemptOutcome outcome = deliverer.deliver(Fixtures.webhook("not a url"), SECRETS, Fixtures.event());
+    AttemptOutcome outcome =
+        deliverer.deliver(Fixtures.webhook("not a url"), SECRETS, Fixtures.event());
     assertThat(outcome).isInstanceOf(AttemptOutcome.Retry.class);
     assertThat(outcome.errorClass()).isEqualTo("invalid_request");
   }
 
   @Test
   void timeoutIsDefaultedAndCapped() {
-    assertThat(HttpDeliverer.timeoutOf(Fixtures.webhook(UUID.randomUUID(), "http://x", 0, null, Map.of(), true)))
+    assertThat(
+            HttpDeliverer.timeoutOf(
+                Fixtures.webhook(UUID.randomUUID(), "http://x", 0, null, Map.of(), true)))
         .hasSeconds(15);
-    assertThat(HttpDeliverer.timeoutOf(Fixtures.webhook(UUID.randomUUID(), "http://x", 90, null, Map.of(), true)))
+    assertThat(
+            HttpDeliverer.timeoutOf(
+                Fixtures.webhook(UUID.randomUUID(), "http://x", 90, null, Map.of(), true)))
         .hasSeconds(30);
-    assertThat(HttpDeliverer.timeoutOf(Fixtures.webhook(UUID.randomUUID(), "http://x", 7, null, Map.of(), true)))
+    assertThat(
+            HttpDeliverer.timeoutOf(
+                Fixtures.webhook(UUID.randomUUID(), "http://x", 7, null, Map.of(), true)))
         .hasSeconds(7);
   }
 
   @Test
   void retryAfterOf429And503IsReadInSecondsOrAsADate() {
     AttemptOutcome busy = deliverer.deliver(hook("/busy", 15), SECRETS, Fixtures.event());
-    assertThat(busy).isInstanceOfSatisfying(AttemptOutcome.Retry.class, r -> {
-      assertThat(r.statusCode()).isEqualTo(429);
-      assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(120));
-    });
-    AttemptOutcome maintenance = deliverer.deliver(hook("/maintenance", 15), SECRETS, Fixtures.event());
-    assertThat(maintenance).isInstanceOfSatisfying(AttemptOutcome.Retry.class,
-        r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(90)));
-    AttemptOutcome error = deliverer.deliver(hook("/error-with-retry-after", 15), SECRETS, Fixtures.event());
-    assertThat(error).isInstanceOfSatisfying(AttemptOutcome.Retry.class,
-        r -> assertThat(r.retryAfter()).as("only 429 and 503 ask for a delay").isNull());
+    assertThat(busy)
+        .isInstanceOfSatisfying(
+            AttemptOutcome.Retry.class,
+            r -> {
+              assertThat(r.statusCode()).isEqualTo(429);
+              assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(120));
+            });
+    AttemptOutcome maintenance =
+        deliverer.deliver(hook("/maintenance", 15), SECRETS, Fixtures.event());
+    assertThat(maintenance)
+        .isInstanceOfSatisfying(
+            AttemptOutcome.Retry.class,
+            r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(90)));
+    AttemptOutcome error =
+        deliverer.deliver(hook("/error-with-retry-after", 15), SECRETS, Fixtures.event());
+    assertThat(error)
+        .isInstanceOfSatisfying(
+            AttemptOutcome.Retry.class,
+            r -> assertThat(r.retryAfter()).as("only 429 and 503 ask for a delay").isNull());
   }
 
   @Test
   void retryAfterParsing() {
     assertThat(HttpDeliverer.parseRetryAfter(" 5 ", NOW)).isEqualTo(Duration.ofSeconds(5));
-    assertThat(HttpDeliverer.parseRetryAfter("Sat, 28 Nov 2026 11:00:00 GMT", NOW)).isEqualTo(Duration.ZERO);
+    assertThat(HttpDeliverer.parseRetryAfter("Sat, 28 Nov 2026 11:00:00 GMT", NOW))
+        .isEqualTo(Duration.ZERO);
     assertThat(HttpDeliverer.parseRetryAfter("soon", NOW)).isNull();
     assertThat(HttpDeliverer.parseRetryAfter("-3", NOW)).isNull();
     assertThat(HttpDeliverer.parseRetryAfter("99999999999999999999", NOW)).isNull();
@@ -291,27 +345,38 @@ class HttpDelivererTest {
 
   @Test
   void aLoopbackTargetIsRefusedForGoodWhenLoopbackIsNotAllowListed() {
-    try (HttpDeliverer strict = new HttpDeliverer(4, "Hookline/test", Clock.fixed(NOW, ZoneOffset.UTC),
-        AddressPolicy.allowing(java.util.List.of("10.0.0.0/8")))) {
+    try (HttpDeliverer strict =
+        new HttpDeliverer(
+            4,
+            "Hookline/test",
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            AddressPolicy.allowing(java.util.List.of("10.0.0.0/8")))) {
       AttemptOutcome outcome = strict.deliver(hook("/ok", 15), SECRETS, Fixtures.event());
 
-      assertThat(outcome).isInstanceOfSatisfying(AttemptOutcome.Failed.class, f -> {
-        assertThat(f.errorClass()).isEqualTo("ssrf_blocked");
-        assertThat(f.errorMessage()).contains("127.0.0.1").contains("loopback");
-        assertThat(f.disableWebhook()).isFalse();
-        assertThat(f.statusCode()).isNull();
-      });
+      assertThat(outcome)
+          .isInstanceOfSatisfying(
+              AttemptOutcome.Failed.class,
+              f -> {
+                assertThat(f.errorClass()).isEqualTo("ssrf_blocked");
+                assertThat(f.errorMessage()).contains("127.0.0.1").contains("loopback");
+                assertThat(f.disableWebhook()).isFalse();
+                assertThat(f.statusCode()).isNull();
+              });
     }
     assertThat(deliverer.deliver(hook("/ok", 15), SECRETS, Fixtures.event()))
-        .as("allowed when allow-listed").isInstanceOf(AttemptOutcome.Delivered.class);
+        .as("allowed when allow-listed")
+        .isInstanceOf(AttemptOutcome.Delivered.class);
   }
 
   @Test
   void aHostnameResolvingToLoopbackIsRefusedToo() {
     int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
-    Webhook byName = Fixtures.webhook(UUID.randomUUID(), "http://localhost:" + port + "/ok", 15, null, Map.of(), true);
-    try (HttpDeliverer strict = new HttpDeliverer(4, "Hookline/test", Clock.fixed(NOW, ZoneOffset.UTC),
-        AddressPolicy.strict())) {
+    Webhook byName =
+        Fixtures.webhook(
+            UUID.randomUUID(), "http://localhost:" + port + "/ok", 15, null, Map.of(), true);
+    try (HttpDeliverer strict =
+        new HttpDeliverer(
+            4, "Hookline/test", Clock.fixed(NOW, ZoneOffset.UTC), AddressPolicy.strict())) {
       AttemptOutcome outcome = strict.deliver(byName, SECRETS, Fixtures.event());
 
       assertThat(outcome.errorClass()).isEqualTo("ssrf_blocked");

@@ -21,7 +21,8 @@ class PayloadWriterTest {
     assertThat(body.get("type").asText()).isEqualTo("payment_received");
     assertThat(body.get("timestamp").asText()).isEqualTo("2026-11-28T10:15:30.123Z");
     // RFC 3339: parses as an offset date-time
-    assertThat(OffsetDateTime.parse(body.get("timestamp").asText()).toInstant()).isEqualTo(event.time());
+    assertThat(OffsetDateTime.parse(body.get("timestamp").asText()).toInstant())
+        .isEqualTo(event.time());
     assertThat(body.get("data")).isEqualTo(event.data());
   }
 }

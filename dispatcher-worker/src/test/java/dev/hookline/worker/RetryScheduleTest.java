@@ -19,8 +19,15 @@ class RetryScheduleTest {
   @Test
   void defaultDelaysFollowTheDesign() {
     RetrySchedule noJitter = fixed(0.5); // factor exactly 1
-    List<Duration> expected = List.of(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30),
-        Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10));
+    List<Duration> expected =
+        List.of(
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(30),
+            Duration.ofHours(2),
+            Duration.ofHours(5),
+            Duration.ofHours(10),
+            Duration.ofHours(10));
     for (int attempt = 1; attempt <= expected.size(); attempt++) {
       assertThat(noJitter.nextAttemptAt(attempt, Trigger.EVENT, null, NOW))
           .as("after attempt %d", attempt)
@@ -37,7 +44,8 @@ class RetryScheduleTest {
   @Test
   void jitterStaysWithinTwentyPercent() {
     Duration base = Duration.ofMinutes(5);
-    assertThat(fixed(0.0).nextAttemptAt(2, Trigger.EVENT, null, NOW)).contains(NOW.plusMillis(base.toMillis() * 8 / 10));
+    assertThat(fixed(0.0).nextAttemptAt(2, Trigger.EVENT, null, NOW))
+        .contains(NOW.plusMillis(base.toMillis() * 8 / 10));
     assertThat(fixed(0.999999).nextAttemptAt(2, Trigger.EVENT, null, NOW).orElseThrow())
         .isBefore(NOW.plusMillis(base.toMillis() * 12 / 10 + 1))
         .isAfter(NOW.plusMillis(base.toMillis() * 119 / 100));
@@ -46,7 +54,9 @@ class RetryScheduleTest {
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     for (int i = 0; i < 2_000; i++) {
-      long ms = Duration.between(NOW, real.nextAttemptAt(2, Trigger.EVENT, null, NOW).orElseThrow()).toMillis();
+      long ms =
+          Duration.between(NOW, real.nextAttemptAt(2, Trigger.EVENT, null, NOW).orElseThrow())
+              .toMillis();
       min = Math.min(min, ms);
       max = Math.max(max, ms);
     }
@@ -58,10 +68,14 @@ class RetryScheduleTest {
   @Test
   void webhookOverrideReplacesTheDefault() {
     List<Integer> schedule = List.of(1, 60);
-    assertThat(fixed(0.5).nextAttemptAt(1, Trigger.EVENT, schedule, NOW)).contains(NOW.plusSeconds(1));
-    assertThat(fixed(0.5).nextAttemptAt(2, Trigger.RETRY, schedule, NOW)).contains(NOW.plusSeconds(60));
+    assertThat(fixed(0.5).nextAttemptAt(1, Trigger.EVENT, schedule, NOW))
+        .contains(NOW.plusSeconds(1));
+    assertThat(fixed(0.5).nextAttemptAt(2, Trigger.RETRY, schedule, NOW))
+        .contains(NOW.plusSeconds(60));
     assertThat(fixed(0.5).nextAttemptAt(3, Trigger.RETRY, schedule, NOW)).isEmpty();
-    assertThat(fixed(0.5).nextAttemptAt(1, Trigger.EVENT, List.of(), NOW)).as("empty = never retry").isEmpty();
+    assertThat(fixed(0.5).nextAttemptAt(1, Trigger.EVENT, List.of(), NOW))
+        .as("empty = never retry")
+        .isEmpty();
   }
 
   @Test
@@ -80,14 +94,20 @@ class RetryScheduleTest {
 
   @Test
   void retryAfterIsHonouredButCappedAtTwiceTheStep() {
-    RetrySchedule schedule = new RetrySchedule(List.of(Duration.ofSeconds(10), Duration.ofSeconds(60)), () -> 0.5);
+    RetrySchedule schedule =
+        new RetrySchedule(List.of(Duration.ofSeconds(10), Duration.ofSeconds(60)), () -> 0.5);
     Instant now = Instant.parse("2026-11-28T12:00:00Z");
-    assertThat(schedule.nextAttemptAt(1, Trigger.EVENT, null, now, Duration.ofSeconds(15))).contains(now.plusSeconds(15));
-    assertThat(schedule.nextAttemptAt(1, Trigger.EVENT, null, now, Duration.ofDays(1))).contains(now.plusSeconds(20));
-    assertThat(schedule.nextAttemptAt(1, Trigger.EVENT, null, now, Duration.ofSeconds(1))).contains(now.plusSeconds(10));
+    assertThat(schedule.nextAttemptAt(1, Trigger.EVENT, null, now, Duration.ofSeconds(15)))
+        .contains(now.plusSeconds(15));
+    assertThat(schedule.nextAttemptAt(1, Trigger.EVENT, null, now, Duration.ofDays(1)))
+        .contains(now.plusSeconds(20));
+    assertThat(schedule.nextAttemptAt(1, Trigger.EVENT, null, now, Duration.ofSeconds(1)))
+        .contains(now.plusSeconds(10));
     assertThat(schedule.nextAttemptAt(2, Trigger.EVENT, List.of(1, 2), now, Duration.ofSeconds(30)))
-        .as("the webhook's own step").contains(now.plusSeconds(4));
+        .as("the webhook's own step")
+        .contains(now.plusSeconds(4));
     assertThat(schedule.nextAttemptAt(3, Trigger.EVENT, null, now, Duration.ofSeconds(5)))
-        .as("no attempts beyond the schedule").isEmpty();
+        .as("no attempts beyond the schedule")
+        .isEmpty();
   }
 }

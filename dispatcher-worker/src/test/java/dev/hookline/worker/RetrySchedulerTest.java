@@ -45,11 +45,23 @@ class RetrySchedulerTest {
   void open() {
     db = TestPostgres.freshStore();
     WorkerMetrics metrics = new WorkerMetrics(meters);
-    WebhookDisabler disabler = new WebhookDisabler(db.webhookHealth(),
-        EventPublisher.wrap(producer, EventCatalog.load(), PublisherConfig.defaults("unused:9092")),
-        new WebhookDirectory(db.webhooks(), Duration.ofSeconds(5)), metrics);
-    scheduler = new RetryScheduler(WorkerConfig.Scheduling.defaults(), db.retryTimers(), db.webhookHealth(), disabler,
-        producer, Clock.systemUTC(), metrics, "w1");
+    WebhookDisabler disabler =
+        new WebhookDisabler(
+            db.webhookHealth(),
+            EventPublisher.wrap(
+                producer, EventCatalog.load(), PublisherConfig.defaults("unused:9092")),
+            new WebhookDirectory(db.webhooks(), Duration.ofSeconds(5)),
+            metrics);
+    scheduler =
+        new RetryScheduler(
+            WorkerConfig.Scheduling.defaults(),
+            db.retryTimers(),
+            db.webhookHealth(),
+            disabler,
+            producer,
+            Clock.systemUTC(),
+            metrics,
+            "w1");
   }
 
   @AfterEach
@@ -58,12 +70,23 @@ class RetrySchedulerTest {
   }
 
   private Webhook webhook() {
-    return db.webhooks().create(new NewWebhook("hook", "https://example.com/hook", "", List.of("payment_received"),
-        true, 15, null, Map.of())).webhook();
+    return db.webhooks()
+        .create(
+            new NewWebhook(
+                "hook",
+                "https://example.com/hook",
+                "",
+                List.of("payment_received"),
+                true,
+                15,
+                null,
+                Map.of()))
+        .webhook();
   }
 
   private static AttemptRecord failedAttempt(DeliveryTask t, DeliveryStatus status, Instant next) {
-    return new AttemptRecord(t, Instant.now(), 10, 503, "later", "http_status", "HTTP 503", "w1", status, next);
+    return new AttemptRecord(
+        t, Instant.now(), 10, 503, "later", "http_status", "HTTP 503", "w1", status, next);
   }
 
   private List<ProducerRecord<String, byte[]>> sentTo(String topic) {
@@ -74,18 +97,23 @@ class RetrySchedulerTest {
   void dueRetriesGoBackOntoTheDeliveriesTopicAsTheNextAttempt() {
     Webhook w = webhook();
     DeliveryTask first = Fixtures.task(w.id(), 1, Trigger.EVENT);
-    db.deliveries().recordAll(List.of(failedAttempt(first, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
+    db.deliveries()
+        .recordAll(
+            List.of(failedAttempt(first, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
 
     scheduler.tick();
 
-    assertThat(sentTo(Topics.DELIVERIES)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo(w.id().toString());
-      DeliveryTask retry = Json.fromBytes(r.value(), DeliveryTask.class);
-      assertThat(retry.deliveryId()).isEqualTo(first.deliveryId());
-      assertThat(retry.attempt()).isEqualTo(2);
-      assertThat(retry.trigger()).isEqualTo(Trigger.RETRY);
-      assertThat(retry.event()).isEqualTo(first.event());
-    });
+    assertThat(sentTo(Topics.DELIVERIES))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo(w.id().toString());
+              DeliveryTask retry = Json.fromBytes(r.value(), DeliveryTask.class);
+              assertThat(retry.deliveryId()).isEqualTo(first.deliveryId());
+              assertThat(retry.attempt()).isEqualTo(2);
+              assertThat(retry.trigger()).isEqualTo(Trigger.RETRY);
+              assertThat(retry.event()).isEqualTo(first.event());
+            });
     assertThat(meters.get(WorkerMetrics.RETRIES_SCHEDULED).gauge().value()).isEqualTo(1.0);
     assertThat(meters.get(WorkerMetrics.RETRIES_DUE).gauge().value()).isZero();
     scheduler.tick();
@@ -101,16 +129,20 @@ class RetrySchedulerTest {
     scheduler.tick();
     scheduler.tick();
 
-    assertThat(sentTo(Topics.DEAD_LETTER)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo(w.id().toString());
-      JsonNode value = Json.readTree(r.value());
-      DeliveryTask task = Json.MAPPER.treeToValue(value.get("task"), DeliveryTask.class);
-      assertThat(task.deliveryId()).isEqualTo(last.deliveryId());
-      assertThat(task.attempt()).isEqualTo(2);
-      assertThat(value.get("lastError").get("statusCode").asInt()).isEqualTo(503);
-      assertThat(value.get("lastError").get("errorClass").asText()).isEqualTo("http_status");
-      assertThat(value.get("lastError").get("message").asText()).contains("HTTP 503");
-    });
+    assertThat(sentTo(Topics.DEAD_LETTER))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo(w.id().toString());
+              JsonNode value = Json.readTree(r.value());
+              DeliveryTask task = Json.MAPPER.treeToValue(value.get("task"), DeliveryTask.class);
+              assertThat(task.deliveryId()).isEqualTo(last.deliveryId());
+              assertThat(task.attempt()).isEqualTo(2);
+              assertThat(value.get("lastError").get("statusCode").asInt()).isEqualTo(503);
+              assertThat(value.get("lastError").get("errorClass").asText())
+                  .isEqualTo("http_status");
+              assertThat(value.get("lastError").get("message").asText()).contains("HTTP 503");
+            });
     assertThat(meters.get(WorkerMetrics.DEAD_LETTERS).counter().count()).isEqualTo(1);
   }
 
@@ -118,9 +150,13 @@ class RetrySchedulerTest {
   void aWebhookFailingForFiveDaysIsDisabledAndAnnouncedOnce() {
     Webhook failing = webhook();
     Webhook recent = webhook();
-    db.webhookHealth().record(List.of(
-        new WebhookHealth.Outcome(failing.id(), null, Instant.now().minus(Duration.ofDays(6))),
-        new WebhookHealth.Outcome(recent.id(), null, Instant.now().minus(Duration.ofDays(4)))));
+    db.webhookHealth()
+        .record(
+            List.of(
+                new WebhookHealth.Outcome(
+                    failing.id(), null, Instant.now().minus(Duration.ofDays(6))),
+                new WebhookHealth.Outcome(
+                    recent.id(), null, Instant.now().minus(Duration.ofDays(4)))));
 
     scheduler.tick();
 
@@ -128,14 +164,18 @@ class RetrySchedulerTest {
     assertThat(disabled.disabledAt()).isNotNull();
     assertThat(disabled.disabledReason()).isEqualTo("failing_for_5_days");
     assertThat(db.webhooks().find(recent.id()).orElseThrow().disabledAt()).isNull();
-    assertThat(sentTo(Topics.HOOKLINE_EVENTS)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo(failing.id().toString());
-      assertThat(new String(r.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
-          .isEqualTo("hookline.webhook.disabled");
-      JsonNode data = Json.readTree(r.value());
-      assertThat(data.get("webhook_id").asText()).isEqualTo(failing.id().toString());
-      assertThat(data.get("reason").asText()).isEqualTo("failing_for_5_days");
-    });
+    assertThat(sentTo(Topics.HOOKLINE_EVENTS))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo(failing.id().toString());
+              assertThat(
+                      new String(r.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
+                  .isEqualTo("hookline.webhook.disabled");
+              JsonNode data = Json.readTree(r.value());
+              assertThat(data.get("webhook_id").asText()).isEqualTo(failing.id().toString());
+              assertThat(data.get("reason").asText()).isEqualTo("failing_for_5_days");
+            });
     assertThat(RetryScheduler.reason(Duration.ofHours(36))).isEqualTo("failing_for_129600_seconds");
   }
 
@@ -143,13 +183,25 @@ class RetrySchedulerTest {
   void aKafkaFailureMarksNothing() {
     Webhook w = webhook();
     DeliveryTask first = Fixtures.task(w.id(), 1, Trigger.EVENT);
-    db.deliveries().recordAll(List.of(failedAttempt(first, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
-    MockProducer<String, byte[]> broken = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    db.deliveries()
+        .recordAll(
+            List.of(failedAttempt(first, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
+    MockProducer<String, byte[]> broken =
+        new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     broken.sendException = new org.apache.kafka.common.errors.TimeoutException("broker down");
-    RetryScheduler failing = new RetryScheduler(WorkerConfig.Scheduling.defaults(), db.retryTimers(),
-        db.webhookHealth(), null, broken, Clock.systemUTC(), new WorkerMetrics(meters), "w2");
+    RetryScheduler failing =
+        new RetryScheduler(
+            WorkerConfig.Scheduling.defaults(),
+            db.retryTimers(),
+            db.webhookHealth(),
+            null,
+            broken,
+            Clock.systemUTC(),
+            new WorkerMetrics(meters),
+            "w2");
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(failing::tick).hasMessageContaining("broker down");
+    org.assertj.core.api.Assertions.assertThatThrownBy(failing::tick)
+        .hasMessageContaining("broker down");
 
     scheduler.tick();
     assertThat(sentTo(Topics.DELIVERIES)).as("published again by a healthy worker").hasSize(1);

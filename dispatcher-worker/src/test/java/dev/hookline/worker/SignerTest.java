@@ -23,13 +23,18 @@ class SignerTest {
 
   @Test
   void signsWithEveryActiveSecretSpaceSeparated() throws Exception {
-    String other = "whsec_" + Base64.getEncoder().encodeToString("another-key-of-some-length".getBytes(StandardCharsets.UTF_8));
+    String other =
+        "whsec_"
+            + Base64.getEncoder()
+                .encodeToString("another-key-of-some-length".getBytes(StandardCharsets.UTF_8));
     String header = Signer.signatureHeader(List.of(Fixtures.SECRET, other), ID, TIMESTAMP, BODY);
 
     String[] parts = header.split(" ");
     assertThat(parts).hasSize(2);
-    assertThat(parts[0]).isEqualTo("v1," + independentHmac(Fixtures.SECRET, ID + "." + TIMESTAMP + ".", BODY));
-    assertThat(parts[1]).isEqualTo("v1," + independentHmac(other, ID + "." + TIMESTAMP + ".", BODY));
+    assertThat(parts[0])
+        .isEqualTo("v1," + independentHmac(Fixtures.SECRET, ID + "." + TIMESTAMP + ".", BODY));
+    assertThat(parts[1])
+        .isEqualTo("v1," + independentHmac(other, ID + "." + TIMESTAMP + ".", BODY));
   }
 
   @Test
@@ -37,7 +42,9 @@ class SignerTest {
     String base = Signer.sign(Fixtures.SECRET, ID, TIMESTAMP, BODY);
     assertThat(Signer.sign(Fixtures.SECRET, ID, TIMESTAMP + 1, BODY)).isNotEqualTo(base);
     assertThat(Signer.sign(Fixtures.SECRET, ID + "x", TIMESTAMP, BODY)).isNotEqualTo(base);
-    assertThat(Signer.sign(Fixtures.SECRET, ID, TIMESTAMP, "{\"test\": 1}".getBytes(StandardCharsets.UTF_8)))
+    assertThat(
+            Signer.sign(
+                Fixtures.SECRET, ID, TIMESTAMP, "{\"test\": 1}".getBytes(StandardCharsets.UTF_8)))
         .isNotEqualTo(base);
   }
 

@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * the CloudEvents attributes travel as {@code ce_*} headers, the topic is {@code events.<domain>}
  * of the event type.
  *
- * <p>One per application: thread-safe, and it owns a Kafka producer (idempotent, {@code
- * acks=all}) that {@link #close()} flushes and closes. Data is validated against the {@link
- * EventCatalog} first; invalid events never reach Kafka.
+ * <p>One per application: thread-safe, and it owns a Kafka producer (idempotent, {@code acks=all})
+ * that {@link #close()} flushes and closes. Data is validated against the {@link EventCatalog}
+ * first; invalid events never reach Kafka.
  */
 public final class EventPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
@@ -45,7 +45,8 @@ public final class EventPublisher implements AutoCloseable {
 
   /**
    * Fields that identify the aggregate an event is about, most specific first. The first one
-   * present becomes the partition key, so that one payment's (membership's...) events stay in order.
+   * present becomes the partition key, so that one payment's (membership's...) events stay in
+   * order.
    */
   static final List<String> KEY_FIELDS =
       List.of("payment_id", "membership_id", "customer_id", "site_id", "domain_id", "webhook_id");
@@ -59,7 +60,11 @@ public final class EventPublisher implements AutoCloseable {
   private final boolean validate;
   private final Clock clock;
 
-  private EventPublisher(Producer<String, byte[]> producer, EventCatalog catalog, PublisherConfig config, Clock clock) {
+  private EventPublisher(
+      Producer<String, byte[]> producer,
+      EventCatalog catalog,
+      PublisherConfig config,
+      Clock clock) {
     this.producer = Objects.requireNonNull(producer, "producer");
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.source = config.source().getBytes(StandardCharsets.UTF_8);
@@ -74,14 +79,17 @@ public final class EventPublisher implements AutoCloseable {
 
   /** A publisher on a new Kafka producer, validating against {@code catalog}. */
   public static EventPublisher create(PublisherConfig config, EventCatalog catalog) {
-    return new EventPublisher(new KafkaProducer<>(producerProperties(config)), catalog, config, Clock.systemUTC());
+    return new EventPublisher(
+        new KafkaProducer<>(producerProperties(config)), catalog, config, Clock.systemUTC());
   }
 
   /**
    * A publisher on an existing producer, e.g. a {@code MockProducer} in tests. Only the source and
-   * validate settings of {@code config} apply; the publisher takes ownership and closes the producer.
+   * validate settings of {@code config} apply; the publisher takes ownership and closes the
+   * producer.
    */
-  public static EventPublisher wrap(Producer<String, byte[]> producer, EventCatalog catalog, PublisherConfig config) {
+  public static EventPublisher wrap(
+      Producer<String, byte[]> producer, EventCatalog catalog, PublisherConfig config) {
     return new EventPublisher(producer, catalog, config, Clock.systemUTC());
   }
 
@@ -126,15 +134,24 @@ public final class EventPublisher implements AutoCloseable {
     CompletableFuture<PublishedEvent> result = new CompletableFuture<>();
     try {
       // the callback completes the result; the Future that send returns says the same thing again
-      var unused = producer.send(event.record(), (metadata, error) -> {
-        if (error != null) {
-          log.debug("event {} of type {} not published", event.id(), type, error);
-          result.completeExceptionally(failure(event, error));
-        } else {
-          result.complete(new PublishedEvent(
-              event.id(), type, metadata.topic(), metadata.partition(), metadata.offset(), event.time()));
-        }
-      });
+      var unused =
+          producer.send(
+              event.record(),
+              (metadata, error) -> {
+                if (error != null) {
+                  log.debug("event {} of type {} not published", event.id(), type, error);
+                  result.completeExceptionally(failure(event, error));
+                } else {
+                  result.complete(
+                      new PublishedEvent(
+                          event.id(),
+                          type,
+                          metadata.topic(),
+                          metadata.partition(),
+                          metadata.offset(),
+                          event.time()));
+                }
+              });
     } catch (RuntimeException e) { // closed producer, metadata timeout, ...
       result.completeExceptionally(failure(event, e));
     }
@@ -158,7 +175,8 @@ public final class EventPublisher implements AutoCloseable {
       return future.get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException cause) throw cause;
-      throw new PublishException("could not publish " + type + " event: " + e.getCause(), null, e.getCause());
+      throw new PublishException(
+          "could not publish " + type + " event: " + e.getCause(), null, e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PublishException("interrupted while publishing " + type + " event", null, e);
@@ -179,7 +197,10 @@ public final class EventPublisher implements AutoCloseable {
   /** The record to send, or {@link InvalidEventException}. Never touches Kafka. */
   private OutgoingEvent prepare(String type, JsonNode data, String key) {
     if (type == null || type.isBlank()) throw invalid(type, "type", "is required");
-    EventType eventType = catalog.find(type).orElseThrow(() -> invalid(type, "type", "unknown event type '" + type + "'"));
+    EventType eventType =
+        catalog
+            .find(type)
+            .orElseThrow(() -> invalid(type, "type", "unknown event type '" + type + "'"));
     if (data == null || !data.isObject()) throw invalid(type, "data", "must be a JSON object");
     byte[] value;
     try {
@@ -188,7 +209,10 @@ public final class EventPublisher implements AutoCloseable {
       throw invalid(type, "data", "cannot be written as JSON: " + e.getOriginalMessage());
     }
     if (value.length > MAX_DATA_BYTES) {
-      throw invalid(type, "data", "is " + value.length + " bytes of JSON; the limit is " + MAX_DATA_BYTES + " (256 KB)");
+      throw invalid(
+          type,
+          "data",
+          "is " + value.length + " bytes of JSON; the limit is " + MAX_DATA_BYTES + " (256 KB)");
     }
     if (validate) {
       List<FieldError> errors = catalog.validate(type, data);
@@ -210,7 +234,10 @@ public final class EventPublisher implements AutoCloseable {
     return new OutgoingEvent(id, time, record);
   }
 
-  /** The caller's key, else the first {@link #KEY_FIELDS} value present in the data, else the event id. */
+  /**
+   * The caller's key, else the first {@link #KEY_FIELDS} value present in the data, else the event
+   * id.
+   */
   static String partitionKey(String key, JsonNode data, String eventId) {
     if (key != null && !key.isBlank()) return key;
     for (String field : KEY_FIELDS) {
@@ -225,8 +252,14 @@ public final class EventPublisher implements AutoCloseable {
 
   private static PublishException failure(OutgoingEvent event, Throwable error) {
     return new PublishException(
-        "could not publish event " + event.id() + " to " + event.record().topic() + ": " + error.getMessage(),
-        event.id(), error);
+        "could not publish event "
+            + event.id()
+            + " to "
+            + event.record().topic()
+            + ": "
+            + error.getMessage(),
+        event.id(),
+        error);
   }
 
   private static InvalidEventException invalid(String type, String field, String message) {

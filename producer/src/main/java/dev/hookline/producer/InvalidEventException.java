@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The event was refused before reaching Kafka: unknown type, data not matching the catalog
- * schema, or data over the size limit. {@link #errors()} names each offending field.
+ * The event was refused before reaching Kafka: unknown type, data not matching the catalog schema,
+ * or data over the size limit. {@link #errors()} names each offending field.
  */
 public final class InvalidEventException extends RuntimeException {
   private final String type;
@@ -28,7 +28,11 @@ public final class InvalidEventException extends RuntimeException {
   }
 
   private static String message(String type, List<FieldError> errors) {
-    return "invalid " + type + " event: "
-        + errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; "));
+    return "invalid "
+        + type
+        + " event: "
+        + errors.stream()
+            .map(e -> e.field() + ": " + e.message())
+            .collect(Collectors.joining("; "));
   }
 }

@@ -12,4 +12,5 @@ import java.time.Instant;
  * @param offset its offset in that partition
  * @param time the CloudEvents time ({@code ce_time})
  */
-public record PublishedEvent(String id, String type, String topic, int partition, long offset, Instant time) {}
+public record PublishedEvent(
+    String id, String type, String topic, int partition, long offset, Instant time) {}

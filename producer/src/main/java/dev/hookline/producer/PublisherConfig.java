@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param linger how long the producer waits to fill a batch ({@code linger.ms})
  * @param batchSizeBytes upper bound of one batch per partition ({@code batch.size})
  * @param validate whether event data is checked against the catalog before publishing
- * @param kafkaProperties extra producer properties (security, compression...); they cannot turn
- *     off {@code acks=all} or idempotence
+ * @param kafkaProperties extra producer properties (security, compression...); they cannot turn off
+ *     {@code acks=all} or idempotence
  */
 public record PublisherConfig(
     String bootstrapServers,
@@ -35,7 +35,8 @@ public record PublisherConfig(
 
   public PublisherConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-    if (bootstrapServers.isBlank()) throw new IllegalArgumentException("bootstrapServers must not be blank");
+    if (bootstrapServers.isBlank())
+      throw new IllegalArgumentException("bootstrapServers must not be blank");
     source = source == null || source.isBlank() ? DEFAULT_SOURCE : source;
     try {
       new URI(source);
@@ -44,33 +45,48 @@ public record PublisherConfig(
     }
     clientId = clientId == null || clientId.isBlank() ? DEFAULT_CLIENT_ID : clientId;
     linger = linger == null ? DEFAULT_LINGER : linger;
-    if (linger.isNegative()) throw new IllegalArgumentException("linger must not be negative, was " + linger);
-    if (batchSizeBytes < 0) throw new IllegalArgumentException("batchSizeBytes must not be negative, was " + batchSizeBytes);
+    if (linger.isNegative())
+      throw new IllegalArgumentException("linger must not be negative, was " + linger);
+    if (batchSizeBytes < 0)
+      throw new IllegalArgumentException(
+          "batchSizeBytes must not be negative, was " + batchSizeBytes);
     kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
   }
 
   /** The defaults: source {@value #DEFAULT_SOURCE}, linger 5 ms, 64 KB batches, validation on. */
   public static PublisherConfig defaults(String bootstrapServers) {
-    return new PublisherConfig(bootstrapServers, null, null, null, DEFAULT_BATCH_SIZE_BYTES, true, Map.of());
+    return new PublisherConfig(
+        bootstrapServers, null, null, null, DEFAULT_BATCH_SIZE_BYTES, true, Map.of());
   }
 
   public PublisherConfig withSource(String newSource) {
-    return new PublisherConfig(bootstrapServers, newSource, clientId, linger, batchSizeBytes, validate, kafkaProperties);
+    return new PublisherConfig(
+        bootstrapServers, newSource, clientId, linger, batchSizeBytes, validate, kafkaProperties);
   }
 
   public PublisherConfig withClientId(String newClientId) {
-    return new PublisherConfig(bootstrapServers, source, newClientId, linger, batchSizeBytes, validate, kafkaProperties);
+    return new PublisherConfig(
+        bootstrapServers, source, newClientId, linger, batchSizeBytes, validate, kafkaProperties);
   }
 
   public PublisherConfig withBatching(Duration newLinger, int newBatchSizeBytes) {
-    return new PublisherConfig(bootstrapServers, source, clientId, newLinger, newBatchSizeBytes, validate, kafkaProperties);
+    return new PublisherConfig(
+        bootstrapServers,
+        source,
+        clientId,
+        newLinger,
+        newBatchSizeBytes,
+        validate,
+        kafkaProperties);
   }
 
   public PublisherConfig withValidate(boolean newValidate) {
-    return new PublisherConfig(bootstrapServers, source, clientId, linger, batchSizeBytes, newValidate, kafkaProperties);
+    return new PublisherConfig(
+        bootstrapServers, source, clientId, linger, batchSizeBytes, newValidate, kafkaProperties);
   }
 
   public PublisherConfig withKafkaProperties(Map<String, String> newKafkaProperties) {
-    return new PublisherConfig(bootstrapServers, source, clientId, linger, batchSizeBytes, validate, newKafkaProperties);
+    return new PublisherConfig(
+        bootstrapServers, source, clientId, linger, batchSizeBytes, validate, newKafkaProperties);
   }
 }

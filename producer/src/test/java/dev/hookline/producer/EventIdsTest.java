@@ -11,7 +11,9 @@ class EventIdsTest {
   void idsAreUniqueAndWellFormed() {
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < 10_000; i++) ids.add(EventIds.next(1_764_338_591_000L));
-    assertThat(ids).hasSize(10_000).allSatisfy(id -> assertThat(id).matches("evt_[0-9A-HJKMNP-TV-Z]{26}"));
+    assertThat(ids)
+        .hasSize(10_000)
+        .allSatisfy(id -> assertThat(id).matches("evt_[0-9A-HJKMNP-TV-Z]{26}"));
   }
 
   @Test

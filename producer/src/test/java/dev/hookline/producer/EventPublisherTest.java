@@ -53,8 +53,9 @@ class EventPublisherTest {
     assertThat(record.value()).isEqualTo(Json.MAPPER.writeValueAsBytes(data));
     assertThat(Json.MAPPER.readTree(record.value())).isEqualTo(data);
 
-    assertThat(headerNames(record)).containsExactlyInAnyOrder(
-        "ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "content-type");
+    assertThat(headerNames(record))
+        .containsExactlyInAnyOrder(
+            "ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "content-type");
     assertThat(header(record, CloudEventHeaders.SPECVERSION)).isEqualTo("1.0");
     assertThat(header(record, CloudEventHeaders.SOURCE)).isEqualTo("urn:hookline:producer");
     assertThat(header(record, CloudEventHeaders.TYPE)).isEqualTo("payment_received");
@@ -74,38 +75,59 @@ class EventPublisherTest {
 
   @Test
   void usesTheConfiguredSourceAndTheTypesDomain() {
-    try (EventPublisher custom = EventPublisher.wrap(producer, CATALOG, CONFIG.withSource("https://billing.example.com"))) {
+    try (EventPublisher custom =
+        EventPublisher.wrap(producer, CATALOG, CONFIG.withSource("https://billing.example.com"))) {
       custom.publishSync("hookline.webhook.disabled", example("hookline.webhook.disabled"));
       custom.publishSync("domain_created", example("domain_created"));
     }
-    assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly("events.hookline", "events.domains");
-    assertThat(producer.history()).allSatisfy(r -> assertThat(header(r, "ce_source")).isEqualTo("https://billing.example.com"));
+    assertThat(producer.history())
+        .extracting(ProducerRecord::topic)
+        .containsExactly("events.hookline", "events.domains");
+    assertThat(producer.history())
+        .allSatisfy(
+            r -> assertThat(header(r, "ce_source")).isEqualTo("https://billing.example.com"));
   }
 
   @Test
   void partitionKeyIsCallersKeyElseMainIdElseEventId() {
     publisher.publishSync("payment_received", example("payment_received"), "tenant-7");
-    publisher.publishSync("payment_received", example("payment_received"), " "); // blank: as if absent
-    publisher.publishSync("payment_failed", example("payment_failed")); // no payment_id: membership_id
+    publisher.publishSync(
+        "payment_received", example("payment_received"), " "); // blank: as if absent
+    publisher.publishSync(
+        "payment_failed", example("payment_failed")); // no payment_id: membership_id
     publisher.publishSync("customer_created", example("customer_created"));
-    publisher.publishSync("site_published", example("site_published")); // membership_id before site_id
+    publisher.publishSync(
+        "site_published", example("site_published")); // membership_id before site_id
     publisher.publishSync("hookline.webhook.disabled", example("hookline.webhook.disabled"));
 
-    assertThat(producer.history()).extracting(ProducerRecord::key).containsExactly(
-        "tenant-7", "1201", "314", "88", "314", "0b7d7c0e-4a43-4f6e-9b8e-2f4c1d9a6e51");
+    assertThat(producer.history())
+        .extracting(ProducerRecord::key)
+        .containsExactly(
+            "tenant-7", "1201", "314", "88", "314", "0b7d7c0e-4a43-4f6e-9b8e-2f4c1d9a6e51");
   }
 
   @Test
   void eventWithoutAnIdFieldIsKeyedByItsEventId() {
-    EventCatalog catalog = EventCatalog.of(List.of(new EventType(
-        "ping", "Ping", "A ping.", "misc", Json.MAPPER.createObjectNode().put("type", "object"),
-        Json.MAPPER.createObjectNode())));
+    EventCatalog catalog =
+        EventCatalog.of(
+            List.of(
+                new EventType(
+                    "ping",
+                    "Ping",
+                    "A ping.",
+                    "misc",
+                    Json.MAPPER.createObjectNode().put("type", "object"),
+                    Json.MAPPER.createObjectNode())));
     try (EventPublisher pings = EventPublisher.wrap(producer, catalog, CONFIG)) {
-      PublishedEvent published = pings.publishSync("ping", Json.MAPPER.createObjectNode().put("note", "hi"));
-      assertThat(producer.history()).singleElement().satisfies(r -> {
-        assertThat(r.key()).isEqualTo(published.id());
-        assertThat(r.topic()).isEqualTo("events.misc");
-      });
+      PublishedEvent published =
+          pings.publishSync("ping", Json.MAPPER.createObjectNode().put("note", "hi"));
+      assertThat(producer.history())
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.key()).isEqualTo(published.id());
+                assertThat(r.topic()).isEqualTo("events.misc");
+              });
     }
   }
 
@@ -117,22 +139,36 @@ class EventPublisherTest {
 
     CompletableFuture<PublishedEvent> future = publisher.publish("payment_received", data);
     assertThat(future).isCompletedExceptionally();
-    assertThatThrownBy(future::join).cause().isInstanceOfSatisfying(InvalidEventException.class, e -> {
-      assertThat(e.type()).isEqualTo("payment_received");
-      assertThat(e.errors()).extracting(FieldError::field)
-          .containsExactlyInAnyOrder("data.payment_id", "data.customer_user_email");
-      assertThat(e.getMessage()).contains("data.payment_id");
-    });
-    assertThatThrownBy(() -> publisher.publishSync("payment_received", data)).isInstanceOf(InvalidEventException.class);
+    assertThatThrownBy(future::join)
+        .cause()
+        .isInstanceOfSatisfying(
+            InvalidEventException.class,
+            e -> {
+              assertThat(e.type()).isEqualTo("payment_received");
+              assertThat(e.errors())
+                  .extracting(FieldError::field)
+                  .containsExactlyInAnyOrder("data.payment_id", "data.customer_user_email");
+              assertThat(e.getMessage()).contains("data.payment_id");
+            });
+    assertThatThrownBy(() -> publisher.publishSync("payment_received", data))
+        .isInstanceOf(InvalidEventException.class);
     assertThat(producer.history()).isEmpty();
   }
 
   @Test
   void unknownTypeMissingTypeAndNonObjectDataAreFieldErrors() {
-    assertThat(fieldsOf(() -> publisher.publishSync("payment_teleported", example("payment_received")))).containsExactly("type");
-    assertThat(fieldsOf(() -> publisher.publishSync(null, example("payment_received")))).containsExactly("type");
-    assertThat(fieldsOf(() -> publisher.publishSync("payment_received", Json.MAPPER.createArrayNode()))).containsExactly("data");
-    assertThat(fieldsOf(() -> publisher.publishSync("payment_received", null))).containsExactly("data");
+    assertThat(
+            fieldsOf(
+                () -> publisher.publishSync("payment_teleported", example("payment_received"))))
+        .containsExactly("type");
+    assertThat(fieldsOf(() -> publisher.publishSync(null, example("payment_received"))))
+        .containsExactly("type");
+    assertThat(
+            fieldsOf(
+                () -> publisher.publishSync("payment_received", Json.MAPPER.createArrayNode())))
+        .containsExactly("data");
+    assertThat(fieldsOf(() -> publisher.publishSync("payment_received", null)))
+        .containsExactly("data");
     assertThat(producer.history()).isEmpty();
   }
 
@@ -141,13 +177,19 @@ class EventPublisherTest {
     ObjectNode data = example("payment_received");
     data.put("payment_product_names", "x".repeat(EventPublisher.MAX_DATA_BYTES));
     MockProducer<String, byte[]> other = newProducer(true);
-    try (EventPublisher unvalidated = EventPublisher.wrap(other, CATALOG, CONFIG.withValidate(false))) {
+    try (EventPublisher unvalidated =
+        EventPublisher.wrap(other, CATALOG, CONFIG.withValidate(false))) {
       assertThatThrownBy(() -> unvalidated.publishSync("payment_received", data))
-          .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.errors())
-              .singleElement().satisfies(err -> {
-                assertThat(err.field()).isEqualTo("data");
-                assertThat(err.message()).contains("262144");
-              }));
+          .isInstanceOfSatisfying(
+              InvalidEventException.class,
+              e ->
+                  assertThat(e.errors())
+                      .singleElement()
+                      .satisfies(
+                          err -> {
+                            assertThat(err.field()).isEqualTo("data");
+                            assertThat(err.message()).contains("262144");
+                          }));
     }
     assertThat(other.history()).isEmpty();
     // just under the limit goes through
@@ -163,7 +205,8 @@ class EventPublisherTest {
   void validationCanBeTurnedOff() {
     ObjectNode data = example("payment_received");
     data.put("payment_total", 12);
-    try (EventPublisher unvalidated = EventPublisher.wrap(producer, CATALOG, CONFIG.withValidate(false))) {
+    try (EventPublisher unvalidated =
+        EventPublisher.wrap(producer, CATALOG, CONFIG.withValidate(false))) {
       unvalidated.publishSync("payment_received", data);
     }
     assertThat(producer.history()).hasSize(1);
@@ -173,11 +216,15 @@ class EventPublisherTest {
   void kafkaFailureFailsTheFutureWithPublishException() {
     MockProducer<String, byte[]> manual = newProducer(false);
     try (EventPublisher slow = EventPublisher.wrap(manual, CATALOG, CONFIG)) {
-      CompletableFuture<PublishedEvent> future = slow.publish("payment_received", example("payment_received"));
+      CompletableFuture<PublishedEvent> future =
+          slow.publish("payment_received", example("payment_received"));
       assertThat(future).isNotDone();
       manual.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone"));
-      assertThatThrownBy(future::join).isInstanceOf(CompletionException.class)
-          .cause().isInstanceOf(PublishException.class).hasMessageContaining("broker gone")
+      assertThatThrownBy(future::join)
+          .isInstanceOf(CompletionException.class)
+          .cause()
+          .isInstanceOf(PublishException.class)
+          .hasMessageContaining("broker gone")
           .hasMessageContaining("events.payments");
     }
   }
@@ -193,21 +240,26 @@ class EventPublisherTest {
   void concurrentPublishersAreSafe() throws Exception {
     int threads = 8;
     int perThread = 500;
-    List<CompletableFuture<PublishedEvent>> futures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<PublishedEvent>> futures =
+        java.util.Collections.synchronizedList(new ArrayList<>());
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      workers.add(Thread.ofPlatform().start(() -> {
-        for (int i = 0; i < perThread; i++) {
-          ObjectNode data = example("payment_received");
-          data.put("payment_id", thread * perThread + i + 1);
-          futures.add(publisher.publish("payment_received", data));
-        }
-      }));
+      workers.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < perThread; i++) {
+                      ObjectNode data = example("payment_received");
+                      data.put("payment_id", thread * perThread + i + 1);
+                      futures.add(publisher.publish("payment_received", data));
+                    }
+                  }));
     }
     for (Thread worker : workers) worker.join();
 
-    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .get(30, java.util.concurrent.TimeUnit.SECONDS);
     Set<String> ids = new HashSet<>();
     Set<String> keys = new HashSet<>();
     for (CompletableFuture<PublishedEvent> f : futures) ids.add(f.join().id());
@@ -222,12 +274,15 @@ class EventPublisherTest {
 
   @Test
   void kafkaSettingsAreIdempotentAndAcksAll() {
-    PublisherConfig config = PublisherConfig.defaults("k1:9092,k2:9092")
-        .withClientId("billing")
-        .withBatching(Duration.ofMillis(20), 128 * 1024)
-        .withKafkaProperties(Map.of("acks", "1", "enable.idempotence", "false", "compression.type", "lz4"));
+    PublisherConfig config =
+        PublisherConfig.defaults("k1:9092,k2:9092")
+            .withClientId("billing")
+            .withBatching(Duration.ofMillis(20), 128 * 1024)
+            .withKafkaProperties(
+                Map.of("acks", "1", "enable.idempotence", "false", "compression.type", "lz4"));
     var props = EventPublisher.producerProperties(config);
-    assertThat(props).containsEntry("bootstrap.servers", "k1:9092,k2:9092")
+    assertThat(props)
+        .containsEntry("bootstrap.servers", "k1:9092,k2:9092")
         .containsEntry("client.id", "billing")
         .containsEntry("linger.ms", "20")
         .containsEntry("batch.size", "131072")
@@ -242,22 +297,27 @@ class EventPublisherTest {
     assertThat(config.source()).isEqualTo("urn:hookline:producer");
     assertThat(config.validate()).isTrue();
     assertThat(config.linger()).isEqualTo(Duration.ofMillis(5));
-    assertThatThrownBy(() -> PublisherConfig.defaults(" ")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> config.withSource("not a uri")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> PublisherConfig.defaults(" "))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> config.withSource("not a uri"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("source");
   }
 
   @Test
   void realKafkaProducerIsBuiltAndInvalidEventsFailWithoutABroker() {
     // nothing listens on port 1: an invalid event must fail at once, not after a metadata timeout
-    try (EventPublisher real = EventPublisher.create(PublisherConfig.defaults("127.0.0.1:1"), CATALOG)) {
-      CompletableFuture<PublishedEvent> future = real.publish("payment_received", Json.MAPPER.createObjectNode());
+    try (EventPublisher real =
+        EventPublisher.create(PublisherConfig.defaults("127.0.0.1:1"), CATALOG)) {
+      CompletableFuture<PublishedEvent> future =
+          real.publish("payment_received", Json.MAPPER.createObjectNode());
       assertThat(future).isCompletedExceptionally();
     }
   }
 
   private static MockProducer<String, byte[]> newProducer(boolean autoComplete) {
-    return new MockProducer<>(autoComplete, null, new StringSerializer(), new ByteArraySerializer());
+    return new MockProducer<>(
+        autoComplete, null, new StringSerializer(), new ByteArraySerializer());
   }
 
   private static ObjectNode example(String type) {
@@ -284,5 +344,4 @@ class EventPublisherTest {
     }
     throw new AssertionError("expected InvalidEventException");
   }
-
 }

@@ -9,9 +9,9 @@ import dev.hookline.schemas.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -56,18 +56,29 @@ final class EventReader {
   }
 
   /**
-   * @param fallbackTime used when the optional {@code ce_time} is absent (CloudEvents makes
-   *     {@code time} optional; any CloudEvents producer may publish): the Kafka record timestamp
+   * @param fallbackTime used when the optional {@code ce_time} is absent (CloudEvents makes {@code
+   *     time} optional; any CloudEvents producer may publish): the Kafka record timestamp
    */
   Result read(Headers headers, byte[] value, Instant fallbackTime) {
-    if (value == null || value.length == 0) return new Invalid("the value is empty; it must be the event data, a JSON object");
+    if (value == null || value.length == 0)
+      return new Invalid("the value is empty; it must be the event data, a JSON object");
     if (value.length > MAX_DATA_BYTES) {
-      return new Invalid("the event data is " + value.length + " bytes, over the " + MAX_DATA_BYTES + " byte limit");
+      return new Invalid(
+          "the event data is "
+              + value.length
+              + " bytes, over the "
+              + MAX_DATA_BYTES
+              + " byte limit");
     }
     try {
       String specversion = required(headers, CloudEventHeaders.SPECVERSION);
       if (!CloudEventHeaders.SPECVERSION_VALUE.equals(specversion)) {
-        return new Invalid("unsupported " + CloudEventHeaders.SPECVERSION + " '" + specversion + "'; only 1.0 is supported");
+        return new Invalid(
+            "unsupported "
+                + CloudEventHeaders.SPECVERSION
+                + " '"
+                + specversion
+                + "'; only 1.0 is supported");
       }
       String id = required(headers, CloudEventHeaders.ID);
       String source = required(headers, CloudEventHeaders.SOURCE);
@@ -90,7 +101,8 @@ final class EventReader {
         try {
           time = OffsetDateTime.parse(timeText, RFC_3339).toInstant();
         } catch (DateTimeParseException e) {
-          return new Invalid(CloudEventHeaders.TIME + " '" + timeText + "' is not an RFC 3339 timestamp");
+          return new Invalid(
+              CloudEventHeaders.TIME + " '" + timeText + "' is not an RFC 3339 timestamp");
         }
       }
       JsonNode data;
@@ -100,7 +112,9 @@ final class EventReader {
         return new Invalid("the value is not valid JSON: " + firstLine(e.getMessage()));
       }
       if (data == null || !data.isObject()) {
-        return new Invalid("the value must be a JSON object, was " + (data == null ? "nothing" : data.getNodeType().name().toLowerCase(Locale.ROOT)));
+        return new Invalid(
+            "the value must be a JSON object, was "
+                + (data == null ? "nothing" : data.getNodeType().name().toLowerCase(Locale.ROOT)));
       }
       return new Valid(new Event(id, type, source, time, data));
     } catch (BadHeader e) {
@@ -120,11 +134,13 @@ final class EventReader {
     if (header == null || header.value() == null) return null;
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(header.value()))
-          .toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(header.value()))
+              .toString();
     } catch (CharacterCodingException e) {
       throw new BadHeader("header " + name + " is not UTF-8 text");
     }

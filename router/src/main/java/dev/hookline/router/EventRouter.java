@@ -56,7 +56,8 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
 
   @Override
   public void process(Record<byte[], byte[]> record) {
-    switch (reader.read(record.headers(), record.value(), Instant.ofEpochMilli(record.timestamp()))) {
+    switch (reader.read(
+        record.headers(), record.value(), Instant.ofEpochMilli(record.timestamp()))) {
       case EventReader.Valid valid -> route(record, valid.event());
       case EventReader.Invalid invalid -> reject(record, invalid.reason());
     }
@@ -65,18 +66,20 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
   private void route(Record<byte[], byte[]> record, Event event) {
     meters.routedEvents().increment();
     for (RoutesIndex.Route route : RoutesIndex.lookup(routes, event.type())) {
-      DeliveryTask task = new DeliveryTask(
-          DeliveryTask.deliveryIdFor(event.id(), route.webhookId()),
-          route.webhookId(),
-          route.version(),
-          1,
-          Trigger.EVENT,
-          event);
+      DeliveryTask task =
+          new DeliveryTask(
+              DeliveryTask.deliveryIdFor(event.id(), route.webhookId()),
+              route.webhookId(),
+              route.version(),
+              1,
+              Trigger.EVENT,
+              event);
       // The ce_* headers describe the event, not the task: the task starts with clean headers.
-      context.forward(record
-          .withKey(route.webhookId().toString().getBytes(StandardCharsets.UTF_8))
-          .withValue((Routed) new Delivery(Json.toBytes(task)))
-          .withHeaders(new RecordHeaders()));
+      context.forward(
+          record
+              .withKey(route.webhookId().toString().getBytes(StandardCharsets.UTF_8))
+              .withValue((Routed) new Delivery(Json.toBytes(task)))
+              .withHeaders(new RecordHeaders()));
       meters.deliveryTasks().increment();
     }
   }

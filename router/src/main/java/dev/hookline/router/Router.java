@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Router implements AutoCloseable {
   static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
   /** How soon a new {@code events.<domain>} topic is noticed by the pattern subscription. */
   static final int TOPIC_DISCOVERY_INTERVAL_MS = 30_000;
 
@@ -37,12 +38,13 @@ public final class Router implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Topology topology = new RouterTopology(catalog, registry).build();
     this.streams = new KafkaStreams(topology, streamsProperties(config));
-    this.streams.setUncaughtExceptionHandler(e -> {
-      log.error("Router stream thread failed; replacing it", e);
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
-    this.streams.setStateListener((newState, oldState) ->
-        log.info("Router state {} -> {}", oldState, newState));
+    this.streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error("Router stream thread failed; replacing it", e);
+          return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    this.streams.setStateListener(
+        (newState, oldState) -> log.info("Router state {} -> {}", oldState, newState));
     this.metrics = new KafkaStreamsMetrics(streams);
     this.metrics.bindTo(registry);
   }
@@ -61,7 +63,9 @@ public final class Router implements AutoCloseable {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     // The pattern subscription notices new events.<domain> topics on metadata refresh.
-    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), TOPIC_DISCOVERY_INTERVAL_MS);
+    p.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
+        TOPIC_DISCOVERY_INTERVAL_MS);
     // A new router starts at the oldest event still on the topics, not only at new ones.
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     p.putAll(config.kafkaOverrides());
@@ -83,12 +87,16 @@ public final class Router implements AutoCloseable {
     return streams.state().isRunningOrRebalancing();
   }
 
-  /** @return true if the router stopped within the timeout */
+  /**
+   * @return true if the router stopped within the timeout
+   */
   public boolean close(Duration timeout) {
     // Leave the group at once: otherwise a restarted or remaining router waits out the session
     // timeout (45 s) before it gets the partitions, and routing stalls that long.
-    boolean closed = streams.close(CloseOptions.timeout(timeout)
-        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    boolean closed =
+        streams.close(
+            CloseOptions.timeout(timeout)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     metrics.close();
     if (!closed) log.warn("Router did not stop within {}", timeout);
     return closed;

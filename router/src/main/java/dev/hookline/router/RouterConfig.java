@@ -36,40 +36,86 @@ public record RouterConfig(
       throw new IllegalArgumentException("applicationId must not be blank");
     }
     Objects.requireNonNull(stateDir, "stateDir");
-    if (numStreamThreads < 1) throw new IllegalArgumentException("numStreamThreads must be >= 1, was " + numStreamThreads);
+    if (numStreamThreads < 1)
+      throw new IllegalArgumentException("numStreamThreads must be >= 1, was " + numStreamThreads);
     Objects.requireNonNull(commitInterval, "commitInterval");
     if (commitInterval.isNegative() || commitInterval.isZero()) {
       throw new IllegalArgumentException("commitInterval must be positive, was " + commitInterval);
     }
     if (replicationFactor == 0 || replicationFactor < -1) {
-      throw new IllegalArgumentException("replicationFactor must be -1 (broker default) or >= 1, was " + replicationFactor);
+      throw new IllegalArgumentException(
+          "replicationFactor must be -1 (broker default) or >= 1, was " + replicationFactor);
     }
     kafkaOverrides = Map.copyOf(Objects.requireNonNullElse(kafkaOverrides, Map.of()));
   }
 
-  /** Defaults: application id {@value Topics#ROUTER_APPLICATION_ID}, one thread, 100 ms commits, broker-default RF. */
+  /**
+   * Defaults: application id {@value Topics#ROUTER_APPLICATION_ID}, one thread, 100 ms commits,
+   * broker-default RF.
+   */
   public static RouterConfig defaults(String bootstrapServers, Path stateDir) {
     return new RouterConfig(
-        bootstrapServers, Topics.ROUTER_APPLICATION_ID, stateDir, 1, DEFAULT_COMMIT_INTERVAL, -1, Map.of());
+        bootstrapServers,
+        Topics.ROUTER_APPLICATION_ID,
+        stateDir,
+        1,
+        DEFAULT_COMMIT_INTERVAL,
+        -1,
+        Map.of());
   }
 
   public RouterConfig withApplicationId(String id) {
-    return new RouterConfig(bootstrapServers, id, stateDir, numStreamThreads, commitInterval, replicationFactor, kafkaOverrides);
+    return new RouterConfig(
+        bootstrapServers,
+        id,
+        stateDir,
+        numStreamThreads,
+        commitInterval,
+        replicationFactor,
+        kafkaOverrides);
   }
 
   public RouterConfig withNumStreamThreads(int threads) {
-    return new RouterConfig(bootstrapServers, applicationId, stateDir, threads, commitInterval, replicationFactor, kafkaOverrides);
+    return new RouterConfig(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        threads,
+        commitInterval,
+        replicationFactor,
+        kafkaOverrides);
   }
 
   public RouterConfig withCommitInterval(Duration interval) {
-    return new RouterConfig(bootstrapServers, applicationId, stateDir, numStreamThreads, interval, replicationFactor, kafkaOverrides);
+    return new RouterConfig(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        numStreamThreads,
+        interval,
+        replicationFactor,
+        kafkaOverrides);
   }
 
   public RouterConfig withReplicationFactor(int rf) {
-    return new RouterConfig(bootstrapServers, applicationId, stateDir, numStreamThreads, commitInterval, rf, kafkaOverrides);
+    return new RouterConfig(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        numStreamThreads,
+        commitInterval,
+        rf,
+        kafkaOverrides);
   }
 
   public RouterConfig withKafkaOverrides(Map<String, String> overrides) {
-    return new RouterConfig(bootstrapServers, applicationId, stateDir, numStreamThreads, commitInterval, replicationFactor, overrides);
+    return new RouterConfig(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        numStreamThreads,
+        commitInterval,
+        replicationFactor,
+        overrides);
   }
 }

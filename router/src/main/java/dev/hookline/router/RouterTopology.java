@@ -58,25 +58,37 @@ public final class RouterTopology {
         RoutesIndex.Updater::new);
 
     EventReader reader = new EventReader(knownType);
-    EventRouter.Meters meters = new EventRouter.Meters(
-        counter(INVALID_EVENTS_COUNTER, "Events sent to " + Topics.INVALID_EVENTS),
-        counter(ROUTED_EVENTS_COUNTER, "Valid events routed"),
-        counter(DELIVERY_TASKS_COUNTER, "Delivery tasks emitted"));
+    EventRouter.Meters meters =
+        new EventRouter.Meters(
+            counter(INVALID_EVENTS_COUNTER, "Events sent to " + Topics.INVALID_EVENTS),
+            counter(ROUTED_EVENTS_COUNTER, "Valid events routed"),
+            counter(DELIVERY_TASKS_COUNTER, "Delivery tasks emitted"));
 
-    KStream<byte[], EventRouter.Routed> routed = builder
-        .stream(Topics.EVENTS_PATTERN, Consumed.with(BYTES, BYTES).withName("read-events"))
-        .process(() -> new EventRouter(reader, meters), Named.as("route-events"));
+    KStream<byte[], EventRouter.Routed> routed =
+        builder.stream(Topics.EVENTS_PATTERN, Consumed.with(BYTES, BYTES).withName("read-events"))
+            .process(() -> new EventRouter(reader, meters), Named.as("route-events"));
 
-    routed.split(Named.as("routed-"))
-        .branch((key, value) -> value instanceof EventRouter.Delivery,
-            Branched.withConsumer(tasks -> tasks
-                .mapValues(EventRouter.Routed::value, Named.as("task-bytes"))
-                .to(Topics.DELIVERIES, Produced.with(BYTES, BYTES).withName("write-deliveries")),
+    routed
+        .split(Named.as("routed-"))
+        .branch(
+            (key, value) -> value instanceof EventRouter.Delivery,
+            Branched.withConsumer(
+                tasks ->
+                    tasks
+                        .mapValues(EventRouter.Routed::value, Named.as("task-bytes"))
+                        .to(
+                            Topics.DELIVERIES,
+                            Produced.with(BYTES, BYTES).withName("write-deliveries")),
                 "deliveries"))
-        .branch((key, value) -> value instanceof EventRouter.Invalid,
-            Branched.withConsumer(invalid -> invalid
-                .mapValues(EventRouter.Routed::value, Named.as("invalid-bytes"))
-                .to(Topics.INVALID_EVENTS, Produced.with(BYTES, BYTES).withName("write-invalid-events")),
+        .branch(
+            (key, value) -> value instanceof EventRouter.Invalid,
+            Branched.withConsumer(
+                invalid ->
+                    invalid
+                        .mapValues(EventRouter.Routed::value, Named.as("invalid-bytes"))
+                        .to(
+                            Topics.INVALID_EVENTS,
+                            Produced.with(BYTES, BYTES).withName("write-invalid-events")),
                 "invalid"))
         .noDefaultBranch();
 

@@ -58,7 +58,9 @@ final class RoutesIndex {
    * upgraded, and an unknown field must not make a webhook unroutable.
    */
   private static final ObjectReader SUBSCRIPTION_READER =
-      Json.MAPPER.readerFor(Subscription.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      Json.MAPPER
+          .readerFor(Subscription.class)
+          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** One matching webhook, as the event stream needs it. */
   record Route(UUID webhookId, long version) {}
@@ -67,7 +69,8 @@ final class RoutesIndex {
 
   static StoreBuilder<KeyValueStore<String, byte[]>> storeBuilder() {
     // A global store's changelog is its source topic: no logging of its own.
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
+    return Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
         .withLoggingDisabled();
   }
 
@@ -82,7 +85,8 @@ final class RoutesIndex {
     return new ArrayList<>(byId.values());
   }
 
-  private static void scan(KeyValueStore<String, byte[]> store, String eventType, TreeMap<String, Route> into) {
+  private static void scan(
+      KeyValueStore<String, byte[]> store, String eventType, TreeMap<String, Route> into) {
     String prefix = ROUTE + eventType + "|";
     try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, PREFIX_SERIALIZER)) {
       while (it.hasNext()) {
@@ -90,14 +94,16 @@ final class RoutesIndex {
         // Exactly prefix + a webhook id: guards against a type that is a prefix of another one.
         if (entry.key.length() != prefix.length() + UUID_LENGTH) continue;
         String webhookId = entry.key.substring(prefix.length());
-        into.putIfAbsent(webhookId, new Route(UUID.fromString(webhookId), ByteBuffer.wrap(entry.value).getLong()));
+        into.putIfAbsent(
+            webhookId,
+            new Route(UUID.fromString(webhookId), ByteBuffer.wrap(entry.value).getLong()));
       }
     }
   }
 
   /**
-   * Applies one record of the subscriptions topic to the index. Never throws: a failure here
-   * would stop the global thread, and with it the whole router.
+   * Applies one record of the subscriptions topic to the index. Never throws: a failure here would
+   * stop the global thread, and with it the whole router.
    */
   static final class Updater implements Processor<byte[], byte[], Void, Void> {
     private KeyValueStore<String, byte[]> store;
@@ -141,8 +147,11 @@ final class RoutesIndex {
       if (previousJson != null) {
         Subscription previous = decode(UUID.fromString(webhookId), previousJson);
         if (previous != null && next != null && next.version() < previous.version()) {
-          log.info("Ignoring version {} of webhook {}: version {} is already applied",
-              next.version(), webhookId, previous.version());
+          log.info(
+              "Ignoring version {} of webhook {}: version {} is already applied",
+              next.version(),
+              webhookId,
+              previous.version());
           return;
         }
         if (previous != null) {
@@ -158,7 +167,10 @@ final class RoutesIndex {
       byte[] version = ByteBuffer.allocate(Long.BYTES).putLong(next.version()).array();
       for (String type : next.events()) {
         if (type == null || type.isBlank() || type.contains("|")) {
-          log.warn("Webhook {} subscribes to an unusable event type '{}'; ignoring that entry", webhookId, type);
+          log.warn(
+              "Webhook {} subscribes to an unusable event type '{}'; ignoring that entry",
+              webhookId,
+              type);
           continue;
         }
         store.put(routeKey(type, webhookId), version);
@@ -174,12 +186,18 @@ final class RoutesIndex {
         Subscription subscription = SUBSCRIPTION_READER.readValue(json);
         if (subscription == null) throw new IllegalArgumentException("null routing record");
         if (!subscription.id().equals(webhookId)) {
-          log.error("Routing record under key {} names webhook {}; not routing to it", webhookId, subscription.id());
+          log.error(
+              "Routing record under key {} names webhook {}; not routing to it",
+              webhookId,
+              subscription.id());
           return null;
         }
         return subscription;
       } catch (Exception e) {
-        log.error("Unreadable routing record for webhook {}; not routing to it: {}", webhookId, e.getMessage());
+        log.error(
+            "Unreadable routing record for webhook {}; not routing to it: {}",
+            webhookId,
+            e.getMessage());
         return null;
       }
     }

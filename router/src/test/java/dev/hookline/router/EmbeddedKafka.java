@@ -1,8 +1,8 @@
 package dev.hookline.router;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -11,8 +11,8 @@ import java.util.Map;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -24,8 +24,14 @@ final class EmbeddedKafka implements AutoCloseable {
 
   EmbeddedKafka(Path dir) throws Exception {
     // A fatal broker error must fail the test, not kill the test JVM.
-    Exit.setExitProcedure((code, message) -> { throw new IllegalStateException("broker exit " + code + ": " + message); });
-    Exit.setHaltProcedure((code, message) -> { throw new IllegalStateException("broker halt " + code + ": " + message); });
+    Exit.setExitProcedure(
+        (code, message) -> {
+          throw new IllegalStateException("broker exit " + code + ": " + message);
+        });
+    Exit.setHaltProcedure(
+        (code, message) -> {
+          throw new IllegalStateException("broker halt " + code + ": " + message);
+        });
     brokerPort = freePort();
     int controllerPort = freePort();
     String logDir = dir.toAbsolutePath().toString();
@@ -33,7 +39,9 @@ final class EmbeddedKafka implements AutoCloseable {
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
     props.put("controller.listener.names", "CONTROLLER");
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");

@@ -51,12 +51,22 @@ class RouterBadEventsTest {
 
   @BeforeEach
   void start() {
-    driver = new TopologyTestDriver(new RouterTopology(RouterTopologyTest.TYPES::contains, registry).build(),
-        RouterTopologyTest.props(stateDir));
-    subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS, new ByteArraySerializer(), new ByteArraySerializer());
-    payments = driver.createInputTopic("events.payments", new ByteArraySerializer(), new ByteArraySerializer());
-    deliveries = driver.createOutputTopic(Topics.DELIVERIES, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    invalid = driver.createOutputTopic(Topics.INVALID_EVENTS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    driver =
+        new TopologyTestDriver(
+            new RouterTopology(RouterTopologyTest.TYPES::contains, registry).build(),
+            RouterTopologyTest.props(stateDir));
+    subscriptions =
+        driver.createInputTopic(
+            Topics.SUBSCRIPTIONS, new ByteArraySerializer(), new ByteArraySerializer());
+    payments =
+        driver.createInputTopic(
+            "events.payments", new ByteArraySerializer(), new ByteArraySerializer());
+    deliveries =
+        driver.createOutputTopic(
+            Topics.DELIVERIES, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    invalid =
+        driver.createOutputTopic(
+            Topics.INVALID_EVENTS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     subscriptions.pipeInput(key(id(1)), Json.toBytes(sub(id(1), 1, true, "*")));
   }
 
@@ -71,19 +81,42 @@ class RouterBadEventsTest {
     tenMegabytes[0] = '{';
     byte[] notUtf8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
     Headers nullType = valid().remove(CloudEventHeaders.TYPE).add(CloudEventHeaders.TYPE, null);
-    Headers lastTypeWrong = valid().add(CloudEventHeaders.TYPE, utf8("order_shipped")); // two ce_type: the last counts
+    Headers lastTypeWrong =
+        valid().add(CloudEventHeaders.TYPE, utf8("order_shipped")); // two ce_type: the last counts
     return Stream.of(
         Arguments.of("10 MB value", valid(), tenMegabytes, "over the 262144 byte limit"),
-        Arguments.of("10,000 nested objects", valid(), nested("{\"a\":", "}", 10_000), "nesting depth"),
-        Arguments.of("10,000 nested arrays in an object", valid(), nested("{\"a\":" + "[".repeat(9_999), "]".repeat(9_999) + "}", 1), "nesting depth"),
-        Arguments.of("1,001 nested objects", valid(), nested("{\"a\":", "}", 1_001), "nesting depth"),
-        Arguments.of("unclosed 100,000 arrays", valid(), utf8("{\"a\":" + "[".repeat(100_000)), "not valid JSON"),
-        Arguments.of("2,000-digit number", valid(), utf8("{\"n\":" + "9".repeat(2_000) + "}"), "not valid JSON"),
+        Arguments.of(
+            "10,000 nested objects", valid(), nested("{\"a\":", "}", 10_000), "nesting depth"),
+        Arguments.of(
+            "10,000 nested arrays in an object",
+            valid(),
+            nested("{\"a\":" + "[".repeat(9_999), "]".repeat(9_999) + "}", 1),
+            "nesting depth"),
+        Arguments.of(
+            "1,001 nested objects", valid(), nested("{\"a\":", "}", 1_001), "nesting depth"),
+        Arguments.of(
+            "unclosed 100,000 arrays",
+            valid(),
+            utf8("{\"a\":" + "[".repeat(100_000)),
+            "not valid JSON"),
+        Arguments.of(
+            "2,000-digit number",
+            valid(),
+            utf8("{\"n\":" + "9".repeat(2_000) + "}"),
+            "not valid JSON"),
         Arguments.of("not UTF-8", valid(), notUtf8, "not valid JSON"),
         Arguments.of("NUL bytes", valid(), new byte[] {0, 0, 0, 0}, "not valid JSON"),
         Arguments.of("null ce_type value", nullType, utf8("{}"), "missing or empty header ce_type"),
-        Arguments.of("duplicated ce_type, last unknown", lastTypeWrong, utf8("{}"), "unknown event type 'order_shipped'"),
-        Arguments.of("200 KB ce_time", RouterTopologyTest.with(CloudEventHeaders.TIME, "9".repeat(200_000)), utf8("{}"), "not an RFC 3339 timestamp"));
+        Arguments.of(
+            "duplicated ce_type, last unknown",
+            lastTypeWrong,
+            utf8("{}"),
+            "unknown event type 'order_shipped'"),
+        Arguments.of(
+            "200 KB ce_time",
+            RouterTopologyTest.with(CloudEventHeaders.TIME, "9".repeat(200_000)),
+            utf8("{}"),
+            "not an RFC 3339 timestamp"));
   }
 
   private static byte[] nested(String open, String close, int depth) {
@@ -92,14 +125,18 @@ class RouterBadEventsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("hostile")
-  void landsOnInvalidEventsUnchangedAndRoutingGoesOn(String name, Headers headers, byte[] value, String reason) {
+  void landsOnInvalidEventsUnchangedAndRoutingGoesOn(
+      String name, Headers headers, byte[] value, String reason) {
     payments.pipeInput(new TestRecord<>(utf8("k"), value, headers));
     payments.pipeInput(event("evt-good", "payment_received", RouterTopologyTest.DATA));
 
     TestRecord<byte[], byte[]> rejected = invalid.readRecord();
     assertThat(invalid.isEmpty()).isTrue();
     assertThat(rejected.value()).isEqualTo(value);
-    String why = new String(rejected.headers().lastHeader(Topics.INVALID_REASON_HEADER).value(), StandardCharsets.UTF_8);
+    String why =
+        new String(
+            rejected.headers().lastHeader(Topics.INVALID_REASON_HEADER).value(),
+            StandardCharsets.UTF_8);
     assertThat(why).contains(reason);
     assertThat(tasks()).extracting(t -> t.event().id()).containsExactly("evt-good");
   }
@@ -111,13 +148,25 @@ class RouterBadEventsTest {
    * break forges log lines. Fix: quote at most ~100 characters, with control characters escaped.
    */
   @Test
-  @org.junit.jupiter.api.Disabled("router bug: invalid-event reasons quote header values unbounded and unescaped")
+  @org.junit.jupiter.api.Disabled(
+      "router bug: invalid-event reasons quote header values unbounded and unescaped")
   void theReasonIsOneShortLineWhateverTheHeaders() {
-    payments.pipeInput(new TestRecord<>(utf8("k"), utf8("{}"), RouterTopologyTest.with(CloudEventHeaders.TIME, "9".repeat(200_000))));
-    payments.pipeInput(new TestRecord<>(utf8("k"), utf8("{}"),
-        RouterTopologyTest.with(CloudEventHeaders.TYPE, "x\n12:00:00.000 INFO forged log line")));
+    payments.pipeInput(
+        new TestRecord<>(
+            utf8("k"),
+            utf8("{}"),
+            RouterTopologyTest.with(CloudEventHeaders.TIME, "9".repeat(200_000))));
+    payments.pipeInput(
+        new TestRecord<>(
+            utf8("k"),
+            utf8("{}"),
+            RouterTopologyTest.with(
+                CloudEventHeaders.TYPE, "x\n12:00:00.000 INFO forged log line")));
     for (TestRecord<byte[], byte[]> rejected : invalid.readRecordsToList()) {
-      String why = new String(rejected.headers().lastHeader(Topics.INVALID_REASON_HEADER).value(), StandardCharsets.UTF_8);
+      String why =
+          new String(
+              rejected.headers().lastHeader(Topics.INVALID_REASON_HEADER).value(),
+              StandardCharsets.UTF_8);
       assertThat(why).hasSizeLessThan(1_000).doesNotContain("\n");
     }
   }
@@ -127,21 +176,33 @@ class RouterBadEventsTest {
     payments.pipeInput(new TestRecord<>(utf8("k"), nested("{\"a\":", "}", 900), valid()));
     List<byte[]> values = deliveries.readValuesToList();
     assertThat(values).hasSize(1);
-    // the task a worker reads back must itself be readable (it nests one level deeper than the data)
-    assertThat(Json.fromBytes(values.get(0), DeliveryTask.class).event().data().at("/a/a/a").isObject()).isTrue();
+    // the task a worker reads back must itself be readable (it nests one level deeper than the
+    // data)
+    assertThat(
+            Json.fromBytes(values.get(0), DeliveryTask.class)
+                .event()
+                .data()
+                .at("/a/a/a")
+                .isObject())
+        .isTrue();
     assertThat(invalid.isEmpty()).isTrue();
   }
 
   @Test
   void numbersPastDoubleRangeAreRoutedAsValidJson() throws Exception {
-    payments.pipeInput(new TestRecord<>(utf8("k"), utf8("{\"n\":1e999999,\"m\":-1e999999}"), valid()));
+    payments.pipeInput(
+        new TestRecord<>(utf8("k"), utf8("{\"n\":1e999999,\"m\":-1e999999}"), valid()));
     List<byte[]> values = deliveries.readValuesToList();
     if (values.isEmpty()) {
       assertThat(invalid.readRecord().value()).isNotNull(); // refused is fine too; crashing is not
       return;
     }
-    // routed: the task must still be strict JSON (no bare Infinity tokens) for the worker and the receiver
-    Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(values.get(0));
+    // routed: the task must still be strict JSON (no bare Infinity tokens) for the worker and the
+    // receiver
+    Json.MAPPER
+        .reader()
+        .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .readTree(values.get(0));
   }
 
   @Test
@@ -155,11 +216,14 @@ class RouterBadEventsTest {
     }
     payments.pipeInput(event("evt-after", "payment_received", RouterTopologyTest.DATA));
     assertThat(invalid.readRecordsToList()).hasSize(all.size() * 3);
-    assertThat(registry.counter(RouterTopology.INVALID_EVENTS_COUNTER).count()).isEqualTo(all.size() * 3.0);
+    assertThat(registry.counter(RouterTopology.INVALID_EVENTS_COUNTER).count())
+        .isEqualTo(all.size() * 3.0);
     assertThat(tasks()).extracting(t -> t.event().id()).containsExactly("evt-after");
   }
 
   private List<DeliveryTask> tasks() {
-    return deliveries.readValuesToList().stream().map(v -> Json.fromBytes(v, DeliveryTask.class)).toList();
+    return deliveries.readValuesToList().stream()
+        .map(v -> Json.fromBytes(v, DeliveryTask.class))
+        .toList();
   }
 }

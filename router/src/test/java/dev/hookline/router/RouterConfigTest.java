@@ -14,15 +14,17 @@ import org.junit.jupiter.api.Test;
 class RouterConfigTest {
   @Test
   void defaultsAndStreamsProperties() {
-    RouterConfig config = RouterConfig.defaults("k:9092", Path.of("/var/lib/hookline/router"))
-        .withNumStreamThreads(3)
-        .withCommitInterval(Duration.ofMillis(250))
-        .withKafkaOverrides(Map.of("security.protocol", "SSL"));
+    RouterConfig config =
+        RouterConfig.defaults("k:9092", Path.of("/var/lib/hookline/router"))
+            .withNumStreamThreads(3)
+            .withCommitInterval(Duration.ofMillis(250))
+            .withKafkaOverrides(Map.of("security.protocol", "SSL"));
     assertThat(config.applicationId()).isEqualTo(Topics.ROUTER_APPLICATION_ID);
     assertThat(config.replicationFactor()).isEqualTo(-1);
 
     Properties p = Router.streamsProperties(config);
-    assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+    assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+        .isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
     assertThat(p.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("hookline-router");
     assertThat(p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("k:9092");
     assertThat(p.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(3);
@@ -37,10 +39,15 @@ class RouterConfigTest {
   @Test
   void rejectsNonsense() {
     Path dir = Path.of("x");
-    assertThatThrownBy(() -> RouterConfig.defaults(" ", dir)).hasMessageContaining("bootstrapServers");
-    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withNumStreamThreads(0)).hasMessageContaining("numStreamThreads");
-    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withCommitInterval(Duration.ZERO)).hasMessageContaining("commitInterval");
-    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withReplicationFactor(0)).hasMessageContaining("replicationFactor");
-    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withApplicationId("")).hasMessageContaining("applicationId");
+    assertThatThrownBy(() -> RouterConfig.defaults(" ", dir))
+        .hasMessageContaining("bootstrapServers");
+    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withNumStreamThreads(0))
+        .hasMessageContaining("numStreamThreads");
+    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withCommitInterval(Duration.ZERO))
+        .hasMessageContaining("commitInterval");
+    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withReplicationFactor(0))
+        .hasMessageContaining("replicationFactor");
+    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withApplicationId(""))
+        .hasMessageContaining("applicationId");
   }
 }

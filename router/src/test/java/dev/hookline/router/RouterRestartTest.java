@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -42,8 +41,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The routes index on a real broker, across restarts: the global store must be rebuilt through
- * the index processor, both from scratch (empty state dir) and from a checkpoint with changes made
+ * The routes index on a real broker, across restarts: the global store must be rebuilt through the
+ * index processor, both from scratch (empty state dir) and from a checkpoint with changes made
  * while the router was down. A raw restore (records copied into the store as-is) would leave the
  * index empty or stale, and these assertions would fail.
  */
@@ -57,19 +56,38 @@ class RouterRestartTest {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = new EmbeddedKafka(tmp.resolve("kafka"));
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      admin.createTopics(List.of(
-          new NewTopic(Topics.SUBSCRIPTIONS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-          new NewTopic(Topics.DELIVERIES, 1, (short) 1),
-          new NewTopic(Topics.INVALID_EVENTS, 1, (short) 1),
-          new NewTopic("events.payments", 2, (short) 1))).all().get();
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(Topics.SUBSCRIPTIONS, 1, (short) 1)
+                      .configs(Map.of("cleanup.policy", "compact")),
+                  new NewTopic(Topics.DELIVERIES, 1, (short) 1),
+                  new NewTopic(Topics.INVALID_EVENTS, 1, (short) 1),
+                  new NewTopic("events.payments", 2, (short) 1)))
+          .all()
+          .get();
     }
-    producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
-    deliveries = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
+    deliveries =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
     deliveries.assign(List.of(DELIVERIES));
     deliveries.seekToBeginning(List.of(DELIVERIES));
   }
@@ -83,7 +101,12 @@ class RouterRestartTest {
 
   @Test
   void routesSurviveRestartsFromCheckpointAndFromScratch() throws Exception {
-    UUID moved = id(1), deleted = id(2), wildcard = id(3), inactive = id(4), stays = id(5), late = id(6);
+    UUID moved = id(1),
+        deleted = id(2),
+        wildcard = id(3),
+        inactive = id(4),
+        stays = id(5),
+        late = id(6);
     // Written before the first start: the router loads all of it through the restore path.
     subscribe(sub(moved, 1, true, "payment_received"));
     subscribe(sub(deleted, 1, true, "payment_received"));
@@ -96,16 +119,19 @@ class RouterRestartTest {
     producer.flush();
 
     Path stateDir = tmp.resolve("state");
-    RouterConfig config = RouterConfig.defaults(kafka.bootstrapServers(), stateDir)
-        .withReplicationFactor(1)
-        .withKafkaOverrides(Map.of("transaction.state.log.replication.factor", "1"));
+    RouterConfig config =
+        RouterConfig.defaults(kafka.bootstrapServers(), stateDir)
+            .withReplicationFactor(1)
+            .withKafkaOverrides(Map.of("transaction.state.log.replication.factor", "1"));
 
     try (Router router = start(config)) {
       assertThat(routeAndCollect("evt-1")).containsExactly(wildcard + "@v1", stays + "@v1");
       // Live updates go through the normal (non-restore) path.
       subscribe(sub(stays, 3, true, "payment_received", "invoice_paid"));
       producer.flush();
-      await().atMost(Duration.ofSeconds(20)).until(() -> routeAndCollect("evt-probe-" + UUID.randomUUID()).contains(stays + "@v3"));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> routeAndCollect("evt-probe-" + UUID.randomUUID()).contains(stays + "@v3"));
       assertThat(router.isRunning()).isTrue();
     }
 
@@ -115,14 +141,16 @@ class RouterRestartTest {
     subscribe(sub(inactive, 3, true, "payment_received"));
     producer.flush();
     try (Router router = start(config)) {
-      assertThat(routeAndCollect("evt-2")).containsExactly(wildcard + "@v1", inactive + "@v3", late + "@v1");
+      assertThat(routeAndCollect("evt-2"))
+          .containsExactly(wildcard + "@v1", inactive + "@v3", late + "@v1");
       assertThat(router.isRunning()).isTrue();
     }
 
     // Local state lost: the index is rebuilt from the whole topic.
     deleteRecursively(stateDir);
     try (Router router = start(config)) {
-      assertThat(routeAndCollect("evt-3")).containsExactly(wildcard + "@v1", inactive + "@v3", late + "@v1");
+      assertThat(routeAndCollect("evt-3"))
+          .containsExactly(wildcard + "@v1", inactive + "@v3", late + "@v1");
       assertThat(router.isRunning()).isTrue();
     }
   }
@@ -130,7 +158,9 @@ class RouterRestartTest {
   static Router start(RouterConfig config) {
     Router router = new Router(config, EventCatalog.load(), new SimpleMeterRegistry());
     router.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> router.state() == KafkaStreams.State.RUNNING);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> router.state() == KafkaStreams.State.RUNNING);
     assertThat(router.isRunning()).isTrue();
     return router;
   }
@@ -141,9 +171,13 @@ class RouterRestartTest {
    * task is visible, reading up to the committed end gives all of them.
    */
   static List<String> routeAndCollect(String eventId) throws Exception {
-    ProducerRecord<byte[], byte[]> event = new ProducerRecord<>(
-        "events.payments", "agg".getBytes(StandardCharsets.UTF_8), "{\"payment_id\":1}".getBytes(StandardCharsets.UTF_8));
-    event.headers()
+    ProducerRecord<byte[], byte[]> event =
+        new ProducerRecord<>(
+            "events.payments",
+            "agg".getBytes(StandardCharsets.UTF_8),
+            "{\"payment_id\":1}".getBytes(StandardCharsets.UTF_8));
+    event
+        .headers()
         .add(CloudEventHeaders.SPECVERSION, utf8("1.0"))
         .add(CloudEventHeaders.ID, utf8(eventId))
         .add(CloudEventHeaders.SOURCE, utf8("/test"))
@@ -153,10 +187,13 @@ class RouterRestartTest {
     producer.send(event).get();
 
     List<DeliveryTask> tasks = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      poll(tasks);
-      return tasks.stream().anyMatch(t -> t.event().id().equals(eventId));
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              poll(tasks);
+              return tasks.stream().anyMatch(t -> t.event().id().equals(eventId));
+            });
     long end = deliveries.endOffsets(List.of(DELIVERIES)).get(DELIVERIES);
     while (deliveries.position(DELIVERIES) < end) poll(tasks);
     return tasks.stream()
@@ -173,11 +210,17 @@ class RouterRestartTest {
 
   // .get(): a failed send fails the test here rather than as a route missing later
   static void subscribe(Subscription s) throws Exception {
-    producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, RouterTopologyTest.key(s.id()), Json.toBytes(s))).get();
+    producer
+        .send(
+            new ProducerRecord<>(
+                Topics.SUBSCRIPTIONS, RouterTopologyTest.key(s.id()), Json.toBytes(s)))
+        .get();
   }
 
   static void tombstone(UUID webhook) throws Exception {
-    producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, RouterTopologyTest.key(webhook), null)).get();
+    producer
+        .send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, RouterTopologyTest.key(webhook), null))
+        .get();
   }
 
   static byte[] utf8(String s) {

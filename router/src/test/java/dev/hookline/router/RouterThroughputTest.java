@@ -20,8 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A rough single-thread figure of the topology's own cost (no broker, no EOS), for sizing. Run
- * with {@code -Dhookline.bench=true}.
+ * A rough single-thread figure of the topology's own cost (no broker, no EOS), for sizing. Run with
+ * {@code -Dhookline.bench=true}.
  */
 @EnabledIfSystemProperty(named = "hookline.bench", matches = "true")
 class RouterThroughputTest {
@@ -32,20 +32,34 @@ class RouterThroughputTest {
   @ParameterizedTest(name = "{0} matching webhooks")
   @ValueSource(ints = {1, 10})
   void eventsPerSecond(int webhooks) {
-    try (TopologyTestDriver driver = new TopologyTestDriver(
-        new RouterTopology(RouterTopologyTest.TYPES::contains, new SimpleMeterRegistry()).build(),
-        RouterTopologyTest.props(stateDir))) {
-      TestInputTopic<byte[], byte[]> subs = driver.createInputTopic(Topics.SUBSCRIPTIONS, new ByteArraySerializer(), new ByteArraySerializer());
-      TestInputTopic<byte[], byte[]> events = driver.createInputTopic("events.payments", new ByteArraySerializer(), new ByteArraySerializer());
-      TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(Topics.DELIVERIES, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(
+            new RouterTopology(RouterTopologyTest.TYPES::contains, new SimpleMeterRegistry())
+                .build(),
+            RouterTopologyTest.props(stateDir))) {
+      TestInputTopic<byte[], byte[]> subs =
+          driver.createInputTopic(
+              Topics.SUBSCRIPTIONS, new ByteArraySerializer(), new ByteArraySerializer());
+      TestInputTopic<byte[], byte[]> events =
+          driver.createInputTopic(
+              "events.payments", new ByteArraySerializer(), new ByteArraySerializer());
+      TestOutputTopic<byte[], byte[]> out =
+          driver.createOutputTopic(
+              Topics.DELIVERIES, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       for (int w = 1; w <= webhooks; w++) {
-        subs.pipeInput(RouterTopologyTest.key(id(w)), Json.toBytes(RouterTopologyTest.sub(id(w), 1, true, "payment_received")));
+        subs.pipeInput(
+            RouterTopologyTest.key(id(w)),
+            Json.toBytes(RouterTopologyTest.sub(id(w), 1, true, "payment_received")));
       }
       for (int w = 100; w < 150; w++) { // non-matching webhooks in the index
-        subs.pipeInput(RouterTopologyTest.key(id(w)), Json.toBytes(RouterTopologyTest.sub(id(w), 1, true, "invoice_paid")));
+        subs.pipeInput(
+            RouterTopologyTest.key(id(w)),
+            Json.toBytes(RouterTopologyTest.sub(id(w), 1, true, "invoice_paid")));
       }
       List<TestRecord<byte[], byte[]>> batch = new java.util.ArrayList<>();
-      for (int i = 0; i < EVENTS; i++) batch.add(RouterTopologyTest.event("evt-" + i, "payment_received", RouterTopologyTest.DATA));
+      for (int i = 0; i < EVENTS; i++)
+        batch.add(
+            RouterTopologyTest.event("evt-" + i, "payment_received", RouterTopologyTest.DATA));
 
       events.pipeRecordList(batch.subList(0, 5_000)); // warm-up
       out.readRecordsToList();
@@ -53,7 +67,8 @@ class RouterThroughputTest {
       events.pipeRecordList(batch);
       long tasks = out.getQueueSize();
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("router TTD micro-run: %d matching webhooks: %.0f events/s, %.0f tasks/s%n",
+      System.out.printf(
+          "router TTD micro-run: %d matching webhooks: %.0f events/s, %.0f tasks/s%n",
           webhooks, EVENTS / seconds, tasks / seconds);
       assertThat(tasks).isEqualTo((long) EVENTS * webhooks);
     }

@@ -52,12 +52,18 @@ class RouterTopologyTest {
 
   @BeforeEach
   void start() {
-    driver = new TopologyTestDriver(new RouterTopology(TYPES::contains, registry).build(), props(stateDir));
+    driver =
+        new TopologyTestDriver(
+            new RouterTopology(TYPES::contains, registry).build(), props(stateDir));
     subscriptions = input(Topics.SUBSCRIPTIONS);
     payments = input("events.payments");
     invoices = input("events.invoices");
-    deliveries = driver.createOutputTopic(Topics.DELIVERIES, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    invalid = driver.createOutputTopic(Topics.INVALID_EVENTS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    deliveries =
+        driver.createOutputTopic(
+            Topics.DELIVERIES, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    invalid =
+        driver.createOutputTopic(
+            Topics.INVALID_EVENTS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -74,20 +80,26 @@ class RouterTopologyTest {
     payments.pipeInput(event("evt-1", "payment_received", DATA));
 
     List<TestRecord<byte[], byte[]>> out = deliveries.readRecordsToList();
-    List<DeliveryTask> tasks = out.stream().map(r -> Json.fromBytes(r.value(), DeliveryTask.class)).toList();
+    List<DeliveryTask> tasks =
+        out.stream().map(r -> Json.fromBytes(r.value(), DeliveryTask.class)).toList();
     assertThat(tasks).extracting(DeliveryTask::webhookId).containsExactly(id(1), id(2), id(3));
     for (int i = 0; i < out.size(); i++) {
       DeliveryTask task = tasks.get(i);
-      assertThat(new String(out.get(i).key(), StandardCharsets.UTF_8)).isEqualTo(task.webhookId().toString());
-      assertThat(out.get(i).headers().toArray()).as("ce_* headers are not copied onto tasks").isEmpty();
-      assertThat(task.deliveryId()).isEqualTo(DeliveryTask.deliveryIdFor("evt-1", task.webhookId()));
+      assertThat(new String(out.get(i).key(), StandardCharsets.UTF_8))
+          .isEqualTo(task.webhookId().toString());
+      assertThat(out.get(i).headers().toArray())
+          .as("ce_* headers are not copied onto tasks")
+          .isEmpty();
+      assertThat(task.deliveryId())
+          .isEqualTo(DeliveryTask.deliveryIdFor("evt-1", task.webhookId()));
       assertThat(task.attempt()).isEqualTo(1);
       assertThat(task.trigger()).isEqualTo(Trigger.EVENT);
       assertThat(task.event().id()).isEqualTo("evt-1");
       assertThat(task.event().type()).isEqualTo("payment_received");
       assertThat(task.event().source()).isEqualTo("/billing");
       assertThat(task.event().time()).isEqualTo(Instant.parse("2026-11-28T10:15:30.123Z"));
-      assertThat(task.event().data()).isEqualTo(Json.readTree(DATA.getBytes(StandardCharsets.UTF_8)));
+      assertThat(task.event().data())
+          .isEqualTo(Json.readTree(DATA.getBytes(StandardCharsets.UTF_8)));
     }
     assertThat(invalid.isEmpty()).isTrue();
     assertThat(registry.counter(RouterTopology.DELIVERY_TASKS_COUNTER).count()).isEqualTo(3.0);
@@ -109,7 +121,8 @@ class RouterTopologyTest {
     payments.pipeInput(event("evt-1", "payment_received", DATA));
     invoices.pipeInput(event("evt-2", "invoice_paid", DATA));
 
-    assertThat(tasks()).extracting(t -> t.event().id() + ">" + t.webhookId())
+    assertThat(tasks())
+        .extracting(t -> t.event().id() + ">" + t.webhookId())
         .containsExactly("evt-1>" + id(1), "evt-1>" + id(2), "evt-2>" + id(1), "evt-2>" + id(2));
   }
 
@@ -139,7 +152,8 @@ class RouterTopologyTest {
 
     payments.pipeInput(event("evt-2", "payment_refunded", DATA));
     invoices.pipeInput(event("evt-3", "invoice_paid", DATA));
-    assertThat(tasks()).extracting(t -> t.event().id() + "@v" + t.webhookVersion())
+    assertThat(tasks())
+        .extracting(t -> t.event().id() + "@v" + t.webhookVersion())
         .containsExactly("evt-2@v7", "evt-3@v7");
   }
 
@@ -151,13 +165,17 @@ class RouterTopologyTest {
 
     payments.pipeInput(event("evt-1", "payment_received", DATA));
     invoices.pipeInput(event("evt-2", "invoice_paid", DATA));
-    assertThat(tasks()).extracting(t -> t.event().id() + "@v" + t.webhookVersion()).containsExactly("evt-1@v5");
+    assertThat(tasks())
+        .extracting(t -> t.event().id() + "@v" + t.webhookVersion())
+        .containsExactly("evt-1@v5");
 
     // the same version again (a snapshot repairing a corrupted record) is applied
     subscribe(id(1), 5, true, "invoice_paid");
     payments.pipeInput(event("evt-3", "payment_received", DATA));
     invoices.pipeInput(event("evt-4", "invoice_paid", DATA));
-    assertThat(tasks()).extracting(t -> t.event().id() + "@v" + t.webhookVersion()).containsExactly("evt-4@v5");
+    assertThat(tasks())
+        .extracting(t -> t.event().id() + "@v" + t.webhookVersion())
+        .containsExactly("evt-4@v5");
 
     // and a newer one as always
     subscribe(id(1), 6, false, "invoice_paid");
@@ -171,7 +189,8 @@ class RouterTopologyTest {
     subscribe(id(2), 1, true, "*");
     subscriptions.pipeInput(key(id(1)), (byte[]) null);
     subscriptions.pipeInput(key(id(2)), (byte[]) null);
-    subscriptions.pipeInput(key(id(3)), (byte[]) null); // a tombstone for an unknown webhook is harmless
+    subscriptions.pipeInput(
+        key(id(3)), (byte[]) null); // a tombstone for an unknown webhook is harmless
 
     payments.pipeInput(event("evt-1", "payment_received", DATA));
     assertThat(deliveries.isEmpty()).isTrue();
@@ -186,15 +205,23 @@ class RouterTopologyTest {
     subscribe(id(1), 1, true, "payment_received");
     subscribe(id(2), 1, true, "payment_received");
     subscribe(id(3), 1, true, "payment_received");
-    subscriptions.pipeInput("not-a-uuid".getBytes(StandardCharsets.UTF_8), Json.toBytes(sub(id(9), 1, true, "*")));
+    subscriptions.pipeInput(
+        "not-a-uuid".getBytes(StandardCharsets.UTF_8), Json.toBytes(sub(id(9), 1, true, "*")));
     subscriptions.pipeInput(key(id(1)), "{broken".getBytes(StandardCharsets.UTF_8));
-    subscriptions.pipeInput(key(id(2)), Json.toBytes(sub(id(8), 2, true, "payment_received"))); // id mismatch
+    subscriptions.pipeInput(
+        key(id(2)), Json.toBytes(sub(id(8), 2, true, "payment_received"))); // id mismatch
     // A field added by a newer admin-api is tolerated.
-    subscriptions.pipeInput(key(id(4)), ("{\"id\":\"" + id(4) + "\",\"version\":5,\"events\":[\"payment_received\"],"
-        + "\"active\":true,\"future_field\":1}").getBytes(StandardCharsets.UTF_8));
+    subscriptions.pipeInput(
+        key(id(4)),
+        ("{\"id\":\""
+                + id(4)
+                + "\",\"version\":5,\"events\":[\"payment_received\"],"
+                + "\"active\":true,\"future_field\":1}")
+            .getBytes(StandardCharsets.UTF_8));
 
     payments.pipeInput(event("evt-1", "payment_received", DATA));
-    assertThat(tasks()).extracting(t -> t.webhookId() + "@v" + t.webhookVersion())
+    assertThat(tasks())
+        .extracting(t -> t.webhookId() + "@v" + t.webhookVersion())
         .containsExactly(id(3) + "@v1", id(4) + "@v5");
   }
 
@@ -210,7 +237,8 @@ class RouterTopologyTest {
     assertThat(ids).hasSize(6);
     assertThat(ids.subList(0, 2)).containsExactlyElementsOf(ids.subList(2, 4));
     assertThat(ids.subList(4, 6)).doesNotContainAnyElementsOf(ids.subList(0, 2));
-    assertThat(ids.get(0)).isEqualTo(UUID.nameUUIDFromBytes(("evt-1|" + id(1)).getBytes(StandardCharsets.UTF_8)));
+    assertThat(ids.get(0))
+        .isEqualTo(UUID.nameUUIDFromBytes(("evt-1|" + id(1)).getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -219,30 +247,83 @@ class RouterTopologyTest {
     TestRecord<byte[], byte[]> record = event("evt-1", "payment_received", DATA);
     record.headers().remove(CloudEventHeaders.TIME);
     Instant recordTime = Instant.parse("2026-01-02T03:04:05Z");
-    payments.pipeInput(new TestRecord<>(record.key(), record.value(), record.headers(), recordTime));
-    assertThat(tasks()).singleElement().satisfies(t -> assertThat(t.event().time()).isEqualTo(recordTime));
+    payments.pipeInput(
+        new TestRecord<>(record.key(), record.value(), record.headers(), recordTime));
+    assertThat(tasks())
+        .singleElement()
+        .satisfies(t -> assertThat(t.event().time()).isEqualTo(recordTime));
   }
 
   static Stream<Arguments> invalidEvents() {
     byte[] data = DATA.getBytes(StandardCharsets.UTF_8);
-    byte[] tooBig = ("{\"x\":\"" + "a".repeat(EventReader.MAX_DATA_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
+    byte[] tooBig =
+        ("{\"x\":\"" + "a".repeat(EventReader.MAX_DATA_BYTES) + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
     return Stream.of(
-        Arguments.of("no specversion", without(CloudEventHeaders.SPECVERSION), data, "missing or empty header ce_specversion"),
-        Arguments.of("specversion 0.3", with(CloudEventHeaders.SPECVERSION, "0.3"), data, "unsupported ce_specversion '0.3'"),
+        Arguments.of(
+            "no specversion",
+            without(CloudEventHeaders.SPECVERSION),
+            data,
+            "missing or empty header ce_specversion"),
+        Arguments.of(
+            "specversion 0.3",
+            with(CloudEventHeaders.SPECVERSION, "0.3"),
+            data,
+            "unsupported ce_specversion '0.3'"),
         Arguments.of("no id", without(CloudEventHeaders.ID), data, "missing or empty header ce_id"),
-        Arguments.of("blank id", with(CloudEventHeaders.ID, " "), data, "missing or empty header ce_id"),
-        Arguments.of("no source", without(CloudEventHeaders.SOURCE), data, "missing or empty header ce_source"),
-        Arguments.of("bad source", with(CloudEventHeaders.SOURCE, "not a uri"), data, "is not a URI reference"),
-        Arguments.of("no type", without(CloudEventHeaders.TYPE), data, "missing or empty header ce_type"),
-        Arguments.of("unknown type", with(CloudEventHeaders.TYPE, "order_shipped"), data, "unknown event type 'order_shipped'"),
-        Arguments.of("bad time", with(CloudEventHeaders.TIME, "yesterday"), data, "'yesterday' is not an RFC 3339 timestamp"),
-        Arguments.of("time without offset", with(CloudEventHeaders.TIME, "2026-11-28T10:15:30"), data, "not an RFC 3339"),
-        Arguments.of("non-UTF-8 header", withBytes(CloudEventHeaders.ID, new byte[] {(byte) 0xC3, (byte) 0x28}), data, "ce_id is not UTF-8"),
-        Arguments.of("xml content", with(CloudEventHeaders.CONTENT_TYPE, "application/xml"), data, "'application/xml' is not JSON"),
-        Arguments.of("not JSON", valid(), "{nope".getBytes(StandardCharsets.UTF_8), "not valid JSON"),
-        Arguments.of("trailing garbage", valid(), "{}x".getBytes(StandardCharsets.UTF_8), "not valid JSON"),
-        Arguments.of("JSON array", valid(), "[1,2]".getBytes(StandardCharsets.UTF_8), "must be a JSON object, was array"),
-        Arguments.of("JSON string", valid(), "\"hi\"".getBytes(StandardCharsets.UTF_8), "must be a JSON object, was string"),
+        Arguments.of(
+            "blank id", with(CloudEventHeaders.ID, " "), data, "missing or empty header ce_id"),
+        Arguments.of(
+            "no source",
+            without(CloudEventHeaders.SOURCE),
+            data,
+            "missing or empty header ce_source"),
+        Arguments.of(
+            "bad source",
+            with(CloudEventHeaders.SOURCE, "not a uri"),
+            data,
+            "is not a URI reference"),
+        Arguments.of(
+            "no type", without(CloudEventHeaders.TYPE), data, "missing or empty header ce_type"),
+        Arguments.of(
+            "unknown type",
+            with(CloudEventHeaders.TYPE, "order_shipped"),
+            data,
+            "unknown event type 'order_shipped'"),
+        Arguments.of(
+            "bad time",
+            with(CloudEventHeaders.TIME, "yesterday"),
+            data,
+            "'yesterday' is not an RFC 3339 timestamp"),
+        Arguments.of(
+            "time without offset",
+            with(CloudEventHeaders.TIME, "2026-11-28T10:15:30"),
+            data,
+            "not an RFC 3339"),
+        Arguments.of(
+            "non-UTF-8 header",
+            withBytes(CloudEventHeaders.ID, new byte[] {(byte) 0xC3, (byte) 0x28}),
+            data,
+            "ce_id is not UTF-8"),
+        Arguments.of(
+            "xml content",
+            with(CloudEventHeaders.CONTENT_TYPE, "application/xml"),
+            data,
+            "'application/xml' is not JSON"),
+        Arguments.of(
+            "not JSON", valid(), "{nope".getBytes(StandardCharsets.UTF_8), "not valid JSON"),
+        Arguments.of(
+            "trailing garbage", valid(), "{}x".getBytes(StandardCharsets.UTF_8), "not valid JSON"),
+        Arguments.of(
+            "JSON array",
+            valid(),
+            "[1,2]".getBytes(StandardCharsets.UTF_8),
+            "must be a JSON object, was array"),
+        Arguments.of(
+            "JSON string",
+            valid(),
+            "\"hi\"".getBytes(StandardCharsets.UTF_8),
+            "must be a JSON object, was string"),
         Arguments.of("empty value", valid(), new byte[0], "the value is empty"),
         Arguments.of("null value", valid(), null, "the value is empty"),
         Arguments.of("over 256 KB", valid(), tooBig, "over the 262144 byte limit"));
@@ -262,12 +343,21 @@ class RouterTopologyTest {
     assertThat(invalid.isEmpty()).isTrue();
     assertThat(rejected.key()).isEqualTo(key);
     assertThat(rejected.value()).isEqualTo(value);
-    List<String> originalHeaders = Arrays.stream(headers.toArray()).map(h -> h.key() + "=" + Arrays.toString(h.value())).toList();
-    List<String> outHeaders = new ArrayList<>(Arrays.stream(rejected.headers().toArray())
-        .filter(h -> !h.key().equals(Topics.INVALID_REASON_HEADER))
-        .map(h -> h.key() + "=" + Arrays.toString(h.value())).toList());
+    List<String> originalHeaders =
+        Arrays.stream(headers.toArray())
+            .map(h -> h.key() + "=" + Arrays.toString(h.value()))
+            .toList();
+    List<String> outHeaders =
+        new ArrayList<>(
+            Arrays.stream(rejected.headers().toArray())
+                .filter(h -> !h.key().equals(Topics.INVALID_REASON_HEADER))
+                .map(h -> h.key() + "=" + Arrays.toString(h.value()))
+                .toList());
     assertThat(outHeaders).containsExactlyElementsOf(originalHeaders);
-    assertThat(new String(rejected.headers().lastHeader(Topics.INVALID_REASON_HEADER).value(), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                rejected.headers().lastHeader(Topics.INVALID_REASON_HEADER).value(),
+                StandardCharsets.UTF_8))
         .contains(reason);
     assertThat(registry.counter(RouterTopology.INVALID_EVENTS_COUNTER).count()).isEqualTo(1.0);
 
@@ -277,11 +367,18 @@ class RouterTopologyTest {
   @Test
   void theShippedCatalogIsUsedByThePublicConstructor() {
     driver.close();
-    driver = new TopologyTestDriver(new RouterTopology(EventCatalog.load(), registry).build(), props(stateDir.resolve("2")));
+    driver =
+        new TopologyTestDriver(
+            new RouterTopology(EventCatalog.load(), registry).build(),
+            props(stateDir.resolve("2")));
     subscriptions = input(Topics.SUBSCRIPTIONS);
     payments = input("events.payments");
-    deliveries = driver.createOutputTopic(Topics.DELIVERIES, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    invalid = driver.createOutputTopic(Topics.INVALID_EVENTS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    deliveries =
+        driver.createOutputTopic(
+            Topics.DELIVERIES, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    invalid =
+        driver.createOutputTopic(
+            Topics.INVALID_EVENTS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     subscribe(id(1), 1, true, "*");
 
     payments.pipeInput(event("evt-1", "payment_received", DATA));
@@ -306,7 +403,9 @@ class RouterTopologyTest {
   }
 
   List<DeliveryTask> tasks() {
-    return deliveries.readValuesToList().stream().map(v -> Json.fromBytes(v, DeliveryTask.class)).toList();
+    return deliveries.readValuesToList().stream()
+        .map(v -> Json.fromBytes(v, DeliveryTask.class))
+        .toList();
   }
 
   void subscribe(UUID webhook, long version, boolean active, String... events) {
@@ -328,9 +427,16 @@ class RouterTopologyTest {
 
   static TestRecord<byte[], byte[]> event(String id, String type, String data) {
     Headers headers = valid();
-    headers.remove(CloudEventHeaders.ID).add(CloudEventHeaders.ID, id.getBytes(StandardCharsets.UTF_8));
-    headers.remove(CloudEventHeaders.TYPE).add(CloudEventHeaders.TYPE, type.getBytes(StandardCharsets.UTF_8));
-    return new TestRecord<>("aggregate-1".getBytes(StandardCharsets.UTF_8), data.getBytes(StandardCharsets.UTF_8), headers);
+    headers
+        .remove(CloudEventHeaders.ID)
+        .add(CloudEventHeaders.ID, id.getBytes(StandardCharsets.UTF_8));
+    headers
+        .remove(CloudEventHeaders.TYPE)
+        .add(CloudEventHeaders.TYPE, type.getBytes(StandardCharsets.UTF_8));
+    return new TestRecord<>(
+        "aggregate-1".getBytes(StandardCharsets.UTF_8),
+        data.getBytes(StandardCharsets.UTF_8),
+        headers);
   }
 
   static Headers valid() {
@@ -359,5 +465,4 @@ class RouterTopologyTest {
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
-
 }

@@ -15,7 +15,12 @@ import java.util.UUID;
  * @param event the event to deliver
  */
 public record DeliveryTask(
-    UUID deliveryId, UUID webhookId, long webhookVersion, int attempt, Trigger trigger, Event event) {
+    UUID deliveryId,
+    UUID webhookId,
+    long webhookVersion,
+    int attempt,
+    Trigger trigger,
+    Event event) {
   public DeliveryTask {
     Objects.requireNonNull(deliveryId, "deliveryId");
     Objects.requireNonNull(webhookId, "webhookId");

@@ -34,7 +34,9 @@ import java.util.stream.Stream;
 public final class EventCatalog {
   static final String RESOURCE_DIR = "catalog";
 
-  /** Prefix of every field path in a {@link FieldError}: the payload is the event's {@code data}. */
+  /**
+   * Prefix of every field path in a {@link FieldError}: the payload is the event's {@code data}.
+   */
   static final String DATA = "data";
 
   /** Every catalog schema is draft 2020-12; the validator ships this meta-schema, so no fetch. */
@@ -73,7 +75,8 @@ public final class EventCatalog {
       EventType type = types.get(i);
       String origin = origins.get(i);
       if (byName.putIfAbsent(type.name(), type) != null) {
-        throw new IllegalStateException("duplicate event type name '" + type.name() + "' in " + origin);
+        throw new IllegalStateException(
+            "duplicate event type name '" + type.name() + "' in " + origin);
       }
       schemas.put(type.name(), compile(registry, metaSchema, type, origin));
     }
@@ -95,8 +98,8 @@ public final class EventCatalog {
   /**
    * Validates event data against its type's schema.
    *
-   * @return the violations, empty when the data is valid; an unknown type is one violation on
-   *     field {@code type}
+   * @return the violations, empty when the data is valid; an unknown type is one violation on field
+   *     {@code type}
    */
   public List<FieldError> validate(String typeName, JsonNode data) {
     EventType type = types.get(typeName);
@@ -130,7 +133,8 @@ public final class EventCatalog {
         SpecificationVersion.DRAFT_2020_12, builder -> builder.schemaRegistryConfig(config));
   }
 
-  private static Schema compile(SchemaRegistry registry, Schema metaSchema, EventType type, String resource) {
+  private static Schema compile(
+      SchemaRegistry registry, Schema metaSchema, EventType type, String resource) {
     // the validator compiles nonsense like {"type": 42} without complaint; the meta-schema does not
     List<Error> schemaErrors = metaSchema.validate(type.schema());
     if (!schemaErrors.isEmpty()) {
@@ -146,8 +150,8 @@ public final class EventCatalog {
   }
 
   /**
-   * The field an error is about, as {@code data.a.b} (array items as {@code data.a[0]}). A
-   * {@code required} error sits on the object that lacks the property, so the property is appended.
+   * The field an error is about, as {@code data.a.b} (array items as {@code data.a[0]}). A {@code
+   * required} error sits on the object that lacks the property, so the property is appended.
    */
   static String fieldOf(Error error) {
     StringBuilder field = new StringBuilder(DATA);

@@ -13,7 +13,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param example a realistic example payload that validates against {@code schema}
  */
 public record EventType(
-    String name, String title, String description, String domain, JsonNode schema, JsonNode example) {
+    String name,
+    String title,
+    String description,
+    String domain,
+    JsonNode schema,
+    JsonNode example) {
 
   public String topic() {
     return Topics.eventsTopic(domain);

@@ -49,7 +49,8 @@ public final class Json {
     try {
       return WIRE_READER.forType(type).readValue(bytes);
     } catch (IOException e) {
-      throw new UncheckedIOException("invalid " + type.getSimpleName() + " JSON: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "invalid " + type.getSimpleName() + " JSON: " + e.getMessage(), e);
     }
   }
 

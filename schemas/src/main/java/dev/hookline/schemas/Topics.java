@@ -20,7 +20,10 @@ public final class Topics {
 
   private Topics() {}
 
-  /** The topic an event type's domain publishes to, e.g. {@code payments} gives {@code events.payments}. */
+  /**
+   * The topic an event type's domain publishes to, e.g. {@code payments} gives {@code
+   * events.payments}.
+   */
   public static String eventsTopic(String domain) {
     return EVENTS_PREFIX + domain;
   }

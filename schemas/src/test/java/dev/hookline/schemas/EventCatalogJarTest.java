@@ -22,11 +22,13 @@ class EventCatalogJarTest {
 
   @Test
   void loadsFromAJar(@TempDir Path dir) throws Exception {
-    Path classes = Path.of(EventCatalog.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes =
+        Path.of(EventCatalog.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path jar = dir.resolve("hookline-schemas.jar");
     writeJar(classes, jar);
 
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, new HidingLoader())) {
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {jar.toUri().toURL()}, new HidingLoader())) {
       Class<?> catalogClass = loader.loadClass(EventCatalog.class.getName());
       assertThat(catalogClass.getClassLoader()).isSameAs(loader); // really the jar's copy
       Object catalog = catalogClass.getMethod("load").invoke(null);
@@ -35,7 +37,9 @@ class EventCatalogJarTest {
     }
   }
 
-  /** Like Maven's jar plugin: directory entries included, so {@code getResource("catalog")} works. */
+  /**
+   * Like Maven's jar plugin: directory entries included, so {@code getResource("catalog")} works.
+   */
   private static void writeJar(Path root, Path jar) throws IOException {
     try (OutputStream out = Files.newOutputStream(jar);
         JarOutputStream zip = new JarOutputStream(out);

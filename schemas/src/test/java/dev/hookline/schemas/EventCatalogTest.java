@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EventCatalogTest {
   private static final EventCatalog CATALOG = EventCatalog.load();
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
-  private static final Set<String> DOMAINS = Set.of("payments", "sites", "customers", "memberships", "domains", "hookline");
+  private static final Set<String> DOMAINS =
+      Set.of("payments", "sites", "customers", "memberships", "domains", "hookline");
 
   static List<EventType> types() {
     return CATALOG.types();
@@ -27,12 +28,28 @@ class EventCatalogTest {
     assertThat(CATALOG.types())
         .extracting(EventType::name)
         .containsExactlyInAnyOrder(
-            "payment_received", "site_published", "confirm_email_address", "domain_created",
-            "renewal_payment_created", "invoice_sent", "payment_failed", "membership_expired",
-            "customer_created", "customer_updated", "membership_created", "membership_updated",
-            "payment_created", "payment_updated", "hookline.webhook.disabled");
-    assertThat(CATALOG.find("payment_received")).get().extracting(EventType::topic).isEqualTo("events.payments");
-    assertThat(CATALOG.find("hookline.webhook.disabled")).get().extracting(EventType::topic)
+            "payment_received",
+            "site_published",
+            "confirm_email_address",
+            "domain_created",
+            "renewal_payment_created",
+            "invoice_sent",
+            "payment_failed",
+            "membership_expired",
+            "customer_created",
+            "customer_updated",
+            "membership_created",
+            "membership_updated",
+            "payment_created",
+            "payment_updated",
+            "hookline.webhook.disabled");
+    assertThat(CATALOG.find("payment_received"))
+        .get()
+        .extracting(EventType::topic)
+        .isEqualTo("events.payments");
+    assertThat(CATALOG.find("hookline.webhook.disabled"))
+        .get()
+        .extracting(EventType::topic)
         .isEqualTo(Topics.HOOKLINE_EVENTS);
   }
 
@@ -49,13 +66,16 @@ class EventCatalogTest {
     assertThat(type.title()).isNotBlank();
     assertThat(type.description()).isNotBlank();
     assertThat(type.domain()).isIn(DOMAINS);
-    assertThat(type.schema().path("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
+    assertThat(type.schema().path("$schema").asText())
+        .isEqualTo("https://json-schema.org/draft/2020-12/schema");
     assertThat(type.schema().path("type").asText()).isEqualTo("object");
     // producers evolve: extra fields must never make an event invalid
     assertThat(type.schema().path("additionalProperties").asBoolean(true)).isTrue();
     // every required field is declared and present in the example
     for (JsonNode required : type.schema().path("required")) {
-      assertThat(type.schema().path("properties").has(required.asText())).as(required.asText()).isTrue();
+      assertThat(type.schema().path("properties").has(required.asText()))
+          .as(required.asText())
+          .isTrue();
       assertThat(type.example().has(required.asText())).as(required.asText()).isTrue();
     }
   }
@@ -63,7 +83,8 @@ class EventCatalogTest {
   @Test
   void namesAreUnique() {
     Set<String> seen = new HashSet<>();
-    for (EventType type : CATALOG.types()) assertThat(seen.add(type.name())).as(type.name()).isTrue();
+    for (EventType type : CATALOG.types())
+      assertThat(seen.add(type.name())).as(type.name()).isTrue();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -80,18 +101,24 @@ class EventCatalogTest {
     data.put("payment_total", 31.9); // the formatted string, not the raw number
     data.put("payment_total_raw", "31.90");
     List<FieldError> errors = CATALOG.validate("payment_received", data);
-    assertThat(errors).extracting(FieldError::field)
+    assertThat(errors)
+        .extracting(FieldError::field)
         .containsExactlyInAnyOrder("data.payment_total", "data.payment_total_raw");
     assertThat(errors).allSatisfy(e -> assertThat(e.message()).isNotBlank());
-    assertThat(errors).filteredOn(e -> e.field().equals("data.payment_total"))
-        .singleElement().extracting(FieldError::message).asString().contains("string");
+    assertThat(errors)
+        .filteredOn(e -> e.field().equals("data.payment_total"))
+        .singleElement()
+        .extracting(FieldError::message)
+        .asString()
+        .contains("string");
   }
 
   @Test
   void booleansMustBeBooleans() {
     ObjectNode data = example("domain_created");
     data.put("domain_active", "true"); // what the old PHP plugin sent
-    assertThat(CATALOG.validate("domain_created", data)).extracting(FieldError::field)
+    assertThat(CATALOG.validate("domain_created", data))
+        .extracting(FieldError::field)
         .containsExactly("data.domain_active");
   }
 
@@ -100,10 +127,13 @@ class EventCatalogTest {
     ObjectNode data = example("payment_received");
     data.remove("payment_id");
     List<FieldError> errors = CATALOG.validate("payment_received", data);
-    assertThat(errors).singleElement().satisfies(e -> {
-      assertThat(e.field()).isEqualTo("data.payment_id");
-      assertThat(e.message()).contains("payment_id");
-    });
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("data.payment_id");
+              assertThat(e.message()).contains("payment_id");
+            });
   }
 
   @Test
@@ -112,8 +142,10 @@ class EventCatalogTest {
     data.put("customer_user_email", "not-an-email");
     data.put("payment_date_created", "28/11/2026");
     data.put("payment_invoice_url", "not a url");
-    assertThat(CATALOG.validate("payment_received", data)).extracting(FieldError::field)
-        .containsExactlyInAnyOrder("data.customer_user_email", "data.payment_date_created", "data.payment_invoice_url");
+    assertThat(CATALOG.validate("payment_received", data))
+        .extracting(FieldError::field)
+        .containsExactlyInAnyOrder(
+            "data.customer_user_email", "data.payment_date_created", "data.payment_invoice_url");
   }
 
   @Test
@@ -122,43 +154,55 @@ class EventCatalogTest {
     data.putNull("membership_date_expiration");
     assertThat(CATALOG.validate("membership_expired", data)).isEmpty();
     data.put("membership_date_expiration", "soon");
-    assertThat(CATALOG.validate("membership_expired", data)).extracting(FieldError::field)
+    assertThat(CATALOG.validate("membership_expired", data))
+        .extracting(FieldError::field)
         .containsExactly("data.membership_date_expiration");
   }
 
   @Test
   void nestedPathsUseDotsAndIndexes() {
     // the shipped payloads are flat, but producers may nest: paths must still name the field
-    JsonNode schema = json("""
+    JsonNode schema =
+        json(
+            """
         {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
          "properties": {
            "customer": {"type": "object", "properties": {"email": {"type": "string", "format": "email"}}},
            "items": {"type": "array", "items": {"type": "object", "required": ["qty"]}}}}""");
-    EventCatalog nested = EventCatalog.of(List.of(
-        new EventType("order_placed", "Order Placed", "An order.", "orders", schema, json("{}"))));
+    EventCatalog nested =
+        EventCatalog.of(
+            List.of(
+                new EventType(
+                    "order_placed", "Order Placed", "An order.", "orders", schema, json("{}"))));
     ObjectNode data = Json.MAPPER.createObjectNode();
     data.putObject("customer").put("email", "x");
     ArrayNode items = data.putArray("items");
     items.addObject().put("name", "ok");
     List<FieldError> errors = nested.validate("order_placed", data);
-    assertThat(errors).extracting(FieldError::field)
+    assertThat(errors)
+        .extracting(FieldError::field)
         .containsExactlyInAnyOrder("data.customer.email", "data.items[0].qty");
   }
 
   @Test
   void unknownTypeIsAnErrorOnType() {
     assertThat(CATALOG.validate("no_such_event", example("payment_received")))
-        .singleElement().satisfies(e -> {
-          assertThat(e.field()).isEqualTo("type");
-          assertThat(e.message()).contains("no_such_event");
-        });
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("type");
+              assertThat(e.message()).contains("no_such_event");
+            });
   }
 
   @Test
   void nonObjectDataIsAnErrorOnData() {
     assertThat(CATALOG.validate("payment_received", Json.MAPPER.createArrayNode()))
-        .extracting(FieldError::field).containsExactly("data");
-    assertThat(CATALOG.validate("payment_received", null)).extracting(FieldError::field).containsExactly("data");
+        .extracting(FieldError::field)
+        .containsExactly("data");
+    assertThat(CATALOG.validate("payment_received", null))
+        .extracting(FieldError::field)
+        .containsExactly("data");
   }
 
   @Test
@@ -166,14 +210,21 @@ class EventCatalogTest {
     ObjectNode bad = example("payment_received");
     bad.remove("payment_id");
     List<Thread> threads = new java.util.ArrayList<>();
-    java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.ConcurrentLinkedQueue<String> failures =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
     for (int t = 0; t < 4; t++) {
-      threads.add(Thread.ofPlatform().start(() -> {
-        for (int i = 0; i < 500; i++) {
-          if (!CATALOG.validate("payment_received", example("payment_received")).isEmpty()) failures.add("good failed");
-          if (CATALOG.validate("payment_received", bad).size() != 1) failures.add("bad passed");
-        }
-      }));
+      threads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < 500; i++) {
+                      if (!CATALOG
+                          .validate("payment_received", example("payment_received"))
+                          .isEmpty()) failures.add("good failed");
+                      if (CATALOG.validate("payment_received", bad).size() != 1)
+                        failures.add("bad passed");
+                    }
+                  }));
     }
     for (Thread thread : threads) thread.join();
     assertThat(failures).isEmpty();
@@ -182,8 +233,10 @@ class EventCatalogTest {
   @Test
   void aBrokenSchemaFailsAtLoadNotAtFirstEvent() {
     JsonNode schema = json("{\"type\": \"object\", \"properties\": {\"a\": {\"type\": 42}}}");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EventCatalog.of(List.of(
-            new EventType("broken", "Broken", "Broken.", "x", schema, json("{}")))))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                EventCatalog.of(
+                    List.of(new EventType("broken", "Broken", "Broken.", "x", schema, json("{}")))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("broken");
   }

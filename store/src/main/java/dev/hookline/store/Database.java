@@ -6,8 +6,8 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * The entry point of the store: a HikariCP pool on PostgreSQL, migrated by Flyway on open, and
- * the data access objects built on it.
+ * The entry point of the store: a HikariCP pool on PostgreSQL, migrated by Flyway on open, and the
+ * data access objects built on it.
  */
 public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
@@ -30,7 +30,11 @@ public final class Database implements AutoCloseable {
     hikari.setInitializationFailTimeout(10_000);
     HikariDataSource dataSource = new HikariDataSource(hikari);
     try {
-      Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
@@ -80,7 +84,9 @@ public final class Database implements AutoCloseable {
    * API and workers run, and from several processes at once; returns how many rows it rewrote.
    */
   public int reencryptSecrets() {
-    return new SecretReencryption(dataSource, cipher, SecretReencryption.DEFAULT_BATCH).run().reencrypted();
+    return new SecretReencryption(dataSource, cipher, SecretReencryption.DEFAULT_BATCH)
+        .run()
+        .reencrypted();
   }
 
   /** Payload retention over this database; see {@link RetentionJob}. */

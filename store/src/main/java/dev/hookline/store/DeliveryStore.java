@@ -31,10 +31,15 @@ public interface DeliveryStore {
   /** One delivery with its attempts and payload. */
   Optional<DeliveryView> find(UUID deliveryId);
 
-  /** Same as the other {@code listForWebhook}, also limited to deliveries created at or after {@code since} (null: no limit). */
-  default List<DeliveryView> listForWebhook(UUID webhookId, DeliveryStatus status, Instant since, UUID before, int limit) {
+  /**
+   * Same as the other {@code listForWebhook}, also limited to deliveries created at or after {@code
+   * since} (null: no limit).
+   */
+  default List<DeliveryView> listForWebhook(
+      UUID webhookId, DeliveryStatus status, Instant since, UUID before, int limit) {
     if (since == null) return listForWebhook(webhookId, status, before, limit);
-    throw new UnsupportedOperationException("listForWebhook with since is not implemented by " + getClass().getName());
+    throw new UnsupportedOperationException(
+        "listForWebhook with since is not implemented by " + getClass().getName());
   }
 
   /**
@@ -42,12 +47,14 @@ public interface DeliveryStore {
    * first, at most {@code limit} (capped at {@link #MAX_RECOVER}); test deliveries excluded.
    */
   default List<Redelivery> failedBetween(UUID webhookId, Instant since, Instant until, int limit) {
-    throw new UnsupportedOperationException("failedBetween is not implemented by " + getClass().getName());
+    throw new UnsupportedOperationException(
+        "failedBetween is not implemented by " + getClass().getName());
   }
 
   /** What it takes to queue another attempt of one delivery; empty when unknown. */
   default Optional<Redelivery> redelivery(UUID deliveryId) {
-    throw new UnsupportedOperationException("redelivery is not implemented by " + getClass().getName());
+    throw new UnsupportedOperationException(
+        "redelivery is not implemented by " + getClass().getName());
   }
 
   /**
@@ -57,6 +64,7 @@ public interface DeliveryStore {
    * left alone. Returns how many were marked.
    */
   default int markRequeued(List<Redelivery> queued) {
-    throw new UnsupportedOperationException("markRequeued is not implemented by " + getClass().getName());
+    throw new UnsupportedOperationException(
+        "markRequeued is not implemented by " + getClass().getName());
   }
 }

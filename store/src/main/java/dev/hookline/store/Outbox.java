@@ -13,8 +13,8 @@ public interface Outbox {
   /**
    * Takes the relay lock, reads up to {@code limit} unpublished rows in seq order, hands them to
    * the publisher and marks them published, all in one transaction. Returns the number relayed; 0
-   * when nothing is pending or another relay holds the lock. When the publisher throws, nothing
-   * is marked and the exception propagates.
+   * when nothing is pending or another relay holds the lock. When the publisher throws, nothing is
+   * marked and the exception propagates.
    */
   int relayBatch(int limit, Publisher publisher) throws Exception;
 }

@@ -10,9 +10,9 @@ import java.time.Duration;
  */
 public interface OutboxSignal extends AutoCloseable {
   /**
-   * Waits up to {@code timeout} for outbox rows committed since the previous call. Returns true
-   * as soon as there are some, false on timeout. Never throws: when the listening connection
-   * fails it waits out the timeout and listens again on the next call.
+   * Waits up to {@code timeout} for outbox rows committed since the previous call. Returns true as
+   * soon as there are some, false on timeout. Never throws: when the listening connection fails it
+   * waits out the timeout and listens again on the next call.
    */
   boolean await(Duration timeout);
 

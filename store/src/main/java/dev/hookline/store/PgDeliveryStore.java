@@ -40,19 +40,24 @@ final class PgDeliveryStore implements DeliveryStore {
     if (attempts.isEmpty()) return;
     // one lock order for every writer: concurrent workers never deadlock on delivery rows
     List<AttemptRecord> sorted = new ArrayList<>(attempts);
-    sorted.sort(Comparator.comparing((AttemptRecord a) -> a.task().deliveryId()).thenComparingInt(a -> a.task().attempt()));
-    Tx.run(dataSource, c -> {
-      insertEvents(c, sorted);
-      upsertDeliveries(c, sorted);
-      insertAttempts(c, sorted);
-      return null;
-    });
+    sorted.sort(
+        Comparator.comparing((AttemptRecord a) -> a.task().deliveryId())
+            .thenComparingInt(a -> a.task().attempt()));
+    Tx.run(
+        dataSource,
+        c -> {
+          insertEvents(c, sorted);
+          upsertDeliveries(c, sorted);
+          insertAttempts(c, sorted);
+          return null;
+        });
   }
 
   private static void insertEvents(Connection c, List<AttemptRecord> attempts) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "insert into events (id, type, source, occurred_at, data) values (?, ?, ?, ?, ?::jsonb)"
-            + " on conflict (id) do nothing")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into events (id, type, source, occurred_at, data) values (?, ?, ?, ?, ?::jsonb)"
+                + " on conflict (id) do nothing")) {
       for (AttemptRecord a : attempts) {
         var e = a.task().event();
         ps.setString(1, e.id());
@@ -66,15 +71,17 @@ final class PgDeliveryStore implements DeliveryStore {
     }
   }
 
-  private static void upsertDeliveries(Connection c, List<AttemptRecord> attempts) throws SQLException {
+  private static void upsertDeliveries(Connection c, List<AttemptRecord> attempts)
+      throws SQLException {
     // a replayed older attempt (share-group redelivery) must not move the state backwards
-    try (PreparedStatement ps = c.prepareStatement(
-        "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts,"
-            + " next_attempt_at, last_status_code, last_error) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " on conflict (id) do update set status = excluded.status, attempts = excluded.attempts,"
-            + " next_attempt_at = excluded.next_attempt_at, last_status_code = excluded.last_status_code,"
-            + " last_error = excluded.last_error, updated_at = now()"
-            + " where deliveries.attempts <= excluded.attempts")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts,"
+                + " next_attempt_at, last_status_code, last_error) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " on conflict (id) do update set status = excluded.status, attempts = excluded.attempts,"
+                + " next_attempt_at = excluded.next_attempt_at, last_status_code = excluded.last_status_code,"
+                + " last_error = excluded.last_error, updated_at = now()"
+                + " where deliveries.attempts <= excluded.attempts")) {
       for (AttemptRecord a : attempts) {
         DeliveryTask t = a.task();
         ps.setObject(1, t.deliveryId());
@@ -93,11 +100,13 @@ final class PgDeliveryStore implements DeliveryStore {
     }
   }
 
-  private static void insertAttempts(Connection c, List<AttemptRecord> attempts) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "insert into delivery_attempts (delivery_id, attempt, trigger, started_at, duration_ms, status_code,"
-            + " response_excerpt, error_class, error_message, worker_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " on conflict (delivery_id, attempt) do nothing")) {
+  private static void insertAttempts(Connection c, List<AttemptRecord> attempts)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into delivery_attempts (delivery_id, attempt, trigger, started_at, duration_ms, status_code,"
+                + " response_excerpt, error_class, error_message, worker_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " on conflict (delivery_id, attempt) do nothing")) {
       for (AttemptRecord a : attempts) {
         ps.setObject(1, a.task().deliveryId());
         ps.setInt(2, a.task().attempt());
@@ -116,96 +125,127 @@ final class PgDeliveryStore implements DeliveryStore {
   }
 
   @Override
-  public List<DeliveryView> listForWebhook(UUID webhookId, DeliveryStatus status, UUID before, int limit) {
+  public List<DeliveryView> listForWebhook(
+      UUID webhookId, DeliveryStatus status, UUID before, int limit) {
     return listForWebhook(webhookId, status, null, before, limit);
   }
 
   @Override
   public List<DeliveryView> listForWebhook(
       UUID webhookId, DeliveryStatus status, Instant since, UUID before, int limit) {
-    return Tx.run(dataSource, c -> {
-      StringBuilder sql = new StringBuilder("select " + VIEW_COLUMNS
-          + " from deliveries d join events e on e.id = d.event_id where d.webhook_id = ?");
-      if (status != null) sql.append(" and d.status = ?");
-      if (since != null) sql.append(" and d.created_at >= ?");
-      if (before != null) {
-        sql.append(" and (d.created_at, d.id) < (select created_at, id from deliveries where id = ?)");
-      }
-      sql.append(" order by d.created_at desc, d.id desc limit ?");
-      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-        int i = 1;
-        ps.setObject(i++, webhookId);
-        if (status != null) ps.setString(i++, status.dbName());
-        if (since != null) ps.setTimestamp(i++, Timestamp.from(since));
-        if (before != null) ps.setObject(i++, before);
-        ps.setInt(i, limit);
-        List<DeliveryView> page = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) page.add(view(rs, null, List.of()));
-        }
-        return page;
-      }
-    });
+    return Tx.run(
+        dataSource,
+        c -> {
+          StringBuilder sql =
+              new StringBuilder(
+                  "select "
+                      + VIEW_COLUMNS
+                      + " from deliveries d join events e on e.id = d.event_id where d.webhook_id = ?");
+          if (status != null) sql.append(" and d.status = ?");
+          if (since != null) sql.append(" and d.created_at >= ?");
+          if (before != null) {
+            sql.append(
+                " and (d.created_at, d.id) < (select created_at, id from deliveries where id = ?)");
+          }
+          sql.append(" order by d.created_at desc, d.id desc limit ?");
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            ps.setObject(i++, webhookId);
+            if (status != null) ps.setString(i++, status.dbName());
+            if (since != null) ps.setTimestamp(i++, Timestamp.from(since));
+            if (before != null) ps.setObject(i++, before);
+            ps.setInt(i, limit);
+            List<DeliveryView> page = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) page.add(view(rs, null, List.of()));
+            }
+            return page;
+          }
+        });
   }
 
   @Override
   public Optional<DeliveryView> find(UUID deliveryId) {
-    return Tx.run(dataSource, c -> {
-      List<DeliveryView.AttemptView> attempts = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "select attempt, trigger, started_at, duration_ms, status_code, response_excerpt, error_class,"
-              + " error_message, worker_id from delivery_attempts where delivery_id = ? order by attempt")) {
-        ps.setObject(1, deliveryId);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            attempts.add(new DeliveryView.AttemptView(
-                rs.getInt(1), rs.getString(2), instant(rs.getTimestamp(3)), rs.getInt(4),
-                (Integer) rs.getObject(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)));
+    return Tx.run(
+        dataSource,
+        c -> {
+          List<DeliveryView.AttemptView> attempts = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select attempt, trigger, started_at, duration_ms, status_code, response_excerpt, error_class,"
+                      + " error_message, worker_id from delivery_attempts where delivery_id = ? order by attempt")) {
+            ps.setObject(1, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                attempts.add(
+                    new DeliveryView.AttemptView(
+                        rs.getInt(1),
+                        rs.getString(2),
+                        instant(rs.getTimestamp(3)),
+                        rs.getInt(4),
+                        (Integer) rs.getObject(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9)));
+              }
+            }
           }
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement("select " + VIEW_COLUMNS
-          + ", e.data::text from deliveries d join events e on e.id = d.event_id where d.id = ?")) {
-        ps.setObject(1, deliveryId);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) return Optional.empty();
-          return Optional.of(view(rs, rs.getString(13), attempts));
-        }
-      }
-    });
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select "
+                      + VIEW_COLUMNS
+                      + ", e.data::text from deliveries d join events e on e.id = d.event_id where d.id = ?")) {
+            ps.setObject(1, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) return Optional.empty();
+              return Optional.of(view(rs, rs.getString(13), attempts));
+            }
+          }
+        });
   }
 
   @Override
   public List<Redelivery> failedBetween(UUID webhookId, Instant since, Instant until, int limit) {
-    return Tx.run(dataSource, c -> {
-      try (PreparedStatement ps = c.prepareStatement("select " + REDELIVERY_COLUMNS
-          + " from deliveries d join events e on e.id = d.event_id"
-          + " where d.webhook_id = ? and d.status = 'failed' and d.trigger <> 'test'"
-          + " and d.created_at >= ? and d.created_at < ? order by d.created_at, d.id limit ?")) {
-        ps.setObject(1, webhookId);
-        ps.setTimestamp(2, Timestamp.from(since));
-        ps.setTimestamp(3, Timestamp.from(until));
-        ps.setInt(4, Math.min(limit, MAX_RECOVER));
-        List<Redelivery> found = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) found.add(redelivery(rs));
-        }
-        return found;
-      }
-    });
+    return Tx.run(
+        dataSource,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select "
+                      + REDELIVERY_COLUMNS
+                      + " from deliveries d join events e on e.id = d.event_id"
+                      + " where d.webhook_id = ? and d.status = 'failed' and d.trigger <> 'test'"
+                      + " and d.created_at >= ? and d.created_at < ? order by d.created_at, d.id limit ?")) {
+            ps.setObject(1, webhookId);
+            ps.setTimestamp(2, Timestamp.from(since));
+            ps.setTimestamp(3, Timestamp.from(until));
+            ps.setInt(4, Math.min(limit, MAX_RECOVER));
+            List<Redelivery> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) found.add(redelivery(rs));
+            }
+            return found;
+          }
+        });
   }
 
   @Override
   public Optional<Redelivery> redelivery(UUID deliveryId) {
-    return Tx.run(dataSource, c -> {
-      try (PreparedStatement ps = c.prepareStatement("select " + REDELIVERY_COLUMNS
-          + " from deliveries d join events e on e.id = d.event_id where d.id = ?")) {
-        ps.setObject(1, deliveryId);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(redelivery(rs)) : Optional.empty();
-        }
-      }
-    });
+    return Tx.run(
+        dataSource,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select "
+                      + REDELIVERY_COLUMNS
+                      + " from deliveries d join events e on e.id = d.event_id where d.id = ?")) {
+            ps.setObject(1, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(redelivery(rs)) : Optional.empty();
+            }
+          }
+        });
   }
 
   @Override
@@ -213,35 +253,48 @@ final class PgDeliveryStore implements DeliveryStore {
     if (queued.isEmpty()) return 0;
     List<Redelivery> sorted = new ArrayList<>(queued);
     sorted.sort(Comparator.comparing(Redelivery::deliveryId)); // same lock order as recordAll
-    return Tx.run(dataSource, c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "update deliveries set status = 'pending', next_attempt_at = null, updated_at = now()"
-              + " where id = ? and attempts = ?")) {
-        for (Redelivery r : sorted) {
-          ps.setObject(1, r.deliveryId());
-          ps.setInt(2, r.nextAttempt() - 1);
-          ps.addBatch();
-        }
-        int marked = 0;
-        for (int n : ps.executeBatch()) marked += Math.max(n, 0);
-        return marked;
-      }
-    });
+    return Tx.run(
+        dataSource,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "update deliveries set status = 'pending', next_attempt_at = null, updated_at = now()"
+                      + " where id = ? and attempts = ?")) {
+            for (Redelivery r : sorted) {
+              ps.setObject(1, r.deliveryId());
+              ps.setInt(2, r.nextAttempt() - 1);
+              ps.addBatch();
+            }
+            int marked = 0;
+            for (int n : ps.executeBatch()) marked += Math.max(n, 0);
+            return marked;
+          }
+        });
   }
 
   private static Redelivery redelivery(ResultSet rs) throws SQLException {
     try {
-      Event event = new Event(rs.getString(6), rs.getString(7), rs.getString(8), rs.getTimestamp(9).toInstant(),
-          Json.MAPPER.readTree(rs.getString(10)));
-      return new Redelivery(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-          Trigger.fromWireName(rs.getString(3)), DeliveryStatus.fromDbName(rs.getString(4)), event, rs.getInt(5) + 1);
+      Event event =
+          new Event(
+              rs.getString(6),
+              rs.getString(7),
+              rs.getString(8),
+              rs.getTimestamp(9).toInstant(),
+              Json.MAPPER.readTree(rs.getString(10)));
+      return new Redelivery(
+          rs.getObject(1, UUID.class),
+          rs.getObject(2, UUID.class),
+          Trigger.fromWireName(rs.getString(3)),
+          DeliveryStatus.fromDbName(rs.getString(4)),
+          event,
+          rs.getInt(5) + 1);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("corrupt event payload", e);
     }
   }
 
-  private static DeliveryView view(ResultSet rs, String payload, List<DeliveryView.AttemptView> attempts)
-      throws SQLException {
+  private static DeliveryView view(
+      ResultSet rs, String payload, List<DeliveryView.AttemptView> attempts) throws SQLException {
     try {
       return new DeliveryView(
           rs.getObject(1, UUID.class),
@@ -265,7 +318,9 @@ final class PgDeliveryStore implements DeliveryStore {
 
   private static String lastError(AttemptRecord a) {
     if (a.errorClass() == null) return null;
-    return a.errorMessage() == null ? a.errorClass() : a.errorClass() + ": " + stripNul(a.errorMessage());
+    return a.errorMessage() == null
+        ? a.errorClass()
+        : a.errorClass() + ": " + stripNul(a.errorMessage());
   }
 
   /** PostgreSQL text cannot hold NUL; receivers do send binary garbage. */
@@ -273,9 +328,9 @@ final class PgDeliveryStore implements DeliveryStore {
     return s == null ? null : s.replace("\u0000", "");
   }
 
-  private static void setInteger(PreparedStatement ps, int index, Integer value) throws SQLException {
+  private static void setInteger(PreparedStatement ps, int index, Integer value)
+      throws SQLException {
     if (value == null) ps.setNull(index, Types.INTEGER);
     else ps.setInt(index, value);
   }
-
 }

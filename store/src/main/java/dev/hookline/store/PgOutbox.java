@@ -39,7 +39,9 @@ final class PgOutbox implements Outbox {
           select.setInt(1, limit);
           try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
-              batch.add(new OutboxRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+              batch.add(
+                  new OutboxRecord(
+                      rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
             }
           }
         }
@@ -51,7 +53,8 @@ final class PgOutbox implements Outbox {
         try (PreparedStatement mark =
             c.prepareStatement("update outbox set published_at = now() where seq = any(?)")) {
           // exact seqs, not a range: a row with a seq inside the range may commit after our read
-          mark.setArray(1, c.createArrayOf("bigint", batch.stream().map(OutboxRecord::seq).toArray()));
+          mark.setArray(
+              1, c.createArrayOf("bigint", batch.stream().map(OutboxRecord::seq).toArray()));
           mark.executeUpdate();
         }
         c.commit();

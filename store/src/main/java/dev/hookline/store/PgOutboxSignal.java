@@ -11,7 +11,9 @@ import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Listens on the channel the V4 migration's outbox trigger notifies; holds one pooled connection. */
+/**
+ * Listens on the channel the V4 migration's outbox trigger notifies; holds one pooled connection.
+ */
 final class PgOutboxSignal implements OutboxSignal {
   static final String CHANNEL = "hookline_outbox";
   private static final Logger log = LoggerFactory.getLogger(PgOutboxSignal.class);
@@ -35,7 +37,9 @@ final class PgOutboxSignal implements OutboxSignal {
       warned = false;
       return notifications != null && notifications.length > 0;
     } catch (SQLException | RuntimeException e) {
-      if (!warned) log.warn("outbox notifications unavailable, polling only until they are back: {}", e.toString());
+      if (!warned)
+        log.warn(
+            "outbox notifications unavailable, polling only until they are back: {}", e.toString());
       warned = true;
       closeConnection();
       LockSupport.parkNanos(Math.max(0, deadline - System.nanoTime()));

@@ -17,7 +17,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 final class PgRetryTimers implements RetryTimers {
-  private static final String ROUTABLE = "w.deleted_at is null and w.active and w.disabled_at is null";
+  private static final String ROUTABLE =
+      "w.deleted_at is null and w.active and w.disabled_at is null";
 
   private final DataSource dataSource;
 
@@ -31,134 +32,178 @@ final class PgRetryTimers implements RetryTimers {
     List<Deferral> sorted = new ArrayList<>(deferrals);
     // the lock order of PgDeliveryStore.recordAll, so the two never deadlock
     sorted.sort(Comparator.comparing((Deferral d) -> d.task().deliveryId()));
-    Tx.run(dataSource, c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "insert into events (id, type, source, occurred_at, data) values (?, ?, ?, ?, ?::jsonb)"
-              + " on conflict (id) do nothing")) {
-        for (Deferral d : sorted) {
-          Event e = d.task().event();
-          ps.setString(1, e.id());
-          ps.setString(2, e.type());
-          ps.setString(3, e.source());
-          ps.setTimestamp(4, Timestamp.from(e.time()));
-          ps.setString(5, Json.toString(e.data()));
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-      // attempts stays at attempt - 1: the deferred attempt is still to be made, by whoever gets
-      // the task next; recording that attempt (attempts = attempt) wins over this row either way
-      try (PreparedStatement ps = c.prepareStatement(
-          "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts,"
-              + " next_attempt_at) values (?, ?, ?, ?, ?, 'retrying', ?, ?)"
-              + " on conflict (id) do update set status = 'retrying', next_attempt_at = excluded.next_attempt_at,"
-              + " updated_at = now()"
-              + " where deliveries.attempts <= excluded.attempts and deliveries.status <> 'cancelled'")) {
-        for (Deferral d : sorted) {
-          DeliveryTask t = d.task();
-          ps.setObject(1, t.deliveryId());
-          ps.setString(2, t.event().id());
-          ps.setObject(3, t.webhookId());
-          ps.setLong(4, t.webhookVersion());
-          ps.setString(5, t.trigger().wireName());
-          ps.setInt(6, t.attempt() - 1);
-          ps.setTimestamp(7, Timestamp.from(d.until()));
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-      return null;
-    });
+    Tx.run(
+        dataSource,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "insert into events (id, type, source, occurred_at, data) values (?, ?, ?, ?, ?::jsonb)"
+                      + " on conflict (id) do nothing")) {
+            for (Deferral d : sorted) {
+              Event e = d.task().event();
+              ps.setString(1, e.id());
+              ps.setString(2, e.type());
+              ps.setString(3, e.source());
+              ps.setTimestamp(4, Timestamp.from(e.time()));
+              ps.setString(5, Json.toString(e.data()));
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          // attempts stays at attempt - 1: the deferred attempt is still to be made, by whoever
+          // gets
+          // the task next; recording that attempt (attempts = attempt) wins over this row either
+          // way
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts,"
+                      + " next_attempt_at) values (?, ?, ?, ?, ?, 'retrying', ?, ?)"
+                      + " on conflict (id) do update set status = 'retrying', next_attempt_at = excluded.next_attempt_at,"
+                      + " updated_at = now()"
+                      + " where deliveries.attempts <= excluded.attempts and deliveries.status <> 'cancelled'")) {
+            for (Deferral d : sorted) {
+              DeliveryTask t = d.task();
+              ps.setObject(1, t.deliveryId());
+              ps.setString(2, t.event().id());
+              ps.setObject(3, t.webhookId());
+              ps.setLong(4, t.webhookVersion());
+              ps.setString(5, t.trigger().wireName());
+              ps.setInt(6, t.attempt() - 1);
+              ps.setTimestamp(7, Timestamp.from(d.until()));
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
   }
 
   @Override
-  public int publishDue(int limit, Duration lease, Publisher<DeliveryTask> publisher) throws Exception {
-    return inTransaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "update deliveries set status = 'cancelled', next_attempt_at = null, updated_at = now()"
-              + " where id in (select d.id from deliveries d join webhooks w on w.id = d.webhook_id"
-              + " where d.status = 'retrying' and d.next_attempt_at <= now() and not (" + ROUTABLE + ")"
-              + " limit ? for update of d skip locked)")) {
-        ps.setInt(1, limit);
-        ps.executeUpdate();
-      }
-      List<DeliveryTask> tasks = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "select d.id, d.webhook_id, w.version, d.attempts, e.id, e.type, e.source, e.occurred_at, e.data::text"
-              + " from deliveries d join webhooks w on w.id = d.webhook_id join events e on e.id = d.event_id"
-              + " where d.status = 'retrying' and d.next_attempt_at <= now() and " + ROUTABLE
-              + " order by d.next_attempt_at limit ? for update of d skip locked")) {
-        ps.setInt(1, limit);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            tasks.add(new DeliveryTask(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getLong(3),
-                rs.getInt(4) + 1, Trigger.RETRY, event(rs, 5)));
+  public int publishDue(int limit, Duration lease, Publisher<DeliveryTask> publisher)
+      throws Exception {
+    return inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "update deliveries set status = 'cancelled', next_attempt_at = null, updated_at = now()"
+                      + " where id in (select d.id from deliveries d join webhooks w on w.id = d.webhook_id"
+                      + " where d.status = 'retrying' and d.next_attempt_at <= now() and not ("
+                      + ROUTABLE
+                      + ")"
+                      + " limit ? for update of d skip locked)")) {
+            ps.setInt(1, limit);
+            ps.executeUpdate();
           }
-        }
-      }
-      if (tasks.isEmpty()) return 0;
-      publisher.publishAll(tasks);
-      try (PreparedStatement ps = c.prepareStatement(
-          "update deliveries set next_attempt_at = now() + ? * interval '1 millisecond', updated_at = now()"
-              + " where id = any(?)")) {
-        ps.setLong(1, lease.toMillis());
-        ps.setArray(2, c.createArrayOf("uuid", tasks.stream().map(DeliveryTask::deliveryId).toArray()));
-        ps.executeUpdate();
-      }
-      return tasks.size();
-    });
+          List<DeliveryTask> tasks = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select d.id, d.webhook_id, w.version, d.attempts, e.id, e.type, e.source, e.occurred_at, e.data::text"
+                      + " from deliveries d join webhooks w on w.id = d.webhook_id join events e on e.id = d.event_id"
+                      + " where d.status = 'retrying' and d.next_attempt_at <= now() and "
+                      + ROUTABLE
+                      + " order by d.next_attempt_at limit ? for update of d skip locked")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                tasks.add(
+                    new DeliveryTask(
+                        rs.getObject(1, UUID.class),
+                        rs.getObject(2, UUID.class),
+                        rs.getLong(3),
+                        rs.getInt(4) + 1,
+                        Trigger.RETRY,
+                        event(rs, 5)));
+              }
+            }
+          }
+          if (tasks.isEmpty()) return 0;
+          publisher.publishAll(tasks);
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "update deliveries set next_attempt_at = now() + ? * interval '1 millisecond', updated_at = now()"
+                      + " where id = any(?)")) {
+            ps.setLong(1, lease.toMillis());
+            ps.setArray(
+                2, c.createArrayOf("uuid", tasks.stream().map(DeliveryTask::deliveryId).toArray()));
+            ps.executeUpdate();
+          }
+          return tasks.size();
+        });
   }
 
   @Override
   public int publishDeadLetters(int limit, Publisher<DeadLetter> publisher) throws Exception {
-    return inTransaction(c -> {
-      List<DeadLetter> letters = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "select d.id, d.webhook_id, d.webhook_version, greatest(d.attempts, 1), coalesce(a.trigger, d.trigger),"
-              + " d.last_status_code, a.error_class, d.last_error, d.updated_at,"
-              + " e.id, e.type, e.source, e.occurred_at, e.data::text"
-              + " from deliveries d join events e on e.id = d.event_id"
-              + " left join delivery_attempts a on a.delivery_id = d.id and a.attempt = d.attempts"
-              + " where d.status = 'failed' and d.dead_lettered_at is null and d.trigger <> 'test'"
-              + " order by d.updated_at limit ? for update of d skip locked")) {
-        ps.setInt(1, limit);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            DeliveryTask task = new DeliveryTask(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                rs.getLong(3), rs.getInt(4), Trigger.fromWireName(rs.getString(5)), event(rs, 10));
-            letters.add(new DeadLetter(task, (Integer) rs.getObject(6), rs.getString(7), rs.getString(8),
-                PgWebhookStore.instant(rs.getTimestamp(9))));
+    return inTransaction(
+        c -> {
+          List<DeadLetter> letters = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "select d.id, d.webhook_id, d.webhook_version, greatest(d.attempts, 1), coalesce(a.trigger, d.trigger),"
+                      + " d.last_status_code, a.error_class, d.last_error, d.updated_at,"
+                      + " e.id, e.type, e.source, e.occurred_at, e.data::text"
+                      + " from deliveries d join events e on e.id = d.event_id"
+                      + " left join delivery_attempts a on a.delivery_id = d.id and a.attempt = d.attempts"
+                      + " where d.status = 'failed' and d.dead_lettered_at is null and d.trigger <> 'test'"
+                      + " order by d.updated_at limit ? for update of d skip locked")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                DeliveryTask task =
+                    new DeliveryTask(
+                        rs.getObject(1, UUID.class),
+                        rs.getObject(2, UUID.class),
+                        rs.getLong(3),
+                        rs.getInt(4),
+                        Trigger.fromWireName(rs.getString(5)),
+                        event(rs, 10));
+                letters.add(
+                    new DeadLetter(
+                        task,
+                        (Integer) rs.getObject(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        PgWebhookStore.instant(rs.getTimestamp(9))));
+              }
+            }
           }
-        }
-      }
-      if (letters.isEmpty()) return 0;
-      publisher.publishAll(letters);
-      try (PreparedStatement ps = c.prepareStatement(
-          "update deliveries set dead_lettered_at = now() where id = any(?)")) {
-        ps.setArray(1, c.createArrayOf("uuid", letters.stream().map(l -> l.task().deliveryId()).toArray()));
-        ps.executeUpdate();
-      }
-      return letters.size();
-    });
+          if (letters.isEmpty()) return 0;
+          publisher.publishAll(letters);
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "update deliveries set dead_lettered_at = now() where id = any(?)")) {
+            ps.setArray(
+                1,
+                c.createArrayOf(
+                    "uuid", letters.stream().map(l -> l.task().deliveryId()).toArray()));
+            ps.executeUpdate();
+          }
+          return letters.size();
+        });
   }
 
   @Override
   public Counts counts() {
-    return Tx.run(dataSource, c -> {
-      // served by the partial index deliveries_due
-      try (PreparedStatement ps = c.prepareStatement(
-          "select count(*) filter (where next_attempt_at <= now()), count(*) from deliveries where status = 'retrying'");
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return new Counts(rs.getLong(1), rs.getLong(2));
-      }
-    });
+    return Tx.run(
+        dataSource,
+        c -> {
+          // served by the partial index deliveries_due
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "select count(*) filter (where next_attempt_at <= now()), count(*) from deliveries where status = 'retrying'");
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new Counts(rs.getLong(1), rs.getLong(2));
+          }
+        });
   }
 
   private static Event event(ResultSet rs, int first) throws SQLException {
-    return new Event(rs.getString(first), rs.getString(first + 1), rs.getString(first + 2),
-        rs.getTimestamp(first + 3).toInstant(), Json.readTree(rs.getString(first + 4).getBytes(
-            java.nio.charset.StandardCharsets.UTF_8)));
+    return new Event(
+        rs.getString(first),
+        rs.getString(first + 1),
+        rs.getString(first + 2),
+        rs.getTimestamp(first + 3).toInstant(),
+        Json.readTree(rs.getString(first + 4).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @FunctionalInterface

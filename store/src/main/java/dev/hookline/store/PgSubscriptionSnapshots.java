@@ -18,11 +18,13 @@ import javax.sql.DataSource;
 final class PgSubscriptionSnapshots implements SubscriptionSnapshots {
   /** Advisory lock held while one instance takes a snapshot ("hookline snapshot" in spirit). */
   static final long SNAPSHOT_LOCK = 0x486f6f6b536e6170L;
+
   /**
-   * How long the snapshot may wait for in-flight webhook changes. While it waits, new changes
-   * queue behind it, so it gives up early and tries again later rather than stall the API.
+   * How long the snapshot may wait for in-flight webhook changes. While it waits, new changes queue
+   * behind it, so it gives up early and tries again later rather than stall the API.
    */
   static final String LOCK_TIMEOUT = "3s";
+
   private static final String LOCK_NOT_AVAILABLE = "55P03";
 
   private final DataSource dataSource;
@@ -41,14 +43,16 @@ final class PgSubscriptionSnapshots implements SubscriptionSnapshots {
     try {
       return Tx.run(dataSource, c -> snapshot(c, minInterval, tombstoneWindow));
     } catch (StoreException e) {
-      if (e.getCause() instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
+      if (e.getCause() instanceof SQLException sql
+          && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
         return new Busy("webhook changes held the webhooks table for more than " + LOCK_TIMEOUT);
       }
       throw e;
     }
   }
 
-  private static Outcome snapshot(Connection c, Duration minInterval, Duration tombstoneWindow) throws SQLException {
+  private static Outcome snapshot(Connection c, Duration minInterval, Duration tombstoneWindow)
+      throws SQLException {
     try (PreparedStatement lock = c.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
       lock.setLong(1, SNAPSHOT_LOCK);
       try (ResultSet rs = lock.executeQuery()) {
@@ -56,25 +60,29 @@ final class PgSubscriptionSnapshots implements SubscriptionSnapshots {
         if (!rs.getBoolean(1)) return new Busy("another instance is taking a snapshot");
       }
     }
-    try (PreparedStatement due = c.prepareStatement(
-        "select extract(epoch from (taken_at + ? * interval '1 millisecond' - clock_timestamp())) * 1000"
-            + " from subscription_snapshots")) {
+    try (PreparedStatement due =
+        c.prepareStatement(
+            "select extract(epoch from (taken_at + ? * interval '1 millisecond' - clock_timestamp())) * 1000"
+                + " from subscription_snapshots")) {
       due.setLong(1, minInterval.toMillis());
       try (ResultSet rs = due.executeQuery()) {
-        if (rs.next() && rs.getDouble(1) > 0) return new NotDue(Duration.ofMillis((long) Math.ceil(rs.getDouble(1))));
+        if (rs.next() && rs.getDouble(1) > 0)
+          return new NotDue(Duration.ofMillis((long) Math.ceil(rs.getDouble(1))));
       }
     }
     try (Statement s = c.createStatement()) {
       s.execute("set local lock_timeout = '" + LOCK_TIMEOUT + "'");
-      // See SubscriptionSnapshots: this lock is what keeps a snapshot from overtaking a newer version.
+      // See SubscriptionSnapshots: this lock is what keeps a snapshot from overtaking a newer
+      // version.
       s.execute("lock table webhooks in share mode");
     }
     List<String> keys = new ArrayList<>();
     List<String> payloads = new ArrayList<>();
     int tombstones = 0;
-    try (PreparedStatement ps = c.prepareStatement(
-        "select id, version, events, active and disabled_at is null, deleted_at is not null from webhooks"
-            + " where deleted_at is null or deleted_at > now() - ? * interval '1 millisecond' order by id")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select id, version, events, active and disabled_at is null, deleted_at is not null from webhooks"
+                + " where deleted_at is null or deleted_at > now() - ? * interval '1 millisecond' order by id")) {
       ps.setLong(1, tombstoneWindow.toMillis());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -85,17 +93,22 @@ final class PgSubscriptionSnapshots implements SubscriptionSnapshots {
             tombstones++;
           } else {
             // the same record PgWebhookStore writes on a change
-            Subscription routing = new Subscription(
-                id, rs.getLong(2), List.of((String[]) rs.getArray(3).getArray()), rs.getBoolean(4));
+            Subscription routing =
+                new Subscription(
+                    id,
+                    rs.getLong(2),
+                    List.of((String[]) rs.getArray(3).getArray()),
+                    rs.getBoolean(4));
             payloads.add(Json.toString(routing));
           }
         }
       }
     }
     if (!keys.isEmpty()) {
-      try (PreparedStatement insert = c.prepareStatement(
-          "insert into outbox (topic, record_key, payload)"
-              + " select ?, k, p from unnest(?::text[], ?::text[]) with ordinality as t(k, p, n) order by n")) {
+      try (PreparedStatement insert =
+          c.prepareStatement(
+              "insert into outbox (topic, record_key, payload)"
+                  + " select ?, k, p from unnest(?::text[], ?::text[]) with ordinality as t(k, p, n) order by n")) {
         insert.setString(1, Topics.SUBSCRIPTIONS);
         insert.setArray(2, c.createArrayOf("text", keys.toArray()));
         insert.setArray(3, c.createArrayOf("text", payloads.toArray()));
@@ -103,10 +116,11 @@ final class PgSubscriptionSnapshots implements SubscriptionSnapshots {
       }
     }
     int records = keys.size() - tombstones;
-    try (PreparedStatement mark = c.prepareStatement(
-        "insert into subscription_snapshots (singleton, taken_at, records, tombstones) values (true, clock_timestamp(), ?, ?)"
-            + " on conflict (singleton) do update set taken_at = excluded.taken_at, records = excluded.records,"
-            + " tombstones = excluded.tombstones")) {
+    try (PreparedStatement mark =
+        c.prepareStatement(
+            "insert into subscription_snapshots (singleton, taken_at, records, tombstones) values (true, clock_timestamp(), ?, ?)"
+                + " on conflict (singleton) do update set taken_at = excluded.taken_at, records = excluded.records,"
+                + " tombstones = excluded.tombstones")) {
       mark.setInt(1, records);
       mark.setInt(2, tombstones);
       mark.executeUpdate();
@@ -117,12 +131,15 @@ final class PgSubscriptionSnapshots implements SubscriptionSnapshots {
   @Override
   public int purgePublished(Duration olderThan) {
     Objects.requireNonNull(olderThan, "olderThan");
-    return Tx.run(dataSource, c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "delete from outbox where published_at < now() - ? * interval '1 millisecond'")) {
-        ps.setLong(1, olderThan.toMillis());
-        return ps.executeUpdate();
-      }
-    });
+    return Tx.run(
+        dataSource,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "delete from outbox where published_at < now() - ? * interval '1 millisecond'")) {
+            ps.setLong(1, olderThan.toMillis());
+            return ps.executeUpdate();
+          }
+        });
   }
 }

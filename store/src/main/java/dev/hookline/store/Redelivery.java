@@ -8,13 +8,20 @@ import java.util.UUID;
 /**
  * What it takes to queue another attempt of an existing delivery.
  *
- * @param trigger the trigger the delivery was created with ({@code test} deliveries are never redelivered)
+ * @param trigger the trigger the delivery was created with ({@code test} deliveries are never
+ *     redelivered)
  * @param status the delivery's status when read
- * @param event the event as stored, to deliver again unchanged (same id, so receivers can deduplicate)
+ * @param event the event as stored, to deliver again unchanged (same id, so receivers can
+ *     deduplicate)
  * @param nextAttempt the attempt number the new task asks for: the delivery's attempt count + 1
  */
 public record Redelivery(
-    UUID deliveryId, UUID webhookId, Trigger trigger, DeliveryStatus status, Event event, int nextAttempt) {
+    UUID deliveryId,
+    UUID webhookId,
+    Trigger trigger,
+    DeliveryStatus status,
+    Event event,
+    int nextAttempt) {
 
   /** The task for that attempt, under the webhook's current version. */
   public DeliveryTask task(long webhookVersion, Trigger newTrigger) {

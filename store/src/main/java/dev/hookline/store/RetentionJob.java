@@ -23,19 +23,21 @@ import org.slf4j.LoggerFactory;
  * and attempts ({@code on delete cascade}), and outbox rows published that long ago.
  *
  * <p>What is kept although old: an event with a delivery still {@code pending} or {@code retrying}
- * (its retries need the payload), and an event with a delivery changed within {@code maxAge}
- * (e.g. a manual retry of an old delivery: its fresh attempts stay visible).
+ * (its retries need the payload), and an event with a delivery changed within {@code maxAge} (e.g.
+ * a manual retry of an old delivery: its fresh attempts stay visible).
  *
  * <p>How it stays out of the writers' way: each batch is its own short transaction of at most
  * {@code batchSize} events; events locked by a writer (e.g. a worker inserting a delivery for the
- * event, whose foreign key check holds a key-share lock) are skipped ({@code skip locked}) and
- * left for the next run. Only one process runs it at a time: a session advisory lock, so several
+ * event, whose foreign key check holds a key-share lock) are skipped ({@code skip locked}) and left
+ * for the next run. Only one process runs it at a time: a session advisory lock, so several
  * admin-api replicas never duplicate the work.
  */
 public final class RetentionJob implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
+
   /** Advisory lock key held by the one running retention job ("hookline retention"). */
   static final long LOCK = 0x486f6f6b52657465L;
+
   public static final int DEFAULT_BATCH_SIZE = 1_000;
 
   /** What one run did; {@code ran} is false when another process held the lock. */
@@ -55,13 +57,17 @@ public final class RetentionJob implements AutoCloseable {
   RetentionJob(DataSource dataSource, Duration maxAge, int batchSize, Clock clock) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
-    if (maxAge.isNegative() || maxAge.isZero()) throw new IllegalArgumentException("maxAge must be positive");
+    if (maxAge.isNegative() || maxAge.isZero())
+      throw new IllegalArgumentException("maxAge must be positive");
     if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1");
     this.batchSize = batchSize;
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Deletes everything past retention now, in batches; returns at once when another process holds the lock. */
+  /**
+   * Deletes everything past retention now, in batches; returns at once when another process holds
+   * the lock.
+   */
   public Result runOnce() {
     Instant cutoff = clock.instant().minus(maxAge);
     try (Connection c = dataSource.getConnection()) {
@@ -71,8 +77,12 @@ public final class RetentionJob implements AutoCloseable {
         long events = deleteEvents(c, cutoff);
         long outbox = deleteOutbox(c, cutoff);
         if (events > 0 || outbox > 0) {
-          log.info("retention: deleted {} event(s) (with their deliveries and attempts) and {} outbox row(s)"
-              + " older than {}", events, outbox, cutoff);
+          log.info(
+              "retention: deleted {} event(s) (with their deliveries and attempts) and {} outbox row(s)"
+                  + " older than {}",
+              events,
+              outbox,
+              cutoff);
         }
         return new Result(true, events, outbox);
       } finally {
@@ -84,25 +94,30 @@ public final class RetentionJob implements AutoCloseable {
   }
 
   /**
-   * Runs {@link #runOnce()} now and then every {@code period} on a virtual thread, until
-   * {@link #close()}. A failed run is logged and retried next period.
+   * Runs {@link #runOnce()} now and then every {@code period} on a virtual thread, until {@link
+   * #close()}. A failed run is logged and retried next period.
    */
   public synchronized RetentionJob start(Duration period) {
     if (loop != null) throw new IllegalStateException("already started");
-    if (period.isNegative() || period.isZero()) throw new IllegalArgumentException("period must be positive");
-    loop = Thread.ofVirtual().name("hookline-retention").start(() -> {
-      while (!closed) {
-        try {
-          runOnce();
-        } catch (RuntimeException e) {
-          log.warn("retention run failed, next try in {}: {}", period, e.toString());
-        }
-        long deadline = System.nanoTime() + period.toNanos();
-        while (!closed && System.nanoTime() < deadline) {
-          LockSupport.parkNanos(deadline - System.nanoTime()); // close() unparks
-        }
-      }
-    });
+    if (period.isNegative() || period.isZero())
+      throw new IllegalArgumentException("period must be positive");
+    loop =
+        Thread.ofVirtual()
+            .name("hookline-retention")
+            .start(
+                () -> {
+                  while (!closed) {
+                    try {
+                      runOnce();
+                    } catch (RuntimeException e) {
+                      log.warn("retention run failed, next try in {}: {}", period, e.toString());
+                    }
+                    long deadline = System.nanoTime() + period.toNanos();
+                    while (!closed && System.nanoTime() < deadline) {
+                      LockSupport.parkNanos(deadline - System.nanoTime()); // close() unparks
+                    }
+                  }
+                });
     return this;
   }
 
@@ -128,10 +143,11 @@ public final class RetentionJob implements AutoCloseable {
     String lastId = null;
     while (!closed) {
       List<String> ids = new ArrayList<>(batchSize);
-      try (PreparedStatement ps = c.prepareStatement(
-          "select id, recorded_at from events where recorded_at < ?"
-              + (lastAt == null ? "" : " and (recorded_at, id) > (?, ?)")
-              + " order by recorded_at, id limit ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "select id, recorded_at from events where recorded_at < ?"
+                  + (lastAt == null ? "" : " and (recorded_at, id) > (?, ?)")
+                  + " order by recorded_at, id limit ?")) {
         int i = 1;
         ps.setTimestamp(i++, Timestamp.from(cutoff));
         if (lastAt != null) {
@@ -148,12 +164,13 @@ public final class RetentionJob implements AutoCloseable {
         }
       }
       if (ids.isEmpty()) break;
-      try (PreparedStatement ps = c.prepareStatement(
-          "delete from events where id in ("
-              + " select e.id from events e where e.id = any(?) and e.recorded_at < ?"
-              + " and not exists (select 1 from deliveries d where d.event_id = e.id"
-              + "   and (d.status in ('pending', 'retrying') or d.updated_at >= ?))"
-              + " for update of e skip locked)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "delete from events where id in ("
+                  + " select e.id from events e where e.id = any(?) and e.recorded_at < ?"
+                  + " and not exists (select 1 from deliveries d where d.event_id = e.id"
+                  + "   and (d.status in ('pending', 'retrying') or d.updated_at >= ?))"
+                  + " for update of e skip locked)")) {
         Array array = c.createArrayOf("text", ids.toArray());
         ps.setArray(1, array);
         ps.setTimestamp(2, Timestamp.from(cutoff));
@@ -170,9 +187,10 @@ public final class RetentionJob implements AutoCloseable {
     long deleted = 0;
     while (!closed) {
       int n;
-      try (PreparedStatement ps = c.prepareStatement(
-          "delete from outbox where seq in (select seq from outbox"
-              + " where published_at is not null and published_at < ? order by seq limit ? for update skip locked)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "delete from outbox where seq in (select seq from outbox"
+                  + " where published_at is not null and published_at < ? order by seq limit ? for update skip locked)")) {
         ps.setTimestamp(1, Timestamp.from(cutoff));
         ps.setInt(2, batchSize);
         n = ps.executeUpdate();

@@ -6,10 +6,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The delivery engine's timers in PostgreSQL: deliveries in status {@code retrying} whose
- * {@code next_attempt_at} has come are put back onto {@code hookline.deliveries}; deliveries that
- * failed for good are put onto {@code hookline.dead-letter}. Safe to run from every worker at
- * once: rows are claimed with {@code FOR UPDATE SKIP LOCKED}.
+ * The delivery engine's timers in PostgreSQL: deliveries in status {@code retrying} whose {@code
+ * next_attempt_at} has come are put back onto {@code hookline.deliveries}; deliveries that failed
+ * for good are put onto {@code hookline.dead-letter}. Safe to run from every worker at once: rows
+ * are claimed with {@code FOR UPDATE SKIP LOCKED}.
  */
 public interface RetryTimers {
   /**
@@ -19,7 +19,11 @@ public interface RetryTimers {
   record Deferral(DeliveryTask task, Instant until) {}
 
   /** A delivery that failed for good: its last task and why it failed. */
-  record DeadLetter(DeliveryTask task, Integer lastStatusCode, String lastErrorClass, String lastError,
+  record DeadLetter(
+      DeliveryTask task,
+      Integer lastStatusCode,
+      String lastErrorClass,
+      String lastError,
       Instant failedAt) {}
 
   /** Retry timers that are due now, and all of them. */
@@ -32,10 +36,10 @@ public interface RetryTimers {
   }
 
   /**
-   * Sets timers for tasks not yet attempted: the delivery becomes {@code retrying} with
-   * {@code next_attempt_at = until} and keeps its attempt count (the event row and the delivery
-   * row are created when missing). A delivery that already recorded the task's attempt, or was
-   * cancelled, is left alone.
+   * Sets timers for tasks not yet attempted: the delivery becomes {@code retrying} with {@code
+   * next_attempt_at = until} and keeps its attempt count (the event row and the delivery row are
+   * created when missing). A delivery that already recorded the task's attempt, or was cancelled,
+   * is left alone.
    */
   void defer(List<Deferral> deferrals);
 
@@ -44,8 +48,8 @@ public interface RetryTimers {
    * inactive, disabled or deleted; claims up to {@code limit} due timers of the others; hands them
    * to the publisher as tasks (trigger {@code retry}, attempt = attempts + 1, current webhook
    * version); then pushes their {@code next_attempt_at} {@code lease} ahead, so a task lost on the
-   * way is published again once the lease runs out. When the publisher throws nothing is marked
-   * and the exception propagates (at-least-once: a crash after publishing only publishes again).
+   * way is published again once the lease runs out. When the publisher throws nothing is marked and
+   * the exception propagates (at-least-once: a crash after publishing only publishes again).
    *
    * @return the number of tasks published
    */

@@ -61,12 +61,16 @@ public final class SecretCipher {
    * messages say which key is wrong by position, never by content.
    */
   public static SecretCipher fromBase64Keys(String commaSeparated) {
-    if (commaSeparated == null) throw new IllegalArgumentException("no secret encryption key given");
+    if (commaSeparated == null)
+      throw new IllegalArgumentException("no secret encryption key given");
     String[] parts = commaSeparated.split(",", -1);
     List<byte[]> raw = new ArrayList<>();
     for (int i = 0; i < parts.length; i++) {
       String part = parts[i].trim();
-      String which = parts.length == 1 ? "the secret encryption key" : "secret encryption key " + (i + 1) + " of " + parts.length;
+      String which =
+          parts.length == 1
+              ? "the secret encryption key"
+              : "secret encryption key " + (i + 1) + " of " + parts.length;
       if (part.isEmpty()) throw new IllegalArgumentException(which + " is empty");
       byte[] key;
       try {
@@ -75,7 +79,8 @@ public final class SecretCipher {
         throw new IllegalArgumentException(which + " is not valid base64");
       }
       if (key.length != 32) {
-        throw new IllegalArgumentException(which + " must be 32 bytes (base64 of 32 random bytes), was " + key.length);
+        throw new IllegalArgumentException(
+            which + " must be 32 bytes (base64 of 32 random bytes), was " + key.length);
       }
       raw.add(key);
     }
@@ -112,7 +117,10 @@ public final class SecretCipher {
       cipher.updateAAD(key.header());
       byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
       return ByteBuffer.allocate(HEADER_BYTES + NONCE_BYTES + sealed.length)
-          .put(key.header()).put(nonce).put(sealed).array();
+          .put(key.header())
+          .put(nonce)
+          .put(sealed)
+          .array();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM unavailable", e);
     }
@@ -121,7 +129,8 @@ public final class SecretCipher {
   /** Decrypts either stored form with whichever configured key sealed it. */
   public String decrypt(byte[] stored) {
     if (stored == null || stored.length < NONCE_BYTES + TAG_BYTES) {
-      throw new IllegalStateException("cannot decrypt a webhook secret: the stored value is too short");
+      throw new IllegalStateException(
+          "cannot decrypt a webhook secret: the stored value is too short");
     }
     if (stored.length >= HEADER_BYTES + NONCE_BYTES + TAG_BYTES && stored[0] == FORMAT_V1) {
       byte[] header = Arrays.copyOf(stored, HEADER_BYTES);
@@ -137,17 +146,26 @@ public final class SecretCipher {
       String plain = open(key.spec(), null, stored, 0);
       if (plain != null) return plain;
     }
-    throw new IllegalStateException("cannot decrypt a webhook secret with any of the " + keys.size()
-        + " configured key(s): was it encrypted with a key no longer in HOOKLINE_SECRET_KEY?");
+    throw new IllegalStateException(
+        "cannot decrypt a webhook secret with any of the "
+            + keys.size()
+            + " configured key(s): was it encrypted with a key no longer in HOOKLINE_SECRET_KEY?");
   }
 
-  /** True when {@code stored} is in the current format under the first key: re-encryption would not change it. */
+  /**
+   * True when {@code stored} is in the current format under the first key: re-encryption would not
+   * change it.
+   */
   public boolean isCurrent(byte[] stored) {
-    return stored != null && stored.length > HEADER_BYTES
+    return stored != null
+        && stored.length > HEADER_BYTES
         && Arrays.equals(keys.get(0).header(), 0, HEADER_BYTES, stored, 0, HEADER_BYTES);
   }
 
-  /** The header every value encrypted now starts with (format byte and current key id), for SQL filters. */
+  /**
+   * The header every value encrypted now starts with (format byte and current key id), for SQL
+   * filters.
+   */
   byte[] currentHeader() {
     return keys.get(0).header().clone();
   }
@@ -156,9 +174,11 @@ public final class SecretCipher {
   private static String open(SecretKeySpec key, byte[] aad, byte[] stored, int offset) {
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, offset, NONCE_BYTES));
+      cipher.init(
+          Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, stored, offset, NONCE_BYTES));
       if (aad != null) cipher.updateAAD(aad);
-      byte[] plain = cipher.doFinal(stored, offset + NONCE_BYTES, stored.length - offset - NONCE_BYTES);
+      byte[] plain =
+          cipher.doFinal(stored, offset + NONCE_BYTES, stored.length - offset - NONCE_BYTES);
       return new String(plain, StandardCharsets.UTF_8);
     } catch (javax.crypto.AEADBadTagException e) {
       return null;

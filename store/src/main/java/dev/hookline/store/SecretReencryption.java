@@ -12,16 +12,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Re-encrypts every stored webhook secret (current and previous, deleted webhooks included) that
- * is not yet sealed by the first configured key, a batch of rows per transaction. Walks the table
- * once in id order, so a row it cannot decrypt is reported and passed, never retried forever.
- * Row locks order it with concurrent edits; a rotation racing it simply writes the current key too.
+ * Re-encrypts every stored webhook secret (current and previous, deleted webhooks included) that is
+ * not yet sealed by the first configured key, a batch of rows per transaction. Walks the table once
+ * in id order, so a row it cannot decrypt is reported and passed, never retried forever. Row locks
+ * order it with concurrent edits; a rotation racing it simply writes the current key too.
  */
 final class SecretReencryption {
   private static final Logger log = LoggerFactory.getLogger(SecretReencryption.class);
   static final int DEFAULT_BATCH = 100;
 
-  /** What one run did: rows rewritten, and rows no configured key could open (left as they were). */
+  /**
+   * What one run did: rows rewritten, and rows no configured key could open (left as they were).
+   */
   record Result(int reencrypted, int undecryptable) {}
 
   private final DataSource dataSource;
@@ -48,8 +50,10 @@ final class SecretReencryption {
       after = batch.last();
     }
     if (reencrypted > 0 || undecryptable > 0) {
-      log.info("secret re-encryption: {} webhook row(s) re-encrypted with the current key, {} undecryptable",
-          reencrypted, undecryptable);
+      log.info(
+          "secret re-encryption: {} webhook row(s) re-encrypted with the current key, {} undecryptable",
+          reencrypted,
+          undecryptable);
     }
     return new Result(reencrypted, undecryptable);
   }
@@ -60,12 +64,16 @@ final class SecretReencryption {
     byte[] header = cipher.currentHeader();
     List<Row> rows = new ArrayList<>();
     UUID last = null;
-    // the id range is walked with keyset paging; only rows with a value not under the current key are locked
-    try (PreparedStatement ps = c.prepareStatement(
-        "select id, secret_enc, previous_secret_enc,"
-            + " (substring(secret_enc from 1 for ?) <> ?"
-            + "  or (previous_secret_enc is not null and substring(previous_secret_enc from 1 for ?) <> ?)) as stale"
-            + " from webhooks" + (after == null ? "" : " where id > ?") + " order by id limit ?")) {
+    // the id range is walked with keyset paging; only rows with a value not under the current key
+    // are locked
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select id, secret_enc, previous_secret_enc,"
+                + " (substring(secret_enc from 1 for ?) <> ?"
+                + "  or (previous_secret_enc is not null and substring(previous_secret_enc from 1 for ?) <> ?)) as stale"
+                + " from webhooks"
+                + (after == null ? "" : " where id > ?")
+                + " order by id limit ?")) {
       ps.setInt(1, header.length);
       ps.setBytes(2, header);
       ps.setInt(3, header.length);
@@ -86,11 +94,17 @@ final class SecretReencryption {
       Row row = lock(c, stale.id());
       if (row == null) continue;
       try {
-        byte[] secret = cipher.isCurrent(row.secret()) ? row.secret() : cipher.encrypt(cipher.decrypt(row.secret()));
-        byte[] previous = row.previous() == null || cipher.isCurrent(row.previous())
-            ? row.previous() : cipher.encrypt(cipher.decrypt(row.previous()));
-        try (PreparedStatement ps = c.prepareStatement(
-            "update webhooks set secret_enc = ?, previous_secret_enc = ? where id = ?")) {
+        byte[] secret =
+            cipher.isCurrent(row.secret())
+                ? row.secret()
+                : cipher.encrypt(cipher.decrypt(row.secret()));
+        byte[] previous =
+            row.previous() == null || cipher.isCurrent(row.previous())
+                ? row.previous()
+                : cipher.encrypt(cipher.decrypt(row.previous()));
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "update webhooks set secret_enc = ?, previous_secret_enc = ? where id = ?")) {
           ps.setBytes(1, secret);
           ps.setBytes(2, previous);
           ps.setObject(3, row.id());
@@ -106,8 +120,9 @@ final class SecretReencryption {
   }
 
   private static Row lock(Connection c, UUID id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "select secret_enc, previous_secret_enc from webhooks where id = ? for update")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select secret_enc, previous_secret_enc from webhooks where id = ? for update")) {
       ps.setObject(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? new Row(id, rs.getBytes(1), rs.getBytes(2)) : null;

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The secrets that sign a webhook's requests: the current one, and during a rotation the
- * previous one until it expires.
+ * The secrets that sign a webhook's requests: the current one, and during a rotation the previous
+ * one until it expires.
  */
 public record SigningSecrets(String current, String previous, Instant previousExpiresAt) {
   /** Secrets to sign with at {@code now}: the current first, then the previous while valid. */

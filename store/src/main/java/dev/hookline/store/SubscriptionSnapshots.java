@@ -3,15 +3,15 @@ package dev.hookline.store;
 import java.time.Duration;
 
 /**
- * Reconciliation of the compacted {@code hookline.subscriptions} topic with the webhooks table:
- * a snapshot enqueues every webhook's current routing record (and a tombstone for each webhook
+ * Reconciliation of the compacted {@code hookline.subscriptions} topic with the webhooks table: a
+ * snapshot enqueues every webhook's current routing record (and a tombstone for each webhook
  * deleted recently) through the outbox, so a lost or damaged topic heals without anyone acting.
  *
  * <p>Ordering: the snapshot is written in one transaction that first takes a SHARE lock on the
- * webhooks table. That lock waits for every in-flight webhook change to commit (its outbox row
- * then has a lower seq than the snapshot's) and holds new changes until the snapshot commits
- * (their rows get higher seqs). The relay publishes in seq order, so per webhook a snapshot
- * record never lands after a newer version.
+ * webhooks table. That lock waits for every in-flight webhook change to commit (its outbox row then
+ * has a lower seq than the snapshot's) and holds new changes until the snapshot commits (their rows
+ * get higher seqs). The relay publishes in seq order, so per webhook a snapshot record never lands
+ * after a newer version.
  */
 public interface SubscriptionSnapshots {
   /** What {@link #enqueueIfDue} did. */
@@ -27,8 +27,8 @@ public interface SubscriptionSnapshots {
   record Busy(String reason) implements Outcome {}
 
   /**
-   * Enqueues a snapshot unless one (from any instance sharing the database) was enqueued less
-   * than {@code minInterval} ago.
+   * Enqueues a snapshot unless one (from any instance sharing the database) was enqueued less than
+   * {@code minInterval} ago.
    *
    * @param tombstoneWindow webhooks deleted within this window get a tombstone again; older
    *     deletions were compacted away long ago and are not repeated forever

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * What the delivery engine knows about each webhook's health, and what it does about it: a
- * webhook that answers 410 Gone, or fails without a success for days, is disabled.
+ * What the delivery engine knows about each webhook's health, and what it does about it: a webhook
+ * that answers 410 Gone, or fails without a success for days, is disabled.
  */
 public interface WebhookHealth {
   /**
@@ -21,7 +21,9 @@ public interface WebhookHealth {
   /** Updates the health rows (a success clears {@code failing_since}, a failure starts it). */
   void record(List<Outcome> outcomes);
 
-  /** Routable webhooks whose first failure since their last success is older than {@code cutoff}. */
+  /**
+   * Routable webhooks whose first failure since their last success is older than {@code cutoff}.
+   */
   List<UUID> failingSince(Instant cutoff, int limit);
 
   /**

@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Webhooks with their delivery counters: the page is selected first, then each row's counters
- * come from one lateral aggregate over its deliveries, so a page costs one query, not one per webhook.
+ * Webhooks with their delivery counters: the page is selected first, then each row's counters come
+ * from one lateral aggregate over its deliveries, so a page costs one query, not one per webhook.
  */
 final class WebhookListings {
   private static final String STATS =
@@ -25,18 +25,25 @@ final class WebhookListings {
 
   private WebhookListings() {}
 
-  static List<WebhookListing> page(Connection c, String columns, WebhookQuery query, UUID after, int limit)
-      throws SQLException {
+  static List<WebhookListing> page(
+      Connection c, String columns, WebhookQuery query, UUID after, int limit) throws SQLException {
     StringBuilder where = new StringBuilder(" where deleted_at is null");
     if (query.active() != null) where.append(" and active = ?");
     if (query.search() != null) {
-      where.append(" and (name ilike ? escape '\\' or url ilike ? escape '\\'"
-          + " or exists (select 1 from unnest(events) as e(name) where e.name ilike ? escape '\\'))");
+      where.append(
+          " and (name ilike ? escape '\\' or url ilike ? escape '\\'"
+              + " or exists (select 1 from unnest(events) as e(name) where e.name ilike ? escape '\\'))");
     }
-    if (after != null) where.append(" and (created_at, id) > (select created_at, id from webhooks where id = ?)");
-    String sql = "select w.*, s.total, s.succeeded, s.failed, s.last_at from (select " + columns
-        + " from webhooks" + where + " order by created_at, id limit ?) w" + STATS
-        + " order by w.created_at, w.id";
+    if (after != null)
+      where.append(" and (created_at, id) > (select created_at, id from webhooks where id = ?)");
+    String sql =
+        "select w.*, s.total, s.succeeded, s.failed, s.last_at from (select "
+            + columns
+            + " from webhooks"
+            + where
+            + " order by created_at, id limit ?) w"
+            + STATS
+            + " order by w.created_at, w.id";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       if (query.active() != null) ps.setBoolean(i++, query.active());
@@ -53,8 +60,11 @@ final class WebhookListings {
   }
 
   static Optional<WebhookListing> one(Connection c, String columns, UUID id) throws SQLException {
-    String sql = "select w.*, s.total, s.succeeded, s.failed, s.last_at from (select " + columns
-        + " from webhooks where id = ? and deleted_at is null) w" + STATS;
+    String sql =
+        "select w.*, s.total, s.succeeded, s.failed, s.last_at from (select "
+            + columns
+            + " from webhooks where id = ? and deleted_at is null) w"
+            + STATS;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setObject(1, id);
       return read(ps).stream().findFirst();
@@ -65,8 +75,12 @@ final class WebhookListings {
     List<WebhookListing> page = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        WebhookStats stats = new WebhookStats(rs.getLong("total"), rs.getLong("succeeded"), rs.getLong("failed"),
-            instant(rs.getTimestamp("last_at")));
+        WebhookStats stats =
+            new WebhookStats(
+                rs.getLong("total"),
+                rs.getLong("succeeded"),
+                rs.getLong("failed"),
+                instant(rs.getTimestamp("last_at")));
         page.add(new WebhookListing(PgWebhookStore.map(rs), stats));
       }
     }

@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * A partial update: empty fields are left as they are. Already validated by the caller.
  *
- * <p>Setting {@code active} to true also clears a disabled state ({@code disabledAt} and
- * {@code disabledReason}): re-enabling is how an admin brings back a webhook Hookline turned off.
+ * <p>Setting {@code active} to true also clears a disabled state ({@code disabledAt} and {@code
+ * disabledReason}): re-enabling is how an admin brings back a webhook Hookline turned off.
  *
  * @param resetRetrySchedule true to go back to the default retry schedule; {@code retrySchedule}
  *     must then be empty (an Optional cannot say "set to null")
@@ -45,13 +45,21 @@ public record WebhookPatch(
 
   public static WebhookPatch empty() {
     return new WebhookPatch(
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false);
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        false);
   }
 
   /** This patch, resetting the retry schedule to the default instead of setting one. */
   public WebhookPatch withRetryScheduleReset() {
-    return new WebhookPatch(name, url, description, events, active, timeoutSeconds, Optional.empty(), headers, true);
+    return new WebhookPatch(
+        name, url, description, events, active, timeoutSeconds, Optional.empty(), headers, true);
   }
 
   /** Whether it changes nothing. */

@@ -38,22 +38,25 @@ public interface WebhookStore {
    * page), each with its delivery counters, read in one query for the whole page.
    */
   default List<WebhookListing> list(WebhookQuery query, UUID after, int limit) {
-    throw new UnsupportedOperationException("list(WebhookQuery, ...) is not implemented by " + getClass().getName());
+    throw new UnsupportedOperationException(
+        "list(WebhookQuery, ...) is not implemented by " + getClass().getName());
   }
 
   /** The webhook with its delivery counters, unless unknown or deleted. */
   default Optional<WebhookListing> findListing(UUID id) {
-    throw new UnsupportedOperationException("findListing is not implemented by " + getClass().getName());
+    throw new UnsupportedOperationException(
+        "findListing is not implemented by " + getClass().getName());
   }
 
   /**
    * Replaces the signing secret with a new one and returns it (shown this once). The replaced
    * secret becomes the previous one and keeps signing for {@link #PREVIOUS_SECRET_GRACE}, i.e.
    * until the returned webhook's {@code updatedAt} plus the grace; a secret that was already the
-   * previous one is dropped. Bumps the version and writes the routing record like any change.
-   * Empty when the webhook is unknown or deleted.
+   * previous one is dropped. Bumps the version and writes the routing record like any change. Empty
+   * when the webhook is unknown or deleted.
    */
   default Optional<CreatedWebhook> rotateSecret(UUID id) {
-    throw new UnsupportedOperationException("rotateSecret is not implemented by " + getClass().getName());
+    throw new UnsupportedOperationException(
+        "rotateSecret is not implemented by " + getClass().getName());
   }
 }

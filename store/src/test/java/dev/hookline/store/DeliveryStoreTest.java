@@ -31,17 +31,25 @@ class DeliveryStoreTest {
   }
 
   private static DeliveryTask task(UUID webhookId, String eventId) {
-    Event event = new Event(eventId, "payment_received", "urn:test", Instant.parse("2026-11-28T10:00:00Z"),
-        Json.readTree("{\"payment_id\": 7}".getBytes(StandardCharsets.UTF_8)));
-    return new DeliveryTask(DeliveryTask.deliveryIdFor(eventId, webhookId), webhookId, 1, 1, Trigger.EVENT, event);
+    Event event =
+        new Event(
+            eventId,
+            "payment_received",
+            "urn:test",
+            Instant.parse("2026-11-28T10:00:00Z"),
+            Json.readTree("{\"payment_id\": 7}".getBytes(StandardCharsets.UTF_8)));
+    return new DeliveryTask(
+        DeliveryTask.deliveryIdFor(eventId, webhookId), webhookId, 1, 1, Trigger.EVENT, event);
   }
 
   private static AttemptRecord failed500(DeliveryTask t, Instant next) {
-    return new AttemptRecord(t, Instant.now(), 12, 500, "oops", null, null, "w1", DeliveryStatus.RETRYING, next);
+    return new AttemptRecord(
+        t, Instant.now(), 12, 500, "oops", null, null, "w1", DeliveryStatus.RETRYING, next);
   }
 
   private static AttemptRecord ok(DeliveryTask t) {
-    return new AttemptRecord(t, Instant.now(), 8, 200, "thanks", null, null, "w1", DeliveryStatus.SUCCEEDED, null);
+    return new AttemptRecord(
+        t, Instant.now(), 8, 200, "thanks", null, null, "w1", DeliveryStatus.SUCCEEDED, null);
   }
 
   @Test
@@ -62,8 +70,12 @@ class DeliveryStoreTest {
     assertThat(done.attemptCount()).isEqualTo(2);
     assertThat(done.eventType()).isEqualTo("payment_received");
     assertThat(done.payload().get("payment_id").asInt()).isEqualTo(7);
-    assertThat(done.attempts()).extracting(DeliveryView.AttemptView::statusCode).containsExactly(500, 200);
-    assertThat(done.attempts()).extracting(DeliveryView.AttemptView::trigger).containsExactly("event", "retry");
+    assertThat(done.attempts())
+        .extracting(DeliveryView.AttemptView::statusCode)
+        .containsExactly(500, 200);
+    assertThat(done.attempts())
+        .extracting(DeliveryView.AttemptView::trigger)
+        .containsExactly("event", "retry");
   }
 
   @Test
@@ -83,7 +95,8 @@ class DeliveryStoreTest {
   void aBatchIsAllOrNothing() {
     UUID webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
     DeliveryTask good = task(webhook, "evt_3");
-    DeliveryTask orphan = task(UUID.randomUUID(), "evt_4"); // no such webhook: foreign key violation
+    DeliveryTask orphan =
+        task(UUID.randomUUID(), "evt_4"); // no such webhook: foreign key violation
     try {
       deliveries.recordAll(List.of(ok(good), ok(orphan)));
     } catch (StoreException expected) {
@@ -106,6 +119,7 @@ class DeliveryStoreTest {
     assertThat(page1.get(0).eventId()).isEqualTo("evt_list_4");
     assertThat(page2.get(1).eventId()).isEqualTo("evt_list_0");
     assertThat(deliveries.listForWebhook(webhook, DeliveryStatus.RETRYING, null, 10))
-        .extracting(DeliveryView::eventId).containsExactly("evt_list_3", "evt_list_1");
+        .extracting(DeliveryView::eventId)
+        .containsExactly("evt_list_3", "evt_list_1");
   }
 }

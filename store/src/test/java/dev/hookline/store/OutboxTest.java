@@ -17,9 +17,15 @@ class OutboxTest {
     try (Database db = TestPostgres.freshStore()) {
       for (int i = 0; i < 3; i++) db.webhooks().create(WebhookStoreTest.zapier("payment_received"));
 
-      assertThatThrownBy(() -> db.outbox().relayBatch(10, records -> {
-        throw new IllegalStateException("broker down");
-      })).hasMessage("broker down");
+      assertThatThrownBy(
+              () ->
+                  db.outbox()
+                      .relayBatch(
+                          10,
+                          records -> {
+                            throw new IllegalStateException("broker down");
+                          }))
+          .hasMessage("broker down");
 
       List<OutboxRecord> relayed = new ArrayList<>();
       assertThat(db.outbox().relayBatch(10, relayed::addAll)).isEqualTo(3);
@@ -35,20 +41,29 @@ class OutboxTest {
       CountDownLatch firstIsPublishing = new CountDownLatch(1);
       CountDownLatch releaseFirst = new CountDownLatch(1);
       AtomicInteger firstCount = new AtomicInteger();
-      Thread first = Thread.ofVirtual().start(() -> {
-        try {
-          firstCount.set(db.outbox().relayBatch(10, records -> {
-            firstIsPublishing.countDown();
-            releaseFirst.await(10, TimeUnit.SECONDS);
-          }));
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      Thread first =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      firstCount.set(
+                          db.outbox()
+                              .relayBatch(
+                                  10,
+                                  records -> {
+                                    firstIsPublishing.countDown();
+                                    releaseFirst.await(10, TimeUnit.SECONDS);
+                                  }));
+                    } catch (Exception e) {
+                      throw new RuntimeException(e);
+                    }
+                  });
       assertThat(firstIsPublishing.await(10, TimeUnit.SECONDS)).isTrue();
 
       List<OutboxRecord> second = new ArrayList<>();
-      assertThat(db.outbox().relayBatch(10, second::addAll)).as("lock held by the first relay").isZero();
+      assertThat(db.outbox().relayBatch(10, second::addAll))
+          .as("lock held by the first relay")
+          .isZero();
       assertThat(second).isEmpty();
 
       releaseFirst.countDown();

@@ -57,10 +57,16 @@ class RedeliveryTest {
     setCreatedAt(recent, now.minusSeconds(60));
 
     assertThat(deliveries.listForWebhook(webhook, null, now.minusSeconds(600), null, 10))
-        .extracting(DeliveryView::id).containsExactly(recent);
+        .extracting(DeliveryView::id)
+        .containsExactly(recent);
     assertThat(deliveries.listForWebhook(webhook, null, now.minusSeconds(60), null, 10))
-        .as("since is inclusive").extracting(DeliveryView::id).containsExactly(recent);
-    assertThat(deliveries.listForWebhook(webhook, DeliveryStatus.SUCCEEDED, now.minusSeconds(600), null, 10)).isEmpty();
+        .as("since is inclusive")
+        .extracting(DeliveryView::id)
+        .containsExactly(recent);
+    assertThat(
+            deliveries.listForWebhook(
+                webhook, DeliveryStatus.SUCCEEDED, now.minusSeconds(600), null, 10))
+        .isEmpty();
     assertThat(deliveries.listForWebhook(webhook, null, (Instant) null, null, 10)).hasSize(2);
   }
 
@@ -81,7 +87,8 @@ class RedeliveryTest {
     setCreatedAt(first, t0);
     setCreatedAt(second, t0.plusSeconds(10));
     setCreatedAt(atUntil, t0.plusSeconds(60));
-    for (UUID id : List.of(succeeded, retrying, test, otherHook)) setCreatedAt(id, t0.plusSeconds(5));
+    for (UUID id : List.of(succeeded, retrying, test, otherHook))
+      setCreatedAt(id, t0.plusSeconds(5));
 
     List<Redelivery> found = deliveries.failedBetween(webhook, t0, t0.plusSeconds(60), 100);
 
@@ -122,8 +129,19 @@ class RedeliveryTest {
     Redelivery ra = deliveries.redelivery(a).orElseThrow();
     Redelivery rb = deliveries.redelivery(b).orElseThrow();
     // the worker records b's next attempt before the mark
-    deliveries.recordAll(List.of(new AttemptRecord(rb.task(1, Trigger.MANUAL), Instant.now(), 3, 200, "ok",
-        null, null, "w1", DeliveryStatus.SUCCEEDED, null)));
+    deliveries.recordAll(
+        List.of(
+            new AttemptRecord(
+                rb.task(1, Trigger.MANUAL),
+                Instant.now(),
+                3,
+                200,
+                "ok",
+                null,
+                null,
+                "w1",
+                DeliveryStatus.SUCCEEDED,
+                null)));
 
     assertThat(deliveries.markRequeued(List.of(ra, rb))).isEqualTo(1);
 
@@ -132,15 +150,29 @@ class RedeliveryTest {
     assertThat(pending.nextAttemptAt()).isNull();
     assertThat(deliveries.find(b).orElseThrow().status()).isEqualTo(DeliveryStatus.SUCCEEDED);
     assertThat(deliveries.failedBetween(webhook, Instant.EPOCH, Instant.now().plusSeconds(60), 10))
-        .as("a requeued delivery is not recovered twice").isEmpty();
+        .as("a requeued delivery is not recovered twice")
+        .isEmpty();
 
     // the worker's attempt moves it on from pending
-    deliveries.recordAll(List.of(new AttemptRecord(ra.task(1, Trigger.MANUAL), Instant.now(), 3, 200, "ok",
-        null, null, "w1", DeliveryStatus.SUCCEEDED, null)));
+    deliveries.recordAll(
+        List.of(
+            new AttemptRecord(
+                ra.task(1, Trigger.MANUAL),
+                Instant.now(),
+                3,
+                200,
+                "ok",
+                null,
+                null,
+                "w1",
+                DeliveryStatus.SUCCEEDED,
+                null)));
     DeliveryView done = deliveries.find(a).orElseThrow();
     assertThat(done.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
     assertThat(done.attemptCount()).isEqualTo(2);
-    assertThat(done.attempts()).extracting(DeliveryView.AttemptView::trigger).containsExactly("event", "manual");
+    assertThat(done.attempts())
+        .extracting(DeliveryView.AttemptView::trigger)
+        .containsExactly("event", "manual");
     assertThat(deliveries.markRequeued(List.of())).isZero();
   }
 }

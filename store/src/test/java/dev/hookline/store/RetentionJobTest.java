@@ -49,12 +49,17 @@ class RetentionJobTest {
     record(attempt("old-touched", DeliveryStatus.FAILED));
     record(attempt("young", DeliveryStatus.SUCCEEDED));
     age("old-done", "old-failed", "old-retrying", "old-pending", "old-touched");
-    ageDeliveries("old-done", "old-failed", "old-retrying", "old-pending"); // old-touched: a recent manual retry
+    ageDeliveries(
+        "old-done",
+        "old-failed",
+        "old-retrying",
+        "old-pending"); // old-touched: a recent manual retry
 
     RetentionJob.Result result = new RetentionJob(db.dataSource(), DAYS_30).runOnce();
 
     assertThat(result).isEqualTo(new RetentionJob.Result(true, 2, 0));
-    assertThat(eventIds()).containsExactlyInAnyOrder("old-retrying", "old-pending", "old-touched", "young");
+    assertThat(eventIds())
+        .containsExactlyInAnyOrder("old-retrying", "old-pending", "old-touched", "young");
     assertThat(count("deliveries")).isEqualTo(4);
     assertThat(count("delivery_attempts")).isEqualTo(4);
     // nothing left to do: a second run deletes nothing
@@ -65,14 +70,18 @@ class RetentionJobTest {
   void deletesInBatchesUntilNothingOldIsLeftAndAlsoOldPublishedOutboxRows() throws Exception {
     bulkOldEvents(2_500);
     record(attempt("young", DeliveryStatus.SUCCEEDED));
-    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-      // the webhook's own outbox row, published long ago; plus one published now and one unpublished
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      // the webhook's own outbox row, published long ago; plus one published now and one
+      // unpublished
       s.executeUpdate("update outbox set published_at = now() - interval '40 days'");
-      s.executeUpdate("insert into outbox (topic, record_key, payload, published_at) values ('t', 'k', 'p', now())");
+      s.executeUpdate(
+          "insert into outbox (topic, record_key, payload, published_at) values ('t', 'k', 'p', now())");
       s.executeUpdate("insert into outbox (topic, record_key, payload) values ('t', 'k', 'p')");
     }
 
-    RetentionJob.Result result = new RetentionJob(db.dataSource(), DAYS_30, 1_000, Clock.systemUTC()).runOnce();
+    RetentionJob.Result result =
+        new RetentionJob(db.dataSource(), DAYS_30, 1_000, Clock.systemUTC()).runOnce();
 
     assertThat(result).isEqualTo(new RetentionJob.Result(true, 2_500, 1));
     assertThat(eventIds()).containsExactly("young");
@@ -85,9 +94,11 @@ class RetentionJobTest {
     record(attempt("old", DeliveryStatus.SUCCEEDED));
     age("old");
     ageDeliveries("old");
-    try (Connection other = db.dataSource().getConnection(); Statement s = other.createStatement()) {
+    try (Connection other = db.dataSource().getConnection();
+        Statement s = other.createStatement()) {
       s.execute("select pg_advisory_lock(" + RetentionJob.LOCK + ")"); // another admin-api replica
-      assertThat(new RetentionJob(db.dataSource(), DAYS_30).runOnce()).isEqualTo(new RetentionJob.Result(false, 0, 0));
+      assertThat(new RetentionJob(db.dataSource(), DAYS_30).runOnce())
+          .isEqualTo(new RetentionJob.Result(false, 0, 0));
       assertThat(eventIds()).contains("old");
       s.execute("select pg_advisory_unlock(" + RetentionJob.LOCK + ")");
     }
@@ -103,16 +114,19 @@ class RetentionJobTest {
     ageDeliveries("old");
     try (Connection writer = db.dataSource().getConnection()) {
       writer.setAutoCommit(false);
-      // a worker recording a new delivery of the old event, not yet committed: its foreign key check locks the event
-      try (PreparedStatement ps = writer.prepareStatement(
-          "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts)"
-              + " values (?, 'old', ?, 1, 'manual', 'succeeded', 2)")) {
+      // a worker recording a new delivery of the old event, not yet committed: its foreign key
+      // check locks the event
+      try (PreparedStatement ps =
+          writer.prepareStatement(
+              "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts)"
+                  + " values (?, 'old', ?, 1, 'manual', 'succeeded', 2)")) {
         ps.setObject(1, UUID.randomUUID());
         ps.setObject(2, webhook);
         ps.executeUpdate();
       }
-      RetentionJob.Result result = CompletableFuture.supplyAsync(
-          () -> new RetentionJob(db.dataSource(), DAYS_30).runOnce()).get(10, TimeUnit.SECONDS);
+      RetentionJob.Result result =
+          CompletableFuture.supplyAsync(() -> new RetentionJob(db.dataSource(), DAYS_30).runOnce())
+              .get(10, TimeUnit.SECONDS);
       assertThat(result.events()).as("the locked event is skipped, not waited for").isZero();
       writer.commit();
     }
@@ -123,13 +137,16 @@ class RetentionJobTest {
   void writersAreNotBlockedWhileBatchesRun() throws Exception {
     bulkOldEvents(30_000);
     AtomicBoolean retentionDone = new AtomicBoolean();
-    CompletableFuture<RetentionJob.Result> retention = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new RetentionJob(db.dataSource(), DAYS_30, 1_000, Clock.systemUTC()).runOnce();
-      } finally {
-        retentionDone.set(true);
-      }
-    });
+    CompletableFuture<RetentionJob.Result> retention =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new RetentionJob(db.dataSource(), DAYS_30, 1_000, Clock.systemUTC())
+                    .runOnce();
+              } finally {
+                retentionDone.set(true);
+              }
+            });
     List<Long> latenciesMs = new ArrayList<>();
     int during = 0;
     for (int i = 0; !retentionDone.get() && i < 10_000; i++) {
@@ -143,17 +160,34 @@ class RetentionJobTest {
     assertThat(result.events()).isEqualTo(30_000);
     assertThat(during).as("inserts made while retention ran").isPositive();
     // a writer waiting for a whole run (seconds) would show here; one batch is tens of milliseconds
-    assertThat(latenciesMs.stream().mapToLong(Long::longValue).max().orElseThrow()).isLessThan(1_000);
+    assertThat(latenciesMs.stream().mapToLong(Long::longValue).max().orElseThrow())
+        .isLessThan(1_000);
     assertThat(count("events")).isEqualTo(latenciesMs.size());
   }
 
   // --- helpers ---
 
   private AttemptRecord attempt(String eventId, DeliveryStatus status) {
-    Event event = new Event(eventId, "payment_received", "urn:test", Instant.parse("2026-01-01T00:00:00Z"),
-        Json.readTree("{\"payment_id\": 7}".getBytes()));
-    DeliveryTask task = new DeliveryTask(DeliveryTask.deliveryIdFor(eventId, webhook), webhook, 1, 1, Trigger.EVENT, event);
-    return new AttemptRecord(task, Instant.now(), 5, 200, "ok", null, null, "w1", status,
+    Event event =
+        new Event(
+            eventId,
+            "payment_received",
+            "urn:test",
+            Instant.parse("2026-01-01T00:00:00Z"),
+            Json.readTree("{\"payment_id\": 7}".getBytes()));
+    DeliveryTask task =
+        new DeliveryTask(
+            DeliveryTask.deliveryIdFor(eventId, webhook), webhook, 1, 1, Trigger.EVENT, event);
+    return new AttemptRecord(
+        task,
+        Instant.now(),
+        5,
+        200,
+        "ok",
+        null,
+        null,
+        "w1",
+        status,
         status == DeliveryStatus.RETRYING ? Instant.now().plusSeconds(60) : null);
   }
 
@@ -162,16 +196,20 @@ class RetentionJobTest {
   }
 
   private void age(String... eventIds) throws Exception {
-    update("update events set recorded_at = now() - interval '31 days' where id = any(?)", eventIds);
+    update(
+        "update events set recorded_at = now() - interval '31 days' where id = any(?)", eventIds);
   }
 
   private void ageDeliveries(String... eventIds) throws Exception {
-    update("update deliveries set updated_at = now() - interval '31 days', created_at = now() - interval '31 days'"
-        + " where event_id = any(?)", eventIds);
+    update(
+        "update deliveries set updated_at = now() - interval '31 days', created_at = now() - interval '31 days'"
+            + " where event_id = any(?)",
+        eventIds);
   }
 
   private void update(String sql, String[] ids) throws Exception {
-    try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setArray(1, c.createArrayOf("text", ids));
       assertThat(ps.executeUpdate()).isPositive();
     }
@@ -179,22 +217,31 @@ class RetentionJobTest {
 
   /** Old events, each with a succeeded delivery and its attempt, written straight in SQL (fast). */
   private void bulkOldEvents(int n) throws Exception {
-    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-      s.executeUpdate("insert into events (id, type, source, occurred_at, data, recorded_at)"
-          + " select 'bulk-' || g, 'payment_received', 'urn:test', now(), '{\"n\":1}'::jsonb,"
-          + " now() - interval '40 days' + g * interval '1 millisecond' from generate_series(1, " + n + ") g");
-      s.executeUpdate("insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts,"
-          + " created_at, updated_at) select gen_random_uuid(), id, '" + webhook + "', 1, 'event', 'succeeded', 1,"
-          + " recorded_at, recorded_at from events where id like 'bulk-%'");
-      s.executeUpdate("insert into delivery_attempts (delivery_id, attempt, trigger, started_at, duration_ms, status_code)"
-          + " select id, 1, 'event', created_at, 5, 200 from deliveries where event_id like 'bulk-%'");
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "insert into events (id, type, source, occurred_at, data, recorded_at)"
+              + " select 'bulk-' || g, 'payment_received', 'urn:test', now(), '{\"n\":1}'::jsonb,"
+              + " now() - interval '40 days' + g * interval '1 millisecond' from generate_series(1, "
+              + n
+              + ") g");
+      s.executeUpdate(
+          "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts,"
+              + " created_at, updated_at) select gen_random_uuid(), id, '"
+              + webhook
+              + "', 1, 'event', 'succeeded', 1,"
+              + " recorded_at, recorded_at from events where id like 'bulk-%'");
+      s.executeUpdate(
+          "insert into delivery_attempts (delivery_id, attempt, trigger, started_at, duration_ms, status_code)"
+              + " select id, 1, 'event', created_at, 5, 200 from deliveries where event_id like 'bulk-%'");
       s.execute("analyze");
     }
   }
 
   private List<String> eventIds() throws Exception {
     List<String> ids = new ArrayList<>();
-    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("select id from events order by id")) {
       while (rs.next()) ids.add(rs.getString(1));
     }
@@ -202,7 +249,8 @@ class RetentionJobTest {
   }
 
   private long count(String table) throws Exception {
-    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("select count(*) from " + table)) {
       rs.next();
       return rs.getLong(1);

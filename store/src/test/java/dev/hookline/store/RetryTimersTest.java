@@ -40,15 +40,29 @@ class RetryTimersTest {
 
   private static DeliveryTask task(UUID webhookId, int attempt, Trigger trigger) {
     String eventId = "evt_" + UUID.randomUUID();
-    Event event = new Event(eventId, "payment_received", "urn:test", Instant.parse("2026-11-28T10:00:00Z"),
-        Json.readTree("{\"payment_id\": 7}".getBytes()));
-    return new DeliveryTask(DeliveryTask.deliveryIdFor(eventId, webhookId), webhookId, 1, attempt, trigger, event);
+    Event event =
+        new Event(
+            eventId,
+            "payment_received",
+            "urn:test",
+            Instant.parse("2026-11-28T10:00:00Z"),
+            Json.readTree("{\"payment_id\": 7}".getBytes()));
+    return new DeliveryTask(
+        DeliveryTask.deliveryIdFor(eventId, webhookId), webhookId, 1, attempt, trigger, event);
   }
 
   private static AttemptRecord attempt(DeliveryTask t, DeliveryStatus status, Instant next) {
-    return new AttemptRecord(t, Instant.now(), 10, status == DeliveryStatus.SUCCEEDED ? 200 : 500, "x",
-        status == DeliveryStatus.SUCCEEDED ? null : "http_status", status == DeliveryStatus.SUCCEEDED ? null : "HTTP 500",
-        "w1", status, next);
+    return new AttemptRecord(
+        t,
+        Instant.now(),
+        10,
+        status == DeliveryStatus.SUCCEEDED ? 200 : 500,
+        "x",
+        status == DeliveryStatus.SUCCEEDED ? null : "http_status",
+        status == DeliveryStatus.SUCCEEDED ? null : "HTTP 500",
+        "w1",
+        status,
+        next);
   }
 
   private List<DeliveryTask> publishDue() throws Exception {
@@ -62,9 +76,11 @@ class RetryTimersTest {
     UUID webhook = webhook();
     DeliveryTask first = task(webhook, 1, Trigger.EVENT);
     DeliveryTask notYet = task(webhook, 1, Trigger.EVENT);
-    db.deliveries().recordAll(List.of(
-        attempt(first, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1)),
-        attempt(notYet, DeliveryStatus.RETRYING, Instant.now().plusSeconds(60))));
+    db.deliveries()
+        .recordAll(
+            List.of(
+                attempt(first, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1)),
+                attempt(notYet, DeliveryStatus.RETRYING, Instant.now().plusSeconds(60))));
     assertThat(timers.counts()).isEqualTo(new RetryTimers.Counts(1, 2));
 
     List<DeliveryTask> published = publishDue();
@@ -84,11 +100,18 @@ class RetryTimersTest {
   @Test
   void aFailedPublishMarksNothing() throws Exception {
     DeliveryTask t = task(webhook(), 1, Trigger.EVENT);
-    db.deliveries().recordAll(List.of(attempt(t, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
+    db.deliveries()
+        .recordAll(List.of(attempt(t, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
 
-    assertThatThrownBy(() -> timers.publishDue(10, Duration.ofMinutes(5), tasks -> {
-      throw new IllegalStateException("broker down");
-    })).hasMessage("broker down");
+    assertThatThrownBy(
+            () ->
+                timers.publishDue(
+                    10,
+                    Duration.ofMinutes(5),
+                    tasks -> {
+                      throw new IllegalStateException("broker down");
+                    }))
+        .hasMessage("broker down");
 
     assertThat(publishDue()).extracting(DeliveryTask::deliveryId).containsExactly(t.deliveryId());
   }
@@ -96,19 +119,26 @@ class RetryTimersTest {
   @Test
   void twoSchedulersNeverClaimTheSameTimer() throws Exception {
     DeliveryTask t = task(webhook(), 1, Trigger.EVENT);
-    db.deliveries().recordAll(List.of(attempt(t, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
+    db.deliveries()
+        .recordAll(List.of(attempt(t, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
     CountDownLatch firstIsPublishing = new CountDownLatch(1);
     CountDownLatch releaseFirst = new CountDownLatch(1);
-    Thread first = Thread.ofVirtual().start(() -> {
-      try {
-        timers.publishDue(10, Duration.ofMinutes(5), tasks -> {
-          firstIsPublishing.countDown();
-          releaseFirst.await(10, TimeUnit.SECONDS);
-        });
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
+    Thread first =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    timers.publishDue(
+                        10,
+                        Duration.ofMinutes(5),
+                        tasks -> {
+                          firstIsPublishing.countDown();
+                          releaseFirst.await(10, TimeUnit.SECONDS);
+                        });
+                  } catch (Exception e) {
+                    throw new RuntimeException(e);
+                  }
+                });
     assertThat(firstIsPublishing.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(publishDue()).as("row locked by the first scheduler is skipped").isEmpty();
     releaseFirst.countDown();
@@ -122,17 +152,29 @@ class RetryTimersTest {
     UUID deleted = webhook();
     DeliveryTask a = task(inactive, 1, Trigger.EVENT);
     DeliveryTask b = task(deleted, 1, Trigger.EVENT);
-    db.deliveries().recordAll(List.of(
-        attempt(a, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1)),
-        attempt(b, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
-    WebhookPatch off = new WebhookPatch(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.of(false), Optional.empty(), Optional.empty(), Optional.empty());
+    db.deliveries()
+        .recordAll(
+            List.of(
+                attempt(a, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1)),
+                attempt(b, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
+    WebhookPatch off =
+        new WebhookPatch(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(false),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
     db.webhooks().update(inactive, off);
     db.webhooks().delete(deleted);
 
     assertThat(publishDue()).isEmpty();
-    assertThat(db.deliveries().find(a.deliveryId()).orElseThrow().status()).isEqualTo(DeliveryStatus.CANCELLED);
-    assertThat(db.deliveries().find(b.deliveryId()).orElseThrow().status()).isEqualTo(DeliveryStatus.CANCELLED);
+    assertThat(db.deliveries().find(a.deliveryId()).orElseThrow().status())
+        .isEqualTo(DeliveryStatus.CANCELLED);
+    assertThat(db.deliveries().find(b.deliveryId()).orElseThrow().status())
+        .isEqualTo(DeliveryStatus.CANCELLED);
   }
 
   @Test
@@ -146,11 +188,13 @@ class RetryTimersTest {
 
     assertThat(publishDue()).singleElement().satisfies(t -> assertThat(t.attempt()).isEqualTo(1));
 
-    // the attempt was recorded first (it finished while the batch was acknowledged): deferring it is a no-op
+    // the attempt was recorded first (it finished while the batch was acknowledged): deferring it
+    // is a no-op
     DeliveryTask done = task(webhook, 1, Trigger.EVENT);
     db.deliveries().recordAll(List.of(attempt(done, DeliveryStatus.SUCCEEDED, null)));
     timers.defer(List.of(new RetryTimers.Deferral(done, Instant.now().plusSeconds(60))));
-    assertThat(db.deliveries().find(done.deliveryId()).orElseThrow().status()).isEqualTo(DeliveryStatus.SUCCEEDED);
+    assertThat(db.deliveries().find(done.deliveryId()).orElseThrow().status())
+        .isEqualTo(DeliveryStatus.SUCCEEDED);
   }
 
   @Test
@@ -159,8 +203,12 @@ class RetryTimersTest {
     DeliveryTask failed = task(webhook, 1, Trigger.EVENT).nextAttempt(Trigger.RETRY);
     DeliveryTask test = task(webhook, 1, Trigger.TEST);
     DeliveryTask ok = task(webhook, 1, Trigger.EVENT);
-    db.deliveries().recordAll(List.of(attempt(failed, DeliveryStatus.FAILED, null),
-        attempt(test, DeliveryStatus.FAILED, null), attempt(ok, DeliveryStatus.SUCCEEDED, null)));
+    db.deliveries()
+        .recordAll(
+            List.of(
+                attempt(failed, DeliveryStatus.FAILED, null),
+                attempt(test, DeliveryStatus.FAILED, null),
+                attempt(ok, DeliveryStatus.SUCCEEDED, null)));
 
     List<RetryTimers.DeadLetter> letters = new ArrayList<>();
     assertThat(timers.publishDeadLetters(10, letters::addAll)).isEqualTo(1);

@@ -24,7 +24,9 @@ class SecretCipherTest {
     byte[] nonce = new byte[12];
     new SecureRandom().nextBytes(nonce);
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-    c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(Base64.getDecoder().decode(base64Key), "AES"),
+    c.init(
+        Cipher.ENCRYPT_MODE,
+        new SecretKeySpec(Base64.getDecoder().decode(base64Key), "AES"),
         new GCMParameterSpec(128, nonce));
     byte[] sealed = c.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
     return ByteBuffer.allocate(12 + sealed.length).put(nonce).put(sealed).array();
@@ -48,7 +50,8 @@ class SecretCipherTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no longer in HOOKLINE_SECRET_KEY");
     // a new key alone cannot read the old rows either
-    assertThatThrownBy(() -> SecretCipher.fromBase64Key(NEW).decrypt(underOld)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> SecretCipher.fromBase64Key(NEW).decrypt(underOld))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -78,13 +81,15 @@ class SecretCipherTest {
   }
 
   @ParameterizedTest(name = "[{0}]")
-  @CsvSource(delimiter = '|', value = {
-      "not base64!|the secret encryption key is not valid base64",
-      "c2hvcnQ=|the secret encryption key must be 32 bytes",
-      "KEY,|secret encryption key 2 of 2 is empty",
-      "KEY,c2hvcnQ=|secret encryption key 2 of 2 must be 32 bytes",
-      "KEY,KEY,%%%|secret encryption key 3 of 3 is not valid base64",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "not base64!|the secret encryption key is not valid base64",
+        "c2hvcnQ=|the secret encryption key must be 32 bytes",
+        "KEY,|secret encryption key 2 of 2 is empty",
+        "KEY,c2hvcnQ=|secret encryption key 2 of 2 must be 32 bytes",
+        "KEY,KEY,%%%|secret encryption key 3 of 3 is not valid base64",
+      })
   void aBadKeyIsNamedByPositionNeverByContent(String keys, String expected) {
     String value = keys.replace("KEY", NEW);
     assertThatThrownBy(() -> SecretCipher.fromBase64Keys(value))
@@ -95,6 +100,8 @@ class SecretCipherTest {
 
   @Test
   void toStringShowsNoKey() {
-    assertThat(SecretCipher.fromBase64Keys(NEW + "," + OLD).toString()).doesNotContain(NEW).doesNotContain(OLD);
+    assertThat(SecretCipher.fromBase64Keys(NEW + "," + OLD).toString())
+        .doesNotContain(NEW)
+        .doesNotContain(OLD);
   }
 }

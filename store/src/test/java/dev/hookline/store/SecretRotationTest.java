@@ -15,7 +15,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** Key rotation on a real PostgreSQL: old rows stay readable, re-encryption moves them to the new key. */
+/**
+ * Key rotation on a real PostgreSQL: old rows stay readable, re-encryption moves them to the new
+ * key.
+ */
 class SecretRotationTest {
   private static final String OLD = SecretCipherTest.OLD;
   private static final String NEW = SecretCipherTest.NEW;
@@ -43,14 +46,16 @@ class SecretRotationTest {
       rotated = ids.get(3);
       previousOfRotated = secrets.get(3);
       secrets.set(3, before.webhooks().rotateSecret(rotated).orElseThrow().secret());
-      // a deleted webhook keeps its (encrypted) secret; it must move too, or dropping the key strands it
+      // a deleted webhook keeps its (encrypted) secret; it must move too, or dropping the key
+      // strands it
       before.webhooks().delete(ids.get(11));
     }
 
     try (Database both = Database.open(config, SecretCipher.fromBase64Keys(NEW + "," + OLD))) {
       // step 1: the new key first; everything is still readable and new rows use the new key
       assertThat(both.webhooks().secrets(legacy).orElseThrow().current()).isEqualTo(legacySecret);
-      assertThat(both.webhooks().secrets(ids.get(0)).orElseThrow().current()).isEqualTo(secrets.get(0));
+      assertThat(both.webhooks().secrets(ids.get(0)).orElseThrow().current())
+          .isEqualTo(secrets.get(0));
       CreatedWebhook fresh = both.webhooks().create(WebhookStoreTest.zapier("payment_received"));
 
       // step 2: re-encrypt (twice: the second run finds nothing left)
@@ -65,9 +70,12 @@ class SecretRotationTest {
     try (Database after = Database.open(config, SecretCipher.fromBase64Key(NEW))) {
       for (int i = 0; i < ids.size(); i++) {
         if (i == 11) continue; // deleted: not served, but re-encrypted (staleRows above)
-        assertThat(after.webhooks().secrets(ids.get(i)).orElseThrow().current()).as("webhook " + i).isEqualTo(secrets.get(i));
+        assertThat(after.webhooks().secrets(ids.get(i)).orElseThrow().current())
+            .as("webhook " + i)
+            .isEqualTo(secrets.get(i));
       }
-      assertThat(after.webhooks().secrets(rotated).orElseThrow().previous()).isEqualTo(previousOfRotated);
+      assertThat(after.webhooks().secrets(rotated).orElseThrow().previous())
+          .isEqualTo(previousOfRotated);
     }
   }
 
@@ -85,14 +93,18 @@ class SecretRotationTest {
     logs.start();
     logger.addAppender(logs);
     try (Database db = Database.open(config, SecretCipher.fromBase64Keys(NEW + "," + OLD))) {
-      SecretReencryption.Result result = new SecretReencryption(db.dataSource(),
-          SecretCipher.fromBase64Keys(NEW + "," + OLD), 1).run();
+      SecretReencryption.Result result =
+          new SecretReencryption(db.dataSource(), SecretCipher.fromBase64Keys(NEW + "," + OLD), 1)
+              .run();
       assertThat(result).isEqualTo(new SecretReencryption.Result(1, 1));
-      assertThat(logs.list).anySatisfy(e -> {
-        assertThat(e.getLevel()).isEqualTo(Level.WARN);
-        assertThat(e.getFormattedMessage()).contains("cannot be re-encrypted");
-      });
-      assertThat(logs.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains("whsec_"));
+      assertThat(logs.list)
+          .anySatisfy(
+              e -> {
+                assertThat(e.getLevel()).isEqualTo(Level.WARN);
+                assertThat(e.getFormattedMessage()).contains("cannot be re-encrypted");
+              });
+      assertThat(logs.list)
+          .noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains("whsec_"));
     } finally {
       logger.detachAppender(logs);
     }
@@ -100,7 +112,8 @@ class SecretRotationTest {
 
   private static void setSecret(Database db, UUID id, byte[] value) throws Exception {
     try (Connection c = db.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("update webhooks set secret_enc = ? where id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("update webhooks set secret_enc = ? where id = ?")) {
       ps.setBytes(1, value);
       ps.setObject(2, id);
       assertThat(ps.executeUpdate()).isEqualTo(1);
@@ -111,7 +124,8 @@ class SecretRotationTest {
   private static int staleRows(Database db, SecretCipher cipher) throws Exception {
     int stale = 0;
     try (Connection c = db.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("select secret_enc, previous_secret_enc from webhooks");
+        PreparedStatement ps =
+            c.prepareStatement("select secret_enc, previous_secret_enc from webhooks");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         if (!cipher.isCurrent(rs.getBytes(1))) stale++;

@@ -37,7 +37,8 @@ class SubscriptionSnapshotsTest {
   }
 
   @Test
-  void aSnapshotRepublishesTheCurrentRecordOfEveryWebhookAndTombstonesOfRecentDeletions() throws Exception {
+  void aSnapshotRepublishesTheCurrentRecordOfEveryWebhookAndTombstonesOfRecentDeletions()
+      throws Exception {
     Webhook kept = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook();
     Webhook edited = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook();
     Webhook paused = db.webhooks().create(WebhookStoreTest.zapier("invoice_sent", "*")).webhook();
@@ -47,47 +48,62 @@ class SubscriptionSnapshotsTest {
     db.webhooks().delete(deleted.id());
     Map<String, Optional<String>> lastWrittenByChanges = lastPerKey(drain());
 
-    assertThat(snapshots.enqueueIfDue(Duration.ZERO, WEEK)).isEqualTo(new SubscriptionSnapshots.Enqueued(3, 1));
+    assertThat(snapshots.enqueueIfDue(Duration.ZERO, WEEK))
+        .isEqualTo(new SubscriptionSnapshots.Enqueued(3, 1));
     List<OutboxRecord> snapshot = drain();
 
     assertThat(snapshot).extracting(OutboxRecord::topic).containsOnly("hookline.subscriptions");
-    assertThat(lastPerKey(snapshot)).as("byte for byte what the changes wrote last").isEqualTo(lastWrittenByChanges);
-    Subscription editedNow = Json.MAPPER.readValue(lastPerKey(snapshot).get(edited.id().toString()).orElseThrow(),
-        Subscription.class);
-    assertThat(editedNow).isEqualTo(new Subscription(edited.id(), 2, List.of("site_published", "domain_created"), true));
-    assertThat(lastPerKey(snapshot).get(paused.id().toString()).orElseThrow()).contains("\"active\":false");
+    assertThat(lastPerKey(snapshot))
+        .as("byte for byte what the changes wrote last")
+        .isEqualTo(lastWrittenByChanges);
+    Subscription editedNow =
+        Json.MAPPER.readValue(
+            lastPerKey(snapshot).get(edited.id().toString()).orElseThrow(), Subscription.class);
+    assertThat(editedNow)
+        .isEqualTo(
+            new Subscription(edited.id(), 2, List.of("site_published", "domain_created"), true));
+    assertThat(lastPerKey(snapshot).get(paused.id().toString()).orElseThrow())
+        .contains("\"active\":false");
     assertThat(lastPerKey(snapshot).get(deleted.id().toString())).isEmpty();
     assertThat(lastPerKey(snapshot)).containsKey(kept.id().toString());
 
     // deletions older than the window are not repeated
-    assertThat(snapshots.enqueueIfDue(Duration.ZERO, Duration.ZERO)).isEqualTo(new SubscriptionSnapshots.Enqueued(3, 0));
+    assertThat(snapshots.enqueueIfDue(Duration.ZERO, Duration.ZERO))
+        .isEqualTo(new SubscriptionSnapshots.Enqueued(3, 0));
     assertThat(lastPerKey(drain())).doesNotContainKey(deleted.id().toString());
   }
 
   @Test
   void oneSnapshotPerIntervalAcrossInstances() {
     db.webhooks().create(WebhookStoreTest.zapier("payment_received"));
-    assertThat(snapshots.enqueueIfDue(Duration.ofHours(1), WEEK)).isInstanceOf(SubscriptionSnapshots.Enqueued.class);
+    assertThat(snapshots.enqueueIfDue(Duration.ofHours(1), WEEK))
+        .isInstanceOf(SubscriptionSnapshots.Enqueued.class);
 
     SubscriptionSnapshots otherInstance = db.subscriptionSnapshots();
     SubscriptionSnapshots.Outcome second = otherInstance.enqueueIfDue(Duration.ofHours(1), WEEK);
     assertThat(second).isInstanceOf(SubscriptionSnapshots.NotDue.class);
     assertThat(((SubscriptionSnapshots.NotDue) second).dueIn())
         .isBetween(Duration.ofMinutes(59), Duration.ofHours(1));
-    assertThat(otherInstance.enqueueIfDue(Duration.ZERO, WEEK)).isInstanceOf(SubscriptionSnapshots.Enqueued.class);
+    assertThat(otherInstance.enqueueIfDue(Duration.ZERO, WEEK))
+        .isInstanceOf(SubscriptionSnapshots.Enqueued.class);
   }
 
   @Test
   void aSnapshotRunningElsewhereMakesThisOneBusy() throws Exception {
-    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
       s.execute("select pg_advisory_lock(" + PgSubscriptionSnapshots.SNAPSHOT_LOCK + ")");
-      assertThat(snapshots.enqueueIfDue(Duration.ZERO, WEEK)).isInstanceOf(SubscriptionSnapshots.Busy.class);
+      assertThat(snapshots.enqueueIfDue(Duration.ZERO, WEEK))
+          .isInstanceOf(SubscriptionSnapshots.Busy.class);
       s.execute("select pg_advisory_unlock(" + PgSubscriptionSnapshots.SNAPSHOT_LOCK + ")");
     }
-    assertThat(snapshots.enqueueIfDue(Duration.ZERO, WEEK)).isInstanceOf(SubscriptionSnapshots.Enqueued.class);
+    assertThat(snapshots.enqueueIfDue(Duration.ZERO, WEEK))
+        .isInstanceOf(SubscriptionSnapshots.Enqueued.class);
   }
 
-  /** The ordering guarantee: a snapshot waits for an in-flight change and then carries its version. */
+  /**
+   * The ordering guarantee: a snapshot waits for an in-flight change and then carries its version.
+   */
   @Test
   void aSnapshotNeverOvertakesAnInFlightChange() throws Exception {
     Webhook webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook();
@@ -95,13 +111,16 @@ class SubscriptionSnapshotsTest {
     try (Connection edit = db.dataSource().getConnection()) {
       edit.setAutoCommit(false);
       // what PgWebhookStore.update does, held open before its commit
-      try (PreparedStatement ps = edit.prepareStatement("update webhooks set version = 2 where id = ?")) {
+      try (PreparedStatement ps =
+          edit.prepareStatement("update webhooks set version = 2 where id = ?")) {
         ps.setObject(1, webhook.id());
         ps.executeUpdate();
       }
-      String v2 = Json.toString(new Subscription(webhook.id(), 2, List.of("payment_received"), true));
-      try (PreparedStatement ps = edit.prepareStatement(
-          "insert into outbox (topic, record_key, payload) values ('hookline.subscriptions', ?, ?)")) {
+      String v2 =
+          Json.toString(new Subscription(webhook.id(), 2, List.of("payment_received"), true));
+      try (PreparedStatement ps =
+          edit.prepareStatement(
+              "insert into outbox (topic, record_key, payload) values ('hookline.subscriptions', ?, ?)")) {
         ps.setString(1, webhook.id().toString());
         ps.setString(2, v2);
         ps.executeUpdate();
@@ -109,29 +128,38 @@ class SubscriptionSnapshotsTest {
 
       CompletableFuture<SubscriptionSnapshots.Outcome> snapshot =
           CompletableFuture.supplyAsync(() -> snapshots.enqueueIfDue(Duration.ZERO, WEEK));
-      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !snapshot.isDone());
+      await()
+          .during(Duration.ofMillis(500))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> !snapshot.isDone());
       edit.commit();
       assertThat(snapshot.get()).isEqualTo(new SubscriptionSnapshots.Enqueued(1, 0));
     }
     List<OutboxRecord> relayed = drain();
     assertThat(relayed).extracting(OutboxRecord::seq).isSorted();
-    assertThat(relayed).extracting(r -> Json.MAPPER.readValue(r.payload(), Subscription.class).version())
-        .as("the change's row first, then the snapshot's, both at version 2").containsExactly(2L, 2L);
+    assertThat(relayed)
+        .extracting(r -> Json.MAPPER.readValue(r.payload(), Subscription.class).version())
+        .as("the change's row first, then the snapshot's, both at version 2")
+        .containsExactly(2L, 2L);
   }
 
   @Test
-  void aChangeHoldingTheTableTooLongMakesTheSnapshotGiveUpInsteadOfStallingTheApi() throws Exception {
+  void aChangeHoldingTheTableTooLongMakesTheSnapshotGiveUpInsteadOfStallingTheApi()
+      throws Exception {
     Webhook webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook();
     try (Connection edit = db.dataSource().getConnection()) {
       edit.setAutoCommit(false);
-      try (PreparedStatement ps = edit.prepareStatement("update webhooks set name = 'x' where id = ?")) {
+      try (PreparedStatement ps =
+          edit.prepareStatement("update webhooks set name = 'x' where id = ?")) {
         ps.setObject(1, webhook.id());
         ps.executeUpdate();
       }
-      assertThat(snapshots.enqueueIfDue(Duration.ZERO, WEEK)).isInstanceOf(SubscriptionSnapshots.Busy.class);
+      assertThat(snapshots.enqueueIfDue(Duration.ZERO, WEEK))
+          .isInstanceOf(SubscriptionSnapshots.Busy.class);
       edit.rollback();
     }
-    assertThat(snapshots.enqueueIfDue(Duration.ZERO, WEEK)).isInstanceOf(SubscriptionSnapshots.Enqueued.class);
+    assertThat(snapshots.enqueueIfDue(Duration.ZERO, WEEK))
+        .isInstanceOf(SubscriptionSnapshots.Enqueued.class);
   }
 
   @Test
@@ -174,14 +202,27 @@ class SubscriptionSnapshotsTest {
 
   private static WebhookPatch patchEvents(String... events) {
     WebhookPatch e = WebhookPatch.empty();
-    return new WebhookPatch(e.name(), e.url(), e.description(), Optional.of(List.of(events)), e.active(),
-        e.timeoutSeconds(), e.retrySchedule(), e.headers());
+    return new WebhookPatch(
+        e.name(),
+        e.url(),
+        e.description(),
+        Optional.of(List.of(events)),
+        e.active(),
+        e.timeoutSeconds(),
+        e.retrySchedule(),
+        e.headers());
   }
 
   private static WebhookPatch patchActive(boolean active) {
     WebhookPatch e = WebhookPatch.empty();
-    return new WebhookPatch(e.name(), e.url(), e.description(), e.events(), Optional.of(active),
-        e.timeoutSeconds(), e.retrySchedule(), e.headers());
+    return new WebhookPatch(
+        e.name(),
+        e.url(),
+        e.description(),
+        e.events(),
+        Optional.of(active),
+        e.timeoutSeconds(),
+        e.retrySchedule(),
+        e.headers());
   }
-
 }

@@ -24,13 +24,16 @@ public final class TestPostgres {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          postgres.close();
-        } catch (IOException ignored) {
-          // the JVM is exiting
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      postgres.close();
+                    } catch (IOException ignored) {
+                      // the JVM is exiting
+                    }
+                  }));
     }
     return postgres;
   }
@@ -38,7 +41,8 @@ public final class TestPostgres {
   /** A new empty database on the shared server, as a config for {@link Database#open}. */
   public static DatabaseConfig freshDatabase() {
     String name = "t" + DATABASES.incrementAndGet() + "_" + ProcessHandle.current().pid();
-    try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = server().getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
       s.execute("create database " + name);
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);

@@ -67,7 +67,8 @@ class WebhookChangesTest {
         // drain
       }
       assertThat(relayed).hasSize(2);
-      assertThat(Json.fromBytes(relayed.get(1).payload().getBytes(), Subscription.class).version()).isEqualTo(2);
+      assertThat(Json.fromBytes(relayed.get(1).payload().getBytes(), Subscription.class).version())
+          .isEqualTo(2);
       assertThat(relayed.get(1).payload()).doesNotContain(rotated.secret().substring(6));
     }
   }
@@ -100,14 +101,17 @@ class WebhookChangesTest {
 
   @Test
   void theRetryScheduleCanBeSetAndResetToTheDefault() {
-    NewWebhook custom = new NewWebhook("c", "https://example.com/c", "", List.of("*"), true, 15, List.of(5, 60), Map.of());
+    NewWebhook custom =
+        new NewWebhook(
+            "c", "https://example.com/c", "", List.of("*"), true, 15, List.of(5, 60), Map.of());
     UUID id = webhooks.create(custom).webhook().id();
 
     Webhook kept = webhooks.update(id, patchName("renamed")).orElseThrow();
     assertThat(kept.retrySchedule()).containsExactly(5, 60);
     Webhook changed = webhooks.update(id, withSchedule(List.of(1, 2, 3))).orElseThrow();
     assertThat(changed.retrySchedule()).containsExactly(1, 2, 3);
-    Webhook reset = webhooks.update(id, WebhookPatch.empty().withRetryScheduleReset()).orElseThrow();
+    Webhook reset =
+        webhooks.update(id, WebhookPatch.empty().withRetryScheduleReset()).orElseThrow();
     assertThat(reset.retrySchedule()).isNull();
     assertThat(reset.version()).isEqualTo(changed.version() + 1);
   }
@@ -115,8 +119,18 @@ class WebhookChangesTest {
   @Test
   void aPatchCannotBothSetAndResetTheSchedule() {
     assertThat(withSchedule(List.of(1)).withRetryScheduleReset().retrySchedule()).isEmpty();
-    assertThatThrownBy(() -> new WebhookPatch(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.of(List.of(1)), Optional.empty(), true))
+    assertThatThrownBy(
+            () ->
+                new WebhookPatch(
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of(List.of(1)),
+                    Optional.empty(),
+                    true))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(WebhookPatch.empty().isEmpty()).isTrue();
     assertThat(WebhookPatch.empty().withRetryScheduleReset().isEmpty()).isFalse();
@@ -128,24 +142,47 @@ class WebhookChangesTest {
 
   static void disable(Database database, UUID id) throws Exception {
     try (var c = database.dataSource().getConnection();
-        var ps = c.prepareStatement("update webhooks set disabled_at = now(), disabled_reason = '410 Gone' where id = ?")) {
+        var ps =
+            c.prepareStatement(
+                "update webhooks set disabled_at = now(), disabled_reason = '410 Gone' where id = ?")) {
       ps.setObject(1, id);
       ps.executeUpdate();
     }
   }
 
   private static WebhookPatch patchName(String name) {
-    return new WebhookPatch(Optional.of(name), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    return new WebhookPatch(
+        Optional.of(name),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   private static WebhookPatch activePatch(boolean active) {
-    return new WebhookPatch(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.of(active), Optional.empty(), Optional.empty(), Optional.empty());
+    return new WebhookPatch(
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(active),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   private static WebhookPatch withSchedule(List<Integer> schedule) {
-    return new WebhookPatch(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.of(schedule), Optional.empty());
+    return new WebhookPatch(
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(schedule),
+        Optional.empty());
   }
 }

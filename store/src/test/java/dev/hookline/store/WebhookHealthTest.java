@@ -41,10 +41,15 @@ class WebhookHealthTest {
     UUID failing = webhook();
     UUID recovered = webhook();
     UUID young = webhook();
-    health.record(List.of(new WebhookHealth.Outcome(failing, null, T0),
-        new WebhookHealth.Outcome(recovered, null, T0), new WebhookHealth.Outcome(young, null, T0.plus(Duration.ofDays(4)))));
-    health.record(List.of(new WebhookHealth.Outcome(failing, null, T0.plusSeconds(60)),
-        new WebhookHealth.Outcome(recovered, T0.plusSeconds(30), null)));
+    health.record(
+        List.of(
+            new WebhookHealth.Outcome(failing, null, T0),
+            new WebhookHealth.Outcome(recovered, null, T0),
+            new WebhookHealth.Outcome(young, null, T0.plus(Duration.ofDays(4)))));
+    health.record(
+        List.of(
+            new WebhookHealth.Outcome(failing, null, T0.plusSeconds(60)),
+            new WebhookHealth.Outcome(recovered, T0.plusSeconds(30), null)));
     // a success recorded late, from before the failure streak began, does not end it
     health.record(List.of(new WebhookHealth.Outcome(failing, T0.minusSeconds(60), null)));
 
@@ -55,12 +60,26 @@ class WebhookHealthTest {
   void disablingStopsRoutingCancelsRetriesAndHappensOnce() throws Exception {
     UUID id = webhook();
     String eventId = "evt_" + UUID.randomUUID();
-    Event event = new Event(eventId, "payment_received", "urn:test", T0, Json.readTree("{}".getBytes()));
-    DeliveryTask task = new DeliveryTask(DeliveryTask.deliveryIdFor(eventId, id), id, 1, 1, Trigger.EVENT, event);
-    db.deliveries().recordAll(List.of(new AttemptRecord(task, Instant.now(), 5, 500, "", "http_status", "HTTP 500",
-        "w1", DeliveryStatus.RETRYING, Instant.now().plusSeconds(60))));
+    Event event =
+        new Event(eventId, "payment_received", "urn:test", T0, Json.readTree("{}".getBytes()));
+    DeliveryTask task =
+        new DeliveryTask(DeliveryTask.deliveryIdFor(eventId, id), id, 1, 1, Trigger.EVENT, event);
+    db.deliveries()
+        .recordAll(
+            List.of(
+                new AttemptRecord(
+                    task,
+                    Instant.now(),
+                    5,
+                    500,
+                    "",
+                    "http_status",
+                    "HTTP 500",
+                    "w1",
+                    DeliveryStatus.RETRYING,
+                    Instant.now().plusSeconds(60))));
     health.record(List.of(new WebhookHealth.Outcome(id, null, T0)));
-    db.outbox().relayBatch(100, records -> { });
+    db.outbox().relayBatch(100, records -> {});
 
     Webhook disabled = health.disable(id, "endpoint_gone").orElseThrow();
 
@@ -68,15 +87,19 @@ class WebhookHealthTest {
     assertThat(disabled.disabledReason()).isEqualTo("endpoint_gone");
     assertThat(disabled.version()).isEqualTo(2);
     assertThat(disabled.routable()).isFalse();
-    assertThat(db.deliveries().find(task.deliveryId()).orElseThrow().status()).isEqualTo(DeliveryStatus.CANCELLED);
+    assertThat(db.deliveries().find(task.deliveryId()).orElseThrow().status())
+        .isEqualTo(DeliveryStatus.CANCELLED);
     List<OutboxRecord> outbox = new ArrayList<>();
     db.outbox().relayBatch(100, outbox::addAll);
-    assertThat(outbox).singleElement().satisfies(r -> {
-      Subscription routing = Json.MAPPER.readValue(r.payload(), Subscription.class);
-      assertThat(routing.id()).isEqualTo(id);
-      assertThat(routing.version()).isEqualTo(2);
-      assertThat(routing.active()).isFalse();
-    });
+    assertThat(outbox)
+        .singleElement()
+        .satisfies(
+            r -> {
+              Subscription routing = Json.MAPPER.readValue(r.payload(), Subscription.class);
+              assertThat(routing.id()).isEqualTo(id);
+              assertThat(routing.version()).isEqualTo(2);
+              assertThat(routing.active()).isFalse();
+            });
     assertThat(health.failingSince(Instant.now(), 10)).isEmpty();
     assertThat(health.disable(id, "failing_for_5_days")).as("already disabled").isEmpty();
   }

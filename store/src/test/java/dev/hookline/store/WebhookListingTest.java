@@ -28,11 +28,18 @@ class WebhookListingTest {
   static void open() {
     db = TestPostgres.freshStore();
     webhooks = db.webhooks();
-    orders = create("Orders to Zapier", "https://hooks.zapier.com/orders", true, "payment_received", "invoice_sent");
+    orders =
+        create(
+            "Orders to Zapier",
+            "https://hooks.zapier.com/orders",
+            true,
+            "payment_received",
+            "invoice_sent");
     crm = create("CRM sync", "https://crm.example.com/in", true, "customer_created");
     paused = create("Paused one", "https://paused.example.com/", false, "*");
     percent = create("100% sure_thing", "https://p.example.com/", true, "domain_created");
-    UUID deleted = create("Orders deleted", "https://deleted.example.com/", true, "payment_received");
+    UUID deleted =
+        create("Orders deleted", "https://deleted.example.com/", true, "payment_received");
     webhooks.delete(deleted);
   }
 
@@ -42,7 +49,10 @@ class WebhookListingTest {
   }
 
   private static UUID create(String name, String url, boolean active, String... events) {
-    return webhooks.create(new NewWebhook(name, url, "", List.of(events), active, 15, null, Map.of())).webhook().id();
+    return webhooks
+        .create(new NewWebhook(name, url, "", List.of(events), active, 15, null, Map.of()))
+        .webhook()
+        .id();
   }
 
   private static List<UUID> ids(WebhookQuery query) {
@@ -108,17 +118,35 @@ class WebhookListingTest {
       assertThat(page.get(1).stats()).isEqualTo(WebhookStats.NONE);
 
       assertThat(own.webhooks().findListing(busy).orElseThrow().stats()).isEqualTo(busyStats);
-      assertThat(own.webhooks().findListing(idle).orElseThrow().stats()).isEqualTo(WebhookStats.NONE);
+      assertThat(own.webhooks().findListing(idle).orElseThrow().stats())
+          .isEqualTo(WebhookStats.NONE);
       assertThat(own.webhooks().findListing(UUID.randomUUID())).isEmpty();
     }
   }
 
-  static AttemptRecord attempt(UUID webhookId, String eventId, Trigger trigger, DeliveryStatus status) {
-    Event event = new Event(eventId + "_" + webhookId, "payment_received", "urn:test", Instant.now(),
-        Json.readTree("{\"payment_id\": 1}".getBytes()));
-    DeliveryTask task = new DeliveryTask(DeliveryTask.deliveryIdFor(event.id(), webhookId), webhookId, 1, 1, trigger, event);
+  static AttemptRecord attempt(
+      UUID webhookId, String eventId, Trigger trigger, DeliveryStatus status) {
+    Event event =
+        new Event(
+            eventId + "_" + webhookId,
+            "payment_received",
+            "urn:test",
+            Instant.now(),
+            Json.readTree("{\"payment_id\": 1}".getBytes()));
+    DeliveryTask task =
+        new DeliveryTask(
+            DeliveryTask.deliveryIdFor(event.id(), webhookId), webhookId, 1, 1, trigger, event);
     boolean ok = status == DeliveryStatus.SUCCEEDED;
-    return new AttemptRecord(task, Instant.now(), 5, ok ? 200 : 500, ok ? "ok" : "no", null, null, "w1", status,
+    return new AttemptRecord(
+        task,
+        Instant.now(),
+        5,
+        ok ? 200 : 500,
+        ok ? "ok" : "no",
+        null,
+        null,
+        "w1",
+        status,
         status == DeliveryStatus.RETRYING ? Instant.now().plusSeconds(60) : null);
   }
 }

@@ -30,7 +30,15 @@ class WebhookStoreTest {
   }
 
   static NewWebhook zapier(String... events) {
-    return new NewWebhook("Zapier Integration", "https://hooks.example.com/zap", "", List.of(events), true, 15, null, Map.of());
+    return new NewWebhook(
+        "Zapier Integration",
+        "https://hooks.example.com/zap",
+        "",
+        List.of(events),
+        true,
+        15,
+        null,
+        Map.of());
   }
 
   @Test
@@ -63,8 +71,20 @@ class WebhookStoreTest {
   @Test
   void everyChangeBumpsTheVersionAndWritesItsRoutingRecordToTheOutbox() throws Exception {
     Webhook w = webhooks.create(zapier("payment_received")).webhook();
-    Webhook patched = webhooks.update(w.id(), new WebhookPatch(Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.of(List.of("*")), Optional.of(false), Optional.empty(), Optional.empty(), Optional.empty())).orElseThrow();
+    Webhook patched =
+        webhooks
+            .update(
+                w.id(),
+                new WebhookPatch(
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of(List.of("*")),
+                    Optional.of(false),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty()))
+            .orElseThrow();
     assertThat(patched.version()).isEqualTo(2);
     assertThat(webhooks.delete(w.id())).isTrue();
 
@@ -72,10 +92,19 @@ class WebhookStoreTest {
     while (db.outbox().relayBatch(100, relayed::addAll) > 0) {
       // drain
     }
-    List<OutboxRecord> mine = relayed.stream().filter(r -> r.key().equals(w.id().toString())).toList();
-    assertThat(mine).hasSize(3).allSatisfy(r -> assertThat(r.topic()).isEqualTo(Topics.SUBSCRIPTIONS));
-    Subscription first = Json.fromBytes(mine.get(0).payload().getBytes(java.nio.charset.StandardCharsets.UTF_8), Subscription.class);
-    Subscription second = Json.fromBytes(mine.get(1).payload().getBytes(java.nio.charset.StandardCharsets.UTF_8), Subscription.class);
+    List<OutboxRecord> mine =
+        relayed.stream().filter(r -> r.key().equals(w.id().toString())).toList();
+    assertThat(mine)
+        .hasSize(3)
+        .allSatisfy(r -> assertThat(r.topic()).isEqualTo(Topics.SUBSCRIPTIONS));
+    Subscription first =
+        Json.fromBytes(
+            mine.get(0).payload().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            Subscription.class);
+    Subscription second =
+        Json.fromBytes(
+            mine.get(1).payload().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            Subscription.class);
     assertThat(first).isEqualTo(new Subscription(w.id(), 1, List.of("payment_received"), true));
     assertThat(second).isEqualTo(new Subscription(w.id(), 2, List.of("*"), false));
     assertThat(mine.get(2).payload()).as("tombstone on delete").isNull();

@@ -55,13 +55,23 @@ final class Bin {
   }
 
   synchronized Detail detail() {
-    return new Detail(id, url, createdAt, responseStatus, received, requests.size(), new ArrayList<>(requests));
+    return new Detail(
+        id, url, createdAt, responseStatus, received, requests.size(), new ArrayList<>(requests));
   }
 
-  /** @param received every request ever received; {@code kept} is how many are still shown */
-  record Summary(String id, String url, Instant createdAt, int responseStatus, long received, int kept) {}
+  /**
+   * @param received every request ever received; {@code kept} is how many are still shown
+   */
+  record Summary(
+      String id, String url, Instant createdAt, int responseStatus, long received, int kept) {}
 
   /** Newest request first. */
-  record Detail(String id, String url, Instant createdAt, int responseStatus, long received, int kept,
+  record Detail(
+      String id,
+      String url,
+      Instant createdAt,
+      int responseStatus,
+      long received,
+      int kept,
       List<CapturedRequest> requests) {}
 }

@@ -28,8 +28,8 @@ import java.util.function.Consumer;
  * The local request inspector of {@code hookline up}: capture URLs ("bins") that record every
  * request they receive, so the whole webhook flow can be tried with nothing leaving the machine.
  *
- * <p>Management, behind the admin token because it lives under {@code /api/v1}:
- * {@code POST /api/v1/inspector/bins} ({@code {"responseStatus": 200}} optional), {@code GET
+ * <p>Management, behind the admin token because it lives under {@code /api/v1}: {@code POST
+ * /api/v1/inspector/bins} ({@code {"responseStatus": 200}} optional), {@code GET
  * /api/v1/inspector/bins}, {@code GET|PATCH|DELETE /api/v1/inspector/bins/{id}}, {@code DELETE
  * /api/v1/inspector/bins/{id}/requests}. Capture, open like any webhook endpoint: any method on
  * {@code /in/{id}} (and below it), answered with the bin's chosen status, so a target can be made
@@ -43,7 +43,12 @@ public final class RequestInspector {
   static final String API = "/api/v1/inspector/bins";
   static final String CAPTURE = "/in/";
   private static final List<HandlerType> CAPTURED_METHODS =
-      List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
+      List.of(
+          HandlerType.GET,
+          HandlerType.POST,
+          HandlerType.PUT,
+          HandlerType.PATCH,
+          HandlerType.DELETE);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final long MAX_DRAINED_BYTES = 64L * 1024 * 1024;
 
@@ -73,17 +78,22 @@ public final class RequestInspector {
     var routes = javalin.routes;
     routes.exception(Problem.class, (problem, ctx) -> problem.write(ctx));
     routes.post(API, this::create);
-    routes.get(API, ctx -> json(ctx, 200, new Page(snapshot().stream().map(Bin::summary).toList())));
+    routes.get(
+        API, ctx -> json(ctx, 200, new Page(snapshot().stream().map(Bin::summary).toList())));
     routes.get(API + "/{id}", ctx -> json(ctx, 200, bin(ctx).detail()));
     routes.patch(API + "/{id}", this::update);
-    routes.delete(API + "/{id}", ctx -> {
-      if (bins.remove(ctx.pathParam("id")) == null) throw notFound(ctx.pathParam("id"));
-      ctx.status(204);
-    });
-    routes.delete(API + "/{id}/requests", ctx -> {
-      bin(ctx).clear();
-      ctx.status(204);
-    });
+    routes.delete(
+        API + "/{id}",
+        ctx -> {
+          if (bins.remove(ctx.pathParam("id")) == null) throw notFound(ctx.pathParam("id"));
+          ctx.status(204);
+        });
+    routes.delete(
+        API + "/{id}/requests",
+        ctx -> {
+          bin(ctx).clear();
+          ctx.status(204);
+        });
     for (HandlerType method : CAPTURED_METHODS) {
       routes.addHttpHandler(method, CAPTURE + "{id}", this::capture);
       routes.addHttpHandler(method, CAPTURE + "{id}/<rest>", this::capture);
@@ -115,7 +125,8 @@ public final class RequestInspector {
     Bin bin = bin(ctx);
     JsonNode body = body(ctx);
     if (body == null || !body.has("responseStatus")) {
-      throw new Problem(400, "Invalid request", List.of(new FieldError("responseStatus", "is required")));
+      throw new Problem(
+          400, "Invalid request", List.of(new FieldError("responseStatus", "is required")));
     }
     bin.responseStatus(responseStatus(body, bin.responseStatus()));
     json(ctx, 200, bin.summary());
@@ -124,8 +135,12 @@ public final class RequestInspector {
   private void capture(Context ctx) {
     Bin bin = bins.get(ctx.pathParam("id"));
     if (bin == null) {
-      ctx.status(404).contentType("text/plain; charset=utf-8")
-          .result("no inspector capture URL '" + ctx.pathParam("id") + "' (they live in memory: a restart forgets them)");
+      ctx.status(404)
+          .contentType("text/plain; charset=utf-8")
+          .result(
+              "no inspector capture URL '"
+                  + ctx.pathParam("id")
+                  + "' (they live in memory: a restart forgets them)");
       return;
     }
     Body body = readBody(ctx);
@@ -135,18 +150,39 @@ public final class RequestInspector {
         headers.add(new CapturedRequest.Header(name, value));
       }
     }
-    Verification verification = body.fullyRead()
-        ? checker.check(bin.id(), ctx.header("webhook-id"), ctx.header("webhook-timestamp"),
-            ctx.header("webhook-signature"), body.verifiable())
-        : new Verification.Unsigned("the body is larger than " + limits.maxVerifiedBytes()
-            + " bytes; its signature was not checked");
+    Verification verification =
+        body.fullyRead()
+            ? checker.check(
+                bin.id(),
+                ctx.header("webhook-id"),
+                ctx.header("webhook-timestamp"),
+                ctx.header("webhook-signature"),
+                body.verifiable())
+            : new Verification.Unsigned(
+                "the body is larger than "
+                    + limits.maxVerifiedBytes()
+                    + " bytes; its signature was not checked");
     int status = bin.responseStatus();
-    bin.add(new CapturedRequest(bin.nextSeq(), clock.instant(), ctx.method().name(), ctx.path(),
-        ctx.queryString(), ctx.req().getRemoteAddr(), List.copyOf(headers), body.text(), body.size(),
-        body.size() > limits.maxBodyBytes(), status, verification.view()));
-    String answer = status >= 200 && status < 300
-        ? "captured by the Hookline request inspector"
-        : "the Hookline request inspector answers " + status + " for this capture URL, as chosen on its page";
+    bin.add(
+        new CapturedRequest(
+            bin.nextSeq(),
+            clock.instant(),
+            ctx.method().name(),
+            ctx.path(),
+            ctx.queryString(),
+            ctx.req().getRemoteAddr(),
+            List.copyOf(headers),
+            body.text(),
+            body.size(),
+            body.size() > limits.maxBodyBytes(),
+            status,
+            verification.view()));
+    String answer =
+        status >= 200 && status < 300
+            ? "captured by the Hookline request inspector"
+            : "the Hookline request inspector answers "
+                + status
+                + " for this capture URL, as chosen on its page";
     ctx.status(status).contentType("text/plain; charset=utf-8").result(answer);
   }
 
@@ -163,17 +199,20 @@ public final class RequestInspector {
       int kept = Math.min(head.length, limits.maxBodyBytes());
       return new Body(head, text(head, kept), head.length + rest, rest == 0);
     } catch (IOException e) {
-      return new Body(new byte[0], "(the body could not be read: " + e.getMessage() + ")", 0, false);
+      return new Body(
+          new byte[0], "(the body could not be read: " + e.getMessage() + ")", 0, false);
     }
   }
 
   // UTF-8 with replacement characters: a cut in the middle of a character must not fail
   private static String text(byte[] bytes, int length) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPLACE)
           .onUnmappableCharacter(CodingErrorAction.REPLACE)
-          .decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+          .decode(ByteBuffer.wrap(bytes, 0, length))
+          .toString();
     } catch (java.nio.charset.CharacterCodingException e) {
       return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
     }
@@ -198,7 +237,8 @@ public final class RequestInspector {
     try (InputStream in = ctx.req().getInputStream()) {
       bytes = in.readNBytes(64 * 1024 + 1);
     } catch (IOException e) {
-      throw new Problem(400, "Malformed JSON", List.of(new FieldError("body", "could not be read")));
+      throw new Problem(
+          400, "Malformed JSON", List.of(new FieldError("body", "could not be read")));
     }
     if (bytes.length > 64 * 1024) throw new Problem(413, "Content Too Large", List.of());
     if (new String(bytes, StandardCharsets.UTF_8).isBlank()) return null;
@@ -206,14 +246,17 @@ public final class RequestInspector {
     try {
       node = Json.MAPPER.readTree(bytes);
     } catch (IOException e) {
-      throw new Problem(400, "Malformed JSON", List.of(new FieldError("body", "is not valid JSON")));
+      throw new Problem(
+          400, "Malformed JSON", List.of(new FieldError("body", "is not valid JSON")));
     }
     if (node == null || !node.isObject()) {
-      throw new Problem(400, "Invalid request", List.of(new FieldError("body", "must be a JSON object")));
+      throw new Problem(
+          400, "Invalid request", List.of(new FieldError("body", "must be a JSON object")));
     }
     for (var property : node.properties()) {
       if (!property.getKey().equals("responseStatus")) {
-        throw new Problem(400, "Invalid request", List.of(new FieldError(property.getKey(), "unknown field")));
+        throw new Problem(
+            400, "Invalid request", List.of(new FieldError(property.getKey(), "unknown field")));
       }
     }
     return node;
@@ -223,14 +266,20 @@ public final class RequestInspector {
     if (body == null || !body.has("responseStatus")) return fallback;
     JsonNode status = body.get("responseStatus");
     if (!status.isIntegralNumber() || status.intValue() < 200 || status.intValue() > 599) {
-      throw new Problem(400, "Invalid request",
+      throw new Problem(
+          400,
+          "Invalid request",
           List.of(new FieldError("responseStatus", "must be an HTTP status code from 200 to 599")));
     }
     return status.intValue();
   }
 
   private static Problem notFound(String id) {
-    return new Problem(404, "Not Found", List.of(), "no inspector bin '" + id + "' (bins live in memory: a restart forgets them)");
+    return new Problem(
+        404,
+        "Not Found",
+        List.of(),
+        "no inspector bin '" + id + "' (bins live in memory: a restart forgets them)");
   }
 
   private static byte[] randomBytes(int n) {
@@ -250,8 +299,11 @@ public final class RequestInspector {
     final List<FieldError> errors;
 
     Problem(int status, String title, List<FieldError> errors) {
-      this(status, title, errors, errors.isEmpty() ? title
-          : errors.get(0).field() + ": " + errors.get(0).message());
+      this(
+          status,
+          title,
+          errors,
+          errors.isEmpty() ? title : errors.get(0).field() + ": " + errors.get(0).message());
     }
 
     Problem(int status, String title, List<FieldError> errors, String detail) {
@@ -262,11 +314,20 @@ public final class RequestInspector {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    record Body(String type, String title, int status, String detail, String instance, List<FieldError> errors) {}
+    record Body(
+        String type,
+        String title,
+        int status,
+        String detail,
+        String instance,
+        List<FieldError> errors) {}
 
     void write(Context ctx) {
-      ctx.status(status).contentType("application/problem+json")
-          .result(Json.toBytes(new Body("about:blank", title, status, getMessage(), ctx.path(), errors)));
+      ctx.status(status)
+          .contentType("application/problem+json")
+          .result(
+              Json.toBytes(
+                  new Body("about:blank", title, status, getMessage(), ctx.path(), errors)));
     }
   }
 }

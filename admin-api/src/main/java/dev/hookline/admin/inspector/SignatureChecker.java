@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks a captured request's Standard Webhooks signature against the secrets of the webhooks
- * whose URL is this bin's capture URL. Looked up at capture time: that is when the sender signed.
+ * Checks a captured request's Standard Webhooks signature against the secrets of the webhooks whose
+ * URL is this bin's capture URL. Looked up at capture time: that is when the sender signed.
  */
 final class SignatureChecker {
   private static final Logger log = LoggerFactory.getLogger(SignatureChecker.class);
@@ -31,23 +31,27 @@ final class SignatureChecker {
 
   Verification check(String binId, String id, String timestamp, String signature, byte[] body) {
     if (id == null || timestamp == null || signature == null) {
-      return new Verification.Unsigned("no webhook-id, webhook-timestamp and webhook-signature headers");
+      return new Verification.Unsigned(
+          "no webhook-id, webhook-timestamp and webhook-signature headers");
     }
     List<Webhook> pointingHere;
     try {
       pointingHere = webhooksFor(binId);
     } catch (RuntimeException e) {
       log.warn("inspector: cannot list webhooks to verify a signature", e);
-      return new Verification.NoWebhook("could not look up the webhooks to check with: " + e.getMessage());
+      return new Verification.NoWebhook(
+          "could not look up the webhooks to check with: " + e.getMessage());
     }
     if (pointingHere.isEmpty()) {
-      return new Verification.NoWebhook("no webhook points at this capture URL, so there is no secret to check with");
+      return new Verification.NoWebhook(
+          "no webhook points at this capture URL, so there is no secret to check with");
     }
     String age = age(timestamp);
     Instant now = clock.instant();
     Webhook first = pointingHere.get(0);
     for (Webhook webhook : pointingHere) {
-      List<String> secrets = webhooks.secrets(webhook.id()).map(s -> s.activeAt(now)).orElse(List.of());
+      List<String> secrets =
+          webhooks.secrets(webhook.id()).map(s -> s.activeAt(now)).orElse(List.of());
       for (int i = 0; i < secrets.size(); i++) {
         boolean ok;
         try {
@@ -56,14 +60,22 @@ final class SignatureChecker {
           continue; // a secret that is not whsec_ + base64 cannot have signed it
         }
         if (ok) {
-          String which = i == 0 ? "its current secret" : "its previous secret (still valid during the rotation)";
-          return new Verification.Verified(webhook.id().toString(), webhook.name(),
+          String which =
+              i == 0
+                  ? "its current secret"
+                  : "its previous secret (still valid during the rotation)";
+          return new Verification.Verified(
+              webhook.id().toString(),
+              webhook.name(),
               "signed with " + which + (age.isEmpty() ? "" : "; " + age));
         }
       }
     }
-    return new Verification.Mismatch(first.id().toString(), first.name(),
-        "the signature does not match the secret of " + describe(pointingHere)
+    return new Verification.Mismatch(
+        first.id().toString(),
+        first.name(),
+        "the signature does not match the secret of "
+            + describe(pointingHere)
             + (age.isEmpty() ? "" : "; " + age));
   }
 
@@ -101,7 +113,10 @@ final class SignatureChecker {
     }
     long off = clock.instant().getEpochSecond() - seconds;
     if (Math.abs(off) <= TOLERANCE_SECONDS) return "";
-    return "but webhook-timestamp is " + Math.abs(off) + " s " + (off > 0 ? "old" : "in the future")
+    return "but webhook-timestamp is "
+        + Math.abs(off)
+        + " s "
+        + (off > 0 ? "old" : "in the future")
         + ", outside the usual 5-minute tolerance";
   }
 

@@ -9,18 +9,21 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Standard Webhooks signatures, written here independently of the worker's signer so the
- * inspector is a real second opinion: {@code v1,} + base64(HMAC-SHA256(key, "id.timestamp.body")),
- * key = the base64-decoded part of the secret after {@code whsec_}.
+ * Standard Webhooks signatures, written here independently of the worker's signer so the inspector
+ * is a real second opinion: {@code v1,} + base64(HMAC-SHA256(key, "id.timestamp.body")), key = the
+ * base64-decoded part of the secret after {@code whsec_}.
  */
 final class StandardWebhooks {
   private static final String SECRET_PREFIX = "whsec_";
 
   private StandardWebhooks() {}
 
-  /** The {@code v1,...} signature; IllegalArgumentException when the secret is not whsec_ + base64. */
+  /**
+   * The {@code v1,...} signature; IllegalArgumentException when the secret is not whsec_ + base64.
+   */
   static String sign(String secret, String id, String timestamp, byte[] body) {
-    String encoded = secret.startsWith(SECRET_PREFIX) ? secret.substring(SECRET_PREFIX.length()) : secret;
+    String encoded =
+        secret.startsWith(SECRET_PREFIX) ? secret.substring(SECRET_PREFIX.length()) : secret;
     byte[] key = Base64.getDecoder().decode(encoded);
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
@@ -33,7 +36,8 @@ final class StandardWebhooks {
   }
 
   /** Whether any of the space-separated signatures in the header matches the secret. */
-  static boolean matches(String secret, String id, String timestamp, byte[] body, String signatureHeader) {
+  static boolean matches(
+      String secret, String id, String timestamp, byte[] body, String signatureHeader) {
     byte[] expected = sign(secret, id, timestamp, body).getBytes(StandardCharsets.US_ASCII);
     boolean match = false;
     for (String candidate : signatureHeader.trim().split("\\s+")) {

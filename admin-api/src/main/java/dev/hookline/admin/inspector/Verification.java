@@ -2,7 +2,10 @@ package dev.hookline.admin.inspector;
 
 /** What the inspector found out about a captured request's signature. */
 sealed interface Verification {
-  /** A webhook pointing at this capture URL signed it with its current (or still valid previous) secret. */
+  /**
+   * A webhook pointing at this capture URL signed it with its current (or still valid previous)
+   * secret.
+   */
   record Verified(String webhookId, String webhookName, String detail) implements Verification {}
 
   /** Signed, but no secret of the webhooks pointing here produces that signature. */

@@ -22,19 +22,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Relays the transactional outbox to Kafka: one background thread that repeatedly hands a batch
- * of unpublished rows to Kafka and lets {@link Outbox#relayBatch} mark them published only after
- * every record of the batch was acknowledged. A crash between the ack and the mark re-sends the
- * batch: fine, the records are keyed, versioned and land on a compacted topic.
+ * Relays the transactional outbox to Kafka: one background thread that repeatedly hands a batch of
+ * unpublished rows to Kafka and lets {@link Outbox#relayBatch} mark them published only after every
+ * record of the batch was acknowledged. A crash between the ack and the mark re-sends the batch:
+ * fine, the records are keyed, versioned and land on a compacted topic.
  *
  * <p>Reconciliation: with {@link SubscriptionSnapshots}, the same thread also enqueues a snapshot
  * of the whole webhooks table every {@link Settings#snapshotInterval()} (one per interval across
  * all instances), so a lost or damaged {@code hookline.subscriptions} heals by itself; snapshot
- * rows go through the outbox like any change, so they keep per-webhook order with concurrent
- * edits (see {@link SubscriptionSnapshots}).
+ * rows go through the outbox like any change, so they keep per-webhook order with concurrent edits
+ * (see {@link SubscriptionSnapshots}).
  *
- * <p>Latency: with an {@link OutboxSignal}, the relay wakes as soon as a change commits instead
- * of at the next poll; polling stays as the fallback.
+ * <p>Latency: with an {@link OutboxSignal}, the relay wakes as soon as a change commits instead of
+ * at the next poll; polling stays as the fallback.
  *
  * <p>It owns neither the producer nor the signal: the caller closes them after {@link #close()}.
  */
@@ -46,16 +46,23 @@ public final class OutboxRelay implements AutoCloseable {
    * @param pollInterval pause after an empty or partial batch (with a signal: the longest pause)
    * @param batchSize rows per batch (one transaction)
    * @param sendTimeout how long to wait for the broker's acks before giving the batch up
-   * @param maxBackoff longest pause after consecutive failures (the pause doubles from pollInterval)
+   * @param maxBackoff longest pause after consecutive failures (the pause doubles from
+   *     pollInterval)
    * @param snapshotInterval how often the whole webhooks table is republished; zero turns
    *     reconciliation off
    * @param tombstoneWindow webhooks deleted within this window get their tombstone again in each
-   *     snapshot (longer than the topic's {@code delete.retention.ms}, so a router that was down
-   *     or a topic that lost records still learns of recent deletions)
+   *     snapshot (longer than the topic's {@code delete.retention.ms}, so a router that was down or
+   *     a topic that lost records still learns of recent deletions)
    * @param purgeAfter relayed outbox rows older than this are deleted after each snapshot
    */
-  public record Settings(Duration pollInterval, int batchSize, Duration sendTimeout, Duration maxBackoff,
-      Duration snapshotInterval, Duration tombstoneWindow, Duration purgeAfter) {
+  public record Settings(
+      Duration pollInterval,
+      int batchSize,
+      Duration sendTimeout,
+      Duration maxBackoff,
+      Duration snapshotInterval,
+      Duration tombstoneWindow,
+      Duration purgeAfter) {
     public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofMinutes(10);
     public static final Duration DEFAULT_TOMBSTONE_WINDOW = Duration.ofDays(7);
     public static final Duration DEFAULT_PURGE_AFTER = Duration.ofHours(1);
@@ -68,32 +75,53 @@ public final class OutboxRelay implements AutoCloseable {
       Objects.requireNonNull(tombstoneWindow, "tombstoneWindow");
       Objects.requireNonNull(purgeAfter, "purgeAfter");
       if (batchSize < 1) throw new IllegalArgumentException("batchSize must be positive");
-      if (pollInterval.isNegative() || pollInterval.isZero()) throw new IllegalArgumentException("pollInterval must be positive");
-      if (snapshotInterval.isNegative()) throw new IllegalArgumentException("snapshotInterval must not be negative");
-      if (tombstoneWindow.isNegative()) throw new IllegalArgumentException("tombstoneWindow must not be negative");
-      if (purgeAfter.isNegative()) throw new IllegalArgumentException("purgeAfter must not be negative");
+      if (pollInterval.isNegative() || pollInterval.isZero())
+        throw new IllegalArgumentException("pollInterval must be positive");
+      if (snapshotInterval.isNegative())
+        throw new IllegalArgumentException("snapshotInterval must not be negative");
+      if (tombstoneWindow.isNegative())
+        throw new IllegalArgumentException("tombstoneWindow must not be negative");
+      if (purgeAfter.isNegative())
+        throw new IllegalArgumentException("purgeAfter must not be negative");
     }
 
     /** The relay settings with the default reconciliation. */
-    public Settings(Duration pollInterval, int batchSize, Duration sendTimeout, Duration maxBackoff) {
-      this(pollInterval, batchSize, sendTimeout, maxBackoff,
-          DEFAULT_SNAPSHOT_INTERVAL, DEFAULT_TOMBSTONE_WINDOW, DEFAULT_PURGE_AFTER);
+    public Settings(
+        Duration pollInterval, int batchSize, Duration sendTimeout, Duration maxBackoff) {
+      this(
+          pollInterval,
+          batchSize,
+          sendTimeout,
+          maxBackoff,
+          DEFAULT_SNAPSHOT_INTERVAL,
+          DEFAULT_TOMBSTONE_WINDOW,
+          DEFAULT_PURGE_AFTER);
     }
 
     public static Settings defaults() {
-      return new Settings(Duration.ofMillis(100), 500, Duration.ofSeconds(30), Duration.ofSeconds(5));
+      return new Settings(
+          Duration.ofMillis(100), 500, Duration.ofSeconds(30), Duration.ofSeconds(5));
     }
 
     public Settings withSnapshotInterval(Duration interval) {
-      return new Settings(pollInterval, batchSize, sendTimeout, maxBackoff, interval, tombstoneWindow, purgeAfter);
+      return new Settings(
+          pollInterval, batchSize, sendTimeout, maxBackoff, interval, tombstoneWindow, purgeAfter);
     }
 
     public Settings withTombstoneWindow(Duration window) {
-      return new Settings(pollInterval, batchSize, sendTimeout, maxBackoff, snapshotInterval, window, purgeAfter);
+      return new Settings(
+          pollInterval, batchSize, sendTimeout, maxBackoff, snapshotInterval, window, purgeAfter);
     }
 
     public Settings withPurgeAfter(Duration after) {
-      return new Settings(pollInterval, batchSize, sendTimeout, maxBackoff, snapshotInterval, tombstoneWindow, after);
+      return new Settings(
+          pollInterval,
+          batchSize,
+          sendTimeout,
+          maxBackoff,
+          snapshotInterval,
+          tombstoneWindow,
+          after);
     }
 
     /** How soon a snapshot that could not run (busy, failed) is tried again. */
@@ -113,12 +141,20 @@ public final class OutboxRelay implements AutoCloseable {
   private final Thread thread;
 
   /**
-   * The full relay: outbox rows, periodic snapshots (unless {@link Settings#snapshotInterval()}
-   * is zero), woken by the signal.
+   * The full relay: outbox rows, periodic snapshots (unless {@link Settings#snapshotInterval()} is
+   * zero), woken by the signal.
    */
-  public OutboxRelay(Outbox outbox, SubscriptionSnapshots snapshots, OutboxSignal signal,
-      Producer<String, String> producer, Settings settings) {
-    this(settings, outbox, producer, Objects.requireNonNull(snapshots, "snapshots"),
+  public OutboxRelay(
+      Outbox outbox,
+      SubscriptionSnapshots snapshots,
+      OutboxSignal signal,
+      Producer<String, String> producer,
+      Settings settings) {
+    this(
+        settings,
+        outbox,
+        producer,
+        Objects.requireNonNull(snapshots, "snapshots"),
         Objects.requireNonNull(signal, "signal"));
   }
 
@@ -131,8 +167,12 @@ public final class OutboxRelay implements AutoCloseable {
     this(outbox, producer, Settings.defaults());
   }
 
-  private OutboxRelay(Settings settings, Outbox outbox, Producer<String, String> producer,
-      SubscriptionSnapshots snapshots, OutboxSignal signal) {
+  private OutboxRelay(
+      Settings settings,
+      Outbox outbox,
+      Producer<String, String> producer,
+      SubscriptionSnapshots snapshots,
+      OutboxSignal signal) {
     this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.producer = Objects.requireNonNull(producer, "producer");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -150,7 +190,9 @@ public final class OutboxRelay implements AutoCloseable {
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5"); // <= 5 keeps order with idempotence
+    props.put(
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+        "5"); // <= 5 keeps order with idempotence
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "hookline-outbox-relay");
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -183,7 +225,8 @@ public final class OutboxRelay implements AutoCloseable {
 
   private void run() {
     Duration backoff = settings.pollInterval();
-    long nextSnapshot = System.nanoTime(); // the first check at start: heals a topic lost while we were down
+    long nextSnapshot =
+        System.nanoTime(); // the first check at start: heals a topic lost while we were down
     while (stop.getCount() > 0) {
       if (snapshots != null && System.nanoTime() - nextSnapshot >= 0) {
         nextSnapshot = System.nanoTime() + reconcile().toNanos();
@@ -223,8 +266,10 @@ public final class OutboxRelay implements AutoCloseable {
           snapshots.enqueueIfDue(settings.snapshotInterval(), settings.tombstoneWindow());
       return switch (outcome) {
         case SubscriptionSnapshots.Enqueued enqueued -> {
-          log.info("Enqueued a subscriptions snapshot: {} routing records, {} tombstones",
-              enqueued.records(), enqueued.tombstones());
+          log.info(
+              "Enqueued a subscriptions snapshot: {} routing records, {} tombstones",
+              enqueued.records(),
+              enqueued.tombstones());
           int purged = snapshots.purgePublished(settings.purgeAfter());
           if (purged > 0) log.debug("purged {} relayed outbox rows", purged);
           yield settings.snapshotInterval();
@@ -236,7 +281,10 @@ public final class OutboxRelay implements AutoCloseable {
         }
       };
     } catch (RuntimeException e) {
-      log.warn("subscriptions snapshot failed, retrying in {} s", settings.snapshotRetry().toSeconds(), e);
+      log.warn(
+          "subscriptions snapshot failed, retrying in {} s",
+          settings.snapshotRetry().toSeconds(),
+          e);
       return settings.snapshotRetry();
     }
   }
@@ -251,13 +299,18 @@ public final class OutboxRelay implements AutoCloseable {
     for (Future<RecordMetadata> ack : acks) {
       long left = deadline - System.nanoTime();
       try {
-        ack.get(Math.max(left, 0), TimeUnit.NANOSECONDS); // throws ExecutionException on a failed send
+        ack.get(
+            Math.max(left, 0), TimeUnit.NANOSECONDS); // throws ExecutionException on a failed send
       } catch (TimeoutException e) {
-        throw new TimeoutException("Kafka did not acknowledge the outbox batch within " + settings.sendTimeout());
+        throw new TimeoutException(
+            "Kafka did not acknowledge the outbox batch within " + settings.sendTimeout());
       }
     }
     if (!records.isEmpty()) {
-      log.debug("relayed {} outbox records up to seq {}", records.size(), records.get(records.size() - 1).seq());
+      log.debug(
+          "relayed {} outbox records up to seq {}",
+          records.size(),
+          records.get(records.size() - 1).seq());
     }
   }
 

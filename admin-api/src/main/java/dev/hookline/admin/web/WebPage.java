@@ -15,24 +15,37 @@ import java.util.function.Consumer;
 
 /**
  * The admin web page: plain HTML, CSS and JavaScript modules from {@code /web/} on the classpath,
- * served by the admin API itself (no build step, no CDN). {@code GET /} is the page; its assets
- * are under {@code /ui/}. The page talks to {@code /api/v1} with the token the admin signs in with.
+ * served by the admin API itself (no build step, no CDN). {@code GET /} is the page; its assets are
+ * under {@code /ui/}. The page talks to {@code /api/v1} with the token the admin signs in with.
  *
  * <p>Plug it in with {@code extraRoutes} of {@code AdminApi}: {@code WebPage.routes()}, or {@code
  * WebPage.routes().andThen(more)}.
  */
 public final class WebPage {
   static final String ASSETS = "/ui/";
+
   /** Every file of the page; an explicit list, so nothing else on the classpath is ever served. */
-  static final List<String> FILES = List.of(
-      "index.html", "app.css", "favicon.svg",
-      "app.js", "api.js", "ui.js", "signin.js", "webhooks.js", "webhook-form.js", "test-event.js",
-      "deliveries.js", "events.js", "inspector.js");
+  static final List<String> FILES =
+      List.of(
+          "index.html",
+          "app.css",
+          "favicon.svg",
+          "app.js",
+          "api.js",
+          "ui.js",
+          "signin.js",
+          "webhooks.js",
+          "webhook-form.js",
+          "test-event.js",
+          "deliveries.js",
+          "events.js",
+          "inspector.js");
 
   // Same origin only: the page loads nothing from elsewhere, and nothing may frame it.
-  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
-      + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-      + "form-action 'self'; frame-ancestors 'none'";
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'self'; script-src 'self'; style-src 'self'; "
+          + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+          + "form-action 'self'; frame-ancestors 'none'";
 
   private record Asset(byte[] bytes, String contentType, String etag) {}
 
@@ -79,7 +92,9 @@ public final class WebPage {
     Map<String, Asset> loaded = new LinkedHashMap<>();
     for (String name : FILES) {
       try (InputStream in = WebPage.class.getResourceAsStream("/web/" + name)) {
-        if (in == null) throw new IllegalStateException("the web page file /web/" + name + " is missing from the jar");
+        if (in == null)
+          throw new IllegalStateException(
+              "the web page file /web/" + name + " is missing from the jar");
         byte[] bytes = in.readAllBytes();
         loaded.put(name, new Asset(bytes, contentType(name), etag(bytes)));
       } catch (IOException e) {

@@ -22,7 +22,9 @@ final class InMemoryWebhooks implements WebhookStore {
   synchronized Webhook add(String name, String url, SigningSecrets secret) {
     UUID id = new UUID(0x0190000000007000L, webhooks.size() + 1L);
     Instant now = Instant.now();
-    Webhook webhook = new Webhook(id, 1, name, url, "", List.of("*"), true, null, null, 15, null, Map.of(), now, now);
+    Webhook webhook =
+        new Webhook(
+            id, 1, name, url, "", List.of("*"), true, null, null, 15, null, Map.of(), now, now);
     webhooks.add(webhook);
     secrets.put(id, secret);
     return webhook;
@@ -35,7 +37,8 @@ final class InMemoryWebhooks implements WebhookStore {
       while (from < webhooks.size() && !webhooks.get(from).id().equals(after)) from++;
       from++;
     }
-    return List.copyOf(webhooks.subList(Math.min(from, webhooks.size()), Math.min(from + limit, webhooks.size())));
+    return List.copyOf(
+        webhooks.subList(Math.min(from, webhooks.size()), Math.min(from + limit, webhooks.size())));
   }
 
   @Override

@@ -19,19 +19,23 @@ import org.junit.jupiter.api.Test;
 
 class RequestInspectorTest {
   private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-  private static final String OLD_SECRET = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[24]);
+  private static final String OLD_SECRET =
+      "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[24]);
   private final HttpClient http = HttpClient.newHttpClient();
   private final InMemoryWebhooks webhooks = new InMemoryWebhooks();
   private Javalin server;
 
   private void start(InspectorLimits limits) {
     RequestInspector inspector = new RequestInspector(webhooks, limits, Clock.systemUTC());
-    server = Javalin.create(c -> {
-      c.startup.showJavalinBanner = false;
-      c.jetty.host = "127.0.0.1";
-      c.jetty.port = 0;
-      inspector.install(c);
-    }).start();
+    server =
+        Javalin.create(
+                c -> {
+                  c.startup.showJavalinBanner = false;
+                  c.jetty.host = "127.0.0.1";
+                  c.jetty.port = 0;
+                  inspector.install(c);
+                })
+            .start();
   }
 
   @AfterEach
@@ -40,13 +44,18 @@ class RequestInspectorTest {
   }
 
   @Test
-  void capturesARequestAndVerifiesItsSignatureWithTheSecretOfTheWebhookPointingThere() throws Exception {
+  void capturesARequestAndVerifiesItsSignatureWithTheSecretOfTheWebhookPointingThere()
+      throws Exception {
     start(InspectorLimits.DEFAULT);
     JsonNode bin = send("POST", "/api/v1/inspector/bins", "{}", 201);
     String url = bin.get("url").asText();
     assertThat(url).matches("http://127\\.0\\.0\\.1:" + server.port() + "/in/[0-9a-f]{16}");
-    webhooks.add("Someone else", "https://example.com/in/other", new SigningSecrets(OLD_SECRET, null, null));
-    webhooks.add("Zapier Integration", url.replace("127.0.0.1", "localhost"), new SigningSecrets(SECRET, null, null));
+    webhooks.add(
+        "Someone else", "https://example.com/in/other", new SigningSecrets(OLD_SECRET, null, null));
+    webhooks.add(
+        "Zapier Integration",
+        url.replace("127.0.0.1", "localhost"),
+        new SigningSecrets(SECRET, null, null));
 
     HttpResponse<String> answer = capture(url, SECRET, "{\"type\":\"payment_received\"}");
     assertThat(answer.statusCode()).isEqualTo(200);
@@ -60,7 +69,8 @@ class RequestInspectorTest {
     assertThat(request.get("answeredStatus").asInt()).isEqualTo(200);
     assertThat(request.get("headers").toString()).contains("webhook-signature");
     assertThat(request.get("signature").get("result").asText()).isEqualTo("verified");
-    assertThat(request.get("signature").get("webhookName").asText()).isEqualTo("Zapier Integration");
+    assertThat(request.get("signature").get("webhookName").asText())
+        .isEqualTo("Zapier Integration");
   }
 
   @Test
@@ -68,18 +78,28 @@ class RequestInspectorTest {
     start(InspectorLimits.DEFAULT);
     String noWebhook = send("POST", "/api/v1/inspector/bins", null, 201).get("url").asText();
     JsonNode bin = send("POST", "/api/v1/inspector/bins", null, 201);
-    webhooks.add("Rotated", bin.get("url").asText(),
+    webhooks.add(
+        "Rotated",
+        bin.get("url").asText(),
         new SigningSecrets(OLD_SECRET, SECRET, Instant.now().plusSeconds(3600)));
 
     capture(bin.get("url").asText(), SECRET, "{}"); // the previous secret, still valid
     // (not all zeros: HMAC pads keys with zeros, so zero keys of any length are the same key)
-    capture(bin.get("url").asText(), "whsec_" + java.util.Base64.getEncoder().encodeToString("another key".getBytes(StandardCharsets.UTF_8)), "{}");
-    HttpRequest unsigned = HttpRequest.newBuilder(URI.create(bin.get("url").asText()))
-        .PUT(HttpRequest.BodyPublishers.ofString("plain")).build();
+    capture(
+        bin.get("url").asText(),
+        "whsec_"
+            + java.util.Base64.getEncoder()
+                .encodeToString("another key".getBytes(StandardCharsets.UTF_8)),
+        "{}");
+    HttpRequest unsigned =
+        HttpRequest.newBuilder(URI.create(bin.get("url").asText()))
+            .PUT(HttpRequest.BodyPublishers.ofString("plain"))
+            .build();
     http.send(unsigned, HttpResponse.BodyHandlers.ofString());
     capture(noWebhook, SECRET, "{}");
 
-    JsonNode requests = send("GET", "/api/v1/inspector/bins/" + bin.get("id").asText(), null, 200).get("requests");
+    JsonNode requests =
+        send("GET", "/api/v1/inspector/bins/" + bin.get("id").asText(), null, 200).get("requests");
     assertThat(requests).hasSize(3);
     assertThat(requests.get(0).get("method").asText()).isEqualTo("PUT"); // newest first
     assertThat(requests.get(0).get("signature").get("result").asText()).isEqualTo("unsigned");
@@ -87,8 +107,14 @@ class RequestInspectorTest {
     assertThat(requests.get(2).get("signature").get("result").asText()).isEqualTo("verified");
     assertThat(requests.get(2).get("signature").get("detail").asText()).contains("previous secret");
     String id = noWebhook.substring(noWebhook.lastIndexOf('/') + 1);
-    assertThat(send("GET", "/api/v1/inspector/bins/" + id, null, 200).get("requests").get(0).get("signature")
-        .get("result").asText()).isEqualTo("no-webhook");
+    assertThat(
+            send("GET", "/api/v1/inspector/bins/" + id, null, 200)
+                .get("requests")
+                .get(0)
+                .get("signature")
+                .get("result")
+                .asText())
+        .isEqualTo("no-webhook");
   }
 
   @Test
@@ -96,23 +122,40 @@ class RequestInspectorTest {
     start(InspectorLimits.DEFAULT);
     JsonNode bin = send("POST", "/api/v1/inspector/bins", "{\"responseStatus\": 503}", 201);
     assertThat(capture(bin.get("url").asText(), SECRET, "{}").statusCode()).isEqualTo(503);
-    send("PATCH", "/api/v1/inspector/bins/" + bin.get("id").asText(), "{\"responseStatus\": 500}", 200);
+    send(
+        "PATCH",
+        "/api/v1/inspector/bins/" + bin.get("id").asText(),
+        "{\"responseStatus\": 500}",
+        200);
     HttpResponse<String> failed = capture(bin.get("url").asText(), SECRET, "{}");
     assertThat(failed.statusCode()).isEqualTo(500);
     assertThat(failed.body()).contains("answers 500");
 
-    JsonNode problem = send("PATCH", "/api/v1/inspector/bins/" + bin.get("id").asText(), "{\"responseStatus\": 99}", 400);
+    JsonNode problem =
+        send(
+            "PATCH",
+            "/api/v1/inspector/bins/" + bin.get("id").asText(),
+            "{\"responseStatus\": 99}",
+            400);
     assertThat(problem.get("errors").get(0).get("field").asText()).isEqualTo("responseStatus");
-    assertThat(send("PATCH", "/api/v1/inspector/bins/" + bin.get("id").asText(), "{\"oops\": 1}", 400)
-        .get("errors").get(0).get("field").asText()).isEqualTo("oops");
-    assertThat(send("POST", "/api/v1/inspector/bins", "not json", 400).get("title").asText()).isEqualTo("Malformed JSON");
+    assertThat(
+            send("PATCH", "/api/v1/inspector/bins/" + bin.get("id").asText(), "{\"oops\": 1}", 400)
+                .get("errors")
+                .get(0)
+                .get("field")
+                .asText())
+        .isEqualTo("oops");
+    assertThat(send("POST", "/api/v1/inspector/bins", "not json", 400).get("title").asText())
+        .isEqualTo("Malformed JSON");
   }
 
   @Test
   void unknownBinsAreNotFound() throws Exception {
     start(InspectorLimits.DEFAULT);
-    assertThat(send("GET", "/api/v1/inspector/bins/nope", null, 404).get("detail").asText()).contains("nope");
-    HttpResponse<String> capture = capture("http://127.0.0.1:" + server.port() + "/in/nope", SECRET, "{}");
+    assertThat(send("GET", "/api/v1/inspector/bins/nope", null, 404).get("detail").asText())
+        .contains("nope");
+    HttpResponse<String> capture =
+        capture("http://127.0.0.1:" + server.port() + "/in/nope", SECRET, "{}");
     assertThat(capture.statusCode()).isEqualTo(404);
     JsonNode bin = send("POST", "/api/v1/inspector/bins", null, 201);
     send("DELETE", "/api/v1/inspector/bins/" + bin.get("id").asText(), null, 204);
@@ -130,7 +173,8 @@ class RequestInspectorTest {
     assertThat(bins.get(0).get("id").asText()).isEqualTo(third.get("id").asText());
     send("GET", "/api/v1/inspector/bins/" + first.get("id").asText(), null, 404);
 
-    for (int i = 0; i < 5; i++) capture(third.get("url").asText(), SECRET, "{\"n\": " + i + ", \"pad\": \"xxxxxxxx\"}");
+    for (int i = 0; i < 5; i++)
+      capture(third.get("url").asText(), SECRET, "{\"n\": " + i + ", \"pad\": \"xxxxxxxx\"}");
     capture(third.get("url").asText(), SECRET, "x".repeat(2000)); // over the verified limit too
     JsonNode detail = send("GET", "/api/v1/inspector/bins/" + third.get("id").asText(), null, 200);
     assertThat(detail.get("received").asInt()).isEqualTo(6);
@@ -142,30 +186,44 @@ class RequestInspectorTest {
     assertThat(newest.get("signature").get("result").asText()).isEqualTo("unsigned");
 
     send("DELETE", "/api/v1/inspector/bins/" + third.get("id").asText() + "/requests", null, 204);
-    assertThat(send("GET", "/api/v1/inspector/bins/" + third.get("id").asText(), null, 200).get("requests")).isEmpty();
+    assertThat(
+            send("GET", "/api/v1/inspector/bins/" + third.get("id").asText(), null, 200)
+                .get("requests"))
+        .isEmpty();
   }
 
   private HttpResponse<String> capture(String url, String secret, String body) throws Exception {
     String id = "msg_" + System.nanoTime();
     String timestamp = Long.toString(Instant.now().getEpochSecond());
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-        .header("content-type", "application/json")
-        .header("webhook-id", id)
-        .header("webhook-timestamp", timestamp)
-        .header("webhook-signature", StandardWebhooks.sign(secret, id, timestamp, body.getBytes(StandardCharsets.UTF_8)))
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .timeout(Duration.ofSeconds(10))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("content-type", "application/json")
+            .header("webhook-id", id)
+            .header("webhook-timestamp", timestamp)
+            .header(
+                "webhook-signature",
+                StandardWebhooks.sign(secret, id, timestamp, body.getBytes(StandardCharsets.UTF_8)))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .timeout(Duration.ofSeconds(10))
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   private JsonNode send(String method, String path, String body, int expected) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) request.header("content-type", "application/json");
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("%s %s -> %s", method, path, response.body()).isEqualTo(expected);
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode())
+        .as("%s %s -> %s", method, path, response.body())
+        .isEqualTo(expected);
     return response.body().isEmpty() ? null : Json.MAPPER.readTree(response.body());
   }
 }

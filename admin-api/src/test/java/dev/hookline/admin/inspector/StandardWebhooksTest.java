@@ -19,9 +19,16 @@ class StandardWebhooksTest {
   @Test
   void acceptsAnyOfSeveralSignaturesAndNothingElse() {
     String good = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
-    assertThat(StandardWebhooks.matches(SECRET, ID, "1614265330", BODY, "v1,bm90IGl0 " + good)).isTrue();
-    assertThat(StandardWebhooks.matches(SECRET, ID, "1614265331", BODY, good)).as("other timestamp").isFalse();
-    assertThat(StandardWebhooks.matches(SECRET, "msg_other", "1614265330", BODY, good)).as("other id").isFalse();
-    assertThat(StandardWebhooks.matches("whsec_" + "QUJD", ID, "1614265330", BODY, good)).as("other secret").isFalse();
+    assertThat(StandardWebhooks.matches(SECRET, ID, "1614265330", BODY, "v1,bm90IGl0 " + good))
+        .isTrue();
+    assertThat(StandardWebhooks.matches(SECRET, ID, "1614265331", BODY, good))
+        .as("other timestamp")
+        .isFalse();
+    assertThat(StandardWebhooks.matches(SECRET, "msg_other", "1614265330", BODY, good))
+        .as("other id")
+        .isFalse();
+    assertThat(StandardWebhooks.matches("whsec_" + "QUJD", ID, "1614265330", BODY, good))
+        .as("other secret")
+        .isFalse();
   }
 }

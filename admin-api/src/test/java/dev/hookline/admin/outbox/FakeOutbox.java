@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** In-memory {@link Outbox} with the contract of the Postgres one: mark only when the publisher returned. */
+/**
+ * In-memory {@link Outbox} with the contract of the Postgres one: mark only when the publisher
+ * returned.
+ */
 final class FakeOutbox implements Outbox {
   private final List<OutboxRecord> pending = new ArrayList<>();
   final List<Long> published = new CopyOnWriteArrayList<>();

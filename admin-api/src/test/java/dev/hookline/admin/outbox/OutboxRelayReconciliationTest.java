@@ -30,29 +30,46 @@ class OutboxRelayReconciliationTest {
 
   private static OutboxRelay.Settings settings(Duration poll, Duration snapshotInterval) {
     return new OutboxRelay.Settings(poll, 100, Duration.ofSeconds(30), Duration.ofMillis(400))
-        .withSnapshotInterval(snapshotInterval).withTombstoneWindow(Duration.ofDays(3)).withPurgeAfter(Duration.ofHours(2));
+        .withSnapshotInterval(snapshotInterval)
+        .withTombstoneWindow(Duration.ofDays(3))
+        .withPurgeAfter(Duration.ofHours(2));
   }
 
   @Test
   void aSnapshotIsTakenAtStartThenEveryIntervalAndRelayedLikeAnyChange() {
-    snapshots.then.set(() -> {
-      outbox.add(TOPIC, "w1", "{\"snapshot\":true}");
-      return new SubscriptionSnapshots.Enqueued(1, 0);
-    });
-    try (OutboxRelay relay = new OutboxRelay(outbox, snapshots, signal, producer,
-        settings(Duration.ofMillis(20), Duration.ofMillis(300))).start()) {
+    snapshots.then.set(
+        () -> {
+          outbox.add(TOPIC, "w1", "{\"snapshot\":true}");
+          return new SubscriptionSnapshots.Enqueued(1, 0);
+        });
+    try (OutboxRelay relay =
+        new OutboxRelay(
+                outbox,
+                snapshots,
+                signal,
+                producer,
+                settings(Duration.ofMillis(20), Duration.ofMillis(300)))
+            .start()) {
       await().atMost(WAIT).until(() -> producer.history().size() >= 3);
     }
     assertThat(snapshots.calls.get(0)).isEqualTo("interval=PT0.3S window=PT72H");
-    assertThat(snapshots.purges).as("relayed rows purged after each snapshot").contains(Duration.ofHours(2));
+    assertThat(snapshots.purges)
+        .as("relayed rows purged after each snapshot")
+        .contains(Duration.ofHours(2));
     assertThat(outbox.published).hasSizeGreaterThanOrEqualTo(3);
   }
 
   @Test
   void theNextCheckWaitsUntilTheSnapshotIsDueClusterWide() {
     snapshots.then.set(() -> new SubscriptionSnapshots.NotDue(Duration.ofHours(1)));
-    try (OutboxRelay relay = new OutboxRelay(outbox, snapshots, signal, producer,
-        settings(Duration.ofMillis(10), Duration.ofMillis(50))).start()) {
+    try (OutboxRelay relay =
+        new OutboxRelay(
+                outbox,
+                snapshots,
+                signal,
+                producer,
+                settings(Duration.ofMillis(10), Duration.ofMillis(50)))
+            .start()) {
       await().atMost(WAIT).until(() -> snapshots.calls.size() == 1);
       await().during(Duration.ofMillis(400)).atMost(WAIT).until(() -> snapshots.calls.size() == 1);
     }
@@ -62,12 +79,19 @@ class OutboxRelayReconciliationTest {
   @Test
   void aFailingOrBusySnapshotNeverStopsTheRelayingOfChanges() {
     AtomicInteger n = new AtomicInteger();
-    snapshots.then.set(() -> {
-      if (n.incrementAndGet() % 2 == 0) throw new IllegalStateException("database down");
-      return new SubscriptionSnapshots.Busy("another instance");
-    });
-    try (OutboxRelay relay = new OutboxRelay(outbox, snapshots, signal, producer,
-        settings(Duration.ofMillis(10), Duration.ofMillis(20))).start()) {
+    snapshots.then.set(
+        () -> {
+          if (n.incrementAndGet() % 2 == 0) throw new IllegalStateException("database down");
+          return new SubscriptionSnapshots.Busy("another instance");
+        });
+    try (OutboxRelay relay =
+        new OutboxRelay(
+                outbox,
+                snapshots,
+                signal,
+                producer,
+                settings(Duration.ofMillis(10), Duration.ofMillis(20)))
+            .start()) {
       await().atMost(WAIT).until(() -> snapshots.calls.size() >= 4);
       outbox.add(TOPIC, "w1", "a");
       await().atMost(WAIT).until(() -> outbox.published.size() == 1);
@@ -76,8 +100,10 @@ class OutboxRelayReconciliationTest {
 
   @Test
   void aZeroIntervalTurnsReconciliationOff() {
-    try (OutboxRelay relay = new OutboxRelay(outbox, snapshots, signal, producer,
-        settings(Duration.ofMillis(10), Duration.ZERO)).start()) {
+    try (OutboxRelay relay =
+        new OutboxRelay(
+                outbox, snapshots, signal, producer, settings(Duration.ofMillis(10), Duration.ZERO))
+            .start()) {
       outbox.add(TOPIC, "w1", "a");
       await().atMost(WAIT).until(() -> outbox.published.size() == 1);
     }
@@ -86,8 +112,14 @@ class OutboxRelayReconciliationTest {
 
   @Test
   void theSignalWakesTheRelayLongBeforeTheNextPoll() {
-    try (OutboxRelay relay = new OutboxRelay(outbox, snapshots, signal, producer,
-        settings(Duration.ofSeconds(30), Duration.ZERO)).start()) {
+    try (OutboxRelay relay =
+        new OutboxRelay(
+                outbox,
+                snapshots,
+                signal,
+                producer,
+                settings(Duration.ofSeconds(30), Duration.ZERO))
+            .start()) {
       await().atMost(WAIT).until(() -> signal.waiting.get() > 0); // idle, in a 30 s pause
       outbox.add(TOPIC, "w1", "a");
       signal.notifyCommit();
@@ -97,11 +129,16 @@ class OutboxRelayReconciliationTest {
 
   @Test
   void badSettingsAreRefusedClearly() {
-    assertThatThrownBy(() -> OutboxRelay.Settings.defaults().withSnapshotInterval(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("snapshotInterval");
-    assertThatThrownBy(() -> new OutboxRelay(outbox, null, signal, producer, OutboxRelay.Settings.defaults()))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("snapshots");
-    assertThat(OutboxRelay.Settings.defaults().snapshotInterval()).isEqualTo(Duration.ofMinutes(10));
+    assertThatThrownBy(
+            () -> OutboxRelay.Settings.defaults().withSnapshotInterval(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("snapshotInterval");
+    assertThatThrownBy(
+            () -> new OutboxRelay(outbox, null, signal, producer, OutboxRelay.Settings.defaults()))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("snapshots");
+    assertThat(OutboxRelay.Settings.defaults().snapshotInterval())
+        .isEqualTo(Duration.ofMinutes(10));
   }
 
   interface SnapshotBehaviour {

@@ -23,7 +23,8 @@ class OutboxRelayTest {
   }
 
   private static OutboxRelay.Settings settings(Duration poll, int batchSize) {
-    return new OutboxRelay.Settings(poll, batchSize, Duration.ofSeconds(30), Duration.ofMillis(400));
+    return new OutboxRelay.Settings(
+        poll, batchSize, Duration.ofSeconds(30), Duration.ofMillis(400));
   }
 
   @Test
@@ -33,12 +34,15 @@ class OutboxRelayTest {
     outbox.add(TOPIC, "w1", null); // tombstone
     MockProducer<String, String> producer = producer(false);
 
-    try (OutboxRelay relay = new OutboxRelay(outbox, producer, settings(Duration.ofMillis(50), 100)).start()) {
+    try (OutboxRelay relay =
+        new OutboxRelay(outbox, producer, settings(Duration.ofMillis(50), 100)).start()) {
       await().atMost(WAIT).until(() -> producer.history().size() == 3);
       List<ProducerRecord<String, String>> sent = producer.history();
       assertThat(sent).extracting(ProducerRecord::topic).containsOnly(TOPIC);
       assertThat(sent).extracting(ProducerRecord::key).containsExactly("w1", "w2", "w1");
-      assertThat(sent).extracting(ProducerRecord::value).containsExactly("{\"v\":1}", "{\"v\":1}", null);
+      assertThat(sent)
+          .extracting(ProducerRecord::value)
+          .containsExactly("{\"v\":1}", "{\"v\":1}", null);
 
       producer.completeNext();
       producer.completeNext();
@@ -58,7 +62,8 @@ class OutboxRelayTest {
     outbox.add(TOPIC, "w2", "b");
     MockProducer<String, String> producer = producer(false);
 
-    try (OutboxRelay relay = new OutboxRelay(outbox, producer, settings(Duration.ofMillis(50), 100)).start()) {
+    try (OutboxRelay relay =
+        new OutboxRelay(outbox, producer, settings(Duration.ofMillis(50), 100)).start()) {
       await().atMost(WAIT).until(() -> producer.history().size() == 2);
       producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone"));
       producer.completeNext();
@@ -66,7 +71,9 @@ class OutboxRelayTest {
       // the whole batch is sent again, and only then marked
       await().atMost(WAIT).until(() -> producer.history().size() == 4);
       assertThat(outbox.published).isEmpty();
-      assertThat(producer.history().subList(2, 4)).extracting(ProducerRecord::key).containsExactly("w1", "w2");
+      assertThat(producer.history().subList(2, 4))
+          .extracting(ProducerRecord::key)
+          .containsExactly("w1", "w2");
 
       producer.completeNext();
       producer.completeNext();
@@ -81,7 +88,8 @@ class OutboxRelayTest {
     outbox.add(TOPIC, "w1", "a");
     MockProducer<String, String> producer = producer(true);
 
-    try (OutboxRelay relay = new OutboxRelay(outbox, producer, settings(Duration.ofMillis(20), 100)).start()) {
+    try (OutboxRelay relay =
+        new OutboxRelay(outbox, producer, settings(Duration.ofMillis(20), 100)).start()) {
       await().atMost(WAIT).until(() -> outbox.published.size() == 1);
       assertThat(outbox.calls.get()).isGreaterThanOrEqualTo(4);
       assertThat(producer.history()).hasSize(1);
@@ -93,18 +101,23 @@ class OutboxRelayTest {
     for (int i = 1; i <= 5; i++) outbox.add(TOPIC, "w" + i, "v" + i);
     MockProducer<String, String> producer = producer(true);
 
-    // a poll interval far longer than the wait: only the "full batch, go again" rule gets all 5 out in time
-    try (OutboxRelay relay = new OutboxRelay(outbox, producer, settings(Duration.ofMinutes(10), 2)).start()) {
+    // a poll interval far longer than the wait: only the "full batch, go again" rule gets all 5 out
+    // in time
+    try (OutboxRelay relay =
+        new OutboxRelay(outbox, producer, settings(Duration.ofMinutes(10), 2)).start()) {
       await().atMost(WAIT).until(() -> outbox.published.size() == 5);
       assertThat(outbox.published).containsExactly(1L, 2L, 3L, 4L, 5L);
-      assertThat(producer.history()).extracting(ProducerRecord::key).containsExactly("w1", "w2", "w3", "w4", "w5");
+      assertThat(producer.history())
+          .extracting(ProducerRecord::key)
+          .containsExactly("w1", "w2", "w3", "w4", "w5");
     }
   }
 
   @Test
   void closeStopsTheLoop() {
     MockProducer<String, String> producer = producer(true);
-    OutboxRelay relay = new OutboxRelay(outbox, producer, settings(Duration.ofMillis(10), 100)).start();
+    OutboxRelay relay =
+        new OutboxRelay(outbox, producer, settings(Duration.ofMillis(10), 100)).start();
     await().atMost(WAIT).until(() -> outbox.calls.get() > 0);
 
     relay.close();

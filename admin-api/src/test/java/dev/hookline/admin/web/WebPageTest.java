@@ -22,12 +22,15 @@ class WebPageTest {
 
   @BeforeEach
   void start() {
-    server = Javalin.create(c -> {
-      c.startup.showJavalinBanner = false;
-      c.jetty.host = "127.0.0.1";
-      c.jetty.port = 0;
-      WebPage.routes().accept(c);
-    }).start();
+    server =
+        Javalin.create(
+                c -> {
+                  c.startup.showJavalinBanner = false;
+                  c.jetty.host = "127.0.0.1";
+                  c.jetty.port = 0;
+                  WebPage.routes().accept(c);
+                })
+            .start();
   }
 
   @AfterEach
@@ -39,7 +42,8 @@ class WebPageTest {
   void servesThePageWithAStrictContentSecurityPolicy() throws Exception {
     HttpResponse<String> page = get("/", null);
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.headers().firstValue("content-type").orElseThrow().replace(" ", "")).isEqualTo("text/html;charset=utf-8");
+    assertThat(page.headers().firstValue("content-type").orElseThrow().replace(" ", ""))
+        .isEqualTo("text/html;charset=utf-8");
     assertThat(page.headers().firstValue("content-security-policy").orElseThrow())
         .contains("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'");
     assertThat(page.body()).contains("<script type=\"module\" src=\"/ui/app.js\">");
@@ -52,7 +56,8 @@ class WebPageTest {
       HttpResponse<String> asset = get("/ui/" + file, null);
       assertThat(asset.statusCode()).as(file).isEqualTo(200);
       assertThat(asset.headers().firstValue("content-type").orElseThrow().replace(" ", ""))
-          .as(file).isEqualTo(WebPage.contentType(file).replace(" ", ""));
+          .as(file)
+          .isEqualTo(WebPage.contentType(file).replace(" ", ""));
       String etag = asset.headers().firstValue("etag").orElseThrow();
       assertThat(get("/ui/" + file, etag).statusCode()).as(file).isEqualTo(304);
     }
@@ -69,7 +74,8 @@ class WebPageTest {
   /** Every file the page refers to (links, scripts, module imports) is in the served list. */
   @Test
   void everyReferencedFileIsServed() throws IOException {
-    Pattern reference = Pattern.compile("(?:/ui/|from '\\./|import\\('\\./)([a-z-]+\\.(?:js|css|svg))");
+    Pattern reference =
+        Pattern.compile("(?:/ui/|from '\\./|import\\('\\./)([a-z-]+\\.(?:js|css|svg))");
     for (String file : WebPage.FILES) {
       if (!file.endsWith(".js") && !file.endsWith(".html")) continue;
       Matcher m = reference.matcher(read(file));
@@ -84,7 +90,8 @@ class WebPageTest {
   }
 
   private HttpResponse<String> get(String path, String ifNoneMatch) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
     if (ifNoneMatch != null) request.header("If-None-Match", ifNoneMatch);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

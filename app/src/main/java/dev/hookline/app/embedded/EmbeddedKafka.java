@@ -66,7 +66,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     int clientPort = port == 0 ? freePort() : port;
     int cport = controllerPort == 0 ? freePort() : controllerPort;
-    if (clientPort == cport) throw new IllegalArgumentException("port and controllerPort must differ");
+    if (clientPort == cport)
+      throw new IllegalArgumentException("port and controllerPort must differ");
 
     long began = System.nanoTime();
     KafkaConfig config = KafkaConfig.fromProps(brokerProperties(dir, clientPort, cport), false);
@@ -79,9 +80,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (RuntimeException e) {
       // Free the ports and the log directory lock so the caller can retry.
       stopQuietly(server);
-      throw new IllegalStateException("embedded Kafka did not start on " + dir + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "embedded Kafka did not start on " + dir + ": " + e.getMessage(), e);
     }
-    LOG.info("Embedded Kafka ready at {} (data {}) in {} ms", bootstrap, dir,
+    LOG.info(
+        "Embedded Kafka ready at {} (data {}) in {} ms",
+        bootstrap,
+        dir,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
     return new EmbeddedKafka(server, bootstrap);
   }
@@ -98,63 +103,78 @@ public final class EmbeddedKafka implements AutoCloseable {
       long began = System.nanoTime();
       server.shutdown();
       server.awaitShutdown();
-      LOG.info("Embedded Kafka at {} stopped in {} ms", bootstrapServers,
+      LOG.info(
+          "Embedded Kafka at {} stopped in {} ms",
+          bootstrapServers,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
     }
   }
 
   static Properties brokerProperties(Path dir, int port, int controllerPort) {
     Properties p = new Properties();
-    p.putAll(Map.ofEntries(
-        Map.entry("process.roles", "broker,controller"),
-        Map.entry("node.id", String.valueOf(NODE_ID)),
-        Map.entry("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort),
-        Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort),
-        Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
-        Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-        Map.entry("controller.listener.names", CONTROLLER_LISTENER),
-        Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"),
-        Map.entry("log.dirs", dir.toString()),
-        // One broker: every internal topic must live with one replica, or Streams exactly_once_v2
-        // hangs in InitProducerId and share groups never start (NOTES.md).
-        Map.entry("offsets.topic.replication.factor", "1"),
-        Map.entry("offsets.topic.num.partitions", "5"),
-        Map.entry("transaction.state.log.replication.factor", "1"),
-        Map.entry("transaction.state.log.min.isr", "1"),
-        Map.entry("transaction.state.log.num.partitions", "5"),
-        Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-        Map.entry("share.coordinator.state.topic.min.isr", "1"),
-        Map.entry("share.coordinator.state.topic.num.partitions", "5"),
-        Map.entry("default.replication.factor", "1"),
-        Map.entry("min.insync.replicas", "1"),
-        Map.entry("num.partitions", "1"),
-        // Snappy group membership for a developer machine and tests: members learn of new
-        // assignments on their next heartbeat, 5 s by default; a second is plenty on one node.
-        Map.entry("group.initial.rebalance.delay.ms", "0"),
-        Map.entry("group.streams.initial.rebalance.delay.ms", "0"),
-        Map.entry("group.share.min.heartbeat.interval.ms", "1000"),
-        Map.entry("group.share.heartbeat.interval.ms", "1000"),
-        Map.entry("group.consumer.min.heartbeat.interval.ms", "1000"),
-        Map.entry("group.consumer.heartbeat.interval.ms", "1000"),
-        Map.entry("group.streams.min.heartbeat.interval.ms", "1000"),
-        Map.entry("group.streams.heartbeat.interval.ms", "1000"),
-        // Small footprint for a laptop: 16 MiB segments, a week of retention, a small cleaner buffer.
-        Map.entry("log.segment.bytes", String.valueOf(16 * 1024 * 1024)),
-        Map.entry("log.retention.hours", "168"),
-        Map.entry("log.retention.check.interval.ms", "300000"),
-        Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024)),
-        Map.entry("num.network.threads", "2"),
-        Map.entry("num.io.threads", "4"),
-        Map.entry("num.recovery.threads.per.data.dir", "1")));
+    p.putAll(
+        Map.ofEntries(
+            Map.entry("process.roles", "broker,controller"),
+            Map.entry("node.id", String.valueOf(NODE_ID)),
+            Map.entry("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort),
+            Map.entry(
+                "listeners",
+                "PLAINTEXT://127.0.0.1:"
+                    + port
+                    + ","
+                    + CONTROLLER_LISTENER
+                    + "://127.0.0.1:"
+                    + controllerPort),
+            Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
+            Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+            Map.entry("controller.listener.names", CONTROLLER_LISTENER),
+            Map.entry(
+                "listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"),
+            Map.entry("log.dirs", dir.toString()),
+            // One broker: every internal topic must live with one replica, or Streams
+            // exactly_once_v2
+            // hangs in InitProducerId and share groups never start (NOTES.md).
+            Map.entry("offsets.topic.replication.factor", "1"),
+            Map.entry("offsets.topic.num.partitions", "5"),
+            Map.entry("transaction.state.log.replication.factor", "1"),
+            Map.entry("transaction.state.log.min.isr", "1"),
+            Map.entry("transaction.state.log.num.partitions", "5"),
+            Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+            Map.entry("share.coordinator.state.topic.min.isr", "1"),
+            Map.entry("share.coordinator.state.topic.num.partitions", "5"),
+            Map.entry("default.replication.factor", "1"),
+            Map.entry("min.insync.replicas", "1"),
+            Map.entry("num.partitions", "1"),
+            // Snappy group membership for a developer machine and tests: members learn of new
+            // assignments on their next heartbeat, 5 s by default; a second is plenty on one node.
+            Map.entry("group.initial.rebalance.delay.ms", "0"),
+            Map.entry("group.streams.initial.rebalance.delay.ms", "0"),
+            Map.entry("group.share.min.heartbeat.interval.ms", "1000"),
+            Map.entry("group.share.heartbeat.interval.ms", "1000"),
+            Map.entry("group.consumer.min.heartbeat.interval.ms", "1000"),
+            Map.entry("group.consumer.heartbeat.interval.ms", "1000"),
+            Map.entry("group.streams.min.heartbeat.interval.ms", "1000"),
+            Map.entry("group.streams.heartbeat.interval.ms", "1000"),
+            // Small footprint for a laptop: 16 MiB segments, a week of retention, a small cleaner
+            // buffer.
+            Map.entry("log.segment.bytes", String.valueOf(16 * 1024 * 1024)),
+            Map.entry("log.retention.hours", "168"),
+            Map.entry("log.retention.check.interval.ms", "300000"),
+            Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024)),
+            Map.entry("num.network.threads", "2"),
+            Map.entry("num.io.threads", "4"),
+            Map.entry("num.recovery.threads.per.data.dir", "1")));
     return p;
   }
 
   private static void awaitReady(String bootstrap) {
     long deadline = System.nanoTime() + READY_DEADLINE.toNanos();
-    Map<String, Object> props = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+    Map<String, Object> props =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
     Exception last = null;
     try (Admin admin = Admin.create(props)) {
       while (System.nanoTime() < deadline) {
@@ -169,7 +189,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for Kafka", e);
     }
-    throw new IllegalStateException("Kafka at " + bootstrap + " did not answer within " + READY_DEADLINE, last);
+    throw new IllegalStateException(
+        "Kafka at " + bootstrap + " did not answer within " + READY_DEADLINE, last);
   }
 
   private static void pause() throws InterruptedException {
@@ -184,14 +205,18 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   private static void installExitGuard() {
     if (EXIT_GUARD_INSTALLED.compareAndSet(false, true)) {
-      Exit.setExitProcedure((status, message) -> {
-        LOG.error("Embedded Kafka asked to exit the JVM (status {}): {}", status, message);
-        throw new IllegalStateException("embedded Kafka fatal error (exit " + status + "): " + message);
-      });
-      Exit.setHaltProcedure((status, message) -> {
-        LOG.error("Embedded Kafka asked to halt the JVM (status {}): {}", status, message);
-        throw new IllegalStateException("embedded Kafka fatal error (halt " + status + "): " + message);
-      });
+      Exit.setExitProcedure(
+          (status, message) -> {
+            LOG.error("Embedded Kafka asked to exit the JVM (status {}): {}", status, message);
+            throw new IllegalStateException(
+                "embedded Kafka fatal error (exit " + status + "): " + message);
+          });
+      Exit.setHaltProcedure(
+          (status, message) -> {
+            LOG.error("Embedded Kafka asked to halt the JVM (status {}): {}", status, message);
+            throw new IllegalStateException(
+                "embedded Kafka fatal error (halt " + status + "): " + message);
+          });
     }
   }
 
@@ -205,7 +230,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private static void checkPort(int port, String name) {
-    if (port < 0 || port > 65_535) throw new IllegalArgumentException(name + " must be 0..65535, was " + port);
+    if (port < 0 || port > 65_535)
+      throw new IllegalArgumentException(name + " must be 0..65535, was " + port);
   }
 
   private static int freePort() {

@@ -29,10 +29,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
   public static final String DATABASE = "hookline";
   private static final String USER = "postgres";
+
   /** initdb runs with trust authentication on loopback; the driver still wants some password. */
   private static final String PASSWORD = "postgres";
+
   /** zonky's own lock file: held by whichever JVM currently owns the data directory. */
   private static final String ZONKY_LOCK = "epg-lock";
+
   private static final String PID_FILE = "postmaster.pid";
 
   private final EmbeddedPostgres postgres;
@@ -50,24 +53,28 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    */
   public static EmbeddedPostgresServer start(Path dataDir, int port) {
     Objects.requireNonNull(dataDir, "dataDir");
-    if (port < 0 || port > 65_535) throw new IllegalArgumentException("port must be 0..65535, was " + port);
+    if (port < 0 || port > 65_535)
+      throw new IllegalArgumentException("port must be 0..65535, was " + port);
     Path dir = dataDir.toAbsolutePath();
     EmbeddedPostgres postgres;
     try {
       Files.createDirectories(dir);
       clearStalePostmaster(dir);
-      postgres = EmbeddedPostgres.builder()
-          .setDataDirectory(dir)
-          .setCleanDataDirectory(false)
-          .setPort(port)
-          // zonky turns synchronous_commit off for tests; `up` keeps data across crashes, so keep it on:
-          // a worker acknowledges a task only after its attempt is durably recorded
-          .setServerConfig("synchronous_commit", "on")
-          .start();
+      postgres =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dir)
+              .setCleanDataDirectory(false)
+              .setPort(port)
+              // zonky turns synchronous_commit off for tests; `up` keeps data across crashes, so
+              // keep it on:
+              // a worker acknowledges a task only after its attempt is durably recorded
+              .setServerConfig("synchronous_commit", "on")
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL on " + dir, e);
     } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot start embedded PostgreSQL on " + dir + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot start embedded PostgreSQL on " + dir + ": " + e.getMessage(), e);
     }
     EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres);
     try {
@@ -108,14 +115,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   private void createDatabaseIfMissing() {
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
       boolean exists;
-      try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {
+      try (ResultSet rs =
+          s.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {
         exists = rs.next();
       }
       if (!exists) s.execute("create database " + DATABASE);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create database " + DATABASE + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create database " + DATABASE + ": " + e.getMessage(), e);
     }
   }
 
@@ -129,7 +139,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     Path pidFile = dir.resolve(PID_FILE);
     if (!Files.exists(pidFile)) return;
     try (FileOutputStream lockStream = new FileOutputStream(dir.resolve(ZONKY_LOCK).toFile());
-         FileLock lock = lockStream.getChannel().tryLock()) {
+        FileLock lock = lockStream.getChannel().tryLock()) {
       if (lock == null) throw inUse(dir);
       Optional<ProcessHandle> owner = readPid(pidFile).flatMap(ProcessHandle::of);
       if (owner.isPresent() && isPostmasterOf(owner.get(), dir)) {
@@ -153,8 +163,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while stopping orphaned PostgreSQL", e);
     } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("orphaned PostgreSQL (pid " + postmaster.pid() + ") on " + dir
-          + " did not stop; stop it by hand", e);
+      throw new IllegalStateException(
+          "orphaned PostgreSQL (pid "
+              + postmaster.pid()
+              + ") on "
+              + dir
+              + " did not stop; stop it by hand",
+          e);
     }
   }
 
@@ -170,16 +185,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /** A PostgreSQL server started on {@code dir} (not just any process that inherited the PID). */
   private static boolean isPostmasterOf(ProcessHandle process, Path dir) {
-    boolean postgres = process.info().command()
-        .map(command -> command.endsWith("/postgres") || command.endsWith("\\postgres.exe"))
-        .orElse(false);
-    boolean onDir = process.info().arguments()
-        .map(args -> List.of(args).contains(dir.toString()))
-        .orElse(true);
+    boolean postgres =
+        process
+            .info()
+            .command()
+            .map(command -> command.endsWith("/postgres") || command.endsWith("\\postgres.exe"))
+            .orElse(false);
+    boolean onDir =
+        process.info().arguments().map(args -> List.of(args).contains(dir.toString())).orElse(true);
     return postgres && onDir;
   }
 
   private static IllegalStateException inUse(Path dir) {
-    return new IllegalStateException("PostgreSQL data directory " + dir + " is in use by another Hookline process");
+    return new IllegalStateException(
+        "PostgreSQL data directory " + dir + " is in use by another Hookline process");
   }
 }

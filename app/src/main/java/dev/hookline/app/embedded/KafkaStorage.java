@@ -21,7 +21,9 @@ final class KafkaStorage {
 
   private KafkaStorage() {}
 
-  /** Formats {@code dir} unless it already holds a formatted log directory (then its data is kept). */
+  /**
+   * Formats {@code dir} unless it already holds a formatted log directory (then its data is kept).
+   */
   static void formatIfNeeded(KafkaConfig config, Path dir) {
     if (Files.exists(dir.resolve("meta.properties"))) return;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -40,10 +42,20 @@ final class KafkaStorage {
           .setFeatureLevel(ShareVersion.FEATURE_NAME, ShareVersion.LATEST_PRODUCTION.featureLevel())
           .run();
     } catch (Exception e) {
-      throw new IllegalStateException("cannot format Kafka storage in " + dir + ": " + e.getMessage()
-          + System.lineSeparator() + out.toString(StandardCharsets.UTF_8), e);
+      throw new IllegalStateException(
+          "cannot format Kafka storage in "
+              + dir
+              + ": "
+              + e.getMessage()
+              + System.lineSeparator()
+              + out.toString(StandardCharsets.UTF_8),
+          e);
     }
-    LOG.info("Formatted Kafka storage {} (cluster {}, {}={})", dir, clusterId,
-        ShareVersion.FEATURE_NAME, ShareVersion.LATEST_PRODUCTION.featureLevel());
+    LOG.info(
+        "Formatted Kafka storage {} (cluster {}, {}={})",
+        dir,
+        clusterId,
+        ShareVersion.FEATURE_NAME,
+        ShareVersion.LATEST_PRODUCTION.featureLevel());
   }
 }

@@ -29,13 +29,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
-  /** Partitions of the high-volume topics (deliveries and every events topic) unless told otherwise. */
+
+  /**
+   * Partitions of the high-volume topics (deliveries and every events topic) unless told otherwise.
+   */
   public static final int DEFAULT_PARTITIONS = 6;
+
   private static final int TIMEOUT_SECONDS = 30;
 
   private TopicProvisioner() {}
 
-  /** {@link #provision(String, int, short)} with the embedded defaults: 6 partitions, replication factor 1. */
+  /**
+   * {@link #provision(String, int, short)} with the embedded defaults: 6 partitions, replication
+   * factor 1.
+   */
   public static List<String> provision(String bootstrapServers) {
     return provision(bootstrapServers, DEFAULT_PARTITIONS, (short) 1);
   }
@@ -44,14 +51,16 @@ public final class TopicProvisioner {
    * Creates any missing Hookline topic, then sets {@code share.auto.offset.reset=earliest} on the
    * share group {@value Topics#DISPATCHER_SHARE_GROUP}.
    *
-   * @param partitions partitions of {@code hookline.deliveries} and of every {@code events.*} topic;
-   *     the low-volume topics (subscriptions, dead letter, invalid events) get one
+   * @param partitions partitions of {@code hookline.deliveries} and of every {@code events.*}
+   *     topic; the low-volume topics (subscriptions, dead letter, invalid events) get one
    * @return the names of all Hookline topics, created now or before
    * @throws IllegalStateException if Kafka refuses or does not answer within 30 s
    */
-  public static List<String> provision(String bootstrapServers, int partitions, short replicationFactor) {
+  public static List<String> provision(
+      String bootstrapServers, int partitions, short replicationFactor) {
     List<NewTopic> topics = plan(EventCatalog.load(), partitions, replicationFactor);
-    Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> props =
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(props)) {
       createMissing(admin, topics);
       setEarliestForDispatchers(admin);
@@ -61,19 +70,26 @@ public final class TopicProvisioner {
 
   /** The topics Hookline needs for this catalog. */
   static List<NewTopic> plan(EventCatalog catalog, int partitions, short replicationFactor) {
-    if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
+    if (partitions < 1)
+      throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
     if (replicationFactor < 1 && replicationFactor != -1) {
-      throw new IllegalArgumentException("replicationFactor must be >= 1 (or -1 for the broker default), was "
-          + replicationFactor);
+      throw new IllegalArgumentException(
+          "replicationFactor must be >= 1 (or -1 for the broker default), was "
+              + replicationFactor);
     }
     Map<String, NewTopic> byName = new LinkedHashMap<>();
     // The subscriptions topic is the router's GlobalKTable source and changelog: keep it compacted.
-    byName.put(Topics.SUBSCRIPTIONS, new NewTopic(Topics.SUBSCRIPTIONS, 1, replicationFactor)
-        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    byName.put(
+        Topics.SUBSCRIPTIONS,
+        new NewTopic(Topics.SUBSCRIPTIONS, 1, replicationFactor)
+            .configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     byName.put(Topics.DELIVERIES, new NewTopic(Topics.DELIVERIES, partitions, replicationFactor));
     byName.put(Topics.DEAD_LETTER, new NewTopic(Topics.DEAD_LETTER, 1, replicationFactor));
     byName.put(Topics.INVALID_EVENTS, new NewTopic(Topics.INVALID_EVENTS, 1, replicationFactor));
-    byName.put(Topics.HOOKLINE_EVENTS, new NewTopic(Topics.HOOKLINE_EVENTS, partitions, replicationFactor));
+    byName.put(
+        Topics.HOOKLINE_EVENTS,
+        new NewTopic(Topics.HOOKLINE_EVENTS, partitions, replicationFactor));
     for (EventType type : catalog.types()) {
       byName.putIfAbsent(type.topic(), new NewTopic(type.topic(), partitions, replicationFactor));
     }
@@ -82,13 +98,15 @@ public final class TopicProvisioner {
 
   private static void createMissing(Admin admin, Collection<NewTopic> topics) {
     List<String> created = new ArrayList<>();
-    for (Map.Entry<String, KafkaFuture<Void>> result : admin.createTopics(topics).values().entrySet()) {
+    for (Map.Entry<String, KafkaFuture<Void>> result :
+        admin.createTopics(topics).values().entrySet()) {
       try {
         await(result.getValue());
         created.add(result.getKey());
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException("cannot create topic " + result.getKey() + ": " + e.getCause().getMessage(), e);
+          throw new IllegalStateException(
+              "cannot create topic " + result.getKey() + ": " + e.getCause().getMessage(), e);
         }
       }
     }
@@ -96,24 +114,36 @@ public final class TopicProvisioner {
   }
 
   /**
-   * A new share group starts at the latest offset, so records published before the first
-   * dispatcher joined would never be delivered. Start the dispatchers' group at the earliest.
+   * A new share group starts at the latest offset, so records published before the first dispatcher
+   * joined would never be delivered. Start the dispatchers' group at the earliest.
    */
   private static void setEarliestForDispatchers(Admin admin) {
-    ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, Topics.DISPATCHER_SHARE_GROUP);
-    AlterConfigOp earliest = new AlterConfigOp(
-        new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET);
+    ConfigResource group =
+        new ConfigResource(ConfigResource.Type.GROUP, Topics.DISPATCHER_SHARE_GROUP);
+    AlterConfigOp earliest =
+        new AlterConfigOp(
+            new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET);
     // A batch waits for its slowest delivery (up to the 30 s webhook timeout): hold record locks
     // longer than that, and survive a database outage of several RELEASE rounds.
-    AlterConfigOp lockDuration = new AlterConfigOp(
-        new ConfigEntry("share.record.lock.duration.ms", "60000"), AlterConfigOp.OpType.SET);
-    AlterConfigOp deliveryLimit = new AlterConfigOp(
-        new ConfigEntry("share.delivery.count.limit", "10"), AlterConfigOp.OpType.SET);
+    AlterConfigOp lockDuration =
+        new AlterConfigOp(
+            new ConfigEntry("share.record.lock.duration.ms", "60000"), AlterConfigOp.OpType.SET);
+    AlterConfigOp deliveryLimit =
+        new AlterConfigOp(
+            new ConfigEntry("share.delivery.count.limit", "10"), AlterConfigOp.OpType.SET);
     try {
-      await(admin.incrementalAlterConfigs(Map.of(group, List.of(earliest, lockDuration, deliveryLimit))).all());
+      await(
+          admin
+              .incrementalAlterConfigs(
+                  Map.of(group, List.of(earliest, lockDuration, deliveryLimit)))
+              .all());
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot configure share group " + Topics.DISPATCHER_SHARE_GROUP + ": "
-          + e.getCause().getMessage(), e);
+      throw new IllegalStateException(
+          "cannot configure share group "
+              + Topics.DISPATCHER_SHARE_GROUP
+              + ": "
+              + e.getCause().getMessage(),
+          e);
     }
   }
 

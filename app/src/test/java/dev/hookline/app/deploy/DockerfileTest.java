@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Dockerfile, read as text (no Docker here): a multi-stage build, a non-root runtime with a
- * health check, and an entry point that runs {@code dev.hookline.app.Main} from the files the
- * Maven build really produces.
+ * health check, and an entry point that runs {@code dev.hookline.app.Main} from the files the Maven
+ * build really produces.
  */
 class DockerfileTest {
   private static final Set<String> COMMANDS = Set.of("help", "up", "admin-api", "router", "worker");
@@ -26,21 +26,26 @@ class DockerfileTest {
   @Test
   void theImageCopiesWhatTheMavenBuildProduces() {
     String pom = RepoFiles.read("app/pom.xml");
-    assertThat(pom).as("app/pom.xml names the jar the Dockerfile copies").contains("<finalName>hookline-app</finalName>");
-    assertThat(pom).as("app/pom.xml copies the runtime libraries where the Dockerfile takes them")
+    assertThat(pom)
+        .as("app/pom.xml names the jar the Dockerfile copies")
+        .contains("<finalName>hookline-app</finalName>");
+    assertThat(pom)
+        .as("app/pom.xml copies the runtime libraries where the Dockerfile takes them")
         .contains("<goal>copy-dependencies</goal>")
         .contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>");
   }
 
   @Test
   void theChecksCatchASingleStageRootImageWithoutHealthCheck() {
-    String bad = """
+    String bad =
+        """
         FROM eclipse-temurin:21-jdk
         COPY . /src
         RUN cd /src && ./mvnw -B -q -DskipTests package
         ENTRYPOINT java -jar /src/app/target/hookline-app.jar
         """;
-    assertThat(problems(bad)).anySatisfy(p -> assertThat(p).contains("multi-stage"))
+    assertThat(problems(bad))
+        .anySatisfy(p -> assertThat(p).contains("multi-stage"))
         .anySatisfy(p -> assertThat(p).contains("USER"))
         .anySatisfy(p -> assertThat(p).contains("HEALTHCHECK"))
         .anySatisfy(p -> assertThat(p).contains("exec form"));
@@ -48,7 +53,8 @@ class DockerfileTest {
 
   @Test
   void theChecksCatchARootUserAndAWrongMainClass() {
-    String bad = """
+    String bad =
+        """
         FROM eclipse-temurin:21-jdk AS build
         RUN ./mvnw -B -q -DskipTests package
         FROM eclipse-temurin:21-jre
@@ -60,14 +66,17 @@ class DockerfileTest {
         ENTRYPOINT ["java", "-cp", "/app/hookline-app.jar:/app/lib/*", "dev.hookline.Other"]
         CMD ["serve"]
         """;
-    assertThat(problems(bad)).anySatisfy(p -> assertThat(p).contains("root"))
+    assertThat(problems(bad))
+        .anySatisfy(p -> assertThat(p).contains("root"))
         .anySatisfy(p -> assertThat(p).contains("dev.hookline.app.Main"))
         .anySatisfy(p -> assertThat(p).contains("CMD"));
   }
 
   @Test
   void continuationLinesAndCommentsAreJoinedLikeDockerDoes() {
-    List<Instruction> parsed = parse("""
+    List<Instruction> parsed =
+        parse(
+            """
         # syntax=docker/dockerfile:1
         FROM scratch AS a
         RUN one \\
@@ -89,22 +98,36 @@ class DockerfileTest {
     List<Instruction> build = stages.getFirst();
     List<Instruction> runtime = stages.getLast();
 
-    Matcher from = Pattern.compile("(?i)eclipse-temurin:21-jdk\\S*\\s+AS\\s+(\\S+)").matcher(build.getFirst().args());
+    Matcher from =
+        Pattern.compile("(?i)eclipse-temurin:21-jdk\\S*\\s+AS\\s+(\\S+)")
+            .matcher(build.getFirst().args());
     String buildName = from.find() ? from.group(1) : null;
     if (stages.size() >= 2 && buildName == null) {
-      problems.add("the build stage is not a named eclipse-temurin:21-jdk stage: FROM " + build.getFirst().args());
+      problems.add(
+          "the build stage is not a named eclipse-temurin:21-jdk stage: FROM "
+              + build.getFirst().args());
     }
-    if (build.stream().noneMatch(i -> i.is("RUN") && i.args().contains("./mvnw") && i.args().contains("package")
-        && i.args().contains("-DskipTests"))) {
+    if (build.stream()
+        .noneMatch(
+            i ->
+                i.is("RUN")
+                    && i.args().contains("./mvnw")
+                    && i.args().contains("package")
+                    && i.args().contains("-DskipTests"))) {
       problems.add("the build stage does not run ./mvnw -DskipTests package");
     }
     if (stages.size() >= 2) {
       if (!runtime.getFirst().args().startsWith("eclipse-temurin:21-jre")) {
-        problems.add("the runtime stage is not eclipse-temurin:21-jre: FROM " + runtime.getFirst().args());
+        problems.add(
+            "the runtime stage is not eclipse-temurin:21-jre: FROM " + runtime.getFirst().args());
       }
       for (String artifact : List.of("app/target/hookline-app.jar", "app/target/lib")) {
-        if (runtime.stream().noneMatch(i -> i.is("COPY") && i.args().contains("--from=" + buildName)
-            && i.args().contains(artifact))) {
+        if (runtime.stream()
+            .noneMatch(
+                i ->
+                    i.is("COPY")
+                        && i.args().contains("--from=" + buildName)
+                        && i.args().contains(artifact))) {
           problems.add("the runtime stage does not COPY --from=" + buildName + " " + artifact);
         }
       }
@@ -115,7 +138,8 @@ class DockerfileTest {
       problems.add("no USER in the runtime stage: the container would run as root");
     } else {
       String user = users.getLast().args().split(":")[0].trim();
-      if (user.equals("root") || user.equals("0")) problems.add("the runtime stage ends as USER root");
+      if (user.equals("root") || user.equals("0"))
+        problems.add("the runtime stage ends as USER root");
     }
 
     List<Instruction> health = runtime.stream().filter(i -> i.is("HEALTHCHECK")).toList();
@@ -128,13 +152,16 @@ class DockerfileTest {
     List<Instruction> entrypoints = runtime.stream().filter(i -> i.is("ENTRYPOINT")).toList();
     List<String> entry = entrypoints.isEmpty() ? List.of() : execForm(entrypoints.getLast().args());
     if (entry.isEmpty()) {
-      problems.add("no ENTRYPOINT in exec form (JSON array), so the role cannot be the CMD argument");
+      problems.add(
+          "no ENTRYPOINT in exec form (JSON array), so the role cannot be the CMD argument");
     } else {
       if (!entry.getFirst().equals("java") && !entry.getFirst().endsWith("/java")) {
         problems.add("the ENTRYPOINT does not start java: " + entry);
       }
       int cp = Math.max(entry.indexOf("-cp"), entry.indexOf("-classpath"));
-      if (cp < 0 || cp + 1 >= entry.size() || !entry.get(cp + 1).contains("hookline-app.jar")
+      if (cp < 0
+          || cp + 1 >= entry.size()
+          || !entry.get(cp + 1).contains("hookline-app.jar")
           || !entry.get(cp + 1).contains("lib/*")) {
         problems.add("the ENTRYPOINT classpath is not hookline-app.jar and lib/*: " + entry);
       }
@@ -157,7 +184,9 @@ class DockerfileTest {
     }
   }
 
-  /** Instructions with continuation lines joined and comment lines dropped, as Docker reads them. */
+  /**
+   * Instructions with continuation lines joined and comment lines dropped, as Docker reads them.
+   */
   static List<Instruction> parse(String text) {
     List<Instruction> out = new ArrayList<>();
     StringBuilder current = null;
@@ -172,7 +201,9 @@ class DockerfileTest {
         current = null;
         if (joined.isEmpty()) continue;
         String[] parts = joined.split("\\s+", 2);
-        out.add(new Instruction(parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? parts[1].strip() : ""));
+        out.add(
+            new Instruction(
+                parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? parts[1].strip() : ""));
       }
     }
     return out;

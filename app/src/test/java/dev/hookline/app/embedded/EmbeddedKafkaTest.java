@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A broker of its own (not TestInfra's): it is stopped and restarted, and its share group is fresh. */
+/**
+ * A broker of its own (not TestInfra's): it is stopped and restarted, and its share group is fresh.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddedKafkaTest {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaTest.class);
@@ -65,7 +67,8 @@ class EmbeddedKafkaTest {
     produce(Topics.DELIVERIES, sent);
 
     List<String> received = new ArrayList<>();
-    try (KafkaShareConsumer<String, String> consumer = new KafkaShareConsumer<>(shareConsumerProps())) {
+    try (KafkaShareConsumer<String, String> consumer =
+        new KafkaShareConsumer<>(shareConsumerProps())) {
       consumer.subscribe(List.of(Topics.DELIVERIES));
       long deadline = System.nanoTime() + DEADLINE.toNanos();
       while (received.size() < sent.size() && System.nanoTime() < deadline) {
@@ -84,14 +87,32 @@ class EmbeddedKafkaTest {
     List<String> topics = TopicProvisioner.provision(kafka.bootstrapServers());
 
     try (Admin admin = admin()) {
-      assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).containsAll(topics)
-          .contains(Topics.SUBSCRIPTIONS, Topics.DELIVERIES, Topics.DEAD_LETTER, Topics.INVALID_EVENTS,
-              Topics.HOOKLINE_EVENTS, "events.payments");
-      ConfigResource subscriptions = new ConfigResource(ConfigResource.Type.TOPIC, Topics.SUBSCRIPTIONS);
-      Config config = admin.describeConfigs(List.of(subscriptions)).all().get(10, TimeUnit.SECONDS).get(subscriptions);
+      assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS))
+          .containsAll(topics)
+          .contains(
+              Topics.SUBSCRIPTIONS,
+              Topics.DELIVERIES,
+              Topics.DEAD_LETTER,
+              Topics.INVALID_EVENTS,
+              Topics.HOOKLINE_EVENTS,
+              "events.payments");
+      ConfigResource subscriptions =
+          new ConfigResource(ConfigResource.Type.TOPIC, Topics.SUBSCRIPTIONS);
+      Config config =
+          admin
+              .describeConfigs(List.of(subscriptions))
+              .all()
+              .get(10, TimeUnit.SECONDS)
+              .get(subscriptions);
       assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
-      assertThat(admin.describeTopics(List.of(Topics.DELIVERIES)).allTopicNames().get(10, TimeUnit.SECONDS)
-          .get(Topics.DELIVERIES).partitions()).hasSize(TopicProvisioner.DEFAULT_PARTITIONS);
+      assertThat(
+              admin
+                  .describeTopics(List.of(Topics.DELIVERIES))
+                  .allTopicNames()
+                  .get(10, TimeUnit.SECONDS)
+                  .get(Topics.DELIVERIES)
+                  .partitions())
+          .hasSize(TopicProvisioner.DEFAULT_PARTITIONS);
     }
   }
 
@@ -99,7 +120,10 @@ class EmbeddedKafkaTest {
   void restartOnTheSameDirectoryKeepsTopicsRecordsAndGroupConfig() throws Exception {
     String topic = "restart.check." + UUID.randomUUID();
     try (Admin admin = admin()) {
-      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(10, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+          .all()
+          .get(10, TimeUnit.SECONDS);
     }
     List<String> sent = IntStream.range(0, 10).mapToObj(i -> "kept-" + i).toList();
     produce(topic, sent);
@@ -113,9 +137,12 @@ class EmbeddedKafkaTest {
 
     assertThat(readFromBeginning(topic, sent.size())).containsExactlyElementsOf(sent);
     try (Admin admin = admin()) {
-      assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).contains(Topics.DELIVERIES, topic);
-      ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, Topics.DISPATCHER_SHARE_GROUP);
-      Config config = admin.describeConfigs(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+      assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS))
+          .contains(Topics.DELIVERIES, topic);
+      ConfigResource group =
+          new ConfigResource(ConfigResource.Type.GROUP, Topics.DISPATCHER_SHARE_GROUP);
+      Config config =
+          admin.describeConfigs(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
       assertThat(config.get("share.auto.offset.reset").value()).isEqualTo("earliest");
     }
   }
@@ -139,12 +166,14 @@ class EmbeddedKafkaTest {
   }
 
   private void produce(String topic, List<String> values) {
-    Map<String, Object> props = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    Map<String, Object> props =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-      for (String value : values) producer.send(new ProducerRecord<>(topic, value, value)).get(10, TimeUnit.SECONDS);
+      for (String value : values)
+        producer.send(new ProducerRecord<>(topic, value, value)).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("produce to " + topic + " failed", e);
     }
@@ -161,7 +190,8 @@ class EmbeddedKafkaTest {
   }
 
   private Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
   }
 
   private static long millisSince(long nanos) {

@@ -19,14 +19,17 @@ class EmbeddedPostgresServerTest {
   @Test
   void dataSurvivesAStopAndAStartOnTheSameDirectory() throws Exception {
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir, 0)) {
-      try (Connection c = connect(pg); Statement s = c.createStatement()) {
-        assertThat(query(s, "select current_database()")).isEqualTo(EmbeddedPostgresServer.DATABASE);
+      try (Connection c = connect(pg);
+          Statement s = c.createStatement()) {
+        assertThat(query(s, "select current_database()"))
+            .isEqualTo(EmbeddedPostgresServer.DATABASE);
         s.execute("create table kept (v text)");
         s.execute("insert into kept values ('still here')");
       }
     }
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir, 0);
-         Connection c = connect(pg); Statement s = c.createStatement()) {
+        Connection c = connect(pg);
+        Statement s = c.createStatement()) {
       assertThat(query(s, "select v from kept")).isEqualTo("still here");
     }
   }
@@ -36,10 +39,12 @@ class EmbeddedPostgresServerTest {
     EmbeddedPostgresServer.start(dataDir, 0).close();
     // What a killed JVM leaves behind when the PID got reused: a postmaster.pid naming a live
     // process that is not PostgreSQL (here, this JVM). PostgreSQL alone would refuse to start.
-    Files.writeString(dataDir.resolve("postmaster.pid"), ProcessHandle.current().pid() + "\n" + dataDir + "\n");
+    Files.writeString(
+        dataDir.resolve("postmaster.pid"), ProcessHandle.current().pid() + "\n" + dataDir + "\n");
 
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir, 0);
-         Connection c = connect(pg); Statement s = c.createStatement()) {
+        Connection c = connect(pg);
+        Statement s = c.createStatement()) {
       assertThat(query(s, "select 1")).isEqualTo("1");
     }
   }

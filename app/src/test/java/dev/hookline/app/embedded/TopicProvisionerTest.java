@@ -20,11 +20,18 @@ class TopicProvisionerTest {
   void planHasTheFixedTopicsAndOneEventsTopicPerDomain() {
     Map<String, NewTopic> plan = byName(TopicProvisioner.plan(catalog, 6, (short) 1));
 
-    assertThat(plan).containsKeys(Topics.SUBSCRIPTIONS, Topics.DELIVERIES, Topics.DEAD_LETTER,
-        Topics.INVALID_EVENTS, Topics.HOOKLINE_EVENTS);
+    assertThat(plan)
+        .containsKeys(
+            Topics.SUBSCRIPTIONS,
+            Topics.DELIVERIES,
+            Topics.DEAD_LETTER,
+            Topics.INVALID_EVENTS,
+            Topics.HOOKLINE_EVENTS);
     assertThat(catalog.types()).isNotEmpty();
-    for (EventType type : catalog.types()) assertThat(plan).containsKey(Topics.eventsTopic(type.domain()));
-    assertThat(plan.keySet()).allMatch(name -> name.startsWith("hookline.") || name.startsWith("events."));
+    for (EventType type : catalog.types())
+      assertThat(plan).containsKey(Topics.eventsTopic(type.domain()));
+    assertThat(plan.keySet())
+        .allMatch(name -> name.startsWith("hookline.") || name.startsWith("events."));
   }
 
   @Test
@@ -44,9 +51,11 @@ class TopicProvisionerTest {
   @Test
   void nonsensicalSizesAreRefused() {
     assertThatThrownBy(() -> TopicProvisioner.plan(catalog, 0, (short) 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("partitions");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("partitions");
     assertThatThrownBy(() -> TopicProvisioner.plan(catalog, 6, (short) 0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replicationFactor");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("replicationFactor");
   }
 
   private static Map<String, NewTopic> byName(List<NewTopic> topics) {

@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
@@ -45,19 +45,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router killed with {@code kill -9} in the middle of a stream of events and restarted
- * counts exactly: every (event, matching webhook) task appears once on hookline.deliveries for a
+ * The router killed with {@code kill -9} in the middle of a stream of events and restarted counts
+ * exactly: every (event, matching webhook) task appears once on hookline.deliveries for a
  * read_committed reader, none missing, none twice.
  *
  * <p>Runs on a broker of its own: on the shared broker, the router of TestStack would route the
- * same events to the same webhooks (they come from the shared subscriptions topic) and produce
- * the same delivery ids a second time; and a second router there would deliver the events of
- * other tests twice.
+ * same events to the same webhooks (they come from the shared subscriptions topic) and produce the
+ * same delivery ids a second time; and a second router there would deliver the events of other
+ * tests twice.
  */
 class RouterCrashIT {
   private static final Logger log = LoggerFactory.getLogger(RouterCrashIT.class);
   private static final String APP_ID = "router-crash-it";
   private static final String TYPE = "payment_received";
+
   /** A safety cap: the stream normally stops soon after the restarted router routes again. */
   private static final int MAX_EVENTS = 30_000;
 
@@ -77,44 +78,74 @@ class RouterCrashIT {
       TopicProvisioner.provision(bootstrap);
 
       UUID explicit = db.webhooks().create(webhook("explicit", true, List.of(TYPE))).webhook().id();
-      UUID twoTypes = db.webhooks().create(webhook("two-types", true, List.of("invoice_sent", TYPE))).webhook().id();
+      UUID twoTypes =
+          db.webhooks()
+              .create(webhook("two-types", true, List.of("invoice_sent", TYPE)))
+              .webhook()
+              .id();
       UUID wildcard = db.webhooks().create(webhook("wildcard", true, List.of("*"))).webhook().id();
-      UUID otherType = db.webhooks().create(webhook("other-type", true, List.of("invoice_sent"))).webhook().id();
-      UUID inactive = db.webhooks().create(webhook("inactive", false, List.of(TYPE))).webhook().id();
+      UUID otherType =
+          db.webhooks().create(webhook("other-type", true, List.of("invoice_sent"))).webhook().id();
+      UUID inactive =
+          db.webhooks().create(webhook("inactive", false, List.of(TYPE))).webhook().id();
       Set<UUID> matching = Set.of(explicit, twoTypes, wildcard);
-      try (RoutingKit.Relay relay = RoutingKit.Relay.start(db, bootstrap, OutboxRelay.Settings.defaults(), "crash-relay")) {
+      try (RoutingKit.Relay relay =
+          RoutingKit.Relay.start(db, bootstrap, OutboxRelay.Settings.defaults(), "crash-relay")) {
         RoutingKit.awaitDrained(db, Duration.ofSeconds(30));
       }
 
-      try (RoutingKit.Tasks tasks = new RoutingKit.Tasks(bootstrap, List.of(explicit, twoTypes, wildcard, otherType, inactive), true);
-          EventPublisher publisher = EventPublisher.create(PublisherConfig.defaults(bootstrap), EventCatalog.load())) {
+      try (RoutingKit.Tasks tasks =
+              new RoutingKit.Tasks(
+                  bootstrap, List.of(explicit, twoTypes, wildcard, otherType, inactive), true);
+          EventPublisher publisher =
+              EventPublisher.create(PublisherConfig.defaults(bootstrap), EventCatalog.load())) {
         Process first = startRouter(bootstrap, "first");
         awaitRunning(first, "first");
 
-        // ~1,000 events/s in the background, from before the kill until the restarted router routes again
+        // ~1,000 events/s in the background, from before the kill until the restarted router routes
+        // again
         List<CompletableFuture<PublishedEvent>> published = new CopyOnWriteArrayList<>();
         JsonNode data = EventCatalog.load().find(TYPE).orElseThrow().example();
         // a first event, to be sure the router is routing before the stream starts
-        published.add(CompletableFuture.completedFuture(publisher.publishSync(TYPE, data, "warm-up")));
-        await().atMost(Duration.ofSeconds(60)).pollInSameThread().pollInterval(Duration.ZERO)
+        published.add(
+            CompletableFuture.completedFuture(publisher.publishSync(TYPE, data, "warm-up")));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInSameThread()
+            .pollInterval(Duration.ZERO)
             .until(() -> tasks.poll().size() >= matching.size());
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
-        var unusedPacing = pacer.scheduleAtFixedRate(() -> {
-          for (int i = 0; i < 25 && published.size() < MAX_EVENTS; i++) {
-            published.add(publisher.publish(TYPE, data, "customer-" + published.size() % 97));
-          }
-        }, 0, 25, TimeUnit.MILLISECONDS);
+        var unusedPacing =
+            pacer.scheduleAtFixedRate(
+                () -> {
+                  for (int i = 0; i < 25 && published.size() < MAX_EVENTS; i++) {
+                    published.add(
+                        publisher.publish(TYPE, data, "customer-" + published.size() % 97));
+                  }
+                },
+                0,
+                25,
+                TimeUnit.MILLISECONDS);
 
         try {
-          await().atMost(Duration.ofSeconds(60)).pollInSameThread().pollInterval(Duration.ZERO)
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .pollInSameThread()
+              .pollInterval(Duration.ZERO)
               .until(() -> tasks.poll().size() >= 1_500);
           first.destroyForcibly();
           assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
           int atKill = tasks.poll().size();
-          log.info("killed the router after {} tasks, {} events published so far", atKill, published.size());
+          log.info(
+              "killed the router after {} tasks, {} events published so far",
+              atKill,
+              published.size());
 
           startRouter(bootstrap, "second");
-          await().atMost(Duration.ofSeconds(90)).pollInSameThread().pollInterval(Duration.ZERO)
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .pollInSameThread()
+              .pollInterval(Duration.ZERO)
               .until(() -> tasks.poll().size() >= atKill + 600);
         } finally {
           pacer.shutdownNow();
@@ -122,34 +153,56 @@ class RouterCrashIT {
         }
         publisher.flush();
         Set<String> eventIds = new HashSet<>();
-        for (CompletableFuture<PublishedEvent> f : published) eventIds.add(f.get(30, TimeUnit.SECONDS).id());
+        for (CompletableFuture<PublishedEvent> f : published)
+          eventIds.add(f.get(30, TimeUnit.SECONDS).id());
         int events = published.size();
         assertThat(eventIds).hasSize(events).hasSizeLessThan(MAX_EVENTS);
 
-        await().atMost(Duration.ofSeconds(120)).pollInSameThread().pollInterval(Duration.ZERO)
-            .until(() -> tasks.poll().stream().map(DeliveryTask::deliveryId).distinct().count() >= (long) events * 3);
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInSameThread()
+            .pollInterval(Duration.ZERO)
+            .until(
+                () ->
+                    tasks.poll().stream().map(DeliveryTask::deliveryId).distinct().count()
+                        >= (long) events * 3);
         awaitAllEventsConsumed(bootstrap);
         List<DeliveryTask> all = tasks.catchUp();
 
-        Set<UUID> expected = eventIds.stream()
-            .flatMap(e -> matching.stream().map(w -> DeliveryTask.deliveryIdFor(e, w))).collect(Collectors.toSet());
-        assertThat(all).extracting(DeliveryTask::webhookId).containsOnly(explicit, twoTypes, wildcard);
+        Set<UUID> expected =
+            eventIds.stream()
+                .flatMap(e -> matching.stream().map(w -> DeliveryTask.deliveryIdFor(e, w)))
+                .collect(Collectors.toSet());
+        assertThat(all)
+            .extracting(DeliveryTask::webhookId)
+            .containsOnly(explicit, twoTypes, wildcard);
         assertThat(all.stream().map(DeliveryTask::deliveryId).collect(Collectors.toSet()))
-            .as("none missing").isEqualTo(expected);
+            .as("none missing")
+            .isEqualTo(expected);
         assertThat(all).as("none twice").hasSize(expected.size());
-        log.info("after kill -9 and restart: {} tasks for {} events x {} webhooks, no duplicates",
-            all.size(), events, matching.size());
+        log.info(
+            "after kill -9 and restart: {} tasks for {} events x {} webhooks, no duplicates",
+            all.size(),
+            events,
+            matching.size());
       }
     }
   }
 
   private Process startRouter(String bootstrap, String name) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx384m", "-cp",
-        System.getProperty("java.class.path"), RouterProcess.class.getName(),
-        bootstrap, APP_ID, dir.resolve("router-state").toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("router-" + name + ".log").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java.toString(),
+                "-Xmx384m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                RouterProcess.class.getName(),
+                bootstrap,
+                APP_ID,
+                dir.resolve("router-state").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("router-" + name + ".log").toFile());
     Process process = builder.start();
     children.add(process);
     return process;
@@ -157,13 +210,20 @@ class RouterCrashIT {
 
   private void awaitRunning(Process process, String name) {
     Path logFile = dir.resolve("router-" + name + ".log");
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      if (!process.isAlive()) throw new AssertionError("router exited: " + Files.readString(logFile));
-      return Files.readString(logFile, StandardCharsets.UTF_8).contains("-> RUNNING");
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              if (!process.isAlive())
+                throw new AssertionError("router exited: " + Files.readString(logFile));
+              return Files.readString(logFile, StandardCharsets.UTF_8).contains("-> RUNNING");
+            });
   }
 
-  /** Until the router's committed offsets on the events topic reach its end: nothing left to route. */
+  /**
+   * Until the router's committed offsets on the events topic reach its end: nothing left to route.
+   */
   private static void awaitAllEventsConsumed(String bootstrap) {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -174,14 +234,25 @@ class RouterCrashIT {
     try (Admin admin = Admin.create(props);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps)) {
       String topic = EventCatalog.load().find(TYPE).orElseThrow().topic();
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin.listConsumerGroupOffsets(APP_ID).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        return partitions.stream().allMatch(p -> committed.get(p) != null && committed.get(p).offset() >= end.get(p));
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin
+                        .listConsumerGroupOffsets(APP_ID)
+                        .partitionsToOffsetAndMetadata()
+                        .get(10, TimeUnit.SECONDS);
+                return partitions.stream()
+                    .allMatch(
+                        p -> committed.get(p) != null && committed.get(p).offset() >= end.get(p));
+              });
     }
   }
 }

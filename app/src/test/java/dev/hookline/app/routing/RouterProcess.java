@@ -19,9 +19,11 @@ public final class RouterProcess {
   private RouterProcess() {}
 
   public static void main(String[] args) {
-    RouterConfig config = RouterConfig.defaults(args[0], Path.of(args[2]))
-        .withApplicationId(args[1])
-        .withKafkaOverrides(Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1000"));
+    RouterConfig config =
+        RouterConfig.defaults(args[0], Path.of(args[2]))
+            .withApplicationId(args[1])
+            .withKafkaOverrides(
+                Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1000"));
     Router router = new Router(config, EventCatalog.load(), new SimpleMeterRegistry());
     Runtime.getRuntime().addShutdownHook(new Thread(router::close, "router-stopper"));
     router.start();

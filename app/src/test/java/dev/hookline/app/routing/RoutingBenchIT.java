@@ -22,9 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,12 +41,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A quick, bounded measurement of the router on a real broker (not a test with a timing
- * assertion; only runs with {@code -Dhookline.bench=true}): 10,000 webhooks spread over every
- * catalog type, of which exactly {@code k} per type are active, so each event matches {@code k};
- * 20,000 events spread over every type, published before the router starts; then the real
- * router (in this JVM, one stream thread, exactly_once_v2) routes them and a read_committed
- * reader counts the tasks.
+ * A quick, bounded measurement of the router on a real broker (not a test with a timing assertion;
+ * only runs with {@code -Dhookline.bench=true}): 10,000 webhooks spread over every catalog type, of
+ * which exactly {@code k} per type are active, so each event matches {@code k}; 20,000 events
+ * spread over every type, published before the router starts; then the real router (in this JVM,
+ * one stream thread, exactly_once_v2) routes them and a read_committed reader counts the tasks.
  *
  * <pre>./mvnw -B -q -pl app -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dit.test=RoutingBenchIT -Dhookline.bench=true</pre>
@@ -67,18 +66,23 @@ class RoutingBenchIT {
       String bootstrap = kafka.bootstrapServers();
       TopicProvisioner.provision(bootstrap);
 
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(OutboxRelay.producerProperties(bootstrap))) {
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(OutboxRelay.producerProperties(bootstrap))) {
         for (int i = 0; i < WEBHOOKS; i++) {
           UUID id = UUID.randomUUID();
           boolean active = i / types.size() < matching; // the first k webhooks of each type
-          Subscription s = new Subscription(id, 1, List.of(types.get(i % types.size()).name()), active);
-          var unused = producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS, id.toString(), Json.toString(s)));
+          Subscription s =
+              new Subscription(id, 1, List.of(types.get(i % types.size()).name()), active);
+          var unused =
+              producer.send(
+                  new ProducerRecord<>(Topics.SUBSCRIPTIONS, id.toString(), Json.toString(s)));
         }
         producer.flush();
       }
       long publishStart = System.nanoTime();
       List<CompletableFuture<PublishedEvent>> sent = new ArrayList<>(EVENTS);
-      try (EventPublisher publisher = EventPublisher.create(PublisherConfig.defaults(bootstrap), EventCatalog.load())) {
+      try (EventPublisher publisher =
+          EventPublisher.create(PublisherConfig.defaults(bootstrap), EventCatalog.load())) {
         for (int i = 0; i < EVENTS; i++) {
           EventType type = types.get(i % types.size());
           JsonNode data = type.example();
@@ -96,11 +100,18 @@ class RoutingBenchIT {
       long firstTask = 0;
       long count = 0;
       long running;
-      try (Router router = new Router(RouterConfig.defaults(bootstrap, dir.resolve("router"))
-          .withApplicationId("bench-" + matching).withKafkaOverrides(overrides()), EventCatalog.load(), registry);
+      try (Router router =
+              new Router(
+                  RouterConfig.defaults(bootstrap, dir.resolve("router"))
+                      .withApplicationId("bench-" + matching)
+                      .withKafkaOverrides(overrides()),
+                  EventCatalog.load(),
+                  registry);
           KafkaConsumer<byte[], byte[]> tasks = committedReader(bootstrap)) {
         router.start();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10))
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(10))
             .until(() -> router.state() == KafkaStreams.State.RUNNING);
         running = System.nanoTime();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -114,12 +125,24 @@ class RoutingBenchIT {
       assertThat(count).as("every task, once").isEqualTo(expected);
       double steady = (end - firstTask) / 1e9;
       double total = (end - start) / 1e9;
-      log.info(String.format(
-          "BENCH k=%d: %d webhooks, %d events -> %d tasks | first task to last: %.2f s = %.0f events/s, %.0f tasks/s"
-              + " | router start to last task: %.2f s = %.0f events/s (startup incl. %d-record global restore: %.2f s)"
-              + " | events published at %.0f/s | load average %s",
-          matching, WEBHOOKS, EVENTS, count, steady, EVENTS / steady, count / steady,
-          total, EVENTS / total, WEBHOOKS, (running - start) / 1e9, EVENTS / publishSeconds, loadAverage()));
+      log.info(
+          String.format(
+              "BENCH k=%d: %d webhooks, %d events -> %d tasks | first task to last: %.2f s = %.0f events/s, %.0f tasks/s"
+                  + " | router start to last task: %.2f s = %.0f events/s (startup incl. %d-record global restore: %.2f s)"
+                  + " | events published at %.0f/s | load average %s",
+              matching,
+              WEBHOOKS,
+              EVENTS,
+              count,
+              steady,
+              EVENTS / steady,
+              count / steady,
+              total,
+              EVENTS / total,
+              WEBHOOKS,
+              (running - start) / 1e9,
+              EVENTS / publishSeconds,
+              loadAverage()));
     }
   }
 
@@ -140,12 +163,15 @@ class RoutingBenchIT {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20000");
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
-    List<TopicPartition> partitions = consumer.partitionsFor(Topics.DELIVERIES).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(Topics.DELIVERIES).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     return consumer;

@@ -38,29 +38,37 @@ final class RoutingKit {
 
   /** A migrated database of its own on the shared PostgreSQL. */
   static Database freshDatabase() {
-    return Database.open(TestInfra.freshDatabase(), SecretCipher.fromBase64Key(SecretCipher.generateKey()));
+    return Database.open(
+        TestInfra.freshDatabase(), SecretCipher.fromBase64Key(SecretCipher.generateKey()));
   }
 
   static NewWebhook webhook(String name, boolean active, List<String> events) {
-    return new NewWebhook(name, "https://hooks.example.com/" + name, "", events, active, 15, null, Map.of());
+    return new NewWebhook(
+        name, "https://hooks.example.com/" + name, "", events, active, 15, null, Map.of());
   }
 
   /** An outbox relay wired as admin-api wires it (snapshots, signal), with its own producer. */
-  record Relay(OutboxRelay relay, OutboxSignal signal, KafkaProducer<String, String> producer) implements AutoCloseable {
-    static Relay start(Database db, String bootstrapServers, OutboxRelay.Settings settings, String clientId) {
+  record Relay(OutboxRelay relay, OutboxSignal signal, KafkaProducer<String, String> producer)
+      implements AutoCloseable {
+    static Relay start(
+        Database db, String bootstrapServers, OutboxRelay.Settings settings, String clientId) {
       Properties props = OutboxRelay.producerProperties(bootstrapServers);
       props.put("client.id", clientId);
       KafkaProducer<String, String> producer = new KafkaProducer<>(props);
       OutboxSignal signal = db.outboxSignal();
       OutboxRelay relay =
-          new OutboxRelay(db.outbox(), db.subscriptionSnapshots(), signal, producer, settings).start();
+          new OutboxRelay(db.outbox(), db.subscriptionSnapshots(), signal, producer, settings)
+              .start();
       return new Relay(relay, signal, producer);
     }
 
     /** Records this relay's producer has sent (acknowledged or not). */
     long sent() {
       return producer.metrics().entrySet().stream()
-          .filter(e -> e.getKey().name().equals("record-send-total") && e.getKey().group().equals("producer-metrics"))
+          .filter(
+              e ->
+                  e.getKey().name().equals("record-send-total")
+                      && e.getKey().group().equals("producer-metrics"))
           .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue())
           .sum();
     }
@@ -74,7 +82,8 @@ final class RoutingKit {
   }
 
   static long unpublished(Database db) {
-    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("select count(*) from outbox where published_at is null")) {
       rs.next();
       return rs.getLong(1);
@@ -92,7 +101,8 @@ final class RoutingKit {
 
   static List<Row> outboxRows(Database db) {
     List<Row> rows = new ArrayList<>();
-    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("select seq, record_key, payload from outbox order by seq")) {
       while (rs.next()) rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3)));
     } catch (SQLException e) {
@@ -101,8 +111,12 @@ final class RoutingKit {
     return rows;
   }
 
-  /** Every record on {@code hookline.subscriptions} (up to its current end) whose key is in {@code keys}, in order. */
-  static List<ConsumerRecord<String, String>> subscriptionRecords(String bootstrapServers, Set<String> keys) {
+  /**
+   * Every record on {@code hookline.subscriptions} (up to its current end) whose key is in {@code
+   * keys}, in order.
+   */
+  static List<ConsumerRecord<String, String>> subscriptionRecords(
+      String bootstrapServers, Set<String> keys) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -111,17 +125,24 @@ final class RoutingKit {
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
     List<ConsumerRecord<String, String>> out = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.SUBSCRIPTIONS).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(Topics.SUBSCRIPTIONS).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ZERO).until(() -> {
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-          if (keys.contains(r.key())) out.add(r);
-        }
-        return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInSameThread()
+          .pollInterval(Duration.ZERO)
+          .until(
+              () -> {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                  if (keys.contains(r.key())) out.add(r);
+                }
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+              });
     }
     return out;
   }
@@ -144,14 +165,18 @@ final class RoutingKit {
     Tasks(String bootstrapServers, Collection<UUID> webhooks, boolean fromBeginning) {
       Properties props = new Properties();
       props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-      props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-      props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+      props.put(
+          ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+      props.put(
+          ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
       props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
       props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
       this.consumer = new KafkaConsumer<>(props);
-      this.partitions = consumer.partitionsFor(Topics.DELIVERIES).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      this.partitions =
+          consumer.partitionsFor(Topics.DELIVERIES).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       this.webhooks = webhooks;
       consumer.assign(partitions);
       if (fromBeginning) {
@@ -175,10 +200,15 @@ final class RoutingKit {
     /** Reads everything committed up to now (the last stable offsets at this call). */
     List<DeliveryTask> catchUp() {
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // read_committed: the LSO
-      await().atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ZERO).until(() -> {
-        poll();
-        return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInSameThread()
+          .pollInterval(Duration.ZERO)
+          .until(
+              () -> {
+                poll();
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+              });
       return seen;
     }
 

@@ -30,13 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A routing change made through the admin API applies to events published within 2 seconds of
- * the API's answer, on the full stack (admin API, outbox relay, router of TestStack).
+ * A routing change made through the admin API applies to events published within 2 seconds of the
+ * API's answer, on the full stack (admin API, outbox relay, router of TestStack).
  *
- * <p>Probes: after each change, one event per poll is published; the change has propagated when
- * a probe published after the API answered is routed according to it. A control webhook that
- * always matches witnesses that the router has processed a probe, so "not routed" is only ever
- * concluded about probes the router has seen.
+ * <p>Probes: after each change, one event per poll is published; the change has propagated when a
+ * probe published after the API answered is routed according to it. A control webhook that always
+ * matches witnesses that the router has processed a probe, so "not routed" is only ever concluded
+ * about probes the router has seen.
  */
 class RoutingPropagationIT {
   private static final Logger log = LoggerFactory.getLogger(RoutingPropagationIT.class);
@@ -54,6 +54,7 @@ class RoutingPropagationIT {
 
   private final Set<UUID> watched = ConcurrentHashMap.newKeySet();
   private final List<Probe> probes = new ArrayList<>();
+
   /** When the last API call's answer arrived. */
   private long answeredAt;
 
@@ -62,13 +63,16 @@ class RoutingPropagationIT {
     SharedStack.apiUrl("/"); // starts the stack
     sink = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     sink.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    sink.createContext("/", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      exchange.sendResponseHeaders(204, -1);
-      exchange.close();
-    });
+    sink.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
     sink.start();
-    publisher = EventPublisher.create(PublisherConfig.defaults(SharedStack.bootstrapServers()), CATALOG);
+    publisher =
+        EventPublisher.create(PublisherConfig.defaults(SharedStack.bootstrapServers()), CATALOG);
   }
 
   @AfterAll
@@ -79,15 +83,20 @@ class RoutingPropagationIT {
 
   @Test
   void createEditDeactivateReactivateAndDeleteApplyWithinTwoSeconds() throws Exception {
-    try (RoutingKit.Tasks tasks = new RoutingKit.Tasks(SharedStack.bootstrapServers(), watched, false)) {
+    try (RoutingKit.Tasks tasks =
+        new RoutingKit.Tasks(SharedStack.bootstrapServers(), watched, false)) {
       UUID control = create("control", A, B);
       // the stack may be cold: wait (not measured) until the control webhook routes
-      await().atMost(Duration.ofSeconds(60)).pollInSameThread().pollInterval(Duration.ofMillis(100))
-          .until(() -> {
-            probe(A);
-            tasks.poll();
-            return probes.stream().anyMatch(p -> routedTo(tasks, control, p));
-          });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInSameThread()
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                probe(A);
+                tasks.poll();
+                return probes.stream().anyMatch(p -> routedTo(tasks, control, p));
+              });
 
       UUID webhook = create("subject", A);
       Duration created = propagation(tasks, control, webhook, A, true, answeredAt);
@@ -105,67 +114,99 @@ class RoutingPropagationIT {
       t0 = call("DELETE", "/webhooks/" + webhook, null, 204);
       Duration deleted = propagation(tasks, control, webhook, B, false, t0);
 
-      log.info("routing change propagation (API answer -> first event routed by the new rule): create {} ms,"
+      log.info(
+          "routing change propagation (API answer -> first event routed by the new rule): create {} ms,"
               + " edit {} ms, deactivate {} ms, reactivate {} ms, delete {} ms",
-          created.toMillis(), edited.toMillis(), deactivated.toMillis(), reactivated.toMillis(), deleted.toMillis());
+          created.toMillis(),
+          edited.toMillis(),
+          deactivated.toMillis(),
+          reactivated.toMillis(),
+          deleted.toMillis());
     }
   }
 
   /**
-   * Publishes probes of {@code type} until one published after {@code changedAt} is routed (or,
-   * for {@code routed = false}, seen by the router and not routed) to the webhook; fails after 2 s.
+   * Publishes probes of {@code type} until one published after {@code changedAt} is routed (or, for
+   * {@code routed = false}, seen by the router and not routed) to the webhook; fails after 2 s.
    * Then checks that every later probe the router has processed followed the new rule too.
    */
-  private Duration propagation(RoutingKit.Tasks tasks, UUID control, UUID webhook, String type, boolean routed,
+  private Duration propagation(
+      RoutingKit.Tasks tasks,
+      UUID control,
+      UUID webhook,
+      String type,
+      boolean routed,
       long changedAt) {
     Probe[] first = new Probe[1];
-    await().atMost(TARGET).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> {
-      probe(type);
-      tasks.poll();
-      for (Probe p : probes) {
-        if (p.publishedNanos() < changedAt || !p.type().equals(type)) continue;
-        if (routed && routedTo(tasks, webhook, p)) {
-          first[0] = p;
-          return true;
-        }
-        if (!routed && routedTo(tasks, control, p)) {
-          tasks.catchUp(); // the control's task commits with the webhook's: make sure we have read both
-          if (!routedTo(tasks, webhook, p)) {
-            first[0] = p;
-            return true;
-          }
-        }
-      }
-      return false;
-    });
+    await()
+        .atMost(TARGET)
+        .pollInSameThread()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              probe(type);
+              tasks.poll();
+              for (Probe p : probes) {
+                if (p.publishedNanos() < changedAt || !p.type().equals(type)) continue;
+                if (routed && routedTo(tasks, webhook, p)) {
+                  first[0] = p;
+                  return true;
+                }
+                if (!routed && routedTo(tasks, control, p)) {
+                  tasks.catchUp(); // the control's task commits with the webhook's: make sure we
+                  // have read both
+                  if (!routedTo(tasks, webhook, p)) {
+                    first[0] = p;
+                    return true;
+                  }
+                }
+              }
+              return false;
+            });
     // and it stays so: every later probe the router processed follows the new rule
     tasks.catchUp();
     for (Probe p : probes) {
       if (p.publishedNanos() <= first[0].publishedNanos() || !p.type().equals(type)) continue;
       if (routedTo(tasks, control, p)) {
-        assertThat(routedTo(tasks, webhook, p)).as("probe %s after the change took effect", p.eventId()).isEqualTo(routed);
+        assertThat(routedTo(tasks, webhook, p))
+            .as("probe %s after the change took effect", p.eventId())
+            .isEqualTo(routed);
       }
     }
-    long stale = probes.stream()
-        .filter(p -> p.type().equals(type) && p.publishedNanos() >= changedAt && p.publishedNanos() < first[0].publishedNanos())
-        .count();
-    if (stale > 0) log.info("{} probe(s) published after the change still followed the old rule", stale);
+    long stale =
+        probes.stream()
+            .filter(
+                p ->
+                    p.type().equals(type)
+                        && p.publishedNanos() >= changedAt
+                        && p.publishedNanos() < first[0].publishedNanos())
+            .count();
+    if (stale > 0)
+      log.info("{} probe(s) published after the change still followed the old rule", stale);
     return Duration.ofNanos(Math.max(0, first[0].publishedNanos() - changedAt));
   }
 
-  private void assertNotRoutedAfterwards(RoutingKit.Tasks tasks, UUID control, UUID webhook, String oldType) {
+  private void assertNotRoutedAfterwards(
+      RoutingKit.Tasks tasks, UUID control, UUID webhook, String oldType) {
     Probe p = probe(oldType);
-    await().atMost(TARGET).pollInSameThread().pollInterval(Duration.ofMillis(25)).until(() -> {
-      tasks.poll();
-      return routedTo(tasks, control, p);
-    });
+    await()
+        .atMost(TARGET)
+        .pollInSameThread()
+        .pollInterval(Duration.ofMillis(25))
+        .until(
+            () -> {
+              tasks.poll();
+              return routedTo(tasks, control, p);
+            });
     tasks.catchUp();
     assertThat(routedTo(tasks, webhook, p)).as("the old event type no longer routes").isFalse();
   }
 
   /** From the tasks read so far (no polling here). */
   private static boolean routedTo(RoutingKit.Tasks tasks, UUID webhook, Probe probe) {
-    return tasks.seen().stream().anyMatch(t -> t.webhookId().equals(webhook) && t.event().id().equals(probe.eventId()));
+    return tasks.seen().stream()
+        .anyMatch(t -> t.webhookId().equals(webhook) && t.event().id().equals(probe.eventId()));
   }
 
   private Probe probe(String type) {
@@ -177,8 +218,15 @@ class RoutingPropagationIT {
   }
 
   private UUID create(String name, String... events) throws Exception {
-    String body = Json.toString(java.util.Map.of("name", name,
-        "url", "http://127.0.0.1:" + sink.getAddress().getPort() + "/" + name, "events", List.of(events)));
+    String body =
+        Json.toString(
+            java.util.Map.of(
+                "name",
+                name,
+                "url",
+                "http://127.0.0.1:" + sink.getAddress().getPort() + "/" + name,
+                "events",
+                List.of(events)));
     JsonNode created = Json.MAPPER.readTree(send("POST", "/webhooks", body, 201).body());
     UUID id = UUID.fromString(created.get("id").asText());
     watched.add(id);
@@ -191,18 +239,25 @@ class RoutingPropagationIT {
     return answeredAt;
   }
 
-  private HttpResponse<String> send(String method, String path, String body, int expectedStatus) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(SharedStack.apiUrl(path)))
-        .header("Authorization", "Bearer " + SharedStack.adminToken())
-        .timeout(Duration.ofSeconds(30));
+  private HttpResponse<String> send(String method, String path, String body, int expectedStatus)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(SharedStack.apiUrl(path)))
+            .header("Authorization", "Bearer " + SharedStack.adminToken())
+            .timeout(Duration.ofSeconds(30));
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      request.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+      request
+          .header("content-type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
     }
-    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     answeredAt = System.nanoTime();
-    assertThat(response.statusCode()).as("%s %s -> %s", method, path, response.body()).isEqualTo(expectedStatus);
+    assertThat(response.statusCode())
+        .as("%s %s -> %s", method, path, response.body())
+        .isEqualTo(expectedStatus);
     return response;
   }
 }

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creating, reading, rotating and re-encrypting webhook secrets, on the real admin API and a real
- * PostgreSQL, with every Hookline logger at TRACE and the libraries at INFO: no log event (message, arguments, exception,
- * stack) holds a signing secret, {@code whsec_}, the admin token or an encryption key.
+ * PostgreSQL, with every Hookline logger at TRACE and the libraries at INFO: no log event (message,
+ * arguments, exception, stack) holds a signing secret, {@code whsec_}, the admin token or an
+ * encryption key.
  */
 class SecretsNeverLoggedTest {
   private static final String TOKEN = "token-" + UUID.randomUUID();
@@ -83,32 +84,62 @@ class SecretsNeverLoggedTest {
     try (Database db = Database.open(database, SecretCipher.fromBase64Key(OLD_KEY));
         AdminApi api = api(db)) {
       for (int i = 0; i < 3; i++) {
-        JsonNode created = call(api, "POST", "/webhooks",
-            "{\"name\":\"Orders " + i + "\",\"url\":\"https://example.com/h" + i + "\",\"events\":[\"*\"]}", 201);
+        JsonNode created =
+            call(
+                api,
+                "POST",
+                "/webhooks",
+                "{\"name\":\"Orders "
+                    + i
+                    + "\",\"url\":\"https://example.com/h"
+                    + i
+                    + "\",\"events\":[\"*\"]}",
+                201);
         secrets.add(created.get("secret").asText());
       }
       String id = call(api, "GET", "/webhooks", null, 200).at("/data/0/id").asText();
-      secrets.add(call(api, "POST", "/webhooks/" + id + "/rotate-secret", null, 200).get("secret").asText());
+      secrets.add(
+          call(api, "POST", "/webhooks/" + id + "/rotate-secret", null, 200)
+              .get("secret")
+              .asText());
       call(api, "PATCH", "/webhooks/" + id, "{\"description\":\"rotated\"}", 200);
       call(api, "GET", "/webhooks/" + id, null, 200);
       // refused requests that carry a secret-looking value, and a wrong token
-      call(api, "POST", "/webhooks", "{\"name\":\"x\",\"url\":\"https://e.com\",\"events\":[\"*\"],\"secret\":\"whsec_mine\"}", 400);
+      call(
+          api,
+          "POST",
+          "/webhooks",
+          "{\"name\":\"x\",\"url\":\"https://e.com\",\"events\":[\"*\"],\"secret\":\"whsec_mine\"}",
+          400);
       call(api, "POST", "/webhooks/" + id + "/rotate-secret", "{\"secret\":\"whsec_mine\"}", 400);
-      assertThat(send(api, "GET", "/webhooks", null, "Bearer whsec_wrong").statusCode()).isEqualTo(401);
+      assertThat(send(api, "GET", "/webhooks", null, "Bearer whsec_wrong").statusCode())
+          .isEqualTo(401);
       // what a worker reads to sign
-      secrets.addAll(db.webhooks().secrets(UUID.fromString(id)).orElseThrow().activeAt(java.time.Instant.now()));
+      secrets.addAll(
+          db.webhooks()
+              .secrets(UUID.fromString(id))
+              .orElseThrow()
+              .activeAt(java.time.Instant.now()));
       // a row sealed by a key nobody has any more: its failure is logged, its content is not
-      stranded = db.webhooks().create(new dev.hookline.store.NewWebhook("Lost", "https://e.com/l", "",
-          List.of("*"), true, 15, null, Map.of())).webhook().id();
+      stranded =
+          db.webhooks()
+              .create(
+                  new dev.hookline.store.NewWebhook(
+                      "Lost", "https://e.com/l", "", List.of("*"), true, 15, null, Map.of()))
+              .webhook()
+              .id();
       try (Connection c = db.dataSource().getConnection();
-          PreparedStatement ps = c.prepareStatement("update webhooks set secret_enc = ? where id = ?")) {
-        ps.setBytes(1, SecretCipher.fromBase64Key(SecretCipher.generateKey()).encrypt("whsec_stranded"));
+          PreparedStatement ps =
+              c.prepareStatement("update webhooks set secret_enc = ? where id = ?")) {
+        ps.setBytes(
+            1, SecretCipher.fromBase64Key(SecretCipher.generateKey()).encrypt("whsec_stranded"));
         ps.setObject(2, stranded);
         ps.executeUpdate();
       }
     }
     // key rotation: new key first, re-encrypt, old key dropped
-    try (Database db = Database.open(database, SecretCipher.fromBase64Keys(NEW_KEY + "," + OLD_KEY))) {
+    try (Database db =
+        Database.open(database, SecretCipher.fromBase64Keys(NEW_KEY + "," + OLD_KEY))) {
       assertThat(db.reencryptSecrets()).isEqualTo(3);
     }
     try (Database db = Database.open(database, SecretCipher.fromBase64Key(NEW_KEY));
@@ -126,7 +157,8 @@ class SecretsNeverLoggedTest {
     forbidden.addAll(List.of("whsec_", TOKEN, OLD_KEY, NEW_KEY));
     List<String> texts = logs.list.stream().map(SecretsNeverLoggedTest::everything).toList();
     // the capture works: the API, the re-encryption and the stranded row were all logged
-    assertThat(texts).anySatisfy(t -> assertThat(t).contains("admin API listening"))
+    assertThat(texts)
+        .anySatisfy(t -> assertThat(t).contains("admin API listening"))
         .anySatisfy(t -> assertThat(t).contains("re-encrypted with the current key"))
         .anySatisfy(t -> assertThat(t).contains("cannot be re-encrypted"))
         .anySatisfy(t -> assertThat(t).contains("as a caller would log it"));
@@ -137,37 +169,63 @@ class SecretsNeverLoggedTest {
     }
   }
 
-  /** The event as any appender could render it: message, raw arguments, MDC, exceptions with stacks. */
+  /**
+   * The event as any appender could render it: message, raw arguments, MDC, exceptions with stacks.
+   */
   private static String everything(ILoggingEvent e) {
-    StringBuilder s = new StringBuilder(e.getLoggerName()).append(' ').append(e.getFormattedMessage());
+    StringBuilder s =
+        new StringBuilder(e.getLoggerName()).append(' ').append(e.getFormattedMessage());
     if (e.getArgumentArray() != null) {
       for (Object a : e.getArgumentArray()) s.append(' ').append(a);
     }
     s.append(' ').append(e.getMDCPropertyMap());
     for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
       s.append(' ').append(t.getClassName()).append(": ").append(t.getMessage());
-      for (StackTraceElementProxy frame : t.getStackTraceElementProxyArray()) s.append(' ').append(frame);
+      for (StackTraceElementProxy frame : t.getStackTraceElementProxyArray())
+        s.append(' ').append(frame);
     }
     return s.toString();
   }
 
   private AdminApi api(Database db) {
-    return new AdminApi(new AdminApiConfig("127.0.0.1", 0, List.of(TOKEN), AdminApiConfig.DEFAULT_MAX_BODY_BYTES,
-        AdminApiConfig.DEFAULT_MAX_EVENT_BYTES), db.webhooks(), db.deliveries(), EventCatalog.load(),
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> HealthReport.up(Map.of()),
-        (type, data, key) -> UUID.randomUUID().toString(), null).start();
+    return new AdminApi(
+            new AdminApiConfig(
+                "127.0.0.1",
+                0,
+                List.of(TOKEN),
+                AdminApiConfig.DEFAULT_MAX_BODY_BYTES,
+                AdminApiConfig.DEFAULT_MAX_EVENT_BYTES),
+            db.webhooks(),
+            db.deliveries(),
+            EventCatalog.load(),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            () -> HealthReport.up(Map.of()),
+            (type, data, key) -> UUID.randomUUID().toString(),
+            null)
+        .start();
   }
 
   private JsonNode call(AdminApi api, String method, String path, String body, int expected) {
     HttpResponse<String> response = send(api, method, path, body, "Bearer " + TOKEN);
-    assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isEqualTo(expected);
-    return response.body().isEmpty() ? null : Json.readTree(response.body().getBytes(StandardCharsets.UTF_8));
+    assertThat(response.statusCode())
+        .as("%s %s: %s", method, path, response.body())
+        .isEqualTo(expected);
+    return response.body().isEmpty()
+        ? null
+        : Json.readTree(response.body().getBytes(StandardCharsets.UTF_8));
   }
 
-  private HttpResponse<String> send(AdminApi api, String method, String path, String body, String authorization) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1" + path))
-        .timeout(Duration.ofSeconds(10)).header("Authorization", authorization)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  private HttpResponse<String> send(
+      AdminApi api, String method, String path, String body, String authorization) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1" + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Authorization", authorization)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) request.header("Content-Type", JSON);
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

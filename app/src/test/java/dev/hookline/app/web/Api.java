@@ -14,7 +14,8 @@ import java.time.Duration;
 
 /** The admin API over HTTP, for setting up and checking what the browser tests do. */
 final class Api {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final TestStack stack;
 
   Api(TestStack stack) {
@@ -22,14 +23,21 @@ final class Api {
   }
 
   JsonNode call(String method, String path, String body, int expectedStatus) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.apiUrl(path)))
-        .header("Authorization", "Bearer " + TestStack.TOKEN)
-        .timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(stack.apiUrl(path)))
+            .header("Authorization", "Bearer " + TestStack.TOKEN)
+            .timeout(Duration.ofSeconds(30));
     if (body == null) request.method(method, HttpRequest.BodyPublishers.noBody());
-    else request.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    else
+      request
+          .header("content-type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
     try {
-      HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as("%s %s -> %s", method, path, response.body()).isEqualTo(expectedStatus);
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode())
+          .as("%s %s -> %s", method, path, response.body())
+          .isEqualTo(expectedStatus);
       return response.body().isEmpty() ? null : Json.MAPPER.readTree(response.body());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -45,15 +53,28 @@ final class Api {
   }
 
   JsonNode createWebhook(String name, String url, String event, String extraJson) {
-    return call("POST", "/webhooks", """
-        {"name": %s, "url": %s, "events": [%s]%s}""".formatted(
-        Json.toString(name), Json.toString(url), Json.toString(event), extraJson == null ? "" : ", " + extraJson), 201);
+    return call(
+        "POST",
+        "/webhooks",
+        """
+        {"name": %s, "url": %s, "events": [%s]%s}"""
+            .formatted(
+                Json.toString(name),
+                Json.toString(url),
+                Json.toString(event),
+                extraJson == null ? "" : ", " + extraJson),
+        201);
   }
 
   /** Publishes the catalog's example of the event type; returns the event id. */
   String publishExample(String type) {
     JsonNode example = call("GET", "/event-types/" + type, null, 200).get("example");
-    return call("POST", "/events", "{\"type\": " + Json.toString(type) + ", \"data\": " + Json.toString(example) + "}", 202)
-        .get("id").asText();
+    return call(
+            "POST",
+            "/events",
+            "{\"type\": " + Json.toString(type) + ", \"data\": " + Json.toString(example) + "}",
+            202)
+        .get("id")
+        .asText();
   }
 }

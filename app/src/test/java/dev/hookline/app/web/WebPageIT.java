@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
  * that the page raised no error in the browser console.
  *
  * <p>Screenshots go to {@code target/screenshots}, and to the directory named by the system
- * property {@code hookline.screenshots} when set (the README's come from
- * {@code -Dhookline.screenshots=../docs/screenshots}).
+ * property {@code hookline.screenshots} when set (the README's come from {@code
+ * -Dhookline.screenshots=../docs/screenshots}).
  */
 class WebPageIT {
   private static final Duration DELIVERY = Duration.ofSeconds(60);
@@ -74,8 +74,12 @@ class WebPageIT {
     expect(heading(page, "Webhooks")).isVisible();
 
     assertThat(page.url()).doesNotContain(TestStack.TOKEN);
-    assertThat(page.evaluate("() => Object.values(sessionStorage)")).asString().contains(TestStack.TOKEN);
-    assertThat(page.evaluate("() => Object.values(localStorage).join()")).asString().doesNotContain(TestStack.TOKEN);
+    assertThat(page.evaluate("() => Object.values(sessionStorage)"))
+        .asString()
+        .contains(TestStack.TOKEN);
+    assertThat(page.evaluate("() => Object.values(localStorage).join()"))
+        .asString()
+        .doesNotContain(TestStack.TOKEN);
     page.reload();
     expect(heading(page, "Webhooks")).isVisible();
 
@@ -87,12 +91,16 @@ class WebPageIT {
   @Test
   void aValidationErrorFromTheApiIsShownBesideItsField() {
     Page page = signedIn(1440);
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Add New Webhook")).first().click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Add New Webhook"))
+        .first()
+        .click();
     expect(heading(page, "Add New Webhook")).isVisible();
     expect(label(page, "Name")).hasAttribute("placeholder", "E.g. Zapier Integration");
     label(page, "URL").fill("ftp://example.com/hook");
     page.locator("label.event-option[data-name='payment_received'] input").check();
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add Webhook").setExact(true)).click();
+    page.getByRole(
+            AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add Webhook").setExact(true))
+        .click();
 
     expect(errorOf(page, "URL")).isVisible();
     expect(errorOf(page, "URL")).containsText("absolute http:// or https:// URL");
@@ -107,13 +115,16 @@ class WebPageIT {
     Page page = signedIn(1440);
     // a capture URL of the local request inspector
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Request inspector")).click();
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create capture URL")).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create capture URL"))
+        .click();
     Locator captureUrl = page.locator(".capture-url");
     expect(captureUrl).containsText("/in/");
     String binUrl = captureUrl.textContent();
 
     // a webhook pointing at it: Name, URL, Event, with the payload preview
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Create a webhook pointing here")).click();
+    page.getByRole(
+            AriaRole.LINK, new Page.GetByRoleOptions().setName("Create a webhook pointing here"))
+        .click();
     expect(label(page, "URL")).hasValue(binUrl);
     String name = "Inspector " + UUID.randomUUID().toString().substring(0, 8);
     label(page, "Name").fill(name);
@@ -121,9 +132,12 @@ class WebPageIT {
     expect(page.locator(".preview-code")).containsText("\"type\": \"payment_received\"");
     expect(page.locator(".preview-code")).containsText("payment_id");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Copy payload")).click();
-    expect(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Copied"))).isVisible();
+    expect(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Copied")))
+        .isVisible();
     shot(page, "add-webhook");
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add Webhook").setExact(true)).click();
+    page.getByRole(
+            AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add Webhook").setExact(true))
+        .click();
 
     // the secret, once
     expect(page.locator(".secret")).containsText("whsec_");
@@ -138,7 +152,10 @@ class WebPageIT {
     // the inspector shows it, with a verified signature
     page.navigate(binPage(binUrl));
     Locator captured = page.locator(".captured-request").first();
-    expect(captured).containsText("Signature verified", new LocatorAssertions.ContainsTextOptions().setTimeout(DELIVERY.toMillis()));
+    expect(captured)
+        .containsText(
+            "Signature verified",
+            new LocatorAssertions.ContainsTextOptions().setTimeout(DELIVERY.toMillis()));
     expect(captured).containsText(name);
     expect(captured).containsText(eventId);
     expect(captured.locator("pre")).containsText("\"payment_received\"");
@@ -147,7 +164,9 @@ class WebPageIT {
     // and the delivery log has it, with its attempt and payload
     page.navigate(stack.baseUrl() + "/#/webhooks/" + webhookId + "/deliveries");
     Locator delivery = waitForDelivery(page, "succeeded");
-    delivery.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Attempts & payload")).click();
+    delivery
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Attempts & payload"))
+        .click();
     expect(delivery.locator(".attempts")).containsText("HTTP 200");
     expect(delivery.locator(".delivery-details")).containsText("payment_id");
     shot(page, "deliveries");
@@ -168,13 +187,18 @@ class WebPageIT {
     page.getByLabel("Search webhooks").fill(name);
     Locator row = page.locator("tr", new Page.LocatorOptions().setHasText(name));
     expect(page.locator("tbody tr")).hasCount(1);
-    row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Send Test Event")).click();
+    row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Send Test Event"))
+        .click();
 
     Locator dialog = page.getByRole(AriaRole.DIALOG);
     expect(dialog).containsText(name);
-    dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Send test event")).click();
-    expect(dialog.locator(".verdict")).containsText("Delivered: HTTP 200",
-        new LocatorAssertions.ContainsTextOptions().setTimeout(DELIVERY.toMillis()));
+    dialog
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Send test event"))
+        .click();
+    expect(dialog.locator(".verdict"))
+        .containsText(
+            "Delivered: HTTP 200",
+            new LocatorAssertions.ContainsTextOptions().setTimeout(DELIVERY.toMillis()));
     expect(dialog).containsText("captured by the Hookline request inspector");
     shot(page, "send-test-event");
     page.keyboard().press("Escape");
@@ -190,8 +214,11 @@ class WebPageIT {
     JsonNode bin = api.createBin(200);
     String name = "Failing " + UUID.randomUUID().toString().substring(0, 8);
     // one retry, an hour later: the failed attempt stays visible as "retrying"
-    String webhookId = api.createWebhook(name, bin.get("url").asText(), "payment_received", "\"retrySchedule\": [3600]")
-        .get("id").asText();
+    String webhookId =
+        api.createWebhook(
+                name, bin.get("url").asText(), "payment_received", "\"retrySchedule\": [3600]")
+            .get("id")
+            .asText();
     Page page = signedIn(1440);
 
     // make the target fail, from the inspector page
@@ -203,7 +230,9 @@ class WebPageIT {
     page.navigate(stack.baseUrl() + "/#/webhooks/" + webhookId + "/deliveries");
     Locator failing = waitForDelivery(page, "retrying");
     expect(failing).containsText("HTTP 500");
-    failing.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Attempts & payload")).click();
+    failing
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Attempts & payload"))
+        .click();
     expect(failing.locator(".attempts")).containsText("HTTP 500");
     expect(failing.locator(".attempts")).containsText("answers 500");
 
@@ -212,10 +241,14 @@ class WebPageIT {
     page.getByLabel("Answer with").selectOption("200");
     expect(page.locator("#notices")).containsText("now answers 200");
     page.navigate(stack.baseUrl() + "/#/webhooks/" + webhookId + "/deliveries");
-    waitForDelivery(page, "retrying").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Redeliver")).click();
+    waitForDelivery(page, "retrying")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Redeliver"))
+        .click();
     expect(page.locator("#notices")).containsText("Redelivery");
     Locator delivered = waitForDelivery(page, "succeeded");
-    delivered.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Attempts & payload")).click();
+    delivered
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Attempts & payload"))
+        .click();
     expect(delivered.locator(".attempts")).containsText("HTTP 200");
     expect(delivered.locator(".attempts")).containsText("HTTP 500");
     shot(page, "redelivered");
@@ -224,16 +257,28 @@ class WebPageIT {
   @Test
   void everyScreenFitsAt360And1440PixelsWide() {
     JsonNode bin = api.createBin(200);
-    api.createWebhook("Layout " + UUID.randomUUID().toString().substring(0, 8)
-        + " with a rather long name to wrap", bin.get("url").asText() + "/with/a/long/path/to/shorten", "*", null);
+    api.createWebhook(
+        "Layout "
+            + UUID.randomUUID().toString().substring(0, 8)
+            + " with a rather long name to wrap",
+        bin.get("url").asText() + "/with/a/long/path/to/shorten",
+        "*",
+        null);
     for (int width : new int[] {360, 1440}) {
       Page page = signedIn(width);
-      for (String route : List.of("/webhooks", "/webhooks/new", "/events", "/inspector/" + binId(bin.get("url").asText()))) {
+      for (String route :
+          List.of(
+              "/webhooks",
+              "/webhooks/new",
+              "/events",
+              "/inspector/" + binId(bin.get("url").asText()))) {
         page.navigate(stack.baseUrl() + "/#" + route);
         expect(page.locator("main h1")).isVisible();
         page.waitForFunction("() => !document.getElementById('main').hasAttribute('aria-busy')");
         Object scrollWidth = page.evaluate("() => document.documentElement.scrollWidth");
-        assertThat(((Number) scrollWidth).intValue()).as("page width of %s at %d px", route, width).isLessThanOrEqualTo(width);
+        assertThat(((Number) scrollWidth).intValue())
+            .as("page width of %s at %d px", route, width)
+            .isLessThanOrEqualTo(width);
         if (width == 360 && route.equals("/webhooks")) shot(page, "webhooks-360");
         if (width == 1440 && route.equals("/events")) shot(page, "event-catalog");
       }
@@ -246,11 +291,17 @@ class WebPageIT {
   void theWebhooksPageIsOnScreenWithin300MillisecondsOnLoopback() {
     Page page = signedIn(1440);
     double best = Double.MAX_VALUE;
-    for (int i = 0; i < 3; i++) { // the first load may pay for JIT warm-up; the page must be fast when warm
+    for (int i = 0;
+        i < 3;
+        i++) { // the first load may pay for JIT warm-up; the page must be fast when warm
       page.reload();
-      page.waitForFunction("() => performance.getEntriesByName('hookline:view-rendered').length > 0");
-      double rendered = ((Number) page.evaluate(
-          "() => performance.getEntriesByName('hookline:view-rendered')[0].startTime")).doubleValue();
+      page.waitForFunction(
+          "() => performance.getEntriesByName('hookline:view-rendered').length > 0");
+      double rendered =
+          ((Number)
+                  page.evaluate(
+                      "() => performance.getEntriesByName('hookline:view-rendered')[0].startTime"))
+              .doubleValue();
       best = Math.min(best, rendered);
     }
     assertThat(best).as("ms from navigation to the webhooks list on screen").isLessThan(300);
@@ -275,13 +326,19 @@ class WebPageIT {
   /** Clicks Refresh until a delivery with that status is listed; returns the newest such. */
   private static Locator waitForDelivery(Page page, String status) {
     Locator delivery = page.locator(".delivery[data-status='" + status + "']").first();
-    Locator refresh = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Refresh"));
-    await().atMost(DELIVERY).pollInSameThread().pollInterval(Duration.ofMillis(700)).until(() -> {
-      if (delivery.count() > 0) return true;
-      refresh.click();
-      page.waitForFunction("b => !b.disabled", refresh.elementHandle());
-      return delivery.count() > 0;
-    });
+    Locator refresh =
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Refresh"));
+    await()
+        .atMost(DELIVERY)
+        .pollInSameThread()
+        .pollInterval(Duration.ofMillis(700))
+        .until(
+            () -> {
+              if (delivery.count() > 0) return true;
+              refresh.click();
+              page.waitForFunction("b => !b.disabled", refresh.elementHandle());
+              return delivery.count() > 0;
+            });
     return delivery;
   }
 
@@ -294,7 +351,8 @@ class WebPageIT {
   }
 
   private static Locator heading(Page page, String text) {
-    return page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName(text).setExact(true).setLevel(1));
+    return page.getByRole(
+        AriaRole.HEADING, new Page.GetByRoleOptions().setName(text).setExact(true).setLevel(1));
   }
 
   private static Locator label(Page page, String text) {
