@@ -78,7 +78,7 @@ final class LatencyScenario {
     String headline =
         String.format(
             "p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms at %,d events/s (%,d of %,d delivered;"
-                + " routed p50 %d ms, p99 %d ms)",
+                + " routed p50 %s ms, p99 %s ms)",
             received.percentile(50),
             p99,
             received.percentile(99.9),

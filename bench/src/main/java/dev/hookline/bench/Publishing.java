@@ -64,13 +64,14 @@ final class Publishing {
     final AtomicReference<String> firstError = new AtomicReference<>();
 
     void track(java.util.concurrent.CompletableFuture<?> future) {
-      future.whenComplete(
-          (ok, error) -> {
-            if (error != null) {
-              failed.incrementAndGet();
-              firstError.compareAndSet(null, String.valueOf(error.getMessage()));
-            }
-          });
+      var unused =
+          future.whenComplete(
+              (ok, error) -> {
+                if (error != null) {
+                  failed.incrementAndGet();
+                  firstError.compareAndSet(null, String.valueOf(error.getMessage()));
+                }
+              });
     }
 
     Result result(long n, long elapsed) {
