@@ -54,12 +54,16 @@ final class PgDeliveryStore implements DeliveryStore {
   }
 
   private static void insertEvents(Connection c, List<AttemptRecord> attempts) throws SQLException {
+    insertEventsOf(c, attempts.stream().map(a -> a.task().event()).toList());
+  }
+
+  /** Records event payloads once each (batched); the rows a delivery refers to. */
+  static void insertEventsOf(Connection c, List<Event> events) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into events (id, type, source, occurred_at, data) values (?, ?, ?, ?, ?::jsonb)"
                 + " on conflict (id) do nothing")) {
-      for (AttemptRecord a : attempts) {
-        var e = a.task().event();
+      for (Event e : events) {
         ps.setString(1, e.id());
         ps.setString(2, e.type());
         ps.setString(3, e.source());

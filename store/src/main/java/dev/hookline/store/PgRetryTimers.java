@@ -35,21 +35,7 @@ final class PgRetryTimers implements RetryTimers {
     Tx.run(
         dataSource,
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "insert into events (id, type, source, occurred_at, data) values (?, ?, ?, ?, ?::jsonb)"
-                      + " on conflict (id) do nothing")) {
-            for (Deferral d : sorted) {
-              Event e = d.task().event();
-              ps.setString(1, e.id());
-              ps.setString(2, e.type());
-              ps.setString(3, e.source());
-              ps.setTimestamp(4, Timestamp.from(e.time()));
-              ps.setString(5, Json.toString(e.data()));
-              ps.addBatch();
-            }
-            ps.executeBatch();
-          }
+          PgDeliveryStore.insertEventsOf(c, sorted.stream().map(d -> d.task().event()).toList());
           // attempts stays at attempt - 1: the deferred attempt is still to be made, by whoever
           // gets
           // the task next; recording that attempt (attempts = attempt) wins over this row either
