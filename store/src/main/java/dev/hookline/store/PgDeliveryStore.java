@@ -173,6 +173,11 @@ final class PgDeliveryStore implements DeliveryStore {
     return Tx.run(
         dataSource,
         c -> {
+          // one snapshot for the delivery row and its attempts: a batch committing between the two
+          // reads must not show a finished delivery without its attempts
+          try (var isolation = c.createStatement()) {
+            isolation.execute("set transaction isolation level repeatable read");
+          }
           List<DeliveryView.AttemptView> attempts = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(

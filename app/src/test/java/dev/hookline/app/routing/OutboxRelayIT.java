@@ -139,7 +139,8 @@ class OutboxRelayIT {
       assertThat(onTopic)
           .as("per webhook: every outbox row, once, in seq order")
           .isEqualTo(expected);
-      assertThat(sentA + sentB).as("nothing sent twice").isEqualTo(rows.size());
+      // "once" is proven by the topic equality above; the relays' own counters also count the
+      // snapshot rows of a reconciliation that may run during the test, so they are only logged
       log.info(
           "two relays: {} outbox rows, relay A sent {}, relay B sent {}",
           rows.size(),
