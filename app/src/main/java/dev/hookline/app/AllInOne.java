@@ -27,6 +27,10 @@ import java.util.List;
  */
 final class AllInOne {
   static final String KAFKA_ADDRESS_FILE = "kafka-bootstrap";
+
+  /** The embedded database's URL, user and password (properties), for {@code hookline status}. */
+  static final String DATABASE_FILE = "database";
+
   static final String TOKEN_FILE = "admin-token";
   static final String KEY_FILE = "secret-key";
 
@@ -68,6 +72,17 @@ final class AllInOne {
       Path marker = dataDir.resolve(KAFKA_ADDRESS_FILE);
       Files.writeString(marker, kafka.bootstrapServers());
       running.add(() -> Files.deleteIfExists(marker));
+      Path database = dataDir.resolve(DATABASE_FILE);
+      writePrivate(
+          database,
+          "url="
+              + postgres.jdbcUrl()
+              + "\nuser="
+              + postgres.user()
+              + "\npassword="
+              + postgres.password()
+              + "\n");
+      running.add(() -> Files.deleteIfExists(database));
 
       EventCatalog catalog = EventCatalog.load();
       PrometheusMeterRegistry metrics = Roles.metrics();
@@ -122,15 +137,20 @@ final class AllInOne {
         if (!value.isEmpty()) return value;
       }
       String value = generator.get();
-      Files.writeString(file, value + "\n");
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system; the file stays readable by its owner's defaults
-      }
+      writePrivate(file, value + "\n");
       return value;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes a file only its owner may read (where the file system has POSIX permissions). */
+  private static void writePrivate(Path file, String content) throws IOException {
+    Files.writeString(file, content);
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system; the file stays readable by its owner's defaults
     }
   }
 }

@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 
-/** The {@code hookline} command: one role, all of them ({@code up}), or {@code publish}. */
+/**
+ * The {@code hookline} command: one role, all of them ({@code up}), {@code publish} or {@code
+ * status}.
+ */
 public final class Main {
   private static final String HELP =
       """
@@ -21,15 +24,28 @@ public final class Main {
         router                      the Kafka Streams router
         worker                      a dispatcher worker (run as many as you need)
         publish <type> --data JSON  publish one event (--data @file.json reads a file; --key K)
+        status                      Kafka, PostgreSQL, webhooks, deliveries, retries, lag, open circuits;
+                                    exit code 1 when Kafka or PostgreSQL cannot be reached
         help                        this text
       Configuration: HOOKLINE_* environment variables (see docs/configuration.md).""";
 
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("status")) quietKafkaClients();
     int code = run(Arrays.asList(args), System.getenv(), System.out, System.err);
     if (code >= 0) System.exit(code);
     // a long-running role: the shutdown hook ends the process
+  }
+
+  /**
+   * The status screen says when Kafka cannot be reached; the client's own reconnect warnings would
+   * only repeat it, many times.
+   */
+  private static void quietKafkaClients() {
+    if (LoggerFactory.getLogger("org.apache.kafka") instanceof ch.qos.logback.classic.Logger l) {
+      l.setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
   }
 
   /** Runs a command; returns its exit code, or -1 when a role keeps running in the background. */
@@ -44,6 +60,9 @@ public final class Main {
       switch (command) {
         case "publish" -> {
           return new PublishCommand(out, err).run(args.subList(1, args.size()), config, env);
+        }
+        case "status" -> {
+          return new StatusCommand(out).run(config, env);
         }
         case "up" -> {
           AllInOne.Started started = AllInOne.start(config, out);

@@ -33,7 +33,7 @@ class ConfigurationDocTest {
       Pattern.compile("^\\|\\s*`(HOOKLINE_[A-Z0-9_]+)`\\s*\\|(.*)\\|\\s*$");
   private static final Pattern VARIABLE = Pattern.compile("HOOKLINE_[A-Z0-9_]+");
   private static final Set<String> COMMANDS =
-      Set.of("admin-api", "router", "worker", "up", "publish");
+      Set.of("admin-api", "router", "worker", "up", "publish", "status");
 
   @Test
   void everySettingHasOneRowWithItsExactDefaultAndMeaning() {

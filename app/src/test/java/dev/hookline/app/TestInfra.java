@@ -10,39 +10,76 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
 
 /**
- * The infrastructure shared by every test of this JVM: one embedded Kafka broker (Hookline topics
+ * The infrastructure shared by every test of this JVM: one Kafka broker (Hookline topics
  * provisioned, share group set to earliest) and one embedded PostgreSQL. Each is started on first
- * use and stopped by a shutdown hook, so test classes pay the start-up cost once.
+ * use and stopped by a shutdown hook, so test classes pay the start-up cost once. The broker is the
+ * in-process one, or an {@code apache/kafka} container with {@code -Dhookline.kafka=container} when
+ * Docker is reachable ({@link KafkaChoice}).
  */
 public final class TestInfra {
-  private static EmbeddedKafka kafka;
+  private static final Logger LOG = LoggerFactory.getLogger(TestInfra.class);
+  private static String bootstrapServers;
+  private static KafkaChoice.Decision decision;
 
   private TestInfra() {}
 
   /** Bootstrap servers of the shared broker, started (and provisioned) on first call. */
   public static synchronized String bootstrapServers() {
-    if (kafka == null) {
-      Path dir;
-      try {
-        dir = Files.createTempDirectory("hookline-test-kafka");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      EmbeddedKafka started = EmbeddedKafka.start(dir, 0, 0);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    started.close();
-                    deleteQuietly(dir);
-                  },
-                  "test-kafka-stopper"));
-      TopicProvisioner.provision(started.bootstrapServers());
-      kafka = started;
+    if (bootstrapServers == null) {
+      KafkaChoice.Decision chosen = kafkaChoice();
+      String started =
+          chosen.choice() == KafkaChoice.CONTAINER
+              ? KafkaContainerBroker.start()
+              : startInProcess();
+      TopicProvisioner.provision(started);
+      bootstrapServers = started;
     }
-    return kafka.bootstrapServers();
+    return bootstrapServers;
+  }
+
+  /** Which broker the tests of this JVM use, decided (and logged) once. */
+  static synchronized KafkaChoice.Decision kafkaChoice() {
+    if (decision == null) {
+      decision = decideNow();
+      LOG.info(
+          "integration tests run on {} ({})",
+          decision.choice() == KafkaChoice.CONTAINER
+              ? "an " + KafkaContainerBroker.IMAGE + " container"
+              : "the in-process Kafka broker",
+          decision.reason());
+    }
+    return decision;
+  }
+
+  /** The decision from the system property and the Docker engine as they are now. */
+  static KafkaChoice.Decision decideNow() {
+    return KafkaChoice.decide(
+        System.getProperty(KafkaChoice.PROPERTY),
+        () -> DockerClientFactory.instance().isDockerAvailable());
+  }
+
+  private static String startInProcess() {
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("hookline-test-kafka");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    EmbeddedKafka started = EmbeddedKafka.start(dir, 0, 0);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  started.close();
+                  deleteQuietly(dir);
+                },
+                "test-kafka-stopper"));
+    return started.bootstrapServers();
   }
 
   /** A new, empty (not migrated) database on the shared PostgreSQL. */

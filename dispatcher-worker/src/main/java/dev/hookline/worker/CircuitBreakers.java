@@ -26,14 +26,27 @@ final class CircuitBreakers {
   private final int threshold;
   private final Duration cooldown;
   private final Duration maxCooldown;
-  private final Consumer<State> transitions;
+  private final Listener transitions;
   private final Map<UUID, Breaker> breakers = new ConcurrentHashMap<>();
+
+  /** Told of every state change, under the breaker's lock: must return at once. */
+  @FunctionalInterface
+  interface Listener {
+    /**
+     * @param openUntil when the next probe may go, for {@code OPEN}; null otherwise
+     */
+    void moved(UUID webhook, State to, Instant openUntil);
+  }
 
   /**
    * @param transitions told of every state change (for metrics)
    */
   CircuitBreakers(
       int threshold, Duration cooldown, Duration maxCooldown, Consumer<State> transitions) {
+    this(threshold, cooldown, maxCooldown, (webhook, to, until) -> transitions.accept(to));
+  }
+
+  CircuitBreakers(int threshold, Duration cooldown, Duration maxCooldown, Listener transitions) {
     this.threshold = threshold;
     this.cooldown = cooldown;
     this.maxCooldown = maxCooldown;
@@ -76,7 +89,7 @@ final class CircuitBreakers {
   }
 
   void onFailure(UUID webhook, Instant now) {
-    Breaker b = breakers.computeIfAbsent(webhook, id -> new Breaker(cooldown));
+    Breaker b = breakers.computeIfAbsent(webhook, id -> new Breaker(id, cooldown));
     synchronized (b) {
       switch (b.state) {
         case CLOSED -> {
@@ -120,17 +133,19 @@ final class CircuitBreakers {
 
   private void move(Breaker b, State to) {
     b.state = to;
-    transitions.accept(to);
+    transitions.moved(b.webhook, to, to == State.OPEN ? b.openUntil : null);
   }
 
   private static final class Breaker {
+    final UUID webhook;
     State state = State.CLOSED;
     int failures;
     Duration currentCooldown;
     Instant openUntil = Instant.MIN;
     Instant probeUntil = Instant.MIN;
 
-    Breaker(Duration cooldown) {
+    Breaker(UUID webhook, Duration cooldown) {
+      this.webhook = webhook;
       this.currentCooldown = cooldown;
     }
   }

@@ -4,6 +4,7 @@ import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Topics;
+import dev.hookline.store.CircuitBreakerLog;
 import dev.hookline.store.Database;
 import dev.hookline.store.DeliveryStore;
 import dev.hookline.store.RetryTimers;
@@ -62,7 +63,11 @@ public final class DispatcherWorker implements AutoCloseable {
 
   /** The store interfaces the worker uses. */
   record Stores(
-      WebhookStore webhooks, DeliveryStore deliveries, RetryTimers timers, WebhookHealth health) {}
+      WebhookStore webhooks,
+      DeliveryStore deliveries,
+      RetryTimers timers,
+      WebhookHealth health,
+      CircuitBreakerLog breakerLog) {}
 
   private final WorkerConfig config;
   private final Supplier<ShareConsumer<byte[], byte[]>> consumerFactory;
@@ -71,6 +76,7 @@ public final class DispatcherWorker implements AutoCloseable {
   private final EventPublisher publisher; // owns the producer
   private final BatchProcessor processor;
   private final RetryScheduler scheduler;
+  private final BreakerJournal breakerJournal;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final Thread thread;
   private volatile ShareConsumer<byte[], byte[]> consumer;
@@ -82,7 +88,12 @@ public final class DispatcherWorker implements AutoCloseable {
   public DispatcherWorker(WorkerConfig config, Database db, MeterRegistry meters) {
     this(
         config,
-        new Stores(db.webhooks(), db.deliveries(), db.retryTimers(), db.webhookHealth()),
+        new Stores(
+            db.webhooks(),
+            db.deliveries(),
+            db.retryTimers(),
+            db.webhookHealth(),
+            db.circuitBreakers()),
         meters,
         null,
         () -> newConsumer(config),
@@ -112,12 +123,16 @@ public final class DispatcherWorker implements AutoCloseable {
             PublisherConfig.defaults(config.bootstrapServers()).withSource(EVENT_SOURCE));
     WorkerMetrics metrics = new WorkerMetrics(meters);
     WorkerConfig.Isolation isolation = config.isolation();
+    this.breakerJournal = new BreakerJournal(stores.breakerLog(), config.workerId(), clock);
     CircuitBreakers breakers =
         new CircuitBreakers(
             isolation.breakerFailures(),
             isolation.breakerCooldown(),
             isolation.breakerMaxCooldown(),
-            metrics::circuitTransition);
+            (webhook, to, openUntil) -> {
+              metrics.circuitTransition(to);
+              breakerJournal.moved(webhook, to, openUntil);
+            });
     metrics.circuitsOpen(breakers::openCount);
     WebhookDirectory directory = new WebhookDirectory(stores.webhooks(), config.webhookCacheTtl());
     WebhookDisabler disabler = new WebhookDisabler(stores.health(), publisher, directory, metrics);
@@ -158,6 +173,7 @@ public final class DispatcherWorker implements AutoCloseable {
     running = true;
     thread.start();
     scheduler.start();
+    breakerJournal.start();
     log.info(
         "dispatcher worker {} started (max {} in flight, {} per webhook)",
         config.workerId(),
@@ -207,6 +223,7 @@ public final class DispatcherWorker implements AutoCloseable {
     }
     processor.abandonBackground();
     executor.shutdownNow();
+    breakerJournal.close();
     publisher.close();
     if (httpDeliverer != null) httpDeliverer.close();
     log.info("dispatcher worker {} stopped", config.workerId());

@@ -74,7 +74,11 @@ class DispatcherWorkerTest {
 
   private DispatcherWorker.Stores stores() {
     return new DispatcherWorker.Stores(
-        webhooks, store, timers, new Fixtures.FakeWebhookHealth(webhooks));
+        webhooks,
+        store,
+        timers,
+        new Fixtures.FakeWebhookHealth(webhooks),
+        new Fixtures.FakeCircuitBreakerLog());
   }
 
   private static MockProducer<String, byte[]> producer() {

@@ -7,6 +7,7 @@ import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Topics;
 import dev.hookline.schemas.Trigger;
 import dev.hookline.store.AttemptRecord;
+import dev.hookline.store.CircuitBreakerLog;
 import dev.hookline.store.CreatedWebhook;
 import dev.hookline.store.DeliveryStatus;
 import dev.hookline.store.DeliveryStore;
@@ -243,6 +244,33 @@ final class Fixtures {
 
     @Override
     public Optional<DeliveryView> find(UUID deliveryId) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** The open circuits per (webhook, worker), as the PostgreSQL table keeps them. */
+  static final class FakeCircuitBreakerLog implements CircuitBreakerLog {
+    final Map<String, Change> rows = new ConcurrentHashMap<>();
+    final AtomicInteger forgotten = new AtomicInteger();
+    volatile RuntimeException failure;
+
+    @Override
+    public void record(String workerId, List<Change> changes) {
+      if (failure != null) throw failure;
+      for (Change c : changes) {
+        if (c.state() == State.CLOSED) rows.remove(c.webhookId() + "/" + workerId);
+        else rows.put(c.webhookId() + "/" + workerId, c);
+      }
+    }
+
+    @Override
+    public void forget(String workerId) {
+      forgotten.incrementAndGet();
+      rows.keySet().removeIf(k -> k.endsWith("/" + workerId));
+    }
+
+    @Override
+    public List<OpenCircuit> open(java.time.Duration freshness, int limit) {
       throw new UnsupportedOperationException();
     }
   }

@@ -68,6 +68,11 @@ public final class Database implements AutoCloseable {
     return new PgWebhookHealth(dataSource);
   }
 
+  /** Where workers publish their open circuit breakers (for {@code hookline status}). */
+  public CircuitBreakerLog circuitBreakers() {
+    return new PgCircuitBreakerLog(dataSource);
+  }
+
   /** Periodic reconciliation of {@code hookline.subscriptions} through the outbox. */
   public SubscriptionSnapshots subscriptionSnapshots() {
     return new PgSubscriptionSnapshots(dataSource);

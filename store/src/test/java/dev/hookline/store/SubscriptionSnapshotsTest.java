@@ -213,7 +213,7 @@ class SubscriptionSnapshotsTest {
         e.headers());
   }
 
-  private static WebhookPatch patchActive(boolean active) {
+  static WebhookPatch patchActive(boolean active) {
     WebhookPatch e = WebhookPatch.empty();
     return new WebhookPatch(
         e.name(),
