@@ -63,7 +63,8 @@ final class AllInOne {
           base.withKafka(kafka.bootstrapServers())
               .withDatabase(postgres.jdbcUrl(), postgres.user(), postgres.password())
               .withSecrets(tokens, key)
-              .withAllowedNetworks(List.copyOf(allowed));
+              .withAllowedNetworks(List.copyOf(allowed))
+              .withUpDefaults();
 
       Path marker = dataDir.resolve(KAFKA_ADDRESS_FILE);
       Files.writeString(marker, kafka.bootstrapServers());

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The whole configuration of a Hookline process, read once from {@code HOOKLINE_*} variables. */
 record HooklineConfig(
@@ -24,7 +25,14 @@ record HooklineConfig(
     String workerId,
     int topicPartitions,
     List<String> allowedNetworks,
-    int retentionDays) {
+    int retentionDays,
+    String routerInstanceId) {
+
+  /** Kafka's group instance id characters; Streams appends "-N" per stream thread. */
+  private static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
+
+  /** `up` runs exactly one router per data dir, so a fixed id is unique there. */
+  static final String UP_ROUTER_INSTANCE_ID = "hookline-up";
 
   static HooklineConfig fromEnv(Map<String, String> env) {
     Reader r = new Reader(env);
@@ -44,7 +52,8 @@ record HooklineConfig(
         r.string(Setting.WORKER_ID).isBlank() ? defaultWorkerId() : r.string(Setting.WORKER_ID),
         r.integer(Setting.TOPIC_PARTITIONS, 1, 1000),
         r.cidrs(Setting.ALLOWED_NETWORKS),
-        r.integer(Setting.RETENTION_DAYS, 1, 3650));
+        r.integer(Setting.RETENTION_DAYS, 1, 3650),
+        r.instanceId(Setting.ROUTER_INSTANCE_ID));
   }
 
   HooklineConfig withKafka(String bootstrapServers) {
@@ -64,7 +73,8 @@ record HooklineConfig(
         workerId,
         topicPartitions,
         allowedNetworks,
-        retentionDays);
+        retentionDays,
+        routerInstanceId);
   }
 
   HooklineConfig withDatabase(String url, String user, String password) {
@@ -84,7 +94,8 @@ record HooklineConfig(
         workerId,
         topicPartitions,
         allowedNetworks,
-        retentionDays);
+        retentionDays,
+        routerInstanceId);
   }
 
   HooklineConfig withSecrets(List<String> tokens, String key) {
@@ -104,7 +115,8 @@ record HooklineConfig(
         workerId,
         topicPartitions,
         allowedNetworks,
-        retentionDays);
+        retentionDays,
+        routerInstanceId);
   }
 
   HooklineConfig withAllowedNetworks(List<String> networks) {
@@ -124,7 +136,35 @@ record HooklineConfig(
         workerId,
         topicPartitions,
         networks,
-        retentionDays);
+        retentionDays,
+        routerInstanceId);
+  }
+
+  /** `up`'s defaults where the variables are empty. */
+  HooklineConfig withUpDefaults() {
+    return new HooklineConfig(
+        kafkaBootstrapServers,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbPoolSize,
+        httpPort,
+        adminTokens,
+        secretKey,
+        dataDir,
+        embeddedKafkaPort,
+        embeddedDbPort,
+        workerConcurrency,
+        workerId,
+        topicPartitions,
+        allowedNetworks,
+        retentionDays,
+        routerInstanceId.isEmpty() ? UP_ROUTER_INSTANCE_ID : routerInstanceId);
+  }
+
+  /** The router's static group instance id, or null for dynamic membership. */
+  String routerInstanceIdOrNull() {
+    return routerInstanceId.isEmpty() ? null : routerInstanceId;
   }
 
   /** Fails with a one-line error naming the variable when a role's required secret is missing. */
@@ -227,6 +267,19 @@ record HooklineConfig(
           .map(String::trim)
           .filter(v -> !v.isEmpty())
           .toList();
+    }
+
+    /** Empty, or what Kafka accepts as a group instance id. */
+    String instanceId(Setting s) {
+      String value = string(s);
+      if (!value.isEmpty() && !INSTANCE_ID.matcher(value).matches()) {
+        throw new ConfigException(
+            s.variable()
+                + " must be 1-200 of the characters a-z A-Z 0-9 . _ -, was '"
+                + shown(value)
+                + "'");
+      }
+      return value;
     }
 
     List<String> cidrs(Setting s) {

@@ -188,7 +188,8 @@ final class Roles {
     Router router =
         new Router(
             RouterConfig.defaults(
-                config.kafkaBootstrapServers(), config.dataDir().resolve("router-state")),
+                    config.kafkaBootstrapServers(), config.dataDir().resolve("router-state"))
+                .withInstanceId(config.routerInstanceIdOrNull()),
             catalog,
             metrics);
     running.add(router);

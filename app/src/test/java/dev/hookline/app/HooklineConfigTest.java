@@ -141,10 +141,17 @@ class HooklineConfigTest {
               Check.PARSE,
               "must be a whole number from 1 to 3650"),
           new Invalid(
-              Setting.RETENTION_DAYS,
-              "3651",
+              Setting.RETENTION_DAYS, "3651", Check.PARSE, "must be a whole number from 1 to 3650"),
+          new Invalid(
+              Setting.ROUTER_INSTANCE_ID,
+              "router 1",
               Check.PARSE,
-              "must be a whole number from 1 to 3650"));
+              "must be 1-200 of the characters a-z A-Z 0-9 . _ -"),
+          new Invalid(
+              Setting.ROUTER_INSTANCE_ID,
+              "r".repeat(201),
+              Check.PARSE,
+              "must be 1-200 of the characters"));
 
   static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> invalidValues() {
     return INVALID.stream()
@@ -204,6 +211,17 @@ class HooklineConfigTest {
     assertThat(Roles.cipher(config).keyCount()).isEqualTo(2);
     assertThat(config.retentionDays()).isEqualTo(7);
     assertThat(HooklineConfig.fromEnv(Map.of()).retentionDays()).isEqualTo(30);
+  }
+
+  @Test
+  void theRouterIsADynamicMemberUnlessGivenAnInstanceIdAndUpGivesItOne() {
+    HooklineConfig unset = HooklineConfig.fromEnv(Map.of());
+    assertThat(unset.routerInstanceIdOrNull()).isNull();
+    assertThat(unset.withUpDefaults().routerInstanceIdOrNull()).isEqualTo("hookline-up");
+    HooklineConfig set =
+        HooklineConfig.fromEnv(Map.of("HOOKLINE_ROUTER_INSTANCE_ID", " router-1 "));
+    assertThat(set.routerInstanceIdOrNull()).isEqualTo("router-1");
+    assertThat(set.withUpDefaults().routerInstanceIdOrNull()).isEqualTo("router-1");
   }
 
   @Test
