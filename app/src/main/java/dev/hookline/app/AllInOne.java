@@ -79,11 +79,11 @@ final class AllInOne {
       RequestInspector inspector = new RequestInspector(db.webhooks());
       AdminApi api = Roles.adminApi(config, db, catalog, metrics, inspector.routes(), running);
 
+      String url = "http://" + urlHost(config.httpBindHost()) + ":" + api.port();
       out.println();
       out.println("Hookline is up.");
-      out.println(
-          "  Web page:   http://127.0.0.1:" + api.port() + "/   (request inspector: /#/inspector)");
-      out.println("  Admin API:  http://127.0.0.1:" + api.port() + "/api/v1");
+      out.println("  Web page:   " + url + "/   (request inspector: /#/inspector)");
+      out.println("  Admin API:  " + url + "/api/v1");
       out.println(
           "  Token:      "
               + tokens.get(0)
@@ -108,6 +108,12 @@ final class AllInOne {
       running.close();
       throw e;
     }
+  }
+
+  /** A URL host for the bound interface; the wildcard is reached through loopback. */
+  static String urlHost(String bindHost) {
+    if (bindHost.equals("0.0.0.0") || bindHost.equals("::")) return "127.0.0.1";
+    return bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
   }
 
   private static String newToken() {

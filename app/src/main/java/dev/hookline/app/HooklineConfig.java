@@ -26,7 +26,17 @@ record HooklineConfig(
     int topicPartitions,
     List<String> allowedNetworks,
     int retentionDays,
-    String routerInstanceId) {
+    String routerInstanceId,
+    String httpHost) {
+
+  /** A host name, an IPv4 or an IPv6 literal (no brackets); resolved when binding. */
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
+
+  /** Where the roles listen by default: every interface, as a container's port mapping needs. */
+  static final String ALL_INTERFACES = "0.0.0.0";
+
+  /** Where `up` listens by default: a laptop's admin API is not for the network. */
+  static final String UP_HTTP_HOST = "127.0.0.1";
 
   /** Kafka's group instance id characters; Streams appends "-N" per stream thread. */
   private static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
@@ -53,7 +63,8 @@ record HooklineConfig(
         r.integer(Setting.TOPIC_PARTITIONS, 1, 1000),
         r.cidrs(Setting.ALLOWED_NETWORKS),
         r.integer(Setting.RETENTION_DAYS, 1, 3650),
-        r.instanceId(Setting.ROUTER_INSTANCE_ID));
+        r.instanceId(Setting.ROUTER_INSTANCE_ID),
+        r.host(Setting.HTTP_HOST));
   }
 
   HooklineConfig withKafka(String bootstrapServers) {
@@ -74,7 +85,8 @@ record HooklineConfig(
         topicPartitions,
         allowedNetworks,
         retentionDays,
-        routerInstanceId);
+        routerInstanceId,
+        httpHost);
   }
 
   HooklineConfig withDatabase(String url, String user, String password) {
@@ -95,7 +107,8 @@ record HooklineConfig(
         topicPartitions,
         allowedNetworks,
         retentionDays,
-        routerInstanceId);
+        routerInstanceId,
+        httpHost);
   }
 
   HooklineConfig withSecrets(List<String> tokens, String key) {
@@ -116,7 +129,8 @@ record HooklineConfig(
         topicPartitions,
         allowedNetworks,
         retentionDays,
-        routerInstanceId);
+        routerInstanceId,
+        httpHost);
   }
 
   HooklineConfig withAllowedNetworks(List<String> networks) {
@@ -137,7 +151,8 @@ record HooklineConfig(
         topicPartitions,
         networks,
         retentionDays,
-        routerInstanceId);
+        routerInstanceId,
+        httpHost);
   }
 
   /** `up`'s defaults where the variables are empty. */
@@ -159,7 +174,13 @@ record HooklineConfig(
         topicPartitions,
         allowedNetworks,
         retentionDays,
-        routerInstanceId.isEmpty() ? UP_ROUTER_INSTANCE_ID : routerInstanceId);
+        routerInstanceId.isEmpty() ? UP_ROUTER_INSTANCE_ID : routerInstanceId,
+        httpHost.isEmpty() ? UP_HTTP_HOST : httpHost);
+  }
+
+  /** The interface the HTTP server binds: {@link #ALL_INTERFACES} unless set (or `up`'s). */
+  String httpBindHost() {
+    return httpHost.isEmpty() ? ALL_INTERFACES : httpHost;
   }
 
   /** The router's static group instance id, or null for dynamic membership. */
@@ -267,6 +288,20 @@ record HooklineConfig(
           .map(String::trim)
           .filter(v -> !v.isEmpty())
           .toList();
+    }
+
+    /** Empty, or a host name or IP literal to bind. */
+    String host(Setting s) {
+      String value = string(s);
+      if (!value.isEmpty() && !HOST.matcher(value).matches()) {
+        throw new ConfigException(
+            s.variable()
+                + " must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for this"
+                + " machine only) or a host name, was '"
+                + shown(value)
+                + "'");
+      }
+      return value;
     }
 
     /** Empty, or what Kafka accepts as a group instance id. */

@@ -160,7 +160,8 @@ final class Roles {
                 catalog));
     AdminApi api =
         new AdminApi(
-            AdminApiConfig.of(config.httpPort(), config.adminTokens()),
+            AdminApiConfig.of(config.httpPort(), config.adminTokens())
+                .withHost(config.httpBindHost()),
             db.webhooks(),
             db.deliveries(),
             catalog,

@@ -11,6 +11,9 @@ enum Setting {
   HTTP_PORT(
       "8080",
       "HTTP port: admin API and web page for admin-api and up; /health and /metrics for router and worker"),
+  HTTP_HOST(
+      "",
+      "Interface the HTTP server binds; when empty `0.0.0.0` (every interface, as containers need) for admin-api, router and worker, and `127.0.0.1` (this machine only) for `up`"),
   ADMIN_TOKEN(
       "",
       "Admin API bearer tokens, comma-separated; `up` generates one into the data dir when empty"),
