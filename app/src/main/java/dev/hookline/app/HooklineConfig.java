@@ -63,8 +63,12 @@ record HooklineConfig(
         r.integer(Setting.TOPIC_PARTITIONS, 1, 1000),
         r.cidrs(Setting.ALLOWED_NETWORKS),
         r.integer(Setting.RETENTION_DAYS, 1, 3650),
-        r.instanceId(Setting.ROUTER_INSTANCE_ID),
-        r.host(Setting.HTTP_HOST));
+        r.emptyOr(
+            Setting.ROUTER_INSTANCE_ID, INSTANCE_ID, "1-200 of the characters a-z A-Z 0-9 . _ -"),
+        r.emptyOr(
+            Setting.HTTP_HOST,
+            HOST,
+            "an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name"));
   }
 
   HooklineConfig withKafka(String bootstrapServers) {
@@ -290,29 +294,12 @@ record HooklineConfig(
           .toList();
     }
 
-    /** Empty, or a host name or IP literal to bind. */
-    String host(Setting s) {
+    /** Empty, or a value matching {@code pattern}; else an error saying what {@code must} be. */
+    String emptyOr(Setting s, Pattern pattern, String must) {
       String value = string(s);
-      if (!value.isEmpty() && !HOST.matcher(value).matches()) {
+      if (!value.isEmpty() && !pattern.matcher(value).matches()) {
         throw new ConfigException(
-            s.variable()
-                + " must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for this"
-                + " machine only) or a host name, was '"
-                + shown(value)
-                + "'");
-      }
-      return value;
-    }
-
-    /** Empty, or what Kafka accepts as a group instance id. */
-    String instanceId(Setting s) {
-      String value = string(s);
-      if (!value.isEmpty() && !INSTANCE_ID.matcher(value).matches()) {
-        throw new ConfigException(
-            s.variable()
-                + " must be 1-200 of the characters a-z A-Z 0-9 . _ -, was '"
-                + shown(value)
-                + "'");
+            s.variable() + " must be " + must + ", was '" + shown(value) + "'");
       }
       return value;
     }
