@@ -95,6 +95,17 @@ final class ApiProblem extends RuntimeException {
             + (got == null || got.isBlank() ? "none" : "'" + got + "'"));
   }
 
+  /** A JSON content type naming a charset the server cannot know: refused, not guessed at. */
+  static ApiProblem unsupportedCharset(String got) {
+    return http(
+        415,
+        "Unsupported Media Type",
+        "the Content-Type header '"
+            + got
+            + "' names an unknown charset; send JSON as 'Content-Type: application/json'"
+            + " (UTF-8)");
+  }
+
   static ApiProblem conflict(String detail) {
     return http(409, "Conflict", detail);
   }

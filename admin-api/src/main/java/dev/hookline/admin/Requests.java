@@ -11,6 +11,8 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -43,7 +45,7 @@ final class Requests {
    * empty, malformed or not an object.
    */
   static JsonNode jsonObject(Context ctx, int maxBytes) {
-    requireJsonContentType(ctx.contentType());
+    requireJsonContentType(rawContentType(ctx));
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBytes) throw ApiProblem.tooLarge("the request body", maxBytes);
     byte[] bytes = readAtMost(ctx, maxBytes);
@@ -77,7 +79,7 @@ final class Requests {
     if (declared > maxBytes) throw ApiProblem.tooLarge("the request body", maxBytes);
     byte[] bytes = readAtMost(ctx, maxBytes);
     if (bytes.length == 0) return Json.MAPPER.createObjectNode();
-    requireJsonContentType(ctx.contentType());
+    requireJsonContentType(rawContentType(ctx));
     return parseObject(bytes);
   }
 
@@ -111,10 +113,40 @@ final class Requests {
     return parseInstant(raw).orElseThrow(() -> ApiProblem.invalid(name, INSTANT_FORMAT));
   }
 
+  // The header as sent: Javalin's ctx.contentType() asks Jetty, which throws on a charset the JVM
+  // does not know, and that would be answered 500 instead of 415.
+  private static String rawContentType(Context ctx) {
+    return ctx.header("Content-Type");
+  }
+
+  /** 415 unless the type is {@code application/json} with no charset or one the JVM knows. */
   static void requireJsonContentType(String contentType) {
     if (contentType == null) throw ApiProblem.unsupportedMediaType(null);
-    String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    String[] parts = contentType.split(";");
+    String mediaType = parts.length == 0 ? "" : parts[0].strip().toLowerCase(Locale.ROOT);
     if (!mediaType.equals("application/json")) throw ApiProblem.unsupportedMediaType(contentType);
+    for (int i = 1; i < parts.length; i++) {
+      String parameter = parts[i].strip();
+      int equals = parameter.indexOf('=');
+      if (equals < 0) continue;
+      if (!parameter.substring(0, equals).strip().equalsIgnoreCase("charset")) continue;
+      String charset = unquote(parameter.substring(equals + 1).strip());
+      if (!isKnownCharset(charset)) throw ApiProblem.unsupportedCharset(contentType);
+    }
+  }
+
+  private static String unquote(String value) {
+    if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\""))
+      return value.substring(1, value.length() - 1);
+    return value;
+  }
+
+  private static boolean isKnownCharset(String name) {
+    try {
+      return Charset.isSupported(name);
+    } catch (IllegalCharsetNameException e) {
+      return false;
+    }
   }
 
   // Reads at most maxBytes + 1 bytes so a chunked body without Content-Length cannot exhaust

@@ -325,6 +325,15 @@ class BadInputTest {
     c.add(of("patch wrong type", "PATCH", hook, "text/plain", "{}", 415, null));
     c.add(
         of(
+            "patch unknown charset",
+            "PATCH",
+            hook,
+            "application/json; charset=nonsense",
+            "{}",
+            415,
+            null));
+    c.add(
+        of(
             "patch unknown webhook",
             "PATCH",
             w + "/" + MISSING,
@@ -454,6 +463,15 @@ class BadInputTest {
             hook + "/rotate-secret",
             "text/plain",
             "now",
+            415,
+            null));
+    c.add(
+        of(
+            "rotate illegal charset",
+            "POST",
+            hook + "/rotate-secret",
+            "application/json; charset=\"\"",
+            "{}",
             415,
             null));
     c.add(

@@ -67,7 +67,8 @@ final class AllInOne {
           base.withKafka(kafka.bootstrapServers())
               .withDatabase(postgres.jdbcUrl(), postgres.user(), postgres.password())
               .withSecrets(tokens, key)
-              .withAllowedNetworks(List.copyOf(allowed));
+              .withAllowedNetworks(List.copyOf(allowed))
+              .withUpDefaults();
 
       Path marker = dataDir.resolve(KAFKA_ADDRESS_FILE);
       Files.writeString(marker, kafka.bootstrapServers());
@@ -93,11 +94,11 @@ final class AllInOne {
       RequestInspector inspector = new RequestInspector(db.webhooks());
       AdminApi api = Roles.adminApi(config, db, catalog, metrics, inspector.routes(), running);
 
+      String url = "http://" + urlHost(config.httpBindHost()) + ":" + api.port();
       out.println();
       out.println("Hookline is up.");
-      out.println(
-          "  Web page:   http://127.0.0.1:" + api.port() + "/   (request inspector: /#/inspector)");
-      out.println("  Admin API:  http://127.0.0.1:" + api.port() + "/api/v1");
+      out.println("  Web page:   " + url + "/   (request inspector: /#/inspector)");
+      out.println("  Admin API:  " + url + "/api/v1");
       out.println(
           "  Token:      "
               + tokens.get(0)
@@ -122,6 +123,12 @@ final class AllInOne {
       running.close();
       throw e;
     }
+  }
+
+  /** A URL host for the bound interface; the wildcard is reached through loopback. */
+  static String urlHost(String bindHost) {
+    if (bindHost.equals("0.0.0.0") || bindHost.equals("::")) return "127.0.0.1";
+    return bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
   }
 
   private static String newToken() {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The whole configuration of a Hookline process, read once from {@code HOOKLINE_*} variables. */
 record HooklineConfig(
@@ -24,7 +25,24 @@ record HooklineConfig(
     String workerId,
     int topicPartitions,
     List<String> allowedNetworks,
-    int retentionDays) {
+    int retentionDays,
+    String routerInstanceId,
+    String httpHost) {
+
+  /** A host name, an IPv4 or an IPv6 literal (no brackets); resolved when binding. */
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
+
+  /** Where the roles listen by default: every interface, as a container's port mapping needs. */
+  static final String ALL_INTERFACES = "0.0.0.0";
+
+  /** Where `up` listens by default: a laptop's admin API is not for the network. */
+  static final String UP_HTTP_HOST = "127.0.0.1";
+
+  /** Kafka's group instance id characters; Streams appends "-N" per stream thread. */
+  private static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
+
+  /** `up` runs exactly one router per data dir, so a fixed id is unique there. */
+  static final String UP_ROUTER_INSTANCE_ID = "hookline-up";
 
   static HooklineConfig fromEnv(Map<String, String> env) {
     Reader r = new Reader(env);
@@ -44,7 +62,13 @@ record HooklineConfig(
         r.string(Setting.WORKER_ID).isBlank() ? defaultWorkerId() : r.string(Setting.WORKER_ID),
         r.integer(Setting.TOPIC_PARTITIONS, 1, 1000),
         r.cidrs(Setting.ALLOWED_NETWORKS),
-        r.integer(Setting.RETENTION_DAYS, 1, 3650));
+        r.integer(Setting.RETENTION_DAYS, 1, 3650),
+        r.emptyOr(
+            Setting.ROUTER_INSTANCE_ID, INSTANCE_ID, "1-200 of the characters a-z A-Z 0-9 . _ -"),
+        r.emptyOr(
+            Setting.HTTP_HOST,
+            HOST,
+            "an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name"));
   }
 
   HooklineConfig withKafka(String bootstrapServers) {
@@ -64,7 +88,9 @@ record HooklineConfig(
         workerId,
         topicPartitions,
         allowedNetworks,
-        retentionDays);
+        retentionDays,
+        routerInstanceId,
+        httpHost);
   }
 
   HooklineConfig withDatabase(String url, String user, String password) {
@@ -84,7 +110,9 @@ record HooklineConfig(
         workerId,
         topicPartitions,
         allowedNetworks,
-        retentionDays);
+        retentionDays,
+        routerInstanceId,
+        httpHost);
   }
 
   HooklineConfig withSecrets(List<String> tokens, String key) {
@@ -104,7 +132,9 @@ record HooklineConfig(
         workerId,
         topicPartitions,
         allowedNetworks,
-        retentionDays);
+        retentionDays,
+        routerInstanceId,
+        httpHost);
   }
 
   HooklineConfig withAllowedNetworks(List<String> networks) {
@@ -124,7 +154,42 @@ record HooklineConfig(
         workerId,
         topicPartitions,
         networks,
-        retentionDays);
+        retentionDays,
+        routerInstanceId,
+        httpHost);
+  }
+
+  /** `up`'s defaults where the variables are empty. */
+  HooklineConfig withUpDefaults() {
+    return new HooklineConfig(
+        kafkaBootstrapServers,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        dbPoolSize,
+        httpPort,
+        adminTokens,
+        secretKey,
+        dataDir,
+        embeddedKafkaPort,
+        embeddedDbPort,
+        workerConcurrency,
+        workerId,
+        topicPartitions,
+        allowedNetworks,
+        retentionDays,
+        routerInstanceId.isEmpty() ? UP_ROUTER_INSTANCE_ID : routerInstanceId,
+        httpHost.isEmpty() ? UP_HTTP_HOST : httpHost);
+  }
+
+  /** The interface the HTTP server binds: {@link #ALL_INTERFACES} unless set (or `up`'s). */
+  String httpBindHost() {
+    return httpHost.isEmpty() ? ALL_INTERFACES : httpHost;
+  }
+
+  /** The router's static group instance id, or null for dynamic membership. */
+  String routerInstanceIdOrNull() {
+    return routerInstanceId.isEmpty() ? null : routerInstanceId;
   }
 
   /** Fails with a one-line error naming the variable when a role's required secret is missing. */
@@ -227,6 +292,16 @@ record HooklineConfig(
           .map(String::trim)
           .filter(v -> !v.isEmpty())
           .toList();
+    }
+
+    /** Empty, or a value matching {@code pattern}; else an error saying what {@code must} be. */
+    String emptyOr(Setting s, Pattern pattern, String must) {
+      String value = string(s);
+      if (!value.isEmpty() && !pattern.matcher(value).matches()) {
+        throw new ConfigException(
+            s.variable() + " must be " + must + ", was '" + shown(value) + "'");
+      }
+      return value;
     }
 
     List<String> cidrs(Setting s) {

@@ -108,14 +108,18 @@ public final class Main {
         case "router" -> {
           Roles.checkKafka(config.kafkaBootstrapServers());
           var router = Roles.router(config, catalog, metrics, running);
-          running.add(OpsServer.start(config.httpPort(), role, router::isRunning, metrics));
+          running.add(
+              OpsServer.start(
+                  config.httpBindHost(), config.httpPort(), role, router::isRunning, metrics));
         }
         case "worker" -> {
           config.requireSecretKey();
           Database db = running.add(Roles.database(config));
           Roles.checkKafka(config.kafkaBootstrapServers());
           var worker = Roles.worker(config, db, metrics, running);
-          running.add(OpsServer.start(config.httpPort(), role, worker::isRunning, metrics));
+          running.add(
+              OpsServer.start(
+                  config.httpBindHost(), config.httpPort(), role, worker::isRunning, metrics));
         }
         default -> throw new IllegalArgumentException(role);
       }
@@ -125,6 +129,10 @@ public final class Main {
       running.close();
       throw new StartupException(
           "cannot listen on "
+              + Setting.HTTP_HOST.variable()
+              + "="
+              + config.httpBindHost()
+              + " "
               + Setting.HTTP_PORT.variable()
               + "="
               + config.httpPort()

@@ -22,9 +22,9 @@ final class OpsServer implements AutoCloseable {
   }
 
   static OpsServer start(
-      int port, String role, BooleanSupplier healthy, PrometheusMeterRegistry metrics)
+      String host, int port, String role, BooleanSupplier healthy, PrometheusMeterRegistry metrics)
       throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext(
         "/health",
@@ -46,6 +46,10 @@ final class OpsServer implements AutoCloseable {
 
   int port() {
     return server.getAddress().getPort();
+  }
+
+  InetSocketAddress address() {
+    return server.getAddress();
   }
 
   private static void respond(HttpExchange exchange, int status, String type, String body)

@@ -160,7 +160,8 @@ final class Roles {
                 catalog));
     AdminApi api =
         new AdminApi(
-            AdminApiConfig.of(config.httpPort(), config.adminTokens()),
+            AdminApiConfig.of(config.httpPort(), config.adminTokens())
+                .withHost(config.httpBindHost()),
             db.webhooks(),
             db.deliveries(),
             catalog,
@@ -188,7 +189,8 @@ final class Roles {
     Router router =
         new Router(
             RouterConfig.defaults(
-                config.kafkaBootstrapServers(), config.dataDir().resolve("router-state")),
+                    config.kafkaBootstrapServers(), config.dataDir().resolve("router-state"))
+                .withInstanceId(config.routerInstanceIdOrNull()),
             catalog,
             metrics);
     running.add(router);

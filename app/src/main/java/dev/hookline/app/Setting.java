@@ -11,6 +11,9 @@ enum Setting {
   HTTP_PORT(
       "8080",
       "HTTP port: admin API and web page for admin-api and up; /health and /metrics for router and worker"),
+  HTTP_HOST(
+      "",
+      "Interface the HTTP server binds; when empty `0.0.0.0` (every interface, as containers need) for admin-api, router and worker, and `127.0.0.1` (this machine only) for `up`"),
   ADMIN_TOKEN(
       "",
       "Admin API bearer tokens, comma-separated; `up` generates one into the data dir when empty"),
@@ -27,6 +30,9 @@ enum Setting {
   ALLOWED_NETWORKS(
       "",
       "CIDRs webhook targets may resolve to despite the SSRF guard, comma-separated; `up` adds loopback"),
+  ROUTER_INSTANCE_ID(
+      "",
+      "Static group membership of the router: a router restarted after a crash resumes at once instead of after the 45 s session timeout; unique per router process and kept across its restarts; empty = dynamic membership (`up` uses `hookline-up`)"),
   RETENTION_DAYS(
       "30",
       "Days events with their deliveries and attempts are kept, 1-3650; admin-api deletes older ones hourly");

@@ -141,10 +141,19 @@ class HooklineConfigTest {
               Check.PARSE,
               "must be a whole number from 1 to 3650"),
           new Invalid(
-              Setting.RETENTION_DAYS,
-              "3651",
+              Setting.RETENTION_DAYS, "3651", Check.PARSE, "must be a whole number from 1 to 3650"),
+          new Invalid(Setting.HTTP_HOST, "0.0.0.0 127.0.0.1", Check.PARSE, "must be an IP address"),
+          new Invalid(Setting.HTTP_HOST, "http://localhost", Check.PARSE, "must be an IP address"),
+          new Invalid(
+              Setting.ROUTER_INSTANCE_ID,
+              "router 1",
               Check.PARSE,
-              "must be a whole number from 1 to 3650"));
+              "must be 1-200 of the characters a-z A-Z 0-9 . _ -"),
+          new Invalid(
+              Setting.ROUTER_INSTANCE_ID,
+              "r".repeat(201),
+              Check.PARSE,
+              "must be 1-200 of the characters"));
 
   static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> invalidValues() {
     return INVALID.stream()
@@ -204,6 +213,37 @@ class HooklineConfigTest {
     assertThat(Roles.cipher(config).keyCount()).isEqualTo(2);
     assertThat(config.retentionDays()).isEqualTo(7);
     assertThat(HooklineConfig.fromEnv(Map.of()).retentionDays()).isEqualTo(30);
+  }
+
+  @Test
+  void theRouterIsADynamicMemberUnlessGivenAnInstanceIdAndUpGivesItOne() {
+    HooklineConfig unset = HooklineConfig.fromEnv(Map.of());
+    assertThat(unset.routerInstanceIdOrNull()).isNull();
+    assertThat(unset.withUpDefaults().routerInstanceIdOrNull()).isEqualTo("hookline-up");
+    HooklineConfig set =
+        HooklineConfig.fromEnv(Map.of("HOOKLINE_ROUTER_INSTANCE_ID", " router-1 "));
+    assertThat(set.routerInstanceIdOrNull()).isEqualTo("router-1");
+    assertThat(set.withUpDefaults().routerInstanceIdOrNull()).isEqualTo("router-1");
+  }
+
+  @Test
+  void theRolesListenOnEveryInterfaceAndUpOnLoopbackUnlessTold() {
+    HooklineConfig unset = HooklineConfig.fromEnv(Map.of());
+    assertThat(unset.httpBindHost()).isEqualTo("0.0.0.0");
+    assertThat(unset.withUpDefaults().httpBindHost()).isEqualTo("127.0.0.1");
+    HooklineConfig set = HooklineConfig.fromEnv(Map.of("HOOKLINE_HTTP_HOST", "10.1.2.3"));
+    assertThat(set.httpBindHost()).isEqualTo("10.1.2.3");
+    assertThat(set.withUpDefaults().httpBindHost()).isEqualTo("10.1.2.3");
+    assertThat(HooklineConfig.fromEnv(Map.of("HOOKLINE_HTTP_HOST", "::1")).httpBindHost())
+        .isEqualTo("::1");
+  }
+
+  @Test
+  void upPrintsAUrlItCanBeReachedAt() {
+    assertThat(AllInOne.urlHost("127.0.0.1")).isEqualTo("127.0.0.1");
+    assertThat(AllInOne.urlHost("0.0.0.0")).isEqualTo("127.0.0.1");
+    assertThat(AllInOne.urlHost("::1")).isEqualTo("[::1]");
+    assertThat(AllInOne.urlHost("hookline.local")).isEqualTo("hookline.local");
   }
 
   @Test

@@ -47,7 +47,15 @@ final class EventReader {
 
   record Valid(Event event) implements Result {}
 
-  record Invalid(String reason) implements Result {}
+  /** Why a record was refused: one line of at most {@value #MAX_REASON_CHARS} characters. */
+  record Invalid(String reason) implements Result {
+    Invalid {
+      reason = OneLine.of(reason, MAX_REASON_CHARS);
+    }
+  }
+
+  /** The reason goes into a header and a WARN log line: it must stay short whatever came in. */
+  static final int MAX_REASON_CHARS = 200;
 
   private final Predicate<String> knownType;
 
@@ -76,22 +84,25 @@ final class EventReader {
         return new Invalid(
             "unsupported "
                 + CloudEventHeaders.SPECVERSION
-                + " '"
-                + specversion
-                + "'; only 1.0 is supported");
+                + " "
+                + OneLine.quote(specversion)
+                + "; only 1.0 is supported");
       }
       String id = required(headers, CloudEventHeaders.ID);
       String source = required(headers, CloudEventHeaders.SOURCE);
       if (!isUriReference(source)) {
-        return new Invalid(CloudEventHeaders.SOURCE + " '" + source + "' is not a URI reference");
+        return new Invalid(
+            CloudEventHeaders.SOURCE + " " + OneLine.quote(source) + " is not a URI reference");
       }
       String type = required(headers, CloudEventHeaders.TYPE);
       if (!knownType.test(type)) {
-        return new Invalid("unknown event type '" + type + "': not in the event catalog");
+        return new Invalid(
+            "unknown event type " + OneLine.quote(type) + ": not in the event catalog");
       }
       String contentType = optional(headers, CloudEventHeaders.CONTENT_TYPE);
       if (contentType != null && !isJson(contentType)) {
-        return new Invalid(CloudEventHeaders.CONTENT_TYPE + " '" + contentType + "' is not JSON");
+        return new Invalid(
+            CloudEventHeaders.CONTENT_TYPE + " " + OneLine.quote(contentType) + " is not JSON");
       }
       String timeText = optional(headers, CloudEventHeaders.TIME);
       Instant time;
@@ -102,7 +113,10 @@ final class EventReader {
           time = OffsetDateTime.parse(timeText, RFC_3339).toInstant();
         } catch (DateTimeParseException e) {
           return new Invalid(
-              CloudEventHeaders.TIME + " '" + timeText + "' is not an RFC 3339 timestamp");
+              CloudEventHeaders.TIME
+                  + " "
+                  + OneLine.quote(timeText)
+                  + " is not an RFC 3339 timestamp");
         }
       }
       JsonNode data;

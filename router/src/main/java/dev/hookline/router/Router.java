@@ -68,6 +68,15 @@ public final class Router implements AutoCloseable {
         TOPIC_DISCOVERY_INTERVAL_MS);
     // A new router starts at the oldest event still on the topics, not only at new ones.
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // Static membership: a router restarted after a crash (kill -9, OOM) rejoins as the member it
+    // was and gets its partitions back at once; a new dynamic member would wait for the dead one to
+    // miss the 45 s session timeout. Streams appends "-<thread>" per stream thread. Only the main
+    // consumer is in the group; the restore and global consumers must not carry the id.
+    if (config.instanceId() != null) {
+      p.put(
+          StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+          config.instanceId());
+    }
     p.putAll(config.kafkaOverrides());
     return p;
   }
@@ -100,6 +109,17 @@ public final class Router implements AutoCloseable {
     metrics.close();
     if (!closed) log.warn("Router did not stop within {}", timeout);
     return closed;
+  }
+
+  /**
+   * For tests: stops the way a killed process looks to the group coordinator, still a member until
+   * its session times out (a real kill -9 cannot be done in-process).
+   */
+  void closeAsIfKilled(Duration timeout) {
+    streams.close(
+        CloseOptions.timeout(timeout)
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+    metrics.close();
   }
 
   @Override

@@ -124,7 +124,8 @@ final class RoutesIndex {
       try {
         webhookId = UUID.fromString(key);
       } catch (IllegalArgumentException e) {
-        log.warn("Skipping a subscriptions record whose key '{}' is not a webhook id", key);
+        log.warn(
+            "Skipping a subscriptions record whose key {} is not a webhook id", OneLine.quote(key));
         return;
       }
       Subscription next = record.value() == null ? null : decode(webhookId, record.value());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,26 @@ class RouterConfigTest {
     assertThat(p.get("security.protocol")).isEqualTo("SSL");
     // Kafka accepts the whole set.
     new StreamsConfig(p);
+    // Dynamic membership unless an instance id is set.
+    assertThat(new StreamsConfig(p).getMainConsumerConfigs("g", "c", 0))
+        .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+  }
+
+  @Test
+  void anInstanceIdMakesTheMainConsumerOfEachThreadAStaticMember() {
+    RouterConfig config =
+        RouterConfig.defaults("k:9092", Path.of("/tmp/r"))
+            .withNumStreamThreads(2)
+            .withInstanceId("router-1");
+    StreamsConfig streams = new StreamsConfig(Router.streamsProperties(config));
+    assertThat(streams.getMainConsumerConfigs("g", "c", 0))
+        .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "router-1-0");
+    assertThat(streams.getMainConsumerConfigs("g", "c", 1))
+        .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "router-1-1");
+    assertThat(streams.getRestoreConsumerConfigs("c"))
+        .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    assertThat(streams.getGlobalConsumerConfigs("c"))
+        .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
   }
 
   @Test
@@ -49,5 +70,9 @@ class RouterConfigTest {
         .hasMessageContaining("replicationFactor");
     assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withApplicationId(""))
         .hasMessageContaining("applicationId");
+    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withInstanceId("a b"))
+        .hasMessageContaining("instanceId");
+    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withInstanceId(""))
+        .hasMessageContaining("instanceId");
   }
 }

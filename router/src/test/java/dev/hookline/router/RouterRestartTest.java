@@ -155,6 +155,37 @@ class RouterRestartTest {
     }
   }
 
+  /**
+   * A router killed without leaving the group (kill -9, OOM) stays a member until its session times
+   * out (45 s by default). Restarted under the same instance id, it takes its place back at once: a
+   * dynamic member would not reach RUNNING within {@link #start}'s 30 s.
+   */
+  @Test
+  void aRouterRestartedAfterACrashWithItsInstanceIdRoutesAtOnce() throws Exception {
+    UUID webhook = id(7);
+    String type = "confirm_email_address";
+    subscribe(sub(webhook, 1, true, type));
+    producer.flush();
+    RouterConfig config =
+        RouterConfig.defaults(kafka.bootstrapServers(), tmp.resolve("crash-state"))
+            .withApplicationId("hookline-router-crash-test")
+            .withReplicationFactor(1)
+            .withKafkaOverrides(Map.of("transaction.state.log.replication.factor", "1"))
+            .withInstanceId("router-crash-test");
+
+    Router first = start(config);
+    assertThat(routeAndCollect("evt-before-crash", type)).contains(webhook + "@v1");
+    first.closeAsIfKilled(Duration.ofSeconds(10));
+
+    long restarted = System.nanoTime();
+    try (Router second = start(config)) {
+      assertThat(routeAndCollect("evt-after-crash", type)).contains(webhook + "@v1");
+      assertThat(Duration.ofNanos(System.nanoTime() - restarted))
+          .isLessThan(Duration.ofSeconds(30));
+      assertThat(second.isRunning()).isTrue();
+    }
+  }
+
   static Router start(RouterConfig config) {
     Router router = new Router(config, EventCatalog.load(), new SimpleMeterRegistry());
     router.start();
@@ -166,11 +197,15 @@ class RouterRestartTest {
   }
 
   /**
-   * Publishes one payment_received event and returns "webhook@vN" of its tasks, in emit order. All
-   * tasks of one event commit in one transaction, so once the always-matching wildcard webhook's
-   * task is visible, reading up to the committed end gives all of them.
+   * Publishes one event (payment_received unless given) and returns "webhook@vN" of its tasks, in
+   * emit order. All tasks of one event commit in one transaction, so once the always-matching
+   * wildcard webhook's task is visible, reading up to the committed end gives all of them.
    */
   static List<String> routeAndCollect(String eventId) throws Exception {
+    return routeAndCollect(eventId, "payment_received");
+  }
+
+  static List<String> routeAndCollect(String eventId, String type) throws Exception {
     ProducerRecord<byte[], byte[]> event =
         new ProducerRecord<>(
             "events.payments",
@@ -181,7 +216,7 @@ class RouterRestartTest {
         .add(CloudEventHeaders.SPECVERSION, utf8("1.0"))
         .add(CloudEventHeaders.ID, utf8(eventId))
         .add(CloudEventHeaders.SOURCE, utf8("/test"))
-        .add(CloudEventHeaders.TYPE, utf8("payment_received"))
+        .add(CloudEventHeaders.TYPE, utf8(type))
         .add(CloudEventHeaders.TIME, utf8("2026-11-28T10:00:00Z"))
         .add(CloudEventHeaders.CONTENT_TYPE, utf8("application/json"));
     producer.send(event).get();

@@ -48,8 +48,9 @@ public final class TopicProvisioner {
   }
 
   /**
-   * Creates any missing Hookline topic, then sets {@code share.auto.offset.reset=earliest} on the
-   * share group {@value Topics#DISPATCHER_SHARE_GROUP}.
+   * Creates any missing Hookline topic, then configures the share group {@value
+   * Topics#DISPATCHER_SHARE_GROUP}: {@code share.auto.offset.reset=earliest}, {@code
+   * share.record.lock.duration.ms=60000} and {@code share.delivery.count.limit=10}.
    *
    * @param partitions partitions of {@code hookline.deliveries} and of every {@code events.*}
    *     topic; the low-volume topics (subscriptions, dead letter, invalid events) get one
@@ -63,7 +64,7 @@ public final class TopicProvisioner {
         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(props)) {
       createMissing(admin, topics);
-      setEarliestForDispatchers(admin);
+      configureDispatcherGroup(admin);
     }
     return topics.stream().map(NewTopic::name).toList();
   }
@@ -114,17 +115,25 @@ public final class TopicProvisioner {
   }
 
   /**
-   * A new share group starts at the latest offset, so records published before the first dispatcher
-   * joined would never be delivered. Start the dispatchers' group at the earliest.
+   * The dispatchers' share group settings (group configs, so every worker gets the same ones):
+   *
+   * <ul>
+   *   <li>auto offset reset {@code earliest}: a new share group starts at the latest offset, so
+   *       records published before the first dispatcher joined would never be delivered;
+   *   <li>record lock 60 s (broker default 30 s, allowed 15-60 s): a worker acknowledges a polled
+   *       batch once its slowest delivery is done, up to the 30 s webhook timeout, so a 30 s lock
+   *       could expire first and hand the same task to another worker;
+   *   <li>delivery count limit 10 (broker default 5, allowed 2-10): each RELEASE (e.g. while the
+   *       database is down and results cannot be recorded) counts as a delivery, and a record past
+   *       the limit is archived, never delivered; the retry schedule itself lives in PostgreSQL.
+   * </ul>
    */
-  private static void setEarliestForDispatchers(Admin admin) {
+  private static void configureDispatcherGroup(Admin admin) {
     ConfigResource group =
         new ConfigResource(ConfigResource.Type.GROUP, Topics.DISPATCHER_SHARE_GROUP);
     AlterConfigOp earliest =
         new AlterConfigOp(
             new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET);
-    // A batch waits for its slowest delivery (up to the 30 s webhook timeout): hold record locks
-    // longer than that, and survive a database outage of several RELEASE rounds.
     AlterConfigOp lockDuration =
         new AlterConfigOp(
             new ConfigEntry("share.record.lock.duration.ms", "60000"), AlterConfigOp.OpType.SET);
