@@ -349,6 +349,7 @@ final class Bench {
                               id,
                               stack,
                               options.maxInFlight(),
+                              options.consumers(),
                               options.workerHeap(),
                               jvmOptions(id),
                               logDir));
@@ -368,10 +369,11 @@ final class Bench {
     workers.addAll(started);
     if (!failures.isEmpty()) throw failures.get(0);
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (stack.shareGroupMembers() != n && System.nanoTime() < deadline) sleep(200);
-    if (stack.shareGroupMembers() != n) {
+    int members = n * options.consumers(); // each consumer is a member
+    while (stack.shareGroupMembers() != members && System.nanoTime() < deadline) sleep(200);
+    if (stack.shareGroupMembers() != members) {
       throw new IllegalStateException(
-          "the share group has " + stack.shareGroupMembers() + " members, not " + n);
+          "the share group has " + stack.shareGroupMembers() + " members, not " + members);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.hookline.bench;
 
+import dev.hookline.worker.WorkerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import java.util.Map;
  * @param fanoutWebhooks webhooks of the fan-out scenario, spread over the catalog's types
  * @param fanoutEvents events the fan-out scenario publishes, spread over the catalog's types
  * @param maxInFlight each worker's max in flight, and the raw client's concurrency
+ * @param consumers share consumers in each worker
  * @param workerHeap -Xmx of each worker JVM
  * @param partitions partitions of hookline.deliveries and the events topics
  * @param jfr record a JFR profile of every JVM into the data dir's {@code jfr/}
@@ -53,6 +55,7 @@ record BenchOptions(
     int fanoutWebhooks,
     int fanoutEvents,
     int maxInFlight,
+    int consumers,
     String workerHeap,
     int partitions,
     boolean jfr,
@@ -89,6 +92,7 @@ record BenchOptions(
         10_000,
         1_500,
         200,
+        WorkerConfig.DEFAULT_CONSUMERS,
         "512m",
         6,
         false,
@@ -119,6 +123,7 @@ record BenchOptions(
         300,
         200,
         200,
+        WorkerConfig.DEFAULT_CONSUMERS,
         "512m",
         6,
         false,
@@ -148,6 +153,7 @@ record BenchOptions(
         --fanout-webhooks N     webhooks of the fan-out scenario (default 10000; quick 300)
         --fanout-events N       events of the fan-out scenario (default 1500; quick 200)
         --max-in-flight N       per worker, and the raw client's concurrency (default 200)
+        --consumers N           share consumers in each worker (default 4)
         --worker-heap SIZE      -Xmx of each worker JVM (default 512m)
         --jfr                   record a JFR profile of every JVM (into the data dir's jfr/)
         --out DIR               where results go (default bench/results)
@@ -209,6 +215,7 @@ record BenchOptions(
             (int) longOf(v, "--fanout-webhooks", o.fanoutWebhooks(), 1, 100_000),
             (int) longOf(v, "--fanout-events", o.fanoutEvents(), 1, 1_000_000),
             (int) longOf(v, "--max-in-flight", o.maxInFlight(), 1, 10_000),
+            (int) longOf(v, "--consumers", o.consumers(), 1, 64),
             v.containsKey("--worker-heap")
                 ? heap((String) v.remove("--worker-heap"))
                 : o.workerHeap(),
@@ -295,6 +302,7 @@ record BenchOptions(
     m.put("fanoutWebhooks", o.fanoutWebhooks());
     m.put("fanoutEvents", o.fanoutEvents());
     m.put("maxInFlight", o.maxInFlight());
+    m.put("consumers", o.consumers());
     m.put("workerHeap", o.workerHeap());
     m.put("partitions", o.partitions());
     return m;

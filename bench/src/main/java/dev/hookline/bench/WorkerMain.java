@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Roles.worker}: {@code WorkerConfig.defaults(...).withMaxInFlight(n)}, the store's pool of 10),
  * against the bench's broker and PostgreSQL. The bench starts one per worker of a scenario.
  *
- * <p>Arguments: bootstrap servers, JDBC URL, database user, worker id, max in flight; the
- * encryption key and the database password come in {@code HOOKLINE_SECRET_KEY} and {@code
+ * <p>Arguments: bootstrap servers, JDBC URL, database user, worker id, max in flight, consumers;
+ * the encryption key and the database password come in {@code HOOKLINE_SECRET_KEY} and {@code
  * HOOKLINE_DB_PASSWORD}. Prints {@code READY} once started; on the stdin line {@code stats} prints
  * {@code STATS <json>} (heap, RSS, GC, CPU; the heap and RSS peaks since the previous {@code
  * stats}); when stdin closes it stops the worker, prints a last {@code STATS} and exits.
@@ -40,9 +40,10 @@ public final class WorkerMain {
   private static final AtomicLong rssPeakKb = new AtomicLong();
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 5) {
+    if (args.length != 6) {
       System.err.println(
-          "usage: WorkerMain <bootstrap> <jdbc-url> <db-user> <worker-id> <max-in-flight>");
+          "usage: WorkerMain <bootstrap> <jdbc-url> <db-user> <worker-id> <max-in-flight>"
+              + " <consumers>");
       System.exit(2);
     }
     String key = System.getenv("HOOKLINE_SECRET_KEY");
@@ -54,6 +55,7 @@ public final class WorkerMain {
             SecretCipher.fromBase64Key(key))) {
       WorkerConfig config =
           WorkerConfig.defaults(args[0], args[3])
+              .withConsumers(Integer.parseInt(args[5]))
               .withMaxInFlight(Integer.parseInt(args[4]))
               // the bench stops workers between scenarios; what is left is released to the others
               .withShutdownGrace(Duration.ofSeconds(2))

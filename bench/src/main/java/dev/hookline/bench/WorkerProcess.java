@@ -21,6 +21,7 @@ final class WorkerProcess implements AutoCloseable {
       String id,
       Stack stack,
       int maxInFlight,
+      int consumers,
       String heap,
       List<String> extraJvmOptions,
       Path logDir) {
@@ -37,7 +38,8 @@ final class WorkerProcess implements AutoCloseable {
                 stack.jdbcUrl(),
                 stack.dbUser(),
                 id,
-                Integer.toString(maxInFlight)),
+                Integer.toString(maxInFlight),
+                Integer.toString(consumers)),
             Map.of(
                 "HOOKLINE_SECRET_KEY",
                 stack.secretKey(),

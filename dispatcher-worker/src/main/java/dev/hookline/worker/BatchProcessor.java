@@ -417,6 +417,10 @@ final class BatchProcessor {
       Optional<Instant> openUntil = breakers.admit(task.webhookId(), clock.instant());
       if (openUntil.isPresent()) return settle(run, new TaskResult.Deferred(openUntil.get()));
     }
+    if (limits.enter(t.webhook().id(), run) == WebhookLimits.Admission.STALLED) {
+      // its running attempts will not end before this batch's deadline: wait for them elsewhere
+      return settle(run, new TaskResult.Deferred(clock.instant().plus(capWait(run))));
+    }
     AttemptOutcome outcome = deliver(run, t);
     if (outcome == null) return null;
     if (outcome instanceof AttemptOutcome.Delivered) breakers.onSuccess(task.webhookId());
@@ -433,7 +437,6 @@ final class BatchProcessor {
   /** Null when the batch handed the task to the retry timer before a permit came. */
   private AttemptOutcome deliver(Run run, WebhookDirectory.Target t) throws InterruptedException {
     UUID webhook = t.webhook().id();
-    limits.acquire(webhook);
     try {
       inFlight.acquire();
       try {
@@ -453,7 +456,7 @@ final class BatchProcessor {
         inFlight.release();
       }
     } finally {
-      limits.release(webhook);
+      limits.leave(webhook, run);
     }
   }
 

@@ -17,13 +17,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,7 +34,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -45,8 +44,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The delivery engine: takes delivery tasks from {@code hookline.deliveries} as a member of the
  * share group {@code hookline-dispatchers}, posts them, records the attempts in Postgres, and only
- * then acknowledges them (at-least-once). One consumer thread; the HTTP calls run on virtual
- * threads; a second thread runs the retry timer (due retries, dead letters, failing webhooks).
+ * then acknowledges them (at-least-once). A few consumers, each on a thread of its own (a share
+ * consumer must acknowledge all of one poll before its next, so one consumer alone would leave the
+ * HTTP side idle while its batch is recorded); the HTTP calls run on virtual threads; one more
+ * thread runs the retry timer (due retries, dead letters, failing webhooks).
  *
  * <pre>{@code
  * var worker = new DispatcherWorker(WorkerConfig.defaults(bootstrap, "worker-1"), database, registry);
@@ -78,10 +79,10 @@ public final class DispatcherWorker implements AutoCloseable {
   private final RetryScheduler scheduler;
   private final BreakerJournal breakerJournal;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
-  private final Thread thread;
-  private volatile ShareConsumer<byte[], byte[]> consumer;
+  private final List<Thread> threads = new ArrayList<>();
+  private final List<ShareConsumer<byte[], byte[]>> consumers = new CopyOnWriteArrayList<>();
+  private final AtomicInteger runningConsumers = new AtomicInteger();
   private volatile boolean stopping;
-  private volatile boolean running;
   private boolean started;
   private boolean closed;
 
@@ -147,7 +148,7 @@ public final class DispatcherWorker implements AutoCloseable {
             clock,
             executor,
             config.maxInFlight(),
-            new WebhookLimits(isolation.maxInFlightPerWebhook()),
+            new WebhookLimits(isolation.maxInFlightPerWebhook(), isolation.handoffAfter()),
             breakers,
             new FollowUps(stores.health(), disabler, executor),
             isolation.handoffAfter(),
@@ -162,7 +163,9 @@ public final class DispatcherWorker implements AutoCloseable {
             clock,
             metrics,
             config.workerId());
-    this.thread = new Thread(this::run, "hookline-dispatcher-" + config.workerId());
+    for (int i = 0; i < config.consumers(); i++) {
+      threads.add(new Thread(this::run, "hookline-dispatcher-" + config.workerId() + "-" + i));
+    }
   }
 
   /** Joins the share group and starts delivering, on a thread of its own. Returns at once. */
@@ -170,20 +173,21 @@ public final class DispatcherWorker implements AutoCloseable {
     if (closed) throw new IllegalStateException("worker is closed");
     if (started) return;
     started = true;
-    running = true;
-    thread.start();
+    runningConsumers.set(threads.size());
+    threads.forEach(Thread::start);
     scheduler.start();
     breakerJournal.start();
     log.info(
-        "dispatcher worker {} started (max {} in flight, {} per webhook)",
+        "dispatcher worker {} started ({} consumers, max {} in flight, {} per webhook)",
         config.workerId(),
+        config.consumers(),
         config.maxInFlight(),
         config.isolation().maxInFlightPerWebhook());
   }
 
-  /** Whether the consume loop is alive (for health checks). */
+  /** Whether every consume loop is alive (for health checks). */
   public boolean isRunning() {
-    return running;
+    return runningConsumers.get() == threads.size();
   }
 
   /**
@@ -201,16 +205,17 @@ public final class DispatcherWorker implements AutoCloseable {
     stopping = true;
     processor.abortAfter(config.shutdownGrace());
     stopSignal.countDown();
-    ShareConsumer<byte[], byte[]> c = consumer;
-    if (c != null) c.wakeup();
-    if (thread.isAlive()) {
+    consumers.forEach(ShareConsumer::wakeup);
+    // grace for the deliveries, then time for the store write, the acks and leaving the group
+    long joinUntil = System.nanoTime() + config.shutdownGrace().plusSeconds(30).toNanos();
+    for (Thread thread : threads) {
+      if (!thread.isAlive()) continue;
       try {
-        // grace for the deliveries, then time for the store write, the acks and leaving the group
-        thread.join(config.shutdownGrace().plusSeconds(30).toMillis());
+        thread.join(Math.max(1, (joinUntil - System.nanoTime()) / 1_000_000));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      if (thread.isAlive()) log.warn("dispatcher thread did not stop in time");
+      if (thread.isAlive()) log.warn("{} did not stop in time", thread.getName());
     }
     scheduler.close();
     try {
@@ -235,10 +240,19 @@ public final class DispatcherWorker implements AutoCloseable {
       c = consumerFactory.get();
     } catch (RuntimeException e) {
       log.error("cannot create the share consumer", e);
-      running = false;
+      runningConsumers.decrementAndGet();
       return;
     }
-    consumer = c;
+    consumers.add(c);
+    if (stopping) c.wakeup(); // close() came before this consumer was there to wake
+    c.setAcknowledgementCommitCallback(
+        (offsets, error) -> {
+          if (error != null) {
+            // e.g. the acquisition lock ran out: the broker already gave these records to someone
+            // else, who delivers them again
+            log.warn("acknowledgement of {} failed: {}", offsets.keySet(), error.toString());
+          }
+        });
     try {
       c.subscribe(List.of(Topics.DELIVERIES));
       Duration backoff = Duration.ZERO;
@@ -260,7 +274,7 @@ public final class DispatcherWorker implements AutoCloseable {
       } catch (RuntimeException e) {
         log.warn("closing the share consumer failed: {}", e.toString());
       }
-      running = false;
+      runningConsumers.decrementAndGet();
     }
   }
 
@@ -271,14 +285,9 @@ public final class DispatcherWorker implements AutoCloseable {
     List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
     records.forEach(batch::add);
     BatchProcessor.BatchResult result = processor.process(batch, c::acknowledge);
-    Map<TopicIdPartition, Optional<KafkaException>> commits = c.commitSync();
-    commits.forEach(
-        (partition, error) ->
-            error.ifPresent(
-                e ->
-                    // e.g. the acquisition lock ran out: the broker already gave these records to
-                    // someone else
-                    log.warn("acknowledgement for {} failed: {}", partition, e.toString())));
+    // the outcomes are durable already: the acknowledgements need not hold up the next poll (a
+    // lost one only means a redelivery, which at-least-once allows); failures reach the callback
+    c.commitAsync();
     log.debug("batch: {}", result);
     return result.storeFailed();
   }

@@ -13,8 +13,14 @@ import java.util.Objects;
  * @param bootstrapServers Kafka bootstrap servers
  * @param workerId this worker's name, recorded with every attempt and used as Kafka client id
  * @param maxInFlight deliveries running at once, at most (default 200)
- * @param maxPollRecords records fetched per poll (default: {@code maxInFlight})
- * @param pollTimeout how long one poll waits for records (default 1 s)
+ * @param consumers share consumers per worker, each on a thread of its own (default 4): a consumer
+ *     must acknowledge a whole poll before its next one, so several of them keep deliveries going
+ *     while one waits for its batch to be recorded
+ * @param maxPollRecords records fetched per poll, per consumer (default: {@code maxInFlight}
+ *     divided among the consumers, so the polled tasks never wait for an in-flight slot)
+ * @param pollTimeout how long one poll waits for records (default 20 ms: measured on Kafka 4.4, a
+ *     share consumer's poll hands out records that arrive while it waits only when it times out, so
+ *     this is the latency it adds; an empty poll costs little)
  * @param retrySchedule delays replacing the default retry schedule (for tests), null for the
  *     default
  * @param shutdownGrace how long {@link DispatcherWorker#close()} lets running deliveries finish
@@ -31,6 +37,7 @@ public record WorkerConfig(
     String bootstrapServers,
     String workerId,
     int maxInFlight,
+    int consumers,
     int maxPollRecords,
     Duration pollTimeout,
     List<Duration> retrySchedule,
@@ -42,6 +49,7 @@ public record WorkerConfig(
     Scheduling scheduling) {
 
   public static final int DEFAULT_MAX_IN_FLIGHT = 200;
+  public static final int DEFAULT_CONSUMERS = 4;
 
   /**
    * Per-webhook isolation: one slow or failing endpoint must not hold up the others.
@@ -127,6 +135,8 @@ public record WorkerConfig(
       throw new IllegalArgumentException("workerId must not be blank");
     if (maxInFlight < 1)
       throw new IllegalArgumentException("maxInFlight must be >= 1, was " + maxInFlight);
+    if (consumers < 1)
+      throw new IllegalArgumentException("consumers must be >= 1, was " + consumers);
     if (maxPollRecords < 1)
       throw new IllegalArgumentException("maxPollRecords must be >= 1, was " + maxPollRecords);
     requirePositive(pollTimeout, "pollTimeout");
@@ -153,8 +163,9 @@ public record WorkerConfig(
         bootstrapServers,
         workerId,
         DEFAULT_MAX_IN_FLIGHT,
-        DEFAULT_MAX_IN_FLIGHT,
-        Duration.ofSeconds(1),
+        DEFAULT_CONSUMERS,
+        perConsumer(DEFAULT_MAX_IN_FLIGHT, DEFAULT_CONSUMERS),
+        Duration.ofMillis(20),
         null,
         Duration.ofSeconds(20),
         Duration.ofSeconds(5),
@@ -169,13 +180,33 @@ public record WorkerConfig(
     return AddressPolicy.allowing(allowedNetworks);
   }
 
-  /** Also sets {@code maxPollRecords} to the same number. */
+  /** Also sets {@code maxPollRecords} to the consumers' share of it. */
   public WorkerConfig withMaxInFlight(int n) {
     return new WorkerConfig(
         bootstrapServers,
         workerId,
         n,
+        consumers,
+        perConsumer(n, consumers),
+        pollTimeout,
+        retrySchedule,
+        shutdownGrace,
+        webhookCacheTtl,
+        consumerProperties,
+        allowedNetworks,
+        isolation,
+        scheduling);
+  }
+
+  /** Also divides {@code maxInFlight} among them as their {@code maxPollRecords}. */
+  public WorkerConfig withConsumers(int n) {
+    if (n < 1) throw new IllegalArgumentException("consumers must be >= 1, was " + n);
+    return new WorkerConfig(
+        bootstrapServers,
+        workerId,
+        maxInFlight,
         n,
+        perConsumer(maxInFlight, n),
         pollTimeout,
         retrySchedule,
         shutdownGrace,
@@ -191,6 +222,7 @@ public record WorkerConfig(
         bootstrapServers,
         workerId,
         maxInFlight,
+        consumers,
         maxPollRecords,
         pollTimeout,
         delays,
@@ -207,6 +239,7 @@ public record WorkerConfig(
         bootstrapServers,
         workerId,
         maxInFlight,
+        consumers,
         maxPollRecords,
         pollTimeout,
         retrySchedule,
@@ -223,6 +256,7 @@ public record WorkerConfig(
         bootstrapServers,
         workerId,
         maxInFlight,
+        consumers,
         maxPollRecords,
         timeout,
         retrySchedule,
@@ -239,6 +273,7 @@ public record WorkerConfig(
         bootstrapServers,
         workerId,
         maxInFlight,
+        consumers,
         maxPollRecords,
         pollTimeout,
         retrySchedule,
@@ -255,6 +290,7 @@ public record WorkerConfig(
         bootstrapServers,
         workerId,
         maxInFlight,
+        consumers,
         maxPollRecords,
         pollTimeout,
         retrySchedule,
@@ -272,6 +308,7 @@ public record WorkerConfig(
         bootstrapServers,
         workerId,
         maxInFlight,
+        consumers,
         maxPollRecords,
         pollTimeout,
         retrySchedule,
@@ -288,6 +325,7 @@ public record WorkerConfig(
         bootstrapServers,
         workerId,
         maxInFlight,
+        consumers,
         maxPollRecords,
         pollTimeout,
         retrySchedule,
@@ -304,6 +342,7 @@ public record WorkerConfig(
         bootstrapServers,
         workerId,
         maxInFlight,
+        consumers,
         maxPollRecords,
         pollTimeout,
         retrySchedule,
@@ -313,6 +352,10 @@ public record WorkerConfig(
         allowedNetworks,
         isolation,
         newScheduling);
+  }
+
+  private static int perConsumer(int maxInFlight, int consumers) {
+    return Math.max(1, maxInFlight / Math.max(1, consumers));
   }
 
   private static void requirePositive(Duration d, String name) {

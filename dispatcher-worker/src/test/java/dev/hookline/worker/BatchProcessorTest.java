@@ -94,7 +94,7 @@ class BatchProcessorTest {
         Clock.fixed(NOW, ZoneOffset.UTC),
         executor,
         maxInFlight,
-        new WebhookLimits(perWebhook),
+        new WebhookLimits(perWebhook, handoff),
         breakers,
         new FollowUps(health, disabler, executor),
         handoff,
@@ -416,6 +416,42 @@ class BatchProcessorTest {
         .allSatisfy(d -> assertThat(d.task().attempt()).isEqualTo(1));
     assertThat(timers.deferrals).filteredOn(d -> d.until().equals(NOW.plusSeconds(15))).hasSize(3);
     await().atMost(Duration.ofSeconds(5)).until(() -> store.all().size() == 7);
+  }
+
+  @Test
+  void tasksOfAWebhookStuckAtItsCapDoNotHoldTheNextBatch() throws Exception {
+    Webhook fast = add("http://ok");
+    Webhook slow = add("http://slow");
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger slowCalls = new AtomicInteger();
+    BatchProcessor processor =
+        processor(slowUntil(release, slowCalls), 100, 2, Duration.ofSeconds(2), 10);
+    List<ConsumerRecord<byte[], byte[]>> first = new ArrayList<>();
+    for (int i = 0; i < 2; i++)
+      first.add(Fixtures.record(Fixtures.task(slow.id(), 1, Trigger.EVENT)));
+    process(processor, first); // both start, hang, and are handed off at the 2 s deadline
+    acks.clear();
+
+    List<ConsumerRecord<byte[], byte[]>> second = new ArrayList<>();
+    for (int i = 0; i < 3; i++)
+      second.add(Fixtures.record(Fixtures.task(slow.id(), 1, Trigger.EVENT)));
+    for (int i = 0; i < 3; i++)
+      second.add(Fixtures.record(Fixtures.task(fast.id(), 1, Trigger.EVENT)));
+    long start = System.nanoTime();
+    BatchProcessor.BatchResult result = process(processor, second);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    release.countDown();
+
+    assertThat(ms).as("no wait for the stuck webhook's deadline").isLessThan(1_500);
+    assertThat(slowCalls).as("none of the second batch went to the stuck webhook").hasValue(2);
+    assertThat(result.accepted()).isEqualTo(3);
+    assertThat(result.deferred()).isEqualTo(3);
+    // the three wait for the stuck attempts' timeout, without spending an attempt
+    assertThat(timers.deferrals)
+        .filteredOn(d -> d.until().equals(NOW.plusSeconds(15)))
+        .hasSize(3)
+        .allSatisfy(d -> assertThat(d.task().attempt()).isEqualTo(1));
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.all().size() == 5);
   }
 
   @Test

@@ -43,6 +43,7 @@ class DispatcherWorkerTest {
   private DispatcherWorker start(Duration grace) {
     WorkerConfig config =
         WorkerConfig.defaults("unused:9092", "w1")
+            .withConsumers(1) // one fake consumer
             .withMaxInFlight(8)
             .withPollTimeout(Duration.ofMillis(100))
             .withShutdownGrace(grace);

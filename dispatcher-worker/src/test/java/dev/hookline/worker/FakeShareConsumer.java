@@ -146,7 +146,8 @@ final class FakeShareConsumer implements ShareConsumer<byte[], byte[]> {
 
   @Override
   public void commitAsync() {
-    throw new UnsupportedOperationException();
+    checkThread();
+    events.add("commit");
   }
 
   @Override
