@@ -34,7 +34,8 @@ record KafkaStatus(
   /**
    * @param lag records not yet delivered (acknowledged) by the group, over all partitions
    */
-  record Dispatchers(int members, String state, long lag) {}
+  /** Workers are told apart by client id: a worker's consumers share one. */
+  record Dispatchers(int workers, int members, String state, long lag) {}
 
   /** Connects, reads everything it can until the deadline, closes. */
   static Probe<KafkaStatus> read(String bootstrapServers, Deadline deadline) {
@@ -104,8 +105,12 @@ record KafkaStatus(
       lag += Math.max(0, partitionLag);
     }
     return description == null
-        ? new Dispatchers(0, "not created yet", lag)
-        : new Dispatchers(description.members().size(), description.groupState().toString(), lag);
+        ? new Dispatchers(0, 0, "not created yet", lag)
+        : new Dispatchers(
+            (int) description.members().stream().map(m -> m.clientId()).distinct().count(),
+            description.members().size(),
+            description.groupState().toString(),
+            lag);
   }
 
   /**

@@ -109,7 +109,9 @@ final class StatusCommand {
                     k.dispatchers(),
                     d ->
                         "share group hookline-dispatchers: "
-                            + plural(d.members(), "member")
+                            + plural(d.workers(), "worker")
+                            + " with "
+                            + plural(d.members(), "consumer")
                             + " ("
                             + d.state()
                             + "), lag "

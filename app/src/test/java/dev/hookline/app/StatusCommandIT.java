@@ -117,7 +117,7 @@ class StatusCommandIT {
                             + " failed with an HTTP status, 0 without a response")
                     .contains("Retries           0 due now, " + EVENTS + " scheduled")
                     .containsPattern(
-                        "Dispatchers       share group hookline-dispatchers: 1 member \\(\\w+\\),"
+                        "Dispatchers       share group hookline-dispatchers: 1 worker with \\d+ consumers? \\(\\w+\\),"
                             + " lag 0 on hookline.deliveries")
                     .contains("Open circuits     1 webhook")
                     .containsPattern("\"broken\" " + brokenId + ": open until \\S+ in 1 worker");
