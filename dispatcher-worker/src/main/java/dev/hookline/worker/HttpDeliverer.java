@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -275,16 +276,23 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
    */
   private static String readExcerpt(HttpEntity entity, HttpPost post) {
     if (entity == null) return null;
-    byte[] buffer = new byte[EXCERPT_LIMIT_BYTES];
+    // most receivers answer a few bytes: start from what they announce, grow up to the limit
+    long announced = entity.getContentLength();
+    byte[] buffer =
+        new byte[(int) Math.min(EXCERPT_LIMIT_BYTES, announced >= 0 ? announced : 1024)];
     int read = 0;
     try (InputStream in = entity.getContent()) {
       if (in == null) return null;
-      while (read < buffer.length) {
+      while (true) {
+        if (read == buffer.length) {
+          if (read == EXCERPT_LIMIT_BYTES) break;
+          buffer = Arrays.copyOf(buffer, Math.min(EXCERPT_LIMIT_BYTES, Math.max(1024, read * 2)));
+        }
         int n = in.read(buffer, read, buffer.length - read);
         if (n < 0) break;
         read += n;
       }
-      if (read == buffer.length && in.read() >= 0) {
+      if (read == EXCERPT_LIMIT_BYTES && in.read() >= 0) {
         post.cancel(); // drops the connection, so the close below has nothing left to drain
       }
     } catch (IOException e) {

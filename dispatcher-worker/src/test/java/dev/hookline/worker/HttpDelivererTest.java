@@ -119,6 +119,27 @@ class HttpDelivererTest {
           }
         });
     server.createContext(
+        "/chunked",
+        ex -> {
+          // no length announced: the excerpt buffer has to grow
+          ex.getRequestBody().readAllBytes();
+          ex.sendResponseHeaders(200, 0);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write("b".repeat(5_000).getBytes(StandardCharsets.UTF_8));
+          }
+        });
+    server.createContext(
+        "/exactly-the-limit",
+        ex -> {
+          ex.getRequestBody().readAllBytes();
+          byte[] body =
+              "c".repeat(HttpDeliverer.EXCERPT_LIMIT_BYTES).getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, body.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.createContext(
         "/big",
         ex -> {
           ex.getRequestBody().readAllBytes();
@@ -269,6 +290,18 @@ class HttpDelivererTest {
     assertThat(outcome.responseExcerpt()).hasSize(HttpDeliverer.EXCERPT_LIMIT_BYTES).matches("a+");
     // the connection was dropped, so the receiver could not push all 10 MB (socket buffers aside)
     assertThat(bigBodyBytesWritten.get()).isLessThan(10L * 1024 * 1024);
+  }
+
+  @Test
+  void aBodyOfUnannouncedLengthOrExactlyTheLimitIsKeptWhole() {
+    AttemptOutcome chunked = deliverer.deliver(hook("/chunked", 15), SECRETS, Fixtures.event());
+    AttemptOutcome exact =
+        deliverer.deliver(hook("/exactly-the-limit", 15), SECRETS, Fixtures.event());
+
+    assertThat(chunked).isInstanceOf(AttemptOutcome.Delivered.class);
+    assertThat(chunked.responseExcerpt()).hasSize(5_000).matches("b+");
+    assertThat(exact).isInstanceOf(AttemptOutcome.Delivered.class);
+    assertThat(exact.responseExcerpt()).hasSize(HttpDeliverer.EXCERPT_LIMIT_BYTES).matches("c+");
   }
 
   @Test
