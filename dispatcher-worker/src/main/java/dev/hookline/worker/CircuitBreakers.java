@@ -12,9 +12,10 @@ import java.util.function.Consumer;
  * One circuit breaker per webhook, in this worker's memory. Closed: every task goes out; after
  * {@code failures} consecutive failed attempts it opens. Open: tasks are deferred to the end of the
  * cool-down without spending an attempt. Then one task goes out as a probe (half-open): a success
- * closes the circuit, a failure opens it again for twice as long (up to the maximum). A probe whose
- * outcome never comes back (handed off, released) frees the way after the cool-down, so a circuit
- * cannot stay half-open forever.
+ * closes the circuit, a failure opens it again for twice as long (up to the maximum); the tasks
+ * that come while the probe is out wait one base cool-down at most. A probe whose outcome never
+ * comes back (handed off, released) frees the way after the cool-down, so a circuit cannot stay
+ * half-open forever.
  */
 final class CircuitBreakers {
   enum State {
@@ -69,7 +70,12 @@ final class CircuitBreakers {
           return Optional.empty();
         }
         default -> {
-          if (now.isBefore(b.probeUntil)) return Optional.of(b.probeUntil);
+          // Tasks behind the probe wait one base cool-down, not the current (doubled, up to the
+          // maximum) one: the probe ends within its timeout, and once it closes the circuit the
+          // backlog must follow soon, not after minutes more (seen after a 2-minute outage:
+          // ReceiverDownIT).
+          if (now.isBefore(b.probeUntil))
+            return Optional.of(earliest(b.probeUntil, now.plus(cooldown)));
           b.probeUntil = now.plus(b.currentCooldown); // the last probe got lost: send another
           return Optional.empty();
         }
@@ -124,6 +130,10 @@ final class CircuitBreakers {
               }
             })
         .count();
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
   }
 
   private void open(Breaker b, Instant now) {

@@ -63,6 +63,24 @@ class CircuitBreakersTest {
   }
 
   @Test
+  void tasksBehindAProbeWaitTheBaseCooldownNotTheDoubledOne() {
+    for (int i = 0; i < 3; i++) breakers.onFailure(hook, T);
+    Instant probe1 = T.plusSeconds(30);
+    assertThat(breakers.admit(hook, probe1)).isEmpty();
+    breakers.onFailure(hook, probe1); // open for 60 s
+    Instant probe2 = probe1.plusSeconds(60);
+    assertThat(breakers.admit(hook, probe2)).isEmpty();
+    breakers.onFailure(hook, probe2); // open for 100 s (capped)
+    Instant probe3 = probe2.plusSeconds(100);
+    assertThat(breakers.admit(hook, probe3)).as("the probe").isEmpty();
+    assertThat(breakers.admit(hook, probe3))
+        .as("behind the probe: the base cool-down, not 100 s")
+        .contains(probe3.plusSeconds(30));
+    breakers.onSuccess(hook);
+    assertThat(breakers.admit(hook, probe3.plusSeconds(30))).as("closed: they go").isEmpty();
+  }
+
+  @Test
   void aLostProbeDoesNotKeepTheCircuitHalfOpenForever() {
     for (int i = 0; i < 3; i++) breakers.onFailure(hook, T);
     Instant probe = T.plusSeconds(30);

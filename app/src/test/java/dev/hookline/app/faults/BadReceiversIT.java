@@ -1,0 +1,132 @@
+package dev.hookline.app.faults;
+
+import static dev.hookline.app.faults.BadReceiver.Behaviour.ENDLESS;
+import static dev.hookline.app.faults.BadReceiver.Behaviour.GARBAGE;
+import static dev.hookline.app.faults.BadReceiver.Behaviour.RESET;
+import static dev.hookline.app.faults.BadReceiver.Behaviour.SLOW;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receivers that misbehave below HTTP, under load (issue #9): one answers slowly, one answers bytes
+ * that are not HTTP, one resets every connection, one streams a body that never ends. The worker, a
+ * child JVM with a 256 MB heap that exits on running out of memory, stays alive and healthy
+ * throughout, keeps delivering every event to a good receiver alongside, and records each
+ * misbehaviour as what it is.
+ */
+class BadReceiversIT {
+  private static final Logger log = LoggerFactory.getLogger(BadReceiversIT.class);
+  private static final int EVENTS_PER_SECOND = 20;
+  private static final int EVENTS = 40 * EVENTS_PER_SECOND;
+
+  /** Heap 256 MB; the rest is metaspace, code, thread stacks and direct buffers. */
+  private static final long RESIDENT_LIMIT_KB = 640 * 1024;
+
+  @TempDir Path dir;
+
+  @Test
+  void badReceiversNeitherHurtTheWorkerNorHoldUpAGoodOne() throws Exception {
+    Map<BadReceiver.Behaviour, BadReceiver> bad = new EnumMap<>(BadReceiver.Behaviour.class);
+    try (FaultStack stack = FaultStack.start(dir);
+        HookReceiver good = new HookReceiver()) {
+      UUID goodHook = stack.webhook("good", good.url("/good"), null);
+      Map<BadReceiver.Behaviour, UUID> badHooks = new EnumMap<>(BadReceiver.Behaviour.class);
+      for (BadReceiver.Behaviour b : BadReceiver.Behaviour.values()) {
+        bad.put(b, new BadReceiver(b));
+        badHooks.put(b, stack.webhook(b.name(), bad.get(b).url("/" + b), null));
+      }
+      stack.startRouter();
+      WorkerJvm worker = stack.startWorker("worker-bad", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+
+      AtomicInteger healthChecks = new AtomicInteger();
+      AtomicLong residentPeakKb = new AtomicLong();
+      try (Load load = new Load(stack.bootstrapServers())) {
+        load.warmUp(() -> good.count() > 0).start(EVENTS_PER_SECOND);
+        // while the stream runs: healthy at every look, resident memory within bounds
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> {
+                  assertThat(worker.healthy()).as("worker /health").isTrue();
+                  healthChecks.incrementAndGet();
+                  residentPeakKb.accumulateAndGet(worker.residentKb(), Math::max);
+                  return load.published() >= EVENTS;
+                });
+        Map<String, Long> published = load.stop();
+        Ledger.awaitAllSucceeded(
+            stack.db(),
+            Ledger.pairs(published.keySet(), List.of(goodHook)),
+            Duration.ofSeconds(60));
+        residentPeakKb.accumulateAndGet(worker.residentKb(), Math::max);
+
+        assertThat(good.eventIds("/good")).containsAll(published.keySet());
+        Faults.Latency latency = Faults.latency(published, good.firstArrivals("/good"));
+        assertThat(latency.max())
+            .as("the good receiver is not held up")
+            .isLessThan(Duration.ofSeconds(10));
+        assertThat(worker.isAlive()).isTrue();
+        assertThat(worker.healthy()).isTrue();
+        assertThat(residentPeakKb.get()).isLessThan(RESIDENT_LIMIT_KB);
+        bad.values().forEach(r -> assertThat(r.requests()).isPositive());
+
+        // each misbehaviour recorded as what it is
+        for (BadReceiver.Behaviour b : List.of(GARBAGE, RESET)) {
+          List<Ledger.Attempt> attempts = Ledger.attempts(stack.db(), badHooks.get(b));
+          assertThat(attempts)
+              .as(b.name())
+              .isNotEmpty()
+              .allSatisfy(a -> assertThat(a.statusCode()).isNull())
+              .allSatisfy(a -> assertThat(a.errorClass()).isNotBlank());
+        }
+        List<Ledger.Attempt> endless = Ledger.attempts(stack.db(), badHooks.get(ENDLESS));
+        assertThat(endless)
+            .isNotEmpty()
+            .allSatisfy(a -> assertThat(a.statusCode()).isEqualTo(200))
+            .allSatisfy(a -> assertThat(a.responseExcerpt()).hasSize(20 * 1024));
+        List<Ledger.Attempt> slow = Ledger.attempts(stack.db(), badHooks.get(SLOW));
+        assertThat(slow)
+            .isNotEmpty()
+            .allSatisfy(
+                a ->
+                    assertThat(a.durationMs())
+                        .isGreaterThanOrEqualTo((int) BadReceiver.SLOW_ANSWER_MS - 100));
+
+        log.info(
+            "FAULT bad receivers: {} events to 5 webhooks; good receiver got all, publish-to-receive"
+                + " {}; worker healthy at {} of {} looks, resident peak {} MB (heap 256 MB);"
+                + " requests slow={} garbage={} reset={} endless={} ({} MB streamed);"
+                + " attempts recorded slow={} garbage={} reset={} endless={} (excerpts 20 KB)",
+            published.size(),
+            latency,
+            healthChecks.get(),
+            healthChecks.get(),
+            residentPeakKb.get() / 1024,
+            bad.get(SLOW).requests(),
+            bad.get(GARBAGE).requests(),
+            bad.get(RESET).requests(),
+            bad.get(ENDLESS).requests(),
+            bad.get(ENDLESS).bytesSent() / (1024 * 1024),
+            slow.size(),
+            Ledger.attempts(stack.db(), badHooks.get(GARBAGE)).size(),
+            Ledger.attempts(stack.db(), badHooks.get(RESET)).size(),
+            endless.size());
+      }
+    } finally {
+      for (BadReceiver r : bad.values()) r.close();
+    }
+  }
+}
