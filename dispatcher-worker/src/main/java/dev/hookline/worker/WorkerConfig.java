@@ -180,14 +180,17 @@ public record WorkerConfig(
     return AddressPolicy.allowing(allowedNetworks);
   }
 
-  /** Also sets {@code maxPollRecords} to the consumers' share of it. */
+  /**
+   * Also sets {@code maxPollRecords} to the consumers' share of it, and no more consumers than
+   * deliveries in flight (a polled task must not wait for a place).
+   */
   public WorkerConfig withMaxInFlight(int n) {
     return new WorkerConfig(
         bootstrapServers,
         workerId,
         n,
-        consumers,
-        perConsumer(n, consumers),
+        Math.max(1, Math.min(consumers, n)),
+        perConsumer(n, Math.max(1, Math.min(consumers, n))),
         pollTimeout,
         retrySchedule,
         shutdownGrace,

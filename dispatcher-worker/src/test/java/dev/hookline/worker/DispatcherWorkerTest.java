@@ -180,6 +180,13 @@ class DispatcherWorkerTest {
   void configIsValidated() {
     WorkerConfig ok = WorkerConfig.defaults("localhost:9092", "w1");
     assertThat(ok.maxInFlight()).isEqualTo(200);
+    // the in-flight places are shared among the consumers' polls, none polls more than its share
+    assertThat(ok.consumers()).isEqualTo(4);
+    assertThat(ok.maxPollRecords()).isEqualTo(50);
+    assertThat(ok.withMaxInFlight(2).consumers()).isEqualTo(2);
+    assertThat(ok.withMaxInFlight(2).maxPollRecords()).isEqualTo(1);
+    assertThat(ok.withConsumers(1).maxPollRecords()).isEqualTo(200);
+    assertThatThrownBy(() -> ok.withConsumers(0)).hasMessageContaining("consumers");
     assertThat(ok.retrySchedule()).isNull();
     assertThat(ok.withRetrySchedule(List.of(Duration.ofSeconds(1))).retrySchedule()).hasSize(1);
     assertThatThrownBy(() -> WorkerConfig.defaults(" ", "w1"))
