@@ -60,6 +60,7 @@ public final class DispatcherWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DispatcherWorker.class);
   private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration MAX_STORE_PROBE = Duration.ofSeconds(5);
   static final String EVENT_SOURCE = "urn:hookline:dispatcher-worker";
 
   /** The store interfaces the worker uses. */
@@ -83,6 +84,8 @@ public final class DispatcherWorker implements AutoCloseable {
   private final List<ShareConsumer<byte[], byte[]>> consumers = new CopyOnWriteArrayList<>();
   private final AtomicInteger runningConsumers = new AtomicInteger();
   private volatile boolean stopping;
+  private volatile boolean storeDown;
+  private final DeliveryStore deliveryStore;
   private boolean started;
   private boolean closed;
 
@@ -137,6 +140,7 @@ public final class DispatcherWorker implements AutoCloseable {
     metrics.circuitsOpen(breakers::openCount);
     WebhookDirectory directory = new WebhookDirectory(stores.webhooks(), config.webhookCacheTtl());
     WebhookDisabler disabler = new WebhookDisabler(stores.health(), publisher, directory, metrics);
+    this.deliveryStore = stores.deliveries();
     this.processor =
         new BatchProcessor(
             directory,
@@ -257,9 +261,13 @@ public final class DispatcherWorker implements AutoCloseable {
       c.subscribe(List.of(Topics.DELIVERIES));
       Duration backoff = Duration.ZERO;
       while (!stopping) {
+        if (storeDown) {
+          awaitStore();
+          continue;
+        }
         try {
-          boolean storeFailed = pollOnce(c);
-          backoff = storeFailed ? nextBackoff(backoff) : Duration.ZERO;
+          if (pollOnce(c)) storeDown = true; // every consumer of this worker stops taking tasks
+          backoff = Duration.ZERO;
         } catch (WakeupException e) {
           // close() woke us up; the loop condition ends it
         } catch (KafkaException | IllegalStateException e) {
@@ -290,6 +298,30 @@ public final class DispatcherWorker implements AutoCloseable {
     c.commitAsync();
     log.debug("batch: {}", result);
     return result.storeFailed();
+  }
+
+  /**
+   * Takes no task until PostgreSQL answers again. The batch that could not be recorded was
+   * released; taking and releasing tasks again at every poll of an outage would spend their share
+   * group delivery count (the broker archives a task handed out too often) and send each one more
+   * time to its endpoint.
+   */
+  private void awaitStore() {
+    Duration wait = MIN_BACKOFF;
+    while (!stopping && storeDown) {
+      waitFor(wait);
+      if (stopping) return;
+      try {
+        deliveryStore.ping();
+        if (storeDown) log.info("PostgreSQL answers again: taking tasks");
+        storeDown = false;
+      } catch (RuntimeException e) {
+        wait =
+            wait.multipliedBy(2).compareTo(MAX_STORE_PROBE) > 0
+                ? MAX_STORE_PROBE
+                : wait.multipliedBy(2);
+      }
+    }
   }
 
   private void waitFor(Duration backoff) {

@@ -121,6 +121,13 @@ class DispatcherWorkerTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> consumer.events.contains("ack:RELEASE"));
     assertThat(store.all()).isEmpty();
+    // while PostgreSQL is down the worker asks it, not Kafka: the task is not taken and released
+    // again at every poll (each time would count against its share group delivery limit)
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> store.log.stream().filter("ping"::equals).count() >= 2);
+    assertThat(consumer.events.stream().filter("ack:RELEASE"::equals)).hasSize(1);
+    assertThat(consumer.events.stream().filter(e -> e.startsWith("poll:"))).hasSize(1);
     store.failure = null;
 
     await().atMost(Duration.ofSeconds(10)).until(() -> store.all().size() == 1);

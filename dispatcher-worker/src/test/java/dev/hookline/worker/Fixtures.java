@@ -230,6 +230,12 @@ final class Fixtures {
       calls.add(List.copyOf(attempts));
     }
 
+    @Override
+    public void ping() {
+      log.add("ping");
+      if (failure != null) throw failure;
+    }
+
     List<AttemptRecord> all() {
       List<AttemptRecord> all = new ArrayList<>();
       calls.forEach(all::addAll);

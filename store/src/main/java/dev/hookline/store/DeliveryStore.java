@@ -23,6 +23,14 @@ public interface DeliveryStore {
   void recordAll(List<AttemptRecord> attempts);
 
   /**
+   * Returns when PostgreSQL answers a trivial query, throws when it does not: how a worker that
+   * could not record a batch tells when to take tasks again.
+   */
+  default void ping() {
+    throw new UnsupportedOperationException("ping");
+  }
+
+  /**
    * A webhook's deliveries, newest first, optionally of one status, before the cursor (the id of
    * the last delivery of the previous page, null for the first page).
    */

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
@@ -51,6 +52,17 @@ final class PgDeliveryStore implements DeliveryStore {
           insertAttempts(c, sorted);
           return null;
         });
+  }
+
+  @Override
+  public void ping() {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.setQueryTimeout(5);
+      s.execute("select 1");
+    } catch (SQLException e) {
+      throw new StoreException(e);
+    }
   }
 
   private static void insertEvents(Connection c, List<AttemptRecord> attempts) throws SQLException {

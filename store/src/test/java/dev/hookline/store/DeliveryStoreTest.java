@@ -1,6 +1,7 @@
 package dev.hookline.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
@@ -50,6 +51,15 @@ class DeliveryStoreTest {
   private static AttemptRecord ok(DeliveryTask t) {
     return new AttemptRecord(
         t, Instant.now(), 8, 200, "thanks", null, null, "w1", DeliveryStatus.SUCCEEDED, null);
+  }
+
+  @Test
+  void pingReturnsWhilePostgresAnswersAndThrowsWhenItCannot() {
+    deliveries.ping();
+    Database gone = TestPostgres.freshStore();
+    DeliveryStore unreachable = gone.deliveries();
+    gone.close();
+    assertThatThrownBy(unreachable::ping).isInstanceOf(StoreException.class);
   }
 
   @Test
