@@ -5,9 +5,12 @@ import dev.hookline.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -15,6 +18,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
  * The router's Kafka Streams topology (DESIGN.md "Kafka", "Router"):
@@ -78,7 +82,9 @@ public final class RouterTopology {
                         .mapValues(EventRouter.Routed::value, Named.as("task-bytes"))
                         .to(
                             Topics.DELIVERIES,
-                            Produced.with(BYTES, BYTES).withName("write-deliveries")),
+                            Produced.with(BYTES, BYTES)
+                                .withStreamPartitioner(new SpreadTasks())
+                                .withName("write-deliveries")),
                 "deliveries"))
         .branch(
             (key, value) -> value instanceof EventRouter.Invalid,
@@ -93,6 +99,21 @@ public final class RouterTopology {
         .noDefaultBranch();
 
     return builder.build();
+  }
+
+  /**
+   * Tasks keep their webhook id as key, but go to a partition by their own bytes: keyed
+   * partitioning put every task of one webhook in one partition, and a share group gives a
+   * partition to a single member while it has fewer members than partitions, so one busy webhook
+   * was served by one consumer of one worker whatever the number of workers. A share group keeps no
+   * order within a partition anyway.
+   */
+  static final class SpreadTasks implements StreamPartitioner<byte[], byte[]> {
+    @Override
+    public Optional<Set<Integer>> partitions(
+        String topic, byte[] key, byte[] value, int numPartitions) {
+      return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(value)) % numPartitions));
+    }
   }
 
   private Counter counter(String name, String description) {
