@@ -18,7 +18,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -71,6 +73,11 @@ final class PgDeliveryStore implements DeliveryStore {
 
   /** Records event payloads once each (batched); the rows a delivery refers to. */
   static void insertEventsOf(Connection c, List<Event> events) throws SQLException {
+    // Once each, in event id order: concurrent batches holding the same events (one event, several
+    // webhooks) then take their index locks in one order and cannot deadlock.
+    Map<String, Event> byId = new TreeMap<>();
+    for (Event e : events) byId.putIfAbsent(e.id(), e);
+    events = List.copyOf(byId.values());
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into events (id, type, source, occurred_at, data) values (?, ?, ?, ?, ?::jsonb)"

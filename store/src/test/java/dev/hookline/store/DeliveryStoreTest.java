@@ -63,6 +63,28 @@ class DeliveryStoreTest {
   }
 
   @Test
+  void concurrentBatchesSharingEventsDoNotDeadlock() throws Exception {
+    UUID a = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
+    UUID b = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+      for (int round = 0; round < 10; round++) {
+        List<AttemptRecord> forA = new java.util.ArrayList<>();
+        List<AttemptRecord> forB = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+          // one event to two webhooks: each batch meets the events in its own delivery id order
+          String event = "evt_dl_" + round + "_" + i;
+          forA.add(ok(task(a, event)));
+          forB.add(ok(task(b, event)));
+        }
+        var first = pool.submit(() -> deliveries.recordAll(forA));
+        var second = pool.submit(() -> deliveries.recordAll(forB));
+        first.get(); // a deadlock (SQLState 40P01) would surface here as a StoreException
+        second.get();
+      }
+    }
+  }
+
+  @Test
   void recordsTheEventTheDeliveryAndEachAttempt() {
     UUID webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
     DeliveryTask first = task(webhook, "evt_1");
