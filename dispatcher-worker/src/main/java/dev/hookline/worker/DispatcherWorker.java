@@ -266,7 +266,9 @@ public final class DispatcherWorker implements AutoCloseable {
           continue;
         }
         try {
-          if (pollOnce(c)) storeDown = true; // every consumer of this worker stops taking tasks
+          // a failed write with PostgreSQL still answering (e.g. a deadlock) is retried by the next
+          // poll; with PostgreSQL gone, every consumer of this worker stops taking tasks
+          if (pollOnce(c) && !storeAnswers()) storeDown = true;
           backoff = Duration.ZERO;
         } catch (WakeupException e) {
           // close() woke us up; the loop condition ends it
@@ -311,16 +313,24 @@ public final class DispatcherWorker implements AutoCloseable {
     while (!stopping && storeDown) {
       waitFor(wait);
       if (stopping) return;
-      try {
-        deliveryStore.ping();
+      if (storeAnswers()) {
         if (storeDown) log.info("PostgreSQL answers again: taking tasks");
         storeDown = false;
-      } catch (RuntimeException e) {
+      } else {
         wait =
             wait.multipliedBy(2).compareTo(MAX_STORE_PROBE) > 0
                 ? MAX_STORE_PROBE
                 : wait.multipliedBy(2);
       }
+    }
+  }
+
+  private boolean storeAnswers() {
+    try {
+      deliveryStore.ping();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 
