@@ -33,6 +33,7 @@ class BenchOptionsTest {
     assertThat(o.webhooksPerEvent()).containsExactly(2, 5);
     assertThat(o.workers()).isEqualTo(2);
     assertThat(o.duration()).isLessThan(Duration.ofSeconds(10));
+    assertThat(o.scalingWorkers()).containsExactly(1, 2);
   }
 
   @Test

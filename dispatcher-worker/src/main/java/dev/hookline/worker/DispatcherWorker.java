@@ -266,10 +266,11 @@ public final class DispatcherWorker implements AutoCloseable {
           continue;
         }
         try {
-          // a failed write with PostgreSQL still answering (e.g. a deadlock) is retried by the next
-          // poll; with PostgreSQL gone, every consumer of this worker stops taking tasks
-          if (pollOnce(c) && !storeAnswers()) storeDown = true;
-          backoff = Duration.ZERO;
+          boolean storeFailed = pollOnce(c);
+          // with PostgreSQL gone, every consumer of this worker stops taking tasks until it is
+          // back; a failed write while it still answers (a conflict, a bug) backs this one off
+          if (storeFailed && !storeAnswers()) storeDown = true;
+          backoff = storeFailed && !storeDown ? nextBackoff(backoff) : Duration.ZERO;
         } catch (WakeupException e) {
           // close() woke us up; the loop condition ends it
         } catch (KafkaException | IllegalStateException e) {
