@@ -139,6 +139,31 @@ class DispatcherWorkerTest {
   }
 
   @Test
+  void aWriteFailingWhilePostgresAnswersIsRetriedAfterABackOffNotAtEveryPoll() {
+    Webhook ok = webhooks.add(Fixtures.webhook("http://ok"));
+    store.failure = new IllegalStateException("conflict");
+    store.answersWhileFailing = true;
+    start(Duration.ofSeconds(5));
+    consumer.queue.add(Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT)));
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> consumer.events.contains("ack:RELEASE"));
+    long released = System.nanoTime();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> consumer.events.stream().filter("poll:1"::equals).count() >= 2);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - released);
+
+    // PostgreSQL answered, so the worker was not paused; its consumer backed off before retrying
+    assertThat(ms).as("back-off before the task is taken again").isGreaterThanOrEqualTo(800);
+    store.failure = null;
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.all().size() == 1);
+  }
+
+  @Test
   void closeLetsRunningDeliveriesFinishWithinTheGraceThenHandsTheRestToTheRetryTimer() {
     Webhook ok = webhooks.add(Fixtures.webhook("http://ok"));
     Webhook stuck = webhooks.add(Fixtures.webhook("http://stuck"));
