@@ -99,9 +99,10 @@ class ReceiverDownIT {
         if (!failed.isEmpty()) withFailures++;
         maxAttempts = Math.max(maxAttempts, attempts.size());
       }
-      // the circuit breaker opens after 10 consecutive failures; later tasks wait without spending
-      // an attempt, so at least those ten show their failed attempt in the log
-      assertThat(withFailures).isGreaterThanOrEqualTo(10);
+      // the circuit breaker opens after 10 consecutive failed attempts (a delivery retried within
+      // the outage can own two of them); later tasks wait without spending an attempt, so at least
+      // those ten failed attempts are in the log
+      assertThat(failedAttempts).isGreaterThanOrEqualTo(10);
       assertThat(Ledger.halfWritten(stack.db())).isEmpty();
       assertThat(worker.healthy()).isTrue();
       log.info(
