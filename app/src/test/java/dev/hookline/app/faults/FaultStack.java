@@ -27,7 +27,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,7 @@ import org.slf4j.LoggerFactory;
 final class FaultStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FaultStack.class);
   private static final Random RANDOM = new Random();
+  private static final Set<Integer> ISSUED = ConcurrentHashMap.newKeySet();
 
   /** The event type every fault test publishes (its webhooks subscribe to it). */
   static final String TYPE = "payment_received";
@@ -55,6 +58,8 @@ final class FaultStack implements AutoCloseable {
   private EmbeddedKafka kafka;
   private Database db;
   private Router router;
+  private List<PortHold> kafkaPortsHeld = List.of();
+  private PortHold postgresPortHeld;
 
   private FaultStack(Path dir) {
     this.dir = dir;
@@ -154,10 +159,13 @@ final class FaultStack implements AutoCloseable {
   void stopKafka() {
     kafka.close();
     kafka = null;
+    kafkaPortsHeld = List.of(PortHold.of(kafkaPort), PortHold.of(controllerPort));
   }
 
   /** Starts the broker on the same ports and data directory. */
   void startKafka() {
+    kafkaPortsHeld.forEach(PortHold::close);
+    kafkaPortsHeld = List.of();
     kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort, controllerPort);
   }
 
@@ -165,10 +173,13 @@ final class FaultStack implements AutoCloseable {
   void stopPostgres() {
     postgres.close();
     postgres = null;
+    postgresPortHeld = PortHold.of(postgresPort);
   }
 
   /** Starts PostgreSQL on the same port and data directory. */
   void startPostgres() {
+    if (postgresPortHeld != null) postgresPortHeld.close();
+    postgresPortHeld = null;
     postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), postgresPort);
   }
 
@@ -179,6 +190,8 @@ final class FaultStack implements AutoCloseable {
     if (db != null) closeQuietly(db);
     if (kafka != null) closeQuietly(kafka);
     if (postgres != null) closeQuietly(postgres);
+    kafkaPortsHeld.forEach(FaultStack::closeQuietly);
+    if (postgresPortHeld != null) closeQuietly(postgresPortHeld);
   }
 
   private static void closeQuietly(AutoCloseable c) {
@@ -199,6 +212,7 @@ final class FaultStack implements AutoCloseable {
     int below = ephemeralLow();
     for (int tries = 0; tries < 200; tries++) {
       int port = 10_000 + RANDOM.nextInt(below - 10_000);
+      if (!ISSUED.add(port)) continue; // another test's, perhaps stopped for now
       try (ServerSocket s = new ServerSocket()) {
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
         return port;

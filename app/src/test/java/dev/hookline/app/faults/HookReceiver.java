@@ -24,6 +24,7 @@ final class HookReceiver implements AutoCloseable {
   private final int port;
   private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
   private HttpServer server;
+  private PortHold held;
 
   HookReceiver() {
     this.port = FaultStack.freePort();
@@ -37,6 +38,8 @@ final class HookReceiver implements AutoCloseable {
   /** Listens again on the same port. */
   synchronized void up() {
     if (server != null) return;
+    if (held != null) held.close();
+    held = null;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     } catch (IOException e) {
@@ -63,6 +66,7 @@ final class HookReceiver implements AutoCloseable {
     if (server == null) return;
     server.stop(0);
     server = null;
+    held = PortHold.of(port);
   }
 
   List<Arrival> arrivals(String path) {
@@ -94,7 +98,9 @@ final class HookReceiver implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     down();
+    held.close(); // down() leaves the port held
+    held = null;
   }
 }
