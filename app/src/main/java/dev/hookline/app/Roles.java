@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -200,24 +199,11 @@ final class Roles {
 
   static DispatcherWorker worker(
       HooklineConfig config, Database db, PrometheusMeterRegistry metrics, Running running) {
-    return worker(config, db, metrics, running, UnaryOperator.identity());
-  }
-
-  /**
-   * The dispatcher worker; {@code adjust} lets tests change what no {@code HOOKLINE_*} variable
-   * sets (retry schedule, isolation limits...).
-   */
-  static DispatcherWorker worker(
-      HooklineConfig config,
-      Database db,
-      PrometheusMeterRegistry metrics,
-      Running running,
-      UnaryOperator<WorkerConfig> adjust) {
     WorkerConfig workerConfig =
-        adjust.apply(
-            WorkerConfig.defaults(config.kafkaBootstrapServers(), config.workerId())
-                .withMaxInFlight(config.workerConcurrency())
-                .withAllowedNetworks(config.allowedNetworks()));
+        WorkerConfig.builder(config.kafkaBootstrapServers(), config.workerId())
+            .maxInFlight(config.workerConcurrency())
+            .allowedNetworks(config.allowedNetworks())
+            .build();
     DispatcherWorker worker = new DispatcherWorker(workerConfig, db, metrics);
     running.add(worker);
     worker.start();

@@ -47,9 +47,10 @@ class SsrfIT {
     String group = "ssrf-it-" + UUID.randomUUID();
     startAtEarliest(group);
     WorkerConfig config =
-        WorkerConfig.defaults(TestInfra.bootstrapServers(), "ssrf-it")
-            .withAllowedNetworks(List.of("10.99.0.0/16")) // something, but not loopback
-            .withConsumerProperties(Map.of("group.id", group));
+        WorkerConfig.builder(TestInfra.bootstrapServers(), "ssrf-it")
+            .allowedNetworks(List.of("10.99.0.0/16")) // something, but not loopback
+            .consumerProperties(Map.of("group.id", group))
+            .build();
     try (Database db =
             Database.open(
                 TestInfra.freshDatabase(), SecretCipher.fromBase64Key(SecretCipher.generateKey()));

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One dispatcher worker in a JVM of its own, wired like {@code hookline worker} (app's {@code
- * Roles.worker}: {@code WorkerConfig.defaults(...).withMaxInFlight(n)}, the store's pool of 10),
- * against the bench's broker and PostgreSQL. The bench starts one per worker of a scenario.
+ * Roles.worker}: {@code WorkerConfig.builder(...).maxInFlight(n)}, the store's pool of 10), against
+ * the bench's broker and PostgreSQL. The bench starts one per worker of a scenario.
  *
  * <p>Arguments: bootstrap servers, JDBC URL, database user, worker id, max in flight, consumers;
  * the encryption key and the database password come in {@code HOOKLINE_SECRET_KEY} and {@code
@@ -54,13 +54,14 @@ public final class WorkerMain {
             new DatabaseConfig(args[1], args[2], password, DB_POOL_SIZE),
             SecretCipher.fromBase64Key(key))) {
       WorkerConfig config =
-          WorkerConfig.defaults(args[0], args[3])
-              .withConsumers(Integer.parseInt(args[5]))
-              .withMaxInFlight(Integer.parseInt(args[4]))
+          WorkerConfig.builder(args[0], args[3])
+              .consumers(Integer.parseInt(args[5]))
+              .maxInFlight(Integer.parseInt(args[4]))
               // the bench stops workers between scenarios; what is left is released to the others
-              .withShutdownGrace(Duration.ofSeconds(2))
+              .shutdownGrace(Duration.ofSeconds(2))
               // the receiver runs on loopback, which the SSRF guard refuses unless allow-listed
-              .withAllowedNetworks(java.util.List.of("127.0.0.0/8", "::1/128"));
+              .allowedNetworks(java.util.List.of("127.0.0.0/8", "::1/128"))
+              .build();
       DispatcherWorker worker = new DispatcherWorker(config, db, new SimpleMeterRegistry());
       worker.start();
       System.out.println("READY");

@@ -8,16 +8,14 @@ import java.util.Objects;
 
 /**
  * Everything a {@link DispatcherWorker} needs to know, built by the caller (the {@code app} module
- * parses the environment). Start from {@link #defaults} and adjust with the {@code with} methods.
+ * parses the environment) with {@link #builder}, or {@link #defaults} for every default.
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param workerId this worker's name, recorded with every attempt and used as Kafka client id
  * @param maxInFlight deliveries running at once, at most (default 200)
  * @param consumers share consumers per worker, each on a thread of its own (default 4): a consumer
  *     must acknowledge a whole poll before its next one, so several of them keep deliveries going
- *     while one waits for its batch to be recorded
- * @param maxPollRecords records fetched per poll, per consumer (default: {@code maxInFlight}
- *     divided among the consumers, so the polled tasks never wait for an in-flight slot)
+ *     while one waits for its batch to be recorded; never more than {@code maxInFlight}
  * @param pollTimeout how long one poll waits for records (default 20 ms: measured on Kafka 4.4, a
  *     share consumer's poll hands out records that arrive while it waits only when it times out, so
  *     this is the latency it adds; an empty poll costs little)
@@ -38,7 +36,6 @@ public record WorkerConfig(
     String workerId,
     int maxInFlight,
     int consumers,
-    int maxPollRecords,
     Duration pollTimeout,
     List<Duration> retrySchedule,
     Duration shutdownGrace,
@@ -137,8 +134,7 @@ public record WorkerConfig(
       throw new IllegalArgumentException("maxInFlight must be >= 1, was " + maxInFlight);
     if (consumers < 1)
       throw new IllegalArgumentException("consumers must be >= 1, was " + consumers);
-    if (maxPollRecords < 1)
-      throw new IllegalArgumentException("maxPollRecords must be >= 1, was " + maxPollRecords);
+    consumers = Math.min(consumers, maxInFlight); // a polled task must not wait for a place
     requirePositive(pollTimeout, "pollTimeout");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     if (shutdownGrace.isNegative())
@@ -158,21 +154,37 @@ public record WorkerConfig(
     scheduling = scheduling == null ? Scheduling.defaults() : scheduling;
   }
 
+  /** Every setting at its default. */
   public static WorkerConfig defaults(String bootstrapServers, String workerId) {
-    return new WorkerConfig(
-        bootstrapServers,
-        workerId,
-        DEFAULT_MAX_IN_FLIGHT,
-        DEFAULT_CONSUMERS,
-        perConsumer(DEFAULT_MAX_IN_FLIGHT, DEFAULT_CONSUMERS),
-        Duration.ofMillis(20),
-        null,
-        Duration.ofSeconds(20),
-        Duration.ofSeconds(5),
-        Map.of(),
-        List.of(),
-        null,
-        null);
+    return builder(bootstrapServers, workerId).build();
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder(String bootstrapServers, String workerId) {
+    return new Builder(bootstrapServers, workerId);
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(bootstrapServers, workerId)
+        .maxInFlight(maxInFlight)
+        .consumers(consumers)
+        .pollTimeout(pollTimeout)
+        .retrySchedule(retrySchedule)
+        .shutdownGrace(shutdownGrace)
+        .webhookCacheTtl(webhookCacheTtl)
+        .consumerProperties(consumerProperties)
+        .allowedNetworks(allowedNetworks)
+        .isolation(isolation)
+        .scheduling(scheduling);
+  }
+
+  /**
+   * Records fetched per poll, per consumer: {@code maxInFlight} divided among the consumers, so the
+   * polled tasks never wait for an in-flight place.
+   */
+  public int maxPollRecords() {
+    return Math.max(1, maxInFlight / consumers);
   }
 
   /** The SSRF policy of {@link #allowedNetworks}. */
@@ -181,184 +193,99 @@ public record WorkerConfig(
   }
 
   /**
-   * Also sets {@code maxPollRecords} to the consumers' share of it, and no more consumers than
-   * deliveries in flight (a polled task must not wait for a place).
+   * Builds a {@link WorkerConfig}; every setting starts at its default. {@link #build()} checks
+   * them all and names the first bad one.
    */
-  public WorkerConfig withMaxInFlight(int n) {
-    return new WorkerConfig(
-        bootstrapServers,
-        workerId,
-        n,
-        Math.max(1, Math.min(consumers, n)),
-        perConsumer(n, Math.max(1, Math.min(consumers, n))),
-        pollTimeout,
-        retrySchedule,
-        shutdownGrace,
-        webhookCacheTtl,
-        consumerProperties,
-        allowedNetworks,
-        isolation,
-        scheduling);
-  }
+  public static final class Builder {
+    private final String bootstrapServers;
+    private final String workerId;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private int consumers = DEFAULT_CONSUMERS;
+    private Duration pollTimeout = Duration.ofMillis(20);
+    private List<Duration> retrySchedule;
+    private Duration shutdownGrace = Duration.ofSeconds(20);
+    private Duration webhookCacheTtl = Duration.ofSeconds(5);
+    private Map<String, String> consumerProperties = Map.of();
+    private List<String> allowedNetworks = List.of();
+    private Isolation isolation = Isolation.defaults();
+    private Scheduling scheduling = Scheduling.defaults();
 
-  /** Also divides {@code maxInFlight} among them as their {@code maxPollRecords}. */
-  public WorkerConfig withConsumers(int n) {
-    if (n < 1) throw new IllegalArgumentException("consumers must be >= 1, was " + n);
-    return new WorkerConfig(
-        bootstrapServers,
-        workerId,
-        maxInFlight,
-        n,
-        perConsumer(maxInFlight, n),
-        pollTimeout,
-        retrySchedule,
-        shutdownGrace,
-        webhookCacheTtl,
-        consumerProperties,
-        allowedNetworks,
-        isolation,
-        scheduling);
-  }
+    private Builder(String bootstrapServers, String workerId) {
+      this.bootstrapServers = bootstrapServers;
+      this.workerId = workerId;
+    }
 
-  public WorkerConfig withRetrySchedule(List<Duration> delays) {
-    return new WorkerConfig(
-        bootstrapServers,
-        workerId,
-        maxInFlight,
-        consumers,
-        maxPollRecords,
-        pollTimeout,
-        delays,
-        shutdownGrace,
-        webhookCacheTtl,
-        consumerProperties,
-        allowedNetworks,
-        isolation,
-        scheduling);
-  }
+    /** No more consumers than this run (a polled task must not wait for a place). */
+    public Builder maxInFlight(int n) {
+      this.maxInFlight = n;
+      return this;
+    }
 
-  public WorkerConfig withShutdownGrace(Duration grace) {
-    return new WorkerConfig(
-        bootstrapServers,
-        workerId,
-        maxInFlight,
-        consumers,
-        maxPollRecords,
-        pollTimeout,
-        retrySchedule,
-        grace,
-        webhookCacheTtl,
-        consumerProperties,
-        allowedNetworks,
-        isolation,
-        scheduling);
-  }
+    public Builder consumers(int n) {
+      this.consumers = n;
+      return this;
+    }
 
-  public WorkerConfig withPollTimeout(Duration timeout) {
-    return new WorkerConfig(
-        bootstrapServers,
-        workerId,
-        maxInFlight,
-        consumers,
-        maxPollRecords,
-        timeout,
-        retrySchedule,
-        shutdownGrace,
-        webhookCacheTtl,
-        consumerProperties,
-        allowedNetworks,
-        isolation,
-        scheduling);
-  }
+    public Builder pollTimeout(Duration timeout) {
+      this.pollTimeout = timeout;
+      return this;
+    }
 
-  public WorkerConfig withWebhookCacheTtl(Duration ttl) {
-    return new WorkerConfig(
-        bootstrapServers,
-        workerId,
-        maxInFlight,
-        consumers,
-        maxPollRecords,
-        pollTimeout,
-        retrySchedule,
-        shutdownGrace,
-        ttl,
-        consumerProperties,
-        allowedNetworks,
-        isolation,
-        scheduling);
-  }
+    /** Delays replacing the default schedule; null for the default. */
+    public Builder retrySchedule(List<Duration> delays) {
+      this.retrySchedule = delays;
+      return this;
+    }
 
-  public WorkerConfig withConsumerProperties(Map<String, String> properties) {
-    return new WorkerConfig(
-        bootstrapServers,
-        workerId,
-        maxInFlight,
-        consumers,
-        maxPollRecords,
-        pollTimeout,
-        retrySchedule,
-        shutdownGrace,
-        webhookCacheTtl,
-        properties,
-        allowedNetworks,
-        isolation,
-        scheduling);
-  }
+    public Builder shutdownGrace(Duration grace) {
+      this.shutdownGrace = grace;
+      return this;
+    }
 
-  /** CIDR blocks (e.g. {@code 10.1.0.0/16}, {@code ::1/128}) the SSRF guard lets through. */
-  public WorkerConfig withAllowedNetworks(List<String> cidrs) {
-    return new WorkerConfig(
-        bootstrapServers,
-        workerId,
-        maxInFlight,
-        consumers,
-        maxPollRecords,
-        pollTimeout,
-        retrySchedule,
-        shutdownGrace,
-        webhookCacheTtl,
-        consumerProperties,
-        cidrs,
-        isolation,
-        scheduling);
-  }
+    public Builder webhookCacheTtl(Duration ttl) {
+      this.webhookCacheTtl = ttl;
+      return this;
+    }
 
-  public WorkerConfig withIsolation(Isolation newIsolation) {
-    return new WorkerConfig(
-        bootstrapServers,
-        workerId,
-        maxInFlight,
-        consumers,
-        maxPollRecords,
-        pollTimeout,
-        retrySchedule,
-        shutdownGrace,
-        webhookCacheTtl,
-        consumerProperties,
-        allowedNetworks,
-        newIsolation,
-        scheduling);
-  }
+    public Builder consumerProperties(Map<String, String> properties) {
+      this.consumerProperties = properties;
+      return this;
+    }
 
-  public WorkerConfig withScheduling(Scheduling newScheduling) {
-    return new WorkerConfig(
-        bootstrapServers,
-        workerId,
-        maxInFlight,
-        consumers,
-        maxPollRecords,
-        pollTimeout,
-        retrySchedule,
-        shutdownGrace,
-        webhookCacheTtl,
-        consumerProperties,
-        allowedNetworks,
-        isolation,
-        newScheduling);
-  }
+    /** CIDR blocks (e.g. {@code 10.1.0.0/16}, {@code ::1/128}) the SSRF guard lets through. */
+    public Builder allowedNetworks(List<String> cidrs) {
+      this.allowedNetworks = cidrs;
+      return this;
+    }
 
-  private static int perConsumer(int maxInFlight, int consumers) {
-    return Math.max(1, maxInFlight / Math.max(1, consumers));
+    public Builder isolation(Isolation newIsolation) {
+      this.isolation = newIsolation;
+      return this;
+    }
+
+    public Builder scheduling(Scheduling newScheduling) {
+      this.scheduling = newScheduling;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first bad setting
+     */
+    public WorkerConfig build() {
+      return new WorkerConfig(
+          bootstrapServers,
+          workerId,
+          maxInFlight,
+          consumers,
+          pollTimeout,
+          retrySchedule,
+          shutdownGrace,
+          webhookCacheTtl,
+          consumerProperties,
+          allowedNetworks,
+          isolation,
+          scheduling);
+    }
   }
 
   private static void requirePositive(Duration d, String name) {

@@ -42,11 +42,12 @@ class DispatcherWorkerTest {
 
   private DispatcherWorker start(Duration grace) {
     WorkerConfig config =
-        WorkerConfig.defaults("unused:9092", "w1")
-            .withConsumers(1) // one fake consumer
-            .withMaxInFlight(8)
-            .withPollTimeout(Duration.ofMillis(100))
-            .withShutdownGrace(grace);
+        WorkerConfig.builder("unused:9092", "w1")
+            .consumers(1) // one fake consumer
+            .maxInFlight(8)
+            .pollTimeout(Duration.ofMillis(100))
+            .shutdownGrace(grace)
+            .build();
     Deliverer deliverer =
         (webhook, secrets, event) -> {
           if (webhook.url().equals("http://stuck")) {
@@ -215,23 +216,31 @@ class DispatcherWorkerTest {
     // the in-flight places are shared among the consumers' polls, none polls more than its share
     assertThat(ok.consumers()).isEqualTo(4);
     assertThat(ok.maxPollRecords()).isEqualTo(50);
-    assertThat(ok.withMaxInFlight(2).consumers()).isEqualTo(2);
-    assertThat(ok.withMaxInFlight(2).maxPollRecords()).isEqualTo(1);
-    assertThat(ok.withConsumers(1).maxPollRecords()).isEqualTo(200);
-    assertThatThrownBy(() -> ok.withConsumers(0)).hasMessageContaining("consumers");
+    assertThat(ok.toBuilder().maxInFlight(2).build().consumers()).isEqualTo(2);
+    assertThat(ok.toBuilder().maxInFlight(2).build().maxPollRecords()).isEqualTo(1);
+    assertThat(ok.toBuilder().consumers(1).build().maxPollRecords()).isEqualTo(200);
+    assertThat(ok.toBuilder().build()).isEqualTo(ok);
+    assertThatThrownBy(() -> ok.toBuilder().consumers(0).build()).hasMessageContaining("consumers");
     assertThat(ok.retrySchedule()).isNull();
-    assertThat(ok.withRetrySchedule(List.of(Duration.ofSeconds(1))).retrySchedule()).hasSize(1);
+    assertThat(ok.toBuilder().retrySchedule(List.of(Duration.ofSeconds(1))).build().retrySchedule())
+        .hasSize(1);
     assertThatThrownBy(() -> WorkerConfig.defaults(" ", "w1"))
         .hasMessageContaining("bootstrapServers");
     assertThatThrownBy(() -> WorkerConfig.defaults("x:1", "")).hasMessageContaining("workerId");
-    assertThatThrownBy(() -> ok.withMaxInFlight(0)).hasMessageContaining("maxInFlight");
-    assertThatThrownBy(() -> ok.withPollTimeout(Duration.ZERO)).hasMessageContaining("pollTimeout");
-    assertThatThrownBy(() -> ok.withRetrySchedule(List.of(Duration.ofSeconds(-1))))
+    assertThatThrownBy(() -> ok.toBuilder().maxInFlight(0).build())
+        .hasMessageContaining("maxInFlight");
+    assertThatThrownBy(() -> ok.toBuilder().pollTimeout(Duration.ZERO).build())
+        .hasMessageContaining("pollTimeout");
+    assertThatThrownBy(() -> ok.toBuilder().retrySchedule(List.of(Duration.ofSeconds(-1))).build())
         .hasMessageContaining("negative");
     assertThat(ok.allowedNetworks()).isEmpty();
-    assertThat(ok.withAllowedNetworks(List.of("127.0.0.0/8", "::1/128")).allowedNetworks())
+    assertThat(
+            ok.toBuilder()
+                .allowedNetworks(List.of("127.0.0.0/8", "::1/128"))
+                .build()
+                .allowedNetworks())
         .hasSize(2);
-    assertThatThrownBy(() -> ok.withAllowedNetworks(List.of("10.0.0.0/33")))
+    assertThatThrownBy(() -> ok.toBuilder().allowedNetworks(List.of("10.0.0.0/33")).build())
         .hasMessageContaining("10.0.0.0/33");
     assertThat(ok.isolation()).isEqualTo(WorkerConfig.Isolation.defaults());
     assertThatThrownBy(
