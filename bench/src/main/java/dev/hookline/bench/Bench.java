@@ -97,6 +97,9 @@ final class Bench {
         ReportWriter.write(
             options.outDir(), started, Instant.now(), machine, options.asMap(), results);
     out.println("results: " + files.json() + " and " + files.markdown());
+    out.printf(
+        "all scenarios with the stack's start and stop: %.1f s%n",
+        Duration.between(started, Instant.now()).toMillis() / 1e3);
     if (jfr != null) out.println("JFR profiles: " + dataDir.resolve("jfr"));
     return new Report(results, files);
   }

@@ -102,7 +102,7 @@ record BenchOptions(
         false);
   }
 
-  /** Each scenario small: under two minutes in all on a quiet 2-core machine. */
+  /** Each scenario small: under a minute in all on a quiet 2-core machine. */
   static BenchOptions small() {
     BenchOptions d = defaults();
     return new BenchOptions(
@@ -136,7 +136,7 @@ record BenchOptions(
   static final String USAGE =
       """
       usage: hookline bench [--quick] [options]
-        --quick                 every scenario small: under two minutes in all
+        --quick                 every scenario small: under a minute in all
         --scenarios LIST        comma-separated, from: throughput,raw,latency,isolation,scaling,fanout,publish (default all)
         --events N              events per throughput run and for publish (default 200000; quick 2000)
         --webhooks LIST         webhooks per event, one throughput run each (default 1,3)
