@@ -21,6 +21,8 @@ import java.util.Map;
  * @param scalingWorkers the worker counts of the scaling scenario
  * @param scalingLatencyMs the receiver's latency in the scaling scenario
  * @param duration how long the latency scenario publishes
+ * @param warmUp how long the latency scenario publishes at its rate before it measures, so that the
+ *     worker JVM's code is compiled (a cold worker falls seconds behind at 1,000 events/s)
  * @param window how long each scaling step and each isolation phase measures
  * @param latencyRate events per second of the latency scenario
  * @param isolationEndpoints webhooks in the isolation scenario, one of which hangs
@@ -47,6 +49,7 @@ record BenchOptions(
     List<Integer> scalingWorkers,
     int scalingLatencyMs,
     Duration duration,
+    Duration warmUp,
     Duration window,
     int latencyRate,
     int isolationEndpoints,
@@ -85,6 +88,7 @@ record BenchOptions(
         200,
         Duration.ofSeconds(60),
         Duration.ofSeconds(20),
+        Duration.ofSeconds(20),
         1000,
         100,
         20,
@@ -115,6 +119,7 @@ record BenchOptions(
         List.of(1, 2), // each worker start costs seconds: two steps show the rise
         200,
         Duration.ofSeconds(3),
+        Duration.ZERO, // quick checks that the scenarios run, not how fast
         Duration.ofSeconds(2),
         1000,
         100,
@@ -146,6 +151,7 @@ record BenchOptions(
         --scaling LIST          worker counts of the scaling scenario (default 1,2,4)
         --scaling-latency MS    the receiver's latency while scaling (default 200)
         --duration SECONDS      how long the latency scenario publishes (default 60; quick 3)
+        --warm-up SECONDS       the latency scenario's unmeasured lead-in at its rate (default 20; quick 0)
         --window SECONDS        each scaling step and isolation phase (default 20; quick 2)
         --rate N                events/s of the latency scenario (default 1000)
         --isolation-rate N      events/s of the isolation scenario, each to every endpoint (default 20; quick 10)
@@ -207,6 +213,7 @@ record BenchOptions(
                 : o.scalingWorkers(),
             (int) longOf(v, "--scaling-latency", o.scalingLatencyMs(), 1, 10_000),
             Duration.ofSeconds(longOf(v, "--duration", o.duration().toSeconds(), 1, 3600)),
+            Duration.ofSeconds(longOf(v, "--warm-up", o.warmUp().toSeconds(), 0, 600)),
             Duration.ofSeconds(longOf(v, "--window", o.window().toSeconds(), 1, 3600)),
             (int) longOf(v, "--rate", o.latencyRate(), 1, 100_000),
             o.isolationEndpoints(),
@@ -294,6 +301,7 @@ record BenchOptions(
     m.put("scalingWorkers", o.scalingWorkers());
     m.put("scalingLatencyMs", o.scalingLatencyMs());
     m.put("durationSeconds", o.duration().toSeconds());
+    m.put("warmUpSeconds", o.warmUp().toSeconds());
     m.put("windowSeconds", o.window().toSeconds());
     m.put("latencyRate", o.latencyRate());
     m.put("isolationEndpoints", o.isolationEndpoints());

@@ -17,6 +17,7 @@ class BenchOptionsTest {
     assertThat(o.payloadBytes()).isEqualTo(1024);
     assertThat(o.scalingWorkers()).containsExactly(1, 2, 4);
     assertThat(o.duration()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(o.warmUp()).isEqualTo(Duration.ofSeconds(20));
     assertThat(o.fanoutWebhooks()).isEqualTo(10_000);
     assertThat(o.workerHeap()).isEqualTo("512m");
     assertThat(o.outDir()).isEqualTo(Path.of("/repo/bench/results"));
@@ -33,7 +34,9 @@ class BenchOptionsTest {
     assertThat(o.webhooksPerEvent()).containsExactly(2, 5);
     assertThat(o.workers()).isEqualTo(2);
     assertThat(o.duration()).isLessThan(Duration.ofSeconds(10));
+    assertThat(o.warmUp()).isLessThan(o.duration());
     assertThat(o.scalingWorkers()).containsExactly(1, 2);
+    assertThat(BenchOptions.parse(new String[] {"--warm-up", "0"}, null).warmUp()).isZero();
   }
 
   @Test
@@ -55,6 +58,8 @@ class BenchOptionsTest {
         .hasMessageContaining("--events needs a value");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--webhooks", "1,0"}, null))
         .hasMessageContaining("--webhooks must list whole numbers from 1");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--warm-up", "-1"}, null))
+        .hasMessageContaining("--warm-up must be a whole number from 0 to 600, was '-1'");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--worker-heap", "lots"}, null))
         .hasMessageContaining("--worker-heap");
   }
