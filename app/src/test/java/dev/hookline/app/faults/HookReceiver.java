@@ -100,7 +100,7 @@ final class HookReceiver implements AutoCloseable {
   @Override
   public synchronized void close() {
     down();
-    held.close(); // down() leaves the port held
+    if (held != null) held.close(); // down() leaves the port held
     held = null;
   }
 }
