@@ -61,7 +61,10 @@ record KafkaStatus(
           new KafkaStatus(
               clusterId,
               brokers,
-              Probe.of(() -> dispatchers(admin, deadline)),
+              Probe.of(
+                  () ->
+                      dispatchers(
+                          admin, Topics.DISPATCHER_SHARE_GROUP, Topics.DELIVERIES, deadline)),
               Probe.of(() -> offsetSpan(admin, Topics.INVALID_EVENTS, deadline))));
     } catch (Exception e) {
       return Probe.failed(e);
@@ -75,9 +78,9 @@ record KafkaStatus(
    * share-partition start offset; a partition the group has no state for yet counts in full (the
    * group starts at the earliest offset, docs/operations.md).
    */
-  private static Dispatchers dispatchers(Admin admin, Deadline deadline) throws Exception {
-    String group = Topics.DISPATCHER_SHARE_GROUP;
-    List<TopicPartition> partitions = partitions(admin, Topics.DELIVERIES, deadline);
+  static Dispatchers dispatchers(Admin admin, String group, String topic, Deadline deadline)
+      throws Exception {
+    List<TopicPartition> partitions = partitions(admin, topic, deadline);
     Map<TopicPartition, Long> end = offsets(admin, partitions, OffsetSpec.latest(), deadline);
     Map<TopicPartition, Long> start = offsets(admin, partitions, OffsetSpec.earliest(), deadline);
     ShareGroupDescription description;

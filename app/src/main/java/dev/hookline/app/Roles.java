@@ -11,12 +11,19 @@ import dev.hookline.producer.PublisherConfig;
 import dev.hookline.router.Router;
 import dev.hookline.router.RouterConfig;
 import dev.hookline.schemas.EventCatalog;
+import dev.hookline.schemas.Topics;
 import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
 import dev.hookline.store.SecretCipher;
 import dev.hookline.worker.DispatcherWorker;
 import dev.hookline.worker.WorkerConfig;
 import io.javalin.config.JavalinConfig;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
@@ -38,8 +45,19 @@ final class Roles {
 
   private Roles() {}
 
+  /** How often each worker reads the share group's lag for {@link ShareGroupLag#METRIC}. */
+  static final Duration SHARE_GROUP_LAG_INTERVAL = Duration.ofSeconds(15);
+
+  /** Hookline's meters and the JVM's (memory, GC, threads, CPU), for {@code /metrics}. */
   static PrometheusMeterRegistry metrics() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry); // lives as long as the process
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    return registry;
   }
 
   /** Opens (and migrates) the database, or fails with a one-line reason. */
@@ -207,6 +225,14 @@ final class Roles {
     DispatcherWorker worker = new DispatcherWorker(workerConfig, db, metrics);
     running.add(worker);
     worker.start();
+    running.add(
+        new ShareGroupLag(
+                config.kafkaBootstrapServers(),
+                Topics.DISPATCHER_SHARE_GROUP,
+                Topics.DELIVERIES,
+                SHARE_GROUP_LAG_INTERVAL,
+                metrics)
+            .start());
     return worker;
   }
 

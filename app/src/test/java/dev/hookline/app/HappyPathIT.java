@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,6 +128,36 @@ class HappyPathIT {
     assertThat(attempt.get("responseExcerpt").asText()).isEqualTo("thanks");
     assertThat(detail.get("payload")).isEqualTo(example);
     assertThat(receiver.receivedFor(eventId)).as("delivered once").hasSize(1);
+
+    // 5. Ops see it in the metrics, with the share group's lag read from the broker and the JVM's.
+    String metrics = scrape();
+    assertThat(metrics)
+        .containsPattern(
+            "hookline_delivery_attempt_duration_seconds_bucket"
+                + "\\{outcome=\"succeeded\",le=\"[^\"]+\"\\} [1-9]")
+        .contains("hookline_deliveries_in_flight ")
+        .contains("hookline_retries_due ")
+        .contains("jvm_memory_used_bytes{")
+        .contains("jvm_gc_")
+        .contains("process_uptime_seconds ");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(scrape())
+                    .containsPattern(
+                        "hookline_share_group_lag\\{group=\"hookline-dispatchers\"\\} [0-9]+\\.0\n"));
+  }
+
+  private static String scrape() throws Exception {
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      HttpResponse<String> response =
+          client.send(
+              HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      return response.body();
+    }
   }
 
   private static JsonNode deliveryOf(JsonNode page, String eventId) {
