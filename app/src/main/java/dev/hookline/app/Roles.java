@@ -16,6 +16,7 @@ import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
 import dev.hookline.store.SecretCipher;
 import dev.hookline.worker.DispatcherWorker;
+import dev.hookline.worker.WorkerAssembly;
 import dev.hookline.worker.WorkerConfig;
 import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -222,7 +223,7 @@ final class Roles {
             .maxInFlight(config.workerConcurrency())
             .allowedNetworks(config.allowedNetworks())
             .build();
-    DispatcherWorker worker = new DispatcherWorker(workerConfig, db, metrics);
+    DispatcherWorker worker = WorkerAssembly.assemble(workerConfig, db, metrics);
     running.add(worker);
     worker.start();
     running.add(

@@ -15,6 +15,7 @@ import dev.hookline.store.NewWebhook;
 import dev.hookline.store.SecretCipher;
 import dev.hookline.store.Webhook;
 import dev.hookline.worker.DispatcherWorker;
+import dev.hookline.worker.WorkerAssembly;
 import dev.hookline.worker.WorkerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class SsrfIT {
             Database.open(
                 TestInfra.freshDatabase(), SecretCipher.fromBase64Key(SecretCipher.generateKey()));
         Receiver receiver = new Receiver();
-        DispatcherWorker worker = new DispatcherWorker(config, db, new SimpleMeterRegistry())) {
+        DispatcherWorker worker = WorkerAssembly.assemble(config, db, new SimpleMeterRegistry())) {
       worker.start();
       Webhook webhook =
           db.webhooks()

@@ -7,6 +7,7 @@ import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
 import dev.hookline.store.SecretCipher;
 import dev.hookline.worker.DispatcherWorker;
+import dev.hookline.worker.WorkerAssembly;
 import dev.hookline.worker.WorkerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
@@ -62,7 +63,7 @@ public final class WorkerMain {
               // the receiver runs on loopback, which the SSRF guard refuses unless allow-listed
               .allowedNetworks(java.util.List.of("127.0.0.0/8", "::1/128"))
               .build();
-      DispatcherWorker worker = new DispatcherWorker(config, db, new SimpleMeterRegistry());
+      DispatcherWorker worker = WorkerAssembly.assemble(config, db, new SimpleMeterRegistry());
       worker.start();
       System.out.println("READY");
       System.out.flush();

@@ -26,7 +26,7 @@ final class CircuitBreakers {
 
   private final int threshold;
   private final Duration cooldown;
-  private final Duration maxCooldown;
+  private final Backoff cooldowns;
   private final Listener transitions;
   private final Map<UUID, Breaker> breakers = new ConcurrentHashMap<>();
 
@@ -50,7 +50,7 @@ final class CircuitBreakers {
   CircuitBreakers(int threshold, Duration cooldown, Duration maxCooldown, Listener transitions) {
     this.threshold = threshold;
     this.cooldown = cooldown;
-    this.maxCooldown = maxCooldown;
+    this.cooldowns = new Backoff(cooldown, maxCooldown);
     this.transitions = transitions;
   }
 
@@ -102,8 +102,7 @@ final class CircuitBreakers {
           if (++b.failures >= threshold) open(b, now);
         }
         case HALF_OPEN -> {
-          Duration doubled = b.currentCooldown.multipliedBy(2);
-          b.currentCooldown = doubled.compareTo(maxCooldown) > 0 ? maxCooldown : doubled;
+          b.currentCooldown = cooldowns.next(b.currentCooldown);
           open(b, now);
         }
         case OPEN -> {} // an attempt admitted before the circuit opened

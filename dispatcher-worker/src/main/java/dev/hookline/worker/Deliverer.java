@@ -6,7 +6,11 @@ import dev.hookline.store.Webhook;
 
 /** One HTTP attempt; {@link HttpDeliverer} in production, a fake in the batch tests. */
 @FunctionalInterface
-interface Deliverer {
+interface Deliverer extends AutoCloseable {
   /** Never throws for anything the receiver does. */
   AttemptOutcome deliver(Webhook webhook, SigningSecrets secrets, Event event);
+
+  /** Releases connections and threads; nothing to release by default. */
+  @Override
+  default void close() {}
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,17 +22,22 @@ import org.slf4j.LoggerFactory;
  * failing-for-days check) and disabling webhooks that answered 410 Gone. Best effort: a lost health
  * update only delays the check, and a 410 answers again on the next delivery.
  */
-final class FollowUps {
+final class FollowUps implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FollowUps.class);
 
   private final WebhookHealth health;
   private final WebhookDisabler disabler;
-  private final ExecutorService executor;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-  FollowUps(WebhookHealth health, WebhookDisabler disabler, ExecutorService executor) {
+  FollowUps(WebhookHealth health, WebhookDisabler disabler) {
     this.health = health;
     this.disabler = disabler;
-    this.executor = executor;
+  }
+
+  /** Stops the follow-ups still running; later ones run on the caller's thread. */
+  @Override
+  public void close() {
+    executor.shutdownNow();
   }
 
   void afterRecorded(List<AttemptRecord> attempts, Set<UUID> gone) {

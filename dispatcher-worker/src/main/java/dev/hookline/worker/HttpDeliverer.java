@@ -7,72 +7,35 @@ import dev.hookline.worker.ssrf.AddressPolicy;
 import dev.hookline.worker.ssrf.BlockedAddressException;
 import dev.hookline.worker.ssrf.SsrfGuard;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLException;
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.HttpHostConnectException;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * Posts signed webhook requests with one pooled, blocking Apache HttpClient meant to be called from
- * many virtual threads at once. Never throws for anything the receiver does: every attempt ends in
- * an {@link AttemptOutcome}.
+ * Posts signed webhook requests ({@link SignedRequest}) with one pooled, blocking Apache HttpClient
+ * meant to be called from many virtual threads at once, and reads the answer ({@link
+ * ResponseReader}). Never throws for anything the receiver does: every attempt ends in an {@link
+ * AttemptOutcome}.
  */
-final class HttpDeliverer implements Deliverer, AutoCloseable {
-  static final int EXCERPT_LIMIT_BYTES = 20 * 1024;
+final class HttpDeliverer implements Deliverer {
   static final int DEFAULT_TIMEOUT_SECONDS = 15;
   static final int MAX_TIMEOUT_SECONDS = 30;
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  private static final int ERROR_MESSAGE_LIMIT = 1000;
   static final String SSRF_BLOCKED = "ssrf_blocked";
-
-  /** Headers a webhook's custom headers may not set: ours, or ones that would break the framing. */
-  private static final Set<String> RESERVED_HEADERS =
-      Set.of(
-          "content-type",
-          "content-length",
-          "transfer-encoding",
-          "host",
-          "connection",
-          "webhook-id",
-          "webhook-timestamp",
-          "webhook-signature",
-          "user-agent",
-          "expect",
-          "upgrade");
 
   private final CloseableHttpClient client;
   private final ScheduledExecutorService deadlines;
@@ -99,7 +62,7 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
                 // would only get its own address checked)
                 SsrfGuard.connectionManagerBuilder(policy)
                     .setMaxConnTotal(maxConnections)
-                    // the per-webhook cap (BatchProcessor) keeps one receiver from taking them all
+                    // the per-webhook cap (TaskRunner) keeps one receiver from taking them all
                     .setMaxConnPerRoute(maxConnections)
                     .setDefaultConnectionConfig(connections)
                     .build())
@@ -137,26 +100,7 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
     Duration timeout = timeoutOf(webhook);
     HttpPost post;
     try {
-      byte[] body = PayloadWriter.body(event);
-      long timestamp = startedAt.getEpochSecond();
-      post = new HttpPost(URI.create(webhook.url()));
-      webhook
-          .headers()
-          .forEach(
-              (name, value) -> {
-                if (name != null
-                    && value != null
-                    && !RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                  post.addHeader(name, value);
-                }
-              });
-      post.setHeader("user-agent", userAgent);
-      post.setHeader("webhook-id", event.id());
-      post.setHeader("webhook-timestamp", Long.toString(timestamp));
-      post.setHeader(
-          "webhook-signature",
-          Signer.signatureHeader(secrets.activeAt(startedAt), event.id(), timestamp, body));
-      post.setEntity(new ByteArrayEntity(body, ContentType.create("application/json")));
+      post = SignedRequest.post(webhook, secrets, event, userAgent, startedAt);
       post.setConfig(
           RequestConfig.custom()
               .setResponseTimeout(Timeout.of(timeout))
@@ -166,7 +110,7 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
       // bad URL, bad secret, unsupported header value: the same webhook will fail the same way, but
       // the admin may fix it; retrying keeps the delivery alive until then
       return new AttemptOutcome.Retry(
-          startedAt, elapsedMs(start), null, null, "invalid_request", message(e));
+          startedAt, elapsedMs(start), null, null, "invalid_request", ResponseReader.message(e));
     }
     return execute(post, timeout, startedAt, start);
   }
@@ -187,7 +131,7 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
     try {
       response = client.executeOpen(null, post, null);
       int status = response.getCode();
-      String excerpt = readExcerpt(response.getEntity(), post);
+      String excerpt = ResponseReader.excerpt(response.getEntity(), post);
       int durationMs = elapsedMs(start);
       if (status >= 200 && status < 300) {
         return new AttemptOutcome.Delivered(startedAt, durationMs, status, excerpt);
@@ -202,7 +146,8 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
             "410 Gone: the receiver asked to stop",
             true);
       }
-      Duration retryAfter = status == 429 || status == 503 ? retryAfter(response, startedAt) : null;
+      Duration retryAfter =
+          status == 429 || status == 503 ? ResponseReader.retryAfter(response, startedAt) : null;
       return new AttemptOutcome.Retry(
           startedAt, durationMs, status, excerpt, "http_status", "HTTP " + status, retryAfter);
     } catch (IOException | RuntimeException e) {
@@ -230,94 +175,16 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
             "no complete response within " + timeout.toSeconds() + " s");
       }
       return new AttemptOutcome.Retry(
-          startedAt, elapsedMs(start), null, null, errorClass(e), message(e));
+          startedAt,
+          elapsedMs(start),
+          null,
+          null,
+          ResponseReader.errorClass(e),
+          ResponseReader.message(e));
     } finally {
       deadline.cancel(false);
-      closeQuietly(response);
+      ResponseReader.closeQuietly(response);
     }
-  }
-
-  /**
-   * The {@code Retry-After} of a 429 or 503: delay-seconds or an HTTP date; null when absent or
-   * unreadable. A date in the past means now.
-   */
-  private Duration retryAfter(ClassicHttpResponse response, Instant now) {
-    Header header = response.getFirstHeader("Retry-After");
-    return header == null ? null : parseRetryAfter(header.getValue(), now);
-  }
-
-  static Duration parseRetryAfter(String value, Instant now) {
-    if (value == null || value.isBlank()) return null;
-    String v = value.trim();
-    try {
-      if (v.chars().allMatch(Character::isDigit)) {
-        return Duration.ofSeconds(Long.parseLong(v));
-      }
-      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
-    } catch (NumberFormatException | DateTimeParseException e) {
-      return null; // 19 digits of seconds or a garbled date: ignore it, keep our own schedule
-    }
-  }
-
-  /** A failure while closing must not turn a received answer into a retry. */
-  private static void closeQuietly(ClassicHttpResponse response) {
-    if (response == null) return;
-    try {
-      response.close();
-    } catch (IOException | RuntimeException e) {
-      // the connection is discarded either way
-    }
-  }
-
-  /**
-   * Reads at most {@link #EXCERPT_LIMIT_BYTES}. When the body is longer the connection is aborted
-   * instead of drained: closing a length-delimited stream would read it to the end.
-   */
-  private static String readExcerpt(HttpEntity entity, HttpPost post) {
-    if (entity == null) return null;
-    // most receivers answer a few bytes: start from what they announce, grow up to the limit
-    long announced = entity.getContentLength();
-    byte[] buffer =
-        new byte[(int) Math.min(EXCERPT_LIMIT_BYTES, announced >= 0 ? announced : 1024)];
-    int read = 0;
-    try (InputStream in = entity.getContent()) {
-      if (in == null) return null;
-      while (true) {
-        if (read == buffer.length) {
-          if (read == EXCERPT_LIMIT_BYTES) break;
-          buffer = Arrays.copyOf(buffer, Math.min(EXCERPT_LIMIT_BYTES, Math.max(1024, read * 2)));
-        }
-        int n = in.read(buffer, read, buffer.length - read);
-        if (n < 0) break;
-        read += n;
-      }
-      if (read == EXCERPT_LIMIT_BYTES && in.read() >= 0) {
-        post.cancel(); // drops the connection, so the close below has nothing left to drain
-      }
-    } catch (IOException e) {
-      // The status line already arrived and decides the outcome; a body cut short by our abort,
-      // our deadline or the receiver only shortens the excerpt.
-    }
-    return read == 0 ? "" : new String(buffer, 0, read, StandardCharsets.UTF_8);
-  }
-
-  static String errorClass(Throwable e) {
-    if (e instanceof ConnectTimeoutException) return "connect_timeout";
-    if (e instanceof SocketTimeoutException) return "timeout";
-    if (e instanceof HttpHostConnectException
-        || e instanceof ConnectException
-        || e instanceof NoRouteToHostException) return "connect";
-    if (e instanceof UnknownHostException) return "dns";
-    if (e instanceof SSLException) return "tls";
-    if (e instanceof InterruptedIOException) return "interrupted";
-    if (e instanceof IOException) return "io";
-    return "client";
-  }
-
-  private static String message(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return m.length() > ERROR_MESSAGE_LIMIT ? m.substring(0, ERROR_MESSAGE_LIMIT) : m;
   }
 
   private static int elapsedMs(long startNanos) {

@@ -4,13 +4,11 @@ import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Topics;
 import dev.hookline.store.RetryTimers;
-import dev.hookline.store.WebhookHealth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -36,46 +34,51 @@ final class RetryScheduler implements AutoCloseable {
 
   record LastError(Integer statusCode, String errorClass, String message, Instant failedAt) {}
 
-  private final WorkerConfig.Scheduling config;
+  private final Scheduling config;
   private final RetryTimers timers;
-  private final WebhookHealth health;
   private final WebhookDisabler disabler;
   private final Producer<String, byte[]> producer;
-  private final Clock clock;
   private final WorkerMetrics metrics;
+  private final Clock clock;
   private final CountDownLatch stop = new CountDownLatch(1);
-  private final Thread thread;
+  private Thread thread;
   private Instant nextHealthCheck = Instant.MIN;
 
+  /**
+   * @param disabler disables the webhooks failing for too long
+   */
   RetryScheduler(
-      WorkerConfig.Scheduling config,
+      Scheduling config,
       RetryTimers timers,
-      WebhookHealth health,
       WebhookDisabler disabler,
       Producer<String, byte[]> producer,
-      Clock clock,
       WorkerMetrics metrics,
-      String workerId) {
+      Clock clock) {
     this.config = config;
     this.timers = timers;
-    this.health = health;
     this.disabler = disabler;
     this.producer = producer;
-    this.clock = clock;
     this.metrics = metrics;
-    this.thread = new Thread(this::run, "hookline-retry-timer-" + workerId);
-    this.thread.setDaemon(true);
+    this.clock = clock;
   }
 
-  void start() {
+  /** Runs the timer on a daemon thread named after the worker. */
+  synchronized void start(String workerId) {
+    thread = new Thread(this::run, "hookline-retry-timer-" + workerId);
+    thread.setDaemon(true);
     thread.start();
   }
 
   @Override
   public void close() {
     stop.countDown();
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t == null) return;
     try {
-      thread.join(SEND_TIMEOUT.plusSeconds(5).toMillis());
+      t.join(SEND_TIMEOUT.plusSeconds(5).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -123,11 +126,10 @@ final class RetryScheduler implements AutoCloseable {
   }
 
   private void disableFailingWebhooks(Instant now) {
-    String reason = reason(config.disableAfterFailingFor());
-    for (UUID id :
-        health.failingSince(now.minus(config.disableAfterFailingFor()), config.batchSize())) {
-      disabler.disable(id, reason);
-    }
+    disabler.disableFailingSince(
+        now.minus(config.disableAfterFailingFor()),
+        config.batchSize(),
+        reason(config.disableAfterFailingFor()));
   }
 
   /** {@code failing_for_5_days} for the default. */

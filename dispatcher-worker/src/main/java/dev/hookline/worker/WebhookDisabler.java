@@ -5,6 +5,7 @@ import dev.hookline.producer.EventPublisher;
 import dev.hookline.schemas.Json;
 import dev.hookline.store.Webhook;
 import dev.hookline.store.WebhookHealth;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -36,6 +37,11 @@ final class WebhookDisabler {
     this.events = events;
     this.directory = directory;
     this.metrics = metrics;
+  }
+
+  /** Disables up to {@code limit} webhooks without a success since {@code cutoff}. */
+  void disableFailingSince(Instant cutoff, int limit, String reason) {
+    for (UUID id : health.failingSince(cutoff, limit)) disable(id, reason);
   }
 
   /** True when this call disabled it (false: unknown, deleted, or already disabled). */

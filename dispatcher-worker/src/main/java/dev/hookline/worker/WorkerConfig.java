@@ -48,82 +48,6 @@ public record WorkerConfig(
   public static final int DEFAULT_MAX_IN_FLIGHT = 200;
   public static final int DEFAULT_CONSUMERS = 4;
 
-  /**
-   * Per-webhook isolation: one slow or failing endpoint must not hold up the others.
-   *
-   * @param maxInFlightPerWebhook deliveries to one webhook running at once in this worker (default
-   *     20)
-   * @param breakerFailures consecutive failed attempts that open a webhook's circuit (default 10)
-   * @param breakerCooldown how long an open circuit stays open before one probe (default 30 s);
-   *     doubles after each failed probe up to {@code breakerMaxCooldown}
-   * @param breakerMaxCooldown the longest cool-down (default 10 min)
-   * @param handoffAfter how long a batch waits for its deliveries before it acknowledges the
-   *     finished ones and hands the rest to the retry timer (default 1 s): the next poll never
-   *     waits on a slow endpoint for longer
-   */
-  public record Isolation(
-      int maxInFlightPerWebhook,
-      int breakerFailures,
-      Duration breakerCooldown,
-      Duration breakerMaxCooldown,
-      Duration handoffAfter) {
-    public Isolation {
-      if (maxInFlightPerWebhook < 1) {
-        throw new IllegalArgumentException(
-            "maxInFlightPerWebhook must be >= 1, was " + maxInFlightPerWebhook);
-      }
-      if (breakerFailures < 1)
-        throw new IllegalArgumentException("breakerFailures must be >= 1, was " + breakerFailures);
-      requirePositive(breakerCooldown, "breakerCooldown");
-      requirePositive(breakerMaxCooldown, "breakerMaxCooldown");
-      if (breakerMaxCooldown.compareTo(breakerCooldown) < 0) {
-        throw new IllegalArgumentException("breakerMaxCooldown must be >= breakerCooldown");
-      }
-      requirePositive(handoffAfter, "handoffAfter");
-    }
-
-    public static Isolation defaults() {
-      return new Isolation(
-          20, 10, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(1));
-    }
-  }
-
-  /**
-   * The retry timer every worker runs.
-   *
-   * @param interval how often it looks for due retries and dead letters (default 1 s)
-   * @param batchSize timers claimed per transaction (default 500)
-   * @param lease how long a re-published task has before it is published again, should it be lost
-   *     (default 5 min)
-   * @param disableAfterFailingFor a webhook failing without a success this long is disabled
-   *     (default 5 days)
-   * @param healthCheckInterval how often failing webhooks are looked for (default 1 min)
-   */
-  public record Scheduling(
-      Duration interval,
-      int batchSize,
-      Duration lease,
-      Duration disableAfterFailingFor,
-      Duration healthCheckInterval) {
-    public Scheduling {
-      requirePositive(interval, "interval");
-      if (batchSize < 1)
-        throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
-      requirePositive(lease, "lease");
-      requirePositive(disableAfterFailingFor, "disableAfterFailingFor");
-      requirePositive(healthCheckInterval, "healthCheckInterval");
-    }
-
-    public static Scheduling defaults() {
-      return new Scheduling(
-          Duration.ofSeconds(1),
-          500,
-          Duration.ofMinutes(5),
-          Duration.ofDays(5),
-          Duration.ofMinutes(1));
-    }
-  }
-
   public WorkerConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
       throw new IllegalArgumentException("bootstrapServers must not be blank");
@@ -288,7 +212,7 @@ public record WorkerConfig(
     }
   }
 
-  private static void requirePositive(Duration d, String name) {
+  static void requirePositive(Duration d, String name) {
     Objects.requireNonNull(d, name);
     if (d.isZero() || d.isNegative())
       throw new IllegalArgumentException(name + " must be positive, was " + d);

@@ -62,20 +62,17 @@ class DispatcherWorkerTest {
               : new AttemptOutcome.Retry(NOW, 3, 503, "later", "http_status", "HTTP 503");
         };
     worker =
-        new DispatcherWorker(
+        WorkerAssembly.assemble(
             config,
             stores(),
             new SimpleMeterRegistry(),
-            deliverer,
-            () -> consumer,
-            producer(),
-            Clock.systemUTC());
+            new WorkerAssembly.Clients(() -> consumer, producer(), deliverer, Clock.systemUTC()));
     worker.start();
     return worker;
   }
 
-  private DispatcherWorker.Stores stores() {
-    return new DispatcherWorker.Stores(
+  private WorkerAssembly.Stores stores() {
+    return new WorkerAssembly.Stores(
         webhooks,
         store,
         timers,
@@ -196,14 +193,15 @@ class DispatcherWorkerTest {
   void closeWithoutStartIsHarmlessAndStartAfterCloseIsRefused() {
     WorkerConfig config = WorkerConfig.defaults("unused:9092", "w2");
     DispatcherWorker idle =
-        new DispatcherWorker(
+        WorkerAssembly.assemble(
             config,
             stores(),
             new SimpleMeterRegistry(),
-            null,
-            () -> consumer,
-            producer(),
-            Clock.systemUTC());
+            new WorkerAssembly.Clients(
+                () -> consumer,
+                producer(),
+                new HttpDeliverer(1, "test", Clock.systemUTC(), config.addressPolicy()),
+                Clock.systemUTC()));
     idle.close();
     idle.close();
     assertThatThrownBy(idle::start).isInstanceOf(IllegalStateException.class);
@@ -242,15 +240,15 @@ class DispatcherWorkerTest {
         .hasSize(2);
     assertThatThrownBy(() -> ok.toBuilder().allowedNetworks(List.of("10.0.0.0/33")).build())
         .hasMessageContaining("10.0.0.0/33");
-    assertThat(ok.isolation()).isEqualTo(WorkerConfig.Isolation.defaults());
+    assertThat(ok.isolation()).isEqualTo(Isolation.defaults());
     assertThatThrownBy(
             () ->
-                new WorkerConfig.Isolation(
+                new Isolation(
                     0, 10, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)))
         .hasMessageContaining("maxInFlightPerWebhook");
     assertThatThrownBy(
             () ->
-                new WorkerConfig.Scheduling(
+                new Scheduling(
                     Duration.ZERO,
                     1,
                     Duration.ofSeconds(1),
@@ -261,6 +259,6 @@ class DispatcherWorkerTest {
 
   @Test
   void userAgentCarriesTheBuildVersion() {
-    assertThat(DispatcherWorker.userAgent()).matches("Hookline/\\d+\\.\\d+\\.\\d+.*");
+    assertThat(WorkerAssembly.userAgent()).matches("Hookline/\\d+\\.\\d+\\.\\d+.*");
   }
 }

@@ -133,7 +133,7 @@ class HttpDelivererTest {
         ex -> {
           ex.getRequestBody().readAllBytes();
           byte[] body =
-              "c".repeat(HttpDeliverer.EXCERPT_LIMIT_BYTES).getBytes(StandardCharsets.UTF_8);
+              "c".repeat(ResponseReader.EXCERPT_LIMIT_BYTES).getBytes(StandardCharsets.UTF_8);
           ex.sendResponseHeaders(200, body.length);
           try (OutputStream out = ex.getResponseBody()) {
             out.write(body);
@@ -287,7 +287,7 @@ class HttpDelivererTest {
     AttemptOutcome outcome = deliverer.deliver(hook("/big", 15), SECRETS, Fixtures.event());
 
     assertThat(outcome).isInstanceOf(AttemptOutcome.Delivered.class);
-    assertThat(outcome.responseExcerpt()).hasSize(HttpDeliverer.EXCERPT_LIMIT_BYTES).matches("a+");
+    assertThat(outcome.responseExcerpt()).hasSize(ResponseReader.EXCERPT_LIMIT_BYTES).matches("a+");
     // the connection was dropped, so the receiver could not push all 10 MB (socket buffers aside)
     assertThat(bigBodyBytesWritten.get()).isLessThan(10L * 1024 * 1024);
   }
@@ -301,7 +301,7 @@ class HttpDelivererTest {
     assertThat(chunked).isInstanceOf(AttemptOutcome.Delivered.class);
     assertThat(chunked.responseExcerpt()).hasSize(5_000).matches("b+");
     assertThat(exact).isInstanceOf(AttemptOutcome.Delivered.class);
-    assertThat(exact.responseExcerpt()).hasSize(HttpDeliverer.EXCERPT_LIMIT_BYTES).matches("c+");
+    assertThat(exact.responseExcerpt()).hasSize(ResponseReader.EXCERPT_LIMIT_BYTES).matches("c+");
   }
 
   @Test
@@ -367,13 +367,13 @@ class HttpDelivererTest {
 
   @Test
   void retryAfterParsing() {
-    assertThat(HttpDeliverer.parseRetryAfter(" 5 ", NOW)).isEqualTo(Duration.ofSeconds(5));
-    assertThat(HttpDeliverer.parseRetryAfter("Sat, 28 Nov 2026 11:00:00 GMT", NOW))
+    assertThat(ResponseReader.parseRetryAfter(" 5 ", NOW)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(ResponseReader.parseRetryAfter("Sat, 28 Nov 2026 11:00:00 GMT", NOW))
         .isEqualTo(Duration.ZERO);
-    assertThat(HttpDeliverer.parseRetryAfter("soon", NOW)).isNull();
-    assertThat(HttpDeliverer.parseRetryAfter("-3", NOW)).isNull();
-    assertThat(HttpDeliverer.parseRetryAfter("99999999999999999999", NOW)).isNull();
-    assertThat(HttpDeliverer.parseRetryAfter("", NOW)).isNull();
+    assertThat(ResponseReader.parseRetryAfter("soon", NOW)).isNull();
+    assertThat(ResponseReader.parseRetryAfter("-3", NOW)).isNull();
+    assertThat(ResponseReader.parseRetryAfter("99999999999999999999", NOW)).isNull();
+    assertThat(ResponseReader.parseRetryAfter("", NOW)).isNull();
   }
 
   @Test

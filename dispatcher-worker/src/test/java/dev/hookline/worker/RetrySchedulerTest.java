@@ -54,14 +54,12 @@ class RetrySchedulerTest {
             metrics);
     scheduler =
         new RetryScheduler(
-            WorkerConfig.Scheduling.defaults(),
+            Scheduling.defaults(),
             db.retryTimers(),
-            db.webhookHealth(),
             disabler,
             producer,
-            Clock.systemUTC(),
             metrics,
-            "w1");
+            Clock.systemUTC());
   }
 
   @AfterEach
@@ -191,14 +189,12 @@ class RetrySchedulerTest {
     broken.sendException = new org.apache.kafka.common.errors.TimeoutException("broker down");
     RetryScheduler failing =
         new RetryScheduler(
-            WorkerConfig.Scheduling.defaults(),
+            Scheduling.defaults(),
             db.retryTimers(),
-            db.webhookHealth(),
             null,
             broken,
-            Clock.systemUTC(),
             new WorkerMetrics(meters),
-            "w2");
+            Clock.systemUTC());
 
     org.assertj.core.api.Assertions.assertThatThrownBy(failing::tick)
         .hasMessageContaining("broker down");

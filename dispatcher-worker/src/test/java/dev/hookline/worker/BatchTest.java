@@ -39,7 +39,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class BatchProcessorTest {
+/**
+ * One batch through the task runner and the batch settler, wired as {@link WorkerAssembly} wires
+ * them, without Kafka ({@link ConsumeLoop#process}): admission, attempts, recording, deferrals and
+ * acknowledgements.
+ */
+class BatchTest {
   private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
   private final List<String> log = new CopyOnWriteArrayList<>();
@@ -49,10 +54,12 @@ class BatchProcessorTest {
       new ConcurrentHashMap<>();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final List<AutoCloseable> closing = new CopyOnWriteArrayList<>();
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     executor.shutdownNow();
+    for (AutoCloseable c : closing) c.close();
   }
 
   private final Fixtures.FakeRetryTimers timers = new Fixtures.FakeRetryTimers();
@@ -61,19 +68,31 @@ class BatchProcessorTest {
       new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
   private final List<CircuitBreakers.State> transitions = new CopyOnWriteArrayList<>();
 
-  private BatchProcessor processor(Deliverer deliverer, int maxInFlight) {
+  /** The runner and the settler of one worker. */
+  private record Pipeline(TaskRunner runner, BatchSettler settler, LateAttempts late) {
+    void abortAfter(Duration grace) {
+      settler.abortAfter(grace);
+    }
+
+    boolean awaitBackground(Duration timeout) throws InterruptedException {
+      return late.await(timeout);
+    }
+  }
+
+  private Pipeline processor(Deliverer deliverer, int maxInFlight) {
     return processor(deliverer, maxInFlight, 20, Duration.ofSeconds(10), 10);
   }
 
-  private BatchProcessor processor(
+  private Pipeline processor(
       Deliverer deliverer, int maxInFlight, int perWebhook, Duration handoff, int breakerFailures) {
     WebhookDirectory directory = new WebhookDirectory(webhooks, Duration.ofSeconds(5));
     WorkerMetrics metrics = new WorkerMetrics(meters);
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     EventPublisher publisher =
         EventPublisher.wrap(
             producer,
             EventCatalog.load(),
-            PublisherConfig.defaults("unused:9092").withSource(DispatcherWorker.EVENT_SOURCE));
+            PublisherConfig.defaults("unused:9092").withSource(WorkerAssembly.EVENT_SOURCE));
     WebhookDisabler disabler = new WebhookDisabler(health, publisher, directory, metrics);
     CircuitBreakers breakers =
         new CircuitBreakers(
@@ -84,27 +103,32 @@ class BatchProcessorTest {
               transitions.add(state);
               metrics.circuitTransition(state);
             });
-    return new BatchProcessor(
-        directory,
-        deliverer,
-        store,
-        timers,
-        new RetrySchedule(RetrySchedule.DEFAULT_DELAYS, () -> 0.5),
-        "worker-test",
-        Clock.fixed(NOW, ZoneOffset.UTC),
-        executor,
-        maxInFlight,
-        new WebhookLimits(perWebhook, handoff),
-        breakers,
-        new FollowUps(health, disabler, executor),
-        handoff,
-        metrics);
+    FollowUps followUps = new FollowUps(health, disabler);
+    LateAttempts late = new LateAttempts(store, followUps, metrics);
+    BatchSettler settler =
+        new BatchSettler(
+            new BatchSettler.Stores(store, timers), followUps, late, metrics, clock, handoff);
+    TaskRunner runner =
+        new TaskRunner(
+            new TaskRunner.Gates(
+                directory, breakers, new WebhookLimits(perWebhook, handoff), maxInFlight),
+            deliverer,
+            new AttemptPolicy(
+                new RetrySchedule(RetrySchedule.DEFAULT_DELAYS, () -> 0.5), "worker-test"),
+            late,
+            metrics,
+            clock);
+    closing.add(runner);
+    closing.add(followUps);
+    return new Pipeline(runner, settler, late);
   }
 
-  private BatchProcessor.BatchResult process(
-      BatchProcessor processor, List<ConsumerRecord<byte[], byte[]>> records) {
-    BatchProcessor.BatchResult result =
-        processor.process(
+  private BatchSettler.BatchResult process(
+      Pipeline processor, List<ConsumerRecord<byte[], byte[]>> records) {
+    BatchSettler.BatchResult result =
+        ConsumeLoop.process(
+            processor.runner(),
+            processor.settler(),
             records,
             (record, type) -> {
               log.add("ack:" + type.name());
@@ -154,7 +178,7 @@ class BatchProcessorTest {
       records.add(Fixtures.record(t));
     }
 
-    BatchProcessor.BatchResult result = process(processor(byUrl(), 10), records);
+    BatchSettler.BatchResult result = process(processor(byUrl(), 10), records);
 
     assertThat(store.calls).hasSize(1);
     Map<UUID, AttemptRecord> byDelivery = new java.util.HashMap<>();
@@ -186,7 +210,7 @@ class BatchProcessorTest {
     assertThat(acks.get(empty)).isEqualTo(AcknowledgeType.REJECT);
     assertThat(acks.entrySet().stream().filter(e -> e.getValue() == AcknowledgeType.ACCEPT))
         .hasSize(6);
-    assertThat(result).isEqualTo(new BatchProcessor.BatchResult(6, 0, 3, 0, false));
+    assertThat(result).isEqualTo(new BatchSettler.BatchResult(6, 0, 3, 0, false));
 
     // the attempts' ACCEPTs come only after the one store write
     int write = log.indexOf("recordAll:5");
@@ -213,7 +237,7 @@ class BatchProcessorTest {
         Fixtures.record(Fixtures.task(UUID.randomUUID(), 1, Trigger.EVENT));
     store.failure = new IllegalStateException("connection refused");
 
-    BatchProcessor.BatchResult result = process(processor(byUrl(), 10), List.of(a, b, unknown));
+    BatchSettler.BatchResult result = process(processor(byUrl(), 10), List.of(a, b, unknown));
 
     assertThat(result.storeFailed()).isTrue();
     assertThat(acks)
@@ -256,7 +280,7 @@ class BatchProcessorTest {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (int i = 0; i < 5; i++)
       records.add(Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT)));
-    BatchProcessor processor = processor(byUrl(), 1); // one at a time: no concurrent first loads
+    Pipeline processor = processor(byUrl(), 1); // one at a time: no concurrent first loads
 
     process(processor, records);
 
@@ -313,7 +337,7 @@ class BatchProcessorTest {
           }
           return new AttemptOutcome.Delivered(NOW, 1, 200, "");
         };
-    BatchProcessor processor = processor((w, s, e) -> answer.apply(w), 10);
+    Pipeline processor = processor((w, s, e) -> answer.apply(w), 10);
     DeliveryTask stuckTask = Fixtures.task(stuck.id(), 1, Trigger.EVENT);
     ConsumerRecord<byte[], byte[]> fine = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
     ConsumerRecord<byte[], byte[]> hanging = Fixtures.record(stuckTask);
@@ -322,7 +346,7 @@ class BatchProcessorTest {
     assertThat(stuckStarted.await(5, TimeUnit.SECONDS)).isTrue();
     processor.abortAfter(Duration.ofMillis(200));
 
-    BatchProcessor.BatchResult r = result.get(5, TimeUnit.SECONDS);
+    BatchSettler.BatchResult r = result.get(5, TimeUnit.SECONDS);
     assertThat(r.accepted()).isEqualTo(1);
     assertThat(r.deferred()).isEqualTo(1);
     assertThat(acks)
@@ -335,7 +359,7 @@ class BatchProcessorTest {
         .satisfies(
             d -> {
               assertThat(d.task()).isEqualTo(stuckTask);
-              assertThat(d.until()).isEqualTo(NOW.plusSeconds(15).plus(BatchProcessor.LATE_MARGIN));
+              assertThat(d.until()).isEqualTo(NOW.plusSeconds(15).plus(BatchSettler.LATE_MARGIN));
             });
     assertThat(processor.awaitBackground(Duration.ZERO)).as("still running").isFalse();
   }
@@ -366,15 +390,15 @@ class BatchProcessorTest {
     ConsumerRecord<byte[], byte[]> fastRecord =
         Fixtures.record(Fixtures.task(fast.id(), 1, Trigger.EVENT));
     ConsumerRecord<byte[], byte[]> slowRecord = Fixtures.record(slowTask);
-    BatchProcessor processor =
+    Pipeline processor =
         processor(slowUntil(release, slowCalls), 10, 20, Duration.ofMillis(300), 10);
 
     long start = System.nanoTime();
-    BatchProcessor.BatchResult result = process(processor, List.of(fastRecord, slowRecord));
+    BatchSettler.BatchResult result = process(processor, List.of(fastRecord, slowRecord));
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     assertThat(ms).as("the batch waited for its deadline only").isLessThan(3_000);
-    assertThat(result).isEqualTo(new BatchProcessor.BatchResult(1, 0, 0, 1, false));
+    assertThat(result).isEqualTo(new BatchSettler.BatchResult(1, 0, 0, 1, false));
     assertThat(acks)
         .containsEntry(fastRecord, AcknowledgeType.ACCEPT)
         .containsEntry(slowRecord, AcknowledgeType.ACCEPT);
@@ -400,10 +424,10 @@ class BatchProcessorTest {
       records.add(Fixtures.record(Fixtures.task(slow.id(), 1, Trigger.EVENT)));
     for (int i = 0; i < 5; i++)
       records.add(Fixtures.record(Fixtures.task(fast.id(), 1, Trigger.EVENT)));
-    BatchProcessor processor =
+    Pipeline processor =
         processor(slowUntil(release, slowCalls), 100, 2, Duration.ofMillis(300), 10);
 
-    BatchProcessor.BatchResult result = process(processor, records);
+    BatchSettler.BatchResult result = process(processor, records);
     release.countDown();
 
     assertThat(slowCalls).as("two at a time to the slow webhook").hasValue(2);
@@ -424,7 +448,7 @@ class BatchProcessorTest {
     Webhook slow = add("http://slow");
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger slowCalls = new AtomicInteger();
-    BatchProcessor processor =
+    Pipeline processor =
         processor(slowUntil(release, slowCalls), 100, 2, Duration.ofSeconds(2), 10);
     List<ConsumerRecord<byte[], byte[]>> first = new ArrayList<>();
     for (int i = 0; i < 2; i++)
@@ -438,7 +462,7 @@ class BatchProcessorTest {
     for (int i = 0; i < 3; i++)
       second.add(Fixtures.record(Fixtures.task(fast.id(), 1, Trigger.EVENT)));
     long start = System.nanoTime();
-    BatchProcessor.BatchResult result = process(processor, second);
+    BatchSettler.BatchResult result = process(processor, second);
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     release.countDown();
 
@@ -463,7 +487,7 @@ class BatchProcessorTest {
           calls.incrementAndGet();
           return new AttemptOutcome.Retry(NOW, 3, 500, "boom", "http_status", "HTTP 500");
         };
-    BatchProcessor processor =
+    Pipeline processor =
         processor(failing, 1, 20, Duration.ofSeconds(10), 3); // one at a time: ordered
     List<ConsumerRecord<byte[], byte[]>> first = new ArrayList<>();
     for (int i = 0; i < 3; i++)
@@ -474,7 +498,7 @@ class BatchProcessorTest {
 
     DeliveryTask later = Fixtures.task(down.id(), 2, Trigger.RETRY);
     DeliveryTask test = Fixtures.task(down.id(), 1, Trigger.TEST);
-    BatchProcessor.BatchResult result =
+    BatchSettler.BatchResult result =
         process(processor, List.of(Fixtures.record(later), Fixtures.record(test)));
 
     assertThat(calls).as("only the test event went out").hasValue(4);
@@ -558,10 +582,9 @@ class BatchProcessorTest {
     AtomicInteger slowCalls = new AtomicInteger();
     timers.failure = new IllegalStateException("database down");
     ConsumerRecord<byte[], byte[]> r = Fixtures.record(Fixtures.task(slow.id(), 1, Trigger.EVENT));
-    BatchProcessor processor =
-        processor(slowUntil(never, slowCalls), 10, 20, Duration.ofMillis(200), 10);
+    Pipeline processor = processor(slowUntil(never, slowCalls), 10, 20, Duration.ofMillis(200), 10);
 
-    BatchProcessor.BatchResult result = process(processor, List.of(r));
+    BatchSettler.BatchResult result = process(processor, List.of(r));
 
     assertThat(result.storeFailed()).isTrue();
     assertThat(acks).containsEntry(r, AcknowledgeType.RELEASE);

@@ -1,0 +1,84 @@
+package dev.hookline.worker;
+
+import dev.hookline.store.AttemptRecord;
+import dev.hookline.store.DeliveryStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Attempts still on the wire when their batch was settled: the batch deferred them to the retry
+ * timer (whose lease re-sends the same attempt only should this worker die first) and acknowledged
+ * them; each records itself here when it ends. Shutdown waits for them within its grace.
+ */
+final class LateAttempts {
+  private static final Logger log = LoggerFactory.getLogger(LateAttempts.class);
+  private static final long WAIT_SLICE_MS = 50;
+
+  private final DeliveryStore store;
+  private final FollowUps followUps;
+  private final WorkerMetrics metrics;
+  private final Set<TaskRun> running = ConcurrentHashMap.newKeySet();
+  private volatile boolean abandonAll;
+
+  LateAttempts(DeliveryStore store, FollowUps followUps, WorkerMetrics metrics) {
+    this.store = store;
+    this.followUps = followUps;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Before the batch tries to hand the task off, so that the task's own removal cannot come first.
+   */
+  void expect(TaskRun run) {
+    running.add(run);
+  }
+
+  /** The task ended before its batch could hand it off, or its deferral failed. */
+  void forget(TaskRun run) {
+    running.remove(run);
+  }
+
+  /** Records an attempt that outlived its batch; its deferral covers a failure here. */
+  void record(TaskRun run, TaskResult.Attempted result) {
+    try {
+      if (run.abandoned || abandonAll) return;
+      AttemptRecord a = result.record();
+      try {
+        store.recordAll(List.of(a));
+        metrics.count(a.newStatus().dbName());
+        followUps.afterRecorded(
+            List.of(a), result.gone() ? Set.of(a.task().webhookId()) : Set.of());
+      } catch (RuntimeException e) {
+        log.warn(
+            "could not record late attempt {} of delivery {}; the retry timer makes it again: {}",
+            a.task().attempt(),
+            a.task().deliveryId(),
+            e.toString());
+      }
+    } finally {
+      running.remove(run);
+    }
+  }
+
+  /** Shutdown: waits up to {@code timeout} for the late attempts to end and record themselves. */
+  boolean await(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!running.isEmpty()) {
+      if (System.nanoTime() - end >= 0) return false;
+      Thread.sleep(WAIT_SLICE_MS); // a shutdown wait on other threads' work, not a test wait
+    }
+    return true;
+  }
+
+  /**
+   * Shutdown, after {@link #await}: attempts still running are about to be interrupted; what they
+   * come to is not recorded (their deferral's lease makes them again, elsewhere).
+   */
+  void abandonAll() {
+    abandonAll = true;
+  }
+}

@@ -1,0 +1,193 @@
+package dev.hookline.worker;
+
+import dev.hookline.schemas.DeliveryTask;
+import dev.hookline.schemas.Json;
+import dev.hookline.schemas.Trigger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each task of a batch on a virtual thread of its own: admission (its webhook, the webhook's
+ * circuit and concurrency cap, a place among the worker's attempts in flight), then the HTTP
+ * attempt, then what the outcome means ({@link AttemptPolicy}). A task that ends before its batch's
+ * deadline hands its {@link TaskResult} to its batch ({@link BatchSettler}); an attempt that
+ * outlives the deadline records itself ({@link LateAttempts}).
+ */
+final class TaskRunner implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+
+  /**
+   * What a task passes before its attempt.
+   *
+   * @param maxInFlight attempts running at once in this worker, at most
+   */
+  record Gates(
+      WebhookDirectory directory,
+      CircuitBreakers breakers,
+      WebhookLimits limits,
+      int maxInFlight) {}
+
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final WebhookDirectory directory;
+  private final CircuitBreakers breakers;
+  private final WebhookLimits limits;
+  private final Semaphore inFlight;
+  private final Deliverer http;
+  private final AttemptPolicy policy;
+  private final LateAttempts late;
+  private final WorkerMetrics metrics;
+  private final Clock clock;
+
+  TaskRunner(
+      Gates gates,
+      Deliverer http,
+      AttemptPolicy policy,
+      LateAttempts late,
+      WorkerMetrics metrics,
+      Clock clock) {
+    this.directory = gates.directory();
+    this.breakers = gates.breakers();
+    this.limits = gates.limits();
+    this.inFlight = new Semaphore(gates.maxInFlight());
+    this.http = http;
+    this.policy = policy;
+    this.late = late;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Decodes the record and starts its task; null when it cannot be read (to be rejected). */
+  TaskRun start(ConsumerRecord<byte[], byte[]> record) {
+    DeliveryTask task = decode(record);
+    if (task == null) {
+      metrics.count("rejected");
+      return null;
+    }
+    TaskRun run = new TaskRun(record, task);
+    run.future = executor.submit(() -> execute(run));
+    return run;
+  }
+
+  /** Stops every task still running (after shutdown's grace). */
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+
+  private static DeliveryTask decode(ConsumerRecord<byte[], byte[]> record) {
+    if (record.value() == null) {
+      log.error(
+          "rejecting record {}-{}@{}: no value",
+          record.topic(),
+          record.partition(),
+          record.offset());
+      return null;
+    }
+    try {
+      return Json.fromBytes(record.value(), DeliveryTask.class);
+    } catch (RuntimeException e) {
+      log.error(
+          "rejecting undecodable delivery task {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  /** On a virtual thread. Null when the batch settled the task already. */
+  private TaskResult execute(TaskRun run) throws InterruptedException {
+    DeliveryTask task = run.task;
+    Optional<WebhookDirectory.Target> target;
+    try {
+      target = directory.find(task.webhookId(), task.webhookVersion());
+    } catch (RuntimeException e) {
+      log.warn(
+          "webhook {} lookup failed, releasing delivery {}: {}",
+          task.webhookId(),
+          task.deliveryId(),
+          e.toString());
+      return settle(run, new TaskResult.Unavailable());
+    }
+    if (target.isEmpty()) {
+      log.info(
+          "skipping delivery {}: webhook {} unknown or deleted",
+          task.deliveryId(),
+          task.webhookId());
+      return settle(run, new TaskResult.Skipped());
+    }
+    WebhookDirectory.Target t = target.get();
+    run.target = t;
+    boolean explicit = task.trigger() == Trigger.TEST || task.trigger() == Trigger.MANUAL;
+    if (!t.webhook().routable() && !explicit) {
+      // routed before it was deactivated or disabled; an admin's own test or retry still goes out
+      log.info(
+          "skipping delivery {}: webhook {} is inactive or disabled",
+          task.deliveryId(),
+          task.webhookId());
+      return settle(run, new TaskResult.Skipped());
+    }
+    if (!explicit) { // an admin's test or retry is what tells whether the endpoint is back
+      Optional<Instant> openUntil = breakers.admit(task.webhookId(), clock.instant());
+      if (openUntil.isPresent()) return settle(run, new TaskResult.Deferred(openUntil.get()));
+    }
+    if (limits.enter(t.webhook().id(), run) == WebhookLimits.Admission.STALLED) {
+      // its running attempts will not end before this batch's deadline: wait for them elsewhere
+      return settle(run, new TaskResult.Deferred(clock.instant().plus(run.capWait())));
+    }
+    AttemptOutcome outcome = attempt(run, t);
+    if (outcome == null) return null;
+    Instant ended = clock.instant();
+    if (outcome instanceof AttemptOutcome.Delivered) breakers.onSuccess(task.webhookId());
+    else breakers.onFailure(task.webhookId(), ended);
+    AttemptPolicy.Verdict verdict =
+        policy.decide(task, t.webhook().retrySchedule(), outcome, ended);
+    metrics.attempt(verdict.status().dbName(), Duration.ofMillis(outcome.durationMs()));
+    TaskResult.Attempted result =
+        new TaskResult.Attempted(policy.record(task, outcome, verdict), verdict.disableWebhook());
+    if (run.move(TaskState.RUNNING, TaskState.DONE)) return result;
+    late.record(run, result);
+    return null;
+  }
+
+  /** Null when the batch handed the task to the retry timer before a place came free. */
+  private AttemptOutcome attempt(TaskRun run, WebhookDirectory.Target t)
+      throws InterruptedException {
+    UUID webhook = t.webhook().id();
+    try {
+      inFlight.acquire();
+      try {
+        if (!run.move(TaskState.WAITING, TaskState.RUNNING)) return null;
+        run.startedAt = clock.instant();
+        metrics.started();
+        try {
+          return http.deliver(t.webhook(), t.secrets(), run.task.event());
+        } catch (RuntimeException e) { // a bug, not the receiver: still an attempt, so it settles
+          log.error("delivery {} failed unexpectedly", run.task.deliveryId(), e);
+          return new AttemptOutcome.Retry(
+              run.startedAt, 0, null, null, "internal", String.valueOf(e));
+        } finally {
+          metrics.finished();
+        }
+      } finally {
+        inFlight.release();
+      }
+    } finally {
+      limits.leave(webhook, run);
+    }
+  }
+
+  private static TaskResult settle(TaskRun run, TaskResult result) {
+    return run.move(TaskState.WAITING, TaskState.DONE) ? result : null;
+  }
+}
