@@ -37,7 +37,14 @@ final class AllInOne {
   record Started(Running running, HooklineConfig config, AdminApi adminApi) {}
 
   static Started start(HooklineConfig base, PrintStream out) {
-    Running running = new Running();
+    return start(base, out, new Running());
+  }
+
+  /**
+   * Starts into {@code running}, which stops everything in reverse order: the roles first, Kafka
+   * and PostgreSQL last (neither has a shutdown hook of its own).
+   */
+  static Started start(HooklineConfig base, PrintStream out, Running running) {
     try {
       Path dataDir = base.dataDir();
       Files.createDirectories(dataDir);
@@ -52,7 +59,8 @@ final class AllInOne {
 
       EmbeddedPostgresServer postgres =
           running.add(
-              EmbeddedPostgresServer.start(dataDir.resolve("postgres"), base.embeddedDbPort()));
+              EmbeddedPostgresServer.start(
+                  dataDir.resolve("postgres"), base.embeddedDbPort(), false));
       int controllerPort = base.embeddedKafkaPort() == 0 ? 0 : base.embeddedKafkaPort() + 1;
       EmbeddedKafka kafka =
           running.add(

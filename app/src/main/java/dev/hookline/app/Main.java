@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -65,8 +64,8 @@ public final class Main {
           return new StatusCommand(out).run(config, env);
         }
         case "up" -> {
-          AllInOne.Started started = AllInOne.start(config, out);
-          runUntilStopped(started.running());
+          // the hook first: a Ctrl-C while it starts stops what has started, PostgreSQL included
+          AllInOne.start(config, out, runUntilStopped(new Running()));
           return -1;
         }
         case "admin-api", "router", "worker" -> {
@@ -145,15 +144,9 @@ public final class Main {
     }
   }
 
-  private static void runUntilStopped(Running running) {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  running.close();
-                  stopped.countDown();
-                },
-                "hookline-shutdown"));
+  /** The process lives on in the roles' threads; Ctrl-C (or SIGTERM) runs the hook. */
+  private static Running runUntilStopped(Running running) {
+    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "hookline-shutdown"));
+    return running;
   }
 }

@@ -12,21 +12,30 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The admin API of the {@link TestStack}, for integration tests. */
+/** An admin API (the {@link TestStack}'s, or another's), for integration tests. */
 final class Api {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final EventCatalog CATALOG = EventCatalog.load();
 
-  private final TestStack stack;
+  private final String apiBase;
+  private final String token;
 
   Api(TestStack stack) {
-    this.stack = stack;
+    this(stack.apiUrl(""), TestStack.TOKEN);
+  }
+
+  /**
+   * @param apiBase e.g. {@code http://127.0.0.1:8080/api/v1}
+   */
+  Api(String apiBase, String token) {
+    this.apiBase = apiBase;
+    this.token = token;
   }
 
   JsonNode call(String method, String path, String body, int expectedStatus) throws Exception {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(stack.apiUrl(path)))
-            .header("Authorization", "Bearer " + TestStack.TOKEN)
+        HttpRequest.newBuilder(URI.create(apiBase + path))
+            .header("Authorization", "Bearer " + token)
             .timeout(Duration.ofSeconds(30));
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());

@@ -52,6 +52,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * @throws IllegalStateException if another process is using {@code dataDir} or PostgreSQL fails
    */
   public static EmbeddedPostgresServer start(Path dataDir, int port) {
+    return start(dataDir, port, true);
+  }
+
+  /**
+   * Like {@link #start(Path, int)}.
+   *
+   * @param stopAtJvmExit stop PostgreSQL from a shutdown hook of its own; false when the caller
+   *     stops it with {@link #close()} from its own hook, after what still uses it (shutdown hooks
+   *     run all at once, in no order: with its own hook, PostgreSQL would stop while the roles of
+   *     {@code up} still write to it)
+   */
+  public static EmbeddedPostgresServer start(Path dataDir, int port, boolean stopAtJvmExit) {
     Objects.requireNonNull(dataDir, "dataDir");
     if (port < 0 || port > 65_535)
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
@@ -65,6 +77,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               .setDataDirectory(dir)
               .setCleanDataDirectory(false)
               .setPort(port)
+              .setRegisterShutdownHook(stopAtJvmExit)
               // zonky turns synchronous_commit off for tests; `up` keeps data across crashes, so
               // keep it on:
               // a worker acknowledges a task only after its attempt is durably recorded
@@ -130,10 +143,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /**
-   * Makes a leftover {@code postmaster.pid} harmless. zonky stops PostgreSQL from a shutdown hook,
-   * so only a killed JVM leaves one behind, in one of two shapes: the postmaster still runs
-   * (orphaned: nobody holds zonky's lock) and must be stopped, or it is gone and its PID now
-   * belongs to another process, which PostgreSQL would mistake for a running server.
+   * Makes a leftover {@code postmaster.pid} harmless. PostgreSQL is stopped from a shutdown hook
+   * (zonky's, or its owner's), so only a killed JVM leaves one behind, in one of two shapes: the
+   * postmaster still runs (orphaned: nobody holds zonky's lock) and must be stopped, or it is gone
+   * and its PID now belongs to another process, which PostgreSQL would mistake for a running
+   * server.
    */
   static void clearStalePostmaster(Path dir) throws IOException {
     Path pidFile = dir.resolve(PID_FILE);
