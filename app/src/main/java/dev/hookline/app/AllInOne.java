@@ -4,7 +4,6 @@ import dev.hookline.admin.AdminApi;
 import dev.hookline.admin.inspector.RequestInspector;
 import dev.hookline.app.embedded.EmbeddedKafka;
 import dev.hookline.app.embedded.EmbeddedPostgresServer;
-import dev.hookline.app.embedded.TopicProvisioner;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.store.Database;
 import dev.hookline.store.SecretCipher;
@@ -42,7 +41,7 @@ final class AllInOne {
 
   /**
    * Starts into {@code running}, which stops everything in reverse order: the roles first, Kafka
-   * and PostgreSQL last (neither has a shutdown hook of its own).
+   * and PostgreSQL last ({@link Assembly.Embedded}: neither has a shutdown hook of its own).
    */
   static Started start(HooklineConfig base, PrintStream out, Running running) {
     try {
@@ -57,16 +56,15 @@ final class AllInOne {
               ? readOrCreate(dataDir.resolve(KEY_FILE), SecretCipher::generateKey)
               : base.secretKey();
 
-      EmbeddedPostgresServer postgres =
+      Assembly.Embedded embedded =
           running.add(
-              EmbeddedPostgresServer.start(
-                  dataDir.resolve("postgres"), base.embeddedDbPort(), false));
-      int controllerPort = base.embeddedKafkaPort() == 0 ? 0 : base.embeddedKafkaPort() + 1;
-      EmbeddedKafka kafka =
-          running.add(
-              EmbeddedKafka.start(
-                  dataDir.resolve("kafka"), base.embeddedKafkaPort(), controllerPort));
-      TopicProvisioner.provision(kafka.bootstrapServers(), base.topicPartitions(), (short) 1);
+              Assembly.Embedded.start(
+                  dataDir,
+                  base.embeddedKafkaPort(),
+                  base.embeddedDbPort(),
+                  base.topicPartitions()));
+      EmbeddedPostgresServer postgres = embedded.postgres();
+      EmbeddedKafka kafka = embedded.kafka();
 
       List<String> allowed = new ArrayList<>(base.allowedNetworks());
       allowed.add("127.0.0.0/8");

@@ -3,21 +3,15 @@ package dev.hookline.app;
 import dev.hookline.admin.AdminApi;
 import dev.hookline.admin.AdminApiConfig;
 import dev.hookline.admin.HealthReport;
-import dev.hookline.admin.outbox.OutboxRelay;
 import dev.hookline.admin.web.WebPage;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.InvalidEventException;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.router.Router;
-import dev.hookline.router.RouterConfig;
 import dev.hookline.schemas.EventCatalog;
-import dev.hookline.schemas.Topics;
 import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
 import dev.hookline.store.SecretCipher;
-import dev.hookline.worker.DispatcherWorker;
-import dev.hookline.worker.WorkerAssembly;
-import dev.hookline.worker.WorkerConfig;
 import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -35,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * Wires each role from the configuration: the same code serves {@code hookline up}, the single-role
@@ -45,9 +38,6 @@ final class Roles {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Roles.class);
 
   private Roles() {}
-
-  /** How often each worker reads the share group's lag for {@link ShareGroupLag#METRIC}. */
-  static final Duration SHARE_GROUP_LAG_INTERVAL = Duration.ofSeconds(15);
 
   /** Hookline's meters and the JVM's (memory, GC, threads, CPU), for {@code /metrics}. */
   static PrometheusMeterRegistry metrics() {
@@ -157,18 +147,7 @@ final class Roles {
       Consumer<JavalinConfig> extraRoutes,
       Running running) {
     config.requireAdminTokens();
-    KafkaProducer<String, String> relayProducer =
-        running.add(
-            new KafkaProducer<>(OutboxRelay.producerProperties(config.kafkaBootstrapServers())));
-    // the signal is added before the relay so that it is closed after it (reverse order)
-    running.add(
-        new OutboxRelay(
-                db.outbox(),
-                db.subscriptionSnapshots(),
-                running.add(db.outboxSignal()),
-                relayProducer,
-                OutboxRelay.Settings.defaults())
-            .start());
+    running.add(Assembly.relay(db, config.kafkaBootstrapServers()));
     EventPublisher publisher =
         running.add(
             EventPublisher.create(
@@ -205,36 +184,29 @@ final class Roles {
       PrometheusMeterRegistry metrics,
       Running running) {
     Router router =
-        new Router(
-            RouterConfig.defaults(
-                    config.kafkaBootstrapServers(), config.dataDir().resolve("router-state"))
-                .withInstanceId(config.routerInstanceIdOrNull()),
-            catalog,
-            metrics);
-    running.add(router);
+        running.add(
+            Assembly.router(
+                config.kafkaBootstrapServers(),
+                config.dataDir().resolve("router-state"),
+                config.routerInstanceIdOrNull(),
+                catalog,
+                metrics));
     router.start();
     return router;
   }
 
-  static DispatcherWorker worker(
+  static Assembly.Worker worker(
       HooklineConfig config, Database db, PrometheusMeterRegistry metrics, Running running) {
-    WorkerConfig workerConfig =
-        WorkerConfig.builder(config.kafkaBootstrapServers(), config.workerId())
-            .maxInFlight(config.workerConcurrency())
-            .allowedNetworks(config.allowedNetworks())
-            .build();
-    DispatcherWorker worker = WorkerAssembly.assemble(workerConfig, db, metrics);
-    running.add(worker);
-    worker.start();
-    running.add(
-        new ShareGroupLag(
-                config.kafkaBootstrapServers(),
-                Topics.DISPATCHER_SHARE_GROUP,
-                Topics.DELIVERIES,
-                SHARE_GROUP_LAG_INTERVAL,
-                metrics)
-            .start());
-    return worker;
+    return running.add(
+        Assembly.worker(
+            Assembly.workerConfig(
+                    config.kafkaBootstrapServers(),
+                    config.workerId(),
+                    config.workerConcurrency(),
+                    config.allowedNetworks())
+                .build(),
+            db,
+            metrics));
   }
 
   private static HealthReport databaseHealth(Database db) {

@@ -1,15 +1,10 @@
 package dev.hookline.bench;
 
-import dev.hookline.admin.outbox.OutboxRelay;
-import dev.hookline.app.embedded.EmbeddedKafka;
-import dev.hookline.app.embedded.EmbeddedPostgresServer;
-import dev.hookline.app.embedded.TopicProvisioner;
+import dev.hookline.app.Assembly;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.router.Router;
-import dev.hookline.router.RouterConfig;
 import dev.hookline.schemas.EventCatalog;
-import dev.hookline.schemas.Topics;
 import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
 import dev.hookline.store.SecretCipher;
@@ -18,27 +13,22 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded stack the bench runs on: a real Kafka broker (KRaft, in this JVM), a real PostgreSQL
- * (zonky, its own processes), the topics as {@code hookline up} provisions them, the outbox relay,
- * and the router (in this JVM, started when a scenario needs it). Workers and the receiver are
- * separate JVMs, started by the scenarios.
+ * The embedded stack the bench runs on, assembled by app's {@code Assembly} as {@code hookline up}
+ * assembles it: a real Kafka broker (KRaft, in this JVM), a real PostgreSQL (zonky, its own
+ * processes), the topics, the outbox relay, and the router (in this JVM, started when a scenario
+ * needs it). Workers ({@link WorkerMain}) and the receiver are separate JVMs, started by the
+ * scenarios.
  */
 final class Stack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Stack.class);
@@ -48,11 +38,11 @@ final class Stack implements AutoCloseable {
   private final EventCatalog catalog = EventCatalog.load();
   private final SimpleMeterRegistry routerMetrics = new SimpleMeterRegistry();
   private final String secretKey = SecretCipher.generateKey();
-  private EmbeddedPostgresServer postgres;
-  private EmbeddedKafka kafka;
+  private Assembly.Embedded embedded;
   private Database db;
   private Admin admin;
   private Router router;
+  private final Thread stopper = new Thread(this::close, "bench-stack-stopper");
 
   private Stack(Path dataDir) {
     this.dataDir = dataDir;
@@ -61,33 +51,20 @@ final class Stack implements AutoCloseable {
   static Stack start(Path dataDir, int partitions) {
     Stack stack = new Stack(dataDir);
     try {
-      // PostgreSQL (its own processes) starts while the broker does
-      CompletableFuture<EmbeddedPostgresServer> postgres =
-          CompletableFuture.supplyAsync(
-              () -> EmbeddedPostgresServer.start(dataDir.resolve("postgres"), 0));
-      try {
-        stack.kafka = stack.add(EmbeddedKafka.start(dataDir.resolve("kafka"), 0, 0));
-      } finally {
-        stack.postgres = stack.add(postgres.join());
-      }
-      TopicProvisioner.provision(stack.kafka.bootstrapServers(), partitions, (short) 1);
+      stack.embedded = stack.add(Assembly.Embedded.start(dataDir, 0, 0, partitions));
       stack.db =
           stack.add(
               Database.open(
                   new DatabaseConfig(
-                      stack.postgres.jdbcUrl(),
-                      stack.postgres.user(),
-                      stack.postgres.password(),
-                      10),
+                      stack.jdbcUrl(), stack.dbUser(), stack.dbPassword(), WorkerMain.DB_POOL_SIZE),
                   SecretCipher.fromBase64Key(stack.secretKey)));
-      KafkaProducer<String, String> relayProducer =
-          stack.add(
-              new KafkaProducer<>(OutboxRelay.producerProperties(stack.kafka.bootstrapServers())));
-      stack.add(new OutboxRelay(stack.db.outbox(), relayProducer).start());
+      stack.add(Assembly.relay(stack.db, stack.bootstrapServers()));
       stack.admin =
           stack.add(
               Admin.create(
                   Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers())));
+      // a Ctrl-C stops the stack too, PostgreSQL last (it has no shutdown hook of its own)
+      Runtime.getRuntime().addShutdownHook(stack.stopper);
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -100,14 +77,12 @@ final class Stack implements AutoCloseable {
     return resource;
   }
 
-  /** Starts the router (wired as app's {@code Roles.router}) unless it runs. */
+  /** Starts the router (app's {@code Assembly.router}) unless it runs. */
   synchronized void ensureRouter() {
     if (router != null) return;
     router =
-        new Router(
-            RouterConfig.defaults(bootstrapServers(), dataDir.resolve("router-state")),
-            catalog,
-            routerMetrics);
+        Assembly.router(
+            bootstrapServers(), dataDir.resolve("router-state"), null, catalog, routerMetrics);
     router.start();
   }
 
@@ -136,56 +111,19 @@ final class Stack implements AutoCloseable {
   /** Members of the dispatchers' share group, or -1 when Kafka does not say. */
   int shareGroupMembers() {
     try {
-      return admin
-          .describeShareGroups(List.of(Topics.DISPATCHER_SHARE_GROUP))
-          .all()
-          .get(10, TimeUnit.SECONDS)
-          .get(Topics.DISPATCHER_SHARE_GROUP)
-          .members()
-          .size();
+      return Assembly.shareGroup(admin, Duration.ofSeconds(10)).members();
     } catch (Exception e) {
       return -1;
     }
   }
 
   /**
-   * Delivery tasks on {@code hookline.deliveries} the share group has not acknowledged yet, or -1
-   * when Kafka does not say.
+   * Delivery tasks on {@code hookline.deliveries} the share group has not acknowledged yet, as
+   * {@code hookline status} counts them, or -1 when Kafka does not say.
    */
   long shareGroupLag() {
     try {
-      Map<TopicPartition, SharePartitionOffsetInfo> offsets =
-          admin
-              .listShareGroupOffsets(
-                  Map.of(Topics.DISPATCHER_SHARE_GROUP, new ListShareGroupOffsetsSpec()))
-              .partitionsToOffsetInfo(Topics.DISPATCHER_SHARE_GROUP)
-              .get(10, TimeUnit.SECONDS);
-      long lag = 0;
-      List<TopicPartition> untouched = new java.util.ArrayList<>();
-      for (Map.Entry<TopicPartition, SharePartitionOffsetInfo> e : offsets.entrySet()) {
-        SharePartitionOffsetInfo info = e.getValue();
-        if (info == null) {
-          untouched.add(e.getKey()); // no share state yet: the group never fetched from it
-        } else if (info.lag().isEmpty()) {
-          return -1;
-        } else {
-          lag += info.lag().get();
-        }
-      }
-      // an untouched partition's lag is every record on it
-      if (!untouched.isEmpty()) {
-        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-        Map<TopicPartition, OffsetSpec> earliest = new java.util.HashMap<>();
-        untouched.forEach(
-            tp -> {
-              latest.put(tp, OffsetSpec.latest());
-              earliest.put(tp, OffsetSpec.earliest());
-            });
-        var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-        var starts = admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
-        for (TopicPartition tp : untouched) lag += ends.get(tp).offset() - starts.get(tp).offset();
-      }
-      return lag;
+      return Assembly.shareGroup(admin, Duration.ofSeconds(10)).lag();
     } catch (Exception e) {
       log.warn("share group lag unknown: {}", e.toString());
       return -1;
@@ -206,19 +144,19 @@ final class Stack implements AutoCloseable {
   }
 
   String bootstrapServers() {
-    return kafka.bootstrapServers();
+    return embedded.bootstrapServers();
   }
 
   String jdbcUrl() {
-    return postgres.jdbcUrl();
+    return embedded.postgres().jdbcUrl();
   }
 
   String dbUser() {
-    return postgres.user();
+    return embedded.postgres().user();
   }
 
   String dbPassword() {
-    return postgres.password();
+    return embedded.postgres().password();
   }
 
   String secretKey() {
@@ -237,7 +175,12 @@ final class Stack implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopper);
+    } catch (IllegalStateException e) {
+      // the JVM is stopping: this is the hook
+    }
     stopRouter();
     while (!closing.isEmpty()) {
       try {

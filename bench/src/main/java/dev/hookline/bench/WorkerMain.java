@@ -2,12 +2,11 @@ package dev.hookline.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.app.Assembly;
 import dev.hookline.schemas.Json;
 import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
 import dev.hookline.store.SecretCipher;
-import dev.hookline.worker.DispatcherWorker;
-import dev.hookline.worker.WorkerAssembly;
 import dev.hookline.worker.WorkerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
@@ -20,12 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One dispatcher worker in a JVM of its own, wired like {@code hookline worker} (app's {@code
- * Roles.worker}: {@code WorkerConfig.builder(...).maxInFlight(n)}, the store's pool of 10), against
- * the bench's broker and PostgreSQL. The bench starts one per worker of a scenario.
+ * One dispatcher worker in a JVM of its own, assembled by app's {@code Assembly} as {@code hookline
+ * worker} assembles it ({@code maxInFlight} in flight, loopback allow-listed, the store's pool of
+ * 10, the share group lag gauge), against the bench's broker and PostgreSQL; the bench chooses the
+ * consumers and a 2 s shutdown grace. The bench starts one per worker of a scenario.
  *
  * <p>Arguments: bootstrap servers, JDBC URL, database user, worker id, max in flight, consumers;
  * the encryption key and the database password come in {@code HOOKLINE_SECRET_KEY} and {@code
@@ -55,16 +56,17 @@ public final class WorkerMain {
             new DatabaseConfig(args[1], args[2], password, DB_POOL_SIZE),
             SecretCipher.fromBase64Key(key))) {
       WorkerConfig config =
-          WorkerConfig.builder(args[0], args[3])
+          Assembly.workerConfig(
+                  args[0],
+                  args[3],
+                  Integer.parseInt(args[4]),
+                  // the receiver runs on loopback, which the SSRF guard refuses unless allow-listed
+                  List.of("127.0.0.0/8", "::1/128"))
               .consumers(Integer.parseInt(args[5]))
-              .maxInFlight(Integer.parseInt(args[4]))
               // the bench stops workers between scenarios; what is left is released to the others
               .shutdownGrace(Duration.ofSeconds(2))
-              // the receiver runs on loopback, which the SSRF guard refuses unless allow-listed
-              .allowedNetworks(java.util.List.of("127.0.0.0/8", "::1/128"))
               .build();
-      DispatcherWorker worker = WorkerAssembly.assemble(config, db, new SimpleMeterRegistry());
-      worker.start();
+      Assembly.Worker worker = Assembly.worker(config, db, new SimpleMeterRegistry());
       System.out.println("READY");
       System.out.flush();
       BufferedReader in =
