@@ -99,8 +99,9 @@ class UpShutdownIT {
         }
       }
     } finally {
-      up.destroyForcibly();
-      up.waitFor(30, TimeUnit.SECONDS);
+      // SIGTERM first: kill -9 would leave its PostgreSQL running
+      if (up.isAlive()) up.destroy();
+      if (!up.waitFor(60, TimeUnit.SECONDS)) up.destroyForcibly();
     }
   }
 
