@@ -2,7 +2,6 @@ package dev.hookline.admin;
 
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Trigger;
-import dev.hookline.store.AttemptRecord;
 import dev.hookline.store.DeliveryStatus;
 import dev.hookline.store.DeliveryStore;
 import dev.hookline.store.DeliveryView;
@@ -30,17 +29,6 @@ final class FakeDeliveryStore implements DeliveryStore {
   /** Changes made through the store interface (marks); adds by the test are not counted. */
   int writes() {
     return writes.get();
-  }
-
-  @Override
-  public void recordAll(List<AttemptRecord> attempts) {
-    throw new UnsupportedOperationException("the admin API never records attempts");
-  }
-
-  @Override
-  public List<DeliveryView> listForWebhook(
-      UUID webhookId, DeliveryStatus status, UUID before, int limit) {
-    return listForWebhook(webhookId, status, null, before, limit);
   }
 
   @Override

@@ -4,12 +4,12 @@ import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Topics;
+import dev.hookline.store.AttemptRecorder;
 import dev.hookline.store.CircuitBreakerLog;
 import dev.hookline.store.Database;
-import dev.hookline.store.DeliveryStore;
 import dev.hookline.store.RetryTimers;
 import dev.hookline.store.WebhookHealth;
-import dev.hookline.store.WebhookStore;
+import dev.hookline.store.WebhookLookup;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,8 +65,8 @@ public final class DispatcherWorker implements AutoCloseable {
 
   /** The store interfaces the worker uses. */
   record Stores(
-      WebhookStore webhooks,
-      DeliveryStore deliveries,
+      WebhookLookup webhooks,
+      AttemptRecorder attempts,
       RetryTimers timers,
       WebhookHealth health,
       CircuitBreakerLog breakerLog) {}
@@ -85,7 +85,7 @@ public final class DispatcherWorker implements AutoCloseable {
   private final AtomicInteger runningConsumers = new AtomicInteger();
   private volatile boolean stopping;
   private volatile boolean storeDown;
-  private final DeliveryStore deliveryStore;
+  private final AttemptRecorder attempts;
   private boolean started;
   private boolean closed;
 
@@ -94,7 +94,7 @@ public final class DispatcherWorker implements AutoCloseable {
         config,
         new Stores(
             db.webhooks(),
-            db.deliveries(),
+            db.attempts(),
             db.retryTimers(),
             db.webhookHealth(),
             db.circuitBreakers()),
@@ -140,12 +140,12 @@ public final class DispatcherWorker implements AutoCloseable {
     metrics.circuitsOpen(breakers::openCount);
     WebhookDirectory directory = new WebhookDirectory(stores.webhooks(), config.webhookCacheTtl());
     WebhookDisabler disabler = new WebhookDisabler(stores.health(), publisher, directory, metrics);
-    this.deliveryStore = stores.deliveries();
+    this.attempts = stores.attempts();
     this.processor =
         new BatchProcessor(
             directory,
             deliverer == null ? httpDeliverer : deliverer,
-            stores.deliveries(),
+            stores.attempts(),
             stores.timers(),
             RetrySchedule.of(config.retrySchedule()),
             config.workerId(),
@@ -328,7 +328,7 @@ public final class DispatcherWorker implements AutoCloseable {
 
   private boolean storeAnswers() {
     try {
-      deliveryStore.ping();
+      attempts.ping();
       return true;
     } catch (RuntimeException e) {
       return false;

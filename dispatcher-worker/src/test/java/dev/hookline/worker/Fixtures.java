@@ -7,18 +7,13 @@ import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Topics;
 import dev.hookline.schemas.Trigger;
 import dev.hookline.store.AttemptRecord;
+import dev.hookline.store.AttemptRecorder;
 import dev.hookline.store.CircuitBreakerLog;
-import dev.hookline.store.CreatedWebhook;
-import dev.hookline.store.DeliveryStatus;
-import dev.hookline.store.DeliveryStore;
-import dev.hookline.store.DeliveryView;
-import dev.hookline.store.NewWebhook;
 import dev.hookline.store.RetryTimers;
 import dev.hookline.store.SigningSecrets;
 import dev.hookline.store.Webhook;
 import dev.hookline.store.WebhookHealth;
-import dev.hookline.store.WebhookPatch;
-import dev.hookline.store.WebhookStore;
+import dev.hookline.store.WebhookLookup;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,7 +85,7 @@ final class Fixtures {
   }
 
   /** Only {@code find} and {@code secrets}: what the worker uses. */
-  static final class FakeWebhookStore implements WebhookStore {
+  static final class FakeWebhookStore implements WebhookLookup {
     final Map<UUID, Webhook> webhooks = new ConcurrentHashMap<>();
     final AtomicInteger finds = new AtomicInteger();
     volatile RuntimeException failure;
@@ -113,26 +108,6 @@ final class Fixtures {
       return webhooks.containsKey(id)
           ? Optional.of(new SigningSecrets(SECRET, null, null))
           : Optional.empty();
-    }
-
-    @Override
-    public CreatedWebhook create(NewWebhook webhook) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<Webhook> list(UUID after, int limit) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Optional<Webhook> update(UUID id, WebhookPatch patch) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean delete(UUID id) {
-      throw new UnsupportedOperationException();
     }
   }
 
@@ -210,7 +185,7 @@ final class Fixtures {
   }
 
   /** Records every {@code recordAll} call; fails while {@link #failure} is set. */
-  static final class FakeDeliveryStore implements DeliveryStore {
+  static final class FakeDeliveryStore implements AttemptRecorder {
     final List<List<AttemptRecord>> calls = new CopyOnWriteArrayList<>();
     final List<String> log;
     volatile RuntimeException failure;
@@ -243,17 +218,6 @@ final class Fixtures {
       List<AttemptRecord> all = new ArrayList<>();
       calls.forEach(all::addAll);
       return all;
-    }
-
-    @Override
-    public List<DeliveryView> listForWebhook(
-        UUID webhookId, DeliveryStatus status, UUID before, int limit) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Optional<DeliveryView> find(UUID deliveryId) {
-      throw new UnsupportedOperationException();
     }
   }
 

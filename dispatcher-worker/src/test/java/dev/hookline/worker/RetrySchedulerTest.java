@@ -97,7 +97,7 @@ class RetrySchedulerTest {
   void dueRetriesGoBackOntoTheDeliveriesTopicAsTheNextAttempt() {
     Webhook w = webhook();
     DeliveryTask first = Fixtures.task(w.id(), 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(
             List.of(failedAttempt(first, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
 
@@ -124,7 +124,7 @@ class RetrySchedulerTest {
   void aDeliveryThatFailedForGoodGoesToTheDeadLetterTopicWithItsLastError() throws Exception {
     Webhook w = webhook();
     DeliveryTask last = Fixtures.task(w.id(), 1, Trigger.EVENT).nextAttempt(Trigger.RETRY);
-    db.deliveries().recordAll(List.of(failedAttempt(last, DeliveryStatus.FAILED, null)));
+    db.attempts().recordAll(List.of(failedAttempt(last, DeliveryStatus.FAILED, null)));
 
     scheduler.tick();
     scheduler.tick();
@@ -183,7 +183,7 @@ class RetrySchedulerTest {
   void aKafkaFailureMarksNothing() {
     Webhook w = webhook();
     DeliveryTask first = Fixtures.task(w.id(), 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(
             List.of(failedAttempt(first, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
     MockProducer<String, byte[]> broken =

@@ -76,7 +76,7 @@ class RetryTimersTest {
     UUID webhook = webhook();
     DeliveryTask first = task(webhook, 1, Trigger.EVENT);
     DeliveryTask notYet = task(webhook, 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(
             List.of(
                 attempt(first, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1)),
@@ -100,7 +100,7 @@ class RetryTimersTest {
   @Test
   void aFailedPublishMarksNothing() throws Exception {
     DeliveryTask t = task(webhook(), 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(List.of(attempt(t, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
 
     assertThatThrownBy(
@@ -119,7 +119,7 @@ class RetryTimersTest {
   @Test
   void twoSchedulersNeverClaimTheSameTimer() throws Exception {
     DeliveryTask t = task(webhook(), 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(List.of(attempt(t, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
     CountDownLatch firstIsPublishing = new CountDownLatch(1);
     CountDownLatch releaseFirst = new CountDownLatch(1);
@@ -152,7 +152,7 @@ class RetryTimersTest {
     UUID deleted = webhook();
     DeliveryTask a = task(inactive, 1, Trigger.EVENT);
     DeliveryTask b = task(deleted, 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(
             List.of(
                 attempt(a, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1)),
@@ -191,7 +191,7 @@ class RetryTimersTest {
     // the attempt was recorded first (it finished while the batch was acknowledged): deferring it
     // is a no-op
     DeliveryTask done = task(webhook, 1, Trigger.EVENT);
-    db.deliveries().recordAll(List.of(attempt(done, DeliveryStatus.SUCCEEDED, null)));
+    db.attempts().recordAll(List.of(attempt(done, DeliveryStatus.SUCCEEDED, null)));
     timers.defer(List.of(new RetryTimers.Deferral(done, Instant.now().plusSeconds(60))));
     assertThat(db.deliveries().find(done.deliveryId()).orElseThrow().status())
         .isEqualTo(DeliveryStatus.SUCCEEDED);
@@ -203,7 +203,7 @@ class RetryTimersTest {
     DeliveryTask failed = task(webhook, 1, Trigger.EVENT).nextAttempt(Trigger.RETRY);
     DeliveryTask test = task(webhook, 1, Trigger.TEST);
     DeliveryTask ok = task(webhook, 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(
             List.of(
                 attempt(failed, DeliveryStatus.FAILED, null),

@@ -107,7 +107,7 @@ class WebhookListingTest {
       attempts.add(attempt(busy, "e4", Trigger.EVENT, DeliveryStatus.RETRYING));
       attempts.add(attempt(busy, "t1", Trigger.TEST, DeliveryStatus.SUCCEEDED));
       attempts.add(attempt(busy, "t2", Trigger.TEST, DeliveryStatus.FAILED));
-      own.deliveries().recordAll(attempts);
+      own.attempts().recordAll(attempts);
 
       List<WebhookListing> page = own.webhooks().list(WebhookQuery.all(), null, 10);
       WebhookStats busyStats = page.get(0).stats();

@@ -65,4 +65,20 @@ final class InMemoryWebhooks implements WebhookStore {
   public boolean delete(UUID id) {
     throw new UnsupportedOperationException();
   }
+
+  @Override
+  public List<dev.hookline.store.WebhookListing> list(
+      dev.hookline.store.WebhookQuery query, UUID after, int limit) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Optional<dev.hookline.store.WebhookListing> findListing(UUID id) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Optional<CreatedWebhook> rotateSecret(UUID id) {
+    throw new UnsupportedOperationException();
+  }
 }
