@@ -1,5 +1,6 @@
 package dev.hookline.worker;
 
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.EventCatalog;
@@ -32,12 +33,9 @@ import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,7 +161,7 @@ public final class DispatcherWorker implements AutoCloseable {
             stores.timers(),
             stores.health(),
             disabler,
-            producer,
+            DeliveryTaskWriter.over(producer),
             clock,
             metrics,
             config.workerId());
@@ -363,27 +361,14 @@ public final class DispatcherWorker implements AutoCloseable {
   }
 
   /**
-   * Retries, dead letters and operational events: idempotent, acknowledged by every in-sync
-   * replica.
+   * Retries, dead letters and operational events: the delivery task writer's settings, with the
+   * deployment's client properties (security) shared with the consumer.
    */
   static Properties producerProperties(WorkerConfig config) {
-    Properties props = new Properties();
-    props.putAll(config.consumerProperties()); // security settings apply to both clients
-    props
-        .keySet()
-        .removeIf(
-            k ->
-                ConsumerConfig.configNames().contains(k)
-                    && !ProducerConfig.configNames().contains(k));
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(
-        ProducerConfig.CLIENT_ID_CONFIG, "hookline-worker-" + config.workerId() + "-producer");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return props;
+    return DeliveryTaskWriter.producerProperties(
+        config.bootstrapServers(),
+        "hookline-worker-" + config.workerId() + "-producer",
+        config.consumerProperties());
   }
 
   static String userAgent() {

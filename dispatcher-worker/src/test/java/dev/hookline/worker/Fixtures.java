@@ -128,7 +128,7 @@ final class Fixtures {
     }
 
     @Override
-    public int publishDeadLetters(int limit, Publisher<DeadLetter> publisher) {
+    public int publishDeadLetters(int limit, Publisher<dev.hookline.schemas.DeadLetter> publisher) {
       return 0;
     }
 

@@ -3,6 +3,7 @@ package dev.hookline.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.DeliveryTask;
@@ -58,7 +59,7 @@ class RetrySchedulerTest {
             db.retryTimers(),
             db.webhookHealth(),
             disabler,
-            producer,
+            DeliveryTaskWriter.over(producer),
             Clock.systemUTC(),
             metrics,
             "w1");
@@ -195,7 +196,7 @@ class RetrySchedulerTest {
             db.retryTimers(),
             db.webhookHealth(),
             null,
-            broken,
+            DeliveryTaskWriter.over(broken),
             Clock.systemUTC(),
             new WorkerMetrics(meters),
             "w2");

@@ -23,8 +23,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,17 +92,11 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   static Properties producerProperties(PublisherConfig config) {
-    Properties props = new Properties();
-    props.putAll(config.kafkaProperties());
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, config.clientId());
+    Properties props =
+        ProducerSettings.reliable(
+            config.bootstrapServers(), config.clientId(), config.kafkaProperties());
     props.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(config.linger().toMillis()));
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(config.batchSizeBytes()));
-    // no duplicates from producer retries, nothing acknowledged before every in-sync replica has it
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return props;
   }
 

@@ -3,6 +3,7 @@ package dev.hookline.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hookline.schemas.DeadLetter;
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Json;
@@ -210,16 +211,16 @@ class RetryTimersTest {
                 attempt(test, DeliveryStatus.FAILED, null),
                 attempt(ok, DeliveryStatus.SUCCEEDED, null)));
 
-    List<RetryTimers.DeadLetter> letters = new ArrayList<>();
+    List<DeadLetter> letters = new ArrayList<>();
     assertThat(timers.publishDeadLetters(10, letters::addAll)).isEqualTo(1);
-    RetryTimers.DeadLetter letter = letters.get(0);
+    DeadLetter letter = letters.get(0);
     assertThat(letter.task().deliveryId()).isEqualTo(failed.deliveryId());
     assertThat(letter.task().attempt()).isEqualTo(2);
     assertThat(letter.task().trigger()).isEqualTo(Trigger.RETRY);
     assertThat(letter.task().event()).isEqualTo(failed.event());
-    assertThat(letter.lastStatusCode()).isEqualTo(500);
-    assertThat(letter.lastErrorClass()).isEqualTo("http_status");
-    assertThat(letter.lastError()).contains("HTTP 500");
+    assertThat(letter.lastError().statusCode()).isEqualTo(500);
+    assertThat(letter.lastError().errorClass()).isEqualTo("http_status");
+    assertThat(letter.lastError().message()).contains("HTTP 500");
     assertThat(timers.publishDeadLetters(10, letters::addAll)).isZero();
   }
 }
