@@ -3,8 +3,10 @@ package dev.hookline.app;
 import dev.hookline.admin.AdminApi;
 import dev.hookline.admin.AdminApiConfig;
 import dev.hookline.admin.HealthReport;
+import dev.hookline.admin.TaskPublishing;
 import dev.hookline.admin.outbox.OutboxRelay;
 import dev.hookline.admin.web.WebPage;
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.InvalidEventException;
 import dev.hookline.producer.PublisherConfig;
@@ -35,6 +37,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Wires each role from the configuration: the same code serves {@code hookline up}, the single-role
@@ -191,7 +194,12 @@ final class Roles {
                 throw new IllegalArgumentException(e.getMessage(), e);
               }
             },
-            running.add(new KafkaTaskPublishing(config.kafkaBootstrapServers())),
+            TaskPublishing.writingTo(
+                running.add(
+                    DeliveryTaskWriter.create(
+                        config.kafkaBootstrapServers(),
+                        "hookline-admin-tasks",
+                        Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000")))),
             extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes));
     running.add(api.start());
     housekeeping(config, db, running);

@@ -1,5 +1,6 @@
 package dev.hookline.admin.outbox;
 
+import dev.hookline.producer.ProducerSettings;
 import dev.hookline.store.Outbox;
 import dev.hookline.store.OutboxRecord;
 import dev.hookline.store.OutboxSignal;
@@ -7,6 +8,7 @@ import dev.hookline.store.SubscriptionSnapshots;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -182,19 +184,13 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   /**
-   * Producer settings the relay relies on: idempotent, {@code acks=all}, string serializers. Add
-   * your own (security, client id) before creating the {@code KafkaProducer}.
+   * Producer settings the relay relies on: {@link ProducerSettings#reliable}, at most 5 requests in
+   * flight (with idempotence, that keeps the order per key), string values.
    */
   public static Properties producerProperties(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
-        "5"); // <= 5 keeps order with idempotence
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, "hookline-outbox-relay");
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    Properties props =
+        ProducerSettings.reliable(bootstrapServers, "hookline-outbox-relay", Map.of());
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     return props;
   }
