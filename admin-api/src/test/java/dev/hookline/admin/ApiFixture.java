@@ -3,6 +3,9 @@ package dev.hookline.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Json;
+import dev.hookline.store.InMemoryDeliveries;
+import dev.hookline.store.InMemoryStore;
+import dev.hookline.store.InMemoryWebhooks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -24,8 +27,9 @@ final class ApiFixture implements AutoCloseable {
   static final EventCatalog CATALOG = EventCatalog.load();
   static final java.time.Duration TEST_REPORT_GRACE = java.time.Duration.ofMillis(300);
 
-  final FakeWebhookStore webhooks = new FakeWebhookStore();
-  final FakeDeliveryStore deliveries = new FakeDeliveryStore();
+  final InMemoryStore store = new InMemoryStore();
+  final InMemoryWebhooks webhooks = store.webhooks();
+  final InMemoryDeliveries deliveries = store.deliveries();
   final FakePublishing publishing = new FakePublishing();
   final FakeTaskPublishing tasks = new FakeTaskPublishing();
   final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

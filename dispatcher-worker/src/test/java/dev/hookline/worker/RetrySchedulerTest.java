@@ -14,8 +14,8 @@ import dev.hookline.schemas.Trigger;
 import dev.hookline.store.AttemptRecord;
 import dev.hookline.store.Database;
 import dev.hookline.store.DeliveryStatus;
-import dev.hookline.store.NewWebhook;
 import dev.hookline.store.TestPostgres;
+import dev.hookline.store.TestWebhooks;
 import dev.hookline.store.Webhook;
 import dev.hookline.store.WebhookHealth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,16 +71,7 @@ class RetrySchedulerTest {
 
   private Webhook webhook() {
     return db.webhooks()
-        .create(
-            new NewWebhook(
-                "hook",
-                "https://example.com/hook",
-                "",
-                List.of("payment_received"),
-                true,
-                15,
-                null,
-                Map.of()))
+        .create(TestWebhooks.newWebhook().name("hook").url("https://example.com/hook").build())
         .webhook();
   }
 

@@ -18,6 +18,7 @@ import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
 import dev.hookline.store.SecretCipher;
 import dev.hookline.store.TestPostgres;
+import dev.hookline.store.TestWebhooks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -124,8 +125,7 @@ class SecretsNeverLoggedTest {
       stranded =
           db.webhooks()
               .create(
-                  new dev.hookline.store.NewWebhook(
-                      "Lost", "https://e.com/l", "", List.of("*"), true, 15, null, Map.of()))
+                  TestWebhooks.newWebhook().name("Lost").url("https://e.com/l").events("*").build())
               .webhook()
               .id();
       try (Connection c = db.dataSource().getConnection();
