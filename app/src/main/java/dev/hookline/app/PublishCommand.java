@@ -75,16 +75,17 @@ final class PublishCommand {
     }
     String bootstrap = bootstrapServers(config, env);
     PublisherConfig publisherConfig =
-        PublisherConfig.defaults(bootstrap)
-            .withSource("urn:hookline:cli")
-            .withKafkaProperties(
+        PublisherConfig.builder(bootstrap)
+            .source("urn:hookline:cli")
+            .kafkaProperties(
                 Map.of(
                     "max.block.ms",
                     "10000",
                     "delivery.timeout.ms",
                     "15000",
                     "request.timeout.ms",
-                    "10000"));
+                    "10000"))
+            .build();
     try (EventPublisher publisher = EventPublisher.create(publisherConfig, catalog)) {
       PublishedEvent published = publisher.publishSync(parsed.type(), data, parsed.key());
       out.println(

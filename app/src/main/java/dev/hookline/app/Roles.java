@@ -174,9 +174,10 @@ final class Roles {
     EventPublisher publisher =
         running.add(
             EventPublisher.create(
-                PublisherConfig.defaults(config.kafkaBootstrapServers())
-                    .withSource("urn:hookline:admin-api")
-                    .withKafkaProperties(Map.of("max.block.ms", "10000")),
+                PublisherConfig.builder(config.kafkaBootstrapServers())
+                    .source("urn:hookline:admin-api")
+                    .kafkaProperties(Map.of("max.block.ms", "10000"))
+                    .build(),
                 catalog));
     AdminApi api =
         new AdminApi(

@@ -67,7 +67,7 @@ class StatusCommandIT {
       EventCatalog catalog = EventCatalog.load();
       AtomicInteger probes = new AtomicInteger();
       try (EventPublisher events =
-          EventPublisher.create(PublisherConfig.defaults(bootstrap).withSource("urn:test"))) {
+          EventPublisher.create(PublisherConfig.builder(bootstrap).source("urn:test").build())) {
         JsonNode site = catalog.find("site_published").orElseThrow().example();
         await()
             .atMost(Duration.ofSeconds(60))

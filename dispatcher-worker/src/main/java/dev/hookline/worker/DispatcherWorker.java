@@ -122,7 +122,7 @@ public final class DispatcherWorker implements AutoCloseable {
         EventPublisher.wrap(
             producer,
             EventCatalog.load(),
-            PublisherConfig.defaults(config.bootstrapServers()).withSource(EVENT_SOURCE));
+            PublisherConfig.builder(config.bootstrapServers()).source(EVENT_SOURCE).build());
     WorkerMetrics metrics = new WorkerMetrics(meters);
     WorkerConfig.Isolation isolation = config.isolation();
     this.breakerJournal = new BreakerJournal(stores.breakerLog(), config.workerId(), clock);

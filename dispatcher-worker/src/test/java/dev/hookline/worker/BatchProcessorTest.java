@@ -82,7 +82,7 @@ class BatchProcessorTest {
         EventPublisher.wrap(
             producer,
             EventCatalog.load(),
-            PublisherConfig.defaults("unused:9092").withSource(DispatcherWorker.EVENT_SOURCE));
+            PublisherConfig.builder("unused:9092").source(DispatcherWorker.EVENT_SOURCE).build());
     WebhookDisabler disabler = new WebhookDisabler(health, publisher, directory, metrics);
     CircuitBreakers breakers =
         new CircuitBreakers(

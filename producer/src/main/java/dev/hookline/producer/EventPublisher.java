@@ -3,6 +3,7 @@ package dev.hookline.producer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.CloudEventHeaders;
+import dev.hookline.schemas.Event;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.EventType;
 import dev.hookline.schemas.FieldError;
@@ -37,9 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
-
-  /** The payload limit of the platform (DESIGN.md, "Delivery"): bytes of the data JSON. */
-  public static final int MAX_DATA_BYTES = 256 * 1024;
 
   /**
    * Fields that identify the aggregate an event is about, most specific first. The first one
@@ -200,11 +198,15 @@ public final class EventPublisher implements AutoCloseable {
     } catch (JsonProcessingException e) {
       throw invalid(type, "data", "cannot be written as JSON: " + e.getOriginalMessage());
     }
-    if (value.length > MAX_DATA_BYTES) {
+    if (value.length > Event.MAX_DATA_BYTES) {
       throw invalid(
           type,
           "data",
-          "is " + value.length + " bytes of JSON; the limit is " + MAX_DATA_BYTES + " (256 KB)");
+          "is "
+              + value.length
+              + " bytes of JSON; the limit is "
+              + Event.MAX_DATA_BYTES
+              + " (256 KB)");
     }
     if (validate) {
       List<FieldError> errors = catalog.validate(type, data);
