@@ -166,8 +166,7 @@ class ActionsTest {
 
   @Test
   void withoutATaskPublisherTheActionsAre503() {
-    AdminApiConfig config =
-        new AdminApiConfig("127.0.0.1", 0, List.of("t0ken"), 1024 * 1024, 256 * 1024);
+    AdminApiConfig config = AdminApiConfig.builder(List.of("t0ken")).host("127.0.0.1").build();
     InMemoryWebhooks webhooks = new InMemoryStore().webhooks();
     UUID id =
         webhooks
@@ -181,15 +180,14 @@ class ActionsTest {
             .webhook()
             .id();
     try (AdminApi api =
-            new AdminApi(
-                    config,
-                    webhooks,
-                    new InMemoryStore().deliveries(),
-                    ApiFixture.CATALOG,
-                    fixture.metrics,
-                    () -> HealthReport.up(null),
-                    new FakePublishing(),
-                    null)
+            AdminApi.builder(config)
+                .webhooks(webhooks)
+                .deliveries(new InMemoryStore().deliveries())
+                .catalog(ApiFixture.CATALOG)
+                .metrics(fixture.metrics)
+                .health(() -> HealthReport.up(null))
+                .events(new FakePublishing())
+                .build()
                 .start();
         var client = java.net.http.HttpClient.newHttpClient()) {
       var request =

@@ -55,26 +55,20 @@ final class ApiFixture implements AutoCloseable {
 
   ApiFixture() {
     AdminApiConfig config =
-        new AdminApiConfig(
-            "127.0.0.1",
-            0,
-            List.of(TOKEN, OTHER_TOKEN),
-            AdminApiConfig.DEFAULT_MAX_BODY_BYTES,
-            AdminApiConfig.DEFAULT_MAX_EVENT_BYTES);
-    // a short test-report grace: the timeout case need not wait 5 s on top of the webhook's timeout
+        AdminApiConfig.builder(List.of(TOKEN, OTHER_TOKEN)).host("127.0.0.1").build();
     api =
-        new AdminApi(
-                config,
-                webhooks,
-                deliveries,
-                CATALOG,
-                metrics,
-                health::get,
-                publishing,
-                tasks,
-                javalin -> javalin.routes.get("/extra", ctx -> ctx.result("extra route")),
-                TEST_REPORT_GRACE,
-                java.time.Duration.ofMillis(20))
+        AdminApi.builder(config)
+            .webhooks(webhooks)
+            .deliveries(deliveries)
+            .catalog(CATALOG)
+            .metrics(metrics)
+            .health(health::get)
+            .events(publishing)
+            .tasks(tasks)
+            .extraRoutes(javalin -> javalin.routes.get("/extra", ctx -> ctx.result("extra route")))
+            // the timeout case need not wait 5 s on top of the webhook's timeout
+            .testEventWait(TEST_REPORT_GRACE, java.time.Duration.ofMillis(20))
+            .build()
             .start();
   }
 

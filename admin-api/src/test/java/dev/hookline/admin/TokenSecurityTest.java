@@ -250,25 +250,16 @@ class TokenSecurityTest {
       InMemoryDeliveries deliveries,
       FakePublishing publishing,
       FakeTaskPublishing tasks) {
-    AdminApiConfig config =
-        new AdminApiConfig(
-            "127.0.0.1",
-            0,
-            tokens,
-            AdminApiConfig.DEFAULT_MAX_BODY_BYTES,
-            AdminApiConfig.DEFAULT_MAX_EVENT_BYTES);
-    return new AdminApi(
-            config,
-            webhooks,
-            deliveries,
-            ApiFixture.CATALOG,
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-            () -> HealthReport.up(Map.of()),
-            publishing,
-            tasks,
-            null,
-            Duration.ofMillis(300),
-            Duration.ofMillis(10))
+    return AdminApi.builder(AdminApiConfig.builder(tokens).host("127.0.0.1").build())
+        .webhooks(webhooks)
+        .deliveries(deliveries)
+        .catalog(ApiFixture.CATALOG)
+        .metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+        .health(() -> HealthReport.up(Map.of()))
+        .events(publishing)
+        .tasks(tasks)
+        .testEventWait(Duration.ofMillis(300), Duration.ofMillis(10))
+        .build()
         .start();
   }
 

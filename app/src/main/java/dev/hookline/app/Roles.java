@@ -164,44 +164,47 @@ final class Roles {
             new KafkaProducer<>(OutboxRelay.producerProperties(config.kafkaBootstrapServers())));
     // the signal is added before the relay so that it is closed after it (reverse order)
     running.add(
-        new OutboxRelay(
-                db.outbox(),
-                db.subscriptionSnapshots(),
-                running.add(db.outboxSignal()),
-                relayProducer,
-                OutboxRelay.Settings.defaults())
+        OutboxRelay.builder(db.outbox(), relayProducer)
+            .reconciledBy(db.subscriptionSnapshots())
+            .wokenBy(running.add(db.outboxSignal()))
             .start());
     EventPublisher publisher =
         running.add(
             EventPublisher.create(
                 PublisherConfig.builder(config.kafkaBootstrapServers())
                     .source("urn:hookline:admin-api")
-                    .kafkaProperties(Map.of("max.block.ms", "10000"))
+                    .kafkaProperties(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"))
                     .build(),
                 catalog));
+    DeliveryTaskWriter tasks =
+        running.add(
+            DeliveryTaskWriter.create(
+                config.kafkaBootstrapServers(),
+                "hookline-admin-tasks",
+                Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000")));
     AdminApi api =
-        new AdminApi(
-            AdminApiConfig.of(config.httpPort(), config.adminTokens())
-                .withHost(config.httpBindHost()),
-            db.webhooks(),
-            db.deliveries(),
-            catalog,
-            metrics,
-            () -> databaseHealth(db),
-            (type, data, key) -> {
-              try {
-                return publisher.publishSync(type, data, key).id();
-              } catch (InvalidEventException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-              }
-            },
-            TaskPublishing.writingTo(
-                running.add(
-                    DeliveryTaskWriter.create(
-                        config.kafkaBootstrapServers(),
-                        "hookline-admin-tasks",
-                        Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000")))),
-            extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes));
+        AdminApi.builder(
+                AdminApiConfig.builder(config.adminTokens())
+                    .host(config.httpBindHost())
+                    .port(config.httpPort())
+                    .build())
+            .webhooks(db.webhooks())
+            .deliveries(db.deliveries())
+            .catalog(catalog)
+            .metrics(metrics)
+            .health(() -> databaseHealth(db))
+            .events(
+                (type, data, key) -> {
+                  try {
+                    return publisher.publishSync(type, data, key).id();
+                  } catch (InvalidEventException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                  }
+                })
+            .tasks(TaskPublishing.writingTo(tasks))
+            .extraRoutes(
+                extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes))
+            .build();
     running.add(api.start());
     housekeeping(config, db, running);
     return api;
@@ -214,9 +217,10 @@ final class Roles {
       Running running) {
     Router router =
         new Router(
-            RouterConfig.defaults(
+            RouterConfig.builder(
                     config.kafkaBootstrapServers(), config.dataDir().resolve("router-state"))
-                .withInstanceId(config.routerInstanceIdOrNull()),
+                .instanceId(config.routerInstanceIdOrNull())
+                .build(),
             catalog,
             metrics);
     running.add(router);

@@ -115,12 +115,9 @@ final class FaultStack implements AutoCloseable {
             new KafkaProducer<>(OutboxRelay.producerProperties(bootstrapServers()));
         OutboxSignal signal = db.outboxSignal();
         OutboxRelay relay =
-            new OutboxRelay(
-                    db.outbox(),
-                    db.subscriptionSnapshots(),
-                    signal,
-                    producer,
-                    OutboxRelay.Settings.defaults())
+            OutboxRelay.builder(db.outbox(), producer)
+                .reconciledBy(db.subscriptionSnapshots())
+                .wokenBy(signal)
                 .start()) {
       await()
           .atMost(Duration.ofSeconds(30))

@@ -62,7 +62,10 @@ final class RoutingKit {
       KafkaProducer<String, String> producer = new KafkaProducer<>(props);
       OutboxSignal signal = db.outboxSignal();
       OutboxRelay relay =
-          new OutboxRelay(db.outbox(), db.subscriptionSnapshots(), signal, producer, settings)
+          OutboxRelay.builder(db.outbox(), producer)
+              .reconciledBy(db.subscriptionSnapshots())
+              .wokenBy(signal)
+              .settings(settings)
               .start();
       return new Relay(relay, signal, producer);
     }
