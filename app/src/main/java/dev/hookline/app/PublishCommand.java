@@ -105,7 +105,10 @@ final class PublishCommand {
       return USAGE;
     } catch (PublishException | CompletionException e) {
       err.println(
-          "hookline publish: Kafka at " + bootstrap + " did not take the event: " + rootMessage(e));
+          "hookline publish: Kafka at "
+              + bootstrap
+              + " did not take the event: "
+              + RootCause.message(e));
       return FAILED;
     }
   }
@@ -177,13 +180,5 @@ final class PublishCommand {
   private static String firstLine(String s) {
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
-  }
-
-  @SuppressWarnings(
-      "ReferenceEquality") // identity is meant: a cause that is the exception itself ends the chain
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 }

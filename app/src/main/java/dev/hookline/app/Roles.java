@@ -78,7 +78,7 @@ final class Roles {
               + " ("
               + Setting.DB_URL.variable()
               + "): "
-              + PublishCommand.rootMessage(e),
+              + RootCause.message(e),
           e);
     }
   }
@@ -110,7 +110,7 @@ final class Roles {
               } catch (RuntimeException e) {
                 LOG.warn(
                     "re-encrypting webhook secrets with the current key failed; it runs again at the next start: {}",
-                    PublishCommand.rootMessage(e));
+                    RootCause.message(e));
               }
             });
     running.add(db.retention(Duration.ofDays(config.retentionDays())).start(RETENTION_PERIOD));
@@ -133,7 +133,7 @@ final class Roles {
               + " '"
               + bootstrapServers
               + "': "
-              + PublishCommand.rootMessage(e),
+              + RootCause.message(e),
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -145,7 +145,7 @@ final class Roles {
               + " ("
               + Setting.KAFKA_BOOTSTRAP_SERVERS.variable()
               + "): "
-              + PublishCommand.rootMessage(e),
+              + RootCause.message(e),
           e);
     }
   }
@@ -255,11 +255,7 @@ final class Roles {
           ? HealthReport.up(Map.of("database", "up"))
           : HealthReport.down(Map.of("database", "down"));
     } catch (Exception e) {
-      return HealthReport.down(Map.of("database", "down: " + PublishCommand.rootMessage(e)));
+      return HealthReport.down(Map.of("database", "down: " + RootCause.message(e)));
     }
-  }
-
-  static Duration shutdownBudget() {
-    return Duration.ofSeconds(30);
   }
 }
