@@ -99,12 +99,9 @@ public final class Assembly {
           running.add(new KafkaProducer<>(OutboxRelay.producerProperties(bootstrapServers)));
       // the signal is added before the relay so that it is closed after it (reverse order)
       running.add(
-          new OutboxRelay(
-                  db.outbox(),
-                  db.subscriptionSnapshots(),
-                  running.add(db.outboxSignal()),
-                  producer,
-                  OutboxRelay.Settings.defaults())
+          OutboxRelay.builder(db.outbox(), producer)
+              .reconciledBy(db.subscriptionSnapshots())
+              .wokenBy(running.add(db.outboxSignal()))
               .start());
       return running;
     } catch (RuntimeException e) {
@@ -125,7 +122,7 @@ public final class Assembly {
       EventCatalog catalog,
       MeterRegistry metrics) {
     return new Router(
-        RouterConfig.defaults(bootstrapServers, stateDir).withInstanceId(instanceId),
+        RouterConfig.builder(bootstrapServers, stateDir).instanceId(instanceId).build(),
         catalog,
         metrics);
   }

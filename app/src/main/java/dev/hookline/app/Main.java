@@ -83,7 +83,7 @@ public final class Main {
       LoggerFactory.getLogger(Main.class).debug("startup failure", e);
       return 1;
     } catch (RuntimeException e) {
-      err.println("hookline " + command + ": failed: " + PublishCommand.rootMessage(e));
+      err.println("hookline " + command + ": failed: " + RootCause.message(e));
       LoggerFactory.getLogger(Main.class).debug("unexpected failure", e);
       return 1;
     }

@@ -3,7 +3,9 @@ package dev.hookline.app;
 import dev.hookline.admin.AdminApi;
 import dev.hookline.admin.AdminApiConfig;
 import dev.hookline.admin.HealthReport;
+import dev.hookline.admin.TaskPublishing;
 import dev.hookline.admin.web.WebPage;
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.InvalidEventException;
 import dev.hookline.producer.PublisherConfig;
@@ -29,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Wires each role from the configuration: the same code serves {@code hookline up}, the single-role
@@ -66,7 +69,7 @@ final class Roles {
               + " ("
               + Setting.DB_URL.variable()
               + "): "
-              + PublishCommand.rootMessage(e),
+              + RootCause.message(e),
           e);
     }
   }
@@ -98,7 +101,7 @@ final class Roles {
               } catch (RuntimeException e) {
                 LOG.warn(
                     "re-encrypting webhook secrets with the current key failed; it runs again at the next start: {}",
-                    PublishCommand.rootMessage(e));
+                    RootCause.message(e));
               }
             });
     running.add(db.retention(Duration.ofDays(config.retentionDays())).start(RETENTION_PERIOD));
@@ -121,7 +124,7 @@ final class Roles {
               + " '"
               + bootstrapServers
               + "': "
-              + PublishCommand.rootMessage(e),
+              + RootCause.message(e),
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -133,7 +136,7 @@ final class Roles {
               + " ("
               + Setting.KAFKA_BOOTSTRAP_SERVERS.variable()
               + "): "
-              + PublishCommand.rootMessage(e),
+              + RootCause.message(e),
           e);
     }
   }
@@ -151,28 +154,40 @@ final class Roles {
     EventPublisher publisher =
         running.add(
             EventPublisher.create(
-                PublisherConfig.defaults(config.kafkaBootstrapServers())
-                    .withSource("urn:hookline:admin-api")
-                    .withKafkaProperties(Map.of("max.block.ms", "10000")),
+                PublisherConfig.builder(config.kafkaBootstrapServers())
+                    .source("urn:hookline:admin-api")
+                    .kafkaProperties(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"))
+                    .build(),
                 catalog));
+    DeliveryTaskWriter tasks =
+        running.add(
+            DeliveryTaskWriter.create(
+                config.kafkaBootstrapServers(),
+                "hookline-admin-tasks",
+                Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000")));
     AdminApi api =
-        new AdminApi(
-            AdminApiConfig.of(config.httpPort(), config.adminTokens())
-                .withHost(config.httpBindHost()),
-            db.webhooks(),
-            db.deliveries(),
-            catalog,
-            metrics,
-            () -> databaseHealth(db),
-            (type, data, key) -> {
-              try {
-                return publisher.publishSync(type, data, key).id();
-              } catch (InvalidEventException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-              }
-            },
-            running.add(new KafkaTaskPublishing(config.kafkaBootstrapServers())),
-            extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes));
+        AdminApi.builder(
+                AdminApiConfig.builder(config.adminTokens())
+                    .host(config.httpBindHost())
+                    .port(config.httpPort())
+                    .build())
+            .webhooks(db.webhooks())
+            .deliveries(db.deliveries())
+            .catalog(catalog)
+            .metrics(metrics)
+            .health(() -> databaseHealth(db))
+            .events(
+                (type, data, key) -> {
+                  try {
+                    return publisher.publishSync(type, data, key).id();
+                  } catch (InvalidEventException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                  }
+                })
+            .tasks(TaskPublishing.writingTo(tasks))
+            .extraRoutes(
+                extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes))
+            .build();
     running.add(api.start());
     housekeeping(config, db, running);
     return api;
@@ -215,11 +230,7 @@ final class Roles {
           ? HealthReport.up(Map.of("database", "up"))
           : HealthReport.down(Map.of("database", "down"));
     } catch (Exception e) {
-      return HealthReport.down(Map.of("database", "down: " + PublishCommand.rootMessage(e)));
+      return HealthReport.down(Map.of("database", "down: " + RootCause.message(e)));
     }
-  }
-
-  static Duration shutdownBudget() {
-    return Duration.ofSeconds(30);
   }
 }

@@ -132,7 +132,7 @@ final class Stack implements AutoCloseable {
 
   EventPublisher newPublisher(String source) {
     return EventPublisher.create(
-        PublisherConfig.defaults(bootstrapServers()).withSource(source), catalog);
+        PublisherConfig.builder(bootstrapServers()).source(source).build(), catalog);
   }
 
   EventCatalog catalog() {

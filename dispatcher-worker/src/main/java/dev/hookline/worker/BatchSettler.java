@@ -1,7 +1,7 @@
 package dev.hookline.worker;
 
 import dev.hookline.store.AttemptRecord;
-import dev.hookline.store.DeliveryStore;
+import dev.hookline.store.AttemptRecorder;
 import dev.hookline.store.RetryTimers;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,9 +55,9 @@ final class BatchSettler {
   record BatchResult(int accepted, int released, int rejected, int deferred, boolean storeFailed) {}
 
   /** The two tables a batch writes to. */
-  record Stores(DeliveryStore attempts, RetryTimers timers) {}
+  record Stores(AttemptRecorder attempts, RetryTimers timers) {}
 
-  private final DeliveryStore store;
+  private final AttemptRecorder store;
   private final RetryTimers timers;
   private final FollowUps followUps;
   private final LateAttempts late;

@@ -1,7 +1,7 @@
 package dev.hookline.worker;
 
 import dev.hookline.store.AttemptRecord;
-import dev.hookline.store.DeliveryStore;
+import dev.hookline.store.AttemptRecorder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -18,13 +18,13 @@ final class LateAttempts {
   private static final Logger log = LoggerFactory.getLogger(LateAttempts.class);
   private static final long WAIT_SLICE_MS = 50;
 
-  private final DeliveryStore store;
+  private final AttemptRecorder store;
   private final FollowUps followUps;
   private final WorkerMetrics metrics;
   private final Set<TaskRun> running = ConcurrentHashMap.newKeySet();
   private volatile boolean abandonAll;
 
-  LateAttempts(DeliveryStore store, FollowUps followUps, WorkerMetrics metrics) {
+  LateAttempts(AttemptRecorder store, FollowUps followUps, WorkerMetrics metrics) {
     this.store = store;
     this.followUps = followUps;
     this.metrics = metrics;

@@ -1,21 +1,12 @@
 package dev.hookline.worker;
 
-import dev.hookline.schemas.DeliveryTask;
-import dev.hookline.schemas.Json;
-import dev.hookline.schemas.Topics;
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.store.RetryTimers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,17 +18,11 @@ import org.slf4j.LoggerFactory;
  */
 final class RetryScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RetryScheduler.class);
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
-
-  /** The value of a {@code hookline.dead-letter} record. */
-  record DeadLetterValue(DeliveryTask task, LastError lastError) {}
-
-  record LastError(Integer statusCode, String errorClass, String message, Instant failedAt) {}
 
   private final Scheduling config;
   private final RetryTimers timers;
   private final WebhookDisabler disabler;
-  private final Producer<String, byte[]> producer;
+  private final DeliveryTaskWriter writer;
   private final WorkerMetrics metrics;
   private final Clock clock;
   private final CountDownLatch stop = new CountDownLatch(1);
@@ -51,13 +36,13 @@ final class RetryScheduler implements AutoCloseable {
       Scheduling config,
       RetryTimers timers,
       WebhookDisabler disabler,
-      Producer<String, byte[]> producer,
+      DeliveryTaskWriter writer,
       WorkerMetrics metrics,
       Clock clock) {
     this.config = config;
     this.timers = timers;
     this.disabler = disabler;
-    this.producer = producer;
+    this.writer = writer;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -78,7 +63,7 @@ final class RetryScheduler implements AutoCloseable {
     }
     if (t == null) return;
     try {
-      t.join(SEND_TIMEOUT.plusSeconds(5).toMillis());
+      t.join(Duration.ofSeconds(35).toMillis()); // a pass waits for Kafka up to 30 s
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -104,11 +89,11 @@ final class RetryScheduler implements AutoCloseable {
     try {
       int n;
       do {
-        n = timers.publishDue(config.batchSize(), config.lease(), this::publishTasks);
+        n = timers.publishDue(config.batchSize(), config.lease(), writer::writeAll);
         if (n > 0) metrics.retriesPublished(n);
       } while (n == config.batchSize() && stop.getCount() > 0);
       do {
-        n = timers.publishDeadLetters(config.batchSize(), this::publishDeadLetters);
+        n = timers.publishDeadLetters(config.batchSize(), writer::deadLetterAll);
         if (n > 0) metrics.deadLettered(n);
       } while (n == config.batchSize() && stop.getCount() > 0);
     } catch (RuntimeException e) {
@@ -137,46 +122,5 @@ final class RetryScheduler implements AutoCloseable {
     if (d.toDays() >= 1 && d.equals(Duration.ofDays(d.toDays())))
       return "failing_for_" + d.toDays() + "_days";
     return "failing_for_" + d.toSeconds() + "_seconds";
-  }
-
-  private void publishTasks(List<DeliveryTask> tasks) throws Exception {
-    List<Future<RecordMetadata>> sent = new ArrayList<>(tasks.size());
-    for (DeliveryTask t : tasks) {
-      sent.add(
-          producer.send(
-              new ProducerRecord<>(Topics.DELIVERIES, t.webhookId().toString(), Json.toBytes(t))));
-    }
-    awaitAll(sent);
-  }
-
-  private void publishDeadLetters(List<RetryTimers.DeadLetter> letters) throws Exception {
-    List<Future<RecordMetadata>> sent = new ArrayList<>(letters.size());
-    for (RetryTimers.DeadLetter l : letters) {
-      DeadLetterValue value =
-          new DeadLetterValue(
-              l.task(),
-              new LastError(l.lastStatusCode(), l.lastErrorClass(), l.lastError(), l.failedAt()));
-      sent.add(
-          producer.send(
-              new ProducerRecord<>(
-                  Topics.DEAD_LETTER, l.task().webhookId().toString(), Json.toBytes(value))));
-    }
-    awaitAll(sent);
-  }
-
-  /**
-   * Returns once Kafka acknowledged every record; the first failure aborts the pass (nothing is
-   * marked).
-   */
-  private void awaitAll(List<Future<RecordMetadata>> sent) throws Exception {
-    producer.flush();
-    long end = System.nanoTime() + SEND_TIMEOUT.toNanos();
-    for (Future<RecordMetadata> f : sent) {
-      try {
-        f.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof Exception cause ? cause : e;
-      }
-    }
   }
 }

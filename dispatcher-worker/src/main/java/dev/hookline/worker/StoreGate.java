@@ -1,6 +1,6 @@
 package dev.hookline.worker;
 
-import dev.hookline.store.DeliveryStore;
+import dev.hookline.store.AttemptRecorder;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,10 +17,10 @@ final class StoreGate {
   /** How often a paused loop asks PostgreSQL whether it is back. */
   static final Backoff PROBES = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5));
 
-  private final DeliveryStore store;
+  private final AttemptRecorder store;
   private volatile boolean down;
 
-  StoreGate(DeliveryStore store) {
+  StoreGate(AttemptRecorder store) {
     this.store = store;
   }
 

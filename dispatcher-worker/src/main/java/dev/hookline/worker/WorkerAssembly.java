@@ -1,15 +1,16 @@
 package dev.hookline.worker;
 
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Topics;
+import dev.hookline.store.AttemptRecorder;
 import dev.hookline.store.CircuitBreakerLog;
 import dev.hookline.store.Database;
-import dev.hookline.store.DeliveryStore;
 import dev.hookline.store.RetryTimers;
 import dev.hookline.store.WebhookHealth;
-import dev.hookline.store.WebhookStore;
+import dev.hookline.store.WebhookLookup;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,10 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Builds a {@link DispatcherWorker} from its configuration: every part, once, wired explicitly. A
@@ -38,18 +36,14 @@ public final class WorkerAssembly {
 
   /** The store interfaces the worker uses. */
   record Stores(
-      WebhookStore webhooks,
-      DeliveryStore deliveries,
+      WebhookLookup webhooks,
+      AttemptRecorder attempts,
       RetryTimers timers,
       WebhookHealth health,
       CircuitBreakerLog breakerLog) {
     static Stores of(Database db) {
       return new Stores(
-          db.webhooks(),
-          db.deliveries(),
-          db.retryTimers(),
-          db.webhookHealth(),
-          db.circuitBreakers());
+          db.webhooks(), db.attempts(), db.retryTimers(), db.webhookHealth(), db.circuitBreakers());
     }
   }
 
@@ -90,7 +84,7 @@ public final class WorkerAssembly {
         EventPublisher.wrap(
             clients.producer(),
             EventCatalog.load(),
-            PublisherConfig.defaults(config.bootstrapServers()).withSource(EVENT_SOURCE));
+            PublisherConfig.builder(config.bootstrapServers()).source(EVENT_SOURCE).build());
     BreakerJournal journal =
         new BreakerJournal(stores.breakerLog(), config.workerId(), clients.clock());
     CircuitBreakers breakers =
@@ -106,10 +100,10 @@ public final class WorkerAssembly {
     WebhookDirectory directory = new WebhookDirectory(stores.webhooks(), config.webhookCacheTtl());
     WebhookDisabler disabler = new WebhookDisabler(stores.health(), publisher, directory, metrics);
     FollowUps followUps = new FollowUps(stores.health(), disabler);
-    LateAttempts late = new LateAttempts(stores.deliveries(), followUps, metrics);
+    LateAttempts late = new LateAttempts(stores.attempts(), followUps, metrics);
     BatchSettler settler =
         new BatchSettler(
-            new BatchSettler.Stores(stores.deliveries(), stores.timers()),
+            new BatchSettler.Stores(stores.attempts(), stores.timers()),
             followUps,
             late,
             metrics,
@@ -127,7 +121,7 @@ public final class WorkerAssembly {
             late,
             metrics,
             clients.clock());
-    StoreGate gate = new StoreGate(stores.deliveries());
+    StoreGate gate = new StoreGate(stores.attempts());
     List<ConsumeLoop> loops = new ArrayList<>();
     for (int i = 0; i < config.consumers(); i++) {
       loops.add(new ConsumeLoop(clients.consumers(), config.pollTimeout(), runner, settler, gate));
@@ -137,7 +131,7 @@ public final class WorkerAssembly {
             config.scheduling(),
             stores.timers(),
             disabler,
-            clients.producer(),
+            DeliveryTaskWriter.over(clients.producer()),
             metrics,
             clients.clock());
     return new DispatcherWorker(
@@ -164,27 +158,14 @@ public final class WorkerAssembly {
   }
 
   /**
-   * Retries, dead letters and operational events: idempotent, acknowledged by every in-sync
-   * replica.
+   * Retries, dead letters and operational events: the delivery task writer's settings, with the
+   * deployment's client properties (security) shared with the consumer.
    */
   static Properties producerProperties(WorkerConfig config) {
-    Properties props = new Properties();
-    props.putAll(config.consumerProperties()); // security settings apply to both clients
-    props
-        .keySet()
-        .removeIf(
-            k ->
-                ConsumerConfig.configNames().contains(k)
-                    && !ProducerConfig.configNames().contains(k));
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(
-        ProducerConfig.CLIENT_ID_CONFIG, "hookline-worker-" + config.workerId() + "-producer");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return props;
+    return DeliveryTaskWriter.producerProperties(
+        config.bootstrapServers(),
+        "hookline-worker-" + config.workerId() + "-producer",
+        config.consumerProperties());
   }
 
   static String userAgent() {
