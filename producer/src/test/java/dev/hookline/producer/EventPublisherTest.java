@@ -302,6 +302,14 @@ class EventPublisherTest {
     assertThatThrownBy(() -> config.withSource("not a uri"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("source");
+    // the router's limits (EventAttribute.SOURCE): refused here rather than on every event
+    assertThat(config.withSource("urn:" + "s".repeat(1020)).source()).hasSize(1024);
+    assertThatThrownBy(() -> config.withSource("urn:" + "s".repeat(1021)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ce_source is 1025 characters long");
+    assertThatThrownBy(() -> config.withSource("urn:caf\u00e9"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("U+00E9");
   }
 
   @Test

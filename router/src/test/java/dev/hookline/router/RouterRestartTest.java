@@ -22,18 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,29 +52,13 @@ class RouterRestartTest {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = new EmbeddedKafka(tmp.resolve("kafka"));
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(Topics.SUBSCRIPTIONS, 1, (short) 1)
-                      .configs(Map.of("cleanup.policy", "compact")),
-                  new NewTopic(Topics.DELIVERIES, 1, (short) 1),
-                  new NewTopic(Topics.INVALID_EVENTS, 1, (short) 1),
-                  new NewTopic("events.payments", 2, (short) 1)))
-          .all()
-          .get();
-    }
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG,
-                "all"),
-            new ByteArraySerializer(),
-            new ByteArraySerializer());
+    kafka.createTopics(
+        new NewTopic(Topics.SUBSCRIPTIONS, 1, (short) 1)
+            .configs(Map.of("cleanup.policy", "compact")),
+        new NewTopic(Topics.DELIVERIES, 1, (short) 1),
+        new NewTopic(Topics.INVALID_EVENTS, 1, (short) 1),
+        new NewTopic("events.payments", 2, (short) 1));
+    producer = kafka.producer(1024 * 1024);
     deliveries =
         new KafkaConsumer<>(
             Map.of(
