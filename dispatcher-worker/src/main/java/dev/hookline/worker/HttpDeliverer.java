@@ -38,10 +38,13 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.MessageConstraintException;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -58,6 +61,17 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final int ERROR_MESSAGE_LIMIT = 1000;
   static final String SSRF_BLOCKED = "ssrf_blocked";
+
+  /**
+   * The most of a response head a receiver can make us hold: lines of 8 KB (status, each header,
+   * each chunk size), 100 header fields. A receiver streaming a header line or header fields that
+   * never end is cut there and its attempt recorded as {@value #HEAD_TOO_LARGE}, instead of being
+   * buffered until the deadline. (HttpCore 5.4 has the same defaults; they are ours to keep.)
+   */
+  static final int MAX_HEADER_LINE_BYTES = 8 * 1024;
+
+  static final int MAX_HEADER_FIELDS = 100;
+  static final String HEAD_TOO_LARGE = "response_head_too_large";
 
   /** Headers a webhook's custom headers may not set: ours, or ones that would break the framing. */
   private static final Set<String> RESERVED_HEADERS =
@@ -102,6 +116,14 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
                     // the per-webhook cap (BatchProcessor) keeps one receiver from taking them all
                     .setMaxConnPerRoute(maxConnections)
                     .setDefaultConnectionConfig(connections)
+                    .setConnectionFactory(
+                        ManagedHttpClientConnectionFactory.builder()
+                            .http1Config(
+                                Http1Config.custom()
+                                    .setMaxLineLength(MAX_HEADER_LINE_BYTES)
+                                    .setMaxHeaderCount(MAX_HEADER_FIELDS)
+                                    .build())
+                            .build())
                     .build())
             .disableRedirectHandling() // a 3xx is an answer, not an invitation to post elsewhere
             .disableAutomaticRetries() // retries are ours, on our schedule, and recorded
@@ -229,6 +251,20 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
             "timeout",
             "no complete response within " + timeout.toSeconds() + " s");
       }
+      if (e instanceof MessageConstraintException) {
+        return new AttemptOutcome.Retry(
+            startedAt,
+            elapsedMs(start),
+            null,
+            null,
+            HEAD_TOO_LARGE,
+            "the response head is over the limits ("
+                + MAX_HEADER_LINE_BYTES
+                + " bytes a line, "
+                + MAX_HEADER_FIELDS
+                + " header fields): "
+                + message(e));
+      }
       return new AttemptOutcome.Retry(
           startedAt, elapsedMs(start), null, null, errorClass(e), message(e));
     } finally {
@@ -250,14 +286,27 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
     if (value == null || value.isBlank()) return null;
     String v = value.trim();
     try {
-      if (v.chars().allMatch(Character::isDigit)) {
-        return Duration.ofSeconds(Long.parseLong(v));
+      if (v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        // any number of digits: more than fit in a long is a very long wait, capped like any
+        return v.length() > 12 ? MAX_RETRY_AFTER : capped(Duration.ofSeconds(Long.parseLong(v)));
       }
       Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
-    } catch (NumberFormatException | DateTimeParseException e) {
-      return null; // 19 digits of seconds or a garbled date: ignore it, keep our own schedule
+      return at.isAfter(now) ? capped(Duration.between(now, at)) : Duration.ZERO;
+    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+      return null; // a garbled date: ignore it, keep our own schedule
     }
+  }
+
+  /**
+   * The longest {@code Retry-After} taken as it is (DESIGN.md: "capped"); the retry schedule caps
+   * it again at twice its own step. Without a cap, {@code Retry-After: 99999999999999999}
+   * overflowed the next attempt's time: the attempt was never recorded and the same request went
+   * out again each time the task's lock ran out.
+   */
+  static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
+
+  private static Duration capped(Duration asked) {
+    return asked.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : asked;
   }
 
   /** A failure while closing must not turn a received answer into a retry. */

@@ -372,7 +372,13 @@ class HttpDelivererTest {
         .isEqualTo(Duration.ZERO);
     assertThat(HttpDeliverer.parseRetryAfter("soon", NOW)).isNull();
     assertThat(HttpDeliverer.parseRetryAfter("-3", NOW)).isNull();
-    assertThat(HttpDeliverer.parseRetryAfter("99999999999999999999", NOW)).isNull();
+    assertThat(HttpDeliverer.parseRetryAfter("99999999999999999", NOW))
+        .isEqualTo(HttpDeliverer.MAX_RETRY_AFTER);
+    assertThat(HttpDeliverer.parseRetryAfter("9".repeat(40), NOW))
+        .isEqualTo(HttpDeliverer.MAX_RETRY_AFTER);
+    assertThat(HttpDeliverer.parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", NOW))
+        .isEqualTo(HttpDeliverer.MAX_RETRY_AFTER);
+    assertThat(HttpDeliverer.parseRetryAfter("\u0661\u0662", NOW)).as("digits, not ASCII").isNull();
     assertThat(HttpDeliverer.parseRetryAfter("", NOW)).isNull();
   }
 
