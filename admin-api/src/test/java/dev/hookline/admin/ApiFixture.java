@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * An {@link AdminApi} on a random loopback port over in-memory fakes, and an HTTP client for it.
+ * An {@link AdminApi} on a random loopback port over in-memory fakes (or the stores of a {@link
+ * StoreBackend}), and an HTTP client for it.
  */
 final class ApiFixture implements AutoCloseable {
   static final String TOKEN = "test-token-0123456789";
@@ -24,8 +25,12 @@ final class ApiFixture implements AutoCloseable {
   static final EventCatalog CATALOG = EventCatalog.load();
   static final java.time.Duration TEST_REPORT_GRACE = java.time.Duration.ofMillis(300);
 
-  final FakeWebhookStore webhooks = new FakeWebhookStore();
-  final FakeDeliveryStore deliveries = new FakeDeliveryStore();
+  final StoreBackend backend;
+
+  /** The fakes, when running on them (null on PostgreSQL). */
+  final FakeWebhookStore webhooks;
+
+  final FakeDeliveryStore deliveries;
   final FakePublishing publishing = new FakePublishing();
   final FakeTaskPublishing tasks = new FakeTaskPublishing();
   final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -50,6 +55,13 @@ final class ApiFixture implements AutoCloseable {
   }
 
   ApiFixture() {
+    this(new StoreBackend.Fakes());
+  }
+
+  ApiFixture(StoreBackend backend) {
+    this.backend = backend;
+    this.webhooks = backend instanceof StoreBackend.Fakes f ? f.webhooks() : null;
+    this.deliveries = backend instanceof StoreBackend.Fakes f ? f.deliveries() : null;
     AdminApiConfig config =
         new AdminApiConfig(
             "127.0.0.1",
@@ -61,8 +73,8 @@ final class ApiFixture implements AutoCloseable {
     api =
         new AdminApi(
                 config,
-                webhooks,
-                deliveries,
+                backend.webhooks(),
+                backend.deliveries(),
                 CATALOG,
                 metrics,
                 health::get,
@@ -124,5 +136,6 @@ final class ApiFixture implements AutoCloseable {
   public void close() {
     api.close();
     client.close();
+    backend.close();
   }
 }
