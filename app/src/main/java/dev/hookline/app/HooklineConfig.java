@@ -27,7 +27,8 @@ record HooklineConfig(
     List<String> allowedNetworks,
     int retentionDays,
     String routerInstanceId,
-    String httpHost) {
+    String httpHost,
+    int inspectorMaxMb) {
 
   /** A host name, an IPv4 or an IPv6 literal (no brackets); resolved when binding. */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
@@ -68,7 +69,8 @@ record HooklineConfig(
         r.emptyOr(
             Setting.HTTP_HOST,
             HOST,
-            "an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name"));
+            "an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name"),
+        r.integer(Setting.INSPECTOR_MAX_MB, 1, 65_536));
   }
 
   HooklineConfig withKafka(String bootstrapServers) {
@@ -90,7 +92,8 @@ record HooklineConfig(
         allowedNetworks,
         retentionDays,
         routerInstanceId,
-        httpHost);
+        httpHost,
+        inspectorMaxMb);
   }
 
   HooklineConfig withDatabase(String url, String user, String password) {
@@ -112,7 +115,8 @@ record HooklineConfig(
         allowedNetworks,
         retentionDays,
         routerInstanceId,
-        httpHost);
+        httpHost,
+        inspectorMaxMb);
   }
 
   HooklineConfig withSecrets(List<String> tokens, String key) {
@@ -134,7 +138,8 @@ record HooklineConfig(
         allowedNetworks,
         retentionDays,
         routerInstanceId,
-        httpHost);
+        httpHost,
+        inspectorMaxMb);
   }
 
   HooklineConfig withAllowedNetworks(List<String> networks) {
@@ -156,7 +161,8 @@ record HooklineConfig(
         networks,
         retentionDays,
         routerInstanceId,
-        httpHost);
+        httpHost,
+        inspectorMaxMb);
   }
 
   /** `up`'s defaults where the variables are empty. */
@@ -179,7 +185,8 @@ record HooklineConfig(
         allowedNetworks,
         retentionDays,
         routerInstanceId.isEmpty() ? UP_ROUTER_INSTANCE_ID : routerInstanceId,
-        httpHost.isEmpty() ? UP_HTTP_HOST : httpHost);
+        httpHost.isEmpty() ? UP_HTTP_HOST : httpHost,
+        inspectorMaxMb);
   }
 
   /** The interface the HTTP server binds: {@link #ALL_INTERFACES} unless set (or `up`'s). */
