@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,7 +111,7 @@ class RouterRestartTest {
       subscribe(sub(stays, 3, true, "payment_received", "invoice_paid"));
       producer.flush();
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .until(() -> routeAndCollect("evt-probe-" + UUID.randomUUID()).contains(stays + "@v3"));
       assertThat(router.isRunning()).isTrue();
     }
@@ -137,8 +138,9 @@ class RouterRestartTest {
 
   /**
    * A router killed without leaving the group (kill -9, OOM) stays a member until its session times
-   * out (45 s by default). Restarted under the same instance id, it takes its place back at once: a
-   * dynamic member would not reach RUNNING within {@link #start}'s 30 s.
+   * out. Restarted under the same instance id, it takes its place back at once: a dynamic member
+   * would wait out the session, here made 3 minutes so that even a busy machine tells the two apart
+   * (the bound below is 2 minutes).
    */
   @Test
   void aRouterRestartedAfterACrashWithItsInstanceIdRoutesAtOnce() throws Exception {
@@ -150,7 +152,12 @@ class RouterRestartTest {
         RouterConfig.defaults(kafka.bootstrapServers(), tmp.resolve("crash-state"))
             .withApplicationId("hookline-router-crash-test")
             .withReplicationFactor(1)
-            .withKafkaOverrides(Map.of("transaction.state.log.replication.factor", "1"))
+            .withKafkaOverrides(
+                Map.of(
+                    "transaction.state.log.replication.factor",
+                    "1",
+                    StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                    "180000"))
             .withInstanceId("router-crash-test");
 
     Router first = start(config);
@@ -160,8 +167,7 @@ class RouterRestartTest {
     long restarted = System.nanoTime();
     try (Router second = start(config)) {
       assertThat(routeAndCollect("evt-after-crash", type)).contains(webhook + "@v1");
-      assertThat(Duration.ofNanos(System.nanoTime() - restarted))
-          .isLessThan(Duration.ofSeconds(30));
+      assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isLessThan(Duration.ofMinutes(2));
       assertThat(second.isRunning()).isTrue();
     }
   }
@@ -169,9 +175,7 @@ class RouterRestartTest {
   static Router start(RouterConfig config) {
     Router router = new Router(config, EventCatalog.load(), new SimpleMeterRegistry());
     router.start();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> router.state() == KafkaStreams.State.RUNNING);
+    await().atMost(Duration.ofMinutes(2)).until(() -> router.state() == KafkaStreams.State.RUNNING);
     assertThat(router.isRunning()).isTrue();
     return router;
   }
@@ -203,7 +207,7 @@ class RouterRestartTest {
 
     List<DeliveryTask> tasks = new ArrayList<>();
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(90))
         .until(
             () -> {
               poll(tasks);

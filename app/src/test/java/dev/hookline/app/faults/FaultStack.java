@@ -117,7 +117,7 @@ final class FaultStack implements AutoCloseable {
                     OutboxRelay.Settings.defaults())
                 .start()) {
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(100))
           .until(
               () ->

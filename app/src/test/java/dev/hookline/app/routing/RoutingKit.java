@@ -133,7 +133,7 @@ final class RoutingKit {
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(90))
           .pollInSameThread()
           .pollInterval(Duration.ZERO)
           .until(
@@ -201,7 +201,7 @@ final class RoutingKit {
     List<DeliveryTask> catchUp() {
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // read_committed: the LSO
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(90))
           .pollInSameThread()
           .pollInterval(Duration.ZERO)
           .until(
