@@ -4,20 +4,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Settings of the admin HTTP API, built by the caller (the {@code app} module parses env vars).
+ * Settings of the admin HTTP API, built by the caller (the {@code app} module parses env vars) with
+ * {@link #builder}. Event data is limited by the contract ({@code Event.MAX_DATA_BYTES}), not here.
  *
- * @param host interface to bind, e.g. {@code 0.0.0.0}, or {@code 127.0.0.1} for local use
- * @param port TCP port; 0 picks a free one (see {@link AdminApi#port()})
+ * @param host interface to bind, e.g. {@code 0.0.0.0} (the default), or {@code 127.0.0.1} for local
+ *     use
+ * @param port TCP port; 0 (the default) picks a free one (see {@link AdminApi#port()})
  * @param adminTokens bearer tokens accepted on {@code /api/v1}; any of them grants full access
- * @param maxBodyBytes largest request body accepted; larger bodies get 413
- * @param maxEventBytes largest event {@code data} accepted by {@code POST /api/v1/events}; larger
- *     gets 413
+ * @param maxBodyBytes largest request body accepted (default 1 MB); larger bodies get 413
  */
-public record AdminApiConfig(
-    String host, int port, List<String> adminTokens, int maxBodyBytes, int maxEventBytes) {
+public record AdminApiConfig(String host, int port, List<String> adminTokens, int maxBodyBytes) {
 
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-  public static final int DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
 
   public AdminApiConfig {
     Objects.requireNonNull(host, "host");
@@ -29,18 +27,16 @@ public record AdminApiConfig(
       if (token.isBlank()) throw new IllegalArgumentException("admin tokens must not be blank");
     }
     if (maxBodyBytes < 1) throw new IllegalArgumentException("maxBodyBytes must be positive");
-    if (maxEventBytes < 1) throw new IllegalArgumentException("maxEventBytes must be positive");
   }
 
-  /** Binds every interface, with the default body limits (1 MB, events 256 KB). */
-  public static AdminApiConfig of(int port, List<String> adminTokens) {
-    return new AdminApiConfig(
-        "0.0.0.0", port, adminTokens, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENT_BYTES);
+  /** A builder accepting these tokens, every other setting at its default. */
+  public static Builder builder(List<String> adminTokens) {
+    return new Builder(adminTokens);
   }
 
-  /** Same, bound to another interface. */
-  public AdminApiConfig withHost(String newHost) {
-    return new AdminApiConfig(newHost, port, adminTokens, maxBodyBytes, maxEventBytes);
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(adminTokens).host(host).port(port).maxBodyBytes(maxBodyBytes);
   }
 
   @Override
@@ -54,8 +50,40 @@ public record AdminApiConfig(
         + adminTokens.size()
         + " configured, maxBodyBytes="
         + maxBodyBytes
-        + ", maxEventBytes="
-        + maxEventBytes
         + "]";
+  }
+
+  /** Builds an {@link AdminApiConfig}; {@link #build()} checks every value. */
+  public static final class Builder {
+    private final List<String> adminTokens;
+    private String host = "0.0.0.0";
+    private int port;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+
+    private Builder(List<String> adminTokens) {
+      this.adminTokens = adminTokens;
+    }
+
+    public Builder host(String value) {
+      this.host = value;
+      return this;
+    }
+
+    public Builder port(int value) {
+      this.port = value;
+      return this;
+    }
+
+    public Builder maxBodyBytes(int value) {
+      this.maxBodyBytes = value;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first bad setting
+     */
+    public AdminApiConfig build() {
+      return new AdminApiConfig(host, port, adminTokens, maxBodyBytes);
+    }
   }
 }

@@ -3,6 +3,8 @@ package dev.hookline.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Json;
+import dev.hookline.store.InMemoryDeliveries;
+import dev.hookline.store.InMemoryWebhooks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -16,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * An {@link AdminApi} on a random loopback port over in-memory fakes (or the stores of a {@link
- * StoreBackend}), and an HTTP client for it.
+ * An {@link AdminApi} on a random loopback port over the store's in-memory fake (or the stores of a
+ * {@link StoreBackend}), and an HTTP client for it.
  */
 final class ApiFixture implements AutoCloseable {
   static final String TOKEN = "test-token-0123456789";
@@ -27,10 +29,10 @@ final class ApiFixture implements AutoCloseable {
 
   final StoreBackend backend;
 
-  /** The fakes, when running on them (null on PostgreSQL). */
-  final FakeWebhookStore webhooks;
+  /** The in-memory store's parts, when running on it (null on PostgreSQL). */
+  final InMemoryWebhooks webhooks;
 
-  final FakeDeliveryStore deliveries;
+  final InMemoryDeliveries deliveries;
   final FakePublishing publishing = new FakePublishing();
   final FakeTaskPublishing tasks = new FakeTaskPublishing();
   final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -55,34 +57,28 @@ final class ApiFixture implements AutoCloseable {
   }
 
   ApiFixture() {
-    this(new StoreBackend.Fakes());
+    this(new StoreBackend.InMemory());
   }
 
   ApiFixture(StoreBackend backend) {
     this.backend = backend;
-    this.webhooks = backend instanceof StoreBackend.Fakes f ? f.webhooks() : null;
-    this.deliveries = backend instanceof StoreBackend.Fakes f ? f.deliveries() : null;
+    this.webhooks = backend instanceof StoreBackend.InMemory m ? m.webhooks() : null;
+    this.deliveries = backend instanceof StoreBackend.InMemory m ? m.deliveries() : null;
     AdminApiConfig config =
-        new AdminApiConfig(
-            "127.0.0.1",
-            0,
-            List.of(TOKEN, OTHER_TOKEN),
-            AdminApiConfig.DEFAULT_MAX_BODY_BYTES,
-            AdminApiConfig.DEFAULT_MAX_EVENT_BYTES);
-    // a short test-report grace: the timeout case need not wait 5 s on top of the webhook's timeout
+        AdminApiConfig.builder(List.of(TOKEN, OTHER_TOKEN)).host("127.0.0.1").build();
     api =
-        new AdminApi(
-                config,
-                backend.webhooks(),
-                backend.deliveries(),
-                CATALOG,
-                metrics,
-                health::get,
-                publishing,
-                tasks,
-                javalin -> javalin.routes.get("/extra", ctx -> ctx.result("extra route")),
-                TEST_REPORT_GRACE,
-                java.time.Duration.ofMillis(20))
+        AdminApi.builder(config)
+            .webhooks(backend.webhooks())
+            .deliveries(backend.deliveries())
+            .catalog(CATALOG)
+            .metrics(metrics)
+            .health(health::get)
+            .events(publishing)
+            .tasks(tasks)
+            .extraRoutes(javalin -> javalin.routes.get("/extra", ctx -> ctx.result("extra route")))
+            // the timeout case need not wait 5 s on top of the webhook's timeout
+            .testEventWait(TEST_REPORT_GRACE, java.time.Duration.ofMillis(20))
+            .build()
             .start();
   }
 

@@ -3,7 +3,7 @@ package dev.hookline.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.store.DeliveryStatus;
-import dev.hookline.store.NewWebhook;
+import dev.hookline.store.TestWebhooks;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,10 +57,11 @@ class ApiPropertiesTest {
   private record State(Object stores, int events, int tasks) {}
 
   /**
-   * The stores the API runs on: the fakes here, PostgreSQL in {@link ApiPropertiesOnPostgresTest}.
+   * The stores the API runs on: the in-memory store here, PostgreSQL in {@link
+   * ApiPropertiesOnPostgresTest}.
    */
   StoreBackend backend() {
-    return new StoreBackend.Fakes();
+    return new StoreBackend.InMemory();
   }
 
   @BeforeAll
@@ -71,15 +72,11 @@ class ApiPropertiesTest {
             .backend
             .webhooks()
             .create(
-                new NewWebhook(
-                    "Existing",
-                    "https://example.com/x",
-                    null,
-                    List.of("payment_received"),
-                    true,
-                    1,
-                    null,
-                    null))
+                TestWebhooks.newWebhook()
+                    .name("Existing")
+                    .url("https://example.com/x")
+                    .timeoutSeconds(1)
+                    .build())
             .webhook()
             .id();
     delivery = UUID.randomUUID();
@@ -431,15 +428,11 @@ class ApiPropertiesTest {
         .backend
         .webhooks()
         .create(
-            new NewWebhook(
-                "Throwaway",
-                "https://example.com/t",
-                null,
-                List.of("payment_received"),
-                true,
-                1,
-                null,
-                null))
+            TestWebhooks.newWebhook()
+                .name("Throwaway")
+                .url("https://example.com/t")
+                .timeoutSeconds(1)
+                .build())
         .webhook()
         .id();
   }

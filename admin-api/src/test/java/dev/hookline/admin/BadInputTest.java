@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.schemas.Json;
 import dev.hookline.store.DeliveryStatus;
-import dev.hookline.store.NewWebhook;
+import dev.hookline.store.TestWebhooks;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,9 +33,12 @@ class BadInputTest {
   private String delivery; // an existing delivery's path
   private String testDelivery; // an existing test delivery's path
 
-  /** The stores the API runs on: the fakes here, PostgreSQL in {@link BadInputOnPostgresTest}. */
+  /**
+   * The stores the API runs on: the in-memory store here, PostgreSQL in {@link
+   * BadInputOnPostgresTest}.
+   */
   StoreBackend backend() {
-    return new StoreBackend.Fakes();
+    return new StoreBackend.InMemory();
   }
 
   @BeforeAll
@@ -45,16 +48,7 @@ class BadInputTest {
         fixture
             .backend
             .webhooks()
-            .create(
-                new NewWebhook(
-                    "Existing",
-                    "https://example.com/x",
-                    null,
-                    List.of("payment_received"),
-                    true,
-                    15,
-                    null,
-                    null))
+            .create(TestWebhooks.newWebhook().name("Existing").url("https://example.com/x").build())
             .webhook()
             .id();
     hook = "/api/v1/webhooks/" + id;

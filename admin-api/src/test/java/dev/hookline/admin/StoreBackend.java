@@ -8,6 +8,9 @@ import dev.hookline.store.Database;
 import dev.hookline.store.DeliveryStatus;
 import dev.hookline.store.DeliveryStore;
 import dev.hookline.store.DeliveryView;
+import dev.hookline.store.InMemoryDeliveries;
+import dev.hookline.store.InMemoryStore;
+import dev.hookline.store.InMemoryWebhooks;
 import dev.hookline.store.TestPostgres;
 import dev.hookline.store.WebhookStore;
 import java.sql.Connection;
@@ -18,9 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stores an {@link ApiFixture} runs on: the in-memory fakes, or a real PostgreSQL. The fakes
- * accept what PostgreSQL refuses (a NUL in a text column, a lone surrogate), so the bad-input table
- * and the property tests run on both.
+ * The stores an {@link ApiFixture} runs on: the store's {@link InMemoryStore}, or a real
+ * PostgreSQL. The in-memory store accepts what PostgreSQL refuses (a NUL in a text column, a lone
+ * surrogate), so the bad-input table and the property tests run on both.
  */
 sealed interface StoreBackend extends AutoCloseable {
   WebhookStore webhooks();
@@ -36,20 +39,30 @@ sealed interface StoreBackend extends AutoCloseable {
   @Override
   void close();
 
-  /** The fakes: writes counted by the stores. */
-  record Fakes(FakeWebhookStore webhooks, FakeDeliveryStore deliveries) implements StoreBackend {
-    Fakes() {
-      this(new FakeWebhookStore(), new FakeDeliveryStore());
+  /** The store's test-jar fake: writes counted by its parts. */
+  record InMemory(InMemoryStore store) implements StoreBackend {
+    InMemory() {
+      this(new InMemoryStore());
+    }
+
+    @Override
+    public InMemoryWebhooks webhooks() {
+      return store.webhooks();
+    }
+
+    @Override
+    public InMemoryDeliveries deliveries() {
+      return store.deliveries();
     }
 
     @Override
     public void addDelivery(DeliveryView delivery) {
-      deliveries.add(delivery);
+      store.deliveries().add(delivery);
     }
 
     @Override
     public Object state() {
-      return List.of(webhooks.writes(), deliveries.writes());
+      return List.of(store.webhooks().writes(), store.deliveries().writes());
     }
 
     @Override
@@ -99,7 +112,7 @@ sealed interface StoreBackend extends AutoCloseable {
                 status == DeliveryStatus.RETRYING ? a.startedAt().plusSeconds(3600) : null));
       }
       // one batch per attempt, in order, as a worker records them
-      for (AttemptRecord r : records) db.deliveries().recordAll(List.of(r));
+      for (AttemptRecord r : records) db.attempts().recordAll(List.of(r));
     }
 
     /** Every row of every table (but Flyway's), digested: any write changes it. */

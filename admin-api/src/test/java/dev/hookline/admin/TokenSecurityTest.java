@@ -3,7 +3,10 @@ package dev.hookline.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.store.DeliveryStatus;
-import dev.hookline.store.NewWebhook;
+import dev.hookline.store.InMemoryDeliveries;
+import dev.hookline.store.InMemoryStore;
+import dev.hookline.store.InMemoryWebhooks;
+import dev.hookline.store.TestWebhooks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -55,8 +58,9 @@ class TokenSecurityTest {
           "Bearer " + REVOKED + " " + KEPT);
 
   private final OpenApiContract contract = new OpenApiContract();
-  private final FakeWebhookStore webhooks = new FakeWebhookStore();
-  private final FakeDeliveryStore deliveries = new FakeDeliveryStore();
+  private final InMemoryStore store = new InMemoryStore();
+  private final InMemoryWebhooks webhooks = store.webhooks();
+  private final InMemoryDeliveries deliveries = store.deliveries();
   private final FakePublishing publishing = new FakePublishing();
   private final FakeTaskPublishing tasks = new FakeTaskPublishing();
   private final HttpClient client =
@@ -70,15 +74,11 @@ class TokenSecurityTest {
     webhook =
         webhooks
             .create(
-                new NewWebhook(
-                    "Existing",
-                    "https://example.com/x",
-                    null,
-                    List.of("payment_received"),
-                    true,
-                    1,
-                    null,
-                    null))
+                TestWebhooks.newWebhook()
+                    .name("Existing")
+                    .url("https://example.com/x")
+                    .timeoutSeconds(1)
+                    .build())
             .webhook()
             .id();
     delivery = UUID.randomUUID();
@@ -177,24 +177,21 @@ class TokenSecurityTest {
             .toList();
     // fresh fakes holding the same webhook and delivery ids; DELETE last, the other routes need the
     // webhook
-    FakeWebhookStore freshWebhooks =
-        new FakeWebhookStore(); // ids are a sequence: the first is the same id
+    InMemoryStore freshStore = new InMemoryStore();
+    InMemoryWebhooks freshWebhooks =
+        freshStore.webhooks(); // ids are a sequence: the first is the same id
     assertThat(
             freshWebhooks
                 .create(
-                    new NewWebhook(
-                        "Existing",
-                        "https://example.com/x",
-                        null,
-                        List.of("payment_received"),
-                        true,
-                        1,
-                        null,
-                        null))
+                    TestWebhooks.newWebhook()
+                        .name("Existing")
+                        .url("https://example.com/x")
+                        .timeoutSeconds(1)
+                        .build())
                 .webhook()
                 .id())
         .isEqualTo(webhook);
-    FakeDeliveryStore freshDeliveries = new FakeDeliveryStore();
+    InMemoryDeliveries freshDeliveries = freshStore.deliveries();
     freshDeliveries.add(
         Deliveries.delivery(delivery, webhook, "event", DeliveryStatus.FAILED, 1, Instant.now()));
     FakeTaskPublishing freshTasks = new FakeTaskPublishing();
@@ -249,29 +246,20 @@ class TokenSecurityTest {
 
   private static AdminApi start(
       List<String> tokens,
-      FakeWebhookStore webhooks,
-      FakeDeliveryStore deliveries,
+      InMemoryWebhooks webhooks,
+      InMemoryDeliveries deliveries,
       FakePublishing publishing,
       FakeTaskPublishing tasks) {
-    AdminApiConfig config =
-        new AdminApiConfig(
-            "127.0.0.1",
-            0,
-            tokens,
-            AdminApiConfig.DEFAULT_MAX_BODY_BYTES,
-            AdminApiConfig.DEFAULT_MAX_EVENT_BYTES);
-    return new AdminApi(
-            config,
-            webhooks,
-            deliveries,
-            ApiFixture.CATALOG,
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-            () -> HealthReport.up(Map.of()),
-            publishing,
-            tasks,
-            null,
-            Duration.ofMillis(300),
-            Duration.ofMillis(10))
+    return AdminApi.builder(AdminApiConfig.builder(tokens).host("127.0.0.1").build())
+        .webhooks(webhooks)
+        .deliveries(deliveries)
+        .catalog(ApiFixture.CATALOG)
+        .metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+        .health(() -> HealthReport.up(Map.of()))
+        .events(publishing)
+        .tasks(tasks)
+        .testEventWait(Duration.ofMillis(300), Duration.ofMillis(10))
+        .build()
         .start();
   }
 

@@ -3,8 +3,10 @@ package dev.hookline.app;
 import dev.hookline.admin.AdminApi;
 import dev.hookline.admin.AdminApiConfig;
 import dev.hookline.admin.HealthReport;
+import dev.hookline.admin.TaskPublishing;
 import dev.hookline.admin.outbox.OutboxRelay;
 import dev.hookline.admin.web.WebPage;
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.InvalidEventException;
 import dev.hookline.producer.PublisherConfig;
@@ -35,6 +37,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Wires each role from the configuration: the same code serves {@code hookline up}, the single-role
@@ -75,7 +78,7 @@ final class Roles {
               + " ("
               + Setting.DB_URL.variable()
               + "): "
-              + PublishCommand.rootMessage(e),
+              + RootCause.message(e),
           e);
     }
   }
@@ -107,7 +110,7 @@ final class Roles {
               } catch (RuntimeException e) {
                 LOG.warn(
                     "re-encrypting webhook secrets with the current key failed; it runs again at the next start: {}",
-                    PublishCommand.rootMessage(e));
+                    RootCause.message(e));
               }
             });
     running.add(db.retention(Duration.ofDays(config.retentionDays())).start(RETENTION_PERIOD));
@@ -130,7 +133,7 @@ final class Roles {
               + " '"
               + bootstrapServers
               + "': "
-              + PublishCommand.rootMessage(e),
+              + RootCause.message(e),
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -142,7 +145,7 @@ final class Roles {
               + " ("
               + Setting.KAFKA_BOOTSTRAP_SERVERS.variable()
               + "): "
-              + PublishCommand.rootMessage(e),
+              + RootCause.message(e),
           e);
     }
   }
@@ -161,38 +164,47 @@ final class Roles {
             new KafkaProducer<>(OutboxRelay.producerProperties(config.kafkaBootstrapServers())));
     // the signal is added before the relay so that it is closed after it (reverse order)
     running.add(
-        new OutboxRelay(
-                db.outbox(),
-                db.subscriptionSnapshots(),
-                running.add(db.outboxSignal()),
-                relayProducer,
-                OutboxRelay.Settings.defaults())
+        OutboxRelay.builder(db.outbox(), relayProducer)
+            .reconciledBy(db.subscriptionSnapshots())
+            .wokenBy(running.add(db.outboxSignal()))
             .start());
     EventPublisher publisher =
         running.add(
             EventPublisher.create(
-                PublisherConfig.defaults(config.kafkaBootstrapServers())
-                    .withSource("urn:hookline:admin-api")
-                    .withKafkaProperties(Map.of("max.block.ms", "10000")),
+                PublisherConfig.builder(config.kafkaBootstrapServers())
+                    .source("urn:hookline:admin-api")
+                    .kafkaProperties(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"))
+                    .build(),
                 catalog));
+    DeliveryTaskWriter tasks =
+        running.add(
+            DeliveryTaskWriter.create(
+                config.kafkaBootstrapServers(),
+                "hookline-admin-tasks",
+                Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000")));
     AdminApi api =
-        new AdminApi(
-            AdminApiConfig.of(config.httpPort(), config.adminTokens())
-                .withHost(config.httpBindHost()),
-            db.webhooks(),
-            db.deliveries(),
-            catalog,
-            metrics,
-            () -> databaseHealth(db),
-            (type, data, key) -> {
-              try {
-                return publisher.publishSync(type, data, key).id();
-              } catch (InvalidEventException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-              }
-            },
-            running.add(new KafkaTaskPublishing(config.kafkaBootstrapServers())),
-            extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes));
+        AdminApi.builder(
+                AdminApiConfig.builder(config.adminTokens())
+                    .host(config.httpBindHost())
+                    .port(config.httpPort())
+                    .build())
+            .webhooks(db.webhooks())
+            .deliveries(db.deliveries())
+            .catalog(catalog)
+            .metrics(metrics)
+            .health(() -> databaseHealth(db))
+            .events(
+                (type, data, key) -> {
+                  try {
+                    return publisher.publishSync(type, data, key).id();
+                  } catch (InvalidEventException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                  }
+                })
+            .tasks(TaskPublishing.writingTo(tasks))
+            .extraRoutes(
+                extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes))
+            .build();
     running.add(api.start());
     housekeeping(config, db, running);
     return api;
@@ -205,9 +217,10 @@ final class Roles {
       Running running) {
     Router router =
         new Router(
-            RouterConfig.defaults(
+            RouterConfig.builder(
                     config.kafkaBootstrapServers(), config.dataDir().resolve("router-state"))
-                .withInstanceId(config.routerInstanceIdOrNull()),
+                .instanceId(config.routerInstanceIdOrNull())
+                .build(),
             catalog,
             metrics);
     running.add(router);
@@ -245,12 +258,8 @@ final class Roles {
       if (c.isValid(1)) return HealthReport.up(Map.of("database", "up"));
       LOG.warn("Health: the database connection is not valid");
     } catch (Exception e) {
-      LOG.warn("Health: the database cannot be reached: {}", PublishCommand.rootMessage(e));
+      LOG.warn("Health: the database cannot be reached: {}", RootCause.message(e));
     }
     return HealthReport.down(Map.of("database", "down"));
-  }
-
-  static Duration shutdownBudget() {
-    return Duration.ofSeconds(30);
   }
 }

@@ -2,6 +2,7 @@ package dev.hookline.router;
 
 import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Json;
@@ -105,7 +106,8 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
               1,
               Trigger.EVENT,
               event);
-      byte[] key = route.webhookId().toString().getBytes(StandardCharsets.UTF_8);
+      // key as every writer of tasks has it (DeliveryTaskWriter)
+      byte[] key = DeliveryTaskWriter.key(task).getBytes(StandardCharsets.UTF_8);
       byte[] value = Json.toBytes(task);
       // The ce_* headers describe the event, not the task: the task starts with clean headers,
       // and where it came from (so a task Kafka will not take is traced back to its event).

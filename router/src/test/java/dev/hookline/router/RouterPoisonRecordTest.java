@@ -81,8 +81,9 @@ class RouterPoisonRecordTest {
         .get();
     router =
         new Router(
-            RouterConfig.defaults(kafka.bootstrapServers(), tmp.resolve("state"))
-                .withReplicationFactor(1),
+            RouterConfig.builder(kafka.bootstrapServers(), tmp.resolve("state"))
+                .replicationFactor(1)
+                .build(),
             EventCatalog.load(),
             new SimpleMeterRegistry());
     router.start();

@@ -15,6 +15,12 @@ import java.util.Objects;
  * @param data the event payload, a JSON object
  */
 public record Event(String id, String type, String source, Instant time, JsonNode data) {
+  /**
+   * The payload limit (docs/design.md, "Delivery"): bytes of the data JSON. Producers refuse larger
+   * data, the router sends it to {@code hookline.invalid-events}, the admin API answers 413.
+   */
+  public static final int MAX_DATA_BYTES = 256 * 1024;
+
   public Event {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(type, "type");

@@ -49,11 +49,21 @@ public final class Database implements AutoCloseable {
     return dataSource;
   }
 
+  /**
+   * Webhooks as the admin API manages them; the delivery engine reads them as a {@link
+   * WebhookLookup}.
+   */
   public WebhookStore webhooks() {
     return new PgWebhookStore(dataSource, cipher);
   }
 
+  /** The delivery log and redeliveries (admin API). */
   public DeliveryStore deliveries() {
+    return new PgDeliveryStore(dataSource);
+  }
+
+  /** Where the delivery engine records its attempts. */
+  public AttemptRecorder attempts() {
     return new PgDeliveryStore(dataSource);
   }
 
