@@ -102,7 +102,9 @@ final class AllInOne {
       RequestInspector inspector =
           new RequestInspector(
               db.webhooks(),
-              InspectorLimits.DEFAULT.withMaxTotalBytes(config.inspectorMaxMb() * 1024L * 1024),
+              InspectorLimits.builder()
+                  .maxTotalBytes(config.inspectorMaxMb() * 1024L * 1024)
+                  .build(),
               java.time.Clock.systemUTC());
       AdminApi api = Roles.adminApi(config, db, catalog, metrics, inspector.routes(), running);
 

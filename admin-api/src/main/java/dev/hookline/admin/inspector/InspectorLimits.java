@@ -20,8 +20,7 @@ public record InspectorLimits(
   /** {@code HOOKLINE_INSPECTOR_MAX_MB}'s default. */
   public static final long DEFAULT_MAX_TOTAL_BYTES = 64L * 1024 * 1024;
 
-  public static final InspectorLimits DEFAULT =
-      new InspectorLimits(50, 100, 256 * 1024, 1024 * 1024, DEFAULT_MAX_TOTAL_BYTES);
+  public static final InspectorLimits DEFAULT = builder().build();
 
   public InspectorLimits {
     if (maxBins < 1
@@ -33,8 +32,50 @@ public record InspectorLimits(
     }
   }
 
-  /** These limits with all captures together bounded to {@code bytes}. */
-  public InspectorLimits withMaxTotalBytes(long bytes) {
-    return new InspectorLimits(maxBins, maxRequestsPerBin, maxBodyBytes, maxVerifiedBytes, bytes);
+  /** A builder starting from the defaults (50 bins of 100 requests, 256 KB bodies, 64 MB). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link InspectorLimits}; {@link #build()} checks them. */
+  public static final class Builder {
+    private int maxBins = 50;
+    private int maxRequestsPerBin = 100;
+    private int maxBodyBytes = 256 * 1024;
+    private int maxVerifiedBytes = 1024 * 1024;
+    private long maxTotalBytes = DEFAULT_MAX_TOTAL_BYTES;
+
+    private Builder() {}
+
+    public Builder maxBins(int value) {
+      this.maxBins = value;
+      return this;
+    }
+
+    public Builder maxRequestsPerBin(int value) {
+      this.maxRequestsPerBin = value;
+      return this;
+    }
+
+    public Builder maxBodyBytes(int value) {
+      this.maxBodyBytes = value;
+      return this;
+    }
+
+    public Builder maxVerifiedBytes(int value) {
+      this.maxVerifiedBytes = value;
+      return this;
+    }
+
+    /** The memory all kept requests of all bins may take together. */
+    public Builder maxTotalBytes(long value) {
+      this.maxTotalBytes = value;
+      return this;
+    }
+
+    public InspectorLimits build() {
+      return new InspectorLimits(
+          maxBins, maxRequestsPerBin, maxBodyBytes, maxVerifiedBytes, maxTotalBytes);
+    }
   }
 }

@@ -174,7 +174,13 @@ class RequestInspectorTest {
 
   @Test
   void staysWithinItsMemoryBounds() throws Exception {
-    start(new InspectorLimits(2, 3, 10, 1024, InspectorLimits.DEFAULT_MAX_TOTAL_BYTES));
+    start(
+        InspectorLimits.builder()
+            .maxBins(2)
+            .maxRequestsPerBin(3)
+            .maxBodyBytes(10)
+            .maxVerifiedBytes(1024)
+            .build());
     JsonNode first = send("POST", "/api/v1/inspector/bins", null, 201);
     send("POST", "/api/v1/inspector/bins", null, 201);
     JsonNode third = send("POST", "/api/v1/inspector/bins", null, 201);
@@ -209,7 +215,12 @@ class RequestInspectorTest {
   @Test
   void allBinsTogetherStayWithinTheMemoryBoundOldestCapturesFirst() throws Exception {
     long budget = 1024 * 1024;
-    start(new InspectorLimits(50, 100, 64 * 1024, 64 * 1024, budget));
+    start(
+        InspectorLimits.builder()
+            .maxBodyBytes(64 * 1024)
+            .maxVerifiedBytes(64 * 1024)
+            .maxTotalBytes(budget)
+            .build());
     List<String> urls = new java.util.ArrayList<>();
     List<String> ids = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
