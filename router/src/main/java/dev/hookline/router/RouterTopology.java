@@ -68,15 +68,15 @@ public final class RouterTopology {
     this.maxRecordBytes = maxRecordBytes;
   }
 
-  /**
-   * The error handling this topology needs, for its Kafka Streams properties: an event whose output
-   * cannot be written ends on {@code hookline.invalid-events}, never stops routing.
-   */
   /** What Kafka refused to write for which event record (shared with RouterErrorHandler). */
   UnwritableRecords unwritable() {
     return unwritable;
   }
 
+  /**
+   * The error handling this topology needs, for its Kafka Streams properties: an event whose output
+   * cannot be written ends on {@code hookline.invalid-events}, never stops routing.
+   */
   void putErrorHandling(Properties properties) {
     properties.put(
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RouterErrorHandler.class);
