@@ -298,8 +298,8 @@ final class HttpDeliverer implements Deliverer, AutoCloseable {
   }
 
   /**
-   * The longest {@code Retry-After} taken as it is (DESIGN.md: "capped"); the retry schedule caps
-   * it again at twice its own step. Without a cap, {@code Retry-After: 99999999999999999}
+   * The longest {@code Retry-After} taken as it is (docs/design.md, Departures); the retry schedule
+   * caps it again at twice its own step. Without a cap, {@code Retry-After: 99999999999999999}
    * overflowed the next attempt's time: the attempt was never recorded and the same request went
    * out again each time the task's lock ran out.
    */

@@ -12,8 +12,8 @@ import java.util.function.IntPredicate;
  *
  * <p>What a value must also be beyond its length and characters (a URI reference, an RFC 3339
  * timestamp, a type in the catalog, a JSON media type) is checked by the reader. The optional
- * tenant extension ({@code ce_tenant}, 1 to 64 of {@code A-Z a-z 0-9 . _ : -}, DESIGN.md "Tenants")
- * is one more row of this table.
+ * tenant extension ({@code ce_tenant}, 1 to 64 of {@code A-Z a-z 0-9 . _ : -}, docs/design.md
+ * "Tenants") is one more row of this table.
  */
 public enum EventAttribute {
   ID(CloudEventHeaders.ID, 256, Chars.VISIBLE_ASCII),
