@@ -70,6 +70,8 @@ final class EventRoutes {
     if (type == null || type.isNull()) errors.add(new FieldError("type", "is required"));
     else if (!type.isTextual()) errors.add(new FieldError("type", "must be a string"));
     if (data == null || data.isNull()) errors.add(new FieldError("data", "is required"));
+    // the workers keep the data of every delivered event in PostgreSQL (jsonb)
+    else Storable.check(data, "data", errors);
     if (key != null
         && !key.isNull()
         && (!key.isTextual() || key.asText().isEmpty() || key.asText().length() > KEY_MAX)) {

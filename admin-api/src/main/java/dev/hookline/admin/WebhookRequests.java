@@ -144,7 +144,7 @@ final class WebhookRequests {
       return fail(errors, "name", "must be 1 to " + NAME_MAX + " characters");
     if (name.chars().anyMatch(Character::isISOControl))
       return fail(errors, "name", "must not contain control characters");
-    return name;
+    return Storable.check(name, "name", errors) ? name : null;
   }
 
   private static String url(JsonNode node, List<FieldError> errors) {
@@ -169,7 +169,7 @@ final class WebhookRequests {
       return fail(errors, "url", "must name a valid host");
     if (uri.getPort() == 0 || uri.getPort() > 65_535)
       return fail(errors, "url", "has an invalid port");
-    return raw;
+    return Storable.check(raw, "url", errors) ? raw : null;
   }
 
   private List<String> events(JsonNode node, List<FieldError> errors) {
@@ -214,7 +214,7 @@ final class WebhookRequests {
     if (text.codePointCount(0, text.length()) > DESCRIPTION_MAX) {
       return fail(errors, "description", "must be at most " + DESCRIPTION_MAX + " characters");
     }
-    return text;
+    return Storable.check(text, "description", errors) ? text : null;
   }
 
   private static Integer timeout(JsonNode node, List<FieldError> errors) {
@@ -281,7 +281,7 @@ final class WebhookRequests {
         errors.add(
             new FieldError(
                 field, "must be at most " + HEADER_VALUE_MAX + " characters, without line breaks"));
-      } else {
+      } else if (Storable.check(header.getValue().asText(), field, errors)) {
         headers.put(header.getKey(), header.getValue().asText());
       }
     }

@@ -139,6 +139,8 @@ final class WebhookRoutes {
     if (raw == null || raw.isBlank()) return null;
     if (raw.length() > SEARCH_MAX)
       throw ApiProblem.invalid("q", "must be at most " + SEARCH_MAX + " characters");
+    String problem = Storable.problem(raw);
+    if (problem != null) throw ApiProblem.invalid("q", problem);
     return raw;
   }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Json;
 import dev.hookline.store.InMemoryDeliveries;
-import dev.hookline.store.InMemoryStore;
 import dev.hookline.store.InMemoryWebhooks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,7 +18,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * An {@link AdminApi} on a random loopback port over in-memory fakes, and an HTTP client for it.
+ * An {@link AdminApi} on a random loopback port over the store's in-memory fake (or the stores of a
+ * {@link StoreBackend}), and an HTTP client for it.
  */
 final class ApiFixture implements AutoCloseable {
   static final String TOKEN = "test-token-0123456789";
@@ -27,9 +27,12 @@ final class ApiFixture implements AutoCloseable {
   static final EventCatalog CATALOG = EventCatalog.load();
   static final java.time.Duration TEST_REPORT_GRACE = java.time.Duration.ofMillis(300);
 
-  final InMemoryStore store = new InMemoryStore();
-  final InMemoryWebhooks webhooks = store.webhooks();
-  final InMemoryDeliveries deliveries = store.deliveries();
+  final StoreBackend backend;
+
+  /** The in-memory store's parts, when running on it (null on PostgreSQL). */
+  final InMemoryWebhooks webhooks;
+
+  final InMemoryDeliveries deliveries;
   final FakePublishing publishing = new FakePublishing();
   final FakeTaskPublishing tasks = new FakeTaskPublishing();
   final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -54,12 +57,19 @@ final class ApiFixture implements AutoCloseable {
   }
 
   ApiFixture() {
+    this(new StoreBackend.InMemory());
+  }
+
+  ApiFixture(StoreBackend backend) {
+    this.backend = backend;
+    this.webhooks = backend instanceof StoreBackend.InMemory m ? m.webhooks() : null;
+    this.deliveries = backend instanceof StoreBackend.InMemory m ? m.deliveries() : null;
     AdminApiConfig config =
         AdminApiConfig.builder(List.of(TOKEN, OTHER_TOKEN)).host("127.0.0.1").build();
     api =
         AdminApi.builder(config)
-            .webhooks(webhooks)
-            .deliveries(deliveries)
+            .webhooks(backend.webhooks())
+            .deliveries(backend.deliveries())
             .catalog(CATALOG)
             .metrics(metrics)
             .health(health::get)
@@ -122,5 +132,6 @@ final class ApiFixture implements AutoCloseable {
   public void close() {
     api.close();
     client.close();
+    backend.close();
   }
 }

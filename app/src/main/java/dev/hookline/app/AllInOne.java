@@ -1,19 +1,19 @@
 package dev.hookline.app;
 
 import dev.hookline.admin.AdminApi;
+import dev.hookline.admin.inspector.InspectorLimits;
 import dev.hookline.admin.inspector.RequestInspector;
 import dev.hookline.app.embedded.EmbeddedKafka;
 import dev.hookline.app.embedded.EmbeddedPostgresServer;
+import dev.hookline.app.embedded.PrivateFiles;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.store.Database;
 import dev.hookline.store.SecretCipher;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -44,16 +44,19 @@ final class AllInOne {
    * and PostgreSQL last ({@link Assembly.Embedded}: neither has a shutdown hook of its own).
    */
   static Started start(HooklineConfig base, PrintStream out, Running running) {
+    // before anything starts: a port taken by another `up` is named, not a fatal broker error
+    Ports.requireFree(ports(base));
     try {
       Path dataDir = base.dataDir();
-      Files.createDirectories(dataDir);
+      // owner-only: it holds the token, the key, the database's password, every event
+      PrivateFiles.createDirectory(dataDir);
       List<String> tokens =
           base.adminTokens().isEmpty()
-              ? List.of(readOrCreate(dataDir.resolve(TOKEN_FILE), AllInOne::newToken))
+              ? List.of(PrivateFiles.readOrCreate(dataDir.resolve(TOKEN_FILE), AllInOne::newToken))
               : base.adminTokens();
       String key =
           base.secretKey().isBlank()
-              ? readOrCreate(dataDir.resolve(KEY_FILE), SecretCipher::generateKey)
+              ? PrivateFiles.readOrCreate(dataDir.resolve(KEY_FILE), SecretCipher::generateKey)
               : base.secretKey();
 
       Assembly.Embedded embedded =
@@ -85,7 +88,7 @@ final class AllInOne {
       Files.writeString(marker, kafka.bootstrapServers());
       running.add(() -> Files.deleteIfExists(marker));
       Path database = dataDir.resolve(DATABASE_FILE);
-      writePrivate(
+      PrivateFiles.write(
           database,
           "url="
               + postgres.jdbcUrl()
@@ -102,7 +105,13 @@ final class AllInOne {
       Roles.router(config, catalog, metrics, running);
       Roles.worker(config, db, metrics, running);
       // the local request inspector exists only here, where loopback targets are allow-listed
-      RequestInspector inspector = new RequestInspector(db.webhooks());
+      RequestInspector inspector =
+          new RequestInspector(
+              db.webhooks(),
+              InspectorLimits.builder()
+                  .maxTotalBytes(config.inspectorMaxMb() * 1024L * 1024)
+                  .build(),
+              java.time.Clock.systemUTC());
       AdminApi api = Roles.adminApi(config, db, catalog, metrics, inspector.routes(), running);
 
       String url = "http://" + urlHost(config.httpBindHost()) + ":" + api.port();
@@ -148,27 +157,26 @@ final class AllInOne {
     return "hl_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
   }
 
-  private static String readOrCreate(Path file, java.util.function.Supplier<String> generator) {
-    try {
-      if (Files.isRegularFile(file)) {
-        String value = Files.readString(file).trim();
-        if (!value.isEmpty()) return value;
-      }
-      String value = generator.get();
-      writePrivate(file, value + "\n");
-      return value;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Writes a file only its owner may read (where the file system has POSIX permissions). */
-  private static void writePrivate(Path file, String content) throws IOException {
-    Files.writeString(file, content);
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system; the file stays readable by its owner's defaults
-    }
+  /** Every port `up` listens on, with the setting that chooses it. */
+  static List<Ports.Wanted> ports(HooklineConfig config) {
+    String loopback = "127.0.0.1";
+    int kafka = config.embeddedKafkaPort();
+    return List.of(
+        new Ports.Wanted(
+            config.httpBindHost(),
+            config.httpPort(),
+            Setting.HTTP_PORT.variable() + ", the admin API and web page"),
+        new Ports.Wanted(
+            loopback,
+            config.embeddedDbPort(),
+            Setting.EMBEDDED_DB_PORT.variable() + ", the embedded PostgreSQL"),
+        new Ports.Wanted(
+            loopback,
+            kafka,
+            Setting.EMBEDDED_KAFKA_PORT.variable() + ", the embedded Kafka broker"),
+        new Ports.Wanted(
+            loopback,
+            kafka == 0 ? 0 : kafka + 1,
+            Setting.EMBEDDED_KAFKA_PORT.variable() + " + 1, the embedded Kafka controller"));
   }
 }

@@ -26,7 +26,8 @@ record HooklineConfig(
     List<String> allowedNetworks,
     int retentionDays,
     String routerInstanceId,
-    String httpHost) {
+    String httpHost,
+    int inspectorMaxMb) {
 
   /** A host name, an IPv4 or an IPv6 literal (no brackets); resolved when binding. */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
@@ -70,6 +71,7 @@ record HooklineConfig(
                 Setting.HTTP_HOST,
                 HOST,
                 "an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name"))
+        .inspectorMaxMb(r.integer(Setting.INSPECTOR_MAX_MB, 1, 65_536))
         .build();
   }
 
@@ -144,7 +146,8 @@ record HooklineConfig(
         .allowedNetworks(allowedNetworks)
         .retentionDays(retentionDays)
         .routerInstanceId(routerInstanceId)
-        .httpHost(httpHost);
+        .httpHost(httpHost)
+        .inspectorMaxMb(inspectorMaxMb);
   }
 
   /** Builds a {@link HooklineConfig}; the values are checked by {@link #fromEnv}'s reader. */
@@ -167,6 +170,7 @@ record HooklineConfig(
     private int retentionDays;
     private String routerInstanceId;
     private String httpHost;
+    private int inspectorMaxMb;
 
     private Builder() {}
 
@@ -260,6 +264,11 @@ record HooklineConfig(
       return this;
     }
 
+    Builder inspectorMaxMb(int value) {
+      this.inspectorMaxMb = value;
+      return this;
+    }
+
     HooklineConfig build() {
       return new HooklineConfig(
           kafkaBootstrapServers,
@@ -279,7 +288,8 @@ record HooklineConfig(
           allowedNetworks,
           retentionDays,
           routerInstanceId,
-          httpHost);
+          httpHost,
+          inspectorMaxMb);
     }
   }
 }

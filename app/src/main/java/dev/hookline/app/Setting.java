@@ -35,7 +35,10 @@ enum Setting {
       "Static group membership of the router: a router restarted after a crash resumes at once instead of after the 45 s session timeout; unique per router process and kept across its restarts; empty = dynamic membership (`up` uses `hookline-up`)"),
   RETENTION_DAYS(
       "30",
-      "Days events with their deliveries and attempts are kept, 1-3650; admin-api deletes older ones hourly");
+      "Days events with their deliveries and attempts are kept, 1-3650; admin-api deletes older ones hourly"),
+  INSPECTOR_MAX_MB(
+      "64",
+      "Memory, in MB, the request inspector of `up` may take for all the requests it keeps, 1-65536; past it the oldest captures go first");
 
   private final String defaultValue;
   private final String description;

@@ -61,7 +61,7 @@ class CloudEventsInteropIT {
         producer.send(record).get();
       }
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> !receiver.receivedFor(id).isEmpty());
+      await().atMost(Duration.ofSeconds(90)).until(() -> !receiver.receivedFor(id).isEmpty());
       Receiver.Request request = receiver.receivedFor(id).get(0);
       assertThat(request.header("webhook-id")).isEqualTo(id);
       assertThat(

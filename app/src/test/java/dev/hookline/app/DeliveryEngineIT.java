@@ -178,7 +178,7 @@ class DeliveryEngineIT {
     api.publishExample("payment_failed");
     await()
         .during(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> gone.received().size() == 1);
   }
 

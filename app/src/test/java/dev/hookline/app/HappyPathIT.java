@@ -85,7 +85,7 @@ class HappyPathIT {
     assertThat(eventId).startsWith("evt_");
 
     // 3. The endpoint receives it, signed per Standard Webhooks.
-    await().atMost(Duration.ofSeconds(30)).until(() -> !receiver.receivedFor(eventId).isEmpty());
+    await().atMost(Duration.ofSeconds(90)).until(() -> !receiver.receivedFor(eventId).isEmpty());
     Receiver.Request request = receiver.receivedFor(eventId).get(0);
     assertThat(request.path()).isEqualTo("/hooks/zapier");
     assertThat(request.header("content-type")).startsWith("application/json");
@@ -111,7 +111,7 @@ class HappyPathIT {
     // 4. The attempt is in the delivery log.
     JsonNode log =
         await()
-            .atMost(Duration.ofSeconds(20))
+            .atMost(Duration.ofSeconds(90))
             .until(
                 () -> call("GET", "/webhooks/" + webhookId + "/deliveries", null, 200),
                 page ->
@@ -141,7 +141,7 @@ class HappyPathIT {
         .contains("jvm_gc_")
         .contains("process_uptime_seconds ");
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(90))
         .untilAsserted(
             () ->
                 assertThat(scrape())

@@ -142,6 +142,13 @@ class HooklineConfigTest {
               "must be a whole number from 1 to 3650"),
           new Invalid(
               Setting.RETENTION_DAYS, "3651", Check.PARSE, "must be a whole number from 1 to 3650"),
+          new Invalid(
+              Setting.INSPECTOR_MAX_MB, "0", Check.PARSE, "must be a whole number from 1 to 65536"),
+          new Invalid(
+              Setting.INSPECTOR_MAX_MB,
+              "64MB",
+              Check.PARSE,
+              "must be a whole number from 1 to 65536"),
           new Invalid(Setting.HTTP_HOST, "0.0.0.0 127.0.0.1", Check.PARSE, "must be an IP address"),
           new Invalid(Setting.HTTP_HOST, "http://localhost", Check.PARSE, "must be an IP address"),
           new Invalid(

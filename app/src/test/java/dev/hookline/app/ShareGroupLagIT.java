@@ -64,13 +64,13 @@ class ShareGroupLagIT {
                 TestInfra.bootstrapServers(), group, topic, Duration.ofMillis(200), registry)
             .start()) {
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(90))
           .untilAsserted(() -> assertThat(gauge(registry)).isEqualTo(RECORDS));
 
       acknowledgeAll(topic, group, RECORDS);
 
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(90))
           .untilAsserted(() -> assertThat(gauge(registry)).isZero());
     }
   }
@@ -85,7 +85,7 @@ class ShareGroupLagIT {
       // a read gives up after its interval plus 5 s: watch past the first failed one
       await()
           .during(Duration.ofSeconds(7))
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(60))
           .untilAsserted(() -> assertThat(gauge(registry)).isNaN());
     }
   }

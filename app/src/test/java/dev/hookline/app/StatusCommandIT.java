@@ -101,7 +101,7 @@ class StatusCommandIT {
       String succeeded = (probes.get() + EVENTS) + " succeeded, ";
       Result[] last = new Result[1];
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(500))
           .untilAsserted(
               () -> {
@@ -159,11 +159,15 @@ class StatusCommandIT {
         .contains("Open circuits     unreachable (");
   }
 
-  /** A status run that must end within seconds, whatever does not answer. */
+  /**
+   * A status run that ends on its own deadlines (a few seconds), whatever does not answer: well
+   * before the clients' default timeouts (60 s) it would otherwise wait for. Generous, for a busy
+   * machine.
+   */
   private static Result boundedStatus(Map<String, String> env) {
     long start = System.nanoTime();
     Result result = status(env);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(45));
     return result;
   }
 

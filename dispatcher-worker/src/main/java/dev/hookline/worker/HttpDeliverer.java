@@ -21,7 +21,10 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.MessageConstraintException;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -36,6 +39,17 @@ final class HttpDeliverer implements Deliverer {
   static final int MAX_TIMEOUT_SECONDS = 30;
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   static final String SSRF_BLOCKED = "ssrf_blocked";
+
+  /**
+   * The most of a response head a receiver can make us hold: lines of 8 KB (status, each header,
+   * each chunk size), 100 header fields. A receiver streaming a header line or header fields that
+   * never end is cut there and its attempt recorded as {@value #HEAD_TOO_LARGE}, instead of being
+   * buffered until the deadline. (HttpCore 5.4 has the same defaults; they are ours to keep.)
+   */
+  static final int MAX_HEADER_LINE_BYTES = 8 * 1024;
+
+  static final int MAX_HEADER_FIELDS = 100;
+  static final String HEAD_TOO_LARGE = "response_head_too_large";
 
   private final CloseableHttpClient client;
   private final ScheduledExecutorService deadlines;
@@ -65,6 +79,14 @@ final class HttpDeliverer implements Deliverer {
                     // the per-webhook cap (TaskRunner) keeps one receiver from taking them all
                     .setMaxConnPerRoute(maxConnections)
                     .setDefaultConnectionConfig(connections)
+                    .setConnectionFactory(
+                        ManagedHttpClientConnectionFactory.builder()
+                            .http1Config(
+                                Http1Config.custom()
+                                    .setMaxLineLength(MAX_HEADER_LINE_BYTES)
+                                    .setMaxHeaderCount(MAX_HEADER_FIELDS)
+                                    .build())
+                            .build())
                     .build())
             .disableRedirectHandling() // a 3xx is an answer, not an invitation to post elsewhere
             .disableAutomaticRetries() // retries are ours, on our schedule, and recorded
@@ -173,6 +195,20 @@ final class HttpDeliverer implements Deliverer {
             null,
             "timeout",
             "no complete response within " + timeout.toSeconds() + " s");
+      }
+      if (e instanceof MessageConstraintException) {
+        return new AttemptOutcome.Retry(
+            startedAt,
+            elapsedMs(start),
+            null,
+            null,
+            HEAD_TOO_LARGE,
+            "the response head is over the limits ("
+                + MAX_HEADER_LINE_BYTES
+                + " bytes a line, "
+                + MAX_HEADER_FIELDS
+                + " header fields): "
+                + ResponseReader.message(e));
       }
       return new AttemptOutcome.Retry(
           startedAt,

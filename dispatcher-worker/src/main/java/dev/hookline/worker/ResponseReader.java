@@ -45,14 +45,27 @@ final class ResponseReader {
     if (value == null || value.isBlank()) return null;
     String v = value.trim();
     try {
-      if (v.chars().allMatch(Character::isDigit)) {
-        return Duration.ofSeconds(Long.parseLong(v));
+      if (v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        // any number of digits: more than fit in a long is a very long wait, capped like any
+        return v.length() > 12 ? MAX_RETRY_AFTER : capped(Duration.ofSeconds(Long.parseLong(v)));
       }
       Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
-    } catch (NumberFormatException | DateTimeParseException e) {
-      return null; // 19 digits of seconds or a garbled date: ignore it, keep our own schedule
+      return at.isAfter(now) ? capped(Duration.between(now, at)) : Duration.ZERO;
+    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+      return null; // a garbled date: ignore it, keep our own schedule
     }
+  }
+
+  /**
+   * The longest {@code Retry-After} taken as it is (docs/design.md, Departures); the retry schedule
+   * caps it again at twice its own step. Without a cap, {@code Retry-After: 99999999999999999}
+   * overflowed the next attempt's time: the attempt was never recorded and the same request went
+   * out again each time the task's lock ran out.
+   */
+  static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
+
+  private static Duration capped(Duration asked) {
+    return asked.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : asked;
   }
 
   /** A failure while closing must not turn a received answer into a retry. */

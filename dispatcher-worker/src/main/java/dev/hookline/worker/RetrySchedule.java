@@ -72,8 +72,10 @@ final class RetrySchedule {
     if (base == null) return Optional.empty();
     double factor = 1 - JITTER + 2 * JITTER * random.getAsDouble();
     long jitteredMs = Math.max(0, Math.round(base.toMillis() * factor));
-    if (retryAfter != null && retryAfter.toMillis() > jitteredMs) {
-      jitteredMs = Math.min(retryAfter.toMillis(), base.toMillis() * 2);
+    if (retryAfter != null && retryAfter.compareTo(Duration.ofMillis(jitteredMs)) > 0) {
+      // compared as durations: a Retry-After past Long.MAX_VALUE milliseconds must not overflow
+      Duration cap = base.multipliedBy(2);
+      jitteredMs = (retryAfter.compareTo(cap) < 0 ? retryAfter : cap).toMillis();
     }
     return Optional.of(now.plusMillis(jitteredMs));
   }

@@ -372,7 +372,15 @@ class HttpDelivererTest {
         .isEqualTo(Duration.ZERO);
     assertThat(ResponseReader.parseRetryAfter("soon", NOW)).isNull();
     assertThat(ResponseReader.parseRetryAfter("-3", NOW)).isNull();
-    assertThat(ResponseReader.parseRetryAfter("99999999999999999999", NOW)).isNull();
+    assertThat(ResponseReader.parseRetryAfter("99999999999999999", NOW))
+        .isEqualTo(ResponseReader.MAX_RETRY_AFTER);
+    assertThat(ResponseReader.parseRetryAfter("9".repeat(40), NOW))
+        .isEqualTo(ResponseReader.MAX_RETRY_AFTER);
+    assertThat(ResponseReader.parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", NOW))
+        .isEqualTo(ResponseReader.MAX_RETRY_AFTER);
+    assertThat(ResponseReader.parseRetryAfter("\u0661\u0662", NOW))
+        .as("digits, not ASCII")
+        .isNull();
     assertThat(ResponseReader.parseRetryAfter("", NOW)).isNull();
   }
 

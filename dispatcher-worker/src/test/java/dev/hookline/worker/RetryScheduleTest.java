@@ -109,5 +109,10 @@ class RetryScheduleTest {
     assertThat(schedule.nextAttemptAt(3, Trigger.EVENT, null, now, Duration.ofSeconds(5)))
         .as("no attempts beyond the schedule")
         .isEmpty();
+    assertThat(
+            schedule.nextAttemptAt(
+                1, Trigger.EVENT, null, now, Duration.ofSeconds(99_999_999_999_999_999L)))
+        .as("past Long.MAX_VALUE milliseconds: capped, no overflow")
+        .contains(now.plusSeconds(20));
   }
 }

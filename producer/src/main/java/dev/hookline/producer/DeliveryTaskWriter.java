@@ -27,7 +27,8 @@ import org.apache.kafka.common.utils.Utils;
  *
  * <ul>
  *   <li>Key: the webhook id. Value: the task's JSON. No headers: the {@code ce_*} headers of an
- *       event describe the event, not the task.
+ *       event describe the event, not the task. (The router alone adds {@code
+ *       hookline_routed_from}, the event record a task came from: docs/design.md, Departures.)
  *   <li>Partition: by the task's bytes, not by its key. Keyed partitioning put every task of one
  *       webhook in one partition, and a share group gives a partition to a single member while it
  *       has fewer members than partitions, so one busy webhook was served by one consumer of one

@@ -1,5 +1,6 @@
 package dev.hookline.producer;
 
+import dev.hookline.schemas.EventAttribute;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -11,7 +12,8 @@ import java.util.Objects;
  * #defaults(String)} gives the documented defaults.
  *
  * @param bootstrapServers Kafka bootstrap servers, e.g. {@code localhost:9092}
- * @param source the CloudEvents {@code source} of every event published, a URI reference
+ * @param source the CloudEvents {@code source} of every event published, a URI reference of 1 to
+ *     1,024 visible ASCII characters ({@link EventAttribute#SOURCE})
  * @param clientId Kafka {@code client.id}, shows up in broker logs and metrics
  * @param linger how long the producer waits to fill a batch ({@code linger.ms})
  * @param batchSizeBytes upper bound of one batch per partition ({@code batch.size})
@@ -38,6 +40,9 @@ public record PublisherConfig(
     if (bootstrapServers.isBlank())
       throw new IllegalArgumentException("bootstrapServers must not be blank");
     source = source == null || source.isBlank() ? DEFAULT_SOURCE : source;
+    // the router refuses what is past the limits: refuse it here, before any event is sent
+    String problem = EventAttribute.SOURCE.problem(source);
+    if (problem != null) throw new IllegalArgumentException("source: " + problem);
     try {
       new URI(source);
     } catch (URISyntaxException e) {

@@ -305,6 +305,14 @@ class EventPublisherTest {
     assertThatThrownBy(() -> config.toBuilder().source("not a uri").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("source");
+    // the router's limits (EventAttribute.SOURCE): refused here rather than on every event
+    assertThat(config.toBuilder().source("urn:" + "s".repeat(1020)).build().source()).hasSize(1024);
+    assertThatThrownBy(() -> config.toBuilder().source("urn:" + "s".repeat(1021)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ce_source is 1025 characters long");
+    assertThatThrownBy(() -> config.toBuilder().source("urn:caf\u00e9").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("U+00E9");
   }
 
   @Test

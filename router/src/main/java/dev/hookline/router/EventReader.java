@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.hookline.schemas.CloudEventHeaders;
 import dev.hookline.schemas.Event;
+import dev.hookline.schemas.EventAttribute;
 import dev.hookline.schemas.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -85,23 +86,23 @@ final class EventReader {
                 + OneLine.quote(specversion)
                 + "; only 1.0 is supported");
       }
-      String id = required(headers, CloudEventHeaders.ID);
-      String source = required(headers, CloudEventHeaders.SOURCE);
+      String id = required(headers, EventAttribute.ID);
+      String source = required(headers, EventAttribute.SOURCE);
       if (!isUriReference(source)) {
         return new Invalid(
             CloudEventHeaders.SOURCE + " " + OneLine.quote(source) + " is not a URI reference");
       }
-      String type = required(headers, CloudEventHeaders.TYPE);
+      String type = required(headers, EventAttribute.TYPE);
       if (!knownType.test(type)) {
         return new Invalid(
             "unknown event type " + OneLine.quote(type) + ": not in the event catalog");
       }
-      String contentType = optional(headers, CloudEventHeaders.CONTENT_TYPE);
+      String contentType = optional(headers, EventAttribute.CONTENT_TYPE);
       if (contentType != null && !isJson(contentType)) {
         return new Invalid(
             CloudEventHeaders.CONTENT_TYPE + " " + OneLine.quote(contentType) + " is not JSON");
       }
-      String timeText = optional(headers, CloudEventHeaders.TIME);
+      String timeText = optional(headers, EventAttribute.TIME);
       Instant time;
       if (timeText == null) {
         time = fallbackTime;
@@ -116,6 +117,7 @@ final class EventReader {
                   + " is not an RFC 3339 timestamp");
         }
       }
+      optional(headers, EventAttribute.SUBJECT); // not carried, but never unbounded
       JsonNode data;
       try {
         data = STRICT_TREE_READER.readTree(value);
@@ -131,6 +133,21 @@ final class EventReader {
     } catch (BadHeader e) {
       return new Invalid(e.getMessage());
     }
+  }
+
+  private static String required(Headers headers, EventAttribute attribute) throws BadHeader {
+    String value = optional(headers, attribute);
+    if (value == null) throw new BadHeader("missing or empty header " + attribute.header());
+    return value;
+  }
+
+  /** The attribute's value, or null when absent or blank; refused past its limits. */
+  private static String optional(Headers headers, EventAttribute attribute) throws BadHeader {
+    String value = optional(headers, attribute.header());
+    if (value == null) return null;
+    String problem = attribute.problem(value);
+    if (problem != null) throw new BadHeader(problem);
+    return value;
   }
 
   private static String required(Headers headers, String name) throws BadHeader {

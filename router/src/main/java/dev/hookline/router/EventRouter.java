@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -42,14 +44,32 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
   /** Counters shared by every instance (one per stream task). */
   record Meters(Counter invalidEvents, Counter routedEvents, Counter deliveryTasks) {}
 
+  /** A note (record too large to copy) keeps at most this much of the record, whatever came in. */
+  static final int NOTE_MAX_KEY = 1024;
+
+  static final int NOTE_MAX_HEADERS = 16;
+  static final int NOTE_MAX_HEADER_BYTES = 1024;
+
+  /** A record batch's and a record's framing, rounded up. */
+  private static final int RECORD_OVERHEAD_BYTES = 512;
+
   private final EventReader reader;
   private final Meters meters;
+  private final UnwritableRecords unwritable;
+  private final int maxRecordBytes;
   private ProcessorContext<byte[], Routed> context;
   private KeyValueStore<String, byte[]> routes;
 
-  EventRouter(EventReader reader, Meters meters) {
+  /**
+   * @param maxRecordBytes the largest record the router's producer sends ({@code
+   *     max.request.size}): a task or a copy larger than this is never handed to Kafka, whose
+   *     refusal would abort the transaction and stop routing at this record
+   */
+  EventRouter(EventReader reader, Meters meters, UnwritableRecords unwritable, int maxRecordBytes) {
     this.reader = reader;
     this.meters = meters;
+    this.unwritable = unwritable;
+    this.maxRecordBytes = maxRecordBytes;
   }
 
   @Override
@@ -60,17 +80,23 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
 
   @Override
   public void process(Record<byte[], byte[]> record) {
+    String from = context.recordMetadata().map(EventRouter::describe).orElse("unknown position");
+    UnwritableRecords.Failure failed = unwritable.at(from);
+    if (failed != null) {
+      pass(record, failed, from);
+      return;
+    }
     switch (reader.read(
         record.headers(), record.value(), Instant.ofEpochMilli(record.timestamp()))) {
-      case EventReader.Valid valid -> route(record, valid.event());
-      case EventReader.Invalid invalid -> reject(record, invalid.reason());
+      case EventReader.Valid valid -> route(record, valid.event(), from);
+      case EventReader.Invalid invalid -> reject(record, invalid.reason(), from);
     }
   }
 
-  private void route(Record<byte[], byte[]> record, Event event) {
-    meters.routedEvents().increment();
+  private void route(Record<byte[], byte[]> record, Event event, String from) {
     List<RoutesIndex.Route> matches = RoutesIndex.lookup(routes, event.type());
     if (matches.size() > 1) event = withDataSerialisedOnce(event);
+    boolean first = true;
     for (RoutesIndex.Route route : matches) {
       DeliveryTask task =
           new DeliveryTask(
@@ -80,14 +106,34 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
               1,
               Trigger.EVENT,
               event);
-      // key and headers as every writer of tasks has them (DeliveryTaskWriter)
+      // key as every writer of tasks has it (DeliveryTaskWriter)
+      byte[] key = DeliveryTaskWriter.key(task).getBytes(StandardCharsets.UTF_8);
+      byte[] value = Json.toBytes(task);
+      // The ce_* headers describe the event, not the task: the task starts with clean headers,
+      // and where it came from (so a task Kafka will not take is traced back to its event).
+      RecordHeaders headers = routedFrom(new RecordHeaders(), from);
+      if (first) {
+        // the tasks of one event differ only in the webhook id and version: checking the first,
+        // with room for a longer version, checks them all before any is written
+        long size = size(key, value, headers) + Long.toString(Long.MAX_VALUE).length();
+        if (size > maxRecordBytes) {
+          reject(
+              record,
+              "its delivery task would be about "
+                  + size
+                  + " bytes, over the "
+                  + maxRecordBytes
+                  + " byte limit of a Kafka record (max.request.size)",
+              from);
+          return;
+        }
+        first = false;
+      }
       context.forward(
-          record
-              .withKey(DeliveryTaskWriter.key(task).getBytes(StandardCharsets.UTF_8))
-              .withValue((Routed) new Delivery(Json.toBytes(task)))
-              .withHeaders(new RecordHeaders()));
+          record.withKey(key).withValue((Routed) new Delivery(value)).withHeaders(headers));
       meters.deliveryTasks().increment();
     }
+    meters.routedEvents().increment();
   }
 
   /**
@@ -104,17 +150,87 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
         new POJONode(new RawValue(Json.toString(event.data()))));
   }
 
-  private void reject(Record<byte[], byte[]> record, String reason) {
-    meters.invalidEvents().increment();
+  private void reject(Record<byte[], byte[]> record, String reason, String from) {
     RecordHeaders headers = new RecordHeaders(record.headers().toArray());
     headers.remove(Topics.INVALID_REASON_HEADER);
     headers.add(Topics.INVALID_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-    String where = context.recordMetadata().map(EventRouter::describe).orElse("unknown position");
-    log.warn("Invalid event at {}: {}", where, reason);
+    routedFrom(headers, from);
+    long size = size(record.key(), record.value(), headers);
+    if (size > maxRecordBytes) {
+      note(record, reason + "; the record, " + size + " bytes, is too large to copy", from);
+      return;
+    }
+    meters.invalidEvents().increment();
+    log.warn("Invalid event at {}: {}", from, reason);
     context.forward(record.withValue((Routed) new Invalid(record.value())).withHeaders(headers));
   }
 
+  /**
+   * Instead of a copy too large to write: the reason, where the record is, and its small headers
+   * (the ce_* attributes within their limits), without the value.
+   */
+  private void note(Record<byte[], byte[]> record, String reason, String from) {
+    meters.invalidEvents().increment();
+    String why = OneLine.of(reason, EventReader.MAX_REASON_CHARS);
+    log.warn("Invalid event at {}, noted without its value: {}", from, why);
+    byte[] key = record.key() != null && record.key().length <= NOTE_MAX_KEY ? record.key() : null;
+    context.forward(
+        record
+            .withKey(key)
+            .withValue((Routed) new Invalid(null))
+            .withHeaders(noteHeaders(record.headers(), why, from)));
+  }
+
+  /** Bytes of a record as the producer counts them against its limit, with room for framing. */
+  private static long size(byte[] key, byte[] value, Headers headers) {
+    long size = RECORD_OVERHEAD_BYTES;
+    if (key != null) size += key.length;
+    if (value != null) size += value.length;
+    for (Header h : headers) {
+      size += h.key().length() * 3L + (h.value() == null ? 0 : h.value().length) + 10;
+    }
+    return size;
+  }
+
+  /** An event record whose output Kafka would not take last time (see UnwritableRecords). */
+  private void pass(Record<byte[], byte[]> record, UnwritableRecords.Failure failed, String from) {
+    switch (failed.fallback()) {
+      case REFUSE -> reject(record, failed.reason(), from);
+      case NOTE -> note(record, failed.reason(), from);
+      case DROP -> {
+        meters.invalidEvents().increment();
+        log.error(
+            "Event at {} passed: not even a note of it could be written to {}: {}",
+            from,
+            Topics.INVALID_EVENTS,
+            failed.reason());
+      }
+    }
+  }
+
+  /** The small headers of the record (its ce_* attributes within their limits), why, where. */
+  private static RecordHeaders noteHeaders(Headers received, String reason, String from) {
+    RecordHeaders headers = new RecordHeaders();
+    int kept = 0;
+    for (Header h : received) {
+      if (kept == NOTE_MAX_HEADERS) break;
+      if (h.key().equals(Topics.INVALID_REASON_HEADER) || h.key().equals(Topics.ROUTED_FROM_HEADER))
+        continue;
+      if (h.value() != null && h.value().length > NOTE_MAX_HEADER_BYTES) continue;
+      headers.add(h);
+      kept++;
+    }
+    headers.add(Topics.INVALID_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+    return routedFrom(headers, from);
+  }
+
+  private static RecordHeaders routedFrom(RecordHeaders headers, String from) {
+    headers.remove(Topics.ROUTED_FROM_HEADER);
+    headers.add(Topics.ROUTED_FROM_HEADER, from.getBytes(StandardCharsets.UTF_8));
+    return headers;
+  }
+
   private static String describe(RecordMetadata m) {
-    return m.topic() + "-" + m.partition() + "@" + m.offset();
+    return UnwritableRecords.position(m.topic(), m.partition(), m.offset());
   }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -36,8 +37,13 @@ public final class Router implements AutoCloseable {
 
   public Router(RouterConfig config, EventCatalog catalog, MeterRegistry registry) {
     Objects.requireNonNull(config, "config");
-    Topology topology = new RouterTopology(catalog, registry).build();
-    this.streams = new KafkaStreams(topology, streamsProperties(config));
+    Objects.requireNonNull(catalog, "catalog");
+    Properties properties = streamsProperties(config);
+    RouterTopology routerTopology =
+        new RouterTopology(catalog::contains, registry, maxRequestSize(properties));
+    Topology topology = routerTopology.build();
+    routerTopology.putErrorHandling(properties);
+    this.streams = new KafkaStreams(topology, properties);
     this.streams.setUncaughtExceptionHandler(
         e -> {
           log.error("Router stream thread failed; replacing it", e);
@@ -78,6 +84,17 @@ public final class Router implements AutoCloseable {
     }
     p.putAll(config.kafkaOverrides());
     return p;
+  }
+
+  /** The {@code max.request.size} of the router's producer, as configured or Kafka's default. */
+  static int maxRequestSize(Properties properties) {
+    Object size =
+        properties.getOrDefault(
+            StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+            properties.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    return size == null
+        ? RouterTopology.DEFAULT_MAX_RECORD_BYTES
+        : Integer.parseInt(size.toString().trim());
   }
 
   /** Starts the router; it keeps running (replacing failed threads) until {@link #close()}. */

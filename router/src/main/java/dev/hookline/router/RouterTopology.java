@@ -7,11 +7,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -39,6 +41,11 @@ public final class RouterTopology {
 
   private final Predicate<String> knownType;
   private final MeterRegistry registry;
+  private final int maxRecordBytes;
+  private final UnwritableRecords unwritable = new UnwritableRecords();
+
+  /** Kafka's default {@code max.request.size}: the largest record a producer sends. */
+  static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 
   public RouterTopology(EventCatalog catalog, MeterRegistry registry) {
     this(Objects.requireNonNull(catalog, "catalog")::contains, registry);
@@ -46,8 +53,36 @@ public final class RouterTopology {
 
   /** For tests: any set of known event types, not only the shipped catalog. */
   RouterTopology(Predicate<String> knownType, MeterRegistry registry) {
+    this(knownType, registry, DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  /**
+   * @param maxRecordBytes the router producer's {@code max.request.size}: no task or copy larger
+   *     than this is handed to Kafka (the event goes to {@code hookline.invalid-events} instead)
+   */
+  RouterTopology(Predicate<String> knownType, MeterRegistry registry, int maxRecordBytes) {
     this.knownType = Objects.requireNonNull(knownType, "knownType");
     this.registry = Objects.requireNonNull(registry, "registry");
+    if (maxRecordBytes < 1024)
+      throw new IllegalArgumentException("maxRecordBytes must be >= 1024, was " + maxRecordBytes);
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  /** What Kafka refused to write for which event record (shared with RouterErrorHandler). */
+  UnwritableRecords unwritable() {
+    return unwritable;
+  }
+
+  /**
+   * The error handling this topology needs, for its Kafka Streams properties: an event whose output
+   * cannot be written ends on {@code hookline.invalid-events}, never stops routing.
+   */
+  void putErrorHandling(Properties properties) {
+    properties.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RouterErrorHandler.class);
+    properties.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RouterErrorHandler.class);
+    properties.put(UnwritableRecords.CONFIG, unwritable);
   }
 
   public Topology build() {
@@ -70,7 +105,9 @@ public final class RouterTopology {
 
     KStream<byte[], EventRouter.Routed> routed =
         builder.stream(Topics.EVENTS_PATTERN, Consumed.with(BYTES, BYTES).withName("read-events"))
-            .process(() -> new EventRouter(reader, meters), Named.as("route-events"));
+            .process(
+                () -> new EventRouter(reader, meters, unwritable, maxRecordBytes),
+                Named.as("route-events"));
 
     routed
         .split(Named.as("routed-"))

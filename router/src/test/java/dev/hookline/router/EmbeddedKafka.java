@@ -10,7 +10,13 @@ import java.util.List;
 import java.util.Map;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -73,6 +79,27 @@ final class EmbeddedKafka implements AutoCloseable {
 
   String bootstrapServers() {
     return "127.0.0.1:" + brokerPort;
+  }
+
+  void createTopics(NewTopic... topics) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      admin.createTopics(List.of(topics)).all().get();
+    }
+  }
+
+  /** A producer of raw records ({@code acks=all}) sending records up to {@code maxRequestSize}. */
+  KafkaProducer<byte[], byte[]> producer(int maxRequestSize) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            maxRequestSize),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
   }
 
   @Override

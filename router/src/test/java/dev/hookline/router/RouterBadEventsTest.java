@@ -51,23 +51,7 @@ class RouterBadEventsTest {
 
   @BeforeEach
   void start() {
-    driver =
-        new TopologyTestDriver(
-            new RouterTopology(RouterTopologyTest.TYPES::contains, registry).build(),
-            RouterTopologyTest.props(stateDir));
-    subscriptions =
-        driver.createInputTopic(
-            Topics.SUBSCRIPTIONS, new ByteArraySerializer(), new ByteArraySerializer());
-    payments =
-        driver.createInputTopic(
-            "events.payments", new ByteArraySerializer(), new ByteArraySerializer());
-    deliveries =
-        driver.createOutputTopic(
-            Topics.DELIVERIES, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    invalid =
-        driver.createOutputTopic(
-            Topics.INVALID_EVENTS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    subscriptions.pipeInput(key(id(1)), Json.toBytes(sub(id(1), 1, true, "*")));
+    open(new RouterTopology(RouterTopologyTest.TYPES::contains, registry));
   }
 
   @AfterEach
@@ -76,15 +60,11 @@ class RouterBadEventsTest {
   }
 
   static Stream<Arguments> hostile() {
-    byte[] tenMegabytes = new byte[10 * 1024 * 1024];
-    Arrays.fill(tenMegabytes, (byte) 'a');
-    tenMegabytes[0] = '{';
     byte[] notUtf8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
     Headers nullType = valid().remove(CloudEventHeaders.TYPE).add(CloudEventHeaders.TYPE, null);
     Headers lastTypeWrong =
         valid().add(CloudEventHeaders.TYPE, utf8("order_shipped")); // two ce_type: the last counts
     return Stream.of(
-        Arguments.of("10 MB value", valid(), tenMegabytes, "over the 262144 byte limit"),
         Arguments.of(
             "10,000 nested objects", valid(), nested("{\"a\":", "}", 10_000), "nesting depth"),
         Arguments.of(
@@ -116,7 +96,7 @@ class RouterBadEventsTest {
             "200 KB ce_time",
             RouterTopologyTest.with(CloudEventHeaders.TIME, "9".repeat(200_000)),
             utf8("{}"),
-            "not an RFC 3339 timestamp"));
+            "ce_time is 200000 characters long"));
   }
 
   private static byte[] nested(String open, String close, int depth) {
@@ -158,7 +138,7 @@ class RouterBadEventsTest {
             utf8("k"),
             utf8("{}"),
             RouterTopologyTest.with(
-                CloudEventHeaders.TYPE, "x\n12:00:00.000 INFO forged log line")));
+                CloudEventHeaders.SPECVERSION, "x\n12:00:00.000 INFO forged log line")));
     List<TestRecord<byte[], byte[]>> rejected = invalid.readRecordsToList();
     assertThat(rejected).hasSize(2);
     for (TestRecord<byte[], byte[]> record : rejected) {
@@ -173,10 +153,110 @@ class RouterBadEventsTest {
     }
     assertThat(rejected.get(0).headers().lastHeader(Topics.INVALID_REASON_HEADER).value())
         .asString(StandardCharsets.UTF_8)
-        .startsWith(CloudEventHeaders.TIME + " '999");
+        .startsWith(CloudEventHeaders.TIME + " is 200000 characters long");
     assertThat(rejected.get(1).headers().lastHeader(Topics.INVALID_REASON_HEADER).value())
         .asString(StandardCharsets.UTF_8)
         .contains("'x\\n12:00:00.000 INFO forged log line'");
+  }
+
+  /**
+   * A value larger than a Kafka record may be (1 MB by default) cannot be copied to {@code
+   * hookline.invalid-events} as it is: writing it would fail, abort the transaction, and stop
+   * routing at this record. It is noted there without its value.
+   */
+  @Test
+  void aValueTooLargeToCopyIsNotedWithoutItAndRoutingGoesOn() {
+    byte[] tenMegabytes = new byte[10 * 1024 * 1024];
+    Arrays.fill(tenMegabytes, (byte) 'a');
+    tenMegabytes[0] = '{';
+    Headers headers = valid().add("x-huge", new byte[5000]);
+    payments.pipeInput(new TestRecord<>(utf8("k"), tenMegabytes, headers));
+    payments.pipeInput(event("evt-good", "payment_received", RouterTopologyTest.DATA));
+
+    TestRecord<byte[], byte[]> noted = invalid.readRecord();
+    assertThat(noted.value()).isNull();
+    assertThat(noted.key()).isEqualTo(utf8("k"));
+    assertThat(header(noted, Topics.INVALID_REASON_HEADER))
+        .startsWith("the event data is 10485760 bytes, over the 262144 byte limit")
+        .contains("too large to copy");
+    assertThat(header(noted, Topics.ROUTED_FROM_HEADER)).isEqualTo("events.payments-0@0");
+    assertThat(header(noted, CloudEventHeaders.ID)).isEqualTo("evt-x");
+    assertThat(noted.headers().lastHeader("x-huge")).as("large headers are left out").isNull();
+    assertThat(tasks()).extracting(t -> t.event().id()).containsExactly("evt-good");
+  }
+
+  /**
+   * Whatever the limits of the attributes and the data, a task larger than a Kafka record is never
+   * handed to Kafka: the event is refused with the reason (here with a 4 KB record limit).
+   */
+  @Test
+  void aTaskLargerThanAKafkaRecordIsNeverWrittenAndTheEventIsRefused() {
+    restartWith(new RouterTopology(RouterTopologyTest.TYPES::contains, registry, 4096));
+    // 2.8 KB of data that is written back larger (1e9 becomes 1.0E9): the copy fits, the task not
+    String data = "{\"n\":[" + "1e9,".repeat(699) + "1e9]}";
+    payments.pipeInput(event("evt-big", "payment_received", data));
+    payments.pipeInput(event("evt-good", "payment_received", RouterTopologyTest.DATA));
+
+    TestRecord<byte[], byte[]> refused = invalid.readRecord();
+    assertThat(refused.value()).asString(StandardCharsets.UTF_8).isEqualTo(data);
+    assertThat(header(refused, Topics.INVALID_REASON_HEADER))
+        .startsWith("its delivery task would be about")
+        .endsWith("over the 4096 byte limit of a Kafka record (max.request.size)");
+    assertThat(tasks()).extracting(t -> t.event().id()).containsExactly("evt-good");
+  }
+
+  /**
+   * What Kafka refused once (the broker's own limits: {@link RouterErrorHandler}) is passed one
+   * step further down each time the record is read again: refused whole, then noted without its
+   * value, then dropped with an ERROR log; the records after it are routed every time.
+   */
+  @Test
+  void aRecordKafkaRefusedIsPassedFurtherDownEachTimeItIsReadAgain() {
+    RouterTopology topology = new RouterTopology(RouterTopologyTest.TYPES::contains, registry);
+    String position = "events.payments-0@0";
+    org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> task =
+        new org.apache.kafka.clients.producer.ProducerRecord<>(
+            Topics.DELIVERIES, utf8("w"), utf8("{}"));
+    Exception refusal = new org.apache.kafka.common.errors.RecordTooLargeException("too big");
+
+    topology.unwritable().failed(position, task, refusal);
+    restartWith(topology);
+    payments.pipeInput(event("evt-refused", "payment_received", RouterTopologyTest.DATA));
+    payments.pipeInput(event("evt-good-1", "payment_received", RouterTopologyTest.DATA));
+    TestRecord<byte[], byte[]> refused = invalid.readRecord();
+    assertThat(refused.value()).asString(StandardCharsets.UTF_8).isEqualTo(RouterTopologyTest.DATA);
+    assertThat(header(refused, Topics.INVALID_REASON_HEADER))
+        .isEqualTo(
+            "its delivery task could not be written to hookline.deliveries:"
+                + " RecordTooLargeException: too big");
+    assertThat(tasks()).extracting(t -> t.event().id()).containsExactly("evt-good-1");
+
+    // the copy was refused too
+    var copy =
+        new org.apache.kafka.clients.producer.ProducerRecord<>(
+            Topics.INVALID_EVENTS, null, null, utf8("k"), refused.value(), refused.headers());
+    topology.unwritable().failed(position, copy, refusal);
+    restartWith(topology);
+    payments.pipeInput(event("evt-refused", "payment_received", RouterTopologyTest.DATA));
+    payments.pipeInput(event("evt-good-2", "payment_received", RouterTopologyTest.DATA));
+    TestRecord<byte[], byte[]> noted = invalid.readRecord();
+    assertThat(noted.value()).isNull();
+    assertThat(header(noted, Topics.INVALID_REASON_HEADER))
+        .startsWith("its delivery task could not be written")
+        .contains("; the record could not be copied: RecordTooLargeException");
+    assertThat(tasks()).extracting(t -> t.event().id()).containsExactly("evt-good-2");
+
+    // and the note too: passed, logged
+    var note =
+        new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(
+            Topics.INVALID_EVENTS, null, null, null, null, noted.headers());
+    topology.unwritable().failed(position, note, refusal);
+    restartWith(topology);
+    payments.pipeInput(event("evt-refused", "payment_received", RouterTopologyTest.DATA));
+    payments.pipeInput(event("evt-good-3", "payment_received", RouterTopologyTest.DATA));
+    assertThat(invalid.isEmpty()).isTrue();
+    assertThat(tasks()).extracting(t -> t.event().id()).containsExactly("evt-good-3");
+    assertThat(registry.counter(RouterTopology.INVALID_EVENTS_COUNTER).count()).isEqualTo(3.0);
   }
 
   @Test
@@ -227,6 +307,33 @@ class RouterBadEventsTest {
     assertThat(registry.counter(RouterTopology.INVALID_EVENTS_COUNTER).count())
         .isEqualTo(all.size() * 3.0);
     assertThat(tasks()).extracting(t -> t.event().id()).containsExactly("evt-after");
+  }
+
+  private void restartWith(RouterTopology topology) {
+    driver.close();
+    open(topology);
+  }
+
+  private void open(RouterTopology topology) {
+    driver = new TopologyTestDriver(topology.build(), RouterTopologyTest.props(stateDir));
+    subscriptions =
+        driver.createInputTopic(
+            Topics.SUBSCRIPTIONS, new ByteArraySerializer(), new ByteArraySerializer());
+    payments =
+        driver.createInputTopic(
+            "events.payments", new ByteArraySerializer(), new ByteArraySerializer());
+    deliveries =
+        driver.createOutputTopic(
+            Topics.DELIVERIES, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    invalid =
+        driver.createOutputTopic(
+            Topics.INVALID_EVENTS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    subscriptions.pipeInput(key(id(1)), Json.toBytes(sub(id(1), 1, true, "*")));
+  }
+
+  private static String header(TestRecord<byte[], byte[]> record, String name) {
+    var h = record.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   private List<DeliveryTask> tasks() {

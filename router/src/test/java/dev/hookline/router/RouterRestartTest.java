@@ -22,19 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,29 +53,13 @@ class RouterRestartTest {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = new EmbeddedKafka(tmp.resolve("kafka"));
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(Topics.SUBSCRIPTIONS, 1, (short) 1)
-                      .configs(Map.of("cleanup.policy", "compact")),
-                  new NewTopic(Topics.DELIVERIES, 1, (short) 1),
-                  new NewTopic(Topics.INVALID_EVENTS, 1, (short) 1),
-                  new NewTopic("events.payments", 2, (short) 1)))
-          .all()
-          .get();
-    }
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG,
-                "all"),
-            new ByteArraySerializer(),
-            new ByteArraySerializer());
+    kafka.createTopics(
+        new NewTopic(Topics.SUBSCRIPTIONS, 1, (short) 1)
+            .configs(Map.of("cleanup.policy", "compact")),
+        new NewTopic(Topics.DELIVERIES, 1, (short) 1),
+        new NewTopic(Topics.INVALID_EVENTS, 1, (short) 1),
+        new NewTopic("events.payments", 2, (short) 1));
+    producer = kafka.producer(1024 * 1024);
     deliveries =
         new KafkaConsumer<>(
             Map.of(
@@ -131,7 +112,7 @@ class RouterRestartTest {
       subscribe(sub(stays, 3, true, "payment_received", "invoice_paid"));
       producer.flush();
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .until(() -> routeAndCollect("evt-probe-" + UUID.randomUUID()).contains(stays + "@v3"));
       assertThat(router.isRunning()).isTrue();
     }
@@ -158,8 +139,9 @@ class RouterRestartTest {
 
   /**
    * A router killed without leaving the group (kill -9, OOM) stays a member until its session times
-   * out (45 s by default). Restarted under the same instance id, it takes its place back at once: a
-   * dynamic member would not reach RUNNING within {@link #start}'s 30 s.
+   * out. Restarted under the same instance id, it takes its place back at once: a dynamic member
+   * would wait out the session, here made 3 minutes so that even a busy machine tells the two apart
+   * (the bound below is 2 minutes).
    */
   @Test
   void aRouterRestartedAfterACrashWithItsInstanceIdRoutesAtOnce() throws Exception {
@@ -171,7 +153,12 @@ class RouterRestartTest {
         RouterConfig.builder(kafka.bootstrapServers(), tmp.resolve("crash-state"))
             .applicationId("hookline-router-crash-test")
             .replicationFactor(1)
-            .kafkaOverrides(Map.of("transaction.state.log.replication.factor", "1"))
+            .kafkaOverrides(
+                Map.of(
+                    "transaction.state.log.replication.factor",
+                    "1",
+                    StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                    "180000"))
             .instanceId("router-crash-test")
             .build();
 
@@ -182,8 +169,7 @@ class RouterRestartTest {
     long restarted = System.nanoTime();
     try (Router second = start(config)) {
       assertThat(routeAndCollect("evt-after-crash", type)).contains(webhook + "@v1");
-      assertThat(Duration.ofNanos(System.nanoTime() - restarted))
-          .isLessThan(Duration.ofSeconds(30));
+      assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isLessThan(Duration.ofMinutes(2));
       assertThat(second.isRunning()).isTrue();
     }
   }
@@ -191,9 +177,7 @@ class RouterRestartTest {
   static Router start(RouterConfig config) {
     Router router = new Router(config, EventCatalog.load(), new SimpleMeterRegistry());
     router.start();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> router.state() == KafkaStreams.State.RUNNING);
+    await().atMost(Duration.ofMinutes(2)).until(() -> router.state() == KafkaStreams.State.RUNNING);
     assertThat(router.isRunning()).isTrue();
     return router;
   }
@@ -225,7 +209,7 @@ class RouterRestartTest {
 
     List<DeliveryTask> tasks = new ArrayList<>();
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(90))
         .until(
             () -> {
               poll(tasks);

@@ -89,8 +89,9 @@ class RouterTopologyTest {
       assertThat(new String(out.get(i).key(), StandardCharsets.UTF_8))
           .isEqualTo(task.webhookId().toString());
       assertThat(out.get(i).headers().toArray())
-          .as("ce_* headers are not copied onto tasks")
-          .isEmpty();
+          .as("ce_* headers are not copied onto tasks; where the task came from is")
+          .extracting(h -> h.key() + "=" + new String(h.value(), StandardCharsets.UTF_8))
+          .containsExactly(Topics.ROUTED_FROM_HEADER + "=events.payments-0@0");
       assertThat(task.deliveryId())
           .isEqualTo(DeliveryTask.deliveryIdFor("evt-1", task.webhookId()));
       assertThat(task.attempt()).isEqualTo(1);
@@ -280,7 +281,7 @@ class RouterTopologyTest {
             "missing or empty header ce_source"),
         Arguments.of(
             "bad source",
-            with(CloudEventHeaders.SOURCE, "not a uri"),
+            with(CloudEventHeaders.SOURCE, "http://[not-a-uri"),
             data,
             "is not a URI reference"),
         Arguments.of(
@@ -326,7 +327,93 @@ class RouterTopologyTest {
             "must be a JSON object, was string"),
         Arguments.of("empty value", valid(), new byte[0], "the value is empty"),
         Arguments.of("null value", valid(), null, "the value is empty"),
-        Arguments.of("over 256 KB", valid(), tooBig, "over the 262144 byte limit"));
+        Arguments.of("over 256 KB", valid(), tooBig, "over the 262144 byte limit"),
+        // the attribute limits (EventAttribute, README "Event attributes")
+        Arguments.of(
+            "id of 257 characters",
+            with(CloudEventHeaders.ID, "i".repeat(257)),
+            data,
+            "ce_id is 257 characters long; it takes 1 to 256 visible ASCII characters"),
+        Arguments.of(
+            "200 KB id of control characters",
+            with(CloudEventHeaders.ID, "\u0001".repeat(200_000)),
+            data,
+            "ce_id is 200000 characters long"),
+        Arguments.of(
+            "id with a control character",
+            with(CloudEventHeaders.ID, "evt-\u0000-1"),
+            data,
+            "ce_id has the character U+0000 at position 4"),
+        Arguments.of(
+            "id with a line break",
+            with(CloudEventHeaders.ID, "evt\r\nX-Forged: 1"),
+            data,
+            "ce_id has the character U+000D at position 3"),
+        Arguments.of(
+            "id with a space", with(CloudEventHeaders.ID, "evt 1"), data, "U+0020 at position 3"),
+        Arguments.of(
+            "id not ASCII", with(CloudEventHeaders.ID, "évt-1"), data, "U+00E9 at position 0"),
+        Arguments.of(
+            "source of 1,025 characters",
+            with(CloudEventHeaders.SOURCE, "/" + "s".repeat(1024)),
+            data,
+            "ce_source is 1025 characters long; it takes 1 to 1024"),
+        Arguments.of(
+            "source not ASCII",
+            with(CloudEventHeaders.SOURCE, "/billing/caf\u00e9"),
+            data,
+            "ce_source has the character U+00E9"),
+        Arguments.of(
+            "type of 129 characters",
+            with(CloudEventHeaders.TYPE, "t".repeat(129)),
+            data,
+            "ce_type is 129 characters long"),
+        Arguments.of(
+            "time of 65 characters",
+            with(CloudEventHeaders.TIME, "2026-11-28T10:15:30." + "1".repeat(44) + "Z"),
+            data,
+            "ce_time is 65 characters long"),
+        Arguments.of(
+            "subject with a control character",
+            with(CloudEventHeaders.SUBJECT, "site\u00071"),
+            data,
+            "ce_subject has the character U+0007 at position 4"),
+        Arguments.of(
+            "subject of 1,025 characters",
+            with(CloudEventHeaders.SUBJECT, "s".repeat(1025)),
+            data,
+            "ce_subject is 1025 characters long"),
+        Arguments.of(
+            "content type of 257 characters",
+            with(CloudEventHeaders.CONTENT_TYPE, "application/json; x=" + "y".repeat(237)),
+            data,
+            "content-type is 257 characters long"),
+        Arguments.of(
+            "content type with a line break",
+            with(CloudEventHeaders.CONTENT_TYPE, "application/json\n"),
+            data,
+            "content-type has the character U+000A"));
+  }
+
+  /** The largest and the strangest values the limits allow are routed, and read back. */
+  @Test
+  void attributesAtTheirLimitsAreRouted() {
+    subscribe(id(1), 1, true, "*");
+    String id = "~!".repeat(128); // 256 visible ASCII characters
+    String source = "urn:" + "s".repeat(1020);
+    Headers headers = valid();
+    headers.remove(CloudEventHeaders.ID).add(CloudEventHeaders.ID, utf8(id));
+    headers.remove(CloudEventHeaders.SOURCE).add(CloudEventHeaders.SOURCE, utf8(source));
+    headers.add(CloudEventHeaders.SUBJECT, utf8("caf\u00e9 \uD83D\uDE00 " + "s".repeat(1016)));
+    headers
+        .remove(CloudEventHeaders.TIME)
+        .add(CloudEventHeaders.TIME, utf8("2026-11-28T10:15:30.123456789+05:30"));
+    payments.pipeInput(new TestRecord<>(utf8("k"), utf8(DATA), headers));
+
+    assertThat(invalid.isEmpty()).isTrue();
+    DeliveryTask task = tasks().getFirst();
+    assertThat(task.event().id()).isEqualTo(id);
+    assertThat(task.event().source()).isEqualTo(source);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -351,6 +438,7 @@ class RouterTopologyTest {
         new ArrayList<>(
             Arrays.stream(rejected.headers().toArray())
                 .filter(h -> !h.key().equals(Topics.INVALID_REASON_HEADER))
+                .filter(h -> !h.key().equals(Topics.ROUTED_FROM_HEADER))
                 .map(h -> h.key() + "=" + Arrays.toString(h.value()))
                 .toList());
     assertThat(outHeaders).containsExactlyElementsOf(originalHeaders);
@@ -359,6 +447,9 @@ class RouterTopologyTest {
                 rejected.headers().lastHeader(Topics.INVALID_REASON_HEADER).value(),
                 StandardCharsets.UTF_8))
         .contains(reason);
+    assertThat(rejected.headers().lastHeader(Topics.ROUTED_FROM_HEADER).value())
+        .asString(StandardCharsets.UTF_8)
+        .isEqualTo("events.payments-0@0");
     assertThat(registry.counter(RouterTopology.INVALID_EVENTS_COUNTER).count()).isEqualTo(1.0);
 
     assertThat(tasks()).extracting(t -> t.event().id()).containsExactly("evt-good");

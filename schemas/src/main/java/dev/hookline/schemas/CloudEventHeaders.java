@@ -7,6 +7,7 @@ public final class CloudEventHeaders {
   public static final String SOURCE = "ce_source";
   public static final String TYPE = "ce_type";
   public static final String TIME = "ce_time";
+  public static final String SUBJECT = "ce_subject";
   public static final String CONTENT_TYPE = "content-type";
   public static final String SPECVERSION_VALUE = "1.0";
 

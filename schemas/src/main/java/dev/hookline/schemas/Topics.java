@@ -18,6 +18,12 @@ public final class Topics {
   /** Header carrying the reason an event was sent to {@link #INVALID_EVENTS}. */
   public static final String INVALID_REASON_HEADER = "hookline_invalid_reason";
 
+  /**
+   * Header on every record the router writes: the event record it came from, {@code
+   * <topic>-<partition>@<offset>}.
+   */
+  public static final String ROUTED_FROM_HEADER = "hookline_routed_from";
+
   private Topics() {}
 
   /**

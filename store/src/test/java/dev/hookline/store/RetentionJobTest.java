@@ -158,10 +158,15 @@ class RetentionJobTest {
     RetentionJob.Result result = retention.get(60, TimeUnit.SECONDS);
 
     assertThat(result.events()).isEqualTo(30_000);
-    assertThat(during).as("inserts made while retention ran").isPositive();
-    // a writer waiting for a whole run (seconds) would show here; one batch is tens of milliseconds
-    assertThat(latenciesMs.stream().mapToLong(Long::longValue).max().orElseThrow())
-        .isLessThan(1_000);
+    // A writer made to wait for the whole run would have finished its first insert only after it:
+    // none during. Several during it: at most a batch held it (a figure, not a bound: the slowest
+    // insert is logged; CI machines are busy).
+    assertThat(during).as("inserts made while retention ran").isGreaterThanOrEqualTo(2);
+    org.slf4j.LoggerFactory.getLogger(RetentionJobTest.class)
+        .info(
+            "retention: {} inserts during the run, slowest {} ms",
+            during,
+            latenciesMs.stream().mapToLong(Long::longValue).max().orElseThrow());
     assertThat(count("events")).isEqualTo(latenciesMs.size());
   }
 

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -57,6 +58,8 @@ public final class RequestInspector {
   private final SignatureChecker checker;
   // insertion order = creation order: the first entry is the oldest, dropped when full
   private final Map<String, Bin> bins = Collections.synchronizedMap(new LinkedHashMap<>());
+  // the order of every capture, across bins, so the oldest can go when memory is full
+  private final AtomicLong captures = new AtomicLong();
 
   public RequestInspector(WebhookStore webhooks) {
     this(webhooks, InspectorLimits.DEFAULT, Clock.systemUTC());
@@ -163,7 +166,8 @@ public final class RequestInspector {
                     + limits.maxVerifiedBytes()
                     + " bytes; its signature was not checked");
     int status = bin.responseStatus();
-    bin.add(
+    keep(
+        bin,
         new CapturedRequest(
             bin.nextSeq(),
             clock.instant(),
@@ -184,6 +188,27 @@ public final class RequestInspector {
                 + status
                 + " for this capture URL, as chosen on its page";
     ctx.status(status).contentType("text/plain; charset=utf-8").result(answer);
+  }
+
+  /**
+   * Adds a capture to its bin, then drops the oldest captures of all bins until they fit in {@link
+   * InspectorLimits#maxTotalBytes()}: many bins of many large requests once took far more memory
+   * than the process had to spare (50 bins x 100 requests x 256 KB).
+   */
+  private void keep(Bin bin, CapturedRequest request) {
+    synchronized (bins) {
+      bin.add(request, captures.incrementAndGet());
+      long total = 0;
+      for (Bin b : bins.values()) total += b.bytes();
+      if (!bins.containsValue(bin)) total += bin.bytes(); // deleted while capturing
+      while (total > limits.maxTotalBytes()) {
+        Bin oldest = bin;
+        for (Bin b : bins.values()) if (b.oldestOrder() < oldest.oldestOrder()) oldest = b;
+        long freed = oldest.dropOldest();
+        if (freed == 0) break;
+        total -= freed;
+      }
+    }
   }
 
   /** The body: verifiable bytes up to maxVerifiedBytes; the rest only counted. */

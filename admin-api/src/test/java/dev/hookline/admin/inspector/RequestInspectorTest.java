@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -173,7 +174,13 @@ class RequestInspectorTest {
 
   @Test
   void staysWithinItsMemoryBounds() throws Exception {
-    start(new InspectorLimits(2, 3, 10, 1024));
+    start(
+        InspectorLimits.builder()
+            .maxBins(2)
+            .maxRequestsPerBin(3)
+            .maxBodyBytes(10)
+            .maxVerifiedBytes(1024)
+            .build());
     JsonNode first = send("POST", "/api/v1/inspector/bins", null, 201);
     send("POST", "/api/v1/inspector/bins", null, 201);
     JsonNode third = send("POST", "/api/v1/inspector/bins", null, 201);
@@ -199,6 +206,50 @@ class RequestInspectorTest {
             send("GET", "/api/v1/inspector/bins/" + third.get("id").asText(), null, 200)
                 .get("requests"))
         .isEmpty();
+  }
+
+  /**
+   * All bins together stay within the memory bound, the oldest captures of any bin going first:
+   * before, 50 bins of 100 requests of 256 KB could hold over a gigabyte.
+   */
+  @Test
+  void allBinsTogetherStayWithinTheMemoryBoundOldestCapturesFirst() throws Exception {
+    long budget = 1024 * 1024;
+    start(
+        InspectorLimits.builder()
+            .maxBodyBytes(64 * 1024)
+            .maxVerifiedBytes(64 * 1024)
+            .maxTotalBytes(budget)
+            .build());
+    List<String> urls = new java.util.ArrayList<>();
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      JsonNode bin = send("POST", "/api/v1/inspector/bins", null, 201);
+      urls.add(bin.get("url").asText());
+      ids.add(bin.get("id").asText());
+    }
+    for (int n = 0; n < 30; n++) {
+      String body = "{\"n\":" + n + ",\"pad\":\"" + "p".repeat(60 * 1024) + "\"}";
+      assertThat(capture(urls.get(n % 3), SECRET, body).statusCode()).isEqualTo(200);
+    }
+    long keptChars = 0;
+    List<Integer> kept = new java.util.ArrayList<>();
+    for (String id : ids) {
+      JsonNode detail = send("GET", "/api/v1/inspector/bins/" + id, null, 200);
+      assertThat(detail.get("received").asInt()).isEqualTo(10);
+      for (JsonNode request : detail.get("requests")) {
+        keptChars += request.get("body").asText().length();
+        kept.add(
+            Json.readTree(request.get("body").asText().getBytes(StandardCharsets.UTF_8))
+                .get("n")
+                .asInt());
+      }
+    }
+    assertThat(2 * keptChars).as("bodies as Java holds them").isLessThanOrEqualTo(budget);
+    assertThat(kept).as("the newest captures, whatever their bin").contains(29, 28, 27);
+    int oldestKept = kept.stream().mapToInt(Integer::intValue).min().orElseThrow();
+    assertThat(kept).hasSize(30 - oldestKept); // exactly the oldest went
+    assertThat(kept.size()).as("no more dropped than needed").isGreaterThanOrEqualTo(6);
   }
 
   private HttpResponse<String> capture(String url, String secret, String body) throws Exception {

@@ -121,7 +121,7 @@ class OutboxRelayReconciliationTest {
       await().atMost(WAIT).until(() -> signal.waiting.get() > 0); // idle, in a 30 s pause
       outbox.add(TOPIC, "w1", "a");
       signal.notifyCommit();
-      await().atMost(Duration.ofSeconds(2)).until(() -> outbox.published.size() == 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> outbox.published.size() == 1);
     }
   }
 

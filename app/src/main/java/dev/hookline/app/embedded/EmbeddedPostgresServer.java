@@ -7,12 +7,17 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,14 +29,34 @@ import org.slf4j.LoggerFactory;
 /**
  * An embedded PostgreSQL (zonky's bundled binaries, run as a child process) whose data directory
  * survives restarts. Holds the database {@value #DATABASE}.
+ *
+ * <p>On a machine shared with other users it is theirs to reach only with its password: it listens
+ * on loopback only, and every connection, TCP or Unix socket, must authenticate with SCRAM-SHA-256
+ * ({@code pg_hba.conf}). The password is generated on the first start and kept in the data
+ * directory, readable by its owner only ({@value #PASSWORD_FILE}). (zonky initialises a database
+ * that trusts every local user: anyone on the machine could have read the webhooks' secrets, or
+ * written delivery tasks the workers would sign.) A data directory made by an older Hookline, which
+ * trusted every local user, gets its password and its {@code pg_hba.conf} at its next start.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
   public static final String DATABASE = "hookline";
   private static final String USER = "postgres";
 
-  /** initdb runs with trust authentication on loopback; the driver still wants some password. */
-  private static final String PASSWORD = "postgres";
+  /** Where the generated password is kept, inside the data directory (owner-only). */
+  static final String PASSWORD_FILE = "hookline-password";
+
+  private static final String HBA_FILE = "pg_hba.conf";
+
+  /** Every connection authenticates; there is no other way in. */
+  static final String HBA =
+      """
+      # Written by Hookline: every connection, local or over loopback, needs the password
+      # (kept in hookline-password, readable by the owner of this directory only).
+      local all all scram-sha-256
+      host all all 127.0.0.1/32 scram-sha-256
+      host all all ::1/128 scram-sha-256
+      """;
 
   /** zonky's own lock file: held by whichever JVM currently owns the data directory. */
   private static final String ZONKY_LOCK = "epg-lock";
@@ -39,9 +64,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   private static final String PID_FILE = "postmaster.pid";
 
   private final EmbeddedPostgres postgres;
+  private final String password;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, String password) {
     this.postgres = postgres;
+    this.password = password;
   }
 
   /**
@@ -69,10 +96,23 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     Path dir = dataDir.toAbsolutePath();
     EmbeddedPostgres postgres;
+    String password;
+    Path initPassword = null;
     try {
       Files.createDirectories(dir);
       clearStalePostmaster(dir);
-      postgres =
+      boolean fresh = !Files.exists(dir.resolve("postgresql.conf"));
+      password = fresh ? null : readPassword(dir);
+      if (password == null && !fresh && Files.readString(dir.resolve(HBA_FILE)).equals(HBA)) {
+        throw new IllegalStateException(
+            "it asks for a password and "
+                + dir.resolve(PASSWORD_FILE)
+                + " is gone: restore that file, or delete "
+                + dir
+                + " to start afresh (its data is lost)");
+      }
+      if (password == null) password = newPassword();
+      EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
               .setDataDirectory(dir)
               .setCleanDataDirectory(false)
@@ -82,15 +122,30 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               // keep it on:
               // a worker acknowledges a task only after its attempt is durably recorded
               .setServerConfig("synchronous_commit", "on")
-              .start();
+              // loopback only, whatever postgresql.conf says
+              .setServerConfig("listen_addresses", "localhost")
+              .setConnectConfig("password", password);
+      if (fresh) {
+        // initdb sets the password and asks for it from the start (zonky's "-A trust" is
+        // overridden by the later option): never a moment of trust
+        initPassword = Files.createTempFile("hookline-pg", ".pw", ownerOnly());
+        Files.writeString(initPassword, password + "\n");
+        builder
+            .setLocaleConfig("auth", "scram-sha-256")
+            .setLocaleConfig("pwfile", initPassword.toString());
+      }
+      postgres = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL on " + dir, e);
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "cannot start embedded PostgreSQL on " + dir + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(initPassword);
     }
-    EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres);
+    EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, password);
     try {
+      server.requirePassword(dir);
       server.createDatabaseIfMissing();
     } catch (RuntimeException e) {
       server.close();
@@ -109,8 +164,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     return USER;
   }
 
+  /** The generated password of the {@code postgres} user, kept in the data directory. */
   public String password() {
-    return PASSWORD;
+    return password;
   }
 
   public int port() {
@@ -124,6 +180,62 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       postgres.close();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot stop embedded PostgreSQL", e);
+    }
+  }
+
+  /**
+   * Keeps the password in the data directory and makes every connection need it: sets it on the
+   * {@code postgres} role and writes {@code pg_hba.conf}, then reloads. A no-op once done.
+   */
+  private void requirePassword(Path dir) {
+    try {
+      if (!password.equals(readPassword(dir)))
+        PrivateFiles.write(dir.resolve(PASSWORD_FILE), password + "\n");
+      Path hba = dir.resolve(HBA_FILE);
+      if (Files.exists(hba) && Files.readString(hba).equals(HBA)) return;
+      try (Connection c = postgres.getPostgresDatabase().getConnection();
+          Statement s = c.createStatement()) {
+        // the password is base64url: nothing in it to escape
+        s.execute("alter role postgres password '" + password + "'");
+        PrivateFiles.write(hba, HBA);
+        s.execute("select pg_reload_conf()");
+      }
+      LOG.info("Embedded PostgreSQL on {} now requires its password for every connection", dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the embedded PostgreSQL's password in " + dir, e);
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot set the embedded PostgreSQL's password: " + e.getMessage(), e);
+    }
+  }
+
+  private static String readPassword(Path dir) throws IOException {
+    Path file = dir.resolve(PASSWORD_FILE);
+    if (!Files.isRegularFile(file)) return null;
+    String value = Files.readString(file).trim();
+    return value.isEmpty() ? null : value;
+  }
+
+  private static String newPassword() {
+    byte[] raw = new byte[24];
+    new SecureRandom().nextBytes(raw);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+  }
+
+  private static FileAttribute<?>[] ownerOnly() {
+    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+        ? new FileAttribute<?>[] {
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+        }
+        : new FileAttribute<?>[0];
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) return;
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("Could not delete {}", file);
     }
   }
 

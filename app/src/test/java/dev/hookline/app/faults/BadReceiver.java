@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A webhook endpoint that misbehaves below HTTP, on a raw loopback socket: it reads each request,
- * then answers as its {@link Behaviour} says, one connection at a time per virtual thread.
+ * A webhook endpoint that misbehaves at or below HTTP, on a raw loopback socket: it reads each
+ * request, then answers as its {@link Behaviour} says, one connection at a time per virtual thread.
  */
 final class BadReceiver implements AutoCloseable {
   enum Behaviour {
@@ -28,11 +28,23 @@ final class BadReceiver implements AutoCloseable {
     /** Resets the connection (RST) instead of answering. */
     RESET,
     /** Answers 200 with a chunked body that never ends. */
-    ENDLESS
+    ENDLESS,
+    /** Starts an answer whose first header line never ends. */
+    ENDLESS_HEADER_LINE,
+    /** Starts an answer with header fields that never end. */
+    ENDLESS_HEADERS,
+    /** Answers 503 asking to be called again in 99999999999999999 seconds. */
+    RETRY_AFTER_OVERFLOW
   }
+
+  static final String HUGE_RETRY_AFTER = "99999999999999999";
 
   static final long SLOW_ANSWER_MS = 8_000;
   private static final byte[] CHUNK = chunk(16 * 1024);
+  private static final byte[] LINE_FILLER =
+      "a".repeat(16 * 1024).getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEADER_FIELDS =
+      "x-more: header\r\n".repeat(1024).getBytes(StandardCharsets.US_ASCII);
 
   private final Behaviour behaviour;
   private final ServerSocket server;
@@ -97,6 +109,22 @@ final class BadReceiver implements AutoCloseable {
             while (closing.getCount() > 0) write(out, CHUNK); // until the client hangs up
             return;
           }
+          case ENDLESS_HEADER_LINE -> {
+            write(out, "HTTP/1.1 200 OK\r\nx-endless: ");
+            while (closing.getCount() > 0) write(out, LINE_FILLER);
+            return;
+          }
+          case ENDLESS_HEADERS -> {
+            write(out, "HTTP/1.1 200 OK\r\n");
+            while (closing.getCount() > 0) write(out, HEADER_FIELDS);
+            return;
+          }
+          case RETRY_AFTER_OVERFLOW ->
+              write(
+                  out,
+                  "HTTP/1.1 503 Service Unavailable\r\nretry-after: "
+                      + HUGE_RETRY_AFTER
+                      + "\r\ncontent-length: 0\r\n\r\n");
         }
       }
     } catch (IOException e) {

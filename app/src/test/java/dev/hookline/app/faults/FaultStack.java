@@ -120,7 +120,7 @@ final class FaultStack implements AutoCloseable {
                 .wokenBy(signal)
                 .start()) {
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(100))
           .until(
               () ->

@@ -30,7 +30,8 @@ final class Ledger {
       int durationMs,
       Integer statusCode,
       String errorClass,
-      String responseExcerpt) {
+      String responseExcerpt,
+      String errorMessage) {
     boolean succeeded() {
       return statusCode != null && statusCode >= 200 && statusCode < 300;
     }
@@ -111,7 +112,8 @@ final class Ledger {
     query(
         db,
         "select a.delivery_id, a.attempt, a.trigger, a.started_at, a.duration_ms, a.status_code,"
-            + " a.error_class, a.response_excerpt from delivery_attempts a join deliveries d on d.id = a.delivery_id"
+            + " a.error_class, a.response_excerpt, a.error_message"
+            + " from delivery_attempts a join deliveries d on d.id = a.delivery_id"
             + " where d.webhook_id = ? order by a.delivery_id, a.attempt",
         List.of(webhook),
         rs ->
@@ -124,7 +126,8 @@ final class Ledger {
                     rs.getInt(5),
                     (Integer) rs.getObject(6),
                     rs.getString(7),
-                    rs.getString(8))));
+                    rs.getString(8),
+                    rs.getString(9))));
     return attempts;
   }
 

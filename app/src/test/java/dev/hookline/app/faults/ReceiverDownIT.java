@@ -66,9 +66,11 @@ class ReceiverDownIT {
       Ledger.awaitAllSucceeded(
           stack.db(), Ledger.pairs(published.keySet(), List.of(goodHook)), Duration.ofSeconds(60));
       Faults.Latency goodLatency = Faults.latency(published, good.firstArrivals("/good"));
-      assertThat(goodLatency.max())
-          .as("the good receiver is not held up")
-          .isLessThan(Duration.ofSeconds(10));
+      // not held up: every event of the good receiver delivered while the other is still down
+      // (its latency is a figure for the FAULT line, not a bound: CI machines are busy)
+      assertThat(System.nanoTime())
+          .as("the good receiver's events all delivered during the outage")
+          .isLessThan(downAt + OUTAGE.toNanos());
 
       holdUntil(downAt + OUTAGE.toNanos());
       down.up();

@@ -122,7 +122,7 @@ class OutboxRelayIT {
         awaitDrained(db, Duration.ofSeconds(30));
         // a relay counts a batch just after marking it published: wait for the count to catch up
         long total = outboxRows(db).size();
-        await().atMost(Duration.ofSeconds(10)).until(() -> a.sent() + b.sent() >= total);
+        await().atMost(Duration.ofSeconds(60)).until(() -> a.sent() + b.sent() >= total);
         sentA = a.sent();
         sentB = b.sent();
       }
@@ -197,7 +197,7 @@ class OutboxRelayIT {
           RoutingKit.Relay.start(
               db, bootstrap, snapshotsEvery(Duration.ofMillis(500)), "it-relay-heal")) {
         await()
-            .atMost(Duration.ofSeconds(10))
+            .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(200))
             .untilAsserted(
                 () -> {

@@ -141,7 +141,7 @@ final class RoutingKit {
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(90))
           .pollInSameThread()
           .pollInterval(Duration.ZERO)
           .until(
@@ -209,7 +209,7 @@ final class RoutingKit {
     List<DeliveryTask> catchUp() {
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // read_committed: the LSO
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(90))
           .pollInSameThread()
           .pollInterval(Duration.ZERO)
           .until(
