@@ -7,6 +7,10 @@ public final class CloudEventHeaders {
   public static final String SOURCE = "ce_source";
   public static final String TYPE = "ce_type";
   public static final String TIME = "ce_time";
+
+  /** Hookline's extension attribute {@code tenant} (DESIGN.md "Tenants"); absent: no tenant. */
+  public static final String TENANT = "ce_tenant";
+
   public static final String CONTENT_TYPE = "content-type";
   public static final String SPECVERSION_VALUE = "1.0";
 
