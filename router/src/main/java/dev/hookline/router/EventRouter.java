@@ -68,7 +68,7 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
 
   private void route(Record<byte[], byte[]> record, Event event) {
     meters.routedEvents().increment();
-    List<RoutesIndex.Route> matches = RoutesIndex.lookup(routes, event.type());
+    List<RoutesIndex.Route> matches = RoutesIndex.lookup(routes, event.tenant(), event.type());
     if (matches.size() > 1) event = withDataSerialisedOnce(event);
     for (RoutesIndex.Route route : matches) {
       DeliveryTask task =
@@ -78,7 +78,8 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
               route.version(),
               1,
               Trigger.EVENT,
-              event);
+              event,
+              route.tenant());
       // The ce_* headers describe the event, not the task: the task starts with clean headers.
       context.forward(
           record
@@ -100,7 +101,8 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
         event.type(),
         event.source(),
         event.time(),
-        new POJONode(new RawValue(Json.toString(event.data()))));
+        new POJONode(new RawValue(Json.toString(event.data()))),
+        event.tenant());
   }
 
   private void reject(Record<byte[], byte[]> record, String reason) {
