@@ -36,6 +36,15 @@ public interface DeliveryStore {
    */
   List<DeliveryView> listForWebhook(UUID webhookId, DeliveryStatus status, UUID before, int limit);
 
+  /**
+   * A tenant's deliveries across its webhooks, newest first, before the cursor (the id of the last
+   * delivery of the previous page, null for the first page).
+   */
+  default List<DeliveryView> list(DeliveryQuery query, UUID before, int limit) {
+    throw new UnsupportedOperationException(
+        "list(DeliveryQuery, ...) is not implemented by " + getClass().getName());
+  }
+
   /** One delivery with its attempts and payload. */
   Optional<DeliveryView> find(UUID deliveryId);
 

@@ -11,6 +11,7 @@ import java.util.UUID;
  * @param retrySchedule per-webhook retry delays in seconds after the first attempt; null for the
  *     default schedule
  * @param disabledAt when Hookline disabled it (410 Gone, 5 days failing); null while enabled
+ * @param tenant the tenant it belongs to, fixed at creation; null for a network-wide webhook
  */
 public record Webhook(
     UUID id,
@@ -26,7 +27,42 @@ public record Webhook(
     List<Integer> retrySchedule,
     Map<String, String> headers,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String tenant) {
+
+  /** A network-wide webhook (no tenant). */
+  public Webhook(
+      UUID id,
+      long version,
+      String name,
+      String url,
+      String description,
+      List<String> events,
+      boolean active,
+      Instant disabledAt,
+      String disabledReason,
+      int timeoutSeconds,
+      List<Integer> retrySchedule,
+      Map<String, String> headers,
+      Instant createdAt,
+      Instant updatedAt) {
+    this(
+        id,
+        version,
+        name,
+        url,
+        description,
+        events,
+        active,
+        disabledAt,
+        disabledReason,
+        timeoutSeconds,
+        retrySchedule,
+        headers,
+        createdAt,
+        updatedAt,
+        null);
+  }
 
   /** Whether events route to it: active, not disabled. */
   public boolean routable() {
