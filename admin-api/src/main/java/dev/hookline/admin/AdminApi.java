@@ -2,6 +2,7 @@ package dev.hookline.admin;
 
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.store.DeliveryStore;
+import dev.hookline.store.TenantStore;
 import dev.hookline.store.WebhookStore;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -48,8 +49,9 @@ public final class AdminApi implements AutoCloseable {
   private final List<String> routes = new CopyOnWriteArrayList<>();
 
   /**
-   * Without a delivery task publisher: test events, retries and recovery answer 503. Prefer the
-   * constructor that takes a {@link TaskPublishing}.
+   * Without a delivery task publisher and without tenants: test events, retries and recovery answer
+   * 503, and no tenant token is valid. Prefer the constructor that takes a {@link TenantStore} and
+   * a {@link TaskPublishing}.
    */
   public AdminApi(
       AdminApiConfig config,
@@ -72,14 +74,7 @@ public final class AdminApi implements AutoCloseable {
         extraRoutes);
   }
 
-  /**
-   * @param metrics also where the API records its request timings ({@code
-   *     hookline.admin.http.requests})
-   * @param health answered by {@code GET /health}; called on every request, keep it cheap
-   * @param tasks puts test, retry and recovery tasks onto {@code hookline.deliveries}
-   * @param extraRoutes adds routes (and anything else) to the Javalin configuration, e.g. the web
-   *     page; routes outside {@code /api/v1} are not behind the token. May be null.
-   */
+  /** Without tenants: no tenant token is valid; creating a tenant answers 503. */
   public AdminApi(
       AdminApiConfig config,
       WebhookStore webhooks,
@@ -94,6 +89,7 @@ public final class AdminApi implements AutoCloseable {
         config,
         webhooks,
         deliveries,
+        NoTenants.INSTANCE,
         catalog,
         metrics,
         health,
@@ -104,11 +100,76 @@ public final class AdminApi implements AutoCloseable {
         TEST_POLL_INTERVAL);
   }
 
+  /**
+   * @param metrics also where the API records its request timings ({@code
+   *     hookline.admin.http.requests})
+   * @param health answered by {@code GET /health}; called on every request, keep it cheap
+   * @param tenants the tenants, their tokens and portal links
+   * @param tasks puts test, retry and recovery tasks onto {@code hookline.deliveries}
+   * @param extraRoutes adds routes (and anything else) to the Javalin configuration, e.g. the web
+   *     page; routes outside {@code /api/v1} are not behind the token, routes under it are the
+   *     admin's alone. May be null.
+   */
+  public AdminApi(
+      AdminApiConfig config,
+      WebhookStore webhooks,
+      DeliveryStore deliveries,
+      TenantStore tenants,
+      EventCatalog catalog,
+      PrometheusMeterRegistry metrics,
+      Supplier<HealthReport> health,
+      EventPublishing events,
+      TaskPublishing tasks,
+      Consumer<JavalinConfig> extraRoutes) {
+    this(
+        config,
+        webhooks,
+        deliveries,
+        tenants,
+        catalog,
+        metrics,
+        health,
+        events,
+        tasks,
+        extraRoutes,
+        TEST_REPORT_GRACE,
+        TEST_POLL_INTERVAL);
+  }
+
+  /** Without tenants, with the test event's wait settings (tests). */
+  AdminApi(
+      AdminApiConfig config,
+      WebhookStore webhooks,
+      DeliveryStore deliveries,
+      EventCatalog catalog,
+      PrometheusMeterRegistry metrics,
+      Supplier<HealthReport> health,
+      EventPublishing events,
+      TaskPublishing tasks,
+      Consumer<JavalinConfig> extraRoutes,
+      Duration testReportGrace,
+      Duration testPollInterval) {
+    this(
+        config,
+        webhooks,
+        deliveries,
+        NoTenants.INSTANCE,
+        catalog,
+        metrics,
+        health,
+        events,
+        tasks,
+        extraRoutes,
+        testReportGrace,
+        testPollInterval);
+  }
+
   /** Also with the test event's wait settings, so tests need not wait the real grace. */
   AdminApi(
       AdminApiConfig config,
       WebhookStore webhooks,
       DeliveryStore deliveries,
+      TenantStore tenants,
       EventCatalog catalog,
       PrometheusMeterRegistry metrics,
       Supplier<HealthReport> health,
@@ -125,7 +186,10 @@ public final class AdminApi implements AutoCloseable {
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(tasks, "tasks");
-    Auth auth = new Auth(config.adminTokens());
+    Objects.requireNonNull(tenants, "tenants");
+    Auth auth = new Auth(config.adminTokens(), tenants, List.of(API_BASE + PortalRoutes.SESSIONS));
+    TenantRoutes tenantRoutes = new TenantRoutes(tenants, config);
+    PortalRoutes portalRoutes = new PortalRoutes(tenants, config);
     WebhookRoutes webhookRoutes =
         new WebhookRoutes(
             webhooks, deliveries, new WebhookRequests(catalog), config.maxBodyBytes());
@@ -183,6 +247,7 @@ public final class AdminApi implements AutoCloseable {
                   });
 
               javalin.routes.before(API_BASE + "/*", auth::require);
+              javalin.routes.beforeMatched(API_BASE + "/*", auth::authorize);
               javalin.routes.get("/health", ctx -> health(ctx, health));
               javalin.routes.get(
                   "/metrics",
@@ -191,11 +256,14 @@ public final class AdminApi implements AutoCloseable {
               // all of /api guarded
               javalin.routes.get(
                   API_BASE + "/openapi.yaml",
-                  ctx -> ctx.contentType(OPENAPI_CONTENT_TYPE).result(openApi));
+                  ctx -> ctx.contentType(OPENAPI_CONTENT_TYPE).result(openApi),
+                  Caller.Access.TENANT);
               webhookRoutes.register(javalin.routes, API_BASE);
               testEvents.register(javalin.routes, API_BASE);
               redeliveries.register(javalin.routes, API_BASE);
               eventRoutes.register(javalin.routes, API_BASE);
+              tenantRoutes.register(javalin.routes, API_BASE);
+              portalRoutes.register(javalin.routes, API_BASE);
               if (extraRoutes != null) extraRoutes.accept(javalin);
             });
   }

@@ -1,5 +1,6 @@
 package dev.hookline.admin;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,12 +13,26 @@ import java.util.Objects;
  * @param maxBodyBytes largest request body accepted; larger bodies get 413
  * @param maxEventBytes largest event {@code data} accepted by {@code POST /api/v1/events}; larger
  *     gets 413
+ * @param publicUrl where the web page is for the platform's customers, e.g. {@code
+ *     https://hooks.example.com}; the base of portal sign-in links. Empty: the scheme and host the
+ *     link was asked on
+ * @param portalLinkValidity how long a one-time portal sign-in link can be used
+ * @param portalSessionLength how long the portal session it opens lasts
  */
 public record AdminApiConfig(
-    String host, int port, List<String> adminTokens, int maxBodyBytes, int maxEventBytes) {
+    String host,
+    int port,
+    List<String> adminTokens,
+    int maxBodyBytes,
+    int maxEventBytes,
+    String publicUrl,
+    Duration portalLinkValidity,
+    Duration portalSessionLength) {
 
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
   public static final int DEFAULT_MAX_EVENT_BYTES = 256 * 1024;
+  public static final Duration DEFAULT_PORTAL_LINK_VALIDITY = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_PORTAL_SESSION_LENGTH = Duration.ofHours(8);
 
   public AdminApiConfig {
     Objects.requireNonNull(host, "host");
@@ -30,6 +45,25 @@ public record AdminApiConfig(
     }
     if (maxBodyBytes < 1) throw new IllegalArgumentException("maxBodyBytes must be positive");
     if (maxEventBytes < 1) throw new IllegalArgumentException("maxEventBytes must be positive");
+    publicUrl = publicUrl == null ? "" : publicUrl.replaceAll("/+$", "");
+    if (portalLinkValidity.isNegative() || portalLinkValidity.isZero())
+      throw new IllegalArgumentException("portalLinkValidity must be positive");
+    if (portalSessionLength.isNegative() || portalSessionLength.isZero())
+      throw new IllegalArgumentException("portalSessionLength must be positive");
+  }
+
+  /** With the default portal settings. */
+  public AdminApiConfig(
+      String host, int port, List<String> adminTokens, int maxBodyBytes, int maxEventBytes) {
+    this(
+        host,
+        port,
+        adminTokens,
+        maxBodyBytes,
+        maxEventBytes,
+        "",
+        DEFAULT_PORTAL_LINK_VALIDITY,
+        DEFAULT_PORTAL_SESSION_LENGTH);
   }
 
   /** Binds every interface, with the default body limits (1 MB, events 256 KB). */
@@ -40,7 +74,29 @@ public record AdminApiConfig(
 
   /** Same, bound to another interface. */
   public AdminApiConfig withHost(String newHost) {
-    return new AdminApiConfig(newHost, port, adminTokens, maxBodyBytes, maxEventBytes);
+    return new AdminApiConfig(
+        newHost,
+        port,
+        adminTokens,
+        maxBodyBytes,
+        maxEventBytes,
+        publicUrl,
+        portalLinkValidity,
+        portalSessionLength);
+  }
+
+  /** Same, with these portal settings. */
+  public AdminApiConfig withPortal(
+      String newPublicUrl, Duration linkValidity, Duration sessionLength) {
+    return new AdminApiConfig(
+        host,
+        port,
+        adminTokens,
+        maxBodyBytes,
+        maxEventBytes,
+        newPublicUrl,
+        linkValidity,
+        sessionLength);
   }
 
   @Override
@@ -56,6 +112,12 @@ public record AdminApiConfig(
         + maxBodyBytes
         + ", maxEventBytes="
         + maxEventBytes
+        + ", publicUrl="
+        + publicUrl
+        + ", portalLinkValidity="
+        + portalLinkValidity
+        + ", portalSessionLength="
+        + portalSessionLength
         + "]";
   }
 }

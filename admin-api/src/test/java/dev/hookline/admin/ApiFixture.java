@@ -26,6 +26,7 @@ final class ApiFixture implements AutoCloseable {
 
   final FakeWebhookStore webhooks = new FakeWebhookStore();
   final FakeDeliveryStore deliveries = new FakeDeliveryStore();
+  final FakeTenantStore tenants = new FakeTenantStore(webhooks);
   final FakePublishing publishing = new FakePublishing();
   final FakeTaskPublishing tasks = new FakeTaskPublishing();
   final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -50,6 +51,7 @@ final class ApiFixture implements AutoCloseable {
   }
 
   ApiFixture() {
+    deliveries.tenantOfWebhook = id -> webhooks.find(id).map(w -> w.tenant());
     AdminApiConfig config =
         new AdminApiConfig(
             "127.0.0.1",
@@ -63,6 +65,7 @@ final class ApiFixture implements AutoCloseable {
                 config,
                 webhooks,
                 deliveries,
+                tenants,
                 CATALOG,
                 metrics,
                 health::get,

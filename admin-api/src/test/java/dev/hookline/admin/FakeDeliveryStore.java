@@ -78,6 +78,27 @@ final class FakeDeliveryStore implements DeliveryStore {
     return page;
   }
 
+  /** Whose webhook a delivery's is: set by the fixture to the fake webhook store's answer. */
+  volatile java.util.function.Function<UUID, Optional<String>> tenantOfWebhook =
+      id -> Optional.empty();
+
+  @Override
+  public List<DeliveryView> list(dev.hookline.store.DeliveryQuery query, UUID before, int limit) {
+    List<DeliveryView> page = new ArrayList<>();
+    boolean passedCursor = before == null;
+    for (DeliveryView d : new ArrayList<>(deliveries).reversed()) {
+      if (!passedCursor) {
+        passedCursor = d.id().equals(before);
+        continue;
+      }
+      if (!tenantOfWebhook.apply(d.webhookId()).map(query.tenant()::equals).orElse(false)) continue;
+      if (query.status() != null && d.status() != query.status()) continue;
+      if (page.size() == limit) break;
+      page.add(d);
+    }
+    return page;
+  }
+
   @Override
   public Optional<DeliveryView> find(UUID deliveryId) {
     return deliveries.stream().filter(d -> d.id().equals(deliveryId)).findFirst();

@@ -31,12 +31,17 @@ final class FakeWebhookStore implements WebhookStore {
 
   private long nextId = 1;
 
+  /** Which tenants exist (the {@link FakeTenantStore} says, when there is one). */
+  volatile java.util.function.Predicate<String> tenantExists = id -> false;
+
   int writes() {
     return writes.get();
   }
 
   @Override
   public synchronized CreatedWebhook create(NewWebhook w) {
+    if (w.tenant() != null && !tenantExists.test(w.tenant()))
+      throw new dev.hookline.store.UnknownTenantException(w.tenant());
     writes.incrementAndGet();
     // ascending ids, so "oldest first, after id" paging is id order like in Postgres (UUIDv7)
     UUID id = new UUID(0x0190000000007000L, nextId++);
@@ -56,7 +61,8 @@ final class FakeWebhookStore implements WebhookStore {
             w.retrySchedule(),
             w.headers(),
             now,
-            now);
+            now,
+            w.tenant());
     byId.put(id, webhook);
     return new CreatedWebhook(webhook, "whsec_" + id.toString().replace("-", ""));
   }
@@ -98,7 +104,8 @@ final class FakeWebhookStore implements WebhookStore {
             p.resetRetrySchedule() ? null : p.retrySchedule().orElse(w.retrySchedule()),
             p.headers().orElse(w.headers()),
             w.createdAt(),
-            Instant.now());
+            Instant.now(),
+            w.tenant());
     byId.put(id, updated);
     return Optional.of(updated);
   }
@@ -122,7 +129,8 @@ final class FakeWebhookStore implements WebhookStore {
             w.retrySchedule(),
             w.headers(),
             w.createdAt(),
-            Instant.now()));
+            Instant.now(),
+            w.tenant()));
   }
 
   @Override
@@ -131,6 +139,7 @@ final class FakeWebhookStore implements WebhookStore {
     for (Webhook w : byId.values()) {
       if (after != null && w.id().compareTo(after) <= 0) continue;
       if (query.active() != null && w.active() != query.active()) continue;
+      if (query.tenant() != null && !query.tenant().equals(w.tenant())) continue;
       if (query.search() != null && !matches(w, query.search().toLowerCase(Locale.ROOT))) continue;
       if (page.size() == limit) break;
       page.add(new WebhookListing(w, stats.getOrDefault(w.id(), WebhookStats.NONE)));
@@ -169,9 +178,15 @@ final class FakeWebhookStore implements WebhookStore {
             w.retrySchedule(),
             w.headers(),
             w.createdAt(),
-            Instant.now());
+            Instant.now(),
+            w.tenant());
     byId.put(id, rotated);
     return Optional.of(new CreatedWebhook(rotated, "whsec_rotated" + rotated.version()));
+  }
+
+  /** What deleting a tenant does to its webhooks. */
+  synchronized void deleteTenant(String tenant) {
+    if (byId.values().removeIf(w -> tenant.equals(w.tenant()))) writes.incrementAndGet();
   }
 
   @Override

@@ -27,7 +27,10 @@ record HooklineConfig(
     List<String> allowedNetworks,
     int retentionDays,
     String routerInstanceId,
-    String httpHost) {
+    String httpHost,
+    String publicUrl,
+    int portalLinkMinutes,
+    int portalSessionMinutes) {
 
   /** A host name, an IPv4 or an IPv6 literal (no brackets); resolved when binding. */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
@@ -37,6 +40,13 @@ record HooklineConfig(
 
   /** Where `up` listens by default: a laptop's admin API is not for the network. */
   static final String UP_HTTP_HOST = "127.0.0.1";
+
+  /**
+   * An absolute http(s) URL without a query or fragment, e.g. {@code https://hooks.example.com}.
+   */
+  private static final Pattern PUBLIC_URL =
+      Pattern.compile(
+          "https?://[A-Za-z0-9.\\[\\]:-]+(:\\d{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?");
 
   /** Kafka's group instance id characters; Streams appends "-N" per stream thread. */
   private static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
@@ -68,7 +78,13 @@ record HooklineConfig(
         r.emptyOr(
             Setting.HTTP_HOST,
             HOST,
-            "an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name"));
+            "an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name"),
+        r.emptyOr(
+            Setting.PUBLIC_URL,
+            PUBLIC_URL,
+            "an http:// or https:// URL without a query or fragment, e.g. https://hooks.example.com"),
+        r.integer(Setting.PORTAL_LINK_MINUTES, 1, 1440),
+        r.integer(Setting.PORTAL_SESSION_MINUTES, 5, 10_080));
   }
 
   HooklineConfig withKafka(String bootstrapServers) {
@@ -90,7 +106,10 @@ record HooklineConfig(
         allowedNetworks,
         retentionDays,
         routerInstanceId,
-        httpHost);
+        httpHost,
+        publicUrl,
+        portalLinkMinutes,
+        portalSessionMinutes);
   }
 
   HooklineConfig withDatabase(String url, String user, String password) {
@@ -112,7 +131,10 @@ record HooklineConfig(
         allowedNetworks,
         retentionDays,
         routerInstanceId,
-        httpHost);
+        httpHost,
+        publicUrl,
+        portalLinkMinutes,
+        portalSessionMinutes);
   }
 
   HooklineConfig withSecrets(List<String> tokens, String key) {
@@ -134,7 +156,10 @@ record HooklineConfig(
         allowedNetworks,
         retentionDays,
         routerInstanceId,
-        httpHost);
+        httpHost,
+        publicUrl,
+        portalLinkMinutes,
+        portalSessionMinutes);
   }
 
   HooklineConfig withAllowedNetworks(List<String> networks) {
@@ -156,7 +181,10 @@ record HooklineConfig(
         networks,
         retentionDays,
         routerInstanceId,
-        httpHost);
+        httpHost,
+        publicUrl,
+        portalLinkMinutes,
+        portalSessionMinutes);
   }
 
   /** `up`'s defaults where the variables are empty. */
@@ -179,7 +207,10 @@ record HooklineConfig(
         allowedNetworks,
         retentionDays,
         routerInstanceId.isEmpty() ? UP_ROUTER_INSTANCE_ID : routerInstanceId,
-        httpHost.isEmpty() ? UP_HTTP_HOST : httpHost);
+        httpHost.isEmpty() ? UP_HTTP_HOST : httpHost,
+        publicUrl,
+        portalLinkMinutes,
+        portalSessionMinutes);
   }
 
   /** The interface the HTTP server binds: {@link #ALL_INTERFACES} unless set (or `up`'s). */

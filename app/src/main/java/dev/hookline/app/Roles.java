@@ -7,6 +7,7 @@ import dev.hookline.admin.outbox.OutboxRelay;
 import dev.hookline.admin.web.WebPage;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.InvalidEventException;
+import dev.hookline.producer.PublishOptions;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.router.Router;
 import dev.hookline.router.RouterConfig;
@@ -178,15 +179,22 @@ final class Roles {
     AdminApi api =
         new AdminApi(
             AdminApiConfig.of(config.httpPort(), config.adminTokens())
-                .withHost(config.httpBindHost()),
+                .withHost(config.httpBindHost())
+                .withPortal(
+                    config.publicUrl(),
+                    Duration.ofMinutes(config.portalLinkMinutes()),
+                    Duration.ofMinutes(config.portalSessionMinutes())),
             db.webhooks(),
             db.deliveries(),
+            db.tenants(),
             catalog,
             metrics,
             () -> databaseHealth(db),
-            (type, data, key) -> {
+            (type, data, key, tenant) -> {
               try {
-                return publisher.publishSync(type, data, key).id();
+                return publisher
+                    .publishSync(type, data, PublishOptions.none().withKey(key).withTenant(tenant))
+                    .id();
               } catch (InvalidEventException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
               }

@@ -35,7 +35,14 @@ enum Setting {
       "Static group membership of the router: a router restarted after a crash resumes at once instead of after the 45 s session timeout; unique per router process and kept across its restarts; empty = dynamic membership (`up` uses `hookline-up`)"),
   RETENTION_DAYS(
       "30",
-      "Days events with their deliveries and attempts are kept, 1-3650; admin-api deletes older ones hourly");
+      "Days events with their deliveries and attempts are kept, 1-3650; admin-api deletes older ones hourly"),
+  PUBLIC_URL(
+      "",
+      "Where the platform's customers reach the web page, e.g. `https://hooks.example.com`: the base of tenant portal links; when empty, the scheme and host the link was asked on"),
+  PORTAL_LINK_MINUTES(
+      "10", "Minutes a one-time tenant portal sign-in link can be used (once), 1-1440"),
+  PORTAL_SESSION_MINUTES(
+      "480", "Minutes a tenant portal session opened by such a link lasts, 5-10080");
 
   private final String defaultValue;
   private final String description;

@@ -200,7 +200,7 @@ class SecretsNeverLoggedTest {
             EventCatalog.load(),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             () -> HealthReport.up(Map.of()),
-            (type, data, key) -> UUID.randomUUID().toString(),
+            (type, data, key, tenant) -> UUID.randomUUID().toString(),
             null)
         .start();
   }
