@@ -90,17 +90,7 @@ class RoutingPropagationIT {
     try (RoutingKit.Tasks tasks =
         new RoutingKit.Tasks(SharedStack.bootstrapServers(), watched, false)) {
       UUID control = create("control", A, B);
-      // the stack may be cold: wait (not measured) until the control webhook routes
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInSameThread()
-          .pollInterval(Duration.ofMillis(100))
-          .until(
-              () -> {
-                probe(A);
-                tasks.poll();
-                return probes.stream().anyMatch(p -> routedTo(tasks, control, p));
-              });
+      awaitRouting(tasks, control);
 
       UUID webhook = create("subject", A);
       Duration created = propagation(tasks, control, webhook, A, true, answeredAt);
@@ -141,16 +131,7 @@ class RoutingPropagationIT {
     try (RoutingKit.Tasks tasks =
         new RoutingKit.Tasks(SharedStack.bootstrapServers(), watched, false)) {
       UUID control = create("tenant-control", A);
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInSameThread()
-          .pollInterval(Duration.ofMillis(100))
-          .until(
-              () -> {
-                probe(A);
-                tasks.poll();
-                return probes.stream().anyMatch(p -> routedTo(tasks, control, p));
-              });
+      awaitRouting(tasks, control);
       UUID webhook = createFor(tenant, "tenant-subject", A);
       Duration created = propagation(tasks, control, webhook, A, true, answeredAt);
 
@@ -240,6 +221,20 @@ class RoutingPropagationIT {
             });
     tasks.catchUp();
     assertThat(routedTo(tasks, webhook, p)).as("the old event type no longer routes").isFalse();
+  }
+
+  /** The stack may be cold: waits (not measured) until the control webhook routes. */
+  private void awaitRouting(RoutingKit.Tasks tasks, UUID control) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInSameThread()
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              probe(A);
+              tasks.poll();
+              return probes.stream().anyMatch(p -> routedTo(tasks, control, p));
+            });
   }
 
   /** From the tasks read so far (no polling here). */
