@@ -306,6 +306,37 @@ class TenantStoreTest {
   }
 
   @Test
+  void retentionDropsPortalLinksAndSessionsEndedADayAgoAndKeepsTheRest() throws Exception {
+    String id = newId();
+    tenant(id);
+    PortalLink old = tenants.createPortalLink(id, Duration.ofDays(-2)).orElseThrow();
+    PortalLink fresh = tenants.createPortalLink(id, Duration.ofMinutes(10)).orElseThrow();
+    String code = tenants.createPortalLink(id, Duration.ofMinutes(10)).orElseThrow().code();
+    CreatedTenantToken ended = tenants.redeemPortalLink(code, Duration.ofDays(-2)).orElseThrow();
+    CreatedTenantToken api = tenants.createToken(id).orElseThrow();
+
+    assertThat(db.retention(Duration.ofDays(30)).runOnce().ran()).isTrue();
+
+    assertThat(rows("portal_links", id)).as("the two still valid").isEqualTo(2);
+    assertThat(rows("tenant_tokens", id)).isEqualTo(1); // the API token
+    assertThat(tenants.redeemPortalLink(fresh.code(), Duration.ofHours(1))).isPresent();
+    assertThat(tenants.redeemPortalLink(old.code(), Duration.ofHours(1))).isEmpty();
+    assertThat(tenants.authenticate(api.secret())).isPresent();
+    assertThat(tenants.authenticate(ended.secret())).isEmpty();
+  }
+
+  private static long rows(String table, String tenant) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        var ps = c.prepareStatement("select count(*) from " + table + " where tenant_id = ?")) {
+      ps.setString(1, tenant);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  @Test
   void concurrentRedemptionsOfOneLinkOpenOneSession() throws Exception {
     String id = newId();
     tenant(id);
