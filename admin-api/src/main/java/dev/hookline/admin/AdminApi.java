@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The admin HTTP API: {@code /api/v1} (bearer token), {@code /health} and {@code /metrics} (open),
  * plus whatever routes the caller adds. Errors are RFC 9457 problems.
  *
- * <p>Usage: {@code try (var api = new AdminApi(...).start()) { ... api.port() ... }}.
+ * <p>Usage: {@code try (var api = AdminApi.builder(config).webhooks(...)...build().start()) { ...
+ * api.port() ... }}.
  */
 public final class AdminApi implements AutoCloseable {
   public static final String API_BASE = "/api/v1";
@@ -41,169 +42,36 @@ public final class AdminApi implements AutoCloseable {
   public static final String OPENAPI_RESOURCE = "openapi.yaml";
 
   static final String OPENAPI_CONTENT_TYPE = "application/yaml";
-  static final Duration TEST_REPORT_GRACE = Duration.ofSeconds(5);
-  static final Duration TEST_POLL_INTERVAL = Duration.ofMillis(50);
 
   private final AdminApiConfig config;
   private final Javalin app;
   private final List<String> routes = new CopyOnWriteArrayList<>();
 
-  /**
-   * Without a delivery task publisher and without tenants: test events, retries and recovery answer
-   * 503, and no tenant token is valid. Prefer the constructor that takes a {@link TenantStore} and
-   * a {@link TaskPublishing}.
-   */
-  public AdminApi(
-      AdminApiConfig config,
-      WebhookStore webhooks,
-      DeliveryStore deliveries,
-      EventCatalog catalog,
-      PrometheusMeterRegistry metrics,
-      Supplier<HealthReport> health,
-      EventPublishing events,
-      Consumer<JavalinConfig> extraRoutes) {
-    this(
-        config,
-        webhooks,
-        deliveries,
-        catalog,
-        metrics,
-        health,
-        events,
-        TaskPublishing.unavailable(),
-        extraRoutes);
+  /** Starts building an API on this configuration; see {@link Builder} for what it needs. */
+  public static Builder builder(AdminApiConfig config) {
+    return new Builder(config);
   }
 
-  /** Without tenants: no tenant token is valid; creating a tenant answers 503. */
-  public AdminApi(
-      AdminApiConfig config,
-      WebhookStore webhooks,
-      DeliveryStore deliveries,
-      EventCatalog catalog,
-      PrometheusMeterRegistry metrics,
-      Supplier<HealthReport> health,
-      EventPublishing events,
-      TaskPublishing tasks,
-      Consumer<JavalinConfig> extraRoutes) {
-    this(
-        config,
-        webhooks,
-        deliveries,
-        NoTenants.INSTANCE,
-        catalog,
-        metrics,
-        health,
-        events,
-        tasks,
-        extraRoutes,
-        TEST_REPORT_GRACE,
-        TEST_POLL_INTERVAL);
-  }
-
-  /**
-   * @param metrics also where the API records its request timings ({@code
-   *     hookline.admin.http.requests})
-   * @param health answered by {@code GET /health}; called on every request, keep it cheap
-   * @param tenants the tenants, their tokens and portal links
-   * @param tasks puts test, retry and recovery tasks onto {@code hookline.deliveries}
-   * @param extraRoutes adds routes (and anything else) to the Javalin configuration, e.g. the web
-   *     page; routes outside {@code /api/v1} are not behind the token, routes under it are the
-   *     admin's alone. May be null.
-   */
-  public AdminApi(
-      AdminApiConfig config,
-      WebhookStore webhooks,
-      DeliveryStore deliveries,
-      TenantStore tenants,
-      EventCatalog catalog,
-      PrometheusMeterRegistry metrics,
-      Supplier<HealthReport> health,
-      EventPublishing events,
-      TaskPublishing tasks,
-      Consumer<JavalinConfig> extraRoutes) {
-    this(
-        config,
-        webhooks,
-        deliveries,
-        tenants,
-        catalog,
-        metrics,
-        health,
-        events,
-        tasks,
-        extraRoutes,
-        TEST_REPORT_GRACE,
-        TEST_POLL_INTERVAL);
-  }
-
-  /** Without tenants, with the test event's wait settings (tests). */
-  AdminApi(
-      AdminApiConfig config,
-      WebhookStore webhooks,
-      DeliveryStore deliveries,
-      EventCatalog catalog,
-      PrometheusMeterRegistry metrics,
-      Supplier<HealthReport> health,
-      EventPublishing events,
-      TaskPublishing tasks,
-      Consumer<JavalinConfig> extraRoutes,
-      Duration testReportGrace,
-      Duration testPollInterval) {
-    this(
-        config,
-        webhooks,
-        deliveries,
-        NoTenants.INSTANCE,
-        catalog,
-        metrics,
-        health,
-        events,
-        tasks,
-        extraRoutes,
-        testReportGrace,
-        testPollInterval);
-  }
-
-  /** Also with the test event's wait settings, so tests need not wait the real grace. */
-  AdminApi(
-      AdminApiConfig config,
-      WebhookStore webhooks,
-      DeliveryStore deliveries,
-      TenantStore tenants,
-      EventCatalog catalog,
-      PrometheusMeterRegistry metrics,
-      Supplier<HealthReport> health,
-      EventPublishing events,
-      TaskPublishing tasks,
-      Consumer<JavalinConfig> extraRoutes,
-      Duration testReportGrace,
-      Duration testPollInterval) {
-    this.config = Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(webhooks, "webhooks");
-    Objects.requireNonNull(deliveries, "deliveries");
-    Objects.requireNonNull(catalog, "catalog");
-    Objects.requireNonNull(metrics, "metrics");
-    Objects.requireNonNull(health, "health");
-    Objects.requireNonNull(events, "events");
-    Objects.requireNonNull(tasks, "tasks");
-    Objects.requireNonNull(tenants, "tenants");
+  private AdminApi(Builder b) {
+    this.config = Objects.requireNonNull(b.config, "config");
+    WebhookStore webhooks = Objects.requireNonNull(b.webhooks, "webhooks");
+    DeliveryStore deliveries = Objects.requireNonNull(b.deliveries, "deliveries");
+    EventCatalog catalog = Objects.requireNonNull(b.catalog, "catalog");
+    PrometheusMeterRegistry metrics = Objects.requireNonNull(b.metrics, "metrics");
+    Supplier<HealthReport> health = Objects.requireNonNull(b.health, "health");
+    EventPublishing events = Objects.requireNonNull(b.events, "events");
+    TaskPublishing tasks = b.tasks;
+    Consumer<JavalinConfig> extraRoutes = b.extraRoutes;
+    TenantStore tenants = b.tenants;
     Auth auth = new Auth(config.adminTokens(), tenants, List.of(API_BASE + PortalRoutes.SESSIONS));
     TenantRoutes tenantRoutes = new TenantRoutes(tenants, config);
     PortalRoutes portalRoutes = new PortalRoutes(tenants, config);
     WebhookRoutes webhookRoutes =
         new WebhookRoutes(
             webhooks, deliveries, new WebhookRequests(catalog), config.maxBodyBytes());
-    EventRoutes eventRoutes =
-        new EventRoutes(catalog, events, config.maxBodyBytes(), config.maxEventBytes());
+    EventRoutes eventRoutes = new EventRoutes(catalog, events, config.maxBodyBytes());
     TestEvents testEvents =
-        new TestEvents(
-            webhooks,
-            deliveries,
-            catalog,
-            tasks,
-            config.maxBodyBytes(),
-            testReportGrace,
-            testPollInterval);
+        new TestEvents(webhooks, deliveries, catalog, tasks, config.maxBodyBytes(), b.testWait);
     Redeliveries redeliveries =
         new Redeliveries(webhooks, deliveries, tasks, config.maxBodyBytes());
     byte[] openApi = openApiDocument();
@@ -264,7 +132,7 @@ public final class AdminApi implements AutoCloseable {
               eventRoutes.register(javalin.routes, API_BASE);
               tenantRoutes.register(javalin.routes, API_BASE);
               portalRoutes.register(javalin.routes, API_BASE);
-              if (extraRoutes != null) extraRoutes.accept(javalin);
+              extraRoutes.accept(javalin);
             });
   }
 
@@ -331,5 +199,96 @@ public final class AdminApi implements AutoCloseable {
         .tag("status", Integer.toString(ctx.statusCode()))
         .register(metrics)
         .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * What an {@link AdminApi} is built from. Required: the stores, the catalog, the metrics, the
+   * health check and the event publisher. Without a task publisher, test events, retries and
+   * recovery answer 503; without a tenant store, no tenant token is valid and creating a tenant
+   * answers 503.
+   */
+  public static final class Builder {
+    private final AdminApiConfig config;
+    private WebhookStore webhooks;
+    private DeliveryStore deliveries;
+    private EventCatalog catalog;
+    private PrometheusMeterRegistry metrics;
+    private Supplier<HealthReport> health;
+    private EventPublishing events;
+    private TaskPublishing tasks = TaskPublishing.unavailable();
+    private TenantStore tenants = NoTenants.INSTANCE;
+    private Consumer<JavalinConfig> extraRoutes = javalin -> {};
+    private TestEvents.Wait testWait = TestEvents.Wait.DEFAULT;
+
+    private Builder(AdminApiConfig config) {
+      this.config = config;
+    }
+
+    public Builder webhooks(WebhookStore store) {
+      this.webhooks = store;
+      return this;
+    }
+
+    public Builder deliveries(DeliveryStore store) {
+      this.deliveries = store;
+      return this;
+    }
+
+    /** The tenants, their tokens and portal links. */
+    public Builder tenants(TenantStore store) {
+      this.tenants = Objects.requireNonNull(store, "tenants");
+      return this;
+    }
+
+    public Builder catalog(EventCatalog eventCatalog) {
+      this.catalog = eventCatalog;
+      return this;
+    }
+
+    /** Served at {@code /metrics}; also where the API records its request timings. */
+    public Builder metrics(PrometheusMeterRegistry registry) {
+      this.metrics = registry;
+      return this;
+    }
+
+    /** Answered by {@code GET /health}; called on every request, keep it cheap. */
+    public Builder health(Supplier<HealthReport> check) {
+      this.health = check;
+      return this;
+    }
+
+    /** Behind {@code POST /api/v1/events}. */
+    public Builder events(EventPublishing publishing) {
+      this.events = publishing;
+      return this;
+    }
+
+    /** Puts test, retry and recovery tasks onto {@code hookline.deliveries}. */
+    public Builder tasks(TaskPublishing publishing) {
+      this.tasks = Objects.requireNonNull(publishing, "tasks");
+      return this;
+    }
+
+    /**
+     * Adds routes (and anything else) to the Javalin configuration, e.g. the web page; routes
+     * outside {@code /api/v1} are not behind the token, routes under it are the admin's alone.
+     */
+    public Builder extraRoutes(Consumer<JavalinConfig> routes) {
+      this.extraRoutes = Objects.requireNonNull(routes, "extraRoutes");
+      return this;
+    }
+
+    /** For tests: how long a test event waits for the worker's report, and how often it looks. */
+    Builder testEventWait(Duration grace, Duration pollInterval) {
+      this.testWait = new TestEvents.Wait(grace, pollInterval);
+      return this;
+    }
+
+    /**
+     * @throws NullPointerException naming a missing part
+     */
+    public AdminApi build() {
+      return new AdminApi(this);
+    }
   }
 }

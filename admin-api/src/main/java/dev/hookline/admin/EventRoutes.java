@@ -1,6 +1,7 @@
 package dev.hookline.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.schemas.Event;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.FieldError;
 import dev.hookline.schemas.Json;
@@ -22,14 +23,11 @@ final class EventRoutes {
   private final EventCatalog catalog;
   private final EventPublishing publishing;
   private final int maxBodyBytes;
-  private final int maxEventBytes;
 
-  EventRoutes(
-      EventCatalog catalog, EventPublishing publishing, int maxBodyBytes, int maxEventBytes) {
+  EventRoutes(EventCatalog catalog, EventPublishing publishing, int maxBodyBytes) {
     this.catalog = catalog;
     this.publishing = publishing;
     this.maxBodyBytes = maxBodyBytes;
-    this.maxEventBytes = maxEventBytes;
   }
 
   /** The catalog is every caller's; publishing is the platform's (admin tokens only). */
@@ -63,7 +61,7 @@ final class EventRoutes {
 
   private void publish(Context ctx) throws Exception {
     // the body may be a little larger than the data it carries: check the data on its own below
-    JsonNode body = Requests.jsonObject(ctx, Math.max(maxBodyBytes, maxEventBytes + 4096));
+    JsonNode body = Requests.jsonObject(ctx, Math.max(maxBodyBytes, Event.MAX_DATA_BYTES + 4096));
     List<FieldError> errors = new ArrayList<>();
     for (Map.Entry<String, JsonNode> property : body.properties()) {
       if (!FIELDS.contains(property.getKey()))
@@ -83,8 +81,8 @@ final class EventRoutes {
     // the event's tenant: only that tenant's webhooks (and the network-wide ones) receive it
     String tenant = WebhookRequests.tenant(body, errors);
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
-    if (Json.toBytes(data).length > maxEventBytes)
-      throw ApiProblem.tooLarge("the event data", maxEventBytes);
+    if (Json.toBytes(data).length > Event.MAX_DATA_BYTES)
+      throw ApiProblem.tooLarge("the event data", Event.MAX_DATA_BYTES);
     List<FieldError> violations = catalog.validate(type.asText(), data);
     if (!violations.isEmpty()) throw ApiProblem.invalid(violations);
 

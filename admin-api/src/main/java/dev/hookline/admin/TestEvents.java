@@ -45,24 +45,29 @@ final class TestEvents {
   private final Duration pollInterval;
 
   /**
-   * @param reportGrace how much longer than the webhook's timeout to wait for the worker's report
+   * How a test event waits for the worker's report.
+   *
+   * @param grace how much longer than the webhook's timeout to wait
    * @param pollInterval how often to look for it
    */
+  record Wait(Duration grace, Duration pollInterval) {
+    static final Wait DEFAULT = new Wait(Duration.ofSeconds(5), Duration.ofMillis(50));
+  }
+
   TestEvents(
       WebhookStore webhooks,
       DeliveryStore deliveries,
       EventCatalog catalog,
       TaskPublishing tasks,
       int maxBodyBytes,
-      Duration reportGrace,
-      Duration pollInterval) {
+      Wait wait) {
     this.webhooks = webhooks;
     this.deliveries = deliveries;
     this.catalog = catalog;
     this.tasks = tasks;
     this.maxBodyBytes = maxBodyBytes;
-    this.reportGrace = reportGrace;
-    this.pollInterval = pollInterval;
+    this.reportGrace = wait.grace();
+    this.pollInterval = wait.pollInterval();
   }
 
   void register(RoutesConfig routes, String base) {

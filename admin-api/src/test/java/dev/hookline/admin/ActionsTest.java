@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Trigger;
 import dev.hookline.store.DeliveryStatus;
+import dev.hookline.store.InMemoryStore;
+import dev.hookline.store.InMemoryWebhooks;
+import dev.hookline.store.TestWebhooks;
 import dev.hookline.store.WebhookStats;
 import dev.hookline.store.WebhookStore;
 import java.time.Duration;
@@ -163,26 +166,28 @@ class ActionsTest {
 
   @Test
   void withoutATaskPublisherTheActionsAre503() {
-    AdminApiConfig config =
-        new AdminApiConfig("127.0.0.1", 0, List.of("t0ken"), 1024 * 1024, 256 * 1024);
-    FakeWebhookStore webhooks = new FakeWebhookStore();
+    AdminApiConfig config = AdminApiConfig.builder(List.of("t0ken")).host("127.0.0.1").build();
+    InMemoryWebhooks webhooks = new InMemoryStore().webhooks();
     UUID id =
         webhooks
             .create(
-                new dev.hookline.store.NewWebhook(
-                    "w", "https://e.com/", null, List.of("*"), true, 1, null, null))
+                TestWebhooks.newWebhook()
+                    .name("w")
+                    .url("https://e.com/")
+                    .events("*")
+                    .timeoutSeconds(1)
+                    .build())
             .webhook()
             .id();
     try (AdminApi api =
-            new AdminApi(
-                    config,
-                    webhooks,
-                    new FakeDeliveryStore(),
-                    ApiFixture.CATALOG,
-                    fixture.metrics,
-                    () -> HealthReport.up(null),
-                    new FakePublishing(),
-                    null)
+            AdminApi.builder(config)
+                .webhooks(webhooks)
+                .deliveries(new InMemoryStore().deliveries())
+                .catalog(ApiFixture.CATALOG)
+                .metrics(fixture.metrics)
+                .health(() -> HealthReport.up(null))
+                .events(new FakePublishing())
+                .build()
                 .start();
         var client = java.net.http.HttpClient.newHttpClient()) {
       var request =
@@ -318,7 +323,7 @@ class ActionsTest {
     String crm =
         create(
             "{\"name\":\"CRM\",\"url\":\"https://crm.example.com/\",\"events\":[\"customer_created\"],\"active\":false}");
-    fixture.webhooks.stats.put(
+    fixture.webhooks.stats(
         UUID.fromString(orders), new WebhookStats(10, 7, 2, Instant.parse("2026-11-28T10:00:00Z")));
 
     JsonNode all = fixture.get("/api/v1/webhooks").json().get("data");
@@ -349,7 +354,7 @@ class ActionsTest {
     String id =
         create(
             "{\"name\":\"w\",\"url\":\"https://e.com/\",\"events\":[\"*\"],\"retrySchedule\":[5,60]}");
-    fixture.webhooks.disable(UUID.fromString(id), "410 Gone");
+    fixture.webhooks.disable(UUID.fromString(id), "410 Gone", Instant.now());
     assertThat(fixture.get("/api/v1/webhooks/" + id).json().get("status").asText())
         .isEqualTo("disabled");
 

@@ -3,6 +3,10 @@ package dev.hookline.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Json;
+import dev.hookline.store.InMemoryDeliveries;
+import dev.hookline.store.InMemoryStore;
+import dev.hookline.store.InMemoryTenants;
+import dev.hookline.store.InMemoryWebhooks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -24,9 +28,10 @@ final class ApiFixture implements AutoCloseable {
   static final EventCatalog CATALOG = EventCatalog.load();
   static final java.time.Duration TEST_REPORT_GRACE = java.time.Duration.ofMillis(300);
 
-  final FakeWebhookStore webhooks = new FakeWebhookStore();
-  final FakeDeliveryStore deliveries = new FakeDeliveryStore();
-  final FakeTenantStore tenants = new FakeTenantStore(webhooks);
+  final InMemoryStore store = new InMemoryStore();
+  final InMemoryWebhooks webhooks = store.webhooks();
+  final InMemoryDeliveries deliveries = store.deliveries();
+  final InMemoryTenants tenants = store.tenants();
   final FakePublishing publishing = new FakePublishing();
   final FakeTaskPublishing tasks = new FakeTaskPublishing();
   final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -51,29 +56,22 @@ final class ApiFixture implements AutoCloseable {
   }
 
   ApiFixture() {
-    deliveries.tenantOfWebhook = id -> webhooks.find(id).map(w -> w.tenant());
     AdminApiConfig config =
-        new AdminApiConfig(
-            "127.0.0.1",
-            0,
-            List.of(TOKEN, OTHER_TOKEN),
-            AdminApiConfig.DEFAULT_MAX_BODY_BYTES,
-            AdminApiConfig.DEFAULT_MAX_EVENT_BYTES);
-    // a short test-report grace: the timeout case need not wait 5 s on top of the webhook's timeout
+        AdminApiConfig.builder(List.of(TOKEN, OTHER_TOKEN)).host("127.0.0.1").build();
     api =
-        new AdminApi(
-                config,
-                webhooks,
-                deliveries,
-                tenants,
-                CATALOG,
-                metrics,
-                health::get,
-                publishing,
-                tasks,
-                javalin -> javalin.routes.get("/extra", ctx -> ctx.result("extra route")),
-                TEST_REPORT_GRACE,
-                java.time.Duration.ofMillis(20))
+        AdminApi.builder(config)
+            .webhooks(webhooks)
+            .deliveries(deliveries)
+            .tenants(tenants)
+            .catalog(CATALOG)
+            .metrics(metrics)
+            .health(health::get)
+            .events(publishing)
+            .tasks(tasks)
+            .extraRoutes(javalin -> javalin.routes.get("/extra", ctx -> ctx.result("extra route")))
+            // the timeout case need not wait 5 s on top of the webhook's timeout
+            .testEventWait(TEST_REPORT_GRACE, java.time.Duration.ofMillis(20))
+            .build()
             .start();
   }
 

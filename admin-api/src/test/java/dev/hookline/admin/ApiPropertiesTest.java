@@ -3,7 +3,7 @@ package dev.hookline.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.store.DeliveryStatus;
-import dev.hookline.store.NewWebhook;
+import dev.hookline.store.TestWebhooks;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,15 +80,11 @@ class ApiPropertiesTest {
         fixture
             .webhooks
             .create(
-                new NewWebhook(
-                    "Existing",
-                    "https://example.com/x",
-                    null,
-                    List.of("payment_received"),
-                    true,
-                    1,
-                    null,
-                    null))
+                TestWebhooks.newWebhook()
+                    .name("Existing")
+                    .url("https://example.com/x")
+                    .timeoutSeconds(1)
+                    .build())
             .webhook()
             .id();
     assertThat(fixture.tenants.create(new dev.hookline.store.NewTenant(TENANT, "Acme", null)))
@@ -363,15 +359,11 @@ class ApiPropertiesTest {
     return fixture
         .webhooks
         .create(
-            new NewWebhook(
-                "Throwaway",
-                "https://example.com/t",
-                null,
-                List.of("payment_received"),
-                true,
-                1,
-                null,
-                null))
+            TestWebhooks.newWebhook()
+                .name("Throwaway")
+                .url("https://example.com/t")
+                .timeoutSeconds(1)
+                .build())
         .webhook()
         .id();
   }

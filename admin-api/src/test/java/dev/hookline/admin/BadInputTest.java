@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.schemas.Json;
 import dev.hookline.store.DeliveryStatus;
-import dev.hookline.store.NewWebhook;
+import dev.hookline.store.TestWebhooks;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,16 +41,7 @@ class BadInputTest {
     UUID id =
         fixture
             .webhooks
-            .create(
-                new NewWebhook(
-                    "Existing",
-                    "https://example.com/x",
-                    null,
-                    List.of("payment_received"),
-                    true,
-                    15,
-                    null,
-                    null))
+            .create(TestWebhooks.newWebhook().name("Existing").url("https://example.com/x").build())
             .webhook()
             .id();
     hook = "/api/v1/webhooks/" + id;

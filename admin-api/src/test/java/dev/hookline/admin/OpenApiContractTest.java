@@ -171,7 +171,7 @@ class OpenApiContractTest {
             .json()
             .get("id")
             .asText();
-    fixture.webhooks.stats.put(UUID.fromString(created), new WebhookStats(3, 2, 1, Instant.now()));
+    fixture.webhooks.stats(UUID.fromString(created), new WebhookStats(3, 2, 1, Instant.now()));
     post(W, W, "{\"name\":\"\",\"url\":\"ftp://x\",\"events\":[]}");
     call("POST", W, W, "text/plain", "{}");
     call("POST", W, W, JSON, HUGE);

@@ -3,7 +3,11 @@ package dev.hookline.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.store.DeliveryStatus;
-import dev.hookline.store.NewWebhook;
+import dev.hookline.store.InMemoryDeliveries;
+import dev.hookline.store.InMemoryStore;
+import dev.hookline.store.InMemoryTenants;
+import dev.hookline.store.InMemoryWebhooks;
+import dev.hookline.store.TestWebhooks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -57,9 +61,10 @@ class TokenSecurityTest {
           "Bearer " + REVOKED + " " + KEPT);
 
   private final OpenApiContract contract = new OpenApiContract();
-  private final FakeWebhookStore webhooks = new FakeWebhookStore();
-  private final FakeDeliveryStore deliveries = new FakeDeliveryStore();
-  private final FakeTenantStore tenants = new FakeTenantStore(webhooks);
+  private final InMemoryStore store = new InMemoryStore();
+  private final InMemoryWebhooks webhooks = store.webhooks();
+  private final InMemoryDeliveries deliveries = store.deliveries();
+  private final InMemoryTenants tenants = store.tenants();
   private String tenantToken;
   private final FakePublishing publishing = new FakePublishing();
   private final FakeTaskPublishing tasks = new FakeTaskPublishing();
@@ -74,15 +79,11 @@ class TokenSecurityTest {
     webhook =
         webhooks
             .create(
-                new NewWebhook(
-                    "Existing",
-                    "https://example.com/x",
-                    null,
-                    List.of("payment_received"),
-                    true,
-                    1,
-                    null,
-                    null))
+                TestWebhooks.newWebhook()
+                    .name("Existing")
+                    .url("https://example.com/x")
+                    .timeoutSeconds(1)
+                    .build())
             .webhook()
             .id();
     tenantToken = addTenant(tenants);
@@ -187,27 +188,24 @@ class TokenSecurityTest {
             .toList();
     // fresh fakes holding the same webhook and delivery ids; DELETE last, the other routes need the
     // webhook
-    FakeWebhookStore freshWebhooks =
-        new FakeWebhookStore(); // ids are a sequence: the first is the same id
+    InMemoryStore freshStore = new InMemoryStore();
+    InMemoryWebhooks freshWebhooks =
+        freshStore.webhooks(); // ids are a sequence: the first is the same id
     assertThat(
             freshWebhooks
                 .create(
-                    new NewWebhook(
-                        "Existing",
-                        "https://example.com/x",
-                        null,
-                        List.of("payment_received"),
-                        true,
-                        1,
-                        null,
-                        null))
+                    TestWebhooks.newWebhook()
+                        .name("Existing")
+                        .url("https://example.com/x")
+                        .timeoutSeconds(1)
+                        .build())
                 .webhook()
                 .id())
         .isEqualTo(webhook);
-    FakeDeliveryStore freshDeliveries = new FakeDeliveryStore();
+    InMemoryDeliveries freshDeliveries = freshStore.deliveries();
     freshDeliveries.add(
         Deliveries.delivery(delivery, webhook, "event", DeliveryStatus.FAILED, 1, Instant.now()));
-    FakeTenantStore freshTenants = new FakeTenantStore(freshWebhooks);
+    InMemoryTenants freshTenants = freshStore.tenants();
     String freshToken = addTenant(freshTenants);
     FakeTaskPublishing freshTasks = new FakeTaskPublishing();
     freshTasks.worker =
@@ -224,9 +222,7 @@ class TokenSecurityTest {
     try (AdminApi fresh =
         start(
             List.of(KEPT),
-            freshWebhooks,
-            freshDeliveries,
-            freshTenants,
+            freshStore,
             new FakePublishing(),
             freshTasks)) {
       for (String operation : ordered) {
@@ -260,7 +256,7 @@ class TokenSecurityTest {
   private static final String DELETE_TENANT = "DELETE /api/v1/tenants/{id}";
 
   /** The tenant the tenant routes act on, with one token; returns the token. */
-  private static String addTenant(FakeTenantStore tenants) {
+  private static String addTenant(InMemoryTenants tenants) {
     assertThat(tenants.create(new dev.hookline.store.NewTenant(TENANT, "Acme", Map.of())))
         .isPresent();
     return tenants.createToken(TENANT).orElseThrow().secret();
@@ -300,36 +296,25 @@ class TokenSecurityTest {
   }
 
   private AdminApi start(List<String> tokens) {
-    return start(tokens, webhooks, deliveries, tenants, publishing, tasks);
+    return start(tokens, store, publishing, tasks);
   }
 
   private static AdminApi start(
       List<String> tokens,
-      FakeWebhookStore webhooks,
-      FakeDeliveryStore deliveries,
-      FakeTenantStore tenants,
+      InMemoryStore store,
       FakePublishing publishing,
       FakeTaskPublishing tasks) {
-    AdminApiConfig config =
-        new AdminApiConfig(
-            "127.0.0.1",
-            0,
-            tokens,
-            AdminApiConfig.DEFAULT_MAX_BODY_BYTES,
-            AdminApiConfig.DEFAULT_MAX_EVENT_BYTES);
-    return new AdminApi(
-            config,
-            webhooks,
-            deliveries,
-            tenants,
-            ApiFixture.CATALOG,
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-            () -> HealthReport.up(Map.of()),
-            publishing,
-            tasks,
-            null,
-            Duration.ofMillis(300),
-            Duration.ofMillis(10))
+    return AdminApi.builder(AdminApiConfig.builder(tokens).host("127.0.0.1").build())
+        .webhooks(store.webhooks())
+        .deliveries(store.deliveries())
+        .tenants(store.tenants())
+        .catalog(ApiFixture.CATALOG)
+        .metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+        .health(() -> HealthReport.up(Map.of()))
+        .events(publishing)
+        .tasks(tasks)
+        .testEventWait(Duration.ofMillis(300), Duration.ofMillis(10))
+        .build()
         .start();
   }
 

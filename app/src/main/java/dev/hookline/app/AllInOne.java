@@ -64,10 +64,15 @@ final class AllInOne {
       allowed.add("127.0.0.0/8");
       allowed.add("::1/128");
       HooklineConfig config =
-          base.withKafka(kafka.bootstrapServers())
-              .withDatabase(postgres.jdbcUrl(), postgres.user(), postgres.password())
-              .withSecrets(tokens, key)
-              .withAllowedNetworks(List.copyOf(allowed))
+          base.toBuilder()
+              .kafkaBootstrapServers(kafka.bootstrapServers())
+              .dbUrl(postgres.jdbcUrl())
+              .dbUser(postgres.user())
+              .dbPassword(postgres.password())
+              .adminTokens(tokens)
+              .secretKey(key)
+              .allowedNetworks(List.copyOf(allowed))
+              .build()
               .withUpDefaults();
 
       Path marker = dataDir.resolve(KAFKA_ADDRESS_FILE);

@@ -1,9 +1,8 @@
 package dev.hookline.app;
 
+import dev.hookline.router.RouterConfig;
 import java.net.InetAddress;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -48,169 +47,55 @@ record HooklineConfig(
       Pattern.compile(
           "https?://[A-Za-z0-9.\\[\\]:-]+(:\\d{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?");
 
-  /** Kafka's group instance id characters; Streams appends "-N" per stream thread. */
-  private static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
-
   /** `up` runs exactly one router per data dir, so a fixed id is unique there. */
   static final String UP_ROUTER_INSTANCE_ID = "hookline-up";
 
   static HooklineConfig fromEnv(Map<String, String> env) {
-    Reader r = new Reader(env);
-    return new HooklineConfig(
-        r.nonBlank(Setting.KAFKA_BOOTSTRAP_SERVERS),
-        r.jdbcUrl(Setting.DB_URL),
-        r.nonBlank(Setting.DB_USER),
-        r.string(Setting.DB_PASSWORD),
-        r.integer(Setting.DB_POOL_SIZE, 1, 200),
-        r.integer(Setting.HTTP_PORT, 0, 65535),
-        r.list(Setting.ADMIN_TOKEN),
-        r.string(Setting.SECRET_KEY),
-        r.path(Setting.DATA_DIR),
-        r.integer(Setting.EMBEDDED_KAFKA_PORT, 0, 65535),
-        r.integer(Setting.EMBEDDED_DB_PORT, 0, 65535),
-        r.integer(Setting.WORKER_CONCURRENCY, 1, 10_000),
-        r.string(Setting.WORKER_ID).isBlank() ? defaultWorkerId() : r.string(Setting.WORKER_ID),
-        r.integer(Setting.TOPIC_PARTITIONS, 1, 1000),
-        r.cidrs(Setting.ALLOWED_NETWORKS),
-        r.integer(Setting.RETENTION_DAYS, 1, 3650),
-        r.emptyOr(
-            Setting.ROUTER_INSTANCE_ID, INSTANCE_ID, "1-200 of the characters a-z A-Z 0-9 . _ -"),
-        r.emptyOr(
-            Setting.HTTP_HOST,
-            HOST,
-            "an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name"),
-        r.emptyOr(
-            Setting.PUBLIC_URL,
-            PUBLIC_URL,
-            "an http:// or https:// URL without a query or fragment, e.g. https://hooks.example.com"),
-        r.integer(Setting.PORTAL_LINK_MINUTES, 1, 1440),
-        r.integer(Setting.PORTAL_SESSION_MINUTES, 5, 10_080));
-  }
-
-  HooklineConfig withKafka(String bootstrapServers) {
-    return new HooklineConfig(
-        bootstrapServers,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbPoolSize,
-        httpPort,
-        adminTokens,
-        secretKey,
-        dataDir,
-        embeddedKafkaPort,
-        embeddedDbPort,
-        workerConcurrency,
-        workerId,
-        topicPartitions,
-        allowedNetworks,
-        retentionDays,
-        routerInstanceId,
-        httpHost,
-        publicUrl,
-        portalLinkMinutes,
-        portalSessionMinutes);
-  }
-
-  HooklineConfig withDatabase(String url, String user, String password) {
-    return new HooklineConfig(
-        kafkaBootstrapServers,
-        url,
-        user,
-        password,
-        dbPoolSize,
-        httpPort,
-        adminTokens,
-        secretKey,
-        dataDir,
-        embeddedKafkaPort,
-        embeddedDbPort,
-        workerConcurrency,
-        workerId,
-        topicPartitions,
-        allowedNetworks,
-        retentionDays,
-        routerInstanceId,
-        httpHost,
-        publicUrl,
-        portalLinkMinutes,
-        portalSessionMinutes);
-  }
-
-  HooklineConfig withSecrets(List<String> tokens, String key) {
-    return new HooklineConfig(
-        kafkaBootstrapServers,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbPoolSize,
-        httpPort,
-        tokens,
-        key,
-        dataDir,
-        embeddedKafkaPort,
-        embeddedDbPort,
-        workerConcurrency,
-        workerId,
-        topicPartitions,
-        allowedNetworks,
-        retentionDays,
-        routerInstanceId,
-        httpHost,
-        publicUrl,
-        portalLinkMinutes,
-        portalSessionMinutes);
-  }
-
-  HooklineConfig withAllowedNetworks(List<String> networks) {
-    return new HooklineConfig(
-        kafkaBootstrapServers,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbPoolSize,
-        httpPort,
-        adminTokens,
-        secretKey,
-        dataDir,
-        embeddedKafkaPort,
-        embeddedDbPort,
-        workerConcurrency,
-        workerId,
-        topicPartitions,
-        networks,
-        retentionDays,
-        routerInstanceId,
-        httpHost,
-        publicUrl,
-        portalLinkMinutes,
-        portalSessionMinutes);
+    SettingReader r = new SettingReader(env);
+    return builder()
+        .kafkaBootstrapServers(r.nonBlank(Setting.KAFKA_BOOTSTRAP_SERVERS))
+        .dbUrl(r.jdbcUrl(Setting.DB_URL))
+        .dbUser(r.nonBlank(Setting.DB_USER))
+        .dbPassword(r.string(Setting.DB_PASSWORD))
+        .dbPoolSize(r.integer(Setting.DB_POOL_SIZE, 1, 200))
+        .httpPort(r.integer(Setting.HTTP_PORT, 0, 65535))
+        .adminTokens(r.list(Setting.ADMIN_TOKEN))
+        .secretKey(r.string(Setting.SECRET_KEY))
+        .dataDir(r.path(Setting.DATA_DIR))
+        .embeddedKafkaPort(r.integer(Setting.EMBEDDED_KAFKA_PORT, 0, 65535))
+        .embeddedDbPort(r.integer(Setting.EMBEDDED_DB_PORT, 0, 65535))
+        .workerConcurrency(r.integer(Setting.WORKER_CONCURRENCY, 1, 10_000))
+        .workerId(
+            r.string(Setting.WORKER_ID).isBlank() ? defaultWorkerId() : r.string(Setting.WORKER_ID))
+        .topicPartitions(r.integer(Setting.TOPIC_PARTITIONS, 1, 1000))
+        .allowedNetworks(r.cidrs(Setting.ALLOWED_NETWORKS))
+        .retentionDays(r.integer(Setting.RETENTION_DAYS, 1, 3650))
+        .routerInstanceId(
+            r.emptyOr(
+                Setting.ROUTER_INSTANCE_ID,
+                RouterConfig.INSTANCE_ID,
+                RouterConfig.INSTANCE_ID_RULE))
+        .httpHost(
+            r.emptyOr(
+                Setting.HTTP_HOST,
+                HOST,
+                "an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name"))
+        .publicUrl(
+            r.emptyOr(
+                Setting.PUBLIC_URL,
+                PUBLIC_URL,
+                "an http:// or https:// URL without a query or fragment, e.g. https://hooks.example.com"))
+        .portalLinkMinutes(r.integer(Setting.PORTAL_LINK_MINUTES, 1, 1440))
+        .portalSessionMinutes(r.integer(Setting.PORTAL_SESSION_MINUTES, 5, 10_080))
+        .build();
   }
 
   /** `up`'s defaults where the variables are empty. */
   HooklineConfig withUpDefaults() {
-    return new HooklineConfig(
-        kafkaBootstrapServers,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbPoolSize,
-        httpPort,
-        adminTokens,
-        secretKey,
-        dataDir,
-        embeddedKafkaPort,
-        embeddedDbPort,
-        workerConcurrency,
-        workerId,
-        topicPartitions,
-        allowedNetworks,
-        retentionDays,
-        routerInstanceId.isEmpty() ? UP_ROUTER_INSTANCE_ID : routerInstanceId,
-        httpHost.isEmpty() ? UP_HTTP_HOST : httpHost,
-        publicUrl,
-        portalLinkMinutes,
-        portalSessionMinutes);
+    return toBuilder()
+        .routerInstanceId(routerInstanceId.isEmpty() ? UP_ROUTER_INSTANCE_ID : routerInstanceId)
+        .httpHost(httpHost.isEmpty() ? UP_HTTP_HOST : httpHost)
+        .build();
   }
 
   /** The interface the HTTP server binds: {@link #ALL_INTERFACES} unless set (or `up`'s). */
@@ -251,102 +136,191 @@ record HooklineConfig(
     return host + "-" + ProcessHandle.current().pid();
   }
 
-  /** Reads and checks one variable at a time, so each error names exactly one variable. */
-  private record Reader(Map<String, String> env) {
-    String string(Setting s) {
-      String value = env.get(s.variable());
-      return value == null ? s.defaultValue() : value.trim();
+  /** A builder with nothing set: {@link #fromEnv} fills it from the variables. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this configuration, e.g. to point {@code up}'s at its broker. */
+  Builder toBuilder() {
+    return new Builder()
+        .kafkaBootstrapServers(kafkaBootstrapServers)
+        .dbUrl(dbUrl)
+        .dbUser(dbUser)
+        .dbPassword(dbPassword)
+        .dbPoolSize(dbPoolSize)
+        .httpPort(httpPort)
+        .adminTokens(adminTokens)
+        .secretKey(secretKey)
+        .dataDir(dataDir)
+        .embeddedKafkaPort(embeddedKafkaPort)
+        .embeddedDbPort(embeddedDbPort)
+        .workerConcurrency(workerConcurrency)
+        .workerId(workerId)
+        .topicPartitions(topicPartitions)
+        .allowedNetworks(allowedNetworks)
+        .retentionDays(retentionDays)
+        .routerInstanceId(routerInstanceId)
+        .httpHost(httpHost)
+        .publicUrl(publicUrl)
+        .portalLinkMinutes(portalLinkMinutes)
+        .portalSessionMinutes(portalSessionMinutes);
+  }
+
+  /** Builds a {@link HooklineConfig}; the values are checked by {@link #fromEnv}'s reader. */
+  static final class Builder {
+    private String kafkaBootstrapServers;
+    private String dbUrl;
+    private String dbUser;
+    private String dbPassword;
+    private int dbPoolSize;
+    private int httpPort;
+    private List<String> adminTokens;
+    private String secretKey;
+    private Path dataDir;
+    private int embeddedKafkaPort;
+    private int embeddedDbPort;
+    private int workerConcurrency;
+    private String workerId;
+    private int topicPartitions;
+    private List<String> allowedNetworks;
+    private int retentionDays;
+    private String routerInstanceId;
+    private String httpHost;
+    private String publicUrl = "";
+    private int portalLinkMinutes = 10;
+    private int portalSessionMinutes = 480;
+
+    private Builder() {}
+
+    Builder kafkaBootstrapServers(String value) {
+      this.kafkaBootstrapServers = value;
+      return this;
     }
 
-    String nonBlank(Setting s) {
-      String value = string(s);
-      if (value.isBlank()) throw new ConfigException(s.variable() + " must not be empty");
-      return value;
+    Builder dbUrl(String value) {
+      this.dbUrl = value;
+      return this;
     }
 
-    int integer(Setting s, int min, int max) {
-      String value = string(s);
-      try {
-        int parsed = Integer.parseInt(value);
-        if (parsed < min || parsed > max) throw new NumberFormatException();
-        return parsed;
-      } catch (NumberFormatException e) {
-        throw new ConfigException(
-            s.variable()
-                + " must be a whole number from "
-                + min
-                + " to "
-                + max
-                + ", was '"
-                + shown(value)
-                + "'");
-      }
+    Builder dbUser(String value) {
+      this.dbUser = value;
+      return this;
     }
 
-    String jdbcUrl(Setting s) {
-      String value = nonBlank(s);
-      if (!value.startsWith("jdbc:postgresql://")) {
-        throw new ConfigException(
-            s.variable()
-                + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), was '"
-                + shown(value)
-                + "'");
-      }
-      return value;
+    Builder dbPassword(String value) {
+      this.dbPassword = value;
+      return this;
     }
 
-    Path path(Setting s) {
-      String value = nonBlank(s);
-      try {
-        return Path.of(value).toAbsolutePath().normalize();
-      } catch (InvalidPathException e) {
-        throw new ConfigException(s.variable() + " is not a valid path: '" + shown(value) + "'");
-      }
+    Builder dbPoolSize(int value) {
+      this.dbPoolSize = value;
+      return this;
     }
 
-    /** The value as quoted in an error: control characters escaped, so the error stays one line. */
-    private static String shown(String value) {
-      StringBuilder out = new StringBuilder();
-      value
-          .codePoints()
-          .limit(200)
-          .forEach(
-              c -> {
-                if (Character.isISOControl(c)) out.append(String.format("\\u%04x", c));
-                else out.appendCodePoint(c);
-              });
-      return value.codePointCount(0, value.length()) > 200 ? out + "..." : out.toString();
+    Builder httpPort(int value) {
+      this.httpPort = value;
+      return this;
     }
 
-    List<String> list(Setting s) {
-      return Arrays.stream(string(s).split(","))
-          .map(String::trim)
-          .filter(v -> !v.isEmpty())
-          .toList();
+    Builder adminTokens(List<String> value) {
+      this.adminTokens = value;
+      return this;
     }
 
-    /** Empty, or a value matching {@code pattern}; else an error saying what {@code must} be. */
-    String emptyOr(Setting s, Pattern pattern, String must) {
-      String value = string(s);
-      if (!value.isEmpty() && !pattern.matcher(value).matches()) {
-        throw new ConfigException(
-            s.variable() + " must be " + must + ", was '" + shown(value) + "'");
-      }
-      return value;
+    Builder secretKey(String value) {
+      this.secretKey = value;
+      return this;
     }
 
-    List<String> cidrs(Setting s) {
-      List<String> values = list(s);
-      for (String cidr : values) {
-        if (!Cidr.isValid(cidr)) {
-          throw new ConfigException(
-              s.variable()
-                  + " must be comma-separated CIDRs like 10.0.0.0/8 or ::1/128, '"
-                  + shown(cidr)
-                  + "' is not one");
-        }
-      }
-      return values;
+    Builder dataDir(Path value) {
+      this.dataDir = value;
+      return this;
+    }
+
+    Builder embeddedKafkaPort(int value) {
+      this.embeddedKafkaPort = value;
+      return this;
+    }
+
+    Builder embeddedDbPort(int value) {
+      this.embeddedDbPort = value;
+      return this;
+    }
+
+    Builder workerConcurrency(int value) {
+      this.workerConcurrency = value;
+      return this;
+    }
+
+    Builder workerId(String value) {
+      this.workerId = value;
+      return this;
+    }
+
+    Builder topicPartitions(int value) {
+      this.topicPartitions = value;
+      return this;
+    }
+
+    Builder allowedNetworks(List<String> value) {
+      this.allowedNetworks = value;
+      return this;
+    }
+
+    Builder retentionDays(int value) {
+      this.retentionDays = value;
+      return this;
+    }
+
+    Builder routerInstanceId(String value) {
+      this.routerInstanceId = value;
+      return this;
+    }
+
+    Builder httpHost(String value) {
+      this.httpHost = value;
+      return this;
+    }
+
+    Builder publicUrl(String value) {
+      this.publicUrl = value;
+      return this;
+    }
+
+    Builder portalLinkMinutes(int value) {
+      this.portalLinkMinutes = value;
+      return this;
+    }
+
+    Builder portalSessionMinutes(int value) {
+      this.portalSessionMinutes = value;
+      return this;
+    }
+
+    HooklineConfig build() {
+      return new HooklineConfig(
+          kafkaBootstrapServers,
+          dbUrl,
+          dbUser,
+          dbPassword,
+          dbPoolSize,
+          httpPort,
+          adminTokens,
+          secretKey,
+          dataDir,
+          embeddedKafkaPort,
+          embeddedDbPort,
+          workerConcurrency,
+          workerId,
+          topicPartitions,
+          allowedNetworks,
+          retentionDays,
+          routerInstanceId,
+          httpHost,
+          publicUrl,
+          portalLinkMinutes,
+          portalSessionMinutes);
     }
   }
 }

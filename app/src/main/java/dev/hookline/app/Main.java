@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -84,7 +83,7 @@ public final class Main {
       LoggerFactory.getLogger(Main.class).debug("startup failure", e);
       return 1;
     } catch (RuntimeException e) {
-      err.println("hookline " + command + ": failed: " + PublishCommand.rootMessage(e));
+      err.println("hookline " + command + ": failed: " + RootCause.message(e));
       LoggerFactory.getLogger(Main.class).debug("unexpected failure", e);
       return 1;
     }
@@ -145,15 +144,8 @@ public final class Main {
     }
   }
 
+  /** The process lives on in the role's threads; Ctrl-C (or SIGTERM) runs the hook. */
   private static void runUntilStopped(Running running) {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  running.close();
-                  stopped.countDown();
-                },
-                "hookline-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "hookline-shutdown"));
   }
 }

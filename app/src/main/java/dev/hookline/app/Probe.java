@@ -23,7 +23,7 @@ sealed interface Probe<T> {
   }
 
   static <T> Probe<T> failed(Throwable e) {
-    String message = PublishCommand.rootMessage(e);
+    String message = RootCause.message(e);
     // keep the screen one line per check
     int nl = message.indexOf('\n');
     return new Failed<>(nl < 0 ? message : message.substring(0, nl));

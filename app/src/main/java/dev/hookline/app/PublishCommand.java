@@ -80,16 +80,17 @@ final class PublishCommand {
     }
     String bootstrap = bootstrapServers(config, env);
     PublisherConfig publisherConfig =
-        PublisherConfig.defaults(bootstrap)
-            .withSource("urn:hookline:cli")
-            .withKafkaProperties(
+        PublisherConfig.builder(bootstrap)
+            .source("urn:hookline:cli")
+            .kafkaProperties(
                 Map.of(
                     "max.block.ms",
                     "10000",
                     "delivery.timeout.ms",
                     "15000",
                     "request.timeout.ms",
-                    "10000"));
+                    "10000"))
+            .build();
     try (EventPublisher publisher = EventPublisher.create(publisherConfig, catalog)) {
       PublishedEvent published =
           publisher.publishSync(
@@ -114,7 +115,10 @@ final class PublishCommand {
       return USAGE;
     } catch (PublishException | CompletionException e) {
       err.println(
-          "hookline publish: Kafka at " + bootstrap + " did not take the event: " + rootMessage(e));
+          "hookline publish: Kafka at "
+              + bootstrap
+              + " did not take the event: "
+              + RootCause.message(e));
       return FAILED;
     }
   }
@@ -193,13 +197,5 @@ final class PublishCommand {
   private static String firstLine(String s) {
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
-  }
-
-  @SuppressWarnings(
-      "ReferenceEquality") // identity is meant: a cause that is the exception itself ends the chain
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 }

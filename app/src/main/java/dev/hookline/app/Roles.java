@@ -3,8 +3,10 @@ package dev.hookline.app;
 import dev.hookline.admin.AdminApi;
 import dev.hookline.admin.AdminApiConfig;
 import dev.hookline.admin.HealthReport;
+import dev.hookline.admin.TaskPublishing;
 import dev.hookline.admin.outbox.OutboxRelay;
 import dev.hookline.admin.web.WebPage;
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.InvalidEventException;
 import dev.hookline.producer.PublishOptions;
@@ -36,6 +38,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Wires each role from the configuration: the same code serves {@code hookline up}, the single-role
@@ -76,7 +79,7 @@ final class Roles {
               + " ("
               + Setting.DB_URL.variable()
               + "): "
-              + PublishCommand.rootMessage(e),
+              + RootCause.message(e),
           e);
     }
   }
@@ -108,7 +111,7 @@ final class Roles {
               } catch (RuntimeException e) {
                 LOG.warn(
                     "re-encrypting webhook secrets with the current key failed; it runs again at the next start: {}",
-                    PublishCommand.rootMessage(e));
+                    RootCause.message(e));
               }
             });
     running.add(db.retention(Duration.ofDays(config.retentionDays())).start(RETENTION_PERIOD));
@@ -131,7 +134,7 @@ final class Roles {
               + " '"
               + bootstrapServers
               + "': "
-              + PublishCommand.rootMessage(e),
+              + RootCause.message(e),
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -143,7 +146,7 @@ final class Roles {
               + " ("
               + Setting.KAFKA_BOOTSTRAP_SERVERS.variable()
               + "): "
-              + PublishCommand.rootMessage(e),
+              + RootCause.message(e),
           e);
     }
   }
@@ -162,45 +165,54 @@ final class Roles {
             new KafkaProducer<>(OutboxRelay.producerProperties(config.kafkaBootstrapServers())));
     // the signal is added before the relay so that it is closed after it (reverse order)
     running.add(
-        new OutboxRelay(
-                db.outbox(),
-                db.subscriptionSnapshots(),
-                running.add(db.outboxSignal()),
-                relayProducer,
-                OutboxRelay.Settings.defaults())
+        OutboxRelay.builder(db.outbox(), relayProducer)
+            .reconciledBy(db.subscriptionSnapshots())
+            .wokenBy(running.add(db.outboxSignal()))
             .start());
     EventPublisher publisher =
         running.add(
             EventPublisher.create(
-                PublisherConfig.defaults(config.kafkaBootstrapServers())
-                    .withSource("urn:hookline:admin-api")
-                    .withKafkaProperties(Map.of("max.block.ms", "10000")),
+                PublisherConfig.builder(config.kafkaBootstrapServers())
+                    .source("urn:hookline:admin-api")
+                    .kafkaProperties(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"))
+                    .build(),
                 catalog));
+    DeliveryTaskWriter tasks =
+        running.add(
+            DeliveryTaskWriter.create(
+                config.kafkaBootstrapServers(),
+                "hookline-admin-tasks",
+                Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000")));
     AdminApi api =
-        new AdminApi(
-            AdminApiConfig.of(config.httpPort(), config.adminTokens())
-                .withHost(config.httpBindHost())
-                .withPortal(
-                    config.publicUrl(),
-                    Duration.ofMinutes(config.portalLinkMinutes()),
-                    Duration.ofMinutes(config.portalSessionMinutes())),
-            db.webhooks(),
-            db.deliveries(),
-            db.tenants(),
-            catalog,
-            metrics,
-            () -> databaseHealth(db),
-            (type, data, key, tenant) -> {
-              try {
-                return publisher
-                    .publishSync(type, data, PublishOptions.none().withKey(key).withTenant(tenant))
-                    .id();
-              } catch (InvalidEventException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-              }
-            },
-            running.add(new KafkaTaskPublishing(config.kafkaBootstrapServers())),
-            extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes));
+        AdminApi.builder(
+                AdminApiConfig.builder(config.adminTokens())
+                    .host(config.httpBindHost())
+                    .port(config.httpPort())
+                    .publicUrl(config.publicUrl())
+                    .portalLinkValidity(Duration.ofMinutes(config.portalLinkMinutes()))
+                    .portalSessionLength(Duration.ofMinutes(config.portalSessionMinutes()))
+                    .build())
+            .webhooks(db.webhooks())
+            .deliveries(db.deliveries())
+            .tenants(db.tenants())
+            .catalog(catalog)
+            .metrics(metrics)
+            .health(() -> databaseHealth(db))
+            .events(
+                (type, data, key, tenant) -> {
+                  try {
+                    return publisher
+                        .publishSync(
+                            type, data, PublishOptions.none().withKey(key).withTenant(tenant))
+                        .id();
+                  } catch (InvalidEventException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                  }
+                })
+            .tasks(TaskPublishing.writingTo(tasks))
+            .extraRoutes(
+                extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes))
+            .build();
     running.add(api.start());
     housekeeping(config, db, running);
     return api;
@@ -213,9 +225,10 @@ final class Roles {
       Running running) {
     Router router =
         new Router(
-            RouterConfig.defaults(
+            RouterConfig.builder(
                     config.kafkaBootstrapServers(), config.dataDir().resolve("router-state"))
-                .withInstanceId(config.routerInstanceIdOrNull()),
+                .instanceId(config.routerInstanceIdOrNull())
+                .build(),
             catalog,
             metrics);
     running.add(router);
@@ -250,11 +263,7 @@ final class Roles {
           ? HealthReport.up(Map.of("database", "up"))
           : HealthReport.down(Map.of("database", "down"));
     } catch (Exception e) {
-      return HealthReport.down(Map.of("database", "down: " + PublishCommand.rootMessage(e)));
+      return HealthReport.down(Map.of("database", "down: " + RootCause.message(e)));
     }
-  }
-
-  static Duration shutdownBudget() {
-    return Duration.ofSeconds(30);
   }
 }

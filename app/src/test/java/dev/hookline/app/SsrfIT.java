@@ -11,8 +11,8 @@ import dev.hookline.schemas.Trigger;
 import dev.hookline.store.Database;
 import dev.hookline.store.DeliveryStatus;
 import dev.hookline.store.DeliveryView;
-import dev.hookline.store.NewWebhook;
 import dev.hookline.store.SecretCipher;
+import dev.hookline.store.TestWebhooks;
 import dev.hookline.store.Webhook;
 import dev.hookline.worker.DispatcherWorker;
 import dev.hookline.worker.WorkerConfig;
@@ -60,15 +60,12 @@ class SsrfIT {
       Webhook webhook =
           db.webhooks()
               .create(
-                  new NewWebhook(
-                      "internal",
-                      receiver.url("/admin"),
-                      "",
-                      List.of("payment_received"),
-                      true,
-                      5,
-                      List.of(1, 1),
-                      Map.of()))
+                  TestWebhooks.newWebhook()
+                      .name("internal")
+                      .url(receiver.url("/admin"))
+                      .timeoutSeconds(5)
+                      .retrySchedule(List.of(1, 1))
+                      .build())
               .webhook();
       Event event =
           new Event(

@@ -8,7 +8,7 @@ import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.store.Database;
-import dev.hookline.store.NewWebhook;
+import dev.hookline.store.TestWebhooks;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -67,7 +67,7 @@ class StatusCommandIT {
       EventCatalog catalog = EventCatalog.load();
       AtomicInteger probes = new AtomicInteger();
       try (EventPublisher events =
-          EventPublisher.create(PublisherConfig.defaults(bootstrap).withSource("urn:test"))) {
+          EventPublisher.create(PublisherConfig.builder(bootstrap).source("urn:test").build())) {
         JsonNode site = catalog.find("site_published").orElseThrow().example();
         await()
             .atMost(Duration.ofSeconds(60))
@@ -190,7 +190,14 @@ class StatusCommandIT {
       Database db, String name, Receiver to, String event, boolean active, List<Integer> retries) {
     return db.webhooks()
         .create(
-            new NewWebhook(name, to.url("/" + name), "", List.of(event), active, 5, retries, null))
+            TestWebhooks.newWebhook()
+                .name(name)
+                .url(to.url("/" + name))
+                .events(event)
+                .active(active)
+                .timeoutSeconds(5)
+                .retrySchedule(retries)
+                .build())
         .webhook()
         .id();
   }

@@ -63,8 +63,9 @@ class TenantsIT {
             new RoutingKit.Tasks(stack.config.kafkaBootstrapServers(), watched, false);
         EventPublisher publisher =
             EventPublisher.create(
-                PublisherConfig.defaults(stack.config.kafkaBootstrapServers())
-                    .withSource("urn:test:tenants"))) {
+                PublisherConfig.builder(stack.config.kafkaBootstrapServers())
+                    .source("urn:test:tenants")
+                    .build())) {
       UUID networkHook = webhook(null, network.url("/all"));
       UUID hookB = webhook(b, ofB.url("/b"));
       UUID hookA = webhook(a, ofA.url("/a"));

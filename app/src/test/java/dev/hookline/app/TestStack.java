@@ -132,8 +132,9 @@ public final class TestStack {
   void awaitRouted(String eventType, Receiver receiver) {
     try (EventPublisher probes =
         EventPublisher.create(
-            PublisherConfig.defaults(config.kafkaBootstrapServers())
-                .withSource("urn:hookline:test-probe"))) {
+            PublisherConfig.builder(config.kafkaBootstrapServers())
+                .source("urn:hookline:test-probe")
+                .build())) {
       JsonNode example = EventCatalog.load().find(eventType).orElseThrow().example();
       await()
           .atMost(Duration.ofSeconds(60))

@@ -15,14 +15,24 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class TopicReader {
   private TopicReader() {}
 
-  /** Every record with the given key, as of now. */
-  static List<ConsumerRecord<String, byte[]>> recordsWithKey(String topic, String key) {
+  /** How many partitions the topic has. */
+  static int partitionCount(String topic) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+      return consumer.partitionsFor(topic, Duration.ofSeconds(10)).size();
+    }
+  }
+
+  private static KafkaConsumer<String, byte[]> consumer() {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.bootstrapServers());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Every record with the given key, as of now. */
+  static List<ConsumerRecord<String, byte[]>> recordsWithKey(String topic, String key) {
     List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
               .map(p -> new TopicPartition(topic, p.partition()))

@@ -83,7 +83,7 @@ final class Stack implements AutoCloseable {
       KafkaProducer<String, String> relayProducer =
           stack.add(
               new KafkaProducer<>(OutboxRelay.producerProperties(stack.kafka.bootstrapServers())));
-      stack.add(new OutboxRelay(stack.db.outbox(), relayProducer).start());
+      stack.add(OutboxRelay.builder(stack.db.outbox(), relayProducer).start());
       stack.admin =
           stack.add(
               Admin.create(
@@ -194,7 +194,7 @@ final class Stack implements AutoCloseable {
 
   EventPublisher newPublisher(String source) {
     return EventPublisher.create(
-        PublisherConfig.defaults(bootstrapServers()).withSource(source), catalog);
+        PublisherConfig.builder(bootstrapServers()).source(source).build(), catalog);
   }
 
   EventCatalog catalog() {

@@ -4,8 +4,8 @@ import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Trigger;
 import dev.hookline.store.AttemptRecord;
+import dev.hookline.store.AttemptRecorder;
 import dev.hookline.store.DeliveryStatus;
-import dev.hookline.store.DeliveryStore;
 import dev.hookline.store.RetryTimers;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,7 +115,7 @@ final class BatchProcessor {
 
   private final WebhookDirectory directory;
   private final Deliverer deliverer;
-  private final DeliveryStore store;
+  private final AttemptRecorder store;
   private final RetryTimers timers;
   private final RetrySchedule schedule;
   private final String workerId;
@@ -135,7 +135,7 @@ final class BatchProcessor {
   BatchProcessor(
       WebhookDirectory directory,
       Deliverer deliverer,
-      DeliveryStore store,
+      AttemptRecorder store,
       RetryTimers timers,
       RetrySchedule schedule,
       String workerId,

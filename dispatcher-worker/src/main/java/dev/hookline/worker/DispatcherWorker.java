@@ -1,15 +1,16 @@
 package dev.hookline.worker;
 
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Topics;
+import dev.hookline.store.AttemptRecorder;
 import dev.hookline.store.CircuitBreakerLog;
 import dev.hookline.store.Database;
-import dev.hookline.store.DeliveryStore;
 import dev.hookline.store.RetryTimers;
 import dev.hookline.store.WebhookHealth;
-import dev.hookline.store.WebhookStore;
+import dev.hookline.store.WebhookLookup;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,12 +33,9 @@ import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +63,8 @@ public final class DispatcherWorker implements AutoCloseable {
 
   /** The store interfaces the worker uses. */
   record Stores(
-      WebhookStore webhooks,
-      DeliveryStore deliveries,
+      WebhookLookup webhooks,
+      AttemptRecorder attempts,
       RetryTimers timers,
       WebhookHealth health,
       CircuitBreakerLog breakerLog) {}
@@ -85,7 +83,7 @@ public final class DispatcherWorker implements AutoCloseable {
   private final AtomicInteger runningConsumers = new AtomicInteger();
   private volatile boolean stopping;
   private volatile boolean storeDown;
-  private final DeliveryStore deliveryStore;
+  private final AttemptRecorder attempts;
   private boolean started;
   private boolean closed;
 
@@ -94,7 +92,7 @@ public final class DispatcherWorker implements AutoCloseable {
         config,
         new Stores(
             db.webhooks(),
-            db.deliveries(),
+            db.attempts(),
             db.retryTimers(),
             db.webhookHealth(),
             db.circuitBreakers()),
@@ -124,7 +122,7 @@ public final class DispatcherWorker implements AutoCloseable {
         EventPublisher.wrap(
             producer,
             EventCatalog.load(),
-            PublisherConfig.defaults(config.bootstrapServers()).withSource(EVENT_SOURCE));
+            PublisherConfig.builder(config.bootstrapServers()).source(EVENT_SOURCE).build());
     WorkerMetrics metrics = new WorkerMetrics(meters);
     WorkerConfig.Isolation isolation = config.isolation();
     this.breakerJournal = new BreakerJournal(stores.breakerLog(), config.workerId(), clock);
@@ -140,12 +138,12 @@ public final class DispatcherWorker implements AutoCloseable {
     metrics.circuitsOpen(breakers::openCount);
     WebhookDirectory directory = new WebhookDirectory(stores.webhooks(), config.webhookCacheTtl());
     WebhookDisabler disabler = new WebhookDisabler(stores.health(), publisher, directory, metrics);
-    this.deliveryStore = stores.deliveries();
+    this.attempts = stores.attempts();
     this.processor =
         new BatchProcessor(
             directory,
             deliverer == null ? httpDeliverer : deliverer,
-            stores.deliveries(),
+            stores.attempts(),
             stores.timers(),
             RetrySchedule.of(config.retrySchedule()),
             config.workerId(),
@@ -163,7 +161,7 @@ public final class DispatcherWorker implements AutoCloseable {
             stores.timers(),
             stores.health(),
             disabler,
-            producer,
+            DeliveryTaskWriter.over(producer),
             clock,
             metrics,
             config.workerId());
@@ -328,7 +326,7 @@ public final class DispatcherWorker implements AutoCloseable {
 
   private boolean storeAnswers() {
     try {
-      deliveryStore.ping();
+      attempts.ping();
       return true;
     } catch (RuntimeException e) {
       return false;
@@ -363,27 +361,14 @@ public final class DispatcherWorker implements AutoCloseable {
   }
 
   /**
-   * Retries, dead letters and operational events: idempotent, acknowledged by every in-sync
-   * replica.
+   * Retries, dead letters and operational events: the delivery task writer's settings, with the
+   * deployment's client properties (security) shared with the consumer.
    */
   static Properties producerProperties(WorkerConfig config) {
-    Properties props = new Properties();
-    props.putAll(config.consumerProperties()); // security settings apply to both clients
-    props
-        .keySet()
-        .removeIf(
-            k ->
-                ConsumerConfig.configNames().contains(k)
-                    && !ProducerConfig.configNames().contains(k));
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(
-        ProducerConfig.CLIENT_ID_CONFIG, "hookline-worker-" + config.workerId() + "-producer");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return props;
+    return DeliveryTaskWriter.producerProperties(
+        config.bootstrapServers(),
+        "hookline-worker-" + config.workerId() + "-producer",
+        config.consumerProperties());
   }
 
   static String userAgent() {

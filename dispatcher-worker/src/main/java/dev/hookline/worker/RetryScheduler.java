@@ -1,23 +1,14 @@
 package dev.hookline.worker;
 
-import dev.hookline.schemas.DeliveryTask;
-import dev.hookline.schemas.Json;
-import dev.hookline.schemas.Topics;
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.store.RetryTimers;
 import dev.hookline.store.WebhookHealth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,18 +20,12 @@ import org.slf4j.LoggerFactory;
  */
 final class RetryScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RetryScheduler.class);
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
-
-  /** The value of a {@code hookline.dead-letter} record. */
-  record DeadLetterValue(DeliveryTask task, LastError lastError) {}
-
-  record LastError(Integer statusCode, String errorClass, String message, Instant failedAt) {}
 
   private final WorkerConfig.Scheduling config;
   private final RetryTimers timers;
   private final WebhookHealth health;
   private final WebhookDisabler disabler;
-  private final Producer<String, byte[]> producer;
+  private final DeliveryTaskWriter writer;
   private final Clock clock;
   private final WorkerMetrics metrics;
   private final CountDownLatch stop = new CountDownLatch(1);
@@ -52,7 +37,7 @@ final class RetryScheduler implements AutoCloseable {
       RetryTimers timers,
       WebhookHealth health,
       WebhookDisabler disabler,
-      Producer<String, byte[]> producer,
+      DeliveryTaskWriter writer,
       Clock clock,
       WorkerMetrics metrics,
       String workerId) {
@@ -60,7 +45,7 @@ final class RetryScheduler implements AutoCloseable {
     this.timers = timers;
     this.health = health;
     this.disabler = disabler;
-    this.producer = producer;
+    this.writer = writer;
     this.clock = clock;
     this.metrics = metrics;
     this.thread = new Thread(this::run, "hookline-retry-timer-" + workerId);
@@ -75,7 +60,7 @@ final class RetryScheduler implements AutoCloseable {
   public void close() {
     stop.countDown();
     try {
-      thread.join(SEND_TIMEOUT.plusSeconds(5).toMillis());
+      thread.join(Duration.ofSeconds(35).toMillis()); // a pass waits for Kafka up to 30 s
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -101,11 +86,11 @@ final class RetryScheduler implements AutoCloseable {
     try {
       int n;
       do {
-        n = timers.publishDue(config.batchSize(), config.lease(), this::publishTasks);
+        n = timers.publishDue(config.batchSize(), config.lease(), writer::writeAll);
         if (n > 0) metrics.retriesPublished(n);
       } while (n == config.batchSize() && stop.getCount() > 0);
       do {
-        n = timers.publishDeadLetters(config.batchSize(), this::publishDeadLetters);
+        n = timers.publishDeadLetters(config.batchSize(), writer::deadLetterAll);
         if (n > 0) metrics.deadLettered(n);
       } while (n == config.batchSize() && stop.getCount() > 0);
     } catch (RuntimeException e) {
@@ -135,46 +120,5 @@ final class RetryScheduler implements AutoCloseable {
     if (d.toDays() >= 1 && d.equals(Duration.ofDays(d.toDays())))
       return "failing_for_" + d.toDays() + "_days";
     return "failing_for_" + d.toSeconds() + "_seconds";
-  }
-
-  private void publishTasks(List<DeliveryTask> tasks) throws Exception {
-    List<Future<RecordMetadata>> sent = new ArrayList<>(tasks.size());
-    for (DeliveryTask t : tasks) {
-      sent.add(
-          producer.send(
-              new ProducerRecord<>(Topics.DELIVERIES, t.webhookId().toString(), Json.toBytes(t))));
-    }
-    awaitAll(sent);
-  }
-
-  private void publishDeadLetters(List<RetryTimers.DeadLetter> letters) throws Exception {
-    List<Future<RecordMetadata>> sent = new ArrayList<>(letters.size());
-    for (RetryTimers.DeadLetter l : letters) {
-      DeadLetterValue value =
-          new DeadLetterValue(
-              l.task(),
-              new LastError(l.lastStatusCode(), l.lastErrorClass(), l.lastError(), l.failedAt()));
-      sent.add(
-          producer.send(
-              new ProducerRecord<>(
-                  Topics.DEAD_LETTER, l.task().webhookId().toString(), Json.toBytes(value))));
-    }
-    awaitAll(sent);
-  }
-
-  /**
-   * Returns once Kafka acknowledged every record; the first failure aborts the pass (nothing is
-   * marked).
-   */
-  private void awaitAll(List<Future<RecordMetadata>> sent) throws Exception {
-    producer.flush();
-    long end = System.nanoTime() + SEND_TIMEOUT.toNanos();
-    for (Future<RecordMetadata> f : sent) {
-      try {
-        f.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof Exception cause ? cause : e;
-      }
-    }
   }
 }

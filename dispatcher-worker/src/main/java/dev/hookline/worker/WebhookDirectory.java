@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.hookline.store.SigningSecrets;
 import dev.hookline.store.Webhook;
-import dev.hookline.store.WebhookStore;
+import dev.hookline.store.WebhookLookup;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,10 +18,10 @@ final class WebhookDirectory {
   /** A webhook with what it takes to sign for it. */
   record Target(Webhook webhook, SigningSecrets secrets) {}
 
-  private final WebhookStore store;
+  private final WebhookLookup store;
   private final Cache<UUID, Optional<Target>> cache;
 
-  WebhookDirectory(WebhookStore store, Duration ttl) {
+  WebhookDirectory(WebhookLookup store, Duration ttl) {
     this.store = store;
     this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(100_000).build();
   }

@@ -10,6 +10,9 @@ import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Trigger;
 import dev.hookline.store.AttemptRecord;
 import dev.hookline.store.DeliveryStatus;
+import dev.hookline.store.InMemoryDeliveries;
+import dev.hookline.store.InMemoryStore;
+import dev.hookline.store.InMemoryWebhooks;
 import dev.hookline.store.RetryTimers;
 import dev.hookline.store.Webhook;
 import dev.hookline.store.WebhookHealth;
@@ -43,8 +46,9 @@ class BatchProcessorTest {
   private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
   private final List<String> log = new CopyOnWriteArrayList<>();
-  private final Fixtures.FakeWebhookStore webhooks = new Fixtures.FakeWebhookStore();
-  private final Fixtures.FakeDeliveryStore store = new Fixtures.FakeDeliveryStore(log);
+  private final InMemoryStore db = new InMemoryStore();
+  private final InMemoryWebhooks webhooks = db.webhooks();
+  private final InMemoryDeliveries store = db.attempts();
   private final Map<ConsumerRecord<byte[], byte[]>, AcknowledgeType> acks =
       new ConcurrentHashMap<>();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -55,8 +59,13 @@ class BatchProcessorTest {
     executor.shutdownNow();
   }
 
-  private final Fixtures.FakeRetryTimers timers = new Fixtures.FakeRetryTimers();
-  private final Fixtures.FakeWebhookHealth health = new Fixtures.FakeWebhookHealth(webhooks);
+  private final InMemoryStore.Timers timers = db.retryTimers();
+  private final InMemoryStore.Health health = db.webhookHealth();
+
+  BatchProcessorTest() {
+    store.onCall(log::add);
+  }
+
   private final MockProducer<String, byte[]> producer =
       new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
   private final List<CircuitBreakers.State> transitions = new CopyOnWriteArrayList<>();
@@ -73,7 +82,7 @@ class BatchProcessorTest {
         EventPublisher.wrap(
             producer,
             EventCatalog.load(),
-            PublisherConfig.defaults("unused:9092").withSource(DispatcherWorker.EVENT_SOURCE));
+            PublisherConfig.builder("unused:9092").source(DispatcherWorker.EVENT_SOURCE).build());
     WebhookDisabler disabler = new WebhookDisabler(health, publisher, directory, metrics);
     CircuitBreakers breakers =
         new CircuitBreakers(
@@ -156,9 +165,9 @@ class BatchProcessorTest {
 
     BatchProcessor.BatchResult result = process(processor(byUrl(), 10), records);
 
-    assertThat(store.calls).hasSize(1);
+    assertThat(store.batches()).hasSize(1);
     Map<UUID, AttemptRecord> byDelivery = new java.util.HashMap<>();
-    store.calls.get(0).forEach(a -> byDelivery.put(a.task().deliveryId(), a));
+    store.batches().get(0).forEach(a -> byDelivery.put(a.task().deliveryId(), a));
     assertThat(byDelivery).hasSize(5).doesNotContainKey(unknownTask.deliveryId());
 
     AttemptRecord succeeded = byDelivery.get(okTask.deliveryId());
@@ -211,7 +220,7 @@ class BatchProcessorTest {
     ConsumerRecord<byte[], byte[]> b = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
     ConsumerRecord<byte[], byte[]> unknown =
         Fixtures.record(Fixtures.task(UUID.randomUUID(), 1, Trigger.EVENT));
-    store.failure = new IllegalStateException("connection refused");
+    store.failWrites(new IllegalStateException("connection refused"), false);
 
     BatchProcessor.BatchResult result = process(processor(byUrl(), 10), List.of(a, b, unknown));
 
@@ -220,13 +229,13 @@ class BatchProcessorTest {
         .containsEntry(a, AcknowledgeType.RELEASE)
         .containsEntry(b, AcknowledgeType.RELEASE)
         .containsEntry(unknown, AcknowledgeType.ACCEPT);
-    assertThat(store.calls).isEmpty();
+    assertThat(store.batches()).isEmpty();
   }
 
   @Test
   void webhookLookupFailureReleasesTheTask() {
     Webhook ok = add("http://ok");
-    webhooks.failure = new IllegalStateException("database down");
+    webhooks.failWith(new IllegalStateException("database down"));
     ConsumerRecord<byte[], byte[]> r = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
 
     process(processor(byUrl(), 10), List.of(r));
@@ -244,7 +253,7 @@ class BatchProcessorTest {
 
     process(processor(byUrl(), 10), List.of(Fixtures.record(event), Fixtures.record(test)));
 
-    assertThat(store.all())
+    assertThat(store.recorded())
         .extracting(a -> a.task().deliveryId())
         .containsExactly(test.deliveryId());
     assertThat(acks.values()).containsOnly(AcknowledgeType.ACCEPT);
@@ -260,8 +269,8 @@ class BatchProcessorTest {
 
     process(processor, records);
 
-    assertThat(webhooks.finds).hasValue(1);
-    assertThat(store.all()).hasSize(5);
+    assertThat(webhooks.finds()).isEqualTo(1);
+    assertThat(store.recorded()).hasSize(5);
   }
 
   @Test
@@ -293,7 +302,7 @@ class BatchProcessorTest {
 
     assertThat(result.get(10, TimeUnit.SECONDS).accepted()).isEqualTo(10);
     assertThat(maxRunning).hasValue(3);
-    assertThat(store.all()).hasSize(10);
+    assertThat(store.recorded()).hasSize(10);
   }
 
   @Test
@@ -328,9 +337,9 @@ class BatchProcessorTest {
     assertThat(acks)
         .containsEntry(fine, AcknowledgeType.ACCEPT)
         .containsEntry(hanging, AcknowledgeType.ACCEPT);
-    assertThat(store.all()).hasSize(1);
+    assertThat(store.recorded()).hasSize(1);
     // the attempt is on the wire: the timer fires only should its result never be recorded
-    assertThat(timers.deferrals)
+    assertThat(timers.deferrals())
         .singleElement()
         .satisfies(
             d -> {
@@ -378,12 +387,12 @@ class BatchProcessorTest {
     assertThat(acks)
         .containsEntry(fastRecord, AcknowledgeType.ACCEPT)
         .containsEntry(slowRecord, AcknowledgeType.ACCEPT);
-    assertThat(store.all()).extracting(a -> a.task().webhookId()).containsExactly(fast.id());
-    assertThat(timers.deferrals).extracting(RetryTimers.Deferral::task).containsExactly(slowTask);
+    assertThat(store.recorded()).extracting(a -> a.task().webhookId()).containsExactly(fast.id());
+    assertThat(timers.deferrals()).extracting(RetryTimers.Deferral::task).containsExactly(slowTask);
 
     release.countDown();
-    await().atMost(Duration.ofSeconds(5)).until(() -> store.all().size() == 2);
-    AttemptRecord late = store.all().get(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.recorded().size() == 2);
+    AttemptRecord late = store.recorded().get(1);
     assertThat(late.task()).isEqualTo(slowTask);
     assertThat(late.newStatus()).isEqualTo(DeliveryStatus.RETRYING);
     assertThat(processor.awaitBackground(Duration.ofSeconds(5))).isTrue();
@@ -411,11 +420,13 @@ class BatchProcessorTest {
     assertThat(result.deferred()).isEqualTo(5);
     assertThat(acks.values()).containsOnly(AcknowledgeType.ACCEPT);
     // the three that never started wait for the running ones' timeout; none spends an attempt
-    assertThat(timers.deferrals)
+    assertThat(timers.deferrals())
         .hasSize(5)
         .allSatisfy(d -> assertThat(d.task().attempt()).isEqualTo(1));
-    assertThat(timers.deferrals).filteredOn(d -> d.until().equals(NOW.plusSeconds(15))).hasSize(3);
-    await().atMost(Duration.ofSeconds(5)).until(() -> store.all().size() == 7);
+    assertThat(timers.deferrals())
+        .filteredOn(d -> d.until().equals(NOW.plusSeconds(15)))
+        .hasSize(3);
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.recorded().size() == 7);
   }
 
   @Test
@@ -447,11 +458,11 @@ class BatchProcessorTest {
     assertThat(result.accepted()).isEqualTo(3);
     assertThat(result.deferred()).isEqualTo(3);
     // the three wait for the stuck attempts' timeout, without spending an attempt
-    assertThat(timers.deferrals)
+    assertThat(timers.deferrals())
         .filteredOn(d -> d.until().equals(NOW.plusSeconds(15)))
         .hasSize(3)
         .allSatisfy(d -> assertThat(d.task().attempt()).isEqualTo(1));
-    await().atMost(Duration.ofSeconds(5)).until(() -> store.all().size() == 5);
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.recorded().size() == 5);
   }
 
   @Test
@@ -479,7 +490,7 @@ class BatchProcessorTest {
 
     assertThat(calls).as("only the test event went out").hasValue(4);
     assertThat(result.deferred()).isEqualTo(1);
-    assertThat(timers.deferrals)
+    assertThat(timers.deferrals())
         .singleElement()
         .satisfies(
             d -> {
@@ -500,7 +511,7 @@ class BatchProcessorTest {
             Fixtures.record(Fixtures.task(gone.id(), 1, Trigger.EVENT))));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !producer.history().isEmpty());
-    assertThat(health.disabled).containsExactly(gone.id() + ":endpoint_gone");
+    assertThat(health.disabled()).containsExactly(gone.id() + ":endpoint_gone");
     var event = producer.history().get(0);
     assertThat(event.topic()).isEqualTo("events.hookline");
     assertThat(event.key()).isEqualTo(gone.id().toString());
@@ -509,7 +520,7 @@ class BatchProcessorTest {
     var data = dev.hookline.schemas.Json.readTree(event.value());
     assertThat(data.get("reason").asText()).isEqualTo("endpoint_gone");
     assertThat(data.get("url").asText()).isEqualTo("http://gone");
-    assertThat(health.outcomes).extracting(WebhookHealth.Outcome::webhookId).contains(gone.id());
+    assertThat(health.outcomes()).extracting(WebhookHealth.Outcome::webhookId).contains(gone.id());
   }
 
   @Test
@@ -541,7 +552,7 @@ class BatchProcessorTest {
     process(processor(deliverer, 10), records);
 
     Map<UUID, Instant> next = new java.util.HashMap<>();
-    store.all().forEach(a -> next.put(a.task().deliveryId(), a.nextAttemptAt()));
+    store.recorded().forEach(a -> next.put(a.task().deliveryId(), a.nextAttemptAt()));
     assertThat(next.get(deliveryBySource.get("a"))).isEqualTo(NOW.plusSeconds(7));
     assertThat(next.get(deliveryBySource.get("b")))
         .as("capped at 2 x 5 s")
@@ -556,7 +567,7 @@ class BatchProcessorTest {
     Webhook slow = add("http://slow");
     CountDownLatch never = new CountDownLatch(1);
     AtomicInteger slowCalls = new AtomicInteger();
-    timers.failure = new IllegalStateException("database down");
+    timers.failWith(new IllegalStateException("database down"));
     ConsumerRecord<byte[], byte[]> r = Fixtures.record(Fixtures.task(slow.id(), 1, Trigger.EVENT));
     BatchProcessor processor =
         processor(slowUntil(never, slowCalls), 10, 20, Duration.ofMillis(200), 10);
@@ -569,6 +580,6 @@ class BatchProcessorTest {
     await()
         .during(Duration.ofMillis(500))
         .atMost(Duration.ofSeconds(2))
-        .until(() -> store.all().isEmpty()); // the interrupted attempt is not recorded
+        .until(() -> store.recorded().isEmpty()); // the interrupted attempt is not recorded
   }
 }

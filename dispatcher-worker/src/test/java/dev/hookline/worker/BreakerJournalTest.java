@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hookline.store.CircuitBreakerLog;
+import dev.hookline.store.InMemoryStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class BreakerJournalTest {
   private static final Instant T = Instant.parse("2026-11-28T12:00:00Z");
-  private final Fixtures.FakeCircuitBreakerLog store = new Fixtures.FakeCircuitBreakerLog();
+  private final InMemoryStore.Breakers store = new InMemoryStore().circuitBreakers();
   private final CircuitBreakers breakers;
   private final BreakerJournal journal;
 
@@ -31,7 +32,7 @@ class BreakerJournalTest {
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
             () ->
-                assertThat(store.rows.get(failing + "/w1"))
+                assertThat(store.row(failing, "w1"))
                     .isNotNull()
                     .satisfies(
                         c -> {
@@ -44,26 +45,25 @@ class BreakerJournalTest {
         .atMost(Duration.ofSeconds(5))
         .until(
             () ->
-                store.rows.get(failing + "/w1") != null
-                    && store.rows.get(failing + "/w1").state()
-                        == CircuitBreakerLog.State.HALF_OPEN);
+                store.row(failing, "w1") != null
+                    && store.row(failing, "w1").state() == CircuitBreakerLog.State.HALF_OPEN);
     breakers.onSuccess(failing);
-    await().atMost(Duration.ofSeconds(5)).until(store.rows::isEmpty);
+    await().atMost(Duration.ofSeconds(5)).until(store::isEmpty);
     journal.close();
   }
 
   @Test
   void aFailedWriteIsRetriedAndCloseForgetsTheWorker() {
     UUID failing = UUID.randomUUID();
-    store.failure = new IllegalStateException("database down");
+    store.failWith(new IllegalStateException("database down"));
     journal.start();
     breakers.onFailure(failing, T);
     breakers.onFailure(failing, T);
-    store.failure = null;
-    await().atMost(Duration.ofSeconds(15)).until(() -> store.rows.containsKey(failing + "/w1"));
+    store.failWith(null);
+    await().atMost(Duration.ofSeconds(15)).until(() -> store.row(failing, "w1") != null);
 
     journal.close();
-    assertThat(store.rows).isEmpty();
-    assertThat(store.forgotten).hasValueGreaterThanOrEqualTo(1);
+    assertThat(store.isEmpty()).isTrue();
+    assertThat(store.forgotten()).isGreaterThanOrEqualTo(1);
   }
 }

@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 import dev.hookline.schemas.Topics;
 import dev.hookline.schemas.Trigger;
 import dev.hookline.store.DeliveryStatus;
+import dev.hookline.store.InMemoryDeliveries;
+import dev.hookline.store.InMemoryStore;
+import dev.hookline.store.InMemoryWebhooks;
 import dev.hookline.store.Webhook;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -27,9 +31,16 @@ import org.junit.jupiter.api.Test;
 class DispatcherWorkerTest {
   private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
-  private final Fixtures.FakeWebhookStore webhooks = new Fixtures.FakeWebhookStore();
-  private final Fixtures.FakeDeliveryStore store = new Fixtures.FakeDeliveryStore();
-  private final Fixtures.FakeRetryTimers timers = new Fixtures.FakeRetryTimers();
+  private final InMemoryStore db = new InMemoryStore();
+  private final InMemoryWebhooks webhooks = db.webhooks();
+  private final InMemoryDeliveries store = db.attempts();
+  private final List<String> storeCalls = new CopyOnWriteArrayList<>();
+  private final InMemoryStore.Timers timers = db.retryTimers();
+
+  DispatcherWorkerTest() {
+    store.onCall(storeCalls::add);
+  }
+
   private final FakeShareConsumer consumer = new FakeShareConsumer();
   private final CountDownLatch unblock = new CountDownLatch(1);
   private DispatcherWorker worker;
@@ -76,11 +87,7 @@ class DispatcherWorkerTest {
 
   private DispatcherWorker.Stores stores() {
     return new DispatcherWorker.Stores(
-        webhooks,
-        store,
-        timers,
-        new Fixtures.FakeWebhookHealth(webhooks),
-        new Fixtures.FakeCircuitBreakerLog());
+        webhooks, store, timers, db.webhookHealth(), db.circuitBreakers());
   }
 
   private static MockProducer<String, byte[]> producer() {
@@ -99,7 +106,7 @@ class DispatcherWorkerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> consumer.events.contains("commit"));
 
     assertThat(consumer.subscription()).containsExactly(Topics.DELIVERIES);
-    assertThat(store.all())
+    assertThat(store.recorded())
         .extracting(a -> a.newStatus())
         .containsExactlyInAnyOrder(DeliveryStatus.SUCCEEDED, DeliveryStatus.RETRYING);
     assertThat(consumer.events)
@@ -114,24 +121,24 @@ class DispatcherWorkerTest {
   @Test
   void storeOutageReleasesTheBatchBacksOffAndRecordsItLater() {
     Webhook ok = webhooks.add(Fixtures.webhook("http://ok"));
-    store.failure = new IllegalStateException("database down");
+    store.failWrites(new IllegalStateException("database down"), false);
     start(Duration.ofSeconds(5));
     ConsumerRecord<byte[], byte[]> record =
         Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
     consumer.queue.add(record);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> consumer.events.contains("ack:RELEASE"));
-    assertThat(store.all()).isEmpty();
+    assertThat(store.recorded()).isEmpty();
     // while PostgreSQL is down the worker asks it, not Kafka: the task is not taken and released
     // again at every poll (each time would count against its share group delivery limit)
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> store.log.stream().filter("ping"::equals).count() >= 2);
+        .until(() -> storeCalls.stream().filter("ping"::equals).count() >= 2);
     assertThat(consumer.events.stream().filter("ack:RELEASE"::equals)).hasSize(1);
     assertThat(consumer.events.stream().filter(e -> e.startsWith("poll:"))).hasSize(1);
-    store.failure = null;
+    store.failWrites(null, false);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> store.all().size() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.recorded().size() == 1);
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> consumer.lastAck.get(record) == AcknowledgeType.ACCEPT);
@@ -142,8 +149,7 @@ class DispatcherWorkerTest {
   @Test
   void aWriteFailingWhilePostgresAnswersIsRetriedAfterABackOffNotAtEveryPoll() {
     Webhook ok = webhooks.add(Fixtures.webhook("http://ok"));
-    store.failure = new IllegalStateException("conflict");
-    store.answersWhileFailing = true;
+    store.failWrites(new IllegalStateException("conflict"), true);
     start(Duration.ofSeconds(5));
     consumer.queue.add(Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT)));
 
@@ -160,8 +166,8 @@ class DispatcherWorkerTest {
 
     // PostgreSQL answered, so the worker was not paused; its consumer backed off before retrying
     assertThat(ms).as("back-off before the task is taken again").isGreaterThanOrEqualTo(800);
-    store.failure = null;
-    await().atMost(Duration.ofSeconds(10)).until(() -> store.all().size() == 1);
+    store.failWrites(null, false);
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.recorded().size() == 1);
   }
 
   @Test
@@ -184,8 +190,8 @@ class DispatcherWorkerTest {
     assertThat(consumer.lastAck)
         .containsEntry(fine, AcknowledgeType.ACCEPT)
         .containsEntry(hanging, AcknowledgeType.ACCEPT);
-    assertThat(store.all()).hasSize(1);
-    assertThat(timers.deferrals)
+    assertThat(store.recorded()).hasSize(1);
+    assertThat(timers.deferrals())
         .singleElement()
         .satisfies(d -> assertThat(d.task().webhookId()).isEqualTo(stuck.id()));
     assertThat(consumer.events).endsWith("commit", "close");

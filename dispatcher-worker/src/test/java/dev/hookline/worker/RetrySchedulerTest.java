@@ -3,6 +3,7 @@ package dev.hookline.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.DeliveryTask;
@@ -13,8 +14,8 @@ import dev.hookline.schemas.Trigger;
 import dev.hookline.store.AttemptRecord;
 import dev.hookline.store.Database;
 import dev.hookline.store.DeliveryStatus;
-import dev.hookline.store.NewWebhook;
 import dev.hookline.store.TestPostgres;
+import dev.hookline.store.TestWebhooks;
 import dev.hookline.store.Webhook;
 import dev.hookline.store.WebhookHealth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,7 +58,7 @@ class RetrySchedulerTest {
             db.retryTimers(),
             db.webhookHealth(),
             disabler,
-            producer,
+            DeliveryTaskWriter.over(producer),
             Clock.systemUTC(),
             metrics,
             "w1");
@@ -71,16 +71,7 @@ class RetrySchedulerTest {
 
   private Webhook webhook() {
     return db.webhooks()
-        .create(
-            new NewWebhook(
-                "hook",
-                "https://example.com/hook",
-                "",
-                List.of("payment_received"),
-                true,
-                15,
-                null,
-                Map.of()))
+        .create(TestWebhooks.newWebhook().name("hook").url("https://example.com/hook").build())
         .webhook();
   }
 
@@ -97,7 +88,7 @@ class RetrySchedulerTest {
   void dueRetriesGoBackOntoTheDeliveriesTopicAsTheNextAttempt() {
     Webhook w = webhook();
     DeliveryTask first = Fixtures.task(w.id(), 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(
             List.of(failedAttempt(first, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
 
@@ -124,7 +115,7 @@ class RetrySchedulerTest {
   void aDeliveryThatFailedForGoodGoesToTheDeadLetterTopicWithItsLastError() throws Exception {
     Webhook w = webhook();
     DeliveryTask last = Fixtures.task(w.id(), 1, Trigger.EVENT).nextAttempt(Trigger.RETRY);
-    db.deliveries().recordAll(List.of(failedAttempt(last, DeliveryStatus.FAILED, null)));
+    db.attempts().recordAll(List.of(failedAttempt(last, DeliveryStatus.FAILED, null)));
 
     scheduler.tick();
     scheduler.tick();
@@ -183,7 +174,7 @@ class RetrySchedulerTest {
   void aKafkaFailureMarksNothing() {
     Webhook w = webhook();
     DeliveryTask first = Fixtures.task(w.id(), 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(
             List.of(failedAttempt(first, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
     MockProducer<String, byte[]> broken =
@@ -195,7 +186,7 @@ class RetrySchedulerTest {
             db.retryTimers(),
             db.webhookHealth(),
             null,
-            broken,
+            DeliveryTaskWriter.over(broken),
             Clock.systemUTC(),
             new WorkerMetrics(meters),
             "w2");

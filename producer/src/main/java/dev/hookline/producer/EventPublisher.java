@@ -3,6 +3,7 @@ package dev.hookline.producer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.CloudEventHeaders;
+import dev.hookline.schemas.Event;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.EventType;
 import dev.hookline.schemas.FieldError;
@@ -24,8 +25,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
-
-  /** The payload limit of the platform (DESIGN.md, "Delivery"): bytes of the data JSON. */
-  public static final int MAX_DATA_BYTES = 256 * 1024;
 
   /**
    * Fields that identify the aggregate an event is about, most specific first. The first one
@@ -95,17 +91,11 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   static Properties producerProperties(PublisherConfig config) {
-    Properties props = new Properties();
-    props.putAll(config.kafkaProperties());
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, config.clientId());
+    Properties props =
+        ProducerSettings.reliable(
+            config.bootstrapServers(), config.clientId(), config.kafkaProperties());
     props.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(config.linger().toMillis()));
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(config.batchSizeBytes()));
-    // no duplicates from producer retries, nothing acknowledged before every in-sync replica has it
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return props;
   }
 
@@ -235,11 +225,15 @@ public final class EventPublisher implements AutoCloseable {
     } catch (JsonProcessingException e) {
       throw invalid(type, "data", "cannot be written as JSON: " + e.getOriginalMessage());
     }
-    if (value.length > MAX_DATA_BYTES) {
+    if (value.length > Event.MAX_DATA_BYTES) {
       throw invalid(
           type,
           "data",
-          "is " + value.length + " bytes of JSON; the limit is " + MAX_DATA_BYTES + " (256 KB)");
+          "is "
+              + value.length
+              + " bytes of JSON; the limit is "
+              + Event.MAX_DATA_BYTES
+              + " (256 KB)");
     }
     if (validate) {
       List<FieldError> errors = catalog.validate(type, data);

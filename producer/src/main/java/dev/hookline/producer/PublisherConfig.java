@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How an {@link EventPublisher} talks to Kafka. Built by the caller (the {@code app} module from
- * environment variables); {@link #defaults(String)} gives the documented defaults.
+ * How an {@link EventPublisher} talks to Kafka. Built by the caller with {@link #builder}; {@link
+ * #defaults(String)} gives the documented defaults.
  *
  * @param bootstrapServers Kafka bootstrap servers, e.g. {@code localhost:9092}
  * @param source the CloudEvents {@code source} of every event published, a URI reference
@@ -55,38 +55,72 @@ public record PublisherConfig(
 
   /** The defaults: source {@value #DEFAULT_SOURCE}, linger 5 ms, 64 KB batches, validation on. */
   public static PublisherConfig defaults(String bootstrapServers) {
-    return new PublisherConfig(
-        bootstrapServers, null, null, null, DEFAULT_BATCH_SIZE_BYTES, true, Map.of());
+    return builder(bootstrapServers).build();
   }
 
-  public PublisherConfig withSource(String newSource) {
-    return new PublisherConfig(
-        bootstrapServers, newSource, clientId, linger, batchSizeBytes, validate, kafkaProperties);
+  /** A builder starting from the defaults. */
+  public static Builder builder(String bootstrapServers) {
+    return new Builder(bootstrapServers);
   }
 
-  public PublisherConfig withClientId(String newClientId) {
-    return new PublisherConfig(
-        bootstrapServers, source, newClientId, linger, batchSizeBytes, validate, kafkaProperties);
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(bootstrapServers)
+        .source(source)
+        .clientId(clientId)
+        .batching(linger, batchSizeBytes)
+        .validate(validate)
+        .kafkaProperties(kafkaProperties);
   }
 
-  public PublisherConfig withBatching(Duration newLinger, int newBatchSizeBytes) {
-    return new PublisherConfig(
-        bootstrapServers,
-        source,
-        clientId,
-        newLinger,
-        newBatchSizeBytes,
-        validate,
-        kafkaProperties);
-  }
+  /** Builds a {@link PublisherConfig}; {@link #build()} checks every value. */
+  public static final class Builder {
+    private final String bootstrapServers;
+    private String source = DEFAULT_SOURCE;
+    private String clientId = DEFAULT_CLIENT_ID;
+    private Duration linger = DEFAULT_LINGER;
+    private int batchSizeBytes = DEFAULT_BATCH_SIZE_BYTES;
+    private boolean validate = true;
+    private Map<String, String> kafkaProperties = Map.of();
 
-  public PublisherConfig withValidate(boolean newValidate) {
-    return new PublisherConfig(
-        bootstrapServers, source, clientId, linger, batchSizeBytes, newValidate, kafkaProperties);
-  }
+    private Builder(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+    }
 
-  public PublisherConfig withKafkaProperties(Map<String, String> newKafkaProperties) {
-    return new PublisherConfig(
-        bootstrapServers, source, clientId, linger, batchSizeBytes, validate, newKafkaProperties);
+    /** The CloudEvents {@code source} of every event published, a URI reference. */
+    public Builder source(String value) {
+      this.source = value;
+      return this;
+    }
+
+    public Builder clientId(String value) {
+      this.clientId = value;
+      return this;
+    }
+
+    public Builder batching(Duration newLinger, int newBatchSizeBytes) {
+      this.linger = newLinger;
+      this.batchSizeBytes = newBatchSizeBytes;
+      return this;
+    }
+
+    public Builder validate(boolean value) {
+      this.validate = value;
+      return this;
+    }
+
+    /** Extra producer properties; they cannot turn off {@code acks=all} or idempotence. */
+    public Builder kafkaProperties(Map<String, String> value) {
+      this.kafkaProperties = value;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first bad setting
+     */
+    public PublisherConfig build() {
+      return new PublisherConfig(
+          bootstrapServers, source, clientId, linger, batchSizeBytes, validate, kafkaProperties);
+    }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.schemas.CloudEventHeaders;
+import dev.hookline.schemas.Event;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.EventType;
 import dev.hookline.schemas.FieldError;
@@ -76,7 +77,8 @@ class EventPublisherTest {
   @Test
   void usesTheConfiguredSourceAndTheTypesDomain() {
     try (EventPublisher custom =
-        EventPublisher.wrap(producer, CATALOG, CONFIG.withSource("https://billing.example.com"))) {
+        EventPublisher.wrap(
+            producer, CATALOG, CONFIG.toBuilder().source("https://billing.example.com").build())) {
       custom.publishSync("hookline.webhook.disabled", example("hookline.webhook.disabled"));
       custom.publishSync("domain_created", example("domain_created"));
     }
@@ -210,10 +212,10 @@ class EventPublisherTest {
   @Test
   void payloadOver256KbIsRefusedEvenWithoutValidation() {
     ObjectNode data = example("payment_received");
-    data.put("payment_product_names", "x".repeat(EventPublisher.MAX_DATA_BYTES));
+    data.put("payment_product_names", "x".repeat(Event.MAX_DATA_BYTES));
     MockProducer<String, byte[]> other = newProducer(true);
     try (EventPublisher unvalidated =
-        EventPublisher.wrap(other, CATALOG, CONFIG.withValidate(false))) {
+        EventPublisher.wrap(other, CATALOG, CONFIG.toBuilder().validate(false).build())) {
       assertThatThrownBy(() -> unvalidated.publishSync("payment_received", data))
           .isInstanceOfSatisfying(
               InvalidEventException.class,
@@ -230,8 +232,8 @@ class EventPublisherTest {
     // just under the limit goes through
     ObjectNode small = example("payment_received");
     int overhead = Json.toBytes(small).length + ",\"pad\":\"\"".length();
-    small.put("pad", "y".repeat(EventPublisher.MAX_DATA_BYTES - overhead));
-    assertThat(Json.toBytes(small)).hasSize(EventPublisher.MAX_DATA_BYTES);
+    small.put("pad", "y".repeat(Event.MAX_DATA_BYTES - overhead));
+    assertThat(Json.toBytes(small)).hasSize(Event.MAX_DATA_BYTES);
     publisher.publishSync("payment_received", small);
     assertThat(producer.history()).hasSize(1);
   }
@@ -241,7 +243,7 @@ class EventPublisherTest {
     ObjectNode data = example("payment_received");
     data.put("payment_total", 12);
     try (EventPublisher unvalidated =
-        EventPublisher.wrap(producer, CATALOG, CONFIG.withValidate(false))) {
+        EventPublisher.wrap(producer, CATALOG, CONFIG.toBuilder().validate(false).build())) {
       unvalidated.publishSync("payment_received", data);
     }
     assertThat(producer.history()).hasSize(1);
@@ -310,11 +312,12 @@ class EventPublisherTest {
   @Test
   void kafkaSettingsAreIdempotentAndAcksAll() {
     PublisherConfig config =
-        PublisherConfig.defaults("k1:9092,k2:9092")
-            .withClientId("billing")
-            .withBatching(Duration.ofMillis(20), 128 * 1024)
-            .withKafkaProperties(
-                Map.of("acks", "1", "enable.idempotence", "false", "compression.type", "lz4"));
+        PublisherConfig.builder("k1:9092,k2:9092")
+            .clientId("billing")
+            .batching(Duration.ofMillis(20), 128 * 1024)
+            .kafkaProperties(
+                Map.of("acks", "1", "enable.idempotence", "false", "compression.type", "lz4"))
+            .build();
     var props = EventPublisher.producerProperties(config);
     assertThat(props)
         .containsEntry("bootstrap.servers", "k1:9092,k2:9092")
@@ -334,7 +337,7 @@ class EventPublisherTest {
     assertThat(config.linger()).isEqualTo(Duration.ofMillis(5));
     assertThatThrownBy(() -> PublisherConfig.defaults(" "))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> config.withSource("not a uri"))
+    assertThatThrownBy(() -> config.toBuilder().source("not a uri").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("source");
   }

@@ -29,9 +29,6 @@ import org.apache.kafka.common.header.Headers;
  * it cannot. Stateless and thread-safe.
  */
 final class EventReader {
-  /** DESIGN.md "Delivery": payload limit 256 KB. */
-  static final int MAX_DATA_BYTES = 256 * 1024;
-
   /** RFC 3339 allows a lower-case 't' and 'z'; ISO_OFFSET_DATE_TIME alone does not. */
   private static final DateTimeFormatter RFC_3339 =
       new DateTimeFormatterBuilder()
@@ -71,12 +68,12 @@ final class EventReader {
   Result read(Headers headers, byte[] value, Instant fallbackTime) {
     if (value == null || value.length == 0)
       return new Invalid("the value is empty; it must be the event data, a JSON object");
-    if (value.length > MAX_DATA_BYTES) {
+    if (value.length > Event.MAX_DATA_BYTES) {
       return new Invalid(
           "the event data is "
               + value.length
               + " bytes, over the "
-              + MAX_DATA_BYTES
+              + Event.MAX_DATA_BYTES
               + " byte limit");
     }
     try {

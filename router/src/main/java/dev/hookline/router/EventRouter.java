@@ -2,6 +2,7 @@ package dev.hookline.router;
 
 import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Json;
@@ -80,10 +81,11 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
               Trigger.EVENT,
               event,
               route.tenant());
-      // The ce_* headers describe the event, not the task: the task starts with clean headers.
+      // key and headers as every writer of tasks has them (DeliveryTaskWriter): the ce_* headers
+      // describe the event, not the task
       context.forward(
           record
-              .withKey(route.webhookId().toString().getBytes(StandardCharsets.UTF_8))
+              .withKey(DeliveryTaskWriter.key(task).getBytes(StandardCharsets.UTF_8))
               .withValue((Routed) new Delivery(Json.toBytes(task)))
               .withHeaders(new RecordHeaders()));
       meters.deliveryTasks().increment();

@@ -8,7 +8,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * How to run the router.
+ * How to run the router, built by the caller (the {@code app} module) with {@link #builder}, or
+ * {@link #defaults} for every default.
  *
  * @param bootstrapServers Kafka bootstrap servers, e.g. {@code localhost:9092}
  * @param applicationId Kafka Streams application id (consumer group, transactional id prefix)
@@ -31,8 +32,14 @@ public record RouterConfig(
     Map<String, String> kafkaOverrides,
     String instanceId) {
 
-  /** What Kafka accepts in a group instance id, leaving room for the "-N" Streams appends. */
-  private static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
+  /**
+   * What Kafka accepts in a group instance id, leaving room for the "-N" Streams appends: the one
+   * place this rule is written ({@code HOOKLINE_ROUTER_INSTANCE_ID} is checked against it too).
+   */
+  public static final Pattern INSTANCE_ID = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
+
+  /** How {@link #INSTANCE_ID} reads in an error message. */
+  public static final String INSTANCE_ID_RULE = "1-200 of the characters a-z A-Z 0-9 . _ -";
 
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
 
@@ -56,97 +63,94 @@ public record RouterConfig(
     }
     kafkaOverrides = Map.copyOf(Objects.requireNonNullElse(kafkaOverrides, Map.of()));
     if (instanceId != null && !INSTANCE_ID.matcher(instanceId).matches()) {
-      throw new IllegalArgumentException(
-          "instanceId must be 1-200 of the characters a-z A-Z 0-9 . _ -, or null");
+      throw new IllegalArgumentException("instanceId must be " + INSTANCE_ID_RULE + ", or null");
     }
   }
 
   /**
    * Defaults: application id {@value Topics#ROUTER_APPLICATION_ID}, one thread, 100 ms commits,
-   * broker-default RF.
+   * broker-default RF, dynamic membership.
    */
   public static RouterConfig defaults(String bootstrapServers, Path stateDir) {
-    return new RouterConfig(
-        bootstrapServers,
-        Topics.ROUTER_APPLICATION_ID,
-        stateDir,
-        1,
-        DEFAULT_COMMIT_INTERVAL,
-        -1,
-        Map.of(),
-        null);
+    return builder(bootstrapServers, stateDir).build();
   }
 
-  public RouterConfig withApplicationId(String id) {
-    return new RouterConfig(
-        bootstrapServers,
-        id,
-        stateDir,
-        numStreamThreads,
-        commitInterval,
-        replicationFactor,
-        kafkaOverrides,
-        instanceId);
+  /** A builder starting from the defaults. */
+  public static Builder builder(String bootstrapServers, Path stateDir) {
+    return new Builder(bootstrapServers, stateDir);
   }
 
-  public RouterConfig withNumStreamThreads(int threads) {
-    return new RouterConfig(
-        bootstrapServers,
-        applicationId,
-        stateDir,
-        threads,
-        commitInterval,
-        replicationFactor,
-        kafkaOverrides,
-        instanceId);
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(bootstrapServers, stateDir)
+        .applicationId(applicationId)
+        .numStreamThreads(numStreamThreads)
+        .commitInterval(commitInterval)
+        .replicationFactor(replicationFactor)
+        .kafkaOverrides(kafkaOverrides)
+        .instanceId(instanceId);
   }
 
-  public RouterConfig withCommitInterval(Duration interval) {
-    return new RouterConfig(
-        bootstrapServers,
-        applicationId,
-        stateDir,
-        numStreamThreads,
-        interval,
-        replicationFactor,
-        kafkaOverrides,
-        instanceId);
-  }
+  /** Builds a {@link RouterConfig}; {@link #build()} checks every value and names the bad one. */
+  public static final class Builder {
+    private final String bootstrapServers;
+    private final Path stateDir;
+    private String applicationId = Topics.ROUTER_APPLICATION_ID;
+    private int numStreamThreads = 1;
+    private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+    private int replicationFactor = -1;
+    private Map<String, String> kafkaOverrides = Map.of();
+    private String instanceId;
 
-  public RouterConfig withReplicationFactor(int rf) {
-    return new RouterConfig(
-        bootstrapServers,
-        applicationId,
-        stateDir,
-        numStreamThreads,
-        commitInterval,
-        rf,
-        kafkaOverrides,
-        instanceId);
-  }
+    private Builder(String bootstrapServers, Path stateDir) {
+      this.bootstrapServers = bootstrapServers;
+      this.stateDir = stateDir;
+    }
 
-  public RouterConfig withKafkaOverrides(Map<String, String> overrides) {
-    return new RouterConfig(
-        bootstrapServers,
-        applicationId,
-        stateDir,
-        numStreamThreads,
-        commitInterval,
-        replicationFactor,
-        overrides,
-        instanceId);
-  }
+    public Builder applicationId(String id) {
+      this.applicationId = id;
+      return this;
+    }
 
-  /** Static membership under this id; null for dynamic membership. */
-  public RouterConfig withInstanceId(String id) {
-    return new RouterConfig(
-        bootstrapServers,
-        applicationId,
-        stateDir,
-        numStreamThreads,
-        commitInterval,
-        replicationFactor,
-        kafkaOverrides,
-        id);
+    public Builder numStreamThreads(int threads) {
+      this.numStreamThreads = threads;
+      return this;
+    }
+
+    public Builder commitInterval(Duration interval) {
+      this.commitInterval = interval;
+      return this;
+    }
+
+    public Builder replicationFactor(int rf) {
+      this.replicationFactor = rf;
+      return this;
+    }
+
+    public Builder kafkaOverrides(Map<String, String> overrides) {
+      this.kafkaOverrides = overrides;
+      return this;
+    }
+
+    /** Static membership under this id; null for dynamic membership. */
+    public Builder instanceId(String id) {
+      this.instanceId = id;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first bad setting
+     */
+    public RouterConfig build() {
+      return new RouterConfig(
+          bootstrapServers,
+          applicationId,
+          stateDir,
+          numStreamThreads,
+          commitInterval,
+          replicationFactor,
+          kafkaOverrides,
+          instanceId);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.hookline.router;
 
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -10,7 +11,6 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -21,7 +21,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
- * The router's Kafka Streams topology (DESIGN.md "Kafka", "Router"):
+ * The router's Kafka Streams topology (docs/design.md "Kafka"):
  *
  * <pre>
  *   hookline.subscriptions ──► [global store: routes by event type]
@@ -102,17 +102,14 @@ public final class RouterTopology {
   }
 
   /**
-   * Tasks keep their webhook id as key, but go to a partition by their own bytes: keyed
-   * partitioning put every task of one webhook in one partition, and a share group gives a
-   * partition to a single member while it has fewer members than partitions, so one busy webhook
-   * was served by one consumer of one worker whatever the number of workers. A share group keeps no
-   * order within a partition anyway.
+   * Tasks go to a partition the way every writer of tasks puts them: see {@link
+   * DeliveryTaskWriter}.
    */
   static final class SpreadTasks implements StreamPartitioner<byte[], byte[]> {
     @Override
     public Optional<Set<Integer>> partitions(
         String topic, byte[] key, byte[] value, int numPartitions) {
-      return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(value)) % numPartitions));
+      return Optional.of(Set.of(DeliveryTaskWriter.partition(value, numPartitions)));
     }
   }
 

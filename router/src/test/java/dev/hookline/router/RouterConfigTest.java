@@ -16,10 +16,11 @@ class RouterConfigTest {
   @Test
   void defaultsAndStreamsProperties() {
     RouterConfig config =
-        RouterConfig.defaults("k:9092", Path.of("/var/lib/hookline/router"))
-            .withNumStreamThreads(3)
-            .withCommitInterval(Duration.ofMillis(250))
-            .withKafkaOverrides(Map.of("security.protocol", "SSL"));
+        RouterConfig.builder("k:9092", Path.of("/var/lib/hookline/router"))
+            .numStreamThreads(3)
+            .commitInterval(Duration.ofMillis(250))
+            .kafkaOverrides(Map.of("security.protocol", "SSL"))
+            .build();
     assertThat(config.applicationId()).isEqualTo(Topics.ROUTER_APPLICATION_ID);
     assertThat(config.replicationFactor()).isEqualTo(-1);
 
@@ -43,9 +44,10 @@ class RouterConfigTest {
   @Test
   void anInstanceIdMakesTheMainConsumerOfEachThreadAStaticMember() {
     RouterConfig config =
-        RouterConfig.defaults("k:9092", Path.of("/tmp/r"))
-            .withNumStreamThreads(2)
-            .withInstanceId("router-1");
+        RouterConfig.builder("k:9092", Path.of("/tmp/r"))
+            .numStreamThreads(2)
+            .instanceId("router-1")
+            .build();
     StreamsConfig streams = new StreamsConfig(Router.streamsProperties(config));
     assertThat(streams.getMainConsumerConfigs("g", "c", 0))
         .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "router-1-0");
@@ -62,17 +64,17 @@ class RouterConfigTest {
     Path dir = Path.of("x");
     assertThatThrownBy(() -> RouterConfig.defaults(" ", dir))
         .hasMessageContaining("bootstrapServers");
-    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withNumStreamThreads(0))
+    assertThatThrownBy(() -> RouterConfig.builder("k:1", dir).numStreamThreads(0).build())
         .hasMessageContaining("numStreamThreads");
-    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withCommitInterval(Duration.ZERO))
+    assertThatThrownBy(() -> RouterConfig.builder("k:1", dir).commitInterval(Duration.ZERO).build())
         .hasMessageContaining("commitInterval");
-    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withReplicationFactor(0))
+    assertThatThrownBy(() -> RouterConfig.builder("k:1", dir).replicationFactor(0).build())
         .hasMessageContaining("replicationFactor");
-    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withApplicationId(""))
+    assertThatThrownBy(() -> RouterConfig.builder("k:1", dir).applicationId("").build())
         .hasMessageContaining("applicationId");
-    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withInstanceId("a b"))
+    assertThatThrownBy(() -> RouterConfig.builder("k:1", dir).instanceId("a b").build())
         .hasMessageContaining("instanceId");
-    assertThatThrownBy(() -> RouterConfig.defaults("k:1", dir).withInstanceId(""))
+    assertThatThrownBy(() -> RouterConfig.builder("k:1", dir).instanceId("").build())
         .hasMessageContaining("instanceId");
   }
 }

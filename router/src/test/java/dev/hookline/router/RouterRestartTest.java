@@ -120,9 +120,10 @@ class RouterRestartTest {
 
     Path stateDir = tmp.resolve("state");
     RouterConfig config =
-        RouterConfig.defaults(kafka.bootstrapServers(), stateDir)
-            .withReplicationFactor(1)
-            .withKafkaOverrides(Map.of("transaction.state.log.replication.factor", "1"));
+        RouterConfig.builder(kafka.bootstrapServers(), stateDir)
+            .replicationFactor(1)
+            .kafkaOverrides(Map.of("transaction.state.log.replication.factor", "1"))
+            .build();
 
     try (Router router = start(config)) {
       assertThat(routeAndCollect("evt-1")).containsExactly(wildcard + "@v1", stays + "@v1");
@@ -167,11 +168,12 @@ class RouterRestartTest {
     subscribe(sub(webhook, 1, true, type));
     producer.flush();
     RouterConfig config =
-        RouterConfig.defaults(kafka.bootstrapServers(), tmp.resolve("crash-state"))
-            .withApplicationId("hookline-router-crash-test")
-            .withReplicationFactor(1)
-            .withKafkaOverrides(Map.of("transaction.state.log.replication.factor", "1"))
-            .withInstanceId("router-crash-test");
+        RouterConfig.builder(kafka.bootstrapServers(), tmp.resolve("crash-state"))
+            .applicationId("hookline-router-crash-test")
+            .replicationFactor(1)
+            .kafkaOverrides(Map.of("transaction.state.log.replication.factor", "1"))
+            .instanceId("router-crash-test")
+            .build();
 
     Router first = start(config);
     assertThat(routeAndCollect("evt-before-crash", type)).contains(webhook + "@v1");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.schemas.CloudEventHeaders;
 import dev.hookline.schemas.DeliveryTask;
+import dev.hookline.schemas.Event;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Subscription;
@@ -257,8 +258,7 @@ class RouterTopologyTest {
   static Stream<Arguments> invalidEvents() {
     byte[] data = DATA.getBytes(StandardCharsets.UTF_8);
     byte[] tooBig =
-        ("{\"x\":\"" + "a".repeat(EventReader.MAX_DATA_BYTES) + "\"}")
-            .getBytes(StandardCharsets.UTF_8);
+        ("{\"x\":\"" + "a".repeat(Event.MAX_DATA_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
     return Stream.of(
         Arguments.of(
             "no specversion",

@@ -26,6 +26,12 @@ public record Event(
     Instant time,
     JsonNode data,
     @JsonInclude(JsonInclude.Include.NON_NULL) String tenant) {
+  /**
+   * The payload limit (docs/design.md, "Delivery"): bytes of the data JSON. Producers refuse larger
+   * data, the router sends it to {@code hookline.invalid-events}, the admin API answers 413.
+   */
+  public static final int MAX_DATA_BYTES = 256 * 1024;
+
   public Event {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(type, "type");

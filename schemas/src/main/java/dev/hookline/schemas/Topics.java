@@ -2,7 +2,7 @@ package dev.hookline.schemas;
 
 import java.util.regex.Pattern;
 
-/** Kafka topic names and header keys shared by every module (see DESIGN.md, "Kafka"). */
+/** Kafka topic names and header keys shared by every module (see docs/design.md, "Kafka"). */
 public final class Topics {
   public static final String EVENTS_PREFIX = "events.";
   public static final Pattern EVENTS_PATTERN = Pattern.compile("events\\..*");

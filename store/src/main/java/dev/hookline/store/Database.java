@@ -49,6 +49,10 @@ public final class Database implements AutoCloseable {
     return dataSource;
   }
 
+  /**
+   * Webhooks as the admin API manages them; the delivery engine reads them as a {@link
+   * WebhookLookup}.
+   */
   public WebhookStore webhooks() {
     return new PgWebhookStore(dataSource, cipher);
   }
@@ -58,7 +62,13 @@ public final class Database implements AutoCloseable {
     return new PgTenantStore(dataSource);
   }
 
+  /** The delivery log and redeliveries (admin API). */
   public DeliveryStore deliveries() {
+    return new PgDeliveryStore(dataSource);
+  }
+
+  /** Where the delivery engine records its attempts. */
+  public AttemptRecorder attempts() {
     return new PgDeliveryStore(dataSource);
   }
 

@@ -24,7 +24,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-final class PgDeliveryStore implements DeliveryStore {
+final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
   static final String VIEW_COLUMNS =
       "d.id, d.webhook_id, d.event_id, e.type, d.trigger, d.status, d.attempts, d.last_status_code,"
           + " d.last_error, d.next_attempt_at, d.created_at, d.updated_at";
@@ -148,12 +148,6 @@ final class PgDeliveryStore implements DeliveryStore {
       }
       ps.executeBatch();
     }
-  }
-
-  @Override
-  public List<DeliveryView> listForWebhook(
-      UUID webhookId, DeliveryStatus status, UUID before, int limit) {
-    return listForWebhook(webhookId, status, null, before, limit);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.hookline.store;
 
+import dev.hookline.schemas.DeadLetter;
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Json;
@@ -147,10 +148,11 @@ final class PgRetryTimers implements RetryTimers {
                 letters.add(
                     new DeadLetter(
                         task,
-                        (Integer) rs.getObject(6),
-                        rs.getString(7),
-                        rs.getString(8),
-                        PgWebhookStore.instant(rs.getTimestamp(9))));
+                        new DeadLetter.LastError(
+                            (Integer) rs.getObject(6),
+                            rs.getString(7),
+                            rs.getString(8),
+                            PgWebhookStore.instant(rs.getTimestamp(9)))));
               }
             }
           }

@@ -1,5 +1,6 @@
 package dev.hookline.store;
 
+import dev.hookline.schemas.DeadLetter;
 import dev.hookline.schemas.DeliveryTask;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,14 +18,6 @@ public interface RetryTimers {
    * or still running when its batch had to be acknowledged).
    */
   record Deferral(DeliveryTask task, Instant until) {}
-
-  /** A delivery that failed for good: its last task and why it failed. */
-  record DeadLetter(
-      DeliveryTask task,
-      Integer lastStatusCode,
-      String lastErrorClass,
-      String lastError,
-      Instant failedAt) {}
 
   /** Retry timers that are due now, and all of them. */
   record Counts(long due, long scheduled) {}

@@ -6,20 +6,14 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Webhooks in PostgreSQL. Every change writes the webhook row and an outbox row (its {@code
- * hookline.subscriptions} record) in one transaction, and bumps the version.
- *
- * <p>Methods added after the first version are {@code default} methods that throw, so in-memory
- * fakes written against the first version keep compiling; the Postgres store implements all.
+ * Webhooks as the admin API manages them. Every change writes the webhook row and an outbox row
+ * (its {@code hookline.subscriptions} record) in one transaction, and bumps the version.
  */
-public interface WebhookStore {
+public interface WebhookStore extends WebhookLookup {
   /** How long the previous secret keeps signing after {@link #rotateSecret}. */
   Duration PREVIOUS_SECRET_GRACE = Duration.ofHours(24);
 
   CreatedWebhook create(NewWebhook webhook);
-
-  /** The webhook, unless unknown or deleted. */
-  Optional<Webhook> find(UUID id);
 
   /** Non-deleted webhooks, oldest first, after the given id (null for the first page). */
   List<Webhook> list(UUID after, int limit);
@@ -30,23 +24,14 @@ public interface WebhookStore {
   /** Soft-deletes; false when unknown or already deleted. Publishes a tombstone. */
   boolean delete(UUID id);
 
-  /** The signing secrets (decrypted), also for inactive webhooks; empty when unknown or deleted. */
-  Optional<SigningSecrets> secrets(UUID id);
-
   /**
    * Non-deleted webhooks matching the query, oldest first, after the given id (null for the first
    * page), each with its delivery counters, read in one query for the whole page.
    */
-  default List<WebhookListing> list(WebhookQuery query, UUID after, int limit) {
-    throw new UnsupportedOperationException(
-        "list(WebhookQuery, ...) is not implemented by " + getClass().getName());
-  }
+  List<WebhookListing> list(WebhookQuery query, UUID after, int limit);
 
   /** The webhook with its delivery counters, unless unknown or deleted. */
-  default Optional<WebhookListing> findListing(UUID id) {
-    throw new UnsupportedOperationException(
-        "findListing is not implemented by " + getClass().getName());
-  }
+  Optional<WebhookListing> findListing(UUID id);
 
   /**
    * Replaces the signing secret with a new one and returns it (shown this once). The replaced
@@ -55,8 +40,5 @@ public interface WebhookStore {
    * previous one is dropped. Bumps the version and writes the routing record like any change. Empty
    * when the webhook is unknown or deleted.
    */
-  default Optional<CreatedWebhook> rotateSecret(UUID id) {
-    throw new UnsupportedOperationException(
-        "rotateSecret is not implemented by " + getClass().getName());
-  }
+  Optional<CreatedWebhook> rotateSecret(UUID id);
 }

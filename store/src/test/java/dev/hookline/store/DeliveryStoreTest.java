@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 class DeliveryStoreTest {
   private static Database db;
   private static DeliveryStore deliveries;
+  private static AttemptRecorder attempts;
 
   @BeforeAll
   static void open() {
     db = TestPostgres.freshStore();
     deliveries = db.deliveries();
+    attempts = db.attempts();
   }
 
   @AfterAll
@@ -55,9 +57,9 @@ class DeliveryStoreTest {
 
   @Test
   void pingReturnsWhilePostgresAnswersAndThrowsWhenItCannot() {
-    deliveries.ping();
+    attempts.ping();
     Database gone = TestPostgres.freshStore();
-    DeliveryStore unreachable = gone.deliveries();
+    AttemptRecorder unreachable = gone.attempts();
     gone.close();
     assertThatThrownBy(unreachable::ping).isInstanceOf(StoreException.class);
   }
@@ -76,8 +78,8 @@ class DeliveryStoreTest {
           forA.add(ok(task(a, event)));
           forB.add(ok(task(b, event)));
         }
-        var first = pool.submit(() -> deliveries.recordAll(forA));
-        var second = pool.submit(() -> deliveries.recordAll(forB));
+        var first = pool.submit(() -> attempts.recordAll(forA));
+        var second = pool.submit(() -> attempts.recordAll(forB));
         first.get(); // a deadlock (SQLState 40P01) would surface here as a StoreException
         second.get();
       }
@@ -90,13 +92,13 @@ class DeliveryStoreTest {
     DeliveryTask first = task(webhook, "evt_1");
     Instant next = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
 
-    deliveries.recordAll(List.of(failed500(first, next)));
+    attempts.recordAll(List.of(failed500(first, next)));
     DeliveryView retrying = deliveries.find(first.deliveryId()).orElseThrow();
     assertThat(retrying.status()).isEqualTo(DeliveryStatus.RETRYING);
     assertThat(retrying.nextAttemptAt()).isEqualTo(next);
     assertThat(retrying.lastStatusCode()).isEqualTo(500);
 
-    deliveries.recordAll(List.of(ok(first.nextAttempt(Trigger.RETRY))));
+    attempts.recordAll(List.of(ok(first.nextAttempt(Trigger.RETRY))));
     DeliveryView done = deliveries.find(first.deliveryId()).orElseThrow();
     assertThat(done.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
     assertThat(done.attemptCount()).isEqualTo(2);
@@ -115,8 +117,8 @@ class DeliveryStoreTest {
     UUID webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
     DeliveryTask t = task(webhook, "evt_2");
     AttemptRecord second = ok(t.nextAttempt(Trigger.RETRY));
-    deliveries.recordAll(List.of(second));
-    deliveries.recordAll(List.of(second, failed500(t, Instant.now())));
+    attempts.recordAll(List.of(second));
+    attempts.recordAll(List.of(second, failed500(t, Instant.now())));
 
     DeliveryView view = deliveries.find(t.deliveryId()).orElseThrow();
     assertThat(view.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
@@ -130,7 +132,7 @@ class DeliveryStoreTest {
     DeliveryTask orphan =
         task(UUID.randomUUID(), "evt_4"); // no such webhook: foreign key violation
     try {
-      deliveries.recordAll(List.of(ok(good), ok(orphan)));
+      attempts.recordAll(List.of(ok(good), ok(orphan)));
     } catch (StoreException expected) {
       // the whole batch is refused
     }
@@ -142,15 +144,15 @@ class DeliveryStoreTest {
     UUID webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
     for (int i = 0; i < 5; i++) {
       DeliveryTask t = task(webhook, "evt_list_" + i);
-      deliveries.recordAll(List.of(i % 2 == 0 ? ok(t) : failed500(t, Instant.now())));
+      attempts.recordAll(List.of(i % 2 == 0 ? ok(t) : failed500(t, Instant.now())));
     }
-    List<DeliveryView> page1 = deliveries.listForWebhook(webhook, null, null, 3);
-    List<DeliveryView> page2 = deliveries.listForWebhook(webhook, null, page1.get(2).id(), 3);
+    List<DeliveryView> page1 = deliveries.listForWebhook(webhook, null, null, null, 3);
+    List<DeliveryView> page2 = deliveries.listForWebhook(webhook, null, null, page1.get(2).id(), 3);
     assertThat(page1).hasSize(3);
     assertThat(page2).hasSize(2);
     assertThat(page1.get(0).eventId()).isEqualTo("evt_list_4");
     assertThat(page2.get(1).eventId()).isEqualTo("evt_list_0");
-    assertThat(deliveries.listForWebhook(webhook, DeliveryStatus.RETRYING, null, 10))
+    assertThat(deliveries.listForWebhook(webhook, DeliveryStatus.RETRYING, null, null, 10))
         .extracting(DeliveryView::eventId)
         .containsExactly("evt_list_3", "evt_list_1");
   }

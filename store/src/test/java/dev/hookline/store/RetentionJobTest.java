@@ -192,7 +192,7 @@ class RetentionJobTest {
   }
 
   private void record(AttemptRecord attempt) {
-    db.deliveries().recordAll(List.of(attempt));
+    db.attempts().recordAll(List.of(attempt));
   }
 
   private void age(String... eventIds) throws Exception {

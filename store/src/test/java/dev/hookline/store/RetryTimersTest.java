@@ -3,6 +3,7 @@ package dev.hookline.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hookline.schemas.DeadLetter;
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Json;
@@ -76,7 +77,7 @@ class RetryTimersTest {
     UUID webhook = webhook();
     DeliveryTask first = task(webhook, 1, Trigger.EVENT);
     DeliveryTask notYet = task(webhook, 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(
             List.of(
                 attempt(first, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1)),
@@ -100,7 +101,7 @@ class RetryTimersTest {
   @Test
   void aFailedPublishMarksNothing() throws Exception {
     DeliveryTask t = task(webhook(), 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(List.of(attempt(t, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
 
     assertThatThrownBy(
@@ -119,7 +120,7 @@ class RetryTimersTest {
   @Test
   void twoSchedulersNeverClaimTheSameTimer() throws Exception {
     DeliveryTask t = task(webhook(), 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(List.of(attempt(t, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
     CountDownLatch firstIsPublishing = new CountDownLatch(1);
     CountDownLatch releaseFirst = new CountDownLatch(1);
@@ -152,7 +153,7 @@ class RetryTimersTest {
     UUID deleted = webhook();
     DeliveryTask a = task(inactive, 1, Trigger.EVENT);
     DeliveryTask b = task(deleted, 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(
             List.of(
                 attempt(a, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1)),
@@ -191,7 +192,7 @@ class RetryTimersTest {
     // the attempt was recorded first (it finished while the batch was acknowledged): deferring it
     // is a no-op
     DeliveryTask done = task(webhook, 1, Trigger.EVENT);
-    db.deliveries().recordAll(List.of(attempt(done, DeliveryStatus.SUCCEEDED, null)));
+    db.attempts().recordAll(List.of(attempt(done, DeliveryStatus.SUCCEEDED, null)));
     timers.defer(List.of(new RetryTimers.Deferral(done, Instant.now().plusSeconds(60))));
     assertThat(db.deliveries().find(done.deliveryId()).orElseThrow().status())
         .isEqualTo(DeliveryStatus.SUCCEEDED);
@@ -203,23 +204,23 @@ class RetryTimersTest {
     DeliveryTask failed = task(webhook, 1, Trigger.EVENT).nextAttempt(Trigger.RETRY);
     DeliveryTask test = task(webhook, 1, Trigger.TEST);
     DeliveryTask ok = task(webhook, 1, Trigger.EVENT);
-    db.deliveries()
+    db.attempts()
         .recordAll(
             List.of(
                 attempt(failed, DeliveryStatus.FAILED, null),
                 attempt(test, DeliveryStatus.FAILED, null),
                 attempt(ok, DeliveryStatus.SUCCEEDED, null)));
 
-    List<RetryTimers.DeadLetter> letters = new ArrayList<>();
+    List<DeadLetter> letters = new ArrayList<>();
     assertThat(timers.publishDeadLetters(10, letters::addAll)).isEqualTo(1);
-    RetryTimers.DeadLetter letter = letters.get(0);
+    DeadLetter letter = letters.get(0);
     assertThat(letter.task().deliveryId()).isEqualTo(failed.deliveryId());
     assertThat(letter.task().attempt()).isEqualTo(2);
     assertThat(letter.task().trigger()).isEqualTo(Trigger.RETRY);
     assertThat(letter.task().event()).isEqualTo(failed.event());
-    assertThat(letter.lastStatusCode()).isEqualTo(500);
-    assertThat(letter.lastErrorClass()).isEqualTo("http_status");
-    assertThat(letter.lastError()).contains("HTTP 500");
+    assertThat(letter.lastError().statusCode()).isEqualTo(500);
+    assertThat(letter.lastError().errorClass()).isEqualTo("http_status");
+    assertThat(letter.lastError().message()).contains("HTTP 500");
     assertThat(timers.publishDeadLetters(10, letters::addAll)).isZero();
   }
 }

@@ -403,7 +403,7 @@ class TenantStoreTest {
     DeliveryTask task =
         new DeliveryTask(
             DeliveryTask.deliveryIdFor(event.id(), w.id()), w.id(), 1, 1, Trigger.EVENT, event, id);
-    db.deliveries()
+    db.attempts()
         .recordAll(
             List.of(
                 new AttemptRecord(
@@ -435,7 +435,7 @@ class TenantStoreTest {
     DeliveryTask task =
         new DeliveryTask(
             DeliveryTask.deliveryIdFor(eventId, webhook), webhook, 1, 1, Trigger.EVENT, event);
-    db.deliveries()
+    db.attempts()
         .recordAll(
             List.of(
                 new AttemptRecord(

@@ -8,7 +8,6 @@ import dev.hookline.schemas.Subscription;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -102,8 +101,12 @@ class WebhookChangesTest {
   @Test
   void theRetryScheduleCanBeSetAndResetToTheDefault() {
     NewWebhook custom =
-        new NewWebhook(
-            "c", "https://example.com/c", "", List.of("*"), true, 15, List.of(5, 60), Map.of());
+        TestWebhooks.newWebhook()
+            .name("c")
+            .url("https://example.com/c")
+            .events("*")
+            .retrySchedule(List.of(5, 60))
+            .build();
     UUID id = webhooks.create(custom).webhook().id();
 
     Webhook kept = webhooks.update(id, patchName("renamed")).orElseThrow();

@@ -64,7 +64,7 @@ class WebhookHealthTest {
         new Event(eventId, "payment_received", "urn:test", T0, Json.readTree("{}".getBytes()));
     DeliveryTask task =
         new DeliveryTask(DeliveryTask.deliveryIdFor(eventId, id), id, 1, 1, Trigger.EVENT, event);
-    db.deliveries()
+    db.attempts()
         .recordAll(
             List.of(
                 new AttemptRecord(

@@ -9,7 +9,6 @@ import dev.hookline.schemas.Trigger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +49,7 @@ class WebhookListingTest {
 
   private static UUID create(String name, String url, boolean active, String... events) {
     return webhooks
-        .create(new NewWebhook(name, url, "", List.of(events), active, 15, null, Map.of()))
+        .create(TestWebhooks.newWebhook().name(name).url(url).events(events).active(active).build())
         .webhook()
         .id();
   }
@@ -107,7 +106,7 @@ class WebhookListingTest {
       attempts.add(attempt(busy, "e4", Trigger.EVENT, DeliveryStatus.RETRYING));
       attempts.add(attempt(busy, "t1", Trigger.TEST, DeliveryStatus.SUCCEEDED));
       attempts.add(attempt(busy, "t2", Trigger.TEST, DeliveryStatus.FAILED));
-      own.deliveries().recordAll(attempts);
+      own.attempts().recordAll(attempts);
 
       List<WebhookListing> page = own.webhooks().list(WebhookQuery.all(), null, 10);
       WebhookStats busyStats = page.get(0).stats();

@@ -7,7 +7,6 @@ import dev.hookline.schemas.Subscription;
 import dev.hookline.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -30,15 +29,7 @@ class WebhookStoreTest {
   }
 
   static NewWebhook zapier(String... events) {
-    return new NewWebhook(
-        "Zapier Integration",
-        "https://hooks.example.com/zap",
-        "",
-        List.of(events),
-        true,
-        15,
-        null,
-        Map.of());
+    return TestWebhooks.newWebhook().events(events).build();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.hookline.admin.outbox;
 
+import dev.hookline.producer.ProducerSettings;
 import dev.hookline.store.Outbox;
 import dev.hookline.store.OutboxRecord;
 import dev.hookline.store.OutboxSignal;
@@ -7,6 +8,7 @@ import dev.hookline.store.SubscriptionSnapshots;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -85,48 +87,93 @@ public final class OutboxRelay implements AutoCloseable {
         throw new IllegalArgumentException("purgeAfter must not be negative");
     }
 
-    /** The relay settings with the default reconciliation. */
-    public Settings(
-        Duration pollInterval, int batchSize, Duration sendTimeout, Duration maxBackoff) {
-      this(
-          pollInterval,
-          batchSize,
-          sendTimeout,
-          maxBackoff,
-          DEFAULT_SNAPSHOT_INTERVAL,
-          DEFAULT_TOMBSTONE_WINDOW,
-          DEFAULT_PURGE_AFTER);
-    }
-
     public static Settings defaults() {
-      return new Settings(
-          Duration.ofMillis(100), 500, Duration.ofSeconds(30), Duration.ofSeconds(5));
+      return builder().build();
     }
 
-    public Settings withSnapshotInterval(Duration interval) {
-      return new Settings(
-          pollInterval, batchSize, sendTimeout, maxBackoff, interval, tombstoneWindow, purgeAfter);
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+      return new Builder();
     }
 
-    public Settings withTombstoneWindow(Duration window) {
-      return new Settings(
-          pollInterval, batchSize, sendTimeout, maxBackoff, snapshotInterval, window, purgeAfter);
-    }
-
-    public Settings withPurgeAfter(Duration after) {
-      return new Settings(
-          pollInterval,
-          batchSize,
-          sendTimeout,
-          maxBackoff,
-          snapshotInterval,
-          tombstoneWindow,
-          after);
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+      return new Builder()
+          .pollInterval(pollInterval)
+          .batchSize(batchSize)
+          .sendTimeout(sendTimeout)
+          .maxBackoff(maxBackoff)
+          .snapshotInterval(snapshotInterval)
+          .tombstoneWindow(tombstoneWindow)
+          .purgeAfter(purgeAfter);
     }
 
     /** How soon a snapshot that could not run (busy, failed) is tried again. */
     Duration snapshotRetry() {
       return snapshotInterval.compareTo(SNAPSHOT_RETRY) < 0 ? snapshotInterval : SNAPSHOT_RETRY;
+    }
+
+    /** Builds {@link Settings}; every value starts at its default, {@link #build()} checks them. */
+    public static final class Builder {
+      private Duration pollInterval = Duration.ofMillis(100);
+      private int batchSize = 500;
+      private Duration sendTimeout = Duration.ofSeconds(30);
+      private Duration maxBackoff = Duration.ofSeconds(5);
+      private Duration snapshotInterval = DEFAULT_SNAPSHOT_INTERVAL;
+      private Duration tombstoneWindow = DEFAULT_TOMBSTONE_WINDOW;
+      private Duration purgeAfter = DEFAULT_PURGE_AFTER;
+
+      private Builder() {}
+
+      public Builder pollInterval(Duration value) {
+        pollInterval = value;
+        return this;
+      }
+
+      public Builder batchSize(int value) {
+        batchSize = value;
+        return this;
+      }
+
+      public Builder sendTimeout(Duration value) {
+        sendTimeout = value;
+        return this;
+      }
+
+      public Builder maxBackoff(Duration value) {
+        maxBackoff = value;
+        return this;
+      }
+
+      /** Zero turns reconciliation off. */
+      public Builder snapshotInterval(Duration value) {
+        snapshotInterval = value;
+        return this;
+      }
+
+      public Builder tombstoneWindow(Duration value) {
+        tombstoneWindow = value;
+        return this;
+      }
+
+      public Builder purgeAfter(Duration value) {
+        purgeAfter = value;
+        return this;
+      }
+
+      /**
+       * @throws IllegalArgumentException naming the first bad setting
+       */
+      public Settings build() {
+        return new Settings(
+            pollInterval,
+            batchSize,
+            sendTimeout,
+            maxBackoff,
+            snapshotInterval,
+            tombstoneWindow,
+            purgeAfter);
+      }
     }
   }
 
@@ -141,60 +188,72 @@ public final class OutboxRelay implements AutoCloseable {
   private final Thread thread;
 
   /**
-   * The full relay: outbox rows, periodic snapshots (unless {@link Settings#snapshotInterval()} is
-   * zero), woken by the signal.
+   * A relay of {@code outbox} through {@code producer}, polled, with the default settings, no
+   * reconciliation and no wake-up signal unless the builder adds them.
    */
-  public OutboxRelay(
-      Outbox outbox,
-      SubscriptionSnapshots snapshots,
-      OutboxSignal signal,
-      Producer<String, String> producer,
-      Settings settings) {
-    this(
-        settings,
-        outbox,
-        producer,
-        Objects.requireNonNull(snapshots, "snapshots"),
-        Objects.requireNonNull(signal, "signal"));
+  public static Builder builder(Outbox outbox, Producer<String, String> producer) {
+    return new Builder(outbox, producer);
   }
 
-  /** Outbox rows only, polled: no reconciliation, no wake-up signal. */
-  public OutboxRelay(Outbox outbox, Producer<String, String> producer, Settings settings) {
-    this(settings, outbox, producer, null, null);
-  }
-
-  public OutboxRelay(Outbox outbox, Producer<String, String> producer) {
-    this(outbox, producer, Settings.defaults());
-  }
-
-  private OutboxRelay(
-      Settings settings,
-      Outbox outbox,
-      Producer<String, String> producer,
-      SubscriptionSnapshots snapshots,
-      OutboxSignal signal) {
-    this.outbox = Objects.requireNonNull(outbox, "outbox");
-    this.producer = Objects.requireNonNull(producer, "producer");
-    this.settings = Objects.requireNonNull(settings, "settings");
-    this.snapshots = settings.snapshotInterval().isZero() ? null : snapshots;
-    this.signal = signal;
+  private OutboxRelay(Builder b) {
+    this.outbox = Objects.requireNonNull(b.outbox, "outbox");
+    this.producer = Objects.requireNonNull(b.producer, "producer");
+    this.settings = b.settings;
+    this.snapshots = settings.snapshotInterval().isZero() ? null : b.snapshots;
+    this.signal = b.signal;
     this.thread = Thread.ofPlatform().name("hookline-outbox-relay").daemon().unstarted(this::run);
   }
 
+  /** What a relay is built from; {@link #start()} builds and starts it. */
+  public static final class Builder {
+    private final Outbox outbox;
+    private final Producer<String, String> producer;
+    private Settings settings = Settings.defaults();
+    private SubscriptionSnapshots snapshots;
+    private OutboxSignal signal;
+
+    private Builder(Outbox outbox, Producer<String, String> producer) {
+      this.outbox = outbox;
+      this.producer = producer;
+    }
+
+    public Builder settings(Settings value) {
+      this.settings = Objects.requireNonNull(value, "settings");
+      return this;
+    }
+
+    /**
+     * Enqueues a snapshot of every webhook each {@link Settings#snapshotInterval()} (unless it is
+     * zero).
+     */
+    public Builder reconciledBy(SubscriptionSnapshots value) {
+      this.snapshots = Objects.requireNonNull(value, "snapshots");
+      return this;
+    }
+
+    /** Wakes the relay as soon as a change commits instead of at the next poll. */
+    public Builder wokenBy(OutboxSignal value) {
+      this.signal = Objects.requireNonNull(value, "signal");
+      return this;
+    }
+
+    public OutboxRelay build() {
+      return new OutboxRelay(this);
+    }
+
+    public OutboxRelay start() {
+      return build().start();
+    }
+  }
+
   /**
-   * Producer settings the relay relies on: idempotent, {@code acks=all}, string serializers. Add
-   * your own (security, client id) before creating the {@code KafkaProducer}.
+   * Producer settings the relay relies on: {@link ProducerSettings#reliable}, at most 5 requests in
+   * flight (with idempotence, that keeps the order per key), string values.
    */
   public static Properties producerProperties(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(
-        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
-        "5"); // <= 5 keeps order with idempotence
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, "hookline-outbox-relay");
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    Properties props =
+        ProducerSettings.reliable(bootstrapServers, "hookline-outbox-relay", Map.of());
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     return props;
   }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.Json;
+import dev.hookline.store.InMemoryStore;
+import dev.hookline.store.InMemoryWebhooks;
 import dev.hookline.store.SigningSecrets;
+import dev.hookline.store.TestWebhooks;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +25,7 @@ class RequestInspectorTest {
   private static final String OLD_SECRET =
       "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[24]);
   private final HttpClient http = HttpClient.newHttpClient();
-  private final InMemoryWebhooks webhooks = new InMemoryWebhooks();
+  private final InMemoryWebhooks webhooks = new InMemoryStore().webhooks();
   private Javalin server;
 
   private void start(InspectorLimits limits) {
@@ -51,10 +54,17 @@ class RequestInspectorTest {
     String url = bin.get("url").asText();
     assertThat(url).matches("http://127\\.0\\.0\\.1:" + server.port() + "/in/[0-9a-f]{16}");
     webhooks.add(
-        "Someone else", "https://example.com/in/other", new SigningSecrets(OLD_SECRET, null, null));
+        TestWebhooks.webhook()
+            .name("Someone else")
+            .url("https://example.com/in/other")
+            .events("*")
+            .build(),
+        new SigningSecrets(OLD_SECRET, null, null));
     webhooks.add(
-        "Zapier Integration",
-        url.replace("127.0.0.1", "localhost"),
+        TestWebhooks.webhook()
+            .name("Zapier Integration")
+            .url(url.replace("127.0.0.1", "localhost"))
+            .build(),
         new SigningSecrets(SECRET, null, null));
 
     HttpResponse<String> answer = capture(url, SECRET, "{\"type\":\"payment_received\"}");
@@ -79,8 +89,7 @@ class RequestInspectorTest {
     String noWebhook = send("POST", "/api/v1/inspector/bins", null, 201).get("url").asText();
     JsonNode bin = send("POST", "/api/v1/inspector/bins", null, 201);
     webhooks.add(
-        "Rotated",
-        bin.get("url").asText(),
+        TestWebhooks.webhook().name("Rotated").url(bin.get("url").asText()).events("*").build(),
         new SigningSecrets(OLD_SECRET, SECRET, Instant.now().plusSeconds(3600)));
 
     capture(bin.get("url").asText(), SECRET, "{}"); // the previous secret, still valid

@@ -29,10 +29,14 @@ class OutboxRelayReconciliationTest {
       new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
 
   private static OutboxRelay.Settings settings(Duration poll, Duration snapshotInterval) {
-    return new OutboxRelay.Settings(poll, 100, Duration.ofSeconds(30), Duration.ofMillis(400))
-        .withSnapshotInterval(snapshotInterval)
-        .withTombstoneWindow(Duration.ofDays(3))
-        .withPurgeAfter(Duration.ofHours(2));
+    return OutboxRelay.Settings.builder()
+        .pollInterval(poll)
+        .batchSize(100)
+        .maxBackoff(Duration.ofMillis(400))
+        .snapshotInterval(snapshotInterval)
+        .tombstoneWindow(Duration.ofDays(3))
+        .purgeAfter(Duration.ofHours(2))
+        .build();
   }
 
   @Test
@@ -43,12 +47,10 @@ class OutboxRelayReconciliationTest {
           return new SubscriptionSnapshots.Enqueued(1, 0);
         });
     try (OutboxRelay relay =
-        new OutboxRelay(
-                outbox,
-                snapshots,
-                signal,
-                producer,
-                settings(Duration.ofMillis(20), Duration.ofMillis(300)))
+        OutboxRelay.builder(outbox, producer)
+            .reconciledBy(snapshots)
+            .wokenBy(signal)
+            .settings(settings(Duration.ofMillis(20), Duration.ofMillis(300)))
             .start()) {
       await().atMost(WAIT).until(() -> producer.history().size() >= 3);
     }
@@ -63,12 +65,10 @@ class OutboxRelayReconciliationTest {
   void theNextCheckWaitsUntilTheSnapshotIsDueClusterWide() {
     snapshots.then.set(() -> new SubscriptionSnapshots.NotDue(Duration.ofHours(1)));
     try (OutboxRelay relay =
-        new OutboxRelay(
-                outbox,
-                snapshots,
-                signal,
-                producer,
-                settings(Duration.ofMillis(10), Duration.ofMillis(50)))
+        OutboxRelay.builder(outbox, producer)
+            .reconciledBy(snapshots)
+            .wokenBy(signal)
+            .settings(settings(Duration.ofMillis(10), Duration.ofMillis(50)))
             .start()) {
       await().atMost(WAIT).until(() -> snapshots.calls.size() == 1);
       await().during(Duration.ofMillis(400)).atMost(WAIT).until(() -> snapshots.calls.size() == 1);
@@ -85,12 +85,10 @@ class OutboxRelayReconciliationTest {
           return new SubscriptionSnapshots.Busy("another instance");
         });
     try (OutboxRelay relay =
-        new OutboxRelay(
-                outbox,
-                snapshots,
-                signal,
-                producer,
-                settings(Duration.ofMillis(10), Duration.ofMillis(20)))
+        OutboxRelay.builder(outbox, producer)
+            .reconciledBy(snapshots)
+            .wokenBy(signal)
+            .settings(settings(Duration.ofMillis(10), Duration.ofMillis(20)))
             .start()) {
       await().atMost(WAIT).until(() -> snapshots.calls.size() >= 4);
       outbox.add(TOPIC, "w1", "a");
@@ -101,8 +99,10 @@ class OutboxRelayReconciliationTest {
   @Test
   void aZeroIntervalTurnsReconciliationOff() {
     try (OutboxRelay relay =
-        new OutboxRelay(
-                outbox, snapshots, signal, producer, settings(Duration.ofMillis(10), Duration.ZERO))
+        OutboxRelay.builder(outbox, producer)
+            .reconciledBy(snapshots)
+            .wokenBy(signal)
+            .settings(settings(Duration.ofMillis(10), Duration.ZERO))
             .start()) {
       outbox.add(TOPIC, "w1", "a");
       await().atMost(WAIT).until(() -> outbox.published.size() == 1);
@@ -113,12 +113,10 @@ class OutboxRelayReconciliationTest {
   @Test
   void theSignalWakesTheRelayLongBeforeTheNextPoll() {
     try (OutboxRelay relay =
-        new OutboxRelay(
-                outbox,
-                snapshots,
-                signal,
-                producer,
-                settings(Duration.ofSeconds(30), Duration.ZERO))
+        OutboxRelay.builder(outbox, producer)
+            .reconciledBy(snapshots)
+            .wokenBy(signal)
+            .settings(settings(Duration.ofSeconds(30), Duration.ZERO))
             .start()) {
       await().atMost(WAIT).until(() -> signal.waiting.get() > 0); // idle, in a 30 s pause
       outbox.add(TOPIC, "w1", "a");
@@ -130,11 +128,10 @@ class OutboxRelayReconciliationTest {
   @Test
   void badSettingsAreRefusedClearly() {
     assertThatThrownBy(
-            () -> OutboxRelay.Settings.defaults().withSnapshotInterval(Duration.ofSeconds(-1)))
+            () -> OutboxRelay.Settings.builder().snapshotInterval(Duration.ofSeconds(-1)).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("snapshotInterval");
-    assertThatThrownBy(
-            () -> new OutboxRelay(outbox, null, signal, producer, OutboxRelay.Settings.defaults()))
+    assertThatThrownBy(() -> OutboxRelay.builder(outbox, producer).reconciledBy(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("snapshots");
     assertThat(OutboxRelay.Settings.defaults().snapshotInterval())

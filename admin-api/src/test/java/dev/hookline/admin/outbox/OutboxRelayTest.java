@@ -23,8 +23,11 @@ class OutboxRelayTest {
   }
 
   private static OutboxRelay.Settings settings(Duration poll, int batchSize) {
-    return new OutboxRelay.Settings(
-        poll, batchSize, Duration.ofSeconds(30), Duration.ofMillis(400));
+    return OutboxRelay.Settings.builder()
+        .pollInterval(poll)
+        .batchSize(batchSize)
+        .maxBackoff(Duration.ofMillis(400))
+        .build();
   }
 
   @Test
@@ -35,7 +38,9 @@ class OutboxRelayTest {
     MockProducer<String, String> producer = producer(false);
 
     try (OutboxRelay relay =
-        new OutboxRelay(outbox, producer, settings(Duration.ofMillis(50), 100)).start()) {
+        OutboxRelay.builder(outbox, producer)
+            .settings(settings(Duration.ofMillis(50), 100))
+            .start()) {
       await().atMost(WAIT).until(() -> producer.history().size() == 3);
       List<ProducerRecord<String, String>> sent = producer.history();
       assertThat(sent).extracting(ProducerRecord::topic).containsOnly(TOPIC);
@@ -63,7 +68,9 @@ class OutboxRelayTest {
     MockProducer<String, String> producer = producer(false);
 
     try (OutboxRelay relay =
-        new OutboxRelay(outbox, producer, settings(Duration.ofMillis(50), 100)).start()) {
+        OutboxRelay.builder(outbox, producer)
+            .settings(settings(Duration.ofMillis(50), 100))
+            .start()) {
       await().atMost(WAIT).until(() -> producer.history().size() == 2);
       producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker gone"));
       producer.completeNext();
@@ -89,7 +96,9 @@ class OutboxRelayTest {
     MockProducer<String, String> producer = producer(true);
 
     try (OutboxRelay relay =
-        new OutboxRelay(outbox, producer, settings(Duration.ofMillis(20), 100)).start()) {
+        OutboxRelay.builder(outbox, producer)
+            .settings(settings(Duration.ofMillis(20), 100))
+            .start()) {
       await().atMost(WAIT).until(() -> outbox.published.size() == 1);
       assertThat(outbox.calls.get()).isGreaterThanOrEqualTo(4);
       assertThat(producer.history()).hasSize(1);
@@ -104,7 +113,9 @@ class OutboxRelayTest {
     // a poll interval far longer than the wait: only the "full batch, go again" rule gets all 5 out
     // in time
     try (OutboxRelay relay =
-        new OutboxRelay(outbox, producer, settings(Duration.ofMinutes(10), 2)).start()) {
+        OutboxRelay.builder(outbox, producer)
+            .settings(settings(Duration.ofMinutes(10), 2))
+            .start()) {
       await().atMost(WAIT).until(() -> outbox.published.size() == 5);
       assertThat(outbox.published).containsExactly(1L, 2L, 3L, 4L, 5L);
       assertThat(producer.history())
@@ -117,7 +128,9 @@ class OutboxRelayTest {
   void closeStopsTheLoop() {
     MockProducer<String, String> producer = producer(true);
     OutboxRelay relay =
-        new OutboxRelay(outbox, producer, settings(Duration.ofMillis(10), 100)).start();
+        OutboxRelay.builder(outbox, producer)
+            .settings(settings(Duration.ofMillis(10), 100))
+            .start();
     await().atMost(WAIT).until(() -> outbox.calls.get() > 0);
 
     relay.close();

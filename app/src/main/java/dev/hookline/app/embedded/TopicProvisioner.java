@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the Hookline topics (DESIGN.md, "Kafka") and the dispatcher share group's config.
+ * Creates the Hookline topics (docs/design.md, "Kafka") and the dispatcher share group's config.
  * Idempotent: topics that already exist are left as they are, so it runs on every start.
  */
 public final class TopicProvisioner {

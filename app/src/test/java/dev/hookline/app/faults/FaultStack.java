@@ -11,9 +11,9 @@ import dev.hookline.router.RouterConfig;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
-import dev.hookline.store.NewWebhook;
 import dev.hookline.store.OutboxSignal;
 import dev.hookline.store.SecretCipher;
+import dev.hookline.store.TestWebhooks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -95,7 +95,13 @@ final class FaultStack implements AutoCloseable {
   /** A webhook on {@link #TYPE}; {@code retrySchedule} in seconds, null for the default. */
   UUID webhook(String name, String url, List<Integer> retrySchedule) {
     return db.webhooks()
-        .create(new NewWebhook(name, url, "", List.of(TYPE), true, 15, retrySchedule, Map.of()))
+        .create(
+            TestWebhooks.newWebhook()
+                .name(name)
+                .url(url)
+                .events(TYPE)
+                .retrySchedule(retrySchedule)
+                .build())
         .webhook()
         .id();
   }
@@ -109,12 +115,9 @@ final class FaultStack implements AutoCloseable {
             new KafkaProducer<>(OutboxRelay.producerProperties(bootstrapServers()));
         OutboxSignal signal = db.outboxSignal();
         OutboxRelay relay =
-            new OutboxRelay(
-                    db.outbox(),
-                    db.subscriptionSnapshots(),
-                    signal,
-                    producer,
-                    OutboxRelay.Settings.defaults())
+            OutboxRelay.builder(db.outbox(), producer)
+                .reconciledBy(db.subscriptionSnapshots())
+                .wokenBy(signal)
                 .start()) {
       await()
           .atMost(Duration.ofSeconds(30))

@@ -37,7 +37,7 @@ final class Load implements AutoCloseable {
   Load(String bootstrapServers) {
     this.publisher =
         EventPublisher.create(
-            PublisherConfig.defaults(bootstrapServers).withSource("urn:hookline:fault-test"));
+            PublisherConfig.builder(bootstrapServers).source("urn:hookline:fault-test").build());
   }
 
   /**

@@ -62,7 +62,7 @@ class OutboxRelayIT {
   }
 
   private static OutboxRelay.Settings snapshotsEvery(Duration interval) {
-    return OutboxRelay.Settings.defaults().withSnapshotInterval(interval);
+    return OutboxRelay.Settings.builder().snapshotInterval(interval).build();
   }
 
   @Test

@@ -20,10 +20,10 @@ public final class RouterProcess {
 
   public static void main(String[] args) {
     RouterConfig config =
-        RouterConfig.defaults(args[0], Path.of(args[2]))
-            .withApplicationId(args[1])
-            .withKafkaOverrides(
-                Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1000"));
+        RouterConfig.builder(args[0], Path.of(args[2]))
+            .applicationId(args[1])
+            .kafkaOverrides(Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1000"))
+            .build();
     Router router = new Router(config, EventCatalog.load(), new SimpleMeterRegistry());
     Runtime.getRuntime().addShutdownHook(new Thread(router::close, "router-stopper"));
     router.start();

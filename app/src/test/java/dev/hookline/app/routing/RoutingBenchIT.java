@@ -102,9 +102,10 @@ class RoutingBenchIT {
       long running;
       try (Router router =
               new Router(
-                  RouterConfig.defaults(bootstrap, dir.resolve("router"))
-                      .withApplicationId("bench-" + matching)
-                      .withKafkaOverrides(overrides()),
+                  RouterConfig.builder(bootstrap, dir.resolve("router"))
+                      .applicationId("bench-" + matching)
+                      .kafkaOverrides(overrides())
+                      .build(),
                   EventCatalog.load(),
                   registry);
           KafkaConsumer<byte[], byte[]> tasks = committedReader(bootstrap)) {

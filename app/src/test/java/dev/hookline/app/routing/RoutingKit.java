@@ -12,6 +12,7 @@ import dev.hookline.store.Database;
 import dev.hookline.store.NewWebhook;
 import dev.hookline.store.OutboxSignal;
 import dev.hookline.store.SecretCipher;
+import dev.hookline.store.TestWebhooks;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,8 +44,12 @@ public final class RoutingKit {
   }
 
   static NewWebhook webhook(String name, boolean active, List<String> events) {
-    return new NewWebhook(
-        name, "https://hooks.example.com/" + name, "", events, active, 15, null, Map.of());
+    return TestWebhooks.newWebhook()
+        .name(name)
+        .url("https://hooks.example.com/" + name)
+        .events(events)
+        .active(active)
+        .build();
   }
 
   /** An outbox relay wired as admin-api wires it (snapshots, signal), with its own producer. */
@@ -57,7 +62,10 @@ public final class RoutingKit {
       KafkaProducer<String, String> producer = new KafkaProducer<>(props);
       OutboxSignal signal = db.outboxSignal();
       OutboxRelay relay =
-          new OutboxRelay(db.outbox(), db.subscriptionSnapshots(), signal, producer, settings)
+          OutboxRelay.builder(db.outbox(), producer)
+              .reconciledBy(db.subscriptionSnapshots())
+              .wokenBy(signal)
+              .settings(settings)
               .start();
       return new Relay(relay, signal, producer);
     }

@@ -18,6 +18,7 @@ import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
 import dev.hookline.store.SecretCipher;
 import dev.hookline.store.TestPostgres;
+import dev.hookline.store.TestWebhooks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -141,8 +142,7 @@ class SecretsNeverLoggedTest {
       stranded =
           db.webhooks()
               .create(
-                  new dev.hookline.store.NewWebhook(
-                      "Lost", "https://e.com/l", "", List.of("*"), true, 15, null, Map.of()))
+                  TestWebhooks.newWebhook().name("Lost").url("https://e.com/l").events("*").build())
               .webhook()
               .id();
       try (Connection c = db.dataSource().getConnection();
@@ -207,22 +207,15 @@ class SecretsNeverLoggedTest {
   }
 
   private AdminApi api(Database db) {
-    return new AdminApi(
-            new AdminApiConfig(
-                "127.0.0.1",
-                0,
-                List.of(TOKEN),
-                AdminApiConfig.DEFAULT_MAX_BODY_BYTES,
-                AdminApiConfig.DEFAULT_MAX_EVENT_BYTES),
-            db.webhooks(),
-            db.deliveries(),
-            db.tenants(),
-            EventCatalog.load(),
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-            () -> HealthReport.up(Map.of()),
-            (type, data, key, tenant) -> UUID.randomUUID().toString(),
-            dev.hookline.admin.TaskPublishing.unavailable(),
-            null)
+    return AdminApi.builder(AdminApiConfig.builder(List.of(TOKEN)).host("127.0.0.1").build())
+        .webhooks(db.webhooks())
+        .deliveries(db.deliveries())
+        .tenants(db.tenants())
+        .catalog(EventCatalog.load())
+        .metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+        .health(() -> HealthReport.up(Map.of()))
+        .events((type, data, key, tenant) -> UUID.randomUUID().toString())
+        .build()
         .start();
   }
 

@@ -8,7 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Which target addresses the delivery engine may connect to (SSRF guard, DESIGN.md "Delivery").
+ * Which target addresses the delivery engine may connect to (SSRF guard, docs/design.md
+ * "Delivery").
  *
  * <p>Refused: loopback, unspecified, "this network" 0/8, private (RFC 1918), shared CGNAT space
  * 100.64/10, link-local, unique-local fc00::/7, site-local fec0::/10, multicast, broadcast,

@@ -1,13 +1,5 @@
-package dev.hookline.admin;
+package dev.hookline.store;
 
-import dev.hookline.store.CreatedTenantToken;
-import dev.hookline.store.NewTenant;
-import dev.hookline.store.PortalLink;
-import dev.hookline.store.Tenant;
-import dev.hookline.store.TenantCaller;
-import dev.hookline.store.TenantPatch;
-import dev.hookline.store.TenantStore;
-import dev.hookline.store.TenantToken;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,27 +12,34 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * In-memory {@link TenantStore}; deleting a tenant deletes its webhooks in the {@link
- * FakeWebhookStore}. Counts changes so tests can prove a refused request wrote nothing.
+ * The tenants of an {@link InMemoryStore}, as {@link TenantStore} answers them: deleting a tenant
+ * deletes its webhooks in the store's {@link InMemoryWebhooks}, revokes its tokens and drops its
+ * unused portal links; tokens expire; a portal code opens one session. Counts changes, so tests can
+ * prove a refused request wrote nothing.
  */
-final class FakeTenantStore implements TenantStore {
+public final class InMemoryTenants implements TenantStore {
   private record Token(TenantToken token, String secret, boolean portal, boolean revoked) {}
 
   private record Link(String tenantId, Instant expiresAt, boolean used) {}
 
-  private final FakeWebhookStore webhooks;
+  private final InMemoryWebhooks webhooks;
   private final Map<String, Tenant> byId = new LinkedHashMap<>();
   private final List<Token> tokens = new ArrayList<>();
   private final Map<String, Link> links = new LinkedHashMap<>();
   private final AtomicInteger writes = new AtomicInteger();
 
-  FakeTenantStore(FakeWebhookStore webhooks) {
+  InMemoryTenants(InMemoryWebhooks webhooks) {
     this.webhooks = webhooks;
-    webhooks.tenantExists = id -> find(id).isPresent();
   }
 
-  int writes() {
+  /** Creates, edits, deletions, tokens made or revoked, links made or used so far. */
+  public int writes() {
     return writes.get();
+  }
+
+  /** Whether the tenant exists (not deleted). */
+  synchronized boolean exists(String id) {
+    return byId.containsKey(id);
   }
 
   @Override
@@ -96,12 +95,15 @@ final class FakeTenantStore implements TenantStore {
   }
 
   @Override
-  public synchronized boolean delete(String id) {
-    if (byId.remove(id) == null) return false;
-    writes.incrementAndGet();
+  public boolean delete(String id) {
+    synchronized (this) {
+      if (byId.remove(id) == null) return false;
+      writes.incrementAndGet();
+      tokens.replaceAll(t -> t.token().tenantId().equals(id) ? revoked(t) : t);
+      links.values().removeIf(l -> l.tenantId().equals(id) && !l.used());
+    }
+    // outside this lock: creating a webhook holds the webhooks' lock and asks whether we exist
     webhooks.deleteTenant(id);
-    tokens.replaceAll(t -> t.token().tenantId().equals(id) ? revoked(t) : t);
-    links.values().removeIf(l -> l.tenantId().equals(id) && !l.used());
     return true;
   }
 
@@ -112,12 +114,13 @@ final class FakeTenantStore implements TenantStore {
 
   private CreatedTenantToken newToken(String tenantId, boolean portal, Duration validFor) {
     writes.incrementAndGet();
+    Instant now = Instant.now();
     TenantToken token =
         new TenantToken(
             "tok_" + UUID.randomUUID().toString().substring(0, 8),
             tenantId,
-            Instant.now(),
-            validFor == null ? null : Instant.now().plus(validFor));
+            now,
+            validFor == null ? null : now.plus(validFor));
     String secret = (portal ? "hlp_" : "hlt_") + UUID.randomUUID();
     tokens.add(new Token(token, secret, portal, false));
     return new CreatedTenantToken(token, secret);

@@ -1,0 +1,108 @@
+package dev.hookline.app;
+
+import dev.hookline.worker.ssrf.CidrBlock;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Reads and checks one variable at a time, so each error names exactly one variable. */
+record SettingReader(Map<String, String> env) {
+  String string(Setting s) {
+    String value = env.get(s.variable());
+    return value == null ? s.defaultValue() : value.trim();
+  }
+
+  String nonBlank(Setting s) {
+    String value = string(s);
+    if (value.isBlank()) throw new ConfigException(s.variable() + " must not be empty");
+    return value;
+  }
+
+  int integer(Setting s, int min, int max) {
+    String value = string(s);
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed < min || parsed > max) throw new NumberFormatException();
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(
+          s.variable()
+              + " must be a whole number from "
+              + min
+              + " to "
+              + max
+              + ", was '"
+              + shown(value)
+              + "'");
+    }
+  }
+
+  String jdbcUrl(Setting s) {
+    String value = nonBlank(s);
+    if (!value.startsWith("jdbc:postgresql://")) {
+      throw new ConfigException(
+          s.variable()
+              + " must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), was '"
+              + shown(value)
+              + "'");
+    }
+    return value;
+  }
+
+  Path path(Setting s) {
+    String value = nonBlank(s);
+    try {
+      return Path.of(value).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw new ConfigException(s.variable() + " is not a valid path: '" + shown(value) + "'");
+    }
+  }
+
+  /** The value as quoted in an error: control characters escaped, so the error stays one line. */
+  private static String shown(String value) {
+    StringBuilder out = new StringBuilder();
+    value
+        .codePoints()
+        .limit(200)
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c)) out.append(String.format("\\u%04x", c));
+              else out.appendCodePoint(c);
+            });
+    return value.codePointCount(0, value.length()) > 200 ? out + "..." : out.toString();
+  }
+
+  List<String> list(Setting s) {
+    return Arrays.stream(string(s).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+  }
+
+  /** Empty, or a value matching {@code pattern}; else an error saying what {@code must} be. */
+  String emptyOr(Setting s, Pattern pattern, String must) {
+    String value = string(s);
+    if (!value.isEmpty() && !pattern.matcher(value).matches()) {
+      throw new ConfigException(s.variable() + " must be " + must + ", was '" + shown(value) + "'");
+    }
+    return value;
+  }
+
+  List<String> cidrs(Setting s) {
+    List<String> values = list(s);
+    for (String cidr : values) {
+      try {
+        // the SSRF guard's own parser; a block needs its prefix length here
+        if (!cidr.contains("/")) throw new IllegalArgumentException("no prefix length");
+        CidrBlock.parse(cidr);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            s.variable()
+                + " must be comma-separated CIDRs like 10.0.0.0/8 or ::1/128, '"
+                + shown(cidr)
+                + "' is not one");
+      }
+    }
+    return values;
+  }
+}
