@@ -219,12 +219,7 @@ class TokenSecurityTest {
                 operations.stream().filter(DELETE_TENANT::equals))
             .flatMap(s -> s)
             .toList();
-    try (AdminApi fresh =
-        start(
-            List.of(KEPT),
-            freshStore,
-            new FakePublishing(),
-            freshTasks)) {
+    try (AdminApi fresh = start(List.of(KEPT), freshStore, new FakePublishing(), freshTasks)) {
       for (String operation : ordered) {
         String[] parts = operation.split(" ", 2);
         int status =
