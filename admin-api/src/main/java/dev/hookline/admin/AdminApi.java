@@ -62,7 +62,7 @@ public final class AdminApi implements AutoCloseable {
     EventPublishing events = Objects.requireNonNull(b.events, "events");
     TaskPublishing tasks = b.tasks;
     Consumer<JavalinConfig> extraRoutes = b.extraRoutes;
-    TenantStore tenants = b.tenants;
+    TenantStore tenants = Objects.requireNonNull(b.tenants, "tenants");
     Auth auth = new Auth(config.adminTokens(), tenants, List.of(API_BASE + PortalRoutes.SESSIONS));
     TenantRoutes tenantRoutes = new TenantRoutes(tenants, config);
     PortalRoutes portalRoutes = new PortalRoutes(tenants, config);
@@ -202,10 +202,9 @@ public final class AdminApi implements AutoCloseable {
   }
 
   /**
-   * What an {@link AdminApi} is built from. Required: the stores, the catalog, the metrics, the
-   * health check and the event publisher. Without a task publisher, test events, retries and
-   * recovery answer 503; without a tenant store, no tenant token is valid and creating a tenant
-   * answers 503.
+   * What an {@link AdminApi} is built from. Required: the stores (webhooks, deliveries, tenants),
+   * the catalog, the metrics, the health check and the event publisher. Without a task publisher,
+   * test events, retries and recovery answer 503.
    */
   public static final class Builder {
     private final AdminApiConfig config;
@@ -216,7 +215,7 @@ public final class AdminApi implements AutoCloseable {
     private Supplier<HealthReport> health;
     private EventPublishing events;
     private TaskPublishing tasks = TaskPublishing.unavailable();
-    private TenantStore tenants = NoTenants.INSTANCE;
+    private TenantStore tenants;
     private Consumer<JavalinConfig> extraRoutes = javalin -> {};
     private TestEvents.Wait testWait = TestEvents.Wait.DEFAULT;
 
@@ -236,7 +235,7 @@ public final class AdminApi implements AutoCloseable {
 
     /** The tenants, their tokens and portal links. */
     public Builder tenants(TenantStore store) {
-      this.tenants = Objects.requireNonNull(store, "tenants");
+      this.tenants = store;
       return this;
     }
 

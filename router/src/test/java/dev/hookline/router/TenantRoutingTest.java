@@ -192,7 +192,7 @@ class TenantRoutingTest {
       }
     }
     UUID network = id(++n);
-    updater.process(record(network, new Subscription(network, 1, List.of("*"), true)));
+    updater.process(record(network, new Subscription(network, 1, List.of("*"), true, null)));
 
     AtomicInteger read = new AtomicInteger();
     List<RoutesIndex.Route> routes = RoutesIndex.lookup(counting(store, read), "t-500", PAID);
@@ -214,8 +214,8 @@ class TenantRoutingTest {
     byte[] version = ByteBuffer.allocate(Long.BYTES).putLong(7).array();
     store.put("r|" + PAID + "|" + id(1), version);
     store.put("r|*|" + id(2), version);
-    store.put("w|" + id(1), Json.toBytes(new Subscription(id(1), 7, List.of(PAID), true)));
-    store.put("w|" + id(2), Json.toBytes(new Subscription(id(2), 7, List.of("*"), true)));
+    store.put("w|" + id(1), Json.toBytes(new Subscription(id(1), 7, List.of(PAID), true, null)));
+    store.put("w|" + id(2), Json.toBytes(new Subscription(id(2), 7, List.of("*"), true, null)));
 
     RoutesIndex.Updater updater = updater(store);
 
@@ -227,7 +227,7 @@ class TenantRoutingTest {
       assertThat(old.hasNext()).as("old keys left").isFalse();
     }
     // and the next change of a converted webhook removes its converted entries
-    updater.process(record(id(1), new Subscription(id(1), 8, List.of("invoice_paid"), true)));
+    updater.process(record(id(1), new Subscription(id(1), 8, List.of("invoice_paid"), true, null)));
     assertThat(RoutesIndex.lookup(store, null, PAID))
         .containsExactly(new RoutesIndex.Route(id(2), 7, null));
   }

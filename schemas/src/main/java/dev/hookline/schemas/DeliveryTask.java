@@ -34,17 +34,6 @@ public record DeliveryTask(
     if (attempt < 1) throw new IllegalArgumentException("attempt must be >= 1, was " + attempt);
   }
 
-  /** A task for a network-wide webhook (or one whose tenant the writer does not know). */
-  public DeliveryTask(
-      UUID deliveryId,
-      UUID webhookId,
-      long webhookVersion,
-      int attempt,
-      Trigger trigger,
-      Event event) {
-    this(deliveryId, webhookId, webhookVersion, attempt, trigger, event, null);
-  }
-
   /**
    * The delivery id of an event routed to a webhook: name-based, so that routing the same event
    * twice (at-least-once upstream) lands on the same delivery row instead of a duplicate one.

@@ -39,9 +39,4 @@ public record Event(
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(data, "data");
   }
-
-  /** An event without a tenant. */
-  public Event(String id, String type, String source, Instant time, JsonNode data) {
-    this(id, type, source, time, data, null);
-  }
 }

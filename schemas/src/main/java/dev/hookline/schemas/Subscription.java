@@ -30,11 +30,6 @@ public record Subscription(
     events = List.copyOf(events);
   }
 
-  /** A network-wide webhook's record. */
-  public Subscription(UUID id, long version, List<String> events, boolean active) {
-    this(id, version, events, active, null);
-  }
-
   /** Whether an event of this type and tenant (null: none) is delivered to the webhook. */
   public boolean matches(String eventTenant, String eventType) {
     return (tenant == null || tenant.equals(eventTenant)) && matches(eventType);

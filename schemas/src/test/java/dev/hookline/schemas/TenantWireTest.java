@@ -55,12 +55,18 @@ class TenantWireTest {
   void recordsWithoutATenantWriteAsBefore() {
     Event event =
         new Event(
-            "evt-1", "payment_received", "urn:x", Instant.EPOCH, Json.MAPPER.createObjectNode());
+            "evt-1",
+            "payment_received",
+            "urn:x",
+            Instant.EPOCH,
+            Json.MAPPER.createObjectNode(),
+            null);
     assertThat(Json.toString(event)).doesNotContain("tenant");
-    assertThat(Json.toString(new Subscription(WEBHOOK, 1, List.of("*"), true)))
+    assertThat(Json.toString(new Subscription(WEBHOOK, 1, List.of("*"), true, null)))
         .isEqualTo("{\"id\":\"" + WEBHOOK + "\",\"version\":1,\"events\":[\"*\"],\"active\":true}");
     assertThat(
-            Json.toString(new DeliveryTask(UUID.randomUUID(), WEBHOOK, 1, 1, Trigger.EVENT, event)))
+            Json.toString(
+                new DeliveryTask(UUID.randomUUID(), WEBHOOK, 1, 1, Trigger.EVENT, event, null)))
         .doesNotContain("tenant");
   }
 
@@ -93,7 +99,7 @@ class TenantWireTest {
   @Test
   void aTenantsWebhookMatchesOnlyItsTenantAndANetworkWideOneEveryTenant() {
     Subscription acme = new Subscription(WEBHOOK, 1, List.of("payment_received"), true, "acme");
-    Subscription network = new Subscription(WEBHOOK, 1, List.of("payment_received"), true);
+    Subscription network = new Subscription(WEBHOOK, 1, List.of("payment_received"), true, null);
     assertThat(acme.matches("acme", "payment_received")).isTrue();
     assertThat(acme.matches("globex", "payment_received")).isFalse();
     assertThat(acme.matches(null, "payment_received")).isFalse();

@@ -25,10 +25,7 @@ public interface DeliveryStore {
    * A tenant's deliveries across its webhooks, newest first, before the cursor (the id of the last
    * delivery of the previous page, null for the first page).
    */
-  default List<DeliveryView> list(DeliveryQuery query, UUID before, int limit) {
-    throw new UnsupportedOperationException(
-        "list(DeliveryQuery, ...) is not implemented by " + getClass().getName());
-  }
+  List<DeliveryView> list(DeliveryQuery query, UUID before, int limit);
 
   /** One delivery with its attempts and payload. */
   Optional<DeliveryView> find(UUID deliveryId);

@@ -26,19 +26,6 @@ public record NewWebhook(
     description = description == null ? "" : description;
   }
 
-  /** A network-wide webhook. */
-  public NewWebhook(
-      String name,
-      String url,
-      String description,
-      List<String> events,
-      boolean active,
-      int timeoutSeconds,
-      List<Integer> retrySchedule,
-      Map<String, String> headers) {
-    this(name, url, description, events, active, timeoutSeconds, retrySchedule, headers, null);
-  }
-
   /** The same webhook, for the tenant (null: network-wide). */
   public NewWebhook withTenant(String newTenant) {
     return new NewWebhook(

@@ -129,8 +129,9 @@ final class PgRetryTimers implements RetryTimers {
               c.prepareStatement(
                   "select d.id, d.webhook_id, d.webhook_version, greatest(d.attempts, 1), coalesce(a.trigger, d.trigger),"
                       + " d.last_status_code, a.error_class, d.last_error, d.updated_at,"
-                      + " e.id, e.type, e.source, e.occurred_at, e.data::text, e.tenant_id"
+                      + " e.id, e.type, e.source, e.occurred_at, e.data::text, e.tenant_id, w.tenant_id"
                       + " from deliveries d join events e on e.id = d.event_id"
+                      + " left join webhooks w on w.id = d.webhook_id"
                       + " left join delivery_attempts a on a.delivery_id = d.id and a.attempt = d.attempts"
                       + " where d.status = 'failed' and d.dead_lettered_at is null and d.trigger <> 'test'"
                       + " order by d.updated_at limit ? for update of d skip locked")) {
@@ -144,7 +145,8 @@ final class PgRetryTimers implements RetryTimers {
                         rs.getLong(3),
                         rs.getInt(4),
                         Trigger.fromWireName(rs.getString(5)),
-                        event(rs, 10));
+                        event(rs, 10),
+                        rs.getString(16));
                 letters.add(
                     new DeadLetter(
                         task,

@@ -28,9 +28,4 @@ public record Redelivery(
     return new DeliveryTask(
         deliveryId, webhookId, webhook.version(), nextAttempt, newTrigger, event, webhook.tenant());
   }
-
-  /** The task for that attempt, under the webhook's current version. */
-  public DeliveryTask task(long webhookVersion, Trigger newTrigger) {
-    return new DeliveryTask(deliveryId, webhookId, webhookVersion, nextAttempt, newTrigger, event);
-  }
 }

@@ -30,40 +30,6 @@ public record Webhook(
     Instant updatedAt,
     String tenant) {
 
-  /** A network-wide webhook (no tenant). */
-  public Webhook(
-      UUID id,
-      long version,
-      String name,
-      String url,
-      String description,
-      List<String> events,
-      boolean active,
-      Instant disabledAt,
-      String disabledReason,
-      int timeoutSeconds,
-      List<Integer> retrySchedule,
-      Map<String, String> headers,
-      Instant createdAt,
-      Instant updatedAt) {
-    this(
-        id,
-        version,
-        name,
-        url,
-        description,
-        events,
-        active,
-        disabledAt,
-        disabledReason,
-        timeoutSeconds,
-        retrySchedule,
-        headers,
-        createdAt,
-        updatedAt,
-        null);
-  }
-
   /** Whether events route to it: active, not disabled. */
   public boolean routable() {
     return active && disabledAt == null;

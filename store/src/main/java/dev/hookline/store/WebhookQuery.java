@@ -14,11 +14,6 @@ public record WebhookQuery(String search, Boolean active, String tenant) {
     search = search == null || search.isBlank() ? null : search.strip();
   }
 
-  /** Of every tenant and none. */
-  public WebhookQuery(String search, Boolean active) {
-    this(search, active, null);
-  }
-
   public static WebhookQuery all() {
     return new WebhookQuery(null, null, null);
   }

@@ -234,7 +234,7 @@ public final class InMemoryDeliveries implements DeliveryStore, AttemptRecorder 
   }
 
   private static Redelivery redelivery(DeliveryView d) {
-    Event event = new Event(d.eventId(), d.eventType(), SOURCE, d.createdAt(), d.payload());
+    Event event = new Event(d.eventId(), d.eventType(), SOURCE, d.createdAt(), d.payload(), null);
     return new Redelivery(
         d.id(),
         d.webhookId(),

@@ -431,10 +431,17 @@ class TenantStoreTest {
             "payment_received",
             "urn:test",
             Instant.now(),
-            Json.readTree("{}".getBytes(StandardCharsets.UTF_8)));
+            Json.readTree("{}".getBytes(StandardCharsets.UTF_8)),
+            null);
     DeliveryTask task =
         new DeliveryTask(
-            DeliveryTask.deliveryIdFor(eventId, webhook), webhook, 1, 1, Trigger.EVENT, event);
+            DeliveryTask.deliveryIdFor(eventId, webhook),
+            webhook,
+            1,
+            1,
+            Trigger.EVENT,
+            event,
+            null);
     db.attempts()
         .recordAll(
             List.of(
