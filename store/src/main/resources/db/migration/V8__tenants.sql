@@ -1,4 +1,4 @@
--- Tenants (DESIGN.md "Tenants, filters, idempotency"): the customers of the platform. The id is
+-- Tenants (docs/design.md, "Tenants, filters, idempotency"): the customers of the platform. The id is
 -- the platform's own (1 to 64 of A-Z a-z 0-9 . _ : -). A deleted tenant keeps its row (its
 -- webhooks' delivery history refers to it until retention); creating the id again revives it,
 -- without its old webhooks or tokens.

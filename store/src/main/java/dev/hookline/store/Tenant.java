@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A customer of the platform (DESIGN.md "Tenants").
+ * A customer of the platform (docs/design.md, "Tenants").
  *
  * @param id the platform's own id, 1 to 64 of {@code A-Z a-z 0-9 . _ : -}
  * @param metadata the platform's own key-value pairs, e.g. its customer number
