@@ -8,7 +8,9 @@ public final class CloudEventHeaders {
   public static final String TYPE = "ce_type";
   public static final String TIME = "ce_time";
 
-  /** Hookline's extension attribute {@code tenant} (docs/design.md, "Tenants"); absent: no tenant. */
+  /**
+   * Hookline's extension attribute {@code tenant} (docs/design.md, "Tenants"); absent: no tenant.
+   */
   public static final String TENANT = "ce_tenant";
 
   public static final String CONTENT_TYPE = "content-type";

@@ -3,10 +3,10 @@ package dev.hookline.schemas;
 import java.util.regex.Pattern;
 
 /**
- * Tenant ids (docs/design.md, "Tenants"): chosen by the platform, 1 to 64 of {@code A-Z a-z 0-9 . _ : -}.
- * One rule for every way in: the REST API, the CLI, the producer library and the router's {@code
- * ce_tenant} header. The characters keep an id safe in URLs, Kafka headers, log lines and the
- * router's index keys (none of them is its separator {@code |}).
+ * Tenant ids (docs/design.md, "Tenants"): chosen by the platform, 1 to 64 of {@code A-Z a-z 0-9 . _
+ * : -}. One rule for every way in: the REST API, the CLI, the producer library and the router's
+ * {@code ce_tenant} header. The characters keep an id safe in URLs, Kafka headers, log lines and
+ * the router's index keys (none of them is its separator {@code |}).
  */
 public final class TenantIds {
   public static final int MAX_LENGTH = 64;

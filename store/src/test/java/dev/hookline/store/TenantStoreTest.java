@@ -3,6 +3,7 @@ package dev.hookline.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hookline.schemas.DeadLetter;
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Json;
@@ -388,7 +389,7 @@ class TenantStoreTest {
   }
 
   @Test
-  void anEventsTenantIsKeptForItsRetries() {
+  void anEventsTenantIsKeptForItsRetriesAndItsDeadLetter() throws Exception {
     String id = newId();
     tenant(id);
     Webhook w = webhooks.create(WebhookStoreTest.zapier("*").withTenant(id)).webhook();
@@ -420,6 +421,17 @@ class TenantStoreTest {
     Redelivery again = db.deliveries().redelivery(task.deliveryId()).orElseThrow();
     assertThat(again.event().tenant()).isEqualTo(id);
     assertThat(again.task(w, Trigger.MANUAL).tenant()).isEqualTo(id);
+
+    List<DeadLetter> letters = new ArrayList<>();
+    db.retryTimers().publishDeadLetters(10_000, letters::addAll);
+    DeliveryTask dead =
+        letters.stream()
+            .map(DeadLetter::task)
+            .filter(t -> t.deliveryId().equals(task.deliveryId()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(dead.tenant()).as("the webhook's tenant").isEqualTo(id);
+    assertThat(dead.event().tenant()).isEqualTo(id);
   }
 
   // --- helpers ---
