@@ -7,9 +7,19 @@ const BASE = '/api/v1';
 // Session storage: gone when the tab closes, never in the URL, never sent anywhere but /api/v1.
 export const session = {
   token: () => sessionStorage.getItem(TOKEN_KEY),
-  signIn: (token) => sessionStorage.setItem(TOKEN_KEY, token),
-  signOut: () => sessionStorage.removeItem(TOKEN_KEY),
+  signIn: (token) => { sessionStorage.setItem(TOKEN_KEY, token); identity = null; },
+  signOut: () => { sessionStorage.removeItem(TOKEN_KEY); identity = null; },
 };
+
+let identity = null;
+/**
+ * Who the token belongs to ({role: 'admin'} or {role: 'tenant', tenant: {...}}), asked once per
+ * sign-in: the page hides what a tenant's token may not use.
+ */
+export async function me() {
+  if (!identity) identity = await api('GET', '/me');
+  return identity;
+}
 
 /** A failed API call; `errors` are the problem's field errors ({field, message}). */
 export class ApiError extends Error {

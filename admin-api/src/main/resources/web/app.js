@@ -1,6 +1,6 @@
 // Entry point: sign-in gate, hash router, navigation. Routes live after '#', so nothing of the
 // admin's session ever reaches the server in a URL.
-import { session, whenUnauthorized } from './api.js';
+import { session, whenUnauthorized, me } from './api.js';
 import { h, clearNotices, notify } from './ui.js';
 import * as signin from './signin.js';
 import * as webhooks from './webhooks.js';
@@ -8,6 +8,7 @@ import * as webhookForm from './webhook-form.js';
 import * as deliveries from './deliveries.js';
 import * as events from './events.js';
 import * as inspector from './inspector.js';
+import { signInWithLink, tenantLabel } from './portal.js';
 
 const ROUTES = [
   { pattern: /^\/webhooks\/?$/, view: webhooks, nav: 'webhooks' },
@@ -20,6 +21,7 @@ const ROUTES = [
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
+const who = document.getElementById('who');
 let cleanup = null;
 let generation = 0;
 let firstRender = true;
@@ -45,17 +47,45 @@ async function route() {
   const focusHeading = !firstRender;
   firstRender = false;
 
+  // a portal link: its code opens a tenant's session, before any other page
+  const link = parseHash().path.match(/^\/portal\/([^/]+)$/);
+  if (link) {
+    nav.hidden = true;
+    who.replaceChildren();
+    const root = h('div');
+    main.replaceChildren(root);
+    if (await signInWithLink(root, decodeURIComponent(link[1])) && current === generation) {
+      location.replace('#/webhooks');
+    }
+    return;
+  }
+
   if (!session.token()) {
     nav.hidden = true;
+    who.replaceChildren();
     const root = h('div');
     signin.render(root, { onSignedIn: () => navigate(location.hash || '#/webhooks') });
     main.replaceChildren(root);
     return;
   }
+  let identity;
+  try {
+    identity = await me();
+  } catch (error) {
+    if (current !== generation) return;
+    if (error?.status === 401) return; // whenUnauthorized signs out and routes again
+    identity = { role: 'admin' }; // an older server without /me: the admin page as before
+  }
+  if (current !== generation) return;
+  const tenant = identity.role === 'tenant';
+  // a tenant's token may not use the request inspector (it is the admin's, under `up` only)
+  nav.querySelector('[data-nav="inspector"]').hidden = tenant;
+  who.replaceChildren(...[tenantLabel(identity)].filter(Boolean));
   nav.hidden = false;
 
   const { path, query } = parseHash();
-  const match = ROUTES.map((r) => ({ r, m: path.match(r.pattern) })).find((x) => x.m);
+  const match = ROUTES.map((r) => ({ r, m: path.match(r.pattern) }))
+    .find((x) => x.m && !(tenant && x.r.view === inspector));
   if (!match) {
     location.replace('#/webhooks');
     return;
@@ -78,6 +108,15 @@ async function route() {
     performance.mark('hookline:view-rendered', { detail: path });
   } catch (error) {
     if (current !== generation) return;
+    if (error?.status === 404) {
+      // a missing id and one that is not this token's read the same: not found
+      main.replaceChildren(h('div', { class: 'view not-found' },
+        h('h1', { tabindex: '-1', text: 'Not found' }),
+        h('p', { class: 'notice notice-error', role: 'alert', text: error.message }),
+        h('p', {}, h('a', { class: 'button', href: '#/webhooks', text: 'Back to the webhooks' }))));
+      performance.mark('hookline:view-rendered', { detail: path });
+      return;
+    }
     main.replaceChildren(h('div', { class: 'view' },
       h('h1', { tabindex: '-1', text: 'This page could not be loaded' }),
       h('p', { class: 'notice notice-error', role: 'alert', text: error?.message || String(error) }),
@@ -91,7 +130,7 @@ async function route() {
 whenUnauthorized(() => {
   if (!session.token()) return;
   session.signOut();
-  notify('error', 'Your admin token is no longer accepted. Sign in again.', { keep: 1 });
+  notify('error', 'Your token is no longer accepted (revoked, expired, or its tenant deleted). Sign in again.', { keep: 1 });
   route();
 });
 

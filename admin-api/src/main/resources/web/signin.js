@@ -10,7 +10,7 @@ export function render(root, { onSignedIn }) {
   });
   const tokenField = field({
     label: 'Admin token', control: input,
-    hint: 'Printed by `./hookline up` (and kept in .hookline/admin-token), or your HOOKLINE_ADMIN_TOKEN.',
+    hint: 'Printed by `./hookline up` (and kept in .hookline/admin-token), or your HOOKLINE_ADMIN_TOKEN. A tenant token works too: it shows that tenant\'s webhooks only.',
   });
   const error = tokenField.querySelector('.field-error');
   const submit = h('button', { type: 'submit', class: 'button button-primary', text: 'Sign in' });

@@ -1,12 +1,13 @@
 // Webhooks list: search, active toggle, counters, bulk activate/deactivate/delete, Send Test Event.
-import { get, patch, del, enc } from './api.js';
+import { get, patch, del, enc, me } from './api.js';
 import { h, add, notify, notifyError, shortUrl, timeEl, confirmDialog, pageTitle, statusBadge } from './ui.js';
 import { sendTestEvent } from './test-event.js';
 
 const PAGE_SIZE = 100;
 
 export async function render(root, { query, navigate }) {
-  const state = { q: query.get('q') || '', items: [], next: null, selected: new Set() };
+  const state = { q: query.get('q') || '', items: [], next: null, selected: new Set(),
+    admin: (await me().catch(() => ({ role: 'admin' }))).role === 'admin' };
 
   const search = h('input', { type: 'search', id: 'webhook-search', placeholder: 'Search by name, URL or event', value: state.q, autocomplete: 'off' });
   const bulk = {
@@ -96,7 +97,9 @@ export async function render(root, { query, navigate }) {
       h('td', { 'data-label': 'Name' },
         h('a', { href: `#/webhooks/${enc(w.id)}`, class: 'strong', text: w.name }),
         w.status && w.status !== 'active' ? [' ', statusBadge(w.status)] : null,
-        w.status === 'disabled' && w.disabledReason ? h('div', { class: 'hint', text: w.disabledReason }) : null),
+        w.status === 'disabled' && w.disabledReason ? h('div', { class: 'hint', text: w.disabledReason }) : null,
+        // the admin sees every tenant's webhooks: say whose; a tenant's token sees its own only
+        w.tenant && state.admin ? h('div', { class: 'hint', text: `Tenant: ${w.tenant}` }) : null),
       h('td', { 'data-label': 'Target URL' }, h('span', { class: 'url', title: w.url, text: shortUrl(w.url) })),
       h('td', { 'data-label': 'Events' }, h('span', { class: 'chips' },
         events.slice(0, 3).map((e) => h('code', { class: 'chip', text: e === '*' ? 'all events' : e })),

@@ -2,6 +2,7 @@ package dev.hookline.admin;
 
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.store.DeliveryStore;
+import dev.hookline.store.TenantStore;
 import dev.hookline.store.WebhookStore;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -61,7 +62,10 @@ public final class AdminApi implements AutoCloseable {
     EventPublishing events = Objects.requireNonNull(b.events, "events");
     TaskPublishing tasks = b.tasks;
     Consumer<JavalinConfig> extraRoutes = b.extraRoutes;
-    Auth auth = new Auth(config.adminTokens());
+    TenantStore tenants = Objects.requireNonNull(b.tenants, "tenants");
+    Auth auth = new Auth(config.adminTokens(), tenants, List.of(API_BASE + PortalRoutes.SESSIONS));
+    TenantRoutes tenantRoutes = new TenantRoutes(tenants, config);
+    PortalRoutes portalRoutes = new PortalRoutes(tenants, config);
     WebhookRoutes webhookRoutes =
         new WebhookRoutes(
             webhooks, deliveries, new WebhookRequests(catalog), config.maxBodyBytes());
@@ -111,6 +115,7 @@ public final class AdminApi implements AutoCloseable {
                   });
 
               javalin.routes.before(API_BASE + "/*", auth::require);
+              javalin.routes.beforeMatched(API_BASE + "/*", auth::authorize);
               javalin.routes.get("/health", ctx -> health(ctx, health));
               javalin.routes.get(
                   "/metrics",
@@ -119,11 +124,14 @@ public final class AdminApi implements AutoCloseable {
               // all of /api guarded
               javalin.routes.get(
                   API_BASE + "/openapi.yaml",
-                  ctx -> ctx.contentType(OPENAPI_CONTENT_TYPE).result(openApi));
+                  ctx -> ctx.contentType(OPENAPI_CONTENT_TYPE).result(openApi),
+                  Caller.Access.TENANT);
               webhookRoutes.register(javalin.routes, API_BASE);
               testEvents.register(javalin.routes, API_BASE);
               redeliveries.register(javalin.routes, API_BASE);
               eventRoutes.register(javalin.routes, API_BASE);
+              tenantRoutes.register(javalin.routes, API_BASE);
+              portalRoutes.register(javalin.routes, API_BASE);
               extraRoutes.accept(javalin);
             });
   }
@@ -195,9 +203,9 @@ public final class AdminApi implements AutoCloseable {
   }
 
   /**
-   * What an {@link AdminApi} is built from. Required: the stores, the catalog, the metrics, the
-   * health check and the event publisher. Without a task publisher, test events, retries and
-   * recovery answer 503.
+   * What an {@link AdminApi} is built from. Required: the stores (webhooks, deliveries, tenants),
+   * the catalog, the metrics, the health check and the event publisher. Without a task publisher,
+   * test events, retries and recovery answer 503.
    */
   public static final class Builder {
     private final AdminApiConfig config;
@@ -208,6 +216,7 @@ public final class AdminApi implements AutoCloseable {
     private Supplier<HealthReport> health;
     private EventPublishing events;
     private TaskPublishing tasks = TaskPublishing.unavailable();
+    private TenantStore tenants;
     private Consumer<JavalinConfig> extraRoutes = javalin -> {};
     private TestEvents.Wait testWait = TestEvents.Wait.DEFAULT;
 
@@ -222,6 +231,12 @@ public final class AdminApi implements AutoCloseable {
 
     public Builder deliveries(DeliveryStore store) {
       this.deliveries = store;
+      return this;
+    }
+
+    /** The tenants, their tokens and portal links. */
+    public Builder tenants(TenantStore store) {
+      this.tenants = store;
       return this;
     }
 
@@ -256,7 +271,7 @@ public final class AdminApi implements AutoCloseable {
 
     /**
      * Adds routes (and anything else) to the Javalin configuration, e.g. the web page; routes
-     * outside {@code /api/v1} are not behind the token.
+     * outside {@code /api/v1} are not behind the token, routes under it are the admin's alone.
      */
     public Builder extraRoutes(Consumer<JavalinConfig> routes) {
       this.extraRoutes = Objects.requireNonNull(routes, "extraRoutes");

@@ -79,7 +79,13 @@ final class ApiProblem extends RuntimeException {
 
   static ApiProblem unauthorized() {
     return http(
-        401, "Unauthorized", "a valid 'Authorization: Bearer <admin token>' header is required");
+        401,
+        "Unauthorized",
+        "a valid 'Authorization: Bearer <token>' header is required (an admin or tenant token)");
+  }
+
+  static ApiProblem forbidden(String detail) {
+    return http(403, "Forbidden", detail);
   }
 
   static ApiProblem tooLarge(String what, long limit) {

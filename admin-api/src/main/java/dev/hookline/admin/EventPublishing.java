@@ -14,8 +14,14 @@ public interface EventPublishing {
    * @param type a type of the catalog
    * @param data the event data, valid against the type's schema
    * @param key partition key, null to let the publisher choose
+   * @param tenant the event's tenant (a valid tenant id), null for none
    * @throws IllegalArgumentException when the publisher rejects the event itself (answered 400)
    * @throws Exception when it could not be published (answered 503)
    */
-  String publish(String type, JsonNode data, String key) throws Exception;
+  String publish(String type, JsonNode data, String key, String tenant) throws Exception;
+
+  /** An event without a tenant. */
+  default String publish(String type, JsonNode data, String key) throws Exception {
+    return publish(type, data, key, null);
+  }
 }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /** {@code /api/v1/event-types...} (the catalog) and {@code POST /api/v1/events}. */
 final class EventRoutes {
   private static final Logger log = LoggerFactory.getLogger(EventRoutes.class);
-  private static final Set<String> FIELDS = Set.of("type", "data", "key");
+  private static final Set<String> FIELDS = Set.of("type", "data", "key", "tenant");
   static final int KEY_MAX = 256;
 
   private final EventCatalog catalog;
@@ -30,6 +30,7 @@ final class EventRoutes {
     this.maxBodyBytes = maxBodyBytes;
   }
 
+  /** The catalog is every caller's; publishing is the platform's (admin tokens only). */
   void register(RoutesConfig routes, String base) {
     routes.get(
         base + "/event-types",
@@ -37,7 +38,8 @@ final class EventRoutes {
             Responses.json(
                 ctx,
                 200,
-                new Views.Page<>(catalog.types().stream().map(Views::eventType).toList(), null)));
+                new Views.Page<>(catalog.types().stream().map(Views::eventType).toList(), null)),
+        Caller.Access.TENANT);
     routes.get(
         base + "/event-types/{type}",
         ctx -> {
@@ -52,7 +54,8 @@ final class EventRoutes {
                           () ->
                               ApiProblem.notFound(
                                   "no event type '" + type + "'; see GET /api/v1/event-types"))));
-        });
+        },
+        Caller.Access.TENANT);
     routes.post(base + "/events", this::publish);
   }
 
@@ -77,6 +80,8 @@ final class EventRoutes {
         && (!key.isTextual() || key.asText().isEmpty() || key.asText().length() > KEY_MAX)) {
       errors.add(new FieldError("key", "must be a string of 1 to " + KEY_MAX + " characters"));
     }
+    // the event's tenant: only that tenant's webhooks (and the network-wide ones) receive it
+    String tenant = WebhookRequests.tenant(body, errors);
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
     if (Json.toBytes(data).length > Event.MAX_DATA_BYTES)
       throw ApiProblem.tooLarge("the event data", Event.MAX_DATA_BYTES);
@@ -87,7 +92,7 @@ final class EventRoutes {
     try {
       id =
           publishing.publish(
-              type.asText(), data, key == null || key.isNull() ? null : key.asText());
+              type.asText(), data, key == null || key.isNull() ? null : key.asText(), tenant);
     } catch (IllegalArgumentException e) {
       throw ApiProblem.invalid(
           "data", e.getMessage() == null ? "rejected by the publisher" : e.getMessage());

@@ -43,8 +43,8 @@ final class Redeliveries {
   }
 
   void register(RoutesConfig routes, String base) {
-    routes.post(base + "/deliveries/{id}/retry", this::retry);
-    routes.post(base + "/webhooks/{id}/recover", this::recover);
+    routes.post(base + "/deliveries/{id}/retry", this::retry, Caller.Access.TENANT);
+    routes.post(base + "/webhooks/{id}/recover", this::recover, Caller.Access.TENANT);
   }
 
   private void retry(Context ctx) {
@@ -52,10 +52,13 @@ final class Redeliveries {
     JsonNode body = Requests.optionalJsonObject(ctx, maxBodyBytes);
     List<FieldError> unknown = Requests.unknownFields(body, Set.of());
     if (!unknown.isEmpty()) throw ApiProblem.invalid(unknown);
+    Caller caller = Caller.of(ctx);
+    // another tenant's delivery answers as a missing one, before anything tells them apart
     Redelivery redelivery =
         deliveries
             .redelivery(id)
-            .orElseThrow(() -> ApiProblem.notFound("no delivery with id '" + id + "'"));
+            .filter(r -> WebhookRoutes.visible(caller, webhooks, r.webhookId()))
+            .orElseThrow(() -> WebhookRoutes.deliveryNotFound(id));
     if (redelivery.trigger() == Trigger.TEST) {
       throw ApiProblem.conflict("test deliveries are never retried; send a new test event instead");
     }
@@ -63,7 +66,7 @@ final class Redeliveries {
         webhooks
             .find(redelivery.webhookId())
             .orElseThrow(() -> ApiProblem.conflict("the webhook of this delivery was deleted"));
-    DeliveryTask task = redelivery.task(webhook.version(), Trigger.MANUAL);
+    DeliveryTask task = redelivery.task(webhook, Trigger.MANUAL);
     Publish.run(() -> tasks.publish(task), "the retry", log);
     deliveries.markRequeued(List.of(redelivery));
     Responses.json(ctx, 202, new Views.RetryAccepted(task.deliveryId(), task.attempt()));
@@ -81,14 +84,14 @@ final class Redeliveries {
     else if (since != null && !until.isAfter(since))
       errors.add(new FieldError("until", "must be after since"));
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
-    Webhook webhook = webhooks.find(id).orElseThrow(() -> WebhookRoutes.notFound(id));
+    Webhook webhook = WebhookRoutes.find(Caller.of(ctx), webhooks, id);
 
     // one more than the cap tells whether another call is needed
     List<Redelivery> found =
         deliveries.failedBetween(webhook.id(), since, until, DeliveryStore.MAX_RECOVER + 1);
     List<Redelivery> batch = found.subList(0, Math.min(found.size(), DeliveryStore.MAX_RECOVER));
     List<DeliveryTask> queued = new ArrayList<>(batch.size());
-    for (Redelivery r : batch) queued.add(r.task(webhook.version(), Trigger.MANUAL));
+    for (Redelivery r : batch) queued.add(r.task(webhook, Trigger.MANUAL));
     if (!queued.isEmpty()) {
       Publish.run(() -> tasks.publishAll(queued), "the recovered deliveries", log);
       deliveries.markRequeued(batch);

@@ -182,6 +182,15 @@ final class Requests {
             () -> ApiProblem.invalid(name, "must be a cursor returned by a previous page"));
   }
 
+  /** The optional {@code tenant} query parameter (a list filter); 400 naming it when malformed. */
+  static String queryTenant(Context ctx) {
+    String raw = ctx.queryParam("tenant");
+    if (raw == null || raw.isEmpty()) return null;
+    if (!dev.hookline.schemas.TenantIds.isValid(raw))
+      throw ApiProblem.invalid("tenant", dev.hookline.schemas.TenantIds.RULE);
+    return raw;
+  }
+
   /** The page size, 1 to {@code max}; 400 naming {@code limit} otherwise. */
   static int limit(Context ctx, int defaultLimit, int max) {
     String raw = ctx.queryParam("limit");

@@ -71,7 +71,7 @@ final class TestEvents {
   }
 
   void register(RoutesConfig routes, String base) {
-    routes.post(base + "/webhooks/{id}/test", this::test);
+    routes.post(base + "/webhooks/{id}/test", this::test, Caller.Access.TENANT);
   }
 
   private void test(Context ctx) throws InterruptedException {
@@ -88,15 +88,28 @@ final class TestEvents {
               "unknown event type '" + requested.asText() + "'; see GET /api/v1/event-types"));
     }
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
-    Webhook webhook = webhooks.find(id).orElseThrow(() -> WebhookRoutes.notFound(id));
+    Webhook webhook = WebhookRoutes.find(Caller.of(ctx), webhooks, id);
     EventType type =
         requested != null ? catalog.find(requested.asText()).orElseThrow() : defaultType(webhook);
 
+    // a tenant's webhook gets a test event of its tenant, as its real events are
     Event event =
-        new Event("evt_test_" + randomHex(), type.name(), SOURCE, Instant.now(), type.example());
+        new Event(
+            "evt_test_" + randomHex(),
+            type.name(),
+            SOURCE,
+            Instant.now(),
+            type.example(),
+            webhook.tenant());
     DeliveryTask task =
         new DeliveryTask(
-            UUID.randomUUID(), webhook.id(), webhook.version(), 1, Trigger.TEST, event);
+            UUID.randomUUID(),
+            webhook.id(),
+            webhook.version(),
+            1,
+            Trigger.TEST,
+            event,
+            webhook.tenant());
     Publish.run(() -> tasks.publish(task), "the test event", log);
 
     Duration wait = Duration.ofSeconds(webhook.timeoutSeconds()).plus(reportGrace);

@@ -3,8 +3,11 @@ package dev.hookline.admin;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.EventType;
+import dev.hookline.store.CreatedTenantToken;
 import dev.hookline.store.CreatedWebhook;
 import dev.hookline.store.DeliveryView;
+import dev.hookline.store.Tenant;
+import dev.hookline.store.TenantToken;
 import dev.hookline.store.Webhook;
 import dev.hookline.store.WebhookListing;
 import dev.hookline.store.WebhookStats;
@@ -23,9 +26,13 @@ final class Views {
   /** A page of a list; {@code nextCursor} is null on the last page. */
   record Page<T>(List<T> data, String nextCursor) {}
 
-  /** A webhook; {@code secret} only in the answer to its creation. */
+  /**
+   * A webhook; {@code secret} only in the answer to its creation; {@code tenant} null for a
+   * network-wide one.
+   */
   record WebhookJson(
       UUID id,
+      String tenant,
       long version,
       String name,
       String url,
@@ -67,6 +74,7 @@ final class Views {
     String status = w.disabledAt() != null ? "disabled" : w.active() ? "active" : "inactive";
     return new WebhookJson(
         w.id(),
+        w.tenant(),
         w.version(),
         w.name(),
         w.url(),
@@ -195,4 +203,35 @@ final class Views {
   record RotatedSecret(String secret, Instant previousSecretExpiresAt, long version) {}
 
   record Health(String status, Map<String, String> checks) {}
+
+  record TenantJson(
+      String id, String name, Map<String, String> metadata, Instant createdAt, Instant updatedAt) {}
+
+  static TenantJson tenant(Tenant t) {
+    return new TenantJson(t.id(), t.name(), t.metadata(), t.createdAt(), t.updatedAt());
+  }
+
+  /** A tenant token as listed: never the token itself. */
+  record TokenJson(String id, Instant createdAt) {}
+
+  static TokenJson token(TenantToken t) {
+    return new TokenJson(t.id(), t.createdAt());
+  }
+
+  /** A tenant token just created: the token is in this answer only. */
+  record CreatedTokenJson(String id, String token, Instant createdAt) {}
+
+  static CreatedTokenJson createdToken(CreatedTenantToken created) {
+    return new CreatedTokenJson(
+        created.token().id(), created.secret(), created.token().createdAt());
+  }
+
+  record PortalLinkJson(String url, Instant expiresAt) {}
+
+  /** A portal session: a tenant token that ends at {@code expiresAt}. */
+  record PortalSession(String token, Instant expiresAt, TenantJson tenant) {}
+
+  /** Who the caller is: {@code admin}, or {@code tenant} with its tenant. */
+  record Me(
+      String role, @JsonInclude(JsonInclude.Include.NON_NULL) TenantJson tenant, boolean portal) {}
 }

@@ -44,7 +44,8 @@ final class WebhookRequests {
           "description",
           "timeoutSeconds",
           "retrySchedule",
-          "headers");
+          "headers",
+          "tenant");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   // Headers Hookline sets itself (or HTTP owns); letting an admin override them would break
   // signatures or framing.
@@ -87,8 +88,20 @@ final class WebhookRequests {
         schedule == null || schedule.isNull() ? null : retrySchedule(schedule, errors);
     Map<String, String> headers =
         body.has("headers") ? headers(body.get("headers"), errors) : Map.of();
+    String tenant = tenant(body, errors);
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
-    return new NewWebhook(name, url, description, events, active, timeout, retrySchedule, headers);
+    return new NewWebhook(
+        name, url, description, events, active, timeout, retrySchedule, headers, tenant);
+  }
+
+  /**
+   * The webhook's {@code tenant}: absent or null for a network-wide webhook. Checked here for its
+   * form only; whether the tenant exists (and is the caller's) is for the store and the route.
+   */
+  static String tenant(JsonNode body, List<FieldError> errors) {
+    JsonNode node = body.get("tenant");
+    if (node == null || node.isNull()) return null;
+    return TenantRequests.id(node, "tenant", errors);
   }
 
   /**
@@ -112,6 +125,7 @@ final class WebhookRequests {
                 .map(n -> retrySchedule(n, errors)),
             present(body, "headers").map(n -> headers(n, errors)),
             body.has("retrySchedule") && body.get("retrySchedule").isNull());
+    tenant(body, errors); // its form; a change of tenant is refused by the route (409)
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
     return patch;
   }
@@ -127,7 +141,7 @@ final class WebhookRequests {
     }
   }
 
-  private static boolean required(JsonNode body, String field, List<FieldError> errors) {
+  static boolean required(JsonNode body, String field, List<FieldError> errors) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
       errors.add(new FieldError(field, "is required"));
@@ -136,7 +150,7 @@ final class WebhookRequests {
     return true;
   }
 
-  private static String name(JsonNode node, List<FieldError> errors) {
+  static String name(JsonNode node, List<FieldError> errors) {
     if (!node.isTextual()) return fail(errors, "name", "must be a string");
     String name = node.asText().strip();
     int length = name.codePointCount(0, name.length());

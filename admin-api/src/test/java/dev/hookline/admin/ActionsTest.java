@@ -167,7 +167,8 @@ class ActionsTest {
   @Test
   void withoutATaskPublisherTheActionsAre503() {
     AdminApiConfig config = AdminApiConfig.builder(List.of("t0ken")).host("127.0.0.1").build();
-    InMemoryWebhooks webhooks = new InMemoryStore().webhooks();
+    InMemoryStore store = new InMemoryStore();
+    InMemoryWebhooks webhooks = store.webhooks();
     UUID id =
         webhooks
             .create(
@@ -182,7 +183,8 @@ class ActionsTest {
     try (AdminApi api =
             AdminApi.builder(config)
                 .webhooks(webhooks)
-                .deliveries(new InMemoryStore().deliveries())
+                .deliveries(store.deliveries())
+                .tenants(store.tenants())
                 .catalog(ApiFixture.CATALOG)
                 .metrics(fixture.metrics)
                 .health(() -> HealthReport.up(null))

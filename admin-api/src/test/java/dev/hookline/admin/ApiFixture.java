@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Json;
 import dev.hookline.store.InMemoryDeliveries;
+import dev.hookline.store.InMemoryTenants;
 import dev.hookline.store.InMemoryWebhooks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -33,6 +34,8 @@ final class ApiFixture implements AutoCloseable {
   final InMemoryWebhooks webhooks;
 
   final InMemoryDeliveries deliveries;
+
+  final InMemoryTenants tenants;
   final FakePublishing publishing = new FakePublishing();
   final FakeTaskPublishing tasks = new FakeTaskPublishing();
   final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -64,12 +67,14 @@ final class ApiFixture implements AutoCloseable {
     this.backend = backend;
     this.webhooks = backend instanceof StoreBackend.InMemory m ? m.webhooks() : null;
     this.deliveries = backend instanceof StoreBackend.InMemory m ? m.deliveries() : null;
+    this.tenants = backend instanceof StoreBackend.InMemory m ? m.tenants() : null;
     AdminApiConfig config =
         AdminApiConfig.builder(List.of(TOKEN, OTHER_TOKEN)).host("127.0.0.1").build();
     api =
         AdminApi.builder(config)
             .webhooks(backend.webhooks())
             .deliveries(backend.deliveries())
+            .tenants(backend.tenants())
             .catalog(CATALOG)
             .metrics(metrics)
             .health(health::get)

@@ -44,8 +44,21 @@ class ApiPropertiesTest {
           "*/*");
   private static final List<String> QUERY_KEYS =
       List.of(
-          "limit", "after", "cursor", "q", "active", "status", "since", "until", "type", "limit[]",
-          "", "%", "a%00b");
+          "limit",
+          "after",
+          "cursor",
+          "q",
+          "active",
+          "status",
+          "since",
+          "until",
+          "type",
+          "limit[]",
+          "tenant",
+          "tenant[]",
+          "",
+          "%",
+          "a%00b");
 
   private final OpenApiContract contract = new OpenApiContract();
   private ApiFixture fixture;
@@ -64,6 +77,9 @@ class ApiPropertiesTest {
     return new StoreBackend.InMemory();
   }
 
+  /** The tenant the tenant routes act on; it stays (deletes go to a throwaway one). */
+  private static final String TENANT = "acme";
+
   @BeforeAll
   void start() {
     fixture = new ApiFixture(backend());
@@ -79,6 +95,12 @@ class ApiPropertiesTest {
                     .build())
             .webhook()
             .id();
+    assertThat(
+            fixture
+                .backend
+                .tenants()
+                .create(new dev.hookline.store.NewTenant(TENANT, "Acme", null)))
+        .isPresent();
     delivery = UUID.randomUUID();
     fixture.backend.addDelivery(
         Deliveries.delivery(delivery, webhook, "event", DeliveryStatus.FAILED, 1, Instant.now()));
@@ -96,6 +118,7 @@ class ApiPropertiesTest {
   void stillHealthy() {
     assertThat(fixture.send("GET", "/health", null, null, null).status()).isEqualTo(200);
     assertThat(fixture.get("/api/v1/webhooks/" + webhook).status()).isEqualTo(200);
+    assertThat(fixture.get("/api/v1/tenants/" + TENANT).status()).isEqualTo(200);
   }
 
   @AfterAll
@@ -331,10 +354,15 @@ class ApiPropertiesTest {
                   yield Gen.urlEncode(raw);
                 }
               };
+          // an empty id is another route (the list), not an unknown id
+          String nonEmpty = id.isEmpty() ? "%20" : id;
           String template = operation.split(" ", 2)[1];
           return new Request(
               operation,
-              template.replace("{id}", id).replace("{type}", id),
+              template
+                  .replace("{id}", nonEmpty)
+                  .replace("{type}", nonEmpty)
+                  .replace("{tokenId}", nonEmpty),
               "application/json",
               bodyOrNull(operation),
               "");
@@ -414,6 +442,15 @@ class ApiPropertiesTest {
 
   private String path(String operation) {
     String template = operation.split(" ", 2)[1];
+    if (template.startsWith("/api/v1/tenants/")) {
+      // the shared tenant must stay: deleting it, or its token, goes to throwaway ones
+      String tenant = operation.equals("DELETE /api/v1/tenants/{id}") ? throwawayTenant() : TENANT;
+      String token =
+          template.contains("{tokenId}")
+              ? fixture.backend.tenants().createToken(tenant).orElseThrow().token().id()
+              : "";
+      return template.replace("{id}", tenant).replace("{tokenId}", token);
+    }
     String id =
         template.startsWith("/api/v1/deliveries/")
             ? delivery.toString()
@@ -421,6 +458,13 @@ class ApiPropertiesTest {
                 ? throwaway().toString() // the shared webhook must stay
                 : webhook.toString();
     return template.replace("{id}", id).replace("{type}", "payment_received");
+  }
+
+  private String throwawayTenant() {
+    String id = "gone-" + UUID.randomUUID().toString().substring(0, 8);
+    assertThat(fixture.backend.tenants().create(new dev.hookline.store.NewTenant(id, "Gone", null)))
+        .isPresent();
+    return id;
   }
 
   private UUID throwaway() {
@@ -478,6 +522,10 @@ class ApiPropertiesTest {
           "{\"type\":\"payment_received\",\"data\":" + Deliveries.example() + "}";
       case "POST /api/v1/webhooks/{id}/recover" -> "{\"since\":\"2000-01-01T00:00:00Z\"}";
       case "POST /api/v1/webhooks/{id}/test" -> "{\"event\":\"payment_received\"}";
+      case "POST /api/v1/tenants" ->
+          "{\"id\":\"t-1\",\"name\":\"Tenant\",\"metadata\":{\"plan\":\"pro\"}}";
+      case "PATCH /api/v1/tenants/{id}" -> "{\"name\":\"Acme\",\"metadata\":{\"k\":\"v\"}}";
+      case "POST /api/v1/portal/sessions" -> "{\"code\":\"not-a-code\"}";
       default -> operation.startsWith("POST ") ? "{}" : null;
     };
   }

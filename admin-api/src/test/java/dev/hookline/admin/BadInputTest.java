@@ -44,6 +44,12 @@ class BadInputTest {
   @BeforeAll
   void start() {
     fixture = new ApiFixture(backend());
+    assertThat(
+            fixture
+                .backend
+                .tenants()
+                .create(new dev.hookline.store.NewTenant("acme", "Acme", null)))
+        .isPresent();
     UUID id =
         fixture
             .backend
@@ -685,6 +691,7 @@ class BadInputTest {
     c.add(of("delivery bad uuid", "GET", "/api/v1/deliveries/abc", null, null, 404, null));
     c.add(of("delivery unknown", "GET", "/api/v1/deliveries/" + MISSING, null, null, 404, null));
     c.add(of("event type unknown", "GET", "/api/v1/event-types/nope", null, null, 404, null));
+    tenantCases(c, w);
     c.add(of("unknown route", "GET", "/api/v1/nope", null, null, 404, null));
     c.add(of("unsupported method", "PUT", w, JSON, "{}", 404, null));
     // POST /events
@@ -763,6 +770,253 @@ class BadInputTest {
             413,
             null));
     return c.stream();
+  }
+
+  /** The tenant field of webhooks and events, and the tenant, token and portal routes. */
+  private void tenantCases(List<Arguments> c, String w) {
+    String bad64 = "\"" + "t".repeat(65) + "\"";
+    for (String bad : List.of("\"\"", "\"a b\"", "\"a|b\"", "\"ä\"", bad64, "7", "[]", "{}")) {
+      c.add(of("webhook tenant " + bad, "POST", w, JSON, withField("tenant", bad), 400, "tenant"));
+      c.add(
+          of(
+              "patch tenant " + bad,
+              "PATCH",
+              hook,
+              JSON,
+              "{\"tenant\":" + bad + "}",
+              400,
+              "tenant"));
+      c.add(
+          of(
+              "event tenant " + bad,
+              "POST",
+              "/api/v1/events",
+              JSON,
+              "{\"type\":\"payment_received\",\"data\":{},\"tenant\":" + bad + "}",
+              400,
+              "tenant"));
+    }
+    c.add(
+        of(
+            "webhook tenant unknown",
+            "POST",
+            w,
+            JSON,
+            withField("tenant", "\"nobody\""),
+            400,
+            "tenant"));
+    c.add(
+        of(
+            "moving a webhook into a tenant",
+            "PATCH",
+            hook,
+            JSON,
+            "{\"tenant\":\"acme\"}",
+            409,
+            null));
+    c.add(of("webhooks tenant filter", "GET", w + "?tenant=a%20b", null, null, 400, "tenant"));
+    String log = "/api/v1/deliveries";
+    c.add(of("delivery log without tenant", "GET", log, null, null, 400, "tenant"));
+    c.add(of("delivery log bad tenant", "GET", log + "?tenant=a%7Cb", null, null, 400, "tenant"));
+    c.add(
+        of(
+            "delivery log bad status",
+            "GET",
+            log + "?tenant=acme&status=nope",
+            null,
+            null,
+            400,
+            "status"));
+    c.add(
+        of(
+            "delivery log bad cursor",
+            "GET",
+            log + "?tenant=acme&cursor=x",
+            null,
+            null,
+            400,
+            "cursor"));
+    c.add(
+        of(
+            "delivery log bad since",
+            "GET",
+            log + "?tenant=acme&since=x",
+            null,
+            null,
+            400,
+            "since"));
+    c.add(
+        of(
+            "delivery log bad limit",
+            "GET",
+            log + "?tenant=acme&limit=0",
+            null,
+            null,
+            400,
+            "limit"));
+
+    String t = "/api/v1/tenants";
+    c.add(of("tenant id missing", "POST", t, JSON, "{\"name\":\"x\"}", 400, "id"));
+    c.add(of("tenant search with NUL", "GET", t + "?q=a%00b", null, null, 400, "q"));
+    c.add(of("tenant search too long", "GET", t + "?q=" + "q".repeat(201), null, null, 400, "q"));
+    c.add(
+        of(
+            "tenant metadata lone surrogate",
+            "POST",
+            t,
+            JSON,
+            "{\"id\":\"x\",\"name\":\"x\",\"metadata\":{\"k\":\"a\\uD800\"}}",
+            400,
+            "metadata.k"));
+    c.add(of("tenant name missing", "POST", t, JSON, "{\"id\":\"x\"}", 400, "name"));
+    for (String bad : List.of("\"\"", "\"a b\"", "\"a/b\"", bad64, "1", "null")) {
+      c.add(
+          of(
+              "tenant id " + bad,
+              "POST",
+              t,
+              JSON,
+              "{\"id\":" + bad + ",\"name\":\"x\"}",
+              400,
+              "id"));
+    }
+    c.add(of("tenant name blank", "POST", t, JSON, "{\"id\":\"x\",\"name\":\" \"}", 400, "name"));
+    c.add(
+        of(
+            "tenant name control",
+            "POST",
+            t,
+            JSON,
+            "{\"id\":\"x\",\"name\":\"a\\u0000\"}",
+            400,
+            "name"));
+    c.add(
+        of(
+            "tenant name too long",
+            "POST",
+            t,
+            JSON,
+            "{\"id\":\"x\",\"name\":\"" + "n".repeat(201) + "\"}",
+            400,
+            "name"));
+    c.add(
+        of(
+            "tenant metadata array",
+            "POST",
+            t,
+            JSON,
+            "{\"id\":\"x\",\"name\":\"x\",\"metadata\":[]}",
+            400,
+            "metadata"));
+    c.add(
+        of(
+            "tenant metadata number value",
+            "POST",
+            t,
+            JSON,
+            "{\"id\":\"x\",\"name\":\"x\",\"metadata\":{\"k\":1}}",
+            400,
+            "metadata.k"));
+    c.add(
+        of(
+            "tenant metadata long value",
+            "POST",
+            t,
+            JSON,
+            "{\"id\":\"x\",\"name\":\"x\",\"metadata\":{\"k\":\"" + "v".repeat(501) + "\"}}",
+            400,
+            "metadata.k"));
+    c.add(
+        of(
+            "tenant metadata NUL value",
+            "POST",
+            t,
+            JSON,
+            "{\"id\":\"x\",\"name\":\"x\",\"metadata\":{\"k\":\"a\\u0000\"}}",
+            400,
+            "metadata.k"));
+    c.add(
+        of(
+            "tenant metadata long key",
+            "POST",
+            t,
+            JSON,
+            "{\"id\":\"x\",\"name\":\"x\",\"metadata\":{\"" + "k".repeat(41) + "\":\"v\"}}",
+            400,
+            "metadata." + "k".repeat(41)));
+    StringBuilder many = new StringBuilder("{");
+    for (int i = 0; i < 51; i++)
+      many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"v\"");
+    c.add(
+        of(
+            "tenant metadata 51 keys",
+            "POST",
+            t,
+            JSON,
+            "{\"id\":\"x\",\"name\":\"x\",\"metadata\":" + many + "}}",
+            400,
+            "metadata"));
+    c.add(
+        of(
+            "tenant unknown field",
+            "POST",
+            t,
+            JSON,
+            "{\"id\":\"x\",\"name\":\"x\",\"plan\":1}",
+            400,
+            "plan"));
+    c.add(of("tenant exists", "POST", t, JSON, "{\"id\":\"acme\",\"name\":\"x\"}", 409, null));
+    c.add(of("tenant malformed", "POST", t, JSON, "{\"id\"", 400, "body"));
+    c.add(of("tenant wrong content type", "POST", t, "text/plain", "{}", 415, null));
+    c.add(of("tenant list bad cursor", "GET", t + "?after=a%20b", null, null, 400, "after"));
+    c.add(of("tenant list long search", "GET", t + "?q=" + "q".repeat(201), null, null, 400, "q"));
+    c.add(of("tenant list bad limit", "GET", t + "?limit=101", null, null, 400, "limit"));
+    String acme = t + "/acme";
+    c.add(of("tenant rename id", "PATCH", acme, JSON, "{\"id\":\"other\"}", 400, "id"));
+    c.add(of("tenant patch empty name", "PATCH", acme, JSON, "{\"name\":\"\"}", 400, "name"));
+    c.add(
+        of(
+            "tenant patch metadata string",
+            "PATCH",
+            acme,
+            JSON,
+            "{\"metadata\":\"x\"}",
+            400,
+            "metadata"));
+    c.add(of("tenant patch unknown", "PATCH", t + "/nobody", JSON, "{\"name\":\"x\"}", 404, null));
+    c.add(of("tenant malformed id", "GET", t + "/a%20b", null, null, 404, null));
+    c.add(of("tenant delete unknown", "DELETE", t + "/nobody", null, null, 404, null));
+    c.add(of("token body field", "POST", acme + "/tokens", JSON, "{\"name\":\"ci\"}", 400, "name"));
+    c.add(of("token unknown tenant", "POST", t + "/nobody/tokens", null, null, 404, null));
+    c.add(of("token list unknown tenant", "GET", t + "/nobody/tokens", null, null, 404, null));
+    c.add(of("revoke unknown token", "DELETE", acme + "/tokens/tok_nope", null, null, 404, null));
+    c.add(
+        of(
+            "portal link body field",
+            "POST",
+            acme + "/portal-link",
+            JSON,
+            "{\"minutes\":5}",
+            400,
+            "minutes"));
+    c.add(
+        of("portal link unknown tenant", "POST", t + "/nobody/portal-link", null, null, 404, null));
+    String sessions = "/api/v1/portal/sessions";
+    c.add(of("portal code missing", "POST", sessions, JSON, "{}", 400, "code"));
+    c.add(of("portal code number", "POST", sessions, JSON, "{\"code\":1}", 400, "code"));
+    c.add(of("portal code empty", "POST", sessions, JSON, "{\"code\":\"\"}", 400, "code"));
+    c.add(
+        of(
+            "portal code too long",
+            "POST",
+            sessions,
+            JSON,
+            "{\"code\":\"" + "c".repeat(201) + "\"}",
+            400,
+            "code"));
+    c.add(of("portal code unknown", "POST", sessions, JSON, "{\"code\":\"made-up\"}", 400, "code"));
+    c.add(of("portal unknown field", "POST", sessions, JSON, "{\"code\":\"x\",\"t\":1}", 400, "t"));
+    c.add(of("portal not JSON", "POST", sessions, "text/plain", "x", 415, null));
   }
 
   private static Arguments of(

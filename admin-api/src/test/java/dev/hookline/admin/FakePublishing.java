@@ -7,16 +7,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records what {@code POST /events} published; can be told to fail. */
 final class FakePublishing implements EventPublishing {
-  record Published(String id, String type, JsonNode data, String key) {}
+  record Published(String id, String type, JsonNode data, String key, String tenant) {}
 
   final List<Published> published = new CopyOnWriteArrayList<>();
   volatile Exception failure;
 
   @Override
-  public String publish(String type, JsonNode data, String key) throws Exception {
+  public String publish(String type, JsonNode data, String key, String tenant) throws Exception {
     if (failure != null) throw failure;
     String id = UUID.randomUUID().toString();
-    published.add(new Published(id, type, data, key));
+    published.add(new Published(id, type, data, key, tenant));
     return id;
   }
 }

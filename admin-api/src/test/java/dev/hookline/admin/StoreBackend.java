@@ -10,7 +10,9 @@ import dev.hookline.store.DeliveryStore;
 import dev.hookline.store.DeliveryView;
 import dev.hookline.store.InMemoryDeliveries;
 import dev.hookline.store.InMemoryStore;
+import dev.hookline.store.InMemoryTenants;
 import dev.hookline.store.InMemoryWebhooks;
+import dev.hookline.store.TenantStore;
 import dev.hookline.store.TestPostgres;
 import dev.hookline.store.WebhookStore;
 import java.sql.Connection;
@@ -29,6 +31,8 @@ sealed interface StoreBackend extends AutoCloseable {
   WebhookStore webhooks();
 
   DeliveryStore deliveries();
+
+  TenantStore tenants();
 
   /** Adds a delivery with its attempts, as a worker would have recorded it. */
   void addDelivery(DeliveryView delivery);
@@ -56,13 +60,19 @@ sealed interface StoreBackend extends AutoCloseable {
     }
 
     @Override
+    public InMemoryTenants tenants() {
+      return store.tenants();
+    }
+
+    @Override
     public void addDelivery(DeliveryView delivery) {
       store.deliveries().add(delivery);
     }
 
     @Override
     public Object state() {
-      return List.of(store.webhooks().writes(), store.deliveries().writes());
+      return List.of(
+          store.webhooks().writes(), store.deliveries().writes(), store.tenants().writes());
     }
 
     @Override
@@ -86,9 +96,15 @@ sealed interface StoreBackend extends AutoCloseable {
     }
 
     @Override
+    public TenantStore tenants() {
+      return db.tenants();
+    }
+
+    @Override
     public void addDelivery(DeliveryView d) {
       List<AttemptRecord> records = new ArrayList<>();
-      Event event = new Event(d.eventId(), d.eventType(), "urn:test", d.createdAt(), d.payload());
+      Event event =
+          new Event(d.eventId(), d.eventType(), "urn:test", d.createdAt(), d.payload(), null);
       for (DeliveryView.AttemptView a : d.attempts()) {
         boolean last = a.attempt() == d.attempts().size();
         DeliveryStatus status = last ? d.status() : DeliveryStatus.RETRYING;
@@ -100,7 +116,8 @@ sealed interface StoreBackend extends AutoCloseable {
                     1,
                     a.attempt(),
                     Trigger.fromWireName(a.trigger()),
-                    event),
+                    event,
+                    null),
                 a.startedAt(),
                 a.durationMs(),
                 a.statusCode(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hookline.store.DeliveryStatus;
 import dev.hookline.store.InMemoryDeliveries;
 import dev.hookline.store.InMemoryStore;
+import dev.hookline.store.InMemoryTenants;
 import dev.hookline.store.InMemoryWebhooks;
 import dev.hookline.store.TestWebhooks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -33,7 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every {@code /api} operation of the OpenAPI document (so a new route cannot escape this table),
  * each sent as a valid request that would write, refuses a missing, a wrong and a revoked token
  * with a 401 problem and writes nothing. "Revoked": a token in the list of a previous start of the
- * API ([a, b]) but no longer in the list of this one ([b]).
+ * API ([a, b]) but no longer in the list of this one ([b]). The one route the document marks open
+ * ({@code security: []}, the portal sign-in) is left out; tenant tokens are {@link
+ * TenantAccessTest}'s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TokenSecurityTest {
@@ -61,6 +64,8 @@ class TokenSecurityTest {
   private final InMemoryStore store = new InMemoryStore();
   private final InMemoryWebhooks webhooks = store.webhooks();
   private final InMemoryDeliveries deliveries = store.deliveries();
+  private final InMemoryTenants tenants = store.tenants();
+  private String tenantToken;
   private final FakePublishing publishing = new FakePublishing();
   private final FakeTaskPublishing tasks = new FakeTaskPublishing();
   private final HttpClient client =
@@ -81,6 +86,7 @@ class TokenSecurityTest {
                     .build())
             .webhook()
             .id();
+    tenantToken = addTenant(tenants);
     delivery = UUID.randomUUID();
     deliveries.add(
         Deliveries.delivery(delivery, webhook, "event", DeliveryStatus.FAILED, 1, Instant.now()));
@@ -108,12 +114,15 @@ class TokenSecurityTest {
    */
   Stream<Arguments> operations() {
     TreeSet<String> all = new TreeSet<>();
-    for (String operation : contract.operations(false)) {
+    for (String operation : contract.operations(true)) {
       if (operation.split(" ", 2)[1].startsWith("/api/")) all.add(operation);
     }
+    List<String> open = new ArrayList<>(contract.operations(false));
+    open.removeAll(contract.operations(true));
     for (String route : api.routes()) {
       String[] parts = route.split(" ", 2);
-      if (!parts[0].equals("BEFORE") && parts[1].startsWith("/api/")) all.add(route);
+      if (!parts[0].startsWith("BEFORE") && parts[1].startsWith("/api/") && !open.contains(route))
+        all.add(route);
     }
     assertThat(all).hasSizeGreaterThanOrEqualTo(14);
     all.add(
@@ -139,6 +148,7 @@ class TokenSecurityTest {
   void isRefusedWithA401ProblemAndWritesNothing(String operation, String authorization) {
     int webhookWrites = webhooks.writes();
     int deliveryWrites = deliveries.writes();
+    int tenantWrites = tenants.writes();
     String[] parts = operation.split(" ", 2);
 
     HttpResponse<String> response =
@@ -151,6 +161,7 @@ class TokenSecurityTest {
     assertThat(response.body()).contains("\"status\":401").doesNotContain(KEPT);
     assertThat(webhooks.writes()).isEqualTo(webhookWrites);
     assertThat(deliveries.writes()).isEqualTo(deliveryWrites);
+    assertThat(tenants.writes()).isEqualTo(tenantWrites);
     assertThat(publishing.published).isEmpty();
     assertThat(tasks.published).isEmpty();
   }
@@ -194,20 +205,31 @@ class TokenSecurityTest {
     InMemoryDeliveries freshDeliveries = freshStore.deliveries();
     freshDeliveries.add(
         Deliveries.delivery(delivery, webhook, "event", DeliveryStatus.FAILED, 1, Instant.now()));
+    InMemoryTenants freshTenants = freshStore.tenants();
+    String freshToken = addTenant(freshTenants);
     FakeTaskPublishing freshTasks = new FakeTaskPublishing();
     freshTasks.worker =
         task -> freshDeliveries.add(Deliveries.testAttempt(task, 200, "ok", null, null));
+    // deleting the tenant last: its token's route needs it
     List<String> ordered =
-        Stream.concat(
+        Stream.of(
                 operations.stream().filter(o -> !o.startsWith("DELETE ")),
-                operations.stream().filter(o -> o.startsWith("DELETE ")))
+                operations.stream()
+                    .filter(o -> o.startsWith("DELETE ") && !o.equals(DELETE_TENANT)),
+                operations.stream().filter(DELETE_TENANT::equals))
+            .flatMap(s -> s)
             .toList();
-    try (AdminApi fresh =
-        start(List.of(KEPT), freshWebhooks, freshDeliveries, new FakePublishing(), freshTasks)) {
+    try (AdminApi fresh = start(List.of(KEPT), freshStore, new FakePublishing(), freshTasks)) {
       for (String operation : ordered) {
         String[] parts = operation.split(" ", 2);
         int status =
-            send(fresh, parts[0], path(parts[1]), JSON, body(operation), "Bearer " + KEPT)
+            send(
+                    fresh,
+                    parts[0],
+                    path(parts[1], freshTenants.tokens(TENANT).get(0).id()),
+                    JSON,
+                    body(operation),
+                    "Bearer " + KEPT)
                 .statusCode();
         if (status == 401 || status == 404 || status >= 500)
           refused.add(operation + " -> " + status);
@@ -215,12 +237,39 @@ class TokenSecurityTest {
     }
     assertThat(refused).isEmpty();
     assertThat(freshWebhooks.writes()).as("the control did write").isPositive();
+    assertThat(freshToken).isNotBlank();
+  }
+
+  @Test
+  void theTenantsTokenIsNoAdminToken() {
+    assertThat(
+            send(api, "GET", "/api/v1/tenants", null, null, "Bearer " + tenantToken).statusCode())
+        .isEqualTo(403);
+  }
+
+  private static final String TENANT = "acme";
+  private static final String DELETE_TENANT = "DELETE /api/v1/tenants/{id}";
+
+  /** The tenant the tenant routes act on, with one token; returns the token. */
+  private static String addTenant(InMemoryTenants tenants) {
+    assertThat(tenants.create(new dev.hookline.store.NewTenant(TENANT, "Acme", Map.of())))
+        .isPresent();
+    return tenants.createToken(TENANT).orElseThrow().secret();
   }
 
   private String path(String template) {
+    return path(template, tenants.tokens(TENANT).get(0).id());
+  }
+
+  private String path(String template, String tokenId) {
     String id =
-        template.startsWith("/api/v1/deliveries/") ? delivery.toString() : webhook.toString();
-    return template.replace("{id}", id).replace("{type}", "payment_received");
+        template.startsWith("/api/v1/deliveries/")
+            ? delivery.toString()
+            : template.startsWith("/api/v1/tenants/") ? TENANT : webhook.toString();
+    return template
+        .replace("{id}", id)
+        .replace("{tokenId}", tokenId)
+        .replace("{type}", "payment_received");
   }
 
   /**
@@ -231,7 +280,8 @@ class TokenSecurityTest {
     return switch (operation) {
       case "POST /api/v1/webhooks" ->
           "{\"name\":\"n\",\"url\":\"https://example.com/h\",\"events\":[\"*\"]}";
-      case "PATCH /api/v1/webhooks/{id}" -> "{\"name\":\"renamed\"}";
+      case "PATCH /api/v1/webhooks/{id}", "PATCH /api/v1/tenants/{id}" -> "{\"name\":\"renamed\"}";
+      case "POST /api/v1/tenants" -> "{\"id\":\"initech\",\"name\":\"Initech\"}";
       case "POST /api/v1/events" ->
           "{\"type\":\"payment_received\",\"data\":" + Deliveries.example() + "}";
       case "POST /api/v1/webhooks/{id}/recover" -> "{\"since\":\"2000-01-01T00:00:00Z\"}";
@@ -241,18 +291,18 @@ class TokenSecurityTest {
   }
 
   private AdminApi start(List<String> tokens) {
-    return start(tokens, webhooks, deliveries, publishing, tasks);
+    return start(tokens, store, publishing, tasks);
   }
 
   private static AdminApi start(
       List<String> tokens,
-      InMemoryWebhooks webhooks,
-      InMemoryDeliveries deliveries,
+      InMemoryStore store,
       FakePublishing publishing,
       FakeTaskPublishing tasks) {
     return AdminApi.builder(AdminApiConfig.builder(tokens).host("127.0.0.1").build())
-        .webhooks(webhooks)
-        .deliveries(deliveries)
+        .webhooks(store.webhooks())
+        .deliveries(store.deliveries())
+        .tenants(store.tenants())
         .catalog(ApiFixture.CATALOG)
         .metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
         .health(() -> HealthReport.up(Map.of()))

@@ -27,7 +27,10 @@ record HooklineConfig(
     int retentionDays,
     String routerInstanceId,
     String httpHost,
-    int inspectorMaxMb) {
+    int inspectorMaxMb,
+    String publicUrl,
+    int portalLinkMinutes,
+    int portalSessionMinutes) {
 
   /** A host name, an IPv4 or an IPv6 literal (no brackets); resolved when binding. */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
@@ -37,6 +40,13 @@ record HooklineConfig(
 
   /** Where `up` listens by default: a laptop's admin API is not for the network. */
   static final String UP_HTTP_HOST = "127.0.0.1";
+
+  /**
+   * An absolute http(s) URL without a query or fragment, e.g. {@code https://hooks.example.com}.
+   */
+  private static final Pattern PUBLIC_URL =
+      Pattern.compile(
+          "https?://[A-Za-z0-9.\\[\\]:-]+(:\\d{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?");
 
   /** `up` runs exactly one router per data dir, so a fixed id is unique there. */
   static final String UP_ROUTER_INSTANCE_ID = "hookline-up";
@@ -72,6 +82,13 @@ record HooklineConfig(
                 HOST,
                 "an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name"))
         .inspectorMaxMb(r.integer(Setting.INSPECTOR_MAX_MB, 1, 65_536))
+        .publicUrl(
+            r.emptyOr(
+                Setting.PUBLIC_URL,
+                PUBLIC_URL,
+                "an http:// or https:// URL without a query or fragment, e.g. https://hooks.example.com"))
+        .portalLinkMinutes(r.integer(Setting.PORTAL_LINK_MINUTES, 1, 1440))
+        .portalSessionMinutes(r.integer(Setting.PORTAL_SESSION_MINUTES, 5, 10_080))
         .build();
   }
 
@@ -147,7 +164,10 @@ record HooklineConfig(
         .retentionDays(retentionDays)
         .routerInstanceId(routerInstanceId)
         .httpHost(httpHost)
-        .inspectorMaxMb(inspectorMaxMb);
+        .inspectorMaxMb(inspectorMaxMb)
+        .publicUrl(publicUrl)
+        .portalLinkMinutes(portalLinkMinutes)
+        .portalSessionMinutes(portalSessionMinutes);
   }
 
   /** Builds a {@link HooklineConfig}; the values are checked by {@link #fromEnv}'s reader. */
@@ -171,6 +191,9 @@ record HooklineConfig(
     private String routerInstanceId;
     private String httpHost;
     private int inspectorMaxMb;
+    private String publicUrl = "";
+    private int portalLinkMinutes = 10;
+    private int portalSessionMinutes = 480;
 
     private Builder() {}
 
@@ -269,6 +292,21 @@ record HooklineConfig(
       return this;
     }
 
+    Builder publicUrl(String value) {
+      this.publicUrl = value;
+      return this;
+    }
+
+    Builder portalLinkMinutes(int value) {
+      this.portalLinkMinutes = value;
+      return this;
+    }
+
+    Builder portalSessionMinutes(int value) {
+      this.portalSessionMinutes = value;
+      return this;
+    }
+
     HooklineConfig build() {
       return new HooklineConfig(
           kafkaBootstrapServers,
@@ -289,7 +327,10 @@ record HooklineConfig(
           retentionDays,
           routerInstanceId,
           httpHost,
-          inspectorMaxMb);
+          inspectorMaxMb,
+          publicUrl,
+          portalLinkMinutes,
+          portalSessionMinutes);
     }
   }
 }

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.InvalidEventException;
 import dev.hookline.producer.PublishException;
+import dev.hookline.producer.PublishOptions;
 import dev.hookline.producer.PublishedEvent;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.FieldError;
 import dev.hookline.schemas.Json;
+import dev.hookline.schemas.TenantIds;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,14 +20,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
-/** {@code hookline publish <event-type> --data '<json>' | --data @file.json [--key K]}. */
+/**
+ * {@code hookline publish <event-type> --data '<json>' | --data @file.json [--key K] [--tenant T]}.
+ */
 final class PublishCommand {
   static final int OK = 0;
   static final int FAILED = 1;
   static final int USAGE = 2;
 
   static final String USAGE_LINE =
-      "usage: hookline publish <event-type> --data '<json>' | --data @file.json | --example [--key K]";
+      "usage: hookline publish <event-type> --data '<json>' | --data @file.json | --example"
+          + " [--key K] [--tenant T]";
   private static final String EXAMPLE = "\0example";
 
   private final PrintStream out;
@@ -37,7 +42,7 @@ final class PublishCommand {
   }
 
   /** Parsed command line. */
-  record Arguments(String type, String data, String key) {}
+  record Arguments(String type, String data, String key, String tenant) {}
 
   int run(List<String> args, HooklineConfig config, Map<String, String> env) {
     Arguments parsed;
@@ -87,7 +92,11 @@ final class PublishCommand {
                     "10000"))
             .build();
     try (EventPublisher publisher = EventPublisher.create(publisherConfig, catalog)) {
-      PublishedEvent published = publisher.publishSync(parsed.type(), data, parsed.key());
+      PublishedEvent published =
+          publisher.publishSync(
+              parsed.type(),
+              data,
+              PublishOptions.none().withKey(parsed.key()).withTenant(parsed.tenant()));
       out.println(
           "published "
               + published.id()
@@ -98,7 +107,8 @@ final class PublishCommand {
               + " partition "
               + published.partition()
               + " offset "
-              + published.offset());
+              + published.offset()
+              + (parsed.tenant() == null ? "" : " for tenant " + parsed.tenant()));
       return OK;
     } catch (InvalidEventException e) {
       reportInvalid(e.errors());
@@ -122,11 +132,18 @@ final class PublishCommand {
     String type = null;
     String data = null;
     String key = null;
+    String tenant = null;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
         case "--data" -> data = value(args, ++i, "--data");
         case "--key" -> key = value(args, ++i, "--key");
+        case "--tenant" -> {
+          tenant = value(args, ++i, "--tenant");
+          // refused here, before Kafka is even looked for: the same rule as the API's
+          if (!TenantIds.isValid(tenant))
+            throw new IllegalArgumentException("--tenant '" + tenant + "' " + TenantIds.RULE);
+        }
         case "--example" -> data = EXAMPLE;
         default -> {
           if (arg.startsWith("--")) throw new IllegalArgumentException("unknown option " + arg);
@@ -139,7 +156,7 @@ final class PublishCommand {
     }
     if (type == null) throw new IllegalArgumentException("missing the event type");
     if (data == null) throw new IllegalArgumentException("missing --data (or --example)");
-    return new Arguments(type, data, key);
+    return new Arguments(type, data, key, tenant);
   }
 
   private static String value(List<String> args, int index, String option) {

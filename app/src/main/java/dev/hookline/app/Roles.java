@@ -8,6 +8,7 @@ import dev.hookline.admin.web.WebPage;
 import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.InvalidEventException;
+import dev.hookline.producer.PublishOptions;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.router.Router;
 import dev.hookline.schemas.EventCatalog;
@@ -170,16 +171,23 @@ final class Roles {
                 AdminApiConfig.builder(config.adminTokens())
                     .host(config.httpBindHost())
                     .port(config.httpPort())
+                    .publicUrl(config.publicUrl())
+                    .portalLinkValidity(Duration.ofMinutes(config.portalLinkMinutes()))
+                    .portalSessionLength(Duration.ofMinutes(config.portalSessionMinutes()))
                     .build())
             .webhooks(db.webhooks())
             .deliveries(db.deliveries())
+            .tenants(db.tenants())
             .catalog(catalog)
             .metrics(metrics)
             .health(() -> databaseHealth(db))
             .events(
-                (type, data, key) -> {
+                (type, data, key, tenant) -> {
                   try {
-                    return publisher.publishSync(type, data, key).id();
+                    return publisher
+                        .publishSync(
+                            type, data, PublishOptions.none().withKey(key).withTenant(tenant))
+                        .id();
                   } catch (InvalidEventException e) {
                     throw new IllegalArgumentException(e.getMessage(), e);
                   }

@@ -38,7 +38,14 @@ enum Setting {
       "Days events with their deliveries and attempts are kept, 1-3650; admin-api deletes older ones hourly"),
   INSPECTOR_MAX_MB(
       "64",
-      "Memory, in MB, the request inspector of `up` may take for all the requests it keeps, 1-65536; past it the oldest captures go first");
+      "Memory, in MB, the request inspector of `up` may take for all the requests it keeps, 1-65536; past it the oldest captures go first"),
+  PUBLIC_URL(
+      "",
+      "Where the platform's customers reach the web page, e.g. `https://hooks.example.com`: the base of tenant portal links; when empty, the scheme and host the link was asked on"),
+  PORTAL_LINK_MINUTES(
+      "10", "Minutes a one-time tenant portal sign-in link can be used (once), 1-1440"),
+  PORTAL_SESSION_MINUTES(
+      "480", "Minutes a tenant portal session opened by such a link lasts, 5-10080");
 
   private final String defaultValue;
   private final String description;

@@ -37,7 +37,8 @@ class DeliveryTaskWriterIT {
               "payment_received",
               "urn:test",
               Instant.now(),
-              Json.MAPPER.createObjectNode().put("n", i));
+              Json.MAPPER.createObjectNode().put("n", i),
+              null);
       tasks.add(
           new DeliveryTask(
               DeliveryTask.deliveryIdFor(event.id(), webhook),
@@ -45,7 +46,8 @@ class DeliveryTaskWriterIT {
               1,
               2,
               i % 2 == 0 ? Trigger.RETRY : Trigger.MANUAL,
-              event));
+              event,
+              null));
     }
     try (DeliveryTaskWriter writer =
         DeliveryTaskWriter.create(TestInfra.bootstrapServers(), "hookline-test-tasks", Map.of())) {

@@ -160,7 +160,43 @@ class HooklineConfigTest {
               Setting.ROUTER_INSTANCE_ID,
               "r".repeat(201),
               Check.PARSE,
-              "must be 1-200 of the characters"));
+              "must be 1-200 of the characters"),
+          new Invalid(Setting.PUBLIC_URL, "hooks.example.com", Check.PARSE, "must be an http://"),
+          new Invalid(
+              Setting.PUBLIC_URL, "https://h.example.com/?x=1", Check.PARSE, "without a query"),
+          new Invalid(
+              Setting.PUBLIC_URL, "https://h.example.com/#/x", Check.PARSE, "without a query"),
+          new Invalid(Setting.PUBLIC_URL, "javascript:alert(1)", Check.PARSE, "must be an http://"),
+          new Invalid(
+              Setting.PORTAL_LINK_MINUTES,
+              "0",
+              Check.PARSE,
+              "must be a whole number from 1 to 1440"),
+          new Invalid(
+              Setting.PORTAL_LINK_MINUTES,
+              "1441",
+              Check.PARSE,
+              "must be a whole number from 1 to 1440"),
+          new Invalid(
+              Setting.PORTAL_SESSION_MINUTES,
+              "4",
+              Check.PARSE,
+              "must be a whole number from 5 to 10080"));
+
+  @Test
+  void thePortalSettingsHaveTheirDefaultsAndTakeAPublicUrl() {
+    HooklineConfig defaults = HooklineConfig.fromEnv(Map.of());
+    assertThat(defaults.publicUrl()).isEmpty();
+    assertThat(defaults.portalLinkMinutes()).isEqualTo(10);
+    assertThat(defaults.portalSessionMinutes()).isEqualTo(480);
+    HooklineConfig set =
+        HooklineConfig.fromEnv(
+            Map.of(
+                "HOOKLINE_PUBLIC_URL", "https://hooks.example.com:8443/base",
+                "HOOKLINE_PORTAL_LINK_MINUTES", "3"));
+    assertThat(set.publicUrl()).isEqualTo("https://hooks.example.com:8443/base");
+    assertThat(set.portalLinkMinutes()).isEqualTo(3);
+  }
 
   static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> invalidValues() {
     return INVALID.stream()

@@ -45,6 +45,24 @@ class PublishCommandTest {
   }
 
   @Test
+  void aMalformedTenantExitsWithTwoNamingTheOption() {
+    for (String bad : List.of("", "a b", "a|b", "t".repeat(65), "ünï")) {
+      err.reset();
+      assertThat(publish("payment_received", "--example", "--tenant", bad)).as(bad).isEqualTo(2);
+      assertThat(errors()).contains("--tenant").contains("1 to 64").contains("usage:");
+    }
+    assertThat(publish("payment_received", "--example", "--tenant")).isEqualTo(2);
+    assertThat(errors()).contains("--tenant needs a value");
+  }
+
+  @Test
+  void aValidTenantIsParsed() {
+    assertThat(PublishCommand.parse(List.of("payment_received", "--example", "--tenant", "acme")))
+        .extracting(PublishCommand.Arguments::tenant)
+        .isEqualTo("acme");
+  }
+
+  @Test
   void malformedJsonAndBadUsageExitWithTwo() {
     assertThat(publish("payment_received", "--data", "{oops")).isEqualTo(2);
     assertThat(errors()).contains("--data is not valid JSON");

@@ -74,7 +74,8 @@ class SsrfIT {
               "payment_received",
               "urn:test",
               Instant.now(),
-              Json.readTree("{\"payment_id\": 1}".getBytes()));
+              Json.readTree("{\"payment_id\": 1}".getBytes()),
+              null);
       DeliveryTask task =
           new DeliveryTask(
               DeliveryTask.deliveryIdFor(event.id(), webhook.id()),
@@ -82,7 +83,8 @@ class SsrfIT {
               webhook.version(),
               1,
               Trigger.EVENT,
-              event);
+              event,
+              null);
       send(task);
 
       DeliveryView delivery =

@@ -179,7 +179,8 @@ final class Bench {
                       true,
                       timeoutSeconds <= 0 ? 15 : timeoutSeconds,
                       null,
-                      Map.of()))
+                      Map.of(),
+                      null))
               .webhook()
               .id());
     }

@@ -105,7 +105,8 @@ final class FanoutScenario {
                                 true,
                                 15,
                                 null,
-                                Map.of()));
+                                Map.of(),
+                                null));
                   }
                   return null;
                 }));

@@ -568,7 +568,13 @@ class BatchTest {
               1,
               Trigger.EVENT,
               new dev.hookline.schemas.Event(
-                  t.event().id(), t.event().type(), source, t.event().time(), t.event().data()));
+                  t.event().id(),
+                  t.event().type(),
+                  source,
+                  t.event().time(),
+                  t.event().data(),
+                  null),
+              null);
       deliveryBySource.put(source, t.deliveryId());
       records.add(Fixtures.record(t));
     }

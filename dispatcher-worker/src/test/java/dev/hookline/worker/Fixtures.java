@@ -48,13 +48,20 @@ final class Fixtures {
   static Event event() {
     JsonNode data =
         Json.readTree("{\"amount\": 4200, \"currency\": \"EUR\"}".getBytes(StandardCharsets.UTF_8));
-    return new Event("evt_" + UUID.randomUUID(), "payment_received", "/payments", EVENT_TIME, data);
+    return new Event(
+        "evt_" + UUID.randomUUID(), "payment_received", "/payments", EVENT_TIME, data, null);
   }
 
   static DeliveryTask task(UUID webhookId, int attempt, Trigger trigger) {
     Event event = event();
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(event.id(), webhookId), webhookId, 1, attempt, trigger, event);
+        DeliveryTask.deliveryIdFor(event.id(), webhookId),
+        webhookId,
+        1,
+        attempt,
+        trigger,
+        event,
+        null);
   }
 
   static ConsumerRecord<byte[], byte[]> record(DeliveryTask task) {

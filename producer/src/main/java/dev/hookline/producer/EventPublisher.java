@@ -8,6 +8,7 @@ import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.EventType;
 import dev.hookline.schemas.FieldError;
 import dev.hookline.schemas.Json;
+import dev.hookline.schemas.TenantIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,7 +101,7 @@ public final class EventPublisher implements AutoCloseable {
 
   /** {@link #publish(String, JsonNode, String)} with the partition key taken from the data. */
   public CompletableFuture<PublishedEvent> publish(String type, JsonNode data) {
-    return publish(type, data, null);
+    return publish(type, data, PublishOptions.none());
   }
 
   /**
@@ -115,9 +116,23 @@ public final class EventPublisher implements AutoCloseable {
    *     This method itself does not throw for bad input.
    */
   public CompletableFuture<PublishedEvent> publish(String type, JsonNode data, String key) {
+    return publish(type, data, PublishOptions.none().withKey(key));
+  }
+
+  /**
+   * Publishes one event with per-event options, e.g. its tenant.
+   *
+   * @param type an event type of the catalog, e.g. {@code payment_received}
+   * @param data the event data, a JSON object matching the type's schema
+   * @param options the partition key and the tenant; {@link PublishOptions#none()} for neither
+   * @return as {@link #publish(String, JsonNode, String)}; a malformed tenant fails it with {@link
+   *     InvalidEventException} naming {@code tenant}
+   */
+  public CompletableFuture<PublishedEvent> publish(
+      String type, JsonNode data, PublishOptions options) {
     OutgoingEvent event;
     try {
-      event = prepare(type, data, key);
+      event = prepare(type, data, Objects.requireNonNull(options, "options"));
     } catch (InvalidEventException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -150,7 +165,7 @@ public final class EventPublisher implements AutoCloseable {
 
   /** {@link #publishSync(String, JsonNode, String)} with the partition key taken from the data. */
   public PublishedEvent publishSync(String type, JsonNode data) {
-    return publishSync(type, data, null);
+    return publishSync(type, data, PublishOptions.none());
   }
 
   /**
@@ -160,7 +175,17 @@ public final class EventPublisher implements AutoCloseable {
    * @throws PublishException when Kafka does not accept it (or the wait is interrupted)
    */
   public PublishedEvent publishSync(String type, JsonNode data, String key) {
-    CompletableFuture<PublishedEvent> future = publish(type, data, key);
+    return publishSync(type, data, PublishOptions.none().withKey(key));
+  }
+
+  /**
+   * Publishes one event with per-event options and waits for Kafka's acknowledgement.
+   *
+   * @throws InvalidEventException when the event is refused before reaching Kafka
+   * @throws PublishException when Kafka does not accept it (or the wait is interrupted)
+   */
+  public PublishedEvent publishSync(String type, JsonNode data, PublishOptions options) {
+    CompletableFuture<PublishedEvent> future = publish(type, data, options);
     try {
       return future.get();
     } catch (ExecutionException e) {
@@ -185,8 +210,10 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   /** The record to send, or {@link InvalidEventException}. Never touches Kafka. */
-  private OutgoingEvent prepare(String type, JsonNode data, String key) {
+  private OutgoingEvent prepare(String type, JsonNode data, PublishOptions options) {
     if (type == null || type.isBlank()) throw invalid(type, "type", "is required");
+    String tenant = options.tenant();
+    if (tenant != null && !TenantIds.isValid(tenant)) throw invalid(type, "tenant", TenantIds.RULE);
     EventType eventType =
         catalog
             .find(type)
@@ -222,7 +249,8 @@ public final class EventPublisher implements AutoCloseable {
     headers.add(CloudEventHeaders.TYPE, utf8(type));
     headers.add(CloudEventHeaders.TIME, utf8(DateTimeFormatter.ISO_INSTANT.format(time)));
     headers.add(CloudEventHeaders.CONTENT_TYPE, utf8(CONTENT_TYPE_JSON));
-    String partitionKey = partitionKey(key, data, id);
+    if (tenant != null) headers.add(CloudEventHeaders.TENANT, utf8(tenant));
+    String partitionKey = partitionKey(options.key(), data, id);
     ProducerRecord<String, byte[]> record =
         new ProducerRecord<>(eventType.topic(), null, partitionKey, value, headers);
     return new OutgoingEvent(id, time, record);

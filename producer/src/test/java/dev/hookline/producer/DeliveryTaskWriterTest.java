@@ -116,9 +116,10 @@ class DeliveryTaskWriterTest {
             "payment_received",
             "/payments",
             Instant.parse("2026-11-28T10:15:30Z"),
-            Json.MAPPER.createObjectNode().put("amount", 4200));
+            Json.MAPPER.createObjectNode().put("amount", 4200),
+            null);
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(eventId, WEBHOOK), WEBHOOK, 3, 2, trigger, event);
+        DeliveryTask.deliveryIdFor(eventId, WEBHOOK), WEBHOOK, 3, 2, trigger, event, null);
   }
 
   private static Cluster cluster() {

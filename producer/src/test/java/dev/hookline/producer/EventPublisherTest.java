@@ -109,6 +109,41 @@ class EventPublisherTest {
   }
 
   @Test
+  void aTenantTravelsAsTheCeTenantHeaderAndNoTenantAddsNoHeader() {
+    publisher.publishSync(
+        "payment_received",
+        example("payment_received"),
+        PublishOptions.none().withTenant("acme-eu:shop_1.x").withKey("k"));
+    publisher.publishSync("payment_received", example("payment_received"), PublishOptions.none());
+
+    ProducerRecord<String, byte[]> withTenant = producer.history().get(0);
+    assertThat(header(withTenant, CloudEventHeaders.TENANT)).isEqualTo("acme-eu:shop_1.x");
+    assertThat(withTenant.key()).isEqualTo("k");
+    assertThat(headerNames(producer.history().get(1))).doesNotContain(CloudEventHeaders.TENANT);
+  }
+
+  @Test
+  void aMalformedTenantIsRefusedNamingTheFieldAndNothingIsSent() {
+    for (String bad : List.of("", "a b", "a|b", "x".repeat(65), "ünï")) {
+      CompletableFuture<PublishedEvent> result =
+          publisher.publish(
+              "payment_received",
+              example("payment_received"),
+              PublishOptions.none().withTenant(bad));
+      assertThatThrownBy(result::join)
+          .as("tenant '%s'", bad)
+          .hasCauseInstanceOf(InvalidEventException.class)
+          .cause()
+          .satisfies(
+              e ->
+                  assertThat(((InvalidEventException) e).errors())
+                      .extracting(FieldError::field)
+                      .containsExactly("tenant"));
+    }
+    assertThat(producer.history()).isEmpty();
+  }
+
+  @Test
   void eventWithoutAnIdFieldIsKeyedByItsEventId() {
     EventCatalog catalog =
         EventCatalog.of(

@@ -7,6 +7,7 @@ import dev.hookline.schemas.CloudEventHeaders;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.EventAttribute;
 import dev.hookline.schemas.Json;
+import dev.hookline.schemas.TenantIds;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -97,6 +98,7 @@ final class EventReader {
         return new Invalid(
             "unknown event type " + OneLine.quote(type) + ": not in the event catalog");
       }
+      String tenant = tenant(headers);
       String contentType = optional(headers, EventAttribute.CONTENT_TYPE);
       if (contentType != null && !isJson(contentType)) {
         return new Invalid(
@@ -129,7 +131,7 @@ final class EventReader {
             "the value must be a JSON object, was "
                 + (data == null ? "nothing" : data.getNodeType().name().toLowerCase(Locale.ROOT)));
       }
-      return new Valid(new Event(id, type, source, time, data));
+      return new Valid(new Event(id, type, source, time, data, tenant));
     } catch (BadHeader e) {
       return new Invalid(e.getMessage());
     }
@@ -150,6 +152,20 @@ final class EventReader {
     return value;
   }
 
+  /**
+   * The optional extension attribute {@code tenant}: absent is an event without a tenant; present,
+   * it must be a tenant id (an empty one is a producer's mistake, not "no tenant").
+   */
+  private static String tenant(Headers headers) throws BadHeader {
+    Header header = headers.lastHeader(CloudEventHeaders.TENANT);
+    if (header == null || header.value() == null) return null;
+    String tenant = utf8(header.value(), CloudEventHeaders.TENANT);
+    if (!TenantIds.isValid(tenant))
+      throw new BadHeader(
+          CloudEventHeaders.TENANT + " " + OneLine.quote(tenant) + " " + TenantIds.RULE);
+    return tenant;
+  }
+
   private static String required(Headers headers, String name) throws BadHeader {
     String value = optional(headers, name);
     if (value == null) throw new BadHeader("missing or empty header " + name);
@@ -160,20 +176,22 @@ final class EventReader {
   private static String optional(Headers headers, String name) throws BadHeader {
     Header header = headers.lastHeader(name);
     if (header == null || header.value() == null) return null;
-    String text;
+    String text = utf8(header.value(), name);
+    if (text.isBlank()) return null;
+    return text;
+  }
+
+  private static String utf8(byte[] value, String name) throws BadHeader {
     try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(header.value()))
-              .toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(value))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new BadHeader("header " + name + " is not UTF-8 text");
     }
-    if (text.isBlank()) return null;
-    return text;
   }
 
   private static boolean isUriReference(String text) {

@@ -94,7 +94,7 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
   }
 
   private void route(Record<byte[], byte[]> record, Event event, String from) {
-    List<RoutesIndex.Route> matches = RoutesIndex.lookup(routes, event.type());
+    List<RoutesIndex.Route> matches = RoutesIndex.lookup(routes, event.tenant(), event.type());
     if (matches.size() > 1) event = withDataSerialisedOnce(event);
     boolean first = true;
     for (RoutesIndex.Route route : matches) {
@@ -105,7 +105,8 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
               route.version(),
               1,
               Trigger.EVENT,
-              event);
+              event,
+              route.tenant());
       // key as every writer of tasks has it (DeliveryTaskWriter)
       byte[] key = DeliveryTaskWriter.key(task).getBytes(StandardCharsets.UTF_8);
       byte[] value = Json.toBytes(task);
@@ -147,7 +148,8 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
         event.type(),
         event.source(),
         event.time(),
-        new POJONode(new RawValue(Json.toString(event.data()))));
+        new POJONode(new RawValue(Json.toString(event.data()))),
+        event.tenant());
   }
 
   private void reject(Record<byte[], byte[]> record, String reason, String from) {

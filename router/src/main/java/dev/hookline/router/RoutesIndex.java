@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Subscription;
+import dev.hookline.schemas.TenantIds;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,17 +25,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The routes: a global state store indexing the compacted subscriptions topic by event type, so an
- * event finds its webhooks with one prefix scan and the event stream is never repartitioned.
+ * The routes: a global state store indexing the compacted subscriptions topic by (tenant, event
+ * type), so an event finds its webhooks with a few prefix scans that each return only matches, and
+ * the event stream is never repartitioned.
  *
  * <p>Keys (all strings):
  *
  * <ul>
- *   <li>{@code r|<event type>|<webhook id>} → the webhook version (8 bytes), for active webhooks
- *       only; {@code *} is indexed as the type {@code *}
+ *   <li>{@code t|<tenant>|<event type>|<webhook id>} → the webhook version (8 bytes), for active
+ *       webhooks only; the tenant is empty for a network-wide webhook, and {@code *} is indexed as
+ *       the type {@code *}
  *   <li>{@code w|<webhook id>} → the webhook's current subscription JSON, active or not, so the
  *       next update or tombstone can remove exactly the route entries it had
  * </ul>
+ *
+ * <p>An event of tenant T and type X looks at four prefixes: {@code t|T|X|}, {@code t|T|*|}, {@code
+ * t||X|} and {@code t||*|} (the last two alone for an event without a tenant). The cost of a lookup
+ * is the number of webhooks it finds, not the number of tenants or of webhooks of the type: with
+ * 100,000 tenants of 10 webhooks each, an event of one tenant reads that tenant's entries and the
+ * network-wide ones. The store is RocksDB: the index lives on disk, and memory holds RocksDB's
+ * bounded caches, not one object per webhook. Neither a tenant id nor an event type can contain
+ * {@code |}, so the prefixes cannot run into each other.
  *
  * <p>The index is derived data, not a copy of the topic. It stays correct across restarts because
  * {@code StreamsBuilder#addGlobalStore(StoreBuilder, String, Consumed, ProcessorSupplier)} restores
@@ -42,13 +53,19 @@ import org.slf4j.LoggerFactory;
  * records into the store; and {@link Updater} is idempotent, so re-reading records after the last
  * checkpoint is harmless. (In 4.4 the Topology#addGlobalStore variant reprocesses too; only
  * StreamsBuilder#globalTable copies raw records, and a table keyed by webhook id could not be
- * looked up by event type anyway.)
+ * looked up by event type anyway.) A store written before tenants existed (keys {@code r|<event
+ * type>|<webhook id>}, all network-wide) is converted when the router starts, see {@link
+ * Updater#init}.
  */
 final class RoutesIndex {
   static final String STORE = "hookline-routes";
 
   private static final Logger log = LoggerFactory.getLogger(RoutesIndex.class);
-  private static final String ROUTE = "r|";
+  private static final String ROUTE = "t|";
+
+  /** The route keys of a store written before tenants: {@code r|<event type>|<webhook id>}. */
+  private static final String UNTENANTED_ROUTE = "r|";
+
   private static final String WEBHOOK = "w|";
   private static final int UUID_LENGTH = 36;
   private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
@@ -62,8 +79,8 @@ final class RoutesIndex {
           .readerFor(Subscription.class)
           .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  /** One matching webhook, as the event stream needs it. */
-  record Route(UUID webhookId, long version) {}
+  /** One matching webhook, as the event stream needs it; {@code tenant} null: network-wide. */
+  record Route(UUID webhookId, long version, String tenant) {}
 
   private RoutesIndex() {}
 
@@ -75,19 +92,28 @@ final class RoutesIndex {
   }
 
   /**
-   * The active webhooks subscribed to {@code eventType} or to {@code *}, each once, in webhook id
-   * order (so the tasks of one event are emitted in a deterministic order).
+   * The active webhooks that take an event of {@code eventType} and {@code tenant} (null: an event
+   * without a tenant): that tenant's webhooks subscribed to the type or to {@code *}, and the
+   * network-wide ones. Each once, in webhook id order (so the tasks of one event are emitted in a
+   * deterministic order).
    */
-  static List<Route> lookup(KeyValueStore<String, byte[]> store, String eventType) {
+  static List<Route> lookup(KeyValueStore<String, byte[]> store, String tenant, String eventType) {
     TreeMap<String, Route> byId = new TreeMap<>();
-    scan(store, eventType, byId);
-    scan(store, Subscription.WILDCARD, byId);
+    scan(store, "", eventType, byId);
+    scan(store, "", Subscription.WILDCARD, byId);
+    if (tenant != null && !tenant.isEmpty()) {
+      scan(store, tenant, eventType, byId);
+      scan(store, tenant, Subscription.WILDCARD, byId);
+    }
     return new ArrayList<>(byId.values());
   }
 
   private static void scan(
-      KeyValueStore<String, byte[]> store, String eventType, TreeMap<String, Route> into) {
-    String prefix = ROUTE + eventType + "|";
+      KeyValueStore<String, byte[]> store,
+      String tenant,
+      String eventType,
+      TreeMap<String, Route> into) {
+    String prefix = routePrefix(tenant, eventType);
     try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, PREFIX_SERIALIZER)) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> entry = it.next();
@@ -96,9 +122,20 @@ final class RoutesIndex {
         String webhookId = entry.key.substring(prefix.length());
         into.putIfAbsent(
             webhookId,
-            new Route(UUID.fromString(webhookId), ByteBuffer.wrap(entry.value).getLong()));
+            new Route(
+                UUID.fromString(webhookId),
+                ByteBuffer.wrap(entry.value).getLong(),
+                tenant.isEmpty() ? null : tenant));
       }
     }
+  }
+
+  private static String routePrefix(String tenant, String eventType) {
+    return ROUTE + tenant + "|" + eventType + "|";
+  }
+
+  private static String routeKey(String tenant, String eventType, String webhookId) {
+    return routePrefix(tenant == null ? "" : tenant, eventType) + webhookId;
   }
 
   /**
@@ -108,9 +145,26 @@ final class RoutesIndex {
   static final class Updater implements Processor<byte[], byte[], Void, Void> {
     private KeyValueStore<String, byte[]> store;
 
+    /**
+     * Also converts the route keys of a store written before tenants existed: every webhook then
+     * was network-wide, so {@code r|<type>|<id>} becomes {@code t||<type>|<id>}. Without it, a
+     * router upgraded on its old state directory would not route to webhooks that did not change
+     * until the next reconciliation snapshot. Idempotent, and one empty prefix scan once done.
+     */
     @Override
     public void init(ProcessorContext<Void, Void> context) {
       store = context.getStateStore(STORE);
+      List<KeyValue<String, byte[]>> untenanted = new ArrayList<>();
+      try (KeyValueIterator<String, byte[]> it =
+          store.prefixScan(UNTENANTED_ROUTE, PREFIX_SERIALIZER)) {
+        it.forEachRemaining(untenanted::add);
+      }
+      for (KeyValue<String, byte[]> entry : untenanted) {
+        store.put(ROUTE + "|" + entry.key.substring(UNTENANTED_ROUTE.length()), entry.value);
+        store.delete(entry.key);
+      }
+      if (!untenanted.isEmpty())
+        log.info("Converted {} route entries to the (tenant, type) index", untenanted.size());
     }
 
     @Override
@@ -156,7 +210,8 @@ final class RoutesIndex {
           return;
         }
         if (previous != null) {
-          for (String type : previous.events()) store.delete(routeKey(type, webhookId));
+          for (String type : previous.events())
+            store.delete(routeKey(previous.tenant(), type, webhookId));
         }
       }
       if (next == null) {
@@ -174,7 +229,7 @@ final class RoutesIndex {
               type);
           continue;
         }
-        store.put(routeKey(type, webhookId), version);
+        store.put(routeKey(next.tenant(), type, webhookId), version);
       }
     }
 
@@ -193,6 +248,14 @@ final class RoutesIndex {
               subscription.id());
           return null;
         }
+        if (subscription.tenant() != null && !TenantIds.isValid(subscription.tenant())) {
+          log.error(
+              "Routing record of webhook {} names the tenant {}, which {}; not routing to it",
+              webhookId,
+              OneLine.quote(subscription.tenant()),
+              TenantIds.RULE);
+          return null;
+        }
         return subscription;
       } catch (Exception e) {
         log.error(
@@ -201,10 +264,6 @@ final class RoutesIndex {
             e.getMessage());
         return null;
       }
-    }
-
-    private static String routeKey(String type, String webhookId) {
-      return ROUTE + type + "|" + webhookId;
     }
   }
 }

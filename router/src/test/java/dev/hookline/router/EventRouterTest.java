@@ -15,7 +15,7 @@ class EventRouterTest {
   private static DeliveryTask task(Event event) {
     UUID webhook = UUID.fromString("7b0b4c64-64f7-4f5b-9b0e-2d1a7c9d8e01");
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(event.id(), webhook), webhook, 3, 1, Trigger.EVENT, event);
+        DeliveryTask.deliveryIdFor(event.id(), webhook), webhook, 3, 1, Trigger.EVENT, event, null);
   }
 
   @Test
@@ -28,7 +28,8 @@ class EventRouterTest {
             Instant.parse("2026-11-28T10:15:30.123Z"),
             Json.readTree(
                 "{\"amount\": 12.5, \"note\": \"caf\\u00e9 \\\"quoted\\\"\\n\", \"items\": [1, {\"a\": null}]}"
-                    .getBytes(StandardCharsets.UTF_8)));
+                    .getBytes(StandardCharsets.UTF_8)),
+            null);
 
     byte[] fromTree = Json.toBytes(task(event));
     byte[] once = Json.toBytes(task(EventRouter.withDataSerialisedOnce(event)));

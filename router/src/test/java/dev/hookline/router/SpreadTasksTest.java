@@ -23,10 +23,17 @@ class SpreadTasksTest {
             "payment_received",
             "urn:test",
             Instant.parse("2026-11-28T10:00:00Z"),
-            Json.readTree("{\"n\": 1}".getBytes(StandardCharsets.UTF_8)));
+            Json.readTree("{\"n\": 1}".getBytes(StandardCharsets.UTF_8)),
+            null);
     return Json.toBytes(
         new DeliveryTask(
-            DeliveryTask.deliveryIdFor(event.id(), webhook), webhook, 1, 1, Trigger.EVENT, event));
+            DeliveryTask.deliveryIdFor(event.id(), webhook),
+            webhook,
+            1,
+            1,
+            Trigger.EVENT,
+            event,
+            null));
   }
 
   @Test

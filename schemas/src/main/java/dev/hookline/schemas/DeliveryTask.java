@@ -1,5 +1,6 @@
 package dev.hookline.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.UUID;
@@ -13,6 +14,9 @@ import java.util.UUID;
  * @param attempt 1-based number of the attempt this task asks for
  * @param trigger why this attempt is made
  * @param event the event to deliver
+ * @param tenant the webhook's tenant, null for a network-wide webhook (whose events may still each
+ *     carry a tenant, {@link Event#tenant()}); left out of the JSON when null. A hint for the
+ *     worker: a task written without it (an older writer, a retry timer) is still delivered.
  */
 public record DeliveryTask(
     UUID deliveryId,
@@ -20,7 +24,8 @@ public record DeliveryTask(
     long webhookVersion,
     int attempt,
     Trigger trigger,
-    Event event) {
+    Event event,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String tenant) {
   public DeliveryTask {
     Objects.requireNonNull(deliveryId, "deliveryId");
     Objects.requireNonNull(webhookId, "webhookId");
@@ -38,6 +43,7 @@ public record DeliveryTask(
   }
 
   public DeliveryTask nextAttempt(Trigger newTrigger) {
-    return new DeliveryTask(deliveryId, webhookId, webhookVersion, attempt + 1, newTrigger, event);
+    return new DeliveryTask(
+        deliveryId, webhookId, webhookVersion, attempt + 1, newTrigger, event, tenant);
   }
 }

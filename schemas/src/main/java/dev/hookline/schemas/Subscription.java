@@ -1,5 +1,6 @@
 package dev.hookline.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -12,8 +13,16 @@ import java.util.UUID;
  * @param version bumped on every change of the webhook
  * @param events event types the webhook subscribes to; {@code *} matches every type
  * @param active false when the webhook is inactive or disabled: it then matches nothing
+ * @param tenant the webhook's tenant: it then receives only that tenant's events; null for a
+ *     network-wide webhook, which receives matching events of every tenant and of none. Left out of
+ *     the JSON when null.
  */
-public record Subscription(UUID id, long version, List<String> events, boolean active) {
+public record Subscription(
+    UUID id,
+    long version,
+    List<String> events,
+    boolean active,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String tenant) {
   public static final String WILDCARD = "*";
 
   public Subscription {
@@ -21,6 +30,12 @@ public record Subscription(UUID id, long version, List<String> events, boolean a
     events = List.copyOf(events);
   }
 
+  /** Whether an event of this type and tenant (null: none) is delivered to the webhook. */
+  public boolean matches(String eventTenant, String eventType) {
+    return (tenant == null || tenant.equals(eventTenant)) && matches(eventType);
+  }
+
+  /** Whether the webhook takes this event type, whatever the tenant. */
   public boolean matches(String eventType) {
     return active && (events.contains(eventType) || events.contains(WILDCARD));
   }

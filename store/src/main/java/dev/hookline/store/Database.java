@@ -57,6 +57,11 @@ public final class Database implements AutoCloseable {
     return new PgWebhookStore(dataSource, cipher);
   }
 
+  /** Tenants, tenant tokens and portal links. */
+  public TenantStore tenants() {
+    return new PgTenantStore(dataSource);
+  }
+
   /** The delivery log and redeliveries (admin API). */
   public DeliveryStore deliveries() {
     return new PgDeliveryStore(dataSource);

@@ -21,6 +21,12 @@ public interface DeliveryStore {
   List<DeliveryView> listForWebhook(
       UUID webhookId, DeliveryStatus status, Instant since, UUID before, int limit);
 
+  /**
+   * A tenant's deliveries across its webhooks, newest first, before the cursor (the id of the last
+   * delivery of the previous page, null for the first page).
+   */
+  List<DeliveryView> list(DeliveryQuery query, UUID before, int limit);
+
   /** One delivery with its attempts and payload. */
   Optional<DeliveryView> find(UUID deliveryId);
 

@@ -3,7 +3,11 @@ package dev.hookline.store;
 import java.util.List;
 import java.util.Map;
 
-/** What an admin gives to create a webhook; already validated by the caller. */
+/**
+ * What an admin gives to create a webhook; already validated by the caller.
+ *
+ * @param tenant the tenant it belongs to (it must exist), or null for a network-wide webhook
+ */
 public record NewWebhook(
     String name,
     String url,
@@ -12,12 +16,19 @@ public record NewWebhook(
     boolean active,
     int timeoutSeconds,
     List<Integer> retrySchedule,
-    Map<String, String> headers) {
+    Map<String, String> headers,
+    String tenant) {
 
   public NewWebhook {
     events = List.copyOf(events);
     headers = headers == null ? Map.of() : Map.copyOf(headers);
     retrySchedule = retrySchedule == null ? null : List.copyOf(retrySchedule);
     description = description == null ? "" : description;
+  }
+
+  /** The same webhook, for the tenant (null: network-wide). */
+  public NewWebhook withTenant(String newTenant) {
+    return new NewWebhook(
+        name, url, description, events, active, timeoutSeconds, retrySchedule, headers, newTenant);
   }
 }

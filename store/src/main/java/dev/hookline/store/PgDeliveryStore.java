@@ -25,12 +25,13 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
-  private static final String VIEW_COLUMNS =
+  static final String VIEW_COLUMNS =
       "d.id, d.webhook_id, d.event_id, e.type, d.trigger, d.status, d.attempts, d.last_status_code,"
           + " d.last_error, d.next_attempt_at, d.created_at, d.updated_at";
 
   private static final String REDELIVERY_COLUMNS =
-      "d.id, d.webhook_id, d.trigger, d.status, d.attempts, e.id, e.type, e.source, e.occurred_at, e.data::text";
+      "d.id, d.webhook_id, d.trigger, d.status, d.attempts, e.id, e.type, e.source, e.occurred_at, e.data::text,"
+          + " e.tenant_id";
 
   private final DataSource dataSource;
 
@@ -80,7 +81,8 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
     events = List.copyOf(byId.values());
     try (PreparedStatement ps =
         c.prepareStatement(
-            "insert into events (id, type, source, occurred_at, data) values (?, ?, ?, ?, ?::jsonb)"
+            "insert into events (id, type, source, occurred_at, data, tenant_id)"
+                + " values (?, ?, ?, ?, ?::jsonb, ?)"
                 + " on conflict (id) do nothing")) {
       for (Event e : events) {
         ps.setString(1, e.id());
@@ -88,6 +90,7 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
         ps.setString(3, e.source());
         ps.setTimestamp(4, Timestamp.from(e.time()));
         ps.setString(5, Json.toString(e.data()));
+        ps.setString(6, e.tenant());
         ps.addBatch();
       }
       ps.executeBatch();
@@ -179,6 +182,11 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
             return page;
           }
         });
+  }
+
+  @Override
+  public List<DeliveryView> list(DeliveryQuery query, UUID before, int limit) {
+    return Tx.run(dataSource, c -> TenantDeliveries.page(c, query, before, limit));
   }
 
   @Override
@@ -302,7 +310,8 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
               rs.getString(7),
               rs.getString(8),
               rs.getTimestamp(9).toInstant(),
-              Json.MAPPER.readTree(rs.getString(10)));
+              Json.MAPPER.readTree(rs.getString(10)),
+              rs.getString(11));
       return new Redelivery(
           rs.getObject(1, UUID.class),
           rs.getObject(2, UUID.class),
@@ -315,8 +324,8 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
     }
   }
 
-  private static DeliveryView view(
-      ResultSet rs, String payload, List<DeliveryView.AttemptView> attempts) throws SQLException {
+  static DeliveryView view(ResultSet rs, String payload, List<DeliveryView.AttemptView> attempts)
+      throws SQLException {
     try {
       return new DeliveryView(
           rs.getObject(1, UUID.class),

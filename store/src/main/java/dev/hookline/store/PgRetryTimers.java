@@ -84,7 +84,8 @@ final class PgRetryTimers implements RetryTimers {
           List<DeliveryTask> tasks = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "select d.id, d.webhook_id, w.version, d.attempts, e.id, e.type, e.source, e.occurred_at, e.data::text"
+                  "select d.id, d.webhook_id, w.version, d.attempts, e.id, e.type, e.source, e.occurred_at, e.data::text,"
+                      + " e.tenant_id, w.tenant_id"
                       + " from deliveries d join webhooks w on w.id = d.webhook_id join events e on e.id = d.event_id"
                       + " where d.status = 'retrying' and d.next_attempt_at <= now() and "
                       + ROUTABLE
@@ -99,7 +100,8 @@ final class PgRetryTimers implements RetryTimers {
                         rs.getLong(3),
                         rs.getInt(4) + 1,
                         Trigger.RETRY,
-                        event(rs, 5)));
+                        event(rs, 5),
+                        rs.getString(11)));
               }
             }
           }
@@ -127,8 +129,9 @@ final class PgRetryTimers implements RetryTimers {
               c.prepareStatement(
                   "select d.id, d.webhook_id, d.webhook_version, greatest(d.attempts, 1), coalesce(a.trigger, d.trigger),"
                       + " d.last_status_code, a.error_class, d.last_error, d.updated_at,"
-                      + " e.id, e.type, e.source, e.occurred_at, e.data::text"
+                      + " e.id, e.type, e.source, e.occurred_at, e.data::text, e.tenant_id, w.tenant_id"
                       + " from deliveries d join events e on e.id = d.event_id"
+                      + " left join webhooks w on w.id = d.webhook_id"
                       + " left join delivery_attempts a on a.delivery_id = d.id and a.attempt = d.attempts"
                       + " where d.status = 'failed' and d.dead_lettered_at is null and d.trigger <> 'test'"
                       + " order by d.updated_at limit ? for update of d skip locked")) {
@@ -142,7 +145,8 @@ final class PgRetryTimers implements RetryTimers {
                         rs.getLong(3),
                         rs.getInt(4),
                         Trigger.fromWireName(rs.getString(5)),
-                        event(rs, 10));
+                        event(rs, 10),
+                        rs.getString(16));
                 letters.add(
                     new DeadLetter(
                         task,
@@ -191,7 +195,8 @@ final class PgRetryTimers implements RetryTimers {
         rs.getString(first + 1),
         rs.getString(first + 2),
         rs.getTimestamp(first + 3).toInstant(),
-        Json.readTree(rs.getString(first + 4).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Json.readTree(rs.getString(first + 4).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        rs.getString(first + 5));
   }
 
   @FunctionalInterface

@@ -81,7 +81,8 @@ final class PgSubscriptionSnapshots implements SubscriptionSnapshots {
     int tombstones = 0;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "select id, version, events, active and disabled_at is null, deleted_at is not null from webhooks"
+            "select id, version, events, active and disabled_at is null, deleted_at is not null, tenant_id"
+                + " from webhooks"
                 + " where deleted_at is null or deleted_at > now() - ? * interval '1 millisecond' order by id")) {
       ps.setLong(1, tombstoneWindow.toMillis());
       try (ResultSet rs = ps.executeQuery()) {
@@ -98,7 +99,8 @@ final class PgSubscriptionSnapshots implements SubscriptionSnapshots {
                     id,
                     rs.getLong(2),
                     List.of((String[]) rs.getArray(3).getArray()),
-                    rs.getBoolean(4));
+                    rs.getBoolean(4),
+                    rs.getString(6));
             payloads.add(Json.toString(routing));
           }
         }

@@ -23,7 +23,7 @@ import javax.sql.DataSource;
 final class PgWebhookStore implements WebhookStore {
   static final String COLUMNS =
       "id, version, name, url, description, events, active, disabled_at, disabled_reason,"
-          + " timeout_seconds, retry_schedule, headers::text, created_at, updated_at";
+          + " timeout_seconds, retry_schedule, headers::text, created_at, updated_at, tenant_id";
 
   private final DataSource dataSource;
   private final SecretCipher cipher;
@@ -40,10 +40,14 @@ final class PgWebhookStore implements WebhookStore {
     return Tx.run(
         dataSource,
         c -> {
+          // held until commit: a concurrent delete of the tenant waits, or is seen
+          if (w.tenant() != null && !PgTenantStore.lockLive(c, w.tenant()))
+            throw new UnknownTenantException(w.tenant());
           try (PreparedStatement ps =
               c.prepareStatement(
                   "insert into webhooks (id, name, url, description, events, active, secret_enc, timeout_seconds,"
-                      + " retry_schedule, headers) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) returning "
+                      + " retry_schedule, headers, tenant_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
+                      + " returning "
                       + COLUMNS)) {
             ps.setObject(1, id);
             ps.setString(2, w.name());
@@ -59,6 +63,7 @@ final class PgWebhookStore implements WebhookStore {
                     ? null
                     : c.createArrayOf("integer", w.retrySchedule().toArray()));
             ps.setString(10, Json.toString(w.headers()));
+            ps.setString(11, w.tenant());
             Webhook created = single(ps).orElseThrow();
             writeOutbox(c, created);
             return new CreatedWebhook(created, secret);
@@ -234,11 +239,12 @@ final class PgWebhookStore implements WebhookStore {
 
   /** The webhook's routing record, in the same transaction as the change. */
   static void writeOutbox(Connection c, Webhook w) throws SQLException {
-    Subscription routing = new Subscription(w.id(), w.version(), w.events(), w.routable());
+    Subscription routing =
+        new Subscription(w.id(), w.version(), w.events(), w.routable(), w.tenant());
     insertOutbox(c, w.id().toString(), Json.toString(routing));
   }
 
-  private static void insertOutbox(Connection c, String key, String payload) throws SQLException {
+  static void insertOutbox(Connection c, String key, String payload) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("insert into outbox (topic, record_key, payload) values (?, ?, ?)")) {
       ps.setString(1, Topics.SUBSCRIPTIONS);
@@ -270,7 +276,8 @@ final class PgWebhookStore implements WebhookStore {
         schedule == null ? null : Arrays.asList((Integer[]) schedule.getArray()),
         headers(rs.getString("headers")),
         instant(rs.getTimestamp("created_at")),
-        instant(rs.getTimestamp("updated_at")));
+        instant(rs.getTimestamp("updated_at")),
+        rs.getString("tenant_id"));
   }
 
   private static Map<String, String> headers(String json) {

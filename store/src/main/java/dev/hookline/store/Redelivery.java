@@ -23,8 +23,9 @@ public record Redelivery(
     Event event,
     int nextAttempt) {
 
-  /** The task for that attempt, under the webhook's current version. */
-  public DeliveryTask task(long webhookVersion, Trigger newTrigger) {
-    return new DeliveryTask(deliveryId, webhookId, webhookVersion, nextAttempt, newTrigger, event);
+  /** The task for that attempt, for the webhook as it is now (its version and tenant). */
+  public DeliveryTask task(Webhook webhook, Trigger newTrigger) {
+    return new DeliveryTask(
+        deliveryId, webhookId, webhook.version(), nextAttempt, newTrigger, event, webhook.tenant());
   }
 }

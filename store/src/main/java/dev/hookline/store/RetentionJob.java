@@ -76,6 +76,7 @@ public final class RetentionJob implements AutoCloseable {
       try {
         long events = deleteEvents(c, cutoff);
         long outbox = deleteOutbox(c, cutoff);
+        deleteEndedPortalAccess(c, clock.instant().minus(Duration.ofDays(1)));
         if (events > 0 || outbox > 0) {
           log.info(
               "retention: deleted {} event(s) (with their deliveries and attempts) and {} outbox row(s)"
@@ -199,6 +200,22 @@ public final class RetentionJob implements AutoCloseable {
       if (n < batchSize) break;
     }
     return deleted;
+  }
+
+  /**
+   * Portal links expired and portal sessions ended more than a day ago: nothing refers to them, and
+   * one of each is made per sign-in. (API tokens stay, revoked ones too: they are listed.)
+   */
+  private static void deleteEndedPortalAccess(Connection c, Instant before) throws SQLException {
+    for (String sql :
+        List.of(
+            "delete from portal_links where expires_at < ?",
+            "delete from tenant_tokens where kind = 'portal' and expires_at < ?")) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setTimestamp(1, Timestamp.from(before));
+        ps.executeUpdate();
+      }
+    }
   }
 
   private static boolean tryLock(Connection c) throws SQLException {

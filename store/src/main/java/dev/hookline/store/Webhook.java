@@ -11,6 +11,7 @@ import java.util.UUID;
  * @param retrySchedule per-webhook retry delays in seconds after the first attempt; null for the
  *     default schedule
  * @param disabledAt when Hookline disabled it (410 Gone, 5 days failing); null while enabled
+ * @param tenant the tenant it belongs to, fixed at creation; null for a network-wide webhook
  */
 public record Webhook(
     UUID id,
@@ -26,7 +27,8 @@ public record Webhook(
     List<Integer> retrySchedule,
     Map<String, String> headers,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String tenant) {
 
   /** Whether events route to it: active, not disabled. */
   public boolean routable() {

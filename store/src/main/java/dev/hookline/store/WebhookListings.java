@@ -29,6 +29,7 @@ final class WebhookListings {
       Connection c, String columns, WebhookQuery query, UUID after, int limit) throws SQLException {
     StringBuilder where = new StringBuilder(" where deleted_at is null");
     if (query.active() != null) where.append(" and active = ?");
+    if (query.tenant() != null) where.append(" and tenant_id = ?");
     if (query.search() != null) {
       where.append(
           " and (name ilike ? escape '\\' or url ilike ? escape '\\'"
@@ -47,6 +48,7 @@ final class WebhookListings {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       if (query.active() != null) ps.setBoolean(i++, query.active());
+      if (query.tenant() != null) ps.setString(i++, query.tenant());
       if (query.search() != null) {
         String pattern = "%" + escapeLike(query.search()) + "%";
         ps.setString(i++, pattern);

@@ -40,9 +40,16 @@ class DeliveryStoreTest {
             "payment_received",
             "urn:test",
             Instant.parse("2026-11-28T10:00:00Z"),
-            Json.readTree("{\"payment_id\": 7}".getBytes(StandardCharsets.UTF_8)));
+            Json.readTree("{\"payment_id\": 7}".getBytes(StandardCharsets.UTF_8)),
+            null);
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(eventId, webhookId), webhookId, 1, 1, Trigger.EVENT, event);
+        DeliveryTask.deliveryIdFor(eventId, webhookId),
+        webhookId,
+        1,
+        1,
+        Trigger.EVENT,
+        event,
+        null);
   }
 
   private static AttemptRecord failed500(DeliveryTask t, Instant next) {

@@ -26,8 +26,14 @@ public final class InMemoryDeliveries implements DeliveryStore, AttemptRecorder 
   private volatile Consumer<String> calls = call -> {};
   private volatile RuntimeException failure;
   private volatile boolean answersWhileFailing;
+  private final InMemoryWebhooks webhooks;
 
-  InMemoryDeliveries() {}
+  /**
+   * @param webhooks whose tenants a tenant's delivery log asks
+   */
+  InMemoryDeliveries(InMemoryWebhooks webhooks) {
+    this.webhooks = webhooks;
+  }
 
   /** Adds an entry to the delivery log (newest last), as a worker would have recorded it. */
   public void add(DeliveryView delivery) {
@@ -101,6 +107,24 @@ public final class InMemoryDeliveries implements DeliveryStore, AttemptRecorder 
               d.nextAttemptAt(),
               d.updatedAt(),
               List.of())); // list views carry no attempts, like PostgreSQL's
+    }
+    return page;
+  }
+
+  @Override
+  public List<DeliveryView> list(DeliveryQuery query, UUID before, int limit) {
+    List<DeliveryView> page = new ArrayList<>();
+    boolean passedCursor = before == null;
+    for (DeliveryView d : new ArrayList<>(log).reversed()) {
+      if (!passedCursor) {
+        passedCursor = d.id().equals(before);
+        continue;
+      }
+      if (!webhooks.ofTenant(d.webhookId(), query.tenant(), query.liveWebhooksOnly())) continue;
+      if (query.status() != null && d.status() != query.status()) continue;
+      if (query.since() != null && d.createdAt().isBefore(query.since())) continue;
+      if (page.size() == limit) break;
+      page.add(copy(d, d.status(), d.nextAttemptAt(), d.updatedAt(), List.of()));
     }
     return page;
   }
@@ -210,7 +234,7 @@ public final class InMemoryDeliveries implements DeliveryStore, AttemptRecorder 
   }
 
   private static Redelivery redelivery(DeliveryView d) {
-    Event event = new Event(d.eventId(), d.eventType(), SOURCE, d.createdAt(), d.payload());
+    Event event = new Event(d.eventId(), d.eventType(), SOURCE, d.createdAt(), d.payload(), null);
     return new Redelivery(
         d.id(),
         d.webhookId(),

@@ -15,18 +15,34 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An in-memory stand-in for {@link Database}, for the unit tests of the modules that use the store
  * (it ships in the store's test-jar). One object per test; its parts share their data as the tables
- * do (a webhook the engine disables is disabled for the admin API too). Integration tests use the
- * real {@link Database} on an embedded PostgreSQL ({@link TestPostgres}).
+ * do (a webhook the engine disables is disabled for the admin API too; deleting a tenant deletes
+ * its webhooks; a tenant's delivery log is its webhooks'). Integration tests use the real {@link
+ * Database} on an embedded PostgreSQL ({@link TestPostgres}).
  */
 public final class InMemoryStore {
-  private final InMemoryWebhooks webhooks = new InMemoryWebhooks();
-  private final InMemoryDeliveries deliveries = new InMemoryDeliveries();
+  private final InMemoryWebhooks webhooks;
+  private final InMemoryTenants tenants;
+  private final InMemoryDeliveries deliveries;
   private final Timers timers = new Timers();
   private final Health health = new Health();
   private final Breakers breakers = new Breakers();
 
+  public InMemoryStore() {
+    webhooks = new InMemoryWebhooks(this::tenantExists);
+    tenants = new InMemoryTenants(webhooks);
+    deliveries = new InMemoryDeliveries(webhooks);
+  }
+
+  private boolean tenantExists(String id) {
+    return tenants.exists(id);
+  }
+
   public InMemoryWebhooks webhooks() {
     return webhooks;
+  }
+
+  public InMemoryTenants tenants() {
+    return tenants;
   }
 
   public InMemoryDeliveries deliveries() {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * The webhooks of an {@link InMemoryStore}, as {@link WebhookStore} (and so {@link WebhookLookup})
@@ -22,12 +23,19 @@ public final class InMemoryWebhooks implements WebhookStore {
   private final Map<UUID, Webhook> byId = new LinkedHashMap<>();
   private final Map<UUID, SigningSecrets> secrets = new LinkedHashMap<>();
   private final Map<UUID, WebhookStats> stats = new LinkedHashMap<>();
+  private final Map<UUID, String> tenantOfAnyEver = new LinkedHashMap<>(); // deleted ones included
+  private final Predicate<String> tenantExists;
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicInteger finds = new AtomicInteger();
   private volatile RuntimeException failure;
   private long nextId = 1;
 
-  InMemoryWebhooks() {}
+  /**
+   * @param tenantExists whether a tenant exists, asked while holding this object's lock
+   */
+  InMemoryWebhooks(Predicate<String> tenantExists) {
+    this.tenantExists = tenantExists;
+  }
 
   /** Puts a webhook as it is, signed with {@link TestWebhooks#SECRET}. */
   public Webhook add(Webhook webhook) {
@@ -38,6 +46,7 @@ public final class InMemoryWebhooks implements WebhookStore {
   public synchronized Webhook add(Webhook webhook, SigningSecrets signing) {
     byId.put(webhook.id(), webhook);
     secrets.put(webhook.id(), signing);
+    if (webhook.tenant() != null) tenantOfAnyEver.put(webhook.id(), webhook.tenant());
     return webhook;
   }
 
@@ -78,6 +87,8 @@ public final class InMemoryWebhooks implements WebhookStore {
   @Override
   public synchronized CreatedWebhook create(NewWebhook w) {
     check();
+    if (w.tenant() != null && !tenantExists.test(w.tenant()))
+      throw new UnknownTenantException(w.tenant());
     writes.incrementAndGet();
     UUID id = new UUID(0x0190000000007000L, nextId++);
     Instant now = Instant.now();
@@ -92,6 +103,7 @@ public final class InMemoryWebhooks implements WebhookStore {
             .timeoutSeconds(w.timeoutSeconds())
             .retrySchedule(w.retrySchedule())
             .headers(w.headers())
+            .tenant(w.tenant())
             .createdAt(now)
             .updatedAt(now)
             .build();
@@ -129,6 +141,7 @@ public final class InMemoryWebhooks implements WebhookStore {
     for (Webhook w : inIdOrder()) {
       if (after != null && w.id().compareTo(after) <= 0) continue;
       if (query.active() != null && w.active() != query.active()) continue;
+      if (query.tenant() != null && !query.tenant().equals(w.tenant())) continue;
       if (query.search() != null && !matches(w, query.search().toLowerCase(Locale.ROOT))) continue;
       if (page.size() == limit) break;
       page.add(listing(w));
@@ -190,6 +203,19 @@ public final class InMemoryWebhooks implements WebhookStore {
     boolean removed = byId.remove(id) != null;
     if (removed) writes.incrementAndGet();
     return removed;
+  }
+
+  /** What deleting a tenant does to its webhooks. */
+  synchronized void deleteTenant(String tenant) {
+    if (byId.values().removeIf(w -> tenant.equals(w.tenant()))) writes.incrementAndGet();
+  }
+
+  /**
+   * Whether the webhook, deleted or not, is (was) the tenant's; {@code live} also asks that it is
+   * not deleted.
+   */
+  synchronized boolean ofTenant(UUID id, String tenant, boolean live) {
+    return tenant.equals(tenantOfAnyEver.get(id)) && (!live || byId.containsKey(id));
   }
 
   private List<Webhook> inIdOrder() {

@@ -113,7 +113,8 @@ class RedeliveryTest {
     UUID id = record(webhook, "one", Trigger.EVENT, DeliveryStatus.SUCCEEDED);
 
     Redelivery r = deliveries.redelivery(id).orElseThrow();
-    DeliveryTask task = r.task(7, Trigger.MANUAL);
+    DeliveryTask task =
+        r.task(TestWebhooks.webhook().id(webhook).version(7).build(), Trigger.MANUAL);
 
     assertThat(task.deliveryId()).isEqualTo(id);
     assertThat(task.attempt()).isEqualTo(2);
@@ -134,7 +135,7 @@ class RedeliveryTest {
     attempts.recordAll(
         List.of(
             new AttemptRecord(
-                rb.task(1, Trigger.MANUAL),
+                rb.task(TestWebhooks.webhook().id(webhook).build(), Trigger.MANUAL),
                 Instant.now(),
                 3,
                 200,
@@ -159,7 +160,7 @@ class RedeliveryTest {
     attempts.recordAll(
         List.of(
             new AttemptRecord(
-                ra.task(1, Trigger.MANUAL),
+                ra.task(TestWebhooks.webhook().id(webhook).build(), Trigger.MANUAL),
                 Instant.now(),
                 3,
                 200,

@@ -179,10 +179,17 @@ class RetentionJobTest {
             "payment_received",
             "urn:test",
             Instant.parse("2026-01-01T00:00:00Z"),
-            Json.readTree("{\"payment_id\": 7}".getBytes()));
+            Json.readTree("{\"payment_id\": 7}".getBytes()),
+            null);
     DeliveryTask task =
         new DeliveryTask(
-            DeliveryTask.deliveryIdFor(eventId, webhook), webhook, 1, 1, Trigger.EVENT, event);
+            DeliveryTask.deliveryIdFor(eventId, webhook),
+            webhook,
+            1,
+            1,
+            Trigger.EVENT,
+            event,
+            null);
     return new AttemptRecord(
         task,
         Instant.now(),

@@ -47,9 +47,16 @@ class RetryTimersTest {
             "payment_received",
             "urn:test",
             Instant.parse("2026-11-28T10:00:00Z"),
-            Json.readTree("{\"payment_id\": 7}".getBytes()));
+            Json.readTree("{\"payment_id\": 7}".getBytes()),
+            null);
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(eventId, webhookId), webhookId, 1, attempt, trigger, event);
+        DeliveryTask.deliveryIdFor(eventId, webhookId),
+        webhookId,
+        1,
+        attempt,
+        trigger,
+        event,
+        null);
   }
 
   private static AttemptRecord attempt(DeliveryTask t, DeliveryStatus status, Instant next) {

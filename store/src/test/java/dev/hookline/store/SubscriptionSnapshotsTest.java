@@ -61,7 +61,8 @@ class SubscriptionSnapshotsTest {
             lastPerKey(snapshot).get(edited.id().toString()).orElseThrow(), Subscription.class);
     assertThat(editedNow)
         .isEqualTo(
-            new Subscription(edited.id(), 2, List.of("site_published", "domain_created"), true));
+            new Subscription(
+                edited.id(), 2, List.of("site_published", "domain_created"), true, null));
     assertThat(lastPerKey(snapshot).get(paused.id().toString()).orElseThrow())
         .contains("\"active\":false");
     assertThat(lastPerKey(snapshot).get(deleted.id().toString())).isEmpty();
@@ -117,7 +118,7 @@ class SubscriptionSnapshotsTest {
         ps.executeUpdate();
       }
       String v2 =
-          Json.toString(new Subscription(webhook.id(), 2, List.of("payment_received"), true));
+          Json.toString(new Subscription(webhook.id(), 2, List.of("payment_received"), true, null));
       try (PreparedStatement ps =
           edit.prepareStatement(
               "insert into outbox (topic, record_key, payload) values ('hookline.subscriptions', ?, ?)")) {

@@ -35,6 +35,7 @@ public final class TestWebhooks {
     private int timeoutSeconds = 15;
     private List<Integer> retrySchedule;
     private Map<String, String> headers = Map.of();
+    private String tenant;
 
     private NewWebhookBuilder() {}
 
@@ -83,9 +84,15 @@ public final class TestWebhooks {
       return this;
     }
 
+    /** The tenant it belongs to (it must exist); null (the default) for a network-wide webhook. */
+    public NewWebhookBuilder tenant(String value) {
+      tenant = value;
+      return this;
+    }
+
     public NewWebhook build() {
       return new NewWebhook(
-          name, url, description, events, active, timeoutSeconds, retrySchedule, headers);
+          name, url, description, events, active, timeoutSeconds, retrySchedule, headers, tenant);
     }
   }
 
@@ -105,6 +112,7 @@ public final class TestWebhooks {
     private Map<String, String> headers = Map.of();
     private Instant createdAt = Instant.parse("2026-11-01T00:00:00Z");
     private Instant updatedAt = createdAt;
+    private String tenant;
 
     private WebhookBuilder() {}
 
@@ -123,7 +131,8 @@ public final class TestWebhooks {
           .retrySchedule(webhook.retrySchedule())
           .headers(webhook.headers())
           .createdAt(webhook.createdAt())
-          .updatedAt(webhook.updatedAt());
+          .updatedAt(webhook.updatedAt())
+          .tenant(webhook.tenant());
     }
 
     public WebhookBuilder id(UUID value) {
@@ -197,6 +206,12 @@ public final class TestWebhooks {
       return this;
     }
 
+    /** The tenant it belongs to; null (the default) for a network-wide webhook. */
+    public WebhookBuilder tenant(String value) {
+      tenant = value;
+      return this;
+    }
+
     public Webhook build() {
       return new Webhook(
           id,
@@ -212,7 +227,8 @@ public final class TestWebhooks {
           retrySchedule,
           headers,
           createdAt,
-          updatedAt);
+          updatedAt,
+          tenant);
     }
   }
 }

@@ -61,9 +61,11 @@ class WebhookHealthTest {
     UUID id = webhook();
     String eventId = "evt_" + UUID.randomUUID();
     Event event =
-        new Event(eventId, "payment_received", "urn:test", T0, Json.readTree("{}".getBytes()));
+        new Event(
+            eventId, "payment_received", "urn:test", T0, Json.readTree("{}".getBytes()), null);
     DeliveryTask task =
-        new DeliveryTask(DeliveryTask.deliveryIdFor(eventId, id), id, 1, 1, Trigger.EVENT, event);
+        new DeliveryTask(
+            DeliveryTask.deliveryIdFor(eventId, id), id, 1, 1, Trigger.EVENT, event, null);
     db.attempts()
         .recordAll(
             List.of(

@@ -61,32 +61,33 @@ class WebhookListingTest {
   @Test
   void searchMatchesNameUrlOrEventCaseInsensitively() {
     assertThat(ids(WebhookQuery.all())).containsExactly(orders, crm, paused, percent);
-    assertThat(ids(new WebhookQuery("orders", null))).containsExactly(orders);
-    assertThat(ids(new WebhookQuery("ZAPIER.COM", null))).containsExactly(orders);
-    assertThat(ids(new WebhookQuery("customer_created", null))).containsExactly(crm);
-    assertThat(ids(new WebhookQuery("invoice", null))).containsExactly(orders);
-    assertThat(ids(new WebhookQuery("example.com", null))).containsExactly(crm, paused, percent);
-    assertThat(ids(new WebhookQuery("nothing like it", null))).isEmpty();
+    assertThat(ids(new WebhookQuery("orders", null, null))).containsExactly(orders);
+    assertThat(ids(new WebhookQuery("ZAPIER.COM", null, null))).containsExactly(orders);
+    assertThat(ids(new WebhookQuery("customer_created", null, null))).containsExactly(crm);
+    assertThat(ids(new WebhookQuery("invoice", null, null))).containsExactly(orders);
+    assertThat(ids(new WebhookQuery("example.com", null, null)))
+        .containsExactly(crm, paused, percent);
+    assertThat(ids(new WebhookQuery("nothing like it", null, null))).isEmpty();
   }
 
   @Test
   void likeWildcardsInTheSearchMatchThemselves() {
-    assertThat(ids(new WebhookQuery("%", null))).containsExactly(percent);
+    assertThat(ids(new WebhookQuery("%", null, null))).containsExactly(percent);
     // unescaped, "_" would match the space in "Orders to"
-    assertThat(ids(new WebhookQuery("s_t", null))).isEmpty();
-    assertThat(ids(new WebhookQuery("sure_", null))).containsExactly(percent);
+    assertThat(ids(new WebhookQuery("s_t", null, null))).isEmpty();
+    assertThat(ids(new WebhookQuery("sure_", null, null))).containsExactly(percent);
   }
 
   @Test
   void filtersByActive() {
-    assertThat(ids(new WebhookQuery(null, false))).containsExactly(paused);
-    assertThat(ids(new WebhookQuery(null, true))).containsExactly(orders, crm, percent);
-    assertThat(ids(new WebhookQuery("example", true))).containsExactly(crm, percent);
+    assertThat(ids(new WebhookQuery(null, false, null))).containsExactly(paused);
+    assertThat(ids(new WebhookQuery(null, true, null))).containsExactly(orders, crm, percent);
+    assertThat(ids(new WebhookQuery("example", true, null))).containsExactly(crm, percent);
   }
 
   @Test
   void pagesWithTheFilterApplied() {
-    WebhookQuery active = new WebhookQuery(null, true);
+    WebhookQuery active = new WebhookQuery(null, true, null);
     List<WebhookListing> first = webhooks.list(active, null, 2);
     List<WebhookListing> second = webhooks.list(active, first.get(1).webhook().id(), 2);
     assertThat(first).extracting(l -> l.webhook().id()).containsExactly(orders, crm);
@@ -131,10 +132,17 @@ class WebhookListingTest {
             "payment_received",
             "urn:test",
             Instant.now(),
-            Json.readTree("{\"payment_id\": 1}".getBytes()));
+            Json.readTree("{\"payment_id\": 1}".getBytes()),
+            null);
     DeliveryTask task =
         new DeliveryTask(
-            DeliveryTask.deliveryIdFor(event.id(), webhookId), webhookId, 1, 1, trigger, event);
+            DeliveryTask.deliveryIdFor(event.id(), webhookId),
+            webhookId,
+            1,
+            1,
+            trigger,
+            event,
+            null);
     boolean ok = status == DeliveryStatus.SUCCEEDED;
     return new AttemptRecord(
         task,

@@ -96,8 +96,9 @@ class WebhookStoreTest {
         Json.fromBytes(
             mine.get(1).payload().getBytes(java.nio.charset.StandardCharsets.UTF_8),
             Subscription.class);
-    assertThat(first).isEqualTo(new Subscription(w.id(), 1, List.of("payment_received"), true));
-    assertThat(second).isEqualTo(new Subscription(w.id(), 2, List.of("*"), false));
+    assertThat(first)
+        .isEqualTo(new Subscription(w.id(), 1, List.of("payment_received"), true, null));
+    assertThat(second).isEqualTo(new Subscription(w.id(), 2, List.of("*"), false, null));
     assertThat(mine.get(2).payload()).as("tombstone on delete").isNull();
     assertThat(mine.get(0).payload()).doesNotContain("whsec_");
   }

@@ -34,6 +34,7 @@ public final class WebPage {
           "api.js",
           "ui.js",
           "signin.js",
+          "portal.js",
           "webhooks.js",
           "webhook-form.js",
           "test-event.js",

@@ -94,7 +94,7 @@ class OutboxRelayIT {
             .isEqualTo(java.util.stream.LongStream.rangeClosed(1, now.version()).boxed().toList());
         Subscription last = subscription(onTopic.get(id.toString()).getLast().orElseThrow());
         assertThat(last)
-            .isEqualTo(new Subscription(id, now.version(), now.events(), now.routable()));
+            .isEqualTo(new Subscription(id, now.version(), now.events(), now.routable(), null));
       }
       log.info(
           "concurrent edits: {} webhooks, {} edits, {} records on the topic (snapshot copies included)",
@@ -187,7 +187,8 @@ class OutboxRelayIT {
                 new ProducerRecord<>(
                     Topics.SUBSCRIPTIONS,
                     deleted.toString(),
-                    Json.toString(new Subscription(deleted, 1, List.of("payment_received"), true))))
+                    Json.toString(
+                        new Subscription(deleted, 1, List.of("payment_received"), true, null))))
             .get();
       }
       assertThat(lastPerKey(subscriptionRecords(bootstrap, keys)).get(kept.toString()))
@@ -206,12 +207,13 @@ class OutboxRelayIT {
                   assertThat(last.get(kept.toString()))
                       .contains(
                           Json.toString(
-                              new Subscription(kept, 1, List.of("payment_received"), false)));
+                              new Subscription(kept, 1, List.of("payment_received"), false, null)));
                   assertThat(last.get(deleted.toString())).as("tombstone again").isEmpty();
                   assertThat(last.get(neverRelayed.toString()))
                       .contains(
                           Json.toString(
-                              new Subscription(neverRelayed, 4, List.of("invoice_sent"), false)));
+                              new Subscription(
+                                  neverRelayed, 4, List.of("invoice_sent"), false, null)));
                 });
       }
     }

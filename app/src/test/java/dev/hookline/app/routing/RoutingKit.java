@@ -34,7 +34,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Shared helpers of the routing integration tests. */
-final class RoutingKit {
+public final class RoutingKit {
   private RoutingKit() {}
 
   /** A migrated database of its own on the shared PostgreSQL. */
@@ -159,7 +159,7 @@ final class RoutingKit {
    * Reads delivery tasks of the given webhooks with a {@code read_committed} consumer: only what
    * committed router transactions wrote. Use from one thread.
    */
-  static final class Tasks implements AutoCloseable {
+  public static final class Tasks implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> partitions;
     private final Collection<UUID> webhooks;
@@ -170,7 +170,7 @@ final class RoutingKit {
      * @param webhooks the webhooks of interest; read live, so a concurrent set may grow later
      * @param fromBeginning false: only tasks written after this call
      */
-    Tasks(String bootstrapServers, Collection<UUID> webhooks, boolean fromBeginning) {
+    public Tasks(String bootstrapServers, Collection<UUID> webhooks, boolean fromBeginning) {
       Properties props = new Properties();
       props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
       props.put(
@@ -196,7 +196,7 @@ final class RoutingKit {
     }
 
     /** Reads what arrived; returns the tasks seen so far. */
-    List<DeliveryTask> poll() {
+    public List<DeliveryTask> poll() {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
         records++;
         DeliveryTask task = Json.fromBytes(r.value(), DeliveryTask.class);
@@ -206,7 +206,7 @@ final class RoutingKit {
     }
 
     /** Reads everything committed up to now (the last stable offsets at this call). */
-    List<DeliveryTask> catchUp() {
+    public List<DeliveryTask> catchUp() {
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // read_committed: the LSO
       await()
           .atMost(Duration.ofSeconds(90))
@@ -220,7 +220,7 @@ final class RoutingKit {
       return seen;
     }
 
-    List<DeliveryTask> seen() {
+    public List<DeliveryTask> seen() {
       return seen;
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.hookline.app.SharedStack;
 import dev.hookline.producer.EventPublisher;
+import dev.hookline.producer.PublishOptions;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Json;
@@ -58,6 +59,9 @@ class RoutingPropagationIT {
   /** When the last API call's answer arrived. */
   private long answeredAt;
 
+  /** The tenant of the probes published; null for none. */
+  private String probeTenant;
+
   @BeforeAll
   static void start() throws Exception {
     SharedStack.apiUrl("/"); // starts the stack
@@ -86,17 +90,7 @@ class RoutingPropagationIT {
     try (RoutingKit.Tasks tasks =
         new RoutingKit.Tasks(SharedStack.bootstrapServers(), watched, false)) {
       UUID control = create("control", A, B);
-      // the stack may be cold: wait (not measured) until the control webhook routes
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInSameThread()
-          .pollInterval(Duration.ofMillis(100))
-          .until(
-              () -> {
-                probe(A);
-                tasks.poll();
-                return probes.stream().anyMatch(p -> routedTo(tasks, control, p));
-              });
+      awaitRouting(tasks, control);
 
       UUID webhook = create("subject", A);
       Duration created = propagation(tasks, control, webhook, A, true, answeredAt);
@@ -121,6 +115,32 @@ class RoutingPropagationIT {
           edited.toMillis(),
           deactivated.toMillis(),
           reactivated.toMillis(),
+          deleted.toMillis());
+    }
+  }
+
+  /**
+   * Deleting a tenant deletes its webhooks in the same transaction: they stop receiving within the
+   * same bound as a deleted webhook. The control is network-wide, so it takes the tenant's probes.
+   */
+  @Test
+  void deletingATenantStopsItsWebhooksWithinTwoSeconds() throws Exception {
+    String tenant = "prop-" + UUID.randomUUID().toString().substring(0, 8);
+    send("POST", "/tenants", "{\"id\": \"" + tenant + "\", \"name\": \"Propagation\"}", 201);
+    probeTenant = tenant;
+    try (RoutingKit.Tasks tasks =
+        new RoutingKit.Tasks(SharedStack.bootstrapServers(), watched, false)) {
+      UUID control = create("tenant-control", A);
+      awaitRouting(tasks, control);
+      UUID webhook = createFor(tenant, "tenant-subject", A);
+      Duration created = propagation(tasks, control, webhook, A, true, answeredAt);
+
+      long t0 = call("DELETE", "/tenants/" + tenant, null, 204);
+      Duration deleted = propagation(tasks, control, webhook, A, false, t0);
+      send("GET", "/webhooks/" + webhook, null, 404);
+      log.info(
+          "tenant routing propagation: webhook created {} ms, tenant deleted {} ms",
+          created.toMillis(),
           deleted.toMillis());
     }
   }
@@ -203,6 +223,20 @@ class RoutingPropagationIT {
     assertThat(routedTo(tasks, webhook, p)).as("the old event type no longer routes").isFalse();
   }
 
+  /** The stack may be cold: waits (not measured) until the control webhook routes. */
+  private void awaitRouting(RoutingKit.Tasks tasks, UUID control) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInSameThread()
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              probe(A);
+              tasks.poll();
+              return probes.stream().anyMatch(p -> routedTo(tasks, control, p));
+            });
+  }
+
   /** From the tasks read so far (no polling here). */
   private static boolean routedTo(RoutingKit.Tasks tasks, UUID webhook, Probe probe) {
     return tasks.seen().stream()
@@ -212,21 +246,30 @@ class RoutingPropagationIT {
   private Probe probe(String type) {
     JsonNode data = CATALOG.find(type).orElseThrow().example();
     long before = System.nanoTime();
-    Probe probe = new Probe(publisher.publishSync(type, data, "probe").id(), type, before);
+    Probe probe =
+        new Probe(
+            publisher
+                .publishSync(
+                    type, data, PublishOptions.none().withKey("probe").withTenant(probeTenant))
+                .id(),
+            type,
+            before);
     probes.add(probe);
     return probe;
   }
 
   private UUID create(String name, String... events) throws Exception {
-    String body =
-        Json.toString(
-            java.util.Map.of(
-                "name",
-                name,
-                "url",
-                "http://127.0.0.1:" + sink.getAddress().getPort() + "/" + name,
-                "events",
-                List.of(events)));
+    return createFor(null, name, events);
+  }
+
+  /** A webhook of the tenant (null: network-wide). */
+  private UUID createFor(String tenant, String name, String... events) throws Exception {
+    java.util.Map<String, Object> fields = new java.util.HashMap<>();
+    fields.put("name", name);
+    fields.put("url", "http://127.0.0.1:" + sink.getAddress().getPort() + "/" + name);
+    fields.put("events", List.of(events));
+    if (tenant != null) fields.put("tenant", tenant);
+    String body = Json.toString(fields);
     JsonNode created = Json.MAPPER.readTree(send("POST", "/webhooks", body, 201).body());
     UUID id = UUID.fromString(created.get("id").asText());
     watched.add(id);

@@ -80,6 +80,7 @@ class SecretsNeverLoggedTest {
   @Test
   void noSecretReachesTheLog() throws Exception {
     List<String> secrets = new ArrayList<>();
+    List<String> tenantSecrets = new ArrayList<>();
     DatabaseConfig database = TestPostgres.freshDatabase();
     UUID stranded;
     try (Database db = Database.open(database, SecretCipher.fromBase64Key(OLD_KEY));
@@ -114,6 +115,22 @@ class SecretsNeverLoggedTest {
           400);
       call(api, "POST", "/webhooks/" + id + "/rotate-secret", "{\"secret\":\"whsec_mine\"}", 400);
       assertThat(send(api, "GET", "/webhooks", null, "Bearer whsec_wrong").statusCode())
+          .isEqualTo(401);
+      // tenant tokens and portal codes: created, used, revoked, refused
+      call(api, "POST", "/tenants", "{\"id\":\"acme\",\"name\":\"Acme\"}", 201);
+      JsonNode tenantToken = call(api, "POST", "/tenants/acme/tokens", null, 201);
+      tenantSecrets.add(tenantToken.get("token").asText());
+      assertThat(send(api, "GET", "/webhooks", null, "Bearer " + tenantSecrets.get(0)).statusCode())
+          .isEqualTo(200);
+      String link = call(api, "POST", "/tenants/acme/portal-link", null, 201).get("url").asText();
+      String code = link.substring(link.lastIndexOf('/') + 1);
+      tenantSecrets.add(code);
+      String body = "{\"code\":\"" + code + "\"}";
+      JsonNode session = callAs(api, null, "POST", "/portal/sessions", body, 201);
+      tenantSecrets.add(session.get("token").asText());
+      callAs(api, null, "POST", "/portal/sessions", body, 400);
+      call(api, "DELETE", "/tenants/acme/tokens/" + tenantToken.get("id").asText(), null, 204);
+      assertThat(send(api, "GET", "/webhooks", null, "Bearer " + tenantSecrets.get(0)).statusCode())
           .isEqualTo(401);
       // what a worker reads to sign
       secrets.addAll(
@@ -155,6 +172,8 @@ class SecretsNeverLoggedTest {
     assertThat(secrets).hasSize(6).allSatisfy(s -> assertThat(s).startsWith("whsec_"));
     List<String> forbidden = new ArrayList<>(secrets);
     forbidden.addAll(List.of("whsec_", TOKEN, OLD_KEY, NEW_KEY));
+    assertThat(tenantSecrets).hasSize(3);
+    forbidden.addAll(tenantSecrets);
     List<String> texts = logs.list.stream().map(SecretsNeverLoggedTest::everything).toList();
     // the capture works: the API, the re-encryption and the stranded row were all logged
     assertThat(texts)
@@ -191,16 +210,22 @@ class SecretsNeverLoggedTest {
     return AdminApi.builder(AdminApiConfig.builder(List.of(TOKEN)).host("127.0.0.1").build())
         .webhooks(db.webhooks())
         .deliveries(db.deliveries())
+        .tenants(db.tenants())
         .catalog(EventCatalog.load())
         .metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
         .health(() -> HealthReport.up(Map.of()))
-        .events((type, data, key) -> UUID.randomUUID().toString())
+        .events((type, data, key, tenant) -> UUID.randomUUID().toString())
         .build()
         .start();
   }
 
   private JsonNode call(AdminApi api, String method, String path, String body, int expected) {
-    HttpResponse<String> response = send(api, method, path, body, "Bearer " + TOKEN);
+    return callAs(api, "Bearer " + TOKEN, method, path, body, expected);
+  }
+
+  private JsonNode callAs(
+      AdminApi api, String authorization, String method, String path, String body, int expected) {
+    HttpResponse<String> response = send(api, method, path, body, authorization);
     assertThat(response.statusCode())
         .as("%s %s: %s", method, path, response.body())
         .isEqualTo(expected);
@@ -214,7 +239,10 @@ class SecretsNeverLoggedTest {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1" + path))
             .timeout(Duration.ofSeconds(10))
-            .header("Authorization", authorization)
+            .headers(
+                authorization == null
+                    ? new String[] {"X-No-Token", "1"}
+                    : new String[] {"Authorization", authorization})
             .method(
                 method,
                 body == null

@@ -1,7 +1,12 @@
 package dev.hookline.app.web;
 
+import static dev.hookline.app.web.Pages.DELIVERY;
+import static dev.hookline.app.web.Pages.expect;
+import static dev.hookline.app.web.Pages.heading;
+import static dev.hookline.app.web.Pages.label;
+import static dev.hookline.app.web.Pages.shot;
+import static dev.hookline.app.web.Pages.waitForDelivery;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Locator;
@@ -10,12 +15,6 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.hookline.app.TestStack;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.Test;
  */
 class WebPageIT {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebPageIT.class);
-  private static final Duration DELIVERY = Duration.ofSeconds(120);
   private static Chromium chromium;
   private static TestStack stack;
   private static Api api;
@@ -330,25 +328,6 @@ class WebPageIT {
     return page;
   }
 
-  /** Clicks Refresh until a delivery with that status is listed; returns the newest such. */
-  private static Locator waitForDelivery(Page page, String status) {
-    Locator delivery = page.locator(".delivery[data-status='" + status + "']").first();
-    Locator refresh =
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Refresh"));
-    await()
-        .atMost(DELIVERY)
-        .pollInSameThread()
-        .pollInterval(Duration.ofMillis(700))
-        .until(
-            () -> {
-              if (delivery.count() > 0) return true;
-              refresh.click();
-              page.waitForFunction("b => !b.disabled", refresh.elementHandle());
-              return delivery.count() > 0;
-            });
-    return delivery;
-  }
-
   private String binPage(String captureUrl) {
     return stack.baseUrl() + "/#/inspector/" + binId(captureUrl);
   }
@@ -357,38 +336,9 @@ class WebPageIT {
     return captureUrl.substring(captureUrl.lastIndexOf('/') + 1);
   }
 
-  private static Locator heading(Page page, String text) {
-    return page.getByRole(
-        AriaRole.HEADING, new Page.GetByRoleOptions().setName(text).setExact(true).setLevel(1));
-  }
-
-  private static Locator label(Page page, String text) {
-    return page.getByLabel(text, new Page.GetByLabelOptions().setExact(true));
-  }
-
   /** The error line beside a field: the control's aria-describedby names it. */
   private static Locator errorOf(Page page, String labelText) {
     String id = label(page, labelText).getAttribute("id");
     return page.locator("#" + id + "-error");
-  }
-
-  private static LocatorAssertions expect(Locator locator) {
-    return PlaywrightAssertions.assertThat(locator);
-  }
-
-  private static void shot(Page page, String name) {
-    byte[] png = page.screenshot(new Page.ScreenshotOptions().setFullPage(true));
-    write(Paths.get("target", "screenshots"), name, png);
-    String extra = System.getProperty("hookline.screenshots");
-    if (extra != null && !extra.isBlank()) write(Paths.get(extra), name, png);
-  }
-
-  private static void write(Path dir, String name, byte[] png) {
-    try {
-      Files.createDirectories(dir);
-      Files.write(dir.resolve(name + ".png"), png);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
