@@ -114,15 +114,20 @@ public final class Assembly {
    * The router, not started yet.
    *
    * @param instanceId static group membership; null for dynamic
+   * @param deduplicationWindow how long an event's (source, id) is remembered; zero for never
    */
   public static Router router(
       String bootstrapServers,
       Path stateDir,
       String instanceId,
+      Duration deduplicationWindow,
       EventCatalog catalog,
       MeterRegistry metrics) {
     return new Router(
-        RouterConfig.builder(bootstrapServers, stateDir).instanceId(instanceId).build(),
+        RouterConfig.builder(bootstrapServers, stateDir)
+            .instanceId(instanceId)
+            .deduplicationWindow(deduplicationWindow)
+            .build(),
         catalog,
         metrics);
   }

@@ -30,7 +30,8 @@ record HooklineConfig(
     int inspectorMaxMb,
     String publicUrl,
     int portalLinkMinutes,
-    int portalSessionMinutes) {
+    int portalSessionMinutes,
+    int deduplicationMinutes) {
 
   /** A host name, an IPv4 or an IPv6 literal (no brackets); resolved when binding. */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
@@ -88,6 +89,7 @@ record HooklineConfig(
                 PUBLIC_URL,
                 "an http:// or https:// URL without a query or fragment, e.g. https://hooks.example.com"))
         .portalLinkMinutes(r.integer(Setting.PORTAL_LINK_MINUTES, 1, 1440))
+        .deduplicationMinutes(r.integer(Setting.DEDUPLICATION_MINUTES, 0, 1440))
         .portalSessionMinutes(r.integer(Setting.PORTAL_SESSION_MINUTES, 5, 10_080))
         .build();
   }
@@ -167,6 +169,7 @@ record HooklineConfig(
         .inspectorMaxMb(inspectorMaxMb)
         .publicUrl(publicUrl)
         .portalLinkMinutes(portalLinkMinutes)
+        .deduplicationMinutes(deduplicationMinutes)
         .portalSessionMinutes(portalSessionMinutes);
   }
 
@@ -193,6 +196,7 @@ record HooklineConfig(
     private int inspectorMaxMb;
     private String publicUrl = "";
     private int portalLinkMinutes = 10;
+    private int deduplicationMinutes = 10;
     private int portalSessionMinutes = 480;
 
     private Builder() {}
@@ -297,6 +301,11 @@ record HooklineConfig(
       return this;
     }
 
+    Builder deduplicationMinutes(int value) {
+      this.deduplicationMinutes = value;
+      return this;
+    }
+
     Builder portalLinkMinutes(int value) {
       this.portalLinkMinutes = value;
       return this;
@@ -330,7 +339,8 @@ record HooklineConfig(
           inspectorMaxMb,
           publicUrl,
           portalLinkMinutes,
-          portalSessionMinutes);
+          portalSessionMinutes,
+          deduplicationMinutes);
     }
   }
 }

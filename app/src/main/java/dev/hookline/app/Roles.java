@@ -212,6 +212,7 @@ final class Roles {
                 config.kafkaBootstrapServers(),
                 config.dataDir().resolve("router-state"),
                 config.routerInstanceIdOrNull(),
+                Duration.ofMinutes(config.deduplicationMinutes()),
                 catalog,
                 metrics));
     router.start();

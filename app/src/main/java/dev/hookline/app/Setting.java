@@ -45,7 +45,10 @@ enum Setting {
   PORTAL_LINK_MINUTES(
       "10", "Minutes a one-time tenant portal sign-in link can be used (once), 1-1440"),
   PORTAL_SESSION_MINUTES(
-      "480", "Minutes a tenant portal session opened by such a link lasts, 5-10080");
+      "480", "Minutes a tenant portal session opened by such a link lasts, 5-10080"),
+  DEDUPLICATION_MINUTES(
+      "10",
+      "Minutes the router remembers the (source, id) of each event it routed and drops a copy published again, 0-1440; 0 routes every copy");
 
   private final String defaultValue;
   private final String description;

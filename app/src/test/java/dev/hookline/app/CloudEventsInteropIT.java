@@ -42,12 +42,7 @@ class CloudEventsInteropIT {
           {"customer_id": 4242, "customer_name": "Grace Hopper", "customer_user_id": 77,
            "customer_user_email": "grace@example.com", "customer_email_verification": "verified",
            "customer_manage_url": "https://network.example.com/customers/4242"}""";
-      Map<String, Object> props =
-          Map.of(
-              ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config.kafkaBootstrapServers(),
-              ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-              ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(stack))) {
         ProducerRecord<String, String> record =
             new ProducerRecord<>("events.customers", "4242", data);
         record
@@ -77,5 +72,69 @@ class CloudEventsInteropIT {
       assertThat(body.get("timestamp").asText()).isEqualTo("2026-11-28T09:30:00Z");
       assertThat(body.get("data")).isEqualTo(new ObjectMapper().readTree(data));
     }
+  }
+
+  /**
+   * A producer that writes an event again (its own retry after a timeout, a replayed outbox) makes
+   * no second delivery: the router remembers the (source, id) it routed.
+   */
+  @Test
+  void theSameEventWrittenTwiceThreeSecondsApartArrivesOnce() throws Exception {
+    TestStack stack = TestStack.get();
+    try (Receiver receiver = new Receiver()) {
+      stack.call(
+          "POST",
+          "/webhooks",
+          """
+          {"name": "CRM once", "url": "%s", "events": ["customer_created"]}"""
+              .formatted(receiver.url("/crm-once")),
+          201);
+      stack.awaitRouted("customer_created", receiver);
+
+      String id = "ce-" + UUID.randomUUID();
+      String after = "ce-after-" + UUID.randomUUID();
+      long first = System.currentTimeMillis();
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(stack))) {
+        producer.send(customerCreated(id, "https://crm.example.com/customers", first)).get();
+        await().atMost(Duration.ofSeconds(90)).until(() -> !receiver.receivedFor(id).isEmpty());
+        // the copy, 3 s later by its Kafka timestamp; then an event behind it on its partition
+        producer
+            .send(customerCreated(id, "https://crm.example.com/customers", first + 3_000))
+            .get();
+        producer
+            .send(customerCreated(after, "https://crm.example.com/customers", first + 3_001))
+            .get();
+      }
+      await().atMost(Duration.ofSeconds(90)).until(() -> !receiver.receivedFor(after).isEmpty());
+      assertThat(receiver.receivedFor(id)).as("the copy was dropped by the router").hasSize(1);
+    }
+  }
+
+  private static Map<String, Object> producerProps(TestStack stack) {
+    return Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config.kafkaBootstrapServers(),
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+  }
+
+  /** A customer_created CloudEvent in binary mode, keyed as the first test's, at this time. */
+  private static ProducerRecord<String, String> customerCreated(
+      String id, String source, long timestamp) {
+    String data =
+        """
+        {"customer_id": 4243, "customer_name": "Ada Lovelace", "customer_user_id": 78,
+         "customer_user_email": "ada@example.com", "customer_email_verification": "verified",
+         "customer_manage_url": "https://network.example.com/customers/4243"}""";
+    ProducerRecord<String, String> record =
+        new ProducerRecord<>("events.customers", null, timestamp, "4243", data);
+    record
+        .headers()
+        .add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8))
+        .add("ce_id", id.getBytes(StandardCharsets.UTF_8))
+        .add("ce_source", source.getBytes(StandardCharsets.UTF_8))
+        .add("ce_type", "customer_created".getBytes(StandardCharsets.UTF_8))
+        .add("ce_time", "2026-12-05T09:30:00Z".getBytes(StandardCharsets.UTF_8))
+        .add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+    return record;
   }
 }

@@ -178,6 +178,16 @@ class HooklineConfigTest {
               Check.PARSE,
               "must be a whole number from 1 to 1440"),
           new Invalid(
+              Setting.DEDUPLICATION_MINUTES,
+              "-1",
+              Check.PARSE,
+              "must be a whole number from 0 to 1440"),
+          new Invalid(
+              Setting.DEDUPLICATION_MINUTES,
+              "1441",
+              Check.PARSE,
+              "must be a whole number from 0 to 1440"),
+          new Invalid(
               Setting.PORTAL_SESSION_MINUTES,
               "4",
               Check.PARSE,
@@ -196,6 +206,15 @@ class HooklineConfigTest {
                 "HOOKLINE_PORTAL_LINK_MINUTES", "3"));
     assertThat(set.publicUrl()).isEqualTo("https://hooks.example.com:8443/base");
     assertThat(set.portalLinkMinutes()).isEqualTo(3);
+  }
+
+  @Test
+  void theRouterRemembersEventsTenMinutesByDefaultAndZeroTurnsItOff() {
+    assertThat(HooklineConfig.fromEnv(Map.of()).deduplicationMinutes()).isEqualTo(10);
+    assertThat(
+            HooklineConfig.fromEnv(Map.of("HOOKLINE_DEDUPLICATION_MINUTES", "0"))
+                .deduplicationMinutes())
+        .isZero();
   }
 
   static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> invalidValues() {

@@ -4,6 +4,7 @@ import dev.hookline.app.Assembly;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.router.Router;
+import dev.hookline.router.RouterConfig;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
@@ -82,7 +83,12 @@ final class Stack implements AutoCloseable {
     if (router != null) return;
     router =
         Assembly.router(
-            bootstrapServers(), dataDir.resolve("router-state"), null, catalog, routerMetrics);
+            bootstrapServers(),
+            dataDir.resolve("router-state"),
+            null,
+            RouterConfig.DEFAULT_DEDUPLICATION_WINDOW,
+            catalog,
+            routerMetrics);
     router.start();
   }
 

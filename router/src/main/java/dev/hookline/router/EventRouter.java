@@ -10,6 +10,7 @@ import dev.hookline.schemas.Topics;
 import dev.hookline.schemas.Trigger;
 import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
@@ -42,7 +43,11 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
   record Invalid(byte[] value) implements Routed {}
 
   /** Counters shared by every instance (one per stream task). */
-  record Meters(Counter invalidEvents, Counter routedEvents, Counter deliveryTasks) {}
+  record Meters(
+      Counter invalidEvents,
+      Counter routedEvents,
+      Counter deliveryTasks,
+      Counter duplicateEvents) {}
 
   /** A note (record too large to copy) keeps at most this much of the record, whatever came in. */
   static final int NOTE_MAX_KEY = 1024;
@@ -57,25 +62,37 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
   private final Meters meters;
   private final UnwritableRecords unwritable;
   private final int maxRecordBytes;
+  private final Duration deduplicationWindow;
   private ProcessorContext<byte[], Routed> context;
   private KeyValueStore<String, byte[]> routes;
+  private SeenEvents seen;
 
   /**
    * @param maxRecordBytes the largest record the router's producer sends ({@code
    *     max.request.size}): a task or a copy larger than this is never handed to Kafka, whose
    *     refusal would abort the transaction and stop routing at this record
+   * @param deduplicationWindow how long an event's (source, id) is remembered; zero for never (then
+   *     no {@link SeenEvents#STORE} is connected)
    */
-  EventRouter(EventReader reader, Meters meters, UnwritableRecords unwritable, int maxRecordBytes) {
+  EventRouter(
+      EventReader reader,
+      Meters meters,
+      UnwritableRecords unwritable,
+      int maxRecordBytes,
+      Duration deduplicationWindow) {
     this.reader = reader;
     this.meters = meters;
     this.unwritable = unwritable;
     this.maxRecordBytes = maxRecordBytes;
+    this.deduplicationWindow = deduplicationWindow;
   }
 
   @Override
   public void init(ProcessorContext<byte[], Routed> context) {
     this.context = context;
     this.routes = context.getStateStore(RoutesIndex.STORE);
+    if (!deduplicationWindow.isZero())
+      this.seen = new SeenEvents(context.getStateStore(SeenEvents.STORE), deduplicationWindow);
   }
 
   @Override
@@ -88,12 +105,28 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
     }
     switch (reader.read(
         record.headers(), record.value(), Instant.ofEpochMilli(record.timestamp()))) {
-      case EventReader.Valid valid -> route(record, valid.event(), from);
+      case EventReader.Valid valid -> routeOnce(record, valid.event(), from);
       case EventReader.Invalid invalid -> reject(record, invalid.reason(), from);
     }
   }
 
-  private void route(Record<byte[], byte[]> record, Event event, String from) {
+  /** Routes the event unless its (source, id) was routed within the window. */
+  private void routeOnce(Record<byte[], byte[]> record, Event event, String from) {
+    if (seen == null) {
+      route(record, event, from);
+      return;
+    }
+    if (seen.seen(event, record.timestamp())) {
+      meters.duplicateEvents().increment();
+      log.debug(
+          "Event {} from {} at {} was routed before: dropped", event.id(), event.source(), from);
+      return;
+    }
+    if (route(record, event, from)) seen.remember(event, record.timestamp());
+  }
+
+  /** One task per matching webhook; false if the event was refused instead. */
+  private boolean route(Record<byte[], byte[]> record, Event event, String from) {
     List<RoutesIndex.Route> matches = RoutesIndex.lookup(routes, event.tenant(), event.type());
     if (matches.size() > 1) event = withDataSerialisedOnce(event);
     boolean first = true;
@@ -126,7 +159,7 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
                   + maxRecordBytes
                   + " byte limit of a Kafka record (max.request.size)",
               from);
-          return;
+          return false;
         }
         first = false;
       }
@@ -135,6 +168,7 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
       meters.deliveryTasks().increment();
     }
     meters.routedEvents().increment();
+    return true;
   }
 
   /**

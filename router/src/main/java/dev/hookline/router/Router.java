@@ -40,7 +40,8 @@ public final class Router implements AutoCloseable {
     Objects.requireNonNull(catalog, "catalog");
     Properties properties = streamsProperties(config);
     RouterTopology routerTopology =
-        new RouterTopology(catalog::contains, registry, maxRequestSize(properties));
+        new RouterTopology(
+            catalog::contains, registry, maxRequestSize(properties), config.deduplicationWindow());
     Topology topology = routerTopology.build();
     routerTopology.putErrorHandling(properties);
     this.streams = new KafkaStreams(topology, properties);

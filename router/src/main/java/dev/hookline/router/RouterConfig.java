@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param instanceId static group membership ({@code group.instance.id}, one per router process,
  *     stable across its restarts), or null for dynamic membership. With it, a router restarted
  *     after a crash takes its partitions back at once instead of after the session timeout.
+ * @param deduplicationWindow how long the router remembers the (source, id) of each event it
+ *     routed, dropping a copy published again within it; zero to route every copy
  */
 public record RouterConfig(
     String bootstrapServers,
@@ -30,7 +32,8 @@ public record RouterConfig(
     Duration commitInterval,
     int replicationFactor,
     Map<String, String> kafkaOverrides,
-    String instanceId) {
+    String instanceId,
+    Duration deduplicationWindow) {
 
   /**
    * What Kafka accepts in a group instance id, leaving room for the "-N" Streams appends: the one
@@ -42,6 +45,23 @@ public record RouterConfig(
   public static final String INSTANCE_ID_RULE = "1-200 of the characters a-z A-Z 0-9 . _ -";
 
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+
+  public static final Duration DEFAULT_DEDUPLICATION_WINDOW = Duration.ofMinutes(10);
+
+  /** The longest deduplication window: a day, as long as {@code POST /events}' idempotency keys. */
+  public static final Duration MAX_DEDUPLICATION_WINDOW = Duration.ofDays(1);
+
+  /** The window itself if it is zero or between a second and a day. */
+  static Duration checkDeduplicationWindow(Duration window) {
+    Objects.requireNonNull(window, "deduplicationWindow");
+    if (!window.isZero()
+        && (window.compareTo(Duration.ofSeconds(1)) < 0
+            || window.compareTo(MAX_DEDUPLICATION_WINDOW) > 0)) {
+      throw new IllegalArgumentException(
+          "deduplicationWindow must be zero or 1 s to 1 day, was " + window);
+    }
+    return window;
+  }
 
   public RouterConfig {
     if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -65,6 +85,7 @@ public record RouterConfig(
     if (instanceId != null && !INSTANCE_ID.matcher(instanceId).matches()) {
       throw new IllegalArgumentException("instanceId must be " + INSTANCE_ID_RULE + ", or null");
     }
+    checkDeduplicationWindow(deduplicationWindow);
   }
 
   /**
@@ -88,7 +109,8 @@ public record RouterConfig(
         .commitInterval(commitInterval)
         .replicationFactor(replicationFactor)
         .kafkaOverrides(kafkaOverrides)
-        .instanceId(instanceId);
+        .instanceId(instanceId)
+        .deduplicationWindow(deduplicationWindow);
   }
 
   /** Builds a {@link RouterConfig}; {@link #build()} checks every value and names the bad one. */
@@ -101,6 +123,7 @@ public record RouterConfig(
     private int replicationFactor = -1;
     private Map<String, String> kafkaOverrides = Map.of();
     private String instanceId;
+    private Duration deduplicationWindow = DEFAULT_DEDUPLICATION_WINDOW;
 
     private Builder(String bootstrapServers, Path stateDir) {
       this.bootstrapServers = bootstrapServers;
@@ -138,6 +161,12 @@ public record RouterConfig(
       return this;
     }
 
+    /** How long an event's (source, id) is remembered; zero to route every copy. */
+    public Builder deduplicationWindow(Duration window) {
+      this.deduplicationWindow = window;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the first bad setting
      */
@@ -150,7 +179,8 @@ public record RouterConfig(
           commitInterval,
           replicationFactor,
           kafkaOverrides,
-          instanceId);
+          instanceId,
+          deduplicationWindow);
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -29,19 +30,22 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  *   hookline.subscriptions ──► [global store: routes by event type]
  *                                          │ prefix scan, no repartition
  *   events.* ──► read CloudEvent ──► route ┴─► one task per matching webhook ──► hookline.deliveries
- *                                      └─────► record as received + reason ───► hookline.invalid-events
+ *                                  │   └─────► record as received + reason ───► hookline.invalid-events
+ *                                  └── [store: (source, id) seen in the window; a copy is dropped]
  * </pre>
  */
 public final class RouterTopology {
   static final String INVALID_EVENTS_COUNTER = "hookline.router.invalid.events";
   static final String ROUTED_EVENTS_COUNTER = "hookline.router.events";
   static final String DELIVERY_TASKS_COUNTER = "hookline.router.delivery.tasks";
+  static final String DUPLICATE_EVENTS_COUNTER = "hookline.router.duplicate.events";
 
   private static final Serde<byte[]> BYTES = Serdes.ByteArray();
 
   private final Predicate<String> knownType;
   private final MeterRegistry registry;
   private final int maxRecordBytes;
+  private final Duration deduplicationWindow;
   private final UnwritableRecords unwritable = new UnwritableRecords();
 
   /** Kafka's default {@code max.request.size}: the largest record a producer sends. */
@@ -53,19 +57,26 @@ public final class RouterTopology {
 
   /** For tests: any set of known event types, not only the shipped catalog. */
   RouterTopology(Predicate<String> knownType, MeterRegistry registry) {
-    this(knownType, registry, DEFAULT_MAX_RECORD_BYTES);
+    this(knownType, registry, DEFAULT_MAX_RECORD_BYTES, RouterConfig.DEFAULT_DEDUPLICATION_WINDOW);
   }
 
   /**
    * @param maxRecordBytes the router producer's {@code max.request.size}: no task or copy larger
    *     than this is handed to Kafka (the event goes to {@code hookline.invalid-events} instead)
+   * @param deduplicationWindow how long an event's (source, id) is remembered ({@link SeenEvents});
+   *     zero to route every copy
    */
-  RouterTopology(Predicate<String> knownType, MeterRegistry registry, int maxRecordBytes) {
+  RouterTopology(
+      Predicate<String> knownType,
+      MeterRegistry registry,
+      int maxRecordBytes,
+      Duration deduplicationWindow) {
     this.knownType = Objects.requireNonNull(knownType, "knownType");
     this.registry = Objects.requireNonNull(registry, "registry");
     if (maxRecordBytes < 1024)
       throw new IllegalArgumentException("maxRecordBytes must be >= 1024, was " + maxRecordBytes);
     this.maxRecordBytes = maxRecordBytes;
+    this.deduplicationWindow = RouterConfig.checkDeduplicationWindow(deduplicationWindow);
   }
 
   /** What Kafka refused to write for which event record (shared with RouterErrorHandler). */
@@ -101,13 +112,22 @@ public final class RouterTopology {
         new EventRouter.Meters(
             counter(INVALID_EVENTS_COUNTER, "Events sent to " + Topics.INVALID_EVENTS),
             counter(ROUTED_EVENTS_COUNTER, "Valid events routed"),
-            counter(DELIVERY_TASKS_COUNTER, "Delivery tasks emitted"));
+            counter(DELIVERY_TASKS_COUNTER, "Delivery tasks emitted"),
+            counter(DUPLICATE_EVENTS_COUNTER, "Events dropped: their (source, id) was routed"));
 
+    String[] stores = {};
+    if (!deduplicationWindow.isZero()) {
+      builder.addStateStore(SeenEvents.storeBuilder(deduplicationWindow));
+      stores = new String[] {SeenEvents.STORE};
+    }
     KStream<byte[], EventRouter.Routed> routed =
         builder.stream(Topics.EVENTS_PATTERN, Consumed.with(BYTES, BYTES).withName("read-events"))
             .process(
-                () -> new EventRouter(reader, meters, unwritable, maxRecordBytes),
-                Named.as("route-events"));
+                () ->
+                    new EventRouter(
+                        reader, meters, unwritable, maxRecordBytes, deduplicationWindow),
+                Named.as("route-events"),
+                stores);
 
     routed
         .split(Named.as("routed-"))

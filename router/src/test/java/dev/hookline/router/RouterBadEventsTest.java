@@ -191,7 +191,12 @@ class RouterBadEventsTest {
    */
   @Test
   void aTaskLargerThanAKafkaRecordIsNeverWrittenAndTheEventIsRefused() {
-    restartWith(new RouterTopology(RouterTopologyTest.TYPES::contains, registry, 4096));
+    restartWith(
+        new RouterTopology(
+            RouterTopologyTest.TYPES::contains,
+            registry,
+            4096,
+            RouterConfig.DEFAULT_DEDUPLICATION_WINDOW));
     // 2.8 KB of data that is written back larger (1e9 becomes 1.0E9): the copy fits, the task not
     String data = "{\"n\":[" + "1e9,".repeat(699) + "1e9]}";
     payments.pipeInput(event("evt-big", "payment_received", data));
