@@ -2,6 +2,7 @@ package dev.hookline.admin;
 
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.store.DeliveryStore;
+import dev.hookline.store.IdempotencyKeys;
 import dev.hookline.store.TenantStore;
 import dev.hookline.store.WebhookStore;
 import io.javalin.Javalin;
@@ -69,7 +70,12 @@ public final class AdminApi implements AutoCloseable {
     WebhookRoutes webhookRoutes =
         new WebhookRoutes(
             webhooks, deliveries, new WebhookRequests(catalog), config.maxBodyBytes());
-    EventRoutes eventRoutes = new EventRoutes(catalog, events, config.maxBodyBytes());
+    EventRoutes eventRoutes =
+        new EventRoutes(
+            catalog,
+            events,
+            Objects.requireNonNull(b.idempotencyKeys, "idempotencyKeys"),
+            config.maxBodyBytes());
     TestEvents testEvents =
         new TestEvents(webhooks, deliveries, catalog, tasks, config.maxBodyBytes(), b.testWait);
     Redeliveries redeliveries =
@@ -203,9 +209,9 @@ public final class AdminApi implements AutoCloseable {
   }
 
   /**
-   * What an {@link AdminApi} is built from. Required: the stores (webhooks, deliveries, tenants),
-   * the catalog, the metrics, the health check and the event publisher. Without a task publisher,
-   * test events, retries and recovery answer 503.
+   * What an {@link AdminApi} is built from. Required: the stores (webhooks, deliveries, tenants,
+   * idempotency keys), the catalog, the metrics, the health check and the event publisher. Without
+   * a task publisher, test events, retries and recovery answer 503.
    */
   public static final class Builder {
     private final AdminApiConfig config;
@@ -217,6 +223,7 @@ public final class AdminApi implements AutoCloseable {
     private EventPublishing events;
     private TaskPublishing tasks = TaskPublishing.unavailable();
     private TenantStore tenants;
+    private IdempotencyKeys idempotencyKeys;
     private Consumer<JavalinConfig> extraRoutes = javalin -> {};
     private TestEvents.Wait testWait = TestEvents.Wait.DEFAULT;
 
@@ -237,6 +244,12 @@ public final class AdminApi implements AutoCloseable {
     /** The tenants, their tokens and portal links. */
     public Builder tenants(TenantStore store) {
       this.tenants = store;
+      return this;
+    }
+
+    /** The idempotency keys of {@code POST /api/v1/events}. */
+    public Builder idempotencyKeys(IdempotencyKeys keys) {
+      this.idempotencyKeys = keys;
       return this;
     }
 

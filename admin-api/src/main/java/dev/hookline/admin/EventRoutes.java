@@ -5,6 +5,7 @@ import dev.hookline.schemas.Event;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.FieldError;
 import dev.hookline.schemas.Json;
+import dev.hookline.store.IdempotencyKeys;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -22,11 +23,17 @@ final class EventRoutes {
 
   private final EventCatalog catalog;
   private final EventPublishing publishing;
+  private final IdempotencyKeys idempotencyKeys;
   private final int maxBodyBytes;
 
-  EventRoutes(EventCatalog catalog, EventPublishing publishing, int maxBodyBytes) {
+  EventRoutes(
+      EventCatalog catalog,
+      EventPublishing publishing,
+      IdempotencyKeys idempotencyKeys,
+      int maxBodyBytes) {
     this.catalog = catalog;
     this.publishing = publishing;
+    this.idempotencyKeys = idempotencyKeys;
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -60,6 +67,7 @@ final class EventRoutes {
   }
 
   private void publish(Context ctx) throws Exception {
+    String idempotencyKey = IdempotentRequests.key(ctx);
     // the body may be a little larger than the data it carries: check the data on its own below
     JsonNode body = Requests.jsonObject(ctx, Math.max(maxBodyBytes, Event.MAX_DATA_BYTES + 4096));
     List<FieldError> errors = new ArrayList<>();
@@ -88,7 +96,15 @@ final class EventRoutes {
     List<FieldError> violations = catalog.validate(type.asText(), data);
     if (!violations.isEmpty()) throw ApiProblem.invalid(violations);
 
-    String id;
+    if (idempotencyKey != null) {
+      String answered = IdempotentRequests.claim(idempotencyKeys, idempotencyKey, body);
+      if (answered != null) {
+        ctx.header(IdempotentRequests.REPLAYED_HEADER, "true");
+        Responses.json(ctx, 202, new Views.EventAccepted(answered));
+        return;
+      }
+    }
+    String id = null;
     try {
       id =
           publishing.publish(
@@ -102,6 +118,8 @@ final class EventRoutes {
     } catch (Exception e) {
       log.warn("publishing a {} event failed", type.asText(), e);
       throw ApiProblem.unavailable("the event could not be published right now; retry later");
+    } finally {
+      if (idempotencyKey != null) IdempotentRequests.settle(idempotencyKeys, idempotencyKey, id);
     }
     Responses.json(ctx, 202, new Views.EventAccepted(id));
   }

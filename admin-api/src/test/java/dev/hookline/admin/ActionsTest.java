@@ -185,6 +185,7 @@ class ActionsTest {
                 .webhooks(webhooks)
                 .deliveries(store.deliveries())
                 .tenants(store.tenants())
+                .idempotencyKeys(store.idempotencyKeys())
                 .catalog(ApiFixture.CATALOG)
                 .metrics(fixture.metrics)
                 .health(() -> HealthReport.up(null))

@@ -75,6 +75,7 @@ final class ApiFixture implements AutoCloseable {
             .webhooks(backend.webhooks())
             .deliveries(backend.deliveries())
             .tenants(backend.tenants())
+            .idempotencyKeys(backend.idempotencyKeys())
             .catalog(CATALOG)
             .metrics(metrics)
             .health(health::get)
@@ -104,6 +105,16 @@ final class ApiFixture implements AutoCloseable {
   }
 
   Response send(String method, String path, String contentType, String body, String token) {
+    return send(method, path, contentType, body, token, Map.of());
+  }
+
+  Response send(
+      String method,
+      String path,
+      String contentType,
+      String body,
+      String token,
+      Map<String, String> headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
             .timeout(Duration.ofSeconds(10))
@@ -117,6 +128,7 @@ final class ApiFixture implements AutoCloseable {
     // verdict instead of racing the server's close of the connection while it is still sending.
     if (body != null && body.length() > 64 * 1024) request.expectContinue(true);
     if (token != null) request.header("Authorization", "Bearer " + token);
+    headers.forEach(request::header);
     try {
       HttpResponse<String> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofString());

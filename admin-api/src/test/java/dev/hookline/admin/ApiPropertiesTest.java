@@ -296,7 +296,8 @@ class ApiPropertiesTest {
                             "Transfer-Encoding",
                             "Cookie",
                             "Accept-Encoding",
-                            "X-HTTP-Method-Override"))
+                            "X-HTTP-Method-Override",
+                            "Idempotency-Key"))
                     : token(r);
             headers.append(name).append(": ").append(headerValue(r)).append("\r\n");
           }

@@ -157,6 +157,20 @@ class OpenApiContractTest {
     fixture.publishing.failure = new java.io.IOException("kafka down");
     post(e, e, "{\"type\":\"payment_received\",\"data\":" + example + "}");
     fixture.publishing.failure = null;
+    // with an Idempotency-Key: the first, its replay, the key with another body
+    Map<String, String> key = Map.of("Idempotency-Key", "contract-1");
+    for (String data : List.of(example, example, "{}", example.replace("1201", "1202"))) {
+      contract.check(
+          "POST",
+          e,
+          fixture.send(
+              "POST",
+              e,
+              JSON,
+              "{\"type\":\"payment_received\",\"data\":" + data + "}",
+              ApiFixture.TOKEN,
+              key));
+    }
   }
 
   /** CRUD; returns the id of a webhook that stays. */

@@ -8,6 +8,7 @@ import dev.hookline.store.Database;
 import dev.hookline.store.DeliveryStatus;
 import dev.hookline.store.DeliveryStore;
 import dev.hookline.store.DeliveryView;
+import dev.hookline.store.IdempotencyKeys;
 import dev.hookline.store.InMemoryDeliveries;
 import dev.hookline.store.InMemoryStore;
 import dev.hookline.store.InMemoryTenants;
@@ -33,6 +34,8 @@ sealed interface StoreBackend extends AutoCloseable {
   DeliveryStore deliveries();
 
   TenantStore tenants();
+
+  IdempotencyKeys idempotencyKeys();
 
   /** Adds a delivery with its attempts, as a worker would have recorded it. */
   void addDelivery(DeliveryView delivery);
@@ -65,6 +68,11 @@ sealed interface StoreBackend extends AutoCloseable {
     }
 
     @Override
+    public IdempotencyKeys idempotencyKeys() {
+      return store.idempotencyKeys();
+    }
+
+    @Override
     public void addDelivery(DeliveryView delivery) {
       store.deliveries().add(delivery);
     }
@@ -72,7 +80,10 @@ sealed interface StoreBackend extends AutoCloseable {
     @Override
     public Object state() {
       return List.of(
-          store.webhooks().writes(), store.deliveries().writes(), store.tenants().writes());
+          store.webhooks().writes(),
+          store.deliveries().writes(),
+          store.tenants().writes(),
+          store.idempotencyKeys().size());
     }
 
     @Override
@@ -98,6 +109,11 @@ sealed interface StoreBackend extends AutoCloseable {
     @Override
     public TenantStore tenants() {
       return db.tenants();
+    }
+
+    @Override
+    public IdempotencyKeys idempotencyKeys() {
+      return db.idempotencyKeys();
     }
 
     @Override

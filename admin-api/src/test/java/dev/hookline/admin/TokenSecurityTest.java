@@ -303,6 +303,7 @@ class TokenSecurityTest {
         .webhooks(store.webhooks())
         .deliveries(store.deliveries())
         .tenants(store.tenants())
+        .idempotencyKeys(store.idempotencyKeys())
         .catalog(ApiFixture.CATALOG)
         .metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
         .health(() -> HealthReport.up(Map.of()))

@@ -178,6 +178,7 @@ final class Roles {
             .webhooks(db.webhooks())
             .deliveries(db.deliveries())
             .tenants(db.tenants())
+            .idempotencyKeys(db.idempotencyKeys())
             .catalog(catalog)
             .metrics(metrics)
             .health(() -> databaseHealth(db))

@@ -57,6 +57,11 @@ public final class Database implements AutoCloseable {
     return new PgWebhookStore(dataSource, cipher);
   }
 
+  /** The idempotency keys of {@code POST /api/v1/events}. */
+  public IdempotencyKeys idempotencyKeys() {
+    return new PgIdempotencyKeys(dataSource);
+  }
+
   /** Tenants, tenant tokens and portal links. */
   public TenantStore tenants() {
     return new PgTenantStore(dataSource);

@@ -26,6 +26,7 @@ public final class InMemoryStore {
   private final Timers timers = new Timers();
   private final Health health = new Health();
   private final Breakers breakers = new Breakers();
+  private final InMemoryIdempotencyKeys idempotencyKeys = new InMemoryIdempotencyKeys();
 
   public InMemoryStore() {
     webhooks = new InMemoryWebhooks(this::tenantExists);
@@ -43,6 +44,10 @@ public final class InMemoryStore {
 
   public InMemoryTenants tenants() {
     return tenants;
+  }
+
+  public InMemoryIdempotencyKeys idempotencyKeys() {
+    return idempotencyKeys;
   }
 
   public InMemoryDeliveries deliveries() {

@@ -211,6 +211,7 @@ class SecretsNeverLoggedTest {
         .webhooks(db.webhooks())
         .deliveries(db.deliveries())
         .tenants(db.tenants())
+        .idempotencyKeys(db.idempotencyKeys())
         .catalog(EventCatalog.load())
         .metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
         .health(() -> HealthReport.up(Map.of()))
