@@ -36,7 +36,7 @@ final class PgRetryTimers implements RetryTimers {
     Tx.run(
         dataSource,
         c -> {
-          PgDeliveryStore.insertEventsOf(c, sorted.stream().map(d -> d.task().event()).toList());
+          AttemptWriter.insertEvents(c, sorted.stream().map(d -> d.task().event()).toList());
           // attempts stays at attempt - 1: the deferred attempt is still to be made, by whoever
           // gets
           // the task next; recording that attempt (attempts = attempt) wins over this row either
@@ -84,7 +84,9 @@ final class PgRetryTimers implements RetryTimers {
           List<DeliveryTask> tasks = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "select d.id, d.webhook_id, w.version, d.attempts, e.id, e.type, e.source, e.occurred_at, e.data::text,"
+                  "select d.id, d.webhook_id, w.version, d.attempts, e.id, e.type, e.source, e.occurred_at, "
+                      + PgDeliveryStore.PAYLOAD
+                      + ","
                       + " e.tenant_id, w.tenant_id"
                       + " from deliveries d join webhooks w on w.id = d.webhook_id join events e on e.id = d.event_id"
                       + " where d.status = 'retrying' and d.next_attempt_at <= now() and "
@@ -127,9 +129,11 @@ final class PgRetryTimers implements RetryTimers {
           List<DeadLetter> letters = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "select d.id, d.webhook_id, d.webhook_version, greatest(d.attempts, 1), coalesce(a.trigger, d.trigger),"
+                  "select d.id, d.webhook_id, d.webhook_version, greatest(coalesce(d.status_attempt, d.attempts), 1), coalesce(a.trigger, d.trigger),"
                       + " d.last_status_code, a.error_class, d.last_error, d.updated_at,"
-                      + " e.id, e.type, e.source, e.occurred_at, e.data::text, e.tenant_id, w.tenant_id"
+                      + " e.id, e.type, e.source, e.occurred_at, "
+                      + PgDeliveryStore.PAYLOAD
+                      + ", e.tenant_id, w.tenant_id"
                       + " from deliveries d join events e on e.id = d.event_id"
                       + " left join webhooks w on w.id = d.webhook_id"
                       + " left join delivery_attempts a on a.delivery_id = d.id and a.attempt = d.attempts"
