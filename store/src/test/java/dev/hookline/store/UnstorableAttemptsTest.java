@@ -145,7 +145,7 @@ class UnstorableAttemptsTest {
   @Test
   void aRetryCarriesTheDataExactlyAsTheFirstAttemptSentIt() throws Exception {
     DeliveryTask first = task(webhook, "evt_exact", "urn:test", ODD_DATA);
-    String sent = Json.toString(first.event().data()); // what the worker signs, as "data"
+    String sent = body(first.event().data()); // what the worker signs, as "data"
     db.attempts()
         .recordAll(List.of(attempt(first, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
 
@@ -156,18 +156,27 @@ class UnstorableAttemptsTest {
         .satisfies(
             t -> {
               assertThat(t.attempt()).isEqualTo(2);
-              assertThat(Json.toString(t.event().data())).isEqualTo(sent);
+              assertThat(body(t.event().data())).isEqualTo(sent);
               // and on the wire, through the task's own JSON
               DeliveryTask read = Json.fromBytes(Json.toBytes(t), DeliveryTask.class);
-              assertThat(Json.toString(read.event().data())).isEqualTo(sent);
+              assertThat(body(read.event().data())).isEqualTo(sent);
             });
-    assertThat(Json.toString(db.deliveries().find(first.deliveryId()).orElseThrow().payload()))
+    assertThat(body(db.deliveries().find(first.deliveryId()).orElseThrow().payload()))
         .isEqualTo(sent);
-    assertThat(
-            Json.toString(
-                db.deliveries().redelivery(first.deliveryId()).orElseThrow().event().data()))
+    assertThat(body(db.deliveries().redelivery(first.deliveryId()).orElseThrow().event().data()))
         .isEqualTo(sent);
+    try (var c = db.dataSource().getConnection();
+        var ps = c.prepareStatement("select payload from events where id = 'evt_exact'");
+        var rs = ps.executeQuery()) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).as("stored as sent").isEqualTo(sent);
+    }
     assertThat(sent).startsWith("{\"zeta\":1,\"alpha\":{\"y\":[1,2.5,\"café \\u0000 \\t\"]");
+  }
+
+  /** The data as the worker writes it into the body it signs. */
+  static String body(com.fasterxml.jackson.databind.JsonNode data) {
+    return new String(Json.toBytes(data), StandardCharsets.UTF_8);
   }
 
   static String randomText(Random random, int length) {
