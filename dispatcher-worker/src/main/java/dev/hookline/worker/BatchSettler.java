@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -280,21 +281,39 @@ final class BatchSettler {
    */
   private Acks writeDeferrals(
       List<TaskRun> runs, List<RetryTimers.Deferral> deferrals, Acknowledger ack) {
-    boolean written = tryStore(() -> timers.defer(deferrals), deferrals.size() + " deferrals");
-    if (written) {
-      for (TaskRun run : runs) {
-        ack.acknowledge(run.record, AcknowledgeType.ACCEPT);
-        metrics.count("deferred");
+    List<RetryTimers.Deferral> refused;
+    try {
+      refused = timers.defer(deferrals);
+    } catch (RuntimeException e) {
+      log.warn("could not record {} deferrals, releasing them: {}", deferrals.size(), e.toString());
+      refused = null;
+    }
+    if (refused != null) {
+      // a deferral PostgreSQL refuses for good (its event cannot be stored): dead-letter it
+      Set<RetryTimers.Deferral> apart = Collections.newSetFromMap(new IdentityHashMap<>());
+      apart.addAll(refused);
+      boolean sent =
+          giveUp.deadLetter(
+              refused.stream()
+                  .map(
+                      d ->
+                          new GiveUp.Letter(
+                              d.task(), null, "unstorable", "its deferral could not be stored"))
+                  .toList());
+      int released = 0;
+      for (int i = 0; i < runs.size(); i++) {
+        boolean release = !sent && apart.contains(deferrals.get(i));
+        if (release && runs.get(i).state() == TaskState.HANDED_OFF) abandon(runs.get(i));
+        ack.acknowledge(
+            runs.get(i).record, release ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT);
+        metrics.count(release ? "released" : "deferred");
+        if (release) released++;
       }
-      return new Acks(deferrals.size(), 0, false);
+      return new Acks(deferrals.size() - released, released, false);
     }
     List<GiveUp.Letter> letters = new ArrayList<>(runs.size());
     for (TaskRun run : runs) {
-      if (run.state() == TaskState.HANDED_OFF) {
-        run.abandoned = true;
-        run.future.cancel(true);
-        late.forget(run);
-      }
+      if (run.state() == TaskState.HANDED_OFF) abandon(run);
       letters.add(
           new GiveUp.Letter(run.task, null, "unrecorded", "its deferral could not be written"));
     }
@@ -309,17 +328,12 @@ final class BatchSettler {
   }
 
   /**
-   * Not written means not done: Kafka hands the tasks out again (receivers may see a request
-   * twice).
+   * Its deferral is not written: its late result is not wanted (Kafka hands the task out again).
    */
-  private static boolean tryStore(Runnable write, String what) {
-    try {
-      write.run();
-      return true;
-    } catch (RuntimeException e) {
-      log.warn("could not record {}, releasing them: {}", what, e.toString());
-      return false;
-    }
+  private void abandon(TaskRun run) {
+    run.abandoned = true;
+    run.future.cancel(true);
+    late.forget(run);
   }
 
   /** The result of a task that is DONE: its thread is returning it, so this wait is short. */

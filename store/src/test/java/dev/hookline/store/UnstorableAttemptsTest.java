@@ -143,6 +143,24 @@ class UnstorableAttemptsTest {
   }
 
   @Test
+  void aDeferralPostgresRefusesIsReturnedAndTheOthersAreWritten() {
+    DeliveryTask good = task(webhook, "evt_deferred", "urn:test", "{\"n\": 1}");
+    DeliveryTask bad = task(webhook, randomText(new Random(7), 8_000), "urn:test", "{\"n\": 2}");
+    Instant until = Instant.now().plusSeconds(30);
+
+    List<RetryTimers.Deferral> refused =
+        db.retryTimers()
+            .defer(
+                List.of(
+                    new RetryTimers.Deferral(good, until), new RetryTimers.Deferral(bad, until)));
+
+    assertThat(refused).extracting(RetryTimers.Deferral::task).containsExactly(bad);
+    assertThat(db.deliveries().find(good.deliveryId()).orElseThrow().status())
+        .isEqualTo(DeliveryStatus.RETRYING);
+    assertThat(db.deliveries().find(bad.deliveryId())).isEmpty();
+  }
+
+  @Test
   void aRetryCarriesTheDataExactlyAsTheFirstAttemptSentIt() throws Exception {
     DeliveryTask first = task(webhook, "evt_exact", "urn:test", ODD_DATA);
     String sent = body(first.event().data()); // what the worker signs, as "data"
