@@ -45,7 +45,6 @@ final class ShareGroupLimit {
     Properties props = new Properties();
     props.putAll(clientProperties);
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
     ConfigResource group =
         new ConfigResource(ConfigResource.Type.GROUP, Topics.DISPATCHER_SHARE_GROUP);
     try (Admin admin = Admin.create(props)) {
@@ -61,7 +60,8 @@ final class ShareGroupLimit {
           GROUP_CONFIG,
           group.name(),
           BROKER_DEFAULT,
-          e.toString());
+          e.toString(),
+          e);
     }
     return BROKER_DEFAULT;
   }
