@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.schemas.DeliveryTask;
-import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Topics;
-import dev.hookline.schemas.Trigger;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -46,28 +41,9 @@ class UnrecordedTaskIT {
         assertThat(ps.executeUpdate()).isEqualTo(1);
       }
       String eventId = "evt_undecryptable_" + UUID.randomUUID();
-      Event event =
-          new Event(
-              eventId,
-              "customer_updated",
-              "urn:it",
-              Instant.parse("2026-12-05T10:00:00Z"),
-              Json.readTree("{\"customer_id\": 1}".getBytes(StandardCharsets.UTF_8)),
-              null);
       DeliveryTask task =
-          new DeliveryTask(
-              DeliveryTask.deliveryIdFor(eventId, webhook),
-              webhook,
-              1,
-              1,
-              Trigger.EVENT,
-              event,
-              null);
-      try (DeliveryTaskWriter writer =
-          DeliveryTaskWriter.create(
-              stack.config.kafkaBootstrapServers(), "unrecorded-it", Map.of())) {
-        writer.writeAll(List.of(task));
-      }
+          DirectTasks.task(webhook, eventId, "customer_updated", "{\"customer_id\": 1}");
+      DirectTasks.write(stack, List.of(task));
 
       // released ten times with the loop's backoff (1 s doubling to 30 s): about 2.5 minutes
       List<ConsumerRecord<String, byte[]>> letters =
