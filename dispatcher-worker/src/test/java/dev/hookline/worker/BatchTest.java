@@ -268,6 +268,28 @@ class BatchTest {
   }
 
   @Test
+  void anAttemptTheStoreRefusesForGoodIsDeadLetteredAndAcceptedWithItsBatchMates() {
+    Webhook ok = add("http://ok");
+    DeliveryTask refused = Fixtures.task(ok.id(), 1, Trigger.EVENT);
+    ConsumerRecord<byte[], byte[]> bad = Fixtures.record(refused);
+    ConsumerRecord<byte[], byte[]> good = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
+    store.refuse(refused.deliveryId());
+
+    BatchSettler.BatchResult result = process(processor(byUrl(), 10), List.of(bad, good));
+
+    assertThat(result.storeFailed()).isFalse();
+    assertThat(acks.values()).containsOnly(AcknowledgeType.ACCEPT);
+    assertThat(deadLetters)
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.task()).isEqualTo(refused);
+              assertThat(l.lastError().errorClass()).isEqualTo("unstorable");
+              assertThat(l.lastError().statusCode()).isEqualTo(200);
+            });
+  }
+
+  @Test
   void webhookLookupFailureReleasesTheTask() {
     Webhook ok = add("http://ok");
     webhooks.failWith(new IllegalStateException("database down"));
