@@ -7,8 +7,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -49,16 +52,20 @@ final class BatchSettler {
    *
    * @param deferred acknowledged after handing the task to the retry timer (no attempt, or one
    *     still running)
-   * @param storeFailed attempts or deferrals could not be written (their tasks were released): back
-   *     off
+   * @param storeFailed attempts or deferrals could not be written, or a webhook lookup failed
+   *     (their tasks were released, or dead-lettered at their last delivery): back off
    */
   record BatchResult(int accepted, int released, int rejected, int deferred, boolean storeFailed) {}
 
-  /** The two tables a batch writes to. */
-  record Stores(AttemptRecorder attempts, RetryTimers timers) {}
+  /**
+   * The two tables a batch writes to, and what becomes of a task that cannot be written (the
+   * dead-letter topic, at its last delivery).
+   */
+  record Stores(AttemptRecorder attempts, RetryTimers timers, GiveUp giveUp) {}
 
   private final AttemptRecorder store;
   private final RetryTimers timers;
+  private final GiveUp giveUp;
   private final FollowUps followUps;
   private final LateAttempts late;
   private final WorkerMetrics metrics;
@@ -80,6 +87,7 @@ final class BatchSettler {
       Duration handoffAfter) {
     this.store = stores.attempts();
     this.timers = stores.timers();
+    this.giveUp = stores.giveUp();
     this.followUps = followUps;
     this.late = late;
     this.metrics = metrics;
@@ -107,6 +115,9 @@ final class BatchSettler {
     List<RetryTimers.Deferral> deferrals = new ArrayList<>();
     int accepted = 0;
     int released = 0;
+    boolean lookupFailed = false;
+    List<TaskRun> unavailable = new ArrayList<>();
+    List<GiveUp.Letter> lastLetters = new ArrayList<>();
     for (TaskRun run : runs) {
       if (run.move(TaskState.WAITING, TaskState.HANDED_OFF)) {
         run.future.cancel(true); // it never started: stop it waiting for a place
@@ -138,51 +149,176 @@ final class BatchSettler {
           metrics.count("skipped");
           accepted++;
         }
-        case null, default -> { // unavailable, or failed unexpectedly
-          ack.acknowledge(run.record, AcknowledgeType.RELEASE);
-          metrics.count("released");
-          released++;
+        case TaskResult.Unavailable u -> {
+          lookupFailed = true; // back off like a failed write: the store may be going down
+          unavailable.add(run);
+          lastLetters.add(new GiveUp.Letter(run.task, null, "webhook_lookup", u.reason()));
+        }
+        case null, default -> { // failed unexpectedly
+          unavailable.add(run);
+          lastLetters.add(new GiveUp.Letter(run.task, null, "internal", "failed unexpectedly"));
         }
       }
     }
-    boolean recorded = attempts.isEmpty() || recordAttempts(attempted, attempts, gone, ack);
-    if (recorded) accepted += attempts.size();
-    else released += attempts.size();
-    boolean written = deferrals.isEmpty() || writeDeferrals(deferredRuns, deferrals, ack);
-    if (!written) released += deferrals.size();
+    Acks unavailableAcks = releaseOrDeadLetter(unavailable, lastLetters, ack);
+    Acks recorded = attempts.isEmpty() ? Acks.NONE : recordAttempts(attempted, attempts, gone, ack);
+    Acks written = deferrals.isEmpty() ? Acks.NONE : writeDeferrals(deferredRuns, deferrals, ack);
     return new BatchResult(
-        accepted, released, rejected, written ? deferrals.size() : 0, !recorded || !written);
+        accepted
+            + unavailableAcks.accepted()
+            + recorded.accepted()
+            + (written.failed() ? written.accepted() : 0),
+        released + unavailableAcks.released() + recorded.released() + written.released(),
+        rejected,
+        written.failed() ? 0 : written.accepted(),
+        recorded.failed() || written.failed() || lookupFailed);
   }
 
-  /** One store call for the batch's attempts, then their acknowledgements. */
-  private boolean recordAttempts(
-      List<TaskRun> runs, List<AttemptRecord> attempts, Set<UUID> gone, Acknowledger ack) {
-    boolean recorded = tryStore(() -> store.recordAll(attempts), attempts.size() + " attempts");
-    AcknowledgeType type = recorded ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE;
-    for (TaskRun run : runs) ack.acknowledge(run.record, type);
-    if (recorded) {
-      attempts.forEach(a -> metrics.count(a.newStatus().dbName()));
-      followUps.afterRecorded(attempts, gone);
-    } else {
-      attempts.forEach(a -> metrics.count("released"));
-    }
-    return recorded;
+  /** How a group of a batch's tasks was acknowledged, and whether its store write failed. */
+  private record Acks(int accepted, int released, boolean failed) {
+    static final Acks NONE = new Acks(0, 0, false);
   }
 
-  /** One store call for the batch's deferrals, then their acknowledgements. */
-  private boolean writeDeferrals(
-      List<TaskRun> runs, List<RetryTimers.Deferral> deferrals, Acknowledger ack) {
-    boolean written = tryStore(() -> timers.defer(deferrals), deferrals.size() + " deferrals");
-    for (TaskRun run : runs) {
-      if (!written && run.state() == TaskState.HANDED_OFF) {
-        run.abandoned = true;
-        run.future.cancel(true);
-        late.forget(run);
+  /**
+   * Tasks that came to nothing this time: released, for another worker or poll to try again; at
+   * their last delivery dead-lettered with their reason and accepted instead.
+   *
+   * @param letters the dead letter of each run, in the same order
+   */
+  private Acks releaseOrDeadLetter(
+      List<TaskRun> runs, List<GiveUp.Letter> letters, Acknowledger ack) {
+    List<TaskRun> last = new ArrayList<>();
+    List<GiveUp.Letter> lastLetters = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      TaskRun run = runs.get(i);
+      if (giveUp.atLastDelivery(run.record)) {
+        last.add(run);
+        GiveUp.Letter l = letters.get(i);
+        lastLetters.add(
+            new GiveUp.Letter(
+                l.task(),
+                l.statusCode(),
+                l.errorClass(),
+                l.reason() + ", at " + giveUp.deliveryOf(run.record)));
+      } else {
+        ack.acknowledge(run.record, AcknowledgeType.RELEASE);
+        metrics.count("released");
       }
-      ack.acknowledge(run.record, written ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
-      metrics.count(written ? "deferred" : "released");
     }
-    return written;
+    boolean sent = giveUp.deadLetter(lastLetters);
+    for (TaskRun run : last)
+      ack.acknowledge(run.record, sent ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
+    if (!sent) last.forEach(r -> metrics.count("released"));
+    int accepted = sent ? last.size() : 0;
+    return new Acks(accepted, runs.size() - accepted, false);
+  }
+
+  /**
+   * One store call for the batch's attempts, then their acknowledgements. An attempt PostgreSQL
+   * refused for good is dead-lettered (and accepted); a batch it could not write is released, but
+   * its tasks at their last delivery are recorded as failed or dead-lettered ({@link GiveUp}).
+   */
+  private Acks recordAttempts(
+      List<TaskRun> runs, List<AttemptRecord> attempts, Set<UUID> gone, Acknowledger ack) {
+    List<AttemptRecorder.Refused> refused;
+    try {
+      refused = store.recordAll(attempts);
+    } catch (RuntimeException e) {
+      log.warn("could not record {} attempts, releasing them: {}", attempts.size(), e.toString());
+      return notRecorded(runs, attempts, e, ack);
+    }
+    Map<AttemptRecord, AttemptRecorder.Refused> apart = new IdentityHashMap<>();
+    refused.forEach(r -> apart.put(r.attempt(), r));
+    List<GiveUp.Letter> letters =
+        refused.stream().map(r -> GiveUp.letter(r.attempt(), r.reason())).toList();
+    boolean sent = giveUp.deadLetter(letters);
+    int released = 0;
+    List<AttemptRecord> stored = new ArrayList<>(attempts.size());
+    for (int i = 0; i < runs.size(); i++) {
+      AttemptRecord a = attempts.get(i);
+      boolean release = apart.containsKey(a) && !sent;
+      ack.acknowledge(
+          runs.get(i).record, release ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT);
+      if (release) released++;
+      if (!apart.containsKey(a)) stored.add(a);
+    }
+    stored.forEach(a -> metrics.count(a.newStatus().dbName()));
+    followUps.afterRecorded(stored, gone);
+    return new Acks(attempts.size() - released, released, false);
+  }
+
+  /** The batch's attempts could not be written: released, except at their last delivery. */
+  private Acks notRecorded(
+      List<TaskRun> runs, List<AttemptRecord> attempts, RuntimeException e, Acknowledger ack) {
+    List<TaskRun> last = new ArrayList<>();
+    List<AttemptRecord> lastAttempts = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      TaskRun run = runs.get(i);
+      if (giveUp.atLastDelivery(run.record)) {
+        last.add(run);
+        lastAttempts.add(attempts.get(i));
+      } else {
+        ack.acknowledge(run.record, AcknowledgeType.RELEASE);
+        metrics.count("released");
+      }
+    }
+    boolean settled =
+        last.isEmpty()
+            || giveUp.recordFailedOrDeadLetter(
+                lastAttempts,
+                "could not be recorded at " + giveUp.deliveryOf(last.get(0).record) + ": " + e);
+    for (TaskRun run : last) {
+      ack.acknowledge(run.record, settled ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
+    }
+    int accepted = settled ? last.size() : 0;
+    return new Acks(accepted, runs.size() - accepted, true);
+  }
+
+  /**
+   * One store call for the batch's deferrals, then their acknowledgements.
+   *
+   * @return accepted: the tasks deferred, or dead-lettered at their last delivery
+   */
+  private Acks writeDeferrals(
+      List<TaskRun> runs, List<RetryTimers.Deferral> deferrals, Acknowledger ack) {
+    List<RetryTimers.Deferral> refused;
+    try {
+      refused = timers.defer(deferrals);
+    } catch (RuntimeException e) {
+      log.warn("could not record {} deferrals, releasing them: {}", deferrals.size(), e.toString());
+      refused = null;
+    }
+    if (refused != null) {
+      // a deferral PostgreSQL refuses for good (its event cannot be stored): dead-letter it
+      Set<RetryTimers.Deferral> apart = Collections.newSetFromMap(new IdentityHashMap<>());
+      apart.addAll(refused);
+      boolean sent =
+          giveUp.deadLetter(
+              refused.stream()
+                  .map(
+                      d ->
+                          new GiveUp.Letter(
+                              d.task(), null, "unstorable", "its deferral could not be stored"))
+                  .toList());
+      int released = 0;
+      for (int i = 0; i < runs.size(); i++) {
+        boolean release = !sent && apart.contains(deferrals.get(i));
+        if (release && runs.get(i).state() == TaskState.HANDED_OFF) abandon(runs.get(i));
+        ack.acknowledge(
+            runs.get(i).record, release ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT);
+        metrics.count(release ? "released" : "deferred");
+        if (release) released++;
+      }
+      return new Acks(deferrals.size() - released, released, false);
+    }
+    List<GiveUp.Letter> letters = new ArrayList<>(runs.size());
+    for (TaskRun run : runs) {
+      if (run.state() == TaskState.HANDED_OFF) abandon(run);
+      letters.add(
+          new GiveUp.Letter(run.task, null, "unrecorded", "its deferral could not be written"));
+    }
+    Acks acks = releaseOrDeadLetter(runs, letters, ack);
+    return new Acks(acks.accepted(), acks.released(), true);
   }
 
   /** Shutdown: the current batch settles within {@code grace} (or its own deadline, if sooner). */
@@ -192,17 +328,12 @@ final class BatchSettler {
   }
 
   /**
-   * Not written means not done: Kafka hands the tasks out again (receivers may see a request
-   * twice).
+   * Its deferral is not written: its late result is not wanted (Kafka hands the task out again).
    */
-  private static boolean tryStore(Runnable write, String what) {
-    try {
-      write.run();
-      return true;
-    } catch (RuntimeException e) {
-      log.warn("could not record {}, releasing them: {}", what, e.toString());
-      return false;
-    }
+  private void abandon(TaskRun run) {
+    run.abandoned = true;
+    run.future.cancel(true);
+    late.forget(run);
   }
 
   /** The result of a task that is DONE: its thread is returning it, so this wait is short. */

@@ -21,13 +21,18 @@ final class LateAttempts {
   private final AttemptRecorder store;
   private final FollowUps followUps;
   private final WorkerMetrics metrics;
+  private final GiveUp giveUp;
   private final Set<TaskRun> running = ConcurrentHashMap.newKeySet();
   private volatile boolean abandonAll;
 
-  LateAttempts(AttemptRecorder store, FollowUps followUps, WorkerMetrics metrics) {
+  /**
+   * @param giveUp where an attempt PostgreSQL refuses for good goes
+   */
+  LateAttempts(AttemptRecorder store, FollowUps followUps, WorkerMetrics metrics, GiveUp giveUp) {
     this.store = store;
     this.followUps = followUps;
     this.metrics = metrics;
+    this.giveUp = giveUp;
   }
 
   /**
@@ -48,7 +53,12 @@ final class LateAttempts {
       if (run.abandoned || abandonAll) return;
       AttemptRecord a = result.record();
       try {
-        store.recordAll(List.of(a));
+        List<AttemptRecorder.Refused> refused = store.recordAll(List.of(a));
+        if (!refused.isEmpty()) {
+          // its deferral stays as the retry timer's: if Kafka refuses this too, it comes again
+          giveUp.deadLetter(List.of(GiveUp.letter(a, refused.get(0).reason())));
+          return;
+        }
         metrics.count(a.newStatus().dbName());
         followUps.afterRecorded(
             List.of(a), result.gone() ? Set.of(a.task().webhookId()) : Set.of());

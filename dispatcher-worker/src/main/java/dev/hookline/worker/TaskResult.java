@@ -15,8 +15,11 @@ sealed interface TaskResult {
   /** Unknown, deleted or non-routable webhook: nothing to do, and nothing to keep. */
   record Skipped() implements TaskResult {}
 
-  /** The webhook could not be looked up (store down): hand the task back to Kafka. */
-  record Unavailable() implements TaskResult {}
+  /**
+   * The webhook could not be looked up (store down, a secret no configured key decrypts): hand the
+   * task back to Kafka, or at its last delivery dead-letter it with {@code reason}.
+   */
+  record Unavailable(String reason) implements TaskResult {}
 
   /**
    * Not now (circuit open, webhook stuck at its cap): the retry timer brings it back at {@code

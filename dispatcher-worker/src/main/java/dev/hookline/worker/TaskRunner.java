@@ -117,7 +117,7 @@ final class TaskRunner implements AutoCloseable {
           task.webhookId(),
           task.deliveryId(),
           e.toString());
-      return settle(run, new TaskResult.Unavailable());
+      return settle(run, new TaskResult.Unavailable("webhook lookup failed: " + e));
     }
     if (target.isEmpty()) {
       log.info(

@@ -100,10 +100,18 @@ public final class WorkerAssembly {
     WebhookDirectory directory = new WebhookDirectory(stores.webhooks(), config.webhookCacheTtl());
     WebhookDisabler disabler = new WebhookDisabler(stores.health(), publisher, directory, metrics);
     FollowUps followUps = new FollowUps(stores.health(), disabler);
-    LateAttempts late = new LateAttempts(stores.attempts(), followUps, metrics);
+    DeliveryTaskWriter writer = DeliveryTaskWriter.over(clients.producer());
+    GiveUp giveUp =
+        new GiveUp(
+            ShareGroupLimit.of(config.bootstrapServers(), config.consumerProperties()),
+            writer::deadLetterAll,
+            stores.attempts(),
+            metrics,
+            clients.clock());
+    LateAttempts late = new LateAttempts(stores.attempts(), followUps, metrics, giveUp);
     BatchSettler settler =
         new BatchSettler(
-            new BatchSettler.Stores(stores.attempts(), stores.timers()),
+            new BatchSettler.Stores(stores.attempts(), stores.timers(), giveUp),
             followUps,
             late,
             metrics,
@@ -128,12 +136,7 @@ public final class WorkerAssembly {
     }
     RetryScheduler scheduler =
         new RetryScheduler(
-            config.scheduling(),
-            stores.timers(),
-            disabler,
-            DeliveryTaskWriter.over(clients.producer()),
-            metrics,
-            clients.clock());
+            config.scheduling(), stores.timers(), disabler, writer, metrics, clients.clock());
     return new DispatcherWorker(
         config,
         new DispatcherWorker.Parts(

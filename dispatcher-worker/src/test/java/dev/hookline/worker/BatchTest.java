@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.PublisherConfig;
+import dev.hookline.schemas.DeadLetter;
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Trigger;
@@ -49,6 +50,10 @@ import org.junit.jupiter.api.Test;
  */
 class BatchTest {
   private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+  static final int DELIVERY_LIMIT = 5;
+
+  /** What the batches sent straight to {@code hookline.dead-letter}. */
+  private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
 
   private final List<String> log = new CopyOnWriteArrayList<>();
   private final InMemoryStore db = new InMemoryStore();
@@ -113,10 +118,16 @@ class BatchTest {
               metrics.circuitTransition(state);
             });
     FollowUps followUps = new FollowUps(health, disabler);
-    LateAttempts late = new LateAttempts(store, followUps, metrics);
+    GiveUp giveUp = new GiveUp(() -> DELIVERY_LIMIT, deadLetters::addAll, store, metrics, clock);
+    LateAttempts late = new LateAttempts(store, followUps, metrics, giveUp);
     BatchSettler settler =
         new BatchSettler(
-            new BatchSettler.Stores(store, timers), followUps, late, metrics, clock, handoff);
+            new BatchSettler.Stores(store, timers, giveUp),
+            followUps,
+            late,
+            metrics,
+            clock,
+            handoff);
     TaskRunner runner =
         new TaskRunner(
             new TaskRunner.Gates(
@@ -254,6 +265,28 @@ class BatchTest {
         .containsEntry(b, AcknowledgeType.RELEASE)
         .containsEntry(unknown, AcknowledgeType.ACCEPT);
     assertThat(store.batches()).isEmpty();
+  }
+
+  @Test
+  void anAttemptTheStoreRefusesForGoodIsDeadLetteredAndAcceptedWithItsBatchMates() {
+    Webhook ok = add("http://ok");
+    DeliveryTask refused = Fixtures.task(ok.id(), 1, Trigger.EVENT);
+    ConsumerRecord<byte[], byte[]> bad = Fixtures.record(refused);
+    ConsumerRecord<byte[], byte[]> good = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
+    store.refuse(refused.deliveryId());
+
+    BatchSettler.BatchResult result = process(processor(byUrl(), 10), List.of(bad, good));
+
+    assertThat(result.storeFailed()).isFalse();
+    assertThat(acks.values()).containsOnly(AcknowledgeType.ACCEPT);
+    assertThat(deadLetters)
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.task()).isEqualTo(refused);
+              assertThat(l.lastError().errorClass()).isEqualTo("unstorable");
+              assertThat(l.lastError().statusCode()).isEqualTo(200);
+            });
   }
 
   @Test

@@ -71,4 +71,21 @@ final class Fixtures {
   static ConsumerRecord<byte[], byte[]> record(byte[] value) {
     return new ConsumerRecord<>(Topics.DELIVERIES, 0, OFFSETS.incrementAndGet(), null, value);
   }
+
+  /** A record as the share consumer hands it out for the {@code deliveryCount}-th time. */
+  static ConsumerRecord<byte[], byte[]> record(DeliveryTask task, int deliveryCount) {
+    return new ConsumerRecord<>(
+        Topics.DELIVERIES,
+        0,
+        OFFSETS.incrementAndGet(),
+        0L,
+        org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+        0,
+        0,
+        null,
+        Json.toBytes(task),
+        new org.apache.kafka.common.header.internals.RecordHeaders(),
+        java.util.Optional.empty(),
+        java.util.Optional.of((short) deliveryCount));
+  }
 }

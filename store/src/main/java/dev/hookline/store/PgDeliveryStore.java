@@ -3,7 +3,6 @@ package dev.hookline.store;
 import static dev.hookline.store.PgWebhookStore.instant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Trigger;
@@ -13,24 +12,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
+  /** The event data as sent: the exact text since V9, the jsonb of rows written before. */
+  static final String PAYLOAD = "coalesce(e.payload, e.data::text)";
+
   static final String VIEW_COLUMNS =
       "d.id, d.webhook_id, d.event_id, e.type, d.trigger, d.status, d.attempts, d.last_status_code,"
           + " d.last_error, d.next_attempt_at, d.created_at, d.updated_at";
 
   private static final String REDELIVERY_COLUMNS =
-      "d.id, d.webhook_id, d.trigger, d.status, d.attempts, e.id, e.type, e.source, e.occurred_at, e.data::text,"
+      "d.id, d.webhook_id, d.trigger, d.status, d.attempts, e.id, e.type, e.source, e.occurred_at, "
+          + PAYLOAD
+          + ","
           + " e.tenant_id";
 
   private final DataSource dataSource;
@@ -40,20 +41,24 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
   }
 
   @Override
-  public void recordAll(List<AttemptRecord> attempts) {
-    if (attempts.isEmpty()) return;
+  public List<Refused> recordAll(List<AttemptRecord> attempts) {
+    if (attempts.isEmpty()) return List.of();
     // one lock order for every writer: concurrent workers never deadlock on delivery rows
     List<AttemptRecord> sorted = new ArrayList<>(attempts);
     sorted.sort(
         Comparator.comparing((AttemptRecord a) -> a.task().deliveryId())
             .thenComparingInt(a -> a.task().attempt()));
-    Tx.run(
+    return Tx.run(
         dataSource,
         c -> {
-          insertEvents(c, sorted);
-          upsertDeliveries(c, sorted);
-          insertAttempts(c, sorted);
-          return null;
+          try {
+            AttemptWriter.writeAll(c, sorted);
+            return List.of();
+          } catch (SQLException e) {
+            if (!AttemptWriter.isDataError(e)) throw e;
+            c.rollback(); // one bad attempt must not fail its batch-mates: set it apart
+            return AttemptWriter.writeApart(c, sorted);
+          }
         });
   }
 
@@ -65,88 +70,6 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
       s.execute("select 1");
     } catch (SQLException e) {
       throw new StoreException(e);
-    }
-  }
-
-  private static void insertEvents(Connection c, List<AttemptRecord> attempts) throws SQLException {
-    insertEventsOf(c, attempts.stream().map(a -> a.task().event()).toList());
-  }
-
-  /** Records event payloads once each (batched); the rows a delivery refers to. */
-  static void insertEventsOf(Connection c, List<Event> events) throws SQLException {
-    // Once each, in event id order: concurrent batches holding the same events (one event, several
-    // webhooks) then take their index locks in one order and cannot deadlock.
-    Map<String, Event> byId = new TreeMap<>();
-    for (Event e : events) byId.putIfAbsent(e.id(), e);
-    events = List.copyOf(byId.values());
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "insert into events (id, type, source, occurred_at, data, tenant_id)"
-                + " values (?, ?, ?, ?, ?::jsonb, ?)"
-                + " on conflict (id) do nothing")) {
-      for (Event e : events) {
-        ps.setString(1, e.id());
-        ps.setString(2, e.type());
-        ps.setString(3, e.source());
-        ps.setTimestamp(4, Timestamp.from(e.time()));
-        ps.setString(5, Json.toString(e.data()));
-        ps.setString(6, e.tenant());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-  }
-
-  private static void upsertDeliveries(Connection c, List<AttemptRecord> attempts)
-      throws SQLException {
-    // a replayed older attempt (share-group redelivery) must not move the state backwards
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts,"
-                + " next_attempt_at, last_status_code, last_error) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " on conflict (id) do update set status = excluded.status, attempts = excluded.attempts,"
-                + " next_attempt_at = excluded.next_attempt_at, last_status_code = excluded.last_status_code,"
-                + " last_error = excluded.last_error, updated_at = now()"
-                + " where deliveries.attempts <= excluded.attempts")) {
-      for (AttemptRecord a : attempts) {
-        DeliveryTask t = a.task();
-        ps.setObject(1, t.deliveryId());
-        ps.setString(2, t.event().id());
-        ps.setObject(3, t.webhookId());
-        ps.setLong(4, t.webhookVersion());
-        ps.setString(5, t.trigger().wireName());
-        ps.setString(6, a.newStatus().dbName());
-        ps.setInt(7, t.attempt());
-        ps.setTimestamp(8, a.nextAttemptAt() == null ? null : Timestamp.from(a.nextAttemptAt()));
-        setInteger(ps, 9, a.statusCode());
-        ps.setString(10, lastError(a));
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-  }
-
-  private static void insertAttempts(Connection c, List<AttemptRecord> attempts)
-      throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "insert into delivery_attempts (delivery_id, attempt, trigger, started_at, duration_ms, status_code,"
-                + " response_excerpt, error_class, error_message, worker_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " on conflict (delivery_id, attempt) do nothing")) {
-      for (AttemptRecord a : attempts) {
-        ps.setObject(1, a.task().deliveryId());
-        ps.setInt(2, a.task().attempt());
-        ps.setString(3, a.task().trigger().wireName());
-        ps.setTimestamp(4, Timestamp.from(a.startedAt()));
-        ps.setInt(5, a.durationMs());
-        setInteger(ps, 6, a.statusCode());
-        ps.setString(7, stripNul(a.responseExcerpt()));
-        ps.setString(8, a.errorClass());
-        ps.setString(9, stripNul(a.errorMessage()));
-        ps.setString(10, a.workerId());
-        ps.addBatch();
-      }
-      ps.executeBatch();
     }
   }
 
@@ -225,7 +148,9 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
               c.prepareStatement(
                   "select "
                       + VIEW_COLUMNS
-                      + ", e.data::text from deliveries d join events e on e.id = d.event_id where d.id = ?")) {
+                      + ", "
+                      + PAYLOAD
+                      + " from deliveries d join events e on e.id = d.event_id where d.id = ?")) {
             ps.setObject(1, deliveryId);
             try (ResultSet rs = ps.executeQuery()) {
               if (!rs.next()) return Optional.empty();
@@ -345,23 +270,5 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("corrupt event payload", e);
     }
-  }
-
-  private static String lastError(AttemptRecord a) {
-    if (a.errorClass() == null) return null;
-    return a.errorMessage() == null
-        ? a.errorClass()
-        : a.errorClass() + ": " + stripNul(a.errorMessage());
-  }
-
-  /** PostgreSQL text cannot hold NUL; receivers do send binary garbage. */
-  private static String stripNul(String s) {
-    return s == null ? null : s.replace("\u0000", "");
-  }
-
-  private static void setInteger(PreparedStatement ps, int index, Integer value)
-      throws SQLException {
-    if (value == null) ps.setNull(index, Types.INTEGER);
-    else ps.setInt(index, value);
   }
 }

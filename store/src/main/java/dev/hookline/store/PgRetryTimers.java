@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,41 +29,62 @@ final class PgRetryTimers implements RetryTimers {
   }
 
   @Override
-  public void defer(List<Deferral> deferrals) {
-    if (deferrals.isEmpty()) return;
+  public List<Deferral> defer(List<Deferral> deferrals) {
+    if (deferrals.isEmpty()) return List.of();
     List<Deferral> sorted = new ArrayList<>(deferrals);
     // the lock order of PgDeliveryStore.recordAll, so the two never deadlock
     sorted.sort(Comparator.comparing((Deferral d) -> d.task().deliveryId()));
-    Tx.run(
+    return Tx.run(
         dataSource,
         c -> {
-          PgDeliveryStore.insertEventsOf(c, sorted.stream().map(d -> d.task().event()).toList());
-          // attempts stays at attempt - 1: the deferred attempt is still to be made, by whoever
-          // gets
-          // the task next; recording that attempt (attempts = attempt) wins over this row either
-          // way
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts,"
-                      + " next_attempt_at) values (?, ?, ?, ?, ?, 'retrying', ?, ?)"
-                      + " on conflict (id) do update set status = 'retrying', next_attempt_at = excluded.next_attempt_at,"
-                      + " updated_at = now()"
-                      + " where deliveries.attempts <= excluded.attempts and deliveries.status <> 'cancelled'")) {
-            for (Deferral d : sorted) {
-              DeliveryTask t = d.task();
-              ps.setObject(1, t.deliveryId());
-              ps.setString(2, t.event().id());
-              ps.setObject(3, t.webhookId());
-              ps.setLong(4, t.webhookVersion());
-              ps.setString(5, t.trigger().wireName());
-              ps.setInt(6, t.attempt() - 1);
-              ps.setTimestamp(7, Timestamp.from(d.until()));
-              ps.addBatch();
-            }
-            ps.executeBatch();
+          try {
+            AttemptWriter.insertEvents(c, sorted.stream().map(d -> d.task().event()).toList());
+            writeTimers(c, sorted);
+            return List.of();
+          } catch (SQLException e) {
+            if (!AttemptWriter.isDataError(e)) throw e;
+            c.rollback(); // one deferral PostgreSQL refuses must not fail the others
           }
-          return null;
+          List<Deferral> refused = new ArrayList<>();
+          for (Deferral d : sorted) {
+            Savepoint before = c.setSavepoint();
+            try {
+              AttemptWriter.insertEvents(c, List.of(d.task().event()));
+              writeTimers(c, List.of(d));
+              c.releaseSavepoint(before);
+            } catch (SQLException e) {
+              if (!AttemptWriter.isDataError(e)) throw e;
+              c.rollback(before);
+              refused.add(d);
+            }
+          }
+          return refused;
         });
+  }
+
+  private static void writeTimers(Connection c, List<Deferral> sorted) throws SQLException {
+    // attempts stays at attempt - 1: the deferred attempt is still to be made, by whoever gets the
+    // task next; recording that attempt (attempts = attempt) wins over this row either way
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts,"
+                + " next_attempt_at) values (?, ?, ?, ?, ?, 'retrying', ?, ?)"
+                + " on conflict (id) do update set status = 'retrying', next_attempt_at = excluded.next_attempt_at,"
+                + " updated_at = now()"
+                + " where deliveries.attempts <= excluded.attempts and deliveries.status <> 'cancelled'")) {
+      for (Deferral d : sorted) {
+        DeliveryTask t = d.task();
+        ps.setObject(1, t.deliveryId());
+        ps.setString(2, t.event().id());
+        ps.setObject(3, t.webhookId());
+        ps.setLong(4, t.webhookVersion());
+        ps.setString(5, t.trigger().wireName());
+        ps.setInt(6, t.attempt() - 1);
+        ps.setTimestamp(7, Timestamp.from(d.until()));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
   }
 
   @Override
@@ -84,7 +106,9 @@ final class PgRetryTimers implements RetryTimers {
           List<DeliveryTask> tasks = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "select d.id, d.webhook_id, w.version, d.attempts, e.id, e.type, e.source, e.occurred_at, e.data::text,"
+                  "select d.id, d.webhook_id, w.version, d.attempts, e.id, e.type, e.source, e.occurred_at, "
+                      + PgDeliveryStore.PAYLOAD
+                      + ","
                       + " e.tenant_id, w.tenant_id"
                       + " from deliveries d join webhooks w on w.id = d.webhook_id join events e on e.id = d.event_id"
                       + " where d.status = 'retrying' and d.next_attempt_at <= now() and "
@@ -127,9 +151,11 @@ final class PgRetryTimers implements RetryTimers {
           List<DeadLetter> letters = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "select d.id, d.webhook_id, d.webhook_version, greatest(d.attempts, 1), coalesce(a.trigger, d.trigger),"
+                  "select d.id, d.webhook_id, d.webhook_version, greatest(coalesce(d.status_attempt, d.attempts), 1), coalesce(a.trigger, d.trigger),"
                       + " d.last_status_code, a.error_class, d.last_error, d.updated_at,"
-                      + " e.id, e.type, e.source, e.occurred_at, e.data::text, e.tenant_id, w.tenant_id"
+                      + " e.id, e.type, e.source, e.occurred_at, "
+                      + PgDeliveryStore.PAYLOAD
+                      + ", e.tenant_id, w.tenant_id"
                       + " from deliveries d join events e on e.id = d.event_id"
                       + " left join webhooks w on w.id = d.webhook_id"
                       + " left join delivery_attempts a on a.delivery_id = d.id and a.attempt = d.attempts"

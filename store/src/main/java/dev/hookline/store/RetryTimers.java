@@ -32,9 +32,12 @@ public interface RetryTimers {
    * Sets timers for tasks not yet attempted: the delivery becomes {@code retrying} with {@code
    * next_attempt_at = until} and keeps its attempt count (the event row and the delivery row are
    * created when missing). A delivery that already recorded the task's attempt, or was cancelled,
-   * is left alone.
+   * is left alone. A deferral PostgreSQL refuses for its data (its event cannot be stored) never
+   * fails the others: it is returned, for the caller to dead-letter.
+   *
+   * @return the deferrals not written; empty as a rule
    */
-  void defer(List<Deferral> deferrals);
+  List<Deferral> defer(List<Deferral> deferrals);
 
   /**
    * One pass of the retry timer, in one transaction: cancels due timers of webhooks that are

@@ -22,6 +22,7 @@ public final class InMemoryDeliveries implements DeliveryStore, AttemptRecorder 
 
   private final List<DeliveryView> log = new CopyOnWriteArrayList<>(); // oldest first
   private final List<List<AttemptRecord>> batches = new CopyOnWriteArrayList<>();
+  private final java.util.Set<UUID> refuse = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicInteger writes = new AtomicInteger();
   private volatile Consumer<String> calls = call -> {};
   private volatile RuntimeException failure;
@@ -72,12 +73,25 @@ public final class InMemoryDeliveries implements DeliveryStore, AttemptRecorder 
   }
 
   @Override
-  public void recordAll(List<AttemptRecord> attempts) {
+  public List<Refused> recordAll(List<AttemptRecord> attempts) {
     calls.accept("recordAll:" + attempts.size());
     RuntimeException e = failure;
     if (e != null) throw e;
-    batches.add(List.copyOf(attempts));
-    attempts.forEach(this::apply);
+    List<Refused> refused = new ArrayList<>();
+    List<AttemptRecord> stored = new ArrayList<>();
+    for (AttemptRecord a : attempts) {
+      if (refuse.contains(a.task().deliveryId()))
+        refused.add(new Refused(a, "refused by the test"));
+      else stored.add(a);
+    }
+    batches.add(List.copyOf(stored));
+    stored.forEach(this::apply);
+    return refused;
+  }
+
+  /** The store refuses the attempts of this delivery (as PostgreSQL an unstorable one). */
+  public void refuse(UUID deliveryId) {
+    refuse.add(deliveryId);
   }
 
   @Override

@@ -86,10 +86,11 @@ public final class InMemoryStore {
     }
 
     @Override
-    public void defer(List<Deferral> batch) {
+    public List<Deferral> defer(List<Deferral> batch) {
       RuntimeException e = failure;
       if (e != null) throw e;
       deferrals.addAll(batch);
+      return List.of();
     }
 
     @Override

@@ -1,0 +1,217 @@
+package dev.hookline.store;
+
+import dev.hookline.schemas.DeliveryTask;
+import dev.hookline.schemas.Event;
+import dev.hookline.schemas.Json;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The SQL of {@link AttemptRecorder#recordAll}: the whole batch in one go, and when PostgreSQL
+ * refuses it for its data, one attempt at a time behind savepoints, so that only the bad ones are
+ * set apart (and recorded in their safe form).
+ */
+final class AttemptWriter {
+  /**
+   * Which attempt is newer: the task's attempt number, then the request's start. Rows written
+   * before V9 have no status_attempt: their attempts column was the attempt number.
+   */
+  private static final String NEWER =
+      "(excluded.status_attempt, excluded.status_started_at)"
+          + " >= (coalesce(cur.status_attempt, cur.attempts), coalesce(cur.status_started_at, '-infinity'))";
+
+  /**
+   * One statement per attempt: the delivery row (counting the request, moving the status only for
+   * an attempt not older than the one it follows), then the attempt row numbered by that count, so
+   * a replayed attempt gets a number of its own instead of being dropped. The delivery row's lock
+   * orders concurrent writers of one delivery.
+   */
+  private static final String RECORD =
+      "with up as (insert into deliveries as cur (id, event_id, webhook_id, webhook_version, trigger, status,"
+          + " attempts, next_attempt_at, last_status_code, last_error, status_attempt, status_started_at)"
+          + " values (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"
+          + " on conflict (id) do update set attempts = cur.attempts + 1,"
+          + " status = case when "
+          + NEWER
+          + " then excluded.status else cur.status end,"
+          + " next_attempt_at = case when "
+          + NEWER
+          + " then excluded.next_attempt_at else cur.next_attempt_at end,"
+          + " last_status_code = case when "
+          + NEWER
+          + " then excluded.last_status_code else cur.last_status_code end,"
+          + " last_error = case when "
+          + NEWER
+          + " then excluded.last_error else cur.last_error end,"
+          + " status_attempt = case when "
+          + NEWER
+          + " then excluded.status_attempt else cur.status_attempt end,"
+          + " status_started_at = case when "
+          + NEWER
+          + " then excluded.status_started_at else cur.status_started_at end,"
+          + " updated_at = now() returning cur.id, cur.attempts)"
+          + " insert into delivery_attempts (delivery_id, attempt, trigger, started_at, duration_ms, status_code,"
+          + " response_excerpt, error_class, error_message, worker_id)"
+          + " select up.id, up.attempts, ?, ?, ?, ?, ?, ?, ?, ? from up";
+
+  private AttemptWriter() {}
+
+  /** The batch in one go; throws whatever PostgreSQL answers (the caller rolls back). */
+  static void writeAll(Connection c, List<AttemptRecord> sorted) throws SQLException {
+    insertEvents(c, sorted.stream().map(a -> a.task().event()).toList());
+    try (PreparedStatement ps = c.prepareStatement(RECORD)) {
+      for (AttemptRecord a : sorted) {
+        bind(ps, a);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /**
+   * After {@link #writeAll} failed for the data and was rolled back: each event, then each attempt,
+   * behind a savepoint; a refused one in its safe form; what even that cannot store is returned.
+   * Connection failures still throw.
+   */
+  static List<AttemptRecorder.Refused> writeApart(Connection c, List<AttemptRecord> sorted)
+      throws SQLException {
+    Map<String, String> badEvents = new HashMap<>();
+    Map<String, Event> byId = new TreeMap<>(); // the lock order of insertEvents
+    for (AttemptRecord a : sorted) byId.putIfAbsent(a.task().event().id(), a.task().event());
+    for (Event e : byId.values()) {
+      String refused = alone(c, () -> insertEvents(c, List.of(e)));
+      if (refused != null) badEvents.put(e.id(), refused);
+    }
+    List<AttemptRecorder.Refused> notStored = new ArrayList<>();
+    for (AttemptRecord a : sorted) {
+      String reason = badEvents.get(a.task().event().id());
+      if (reason == null) reason = alone(c, () -> writeRecord(c, a));
+      if (reason == null) continue;
+      AttemptRecord safe = UnstorableAttempts.safeCopy(a, reason);
+      String refused =
+          alone(
+              c,
+              () -> {
+                insertEvents(c, List.of(safe.task().event()));
+                writeRecord(c, safe);
+              });
+      if (refused != null) notStored.add(new AttemptRecorder.Refused(a, reason + "; " + refused));
+    }
+    return notStored;
+  }
+
+  /** Records event payloads once each (batched); the rows a delivery refers to. */
+  static void insertEvents(Connection c, List<Event> events) throws SQLException {
+    // Once each, in event id order: concurrent batches holding the same events (one event, several
+    // webhooks) then take their index locks in one order and cannot deadlock.
+    Map<String, Event> byId = new TreeMap<>();
+    for (Event e : events) byId.putIfAbsent(e.id(), e);
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "insert into events (id, type, source, occurred_at, payload, tenant_id)"
+                + " values (?, ?, ?, ?, ?, ?) on conflict (id) do nothing")) {
+      for (Event e : byId.values()) {
+        ps.setString(1, e.id());
+        ps.setString(2, e.type());
+        ps.setString(3, e.source());
+        ps.setTimestamp(4, Timestamp.from(e.time()));
+        // the text of "data" exactly as the worker writes it into the body it signs (bytes, as
+        // the body: Jackson escapes a character outside the BMP there, not in a String)
+        ps.setString(5, new String(Json.toBytes(e.data()), StandardCharsets.UTF_8));
+        ps.setString(6, e.tenant());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Whether PostgreSQL refused the data itself (not the connection, not a conflict of locks). */
+  static boolean isDataError(SQLException e) {
+    for (SQLException s = e; s != null; s = s.getNextException()) {
+      String state = s.getSQLState();
+      if (state != null
+          && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @FunctionalInterface
+  private interface Write {
+    void run() throws SQLException;
+  }
+
+  /** Null when written; the reason when PostgreSQL refused the data (rolled back to before it). */
+  private static String alone(Connection c, Write write) throws SQLException {
+    Savepoint before = c.setSavepoint();
+    try {
+      write.run();
+      c.releaseSavepoint(before);
+      return null;
+    } catch (SQLException e) {
+      if (!isDataError(e)) throw e;
+      c.rollback(before);
+      return UnstorableAttempts.reason(e);
+    }
+  }
+
+  private static void writeRecord(Connection c, AttemptRecord a) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(RECORD)) {
+      bind(ps, a);
+      ps.executeUpdate();
+    }
+  }
+
+  private static void bind(PreparedStatement ps, AttemptRecord a) throws SQLException {
+    DeliveryTask t = a.task();
+    Timestamp started = Timestamp.from(a.startedAt());
+    ps.setObject(1, t.deliveryId());
+    ps.setString(2, t.event().id());
+    ps.setObject(3, t.webhookId());
+    ps.setLong(4, t.webhookVersion());
+    ps.setString(5, t.trigger().wireName());
+    ps.setString(6, a.newStatus().dbName());
+    ps.setTimestamp(7, a.nextAttemptAt() == null ? null : Timestamp.from(a.nextAttemptAt()));
+    setInteger(ps, 8, a.statusCode());
+    ps.setString(9, lastError(a));
+    ps.setInt(10, t.attempt());
+    ps.setTimestamp(11, started);
+    ps.setString(12, t.trigger().wireName());
+    ps.setTimestamp(13, started);
+    ps.setInt(14, a.durationMs());
+    setInteger(ps, 15, a.statusCode());
+    ps.setString(16, stripNul(a.responseExcerpt()));
+    ps.setString(17, a.errorClass());
+    ps.setString(18, stripNul(a.errorMessage()));
+    ps.setString(19, a.workerId());
+  }
+
+  private static String lastError(AttemptRecord a) {
+    if (a.errorClass() == null) return null;
+    return a.errorMessage() == null
+        ? a.errorClass()
+        : a.errorClass() + ": " + stripNul(a.errorMessage());
+  }
+
+  /** PostgreSQL text cannot hold NUL; receivers do send binary garbage. */
+  static String stripNul(String s) {
+    return s == null ? null : s.replace("\u0000", "");
+  }
+
+  private static void setInteger(PreparedStatement ps, int index, Integer value)
+      throws SQLException {
+    if (value == null) ps.setNull(index, Types.INTEGER);
+    else ps.setInt(index, value);
+  }
+}
