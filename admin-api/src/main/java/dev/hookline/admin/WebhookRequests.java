@@ -91,7 +91,7 @@ final class WebhookRequests {
     String tenant = tenant(body, errors);
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
     return new NewWebhook(
-        name, url, description, events, active, timeout, retrySchedule, headers, tenant);
+        name, url, description, events, active, timeout, retrySchedule, headers, tenant, null);
   }
 
   /**

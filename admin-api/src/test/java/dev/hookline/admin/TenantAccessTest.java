@@ -135,7 +135,8 @@ class TenantAccessTest {
                   1,
                   null,
                   null,
-                  tenant))
+                  tenant,
+                  null))
           .webhook()
           .id();
     }

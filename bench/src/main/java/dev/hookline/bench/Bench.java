@@ -180,6 +180,7 @@ final class Bench {
                       timeoutSeconds <= 0 ? 15 : timeoutSeconds,
                       null,
                       Map.of(),
+                      null,
                       null))
               .webhook()
               .id());

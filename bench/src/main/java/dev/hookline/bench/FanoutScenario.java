@@ -106,6 +106,7 @@ final class FanoutScenario {
                                 15,
                                 null,
                                 Map.of(),
+                                null,
                                 null));
                   }
                   return null;

@@ -57,6 +57,7 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
   private final Meters meters;
   private final UnwritableRecords unwritable;
   private final int maxRecordBytes;
+  private final RouteFilters filters;
   private ProcessorContext<byte[], Routed> context;
   private KeyValueStore<String, byte[]> routes;
 
@@ -64,12 +65,19 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
    * @param maxRecordBytes the largest record the router's producer sends ({@code
    *     max.request.size}): a task or a copy larger than this is never handed to Kafka, whose
    *     refusal would abort the transaction and stop routing at this record
+   * @param filters the routes' payload filters, evaluated after the (tenant, type) match
    */
-  EventRouter(EventReader reader, Meters meters, UnwritableRecords unwritable, int maxRecordBytes) {
+  EventRouter(
+      EventReader reader,
+      Meters meters,
+      UnwritableRecords unwritable,
+      int maxRecordBytes,
+      RouteFilters filters) {
     this.reader = reader;
     this.meters = meters;
     this.unwritable = unwritable;
     this.maxRecordBytes = maxRecordBytes;
+    this.filters = filters;
   }
 
   @Override
@@ -94,7 +102,8 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
   }
 
   private void route(Record<byte[], byte[]> record, Event event, String from) {
-    List<RoutesIndex.Route> matches = RoutesIndex.lookup(routes, event.tenant(), event.type());
+    List<RoutesIndex.Route> matches =
+        filters.admitted(RoutesIndex.lookup(routes, event.tenant(), event.type()), event);
     if (matches.size() > 1) event = withDataSerialisedOnce(event);
     boolean first = true;
     for (RoutesIndex.Route route : matches) {

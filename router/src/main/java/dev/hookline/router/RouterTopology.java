@@ -87,6 +87,7 @@ public final class RouterTopology {
 
   public Topology build() {
     StreamsBuilder builder = new StreamsBuilder();
+    RouteFilters filters = new RouteFilters();
 
     // The routes. This addGlobalStore variant restores by re-running the Updater over the topic,
     // so the derived index is rebuilt correctly after a restart (see RoutesIndex).
@@ -94,7 +95,7 @@ public final class RouterTopology {
         RoutesIndex.storeBuilder(),
         Topics.SUBSCRIPTIONS,
         Consumed.with(BYTES, BYTES).withName("read-subscriptions"),
-        RoutesIndex.Updater::new);
+        () -> new RoutesIndex.Updater(filters));
 
     EventReader reader = new EventReader(knownType);
     EventRouter.Meters meters =
@@ -106,7 +107,7 @@ public final class RouterTopology {
     KStream<byte[], EventRouter.Routed> routed =
         builder.stream(Topics.EVENTS_PATTERN, Consumed.with(BYTES, BYTES).withName("read-events"))
             .process(
-                () -> new EventRouter(reader, meters, unwritable, maxRecordBytes),
+                () -> new EventRouter(reader, meters, unwritable, maxRecordBytes, filters),
                 Named.as("route-events"));
 
     routed
