@@ -70,6 +70,7 @@ public final class AdminApi implements AutoCloseable {
         new WebhookRoutes(
             webhooks, deliveries, new WebhookRequests(catalog), config.maxBodyBytes());
     EventRoutes eventRoutes = new EventRoutes(catalog, events, config.maxBodyBytes());
+    FilterRoutes filterRoutes = new FilterRoutes(catalog, config.maxBodyBytes());
     TestEvents testEvents =
         new TestEvents(webhooks, deliveries, catalog, tasks, config.maxBodyBytes(), b.testWait);
     Redeliveries redeliveries =
@@ -130,6 +131,7 @@ public final class AdminApi implements AutoCloseable {
               testEvents.register(javalin.routes, API_BASE);
               redeliveries.register(javalin.routes, API_BASE);
               eventRoutes.register(javalin.routes, API_BASE);
+              filterRoutes.register(javalin.routes, API_BASE);
               tenantRoutes.register(javalin.routes, API_BASE);
               portalRoutes.register(javalin.routes, API_BASE);
               extraRoutes.accept(javalin);
