@@ -36,7 +36,10 @@ public record Subscription(
     if (filter != null && filter.isNull()) filter = null;
   }
 
-  /** Whether an event of this type and tenant (null: none) is delivered to the webhook. */
+  /**
+   * Whether an event of this type and tenant (null: none) matches the webhook's route; its payload
+   * {@link #filter} is then evaluated on the event's body (the router's RouteFilters).
+   */
   public boolean matches(String eventTenant, String eventType) {
     return (tenant == null || tenant.equals(eventTenant)) && matches(eventType);
   }
