@@ -4,6 +4,7 @@
 import { get, post, patch, del, eventTypes, enc } from './api.js';
 import { h, add, fill, field, notify, notifyError, pageTitle, copyButton, confirmDialog, pretty, formatTime, nextId, statusBadge } from './ui.js';
 import { sendTestEvent } from './test-event.js';
+import { filterEditor } from './filter-editor.js';
 
 // The secret of a webhook just created, handed from the create answer to the edit page once.
 let justCreated = null;
@@ -21,7 +22,7 @@ export async function render(root, { params, query, navigate }) {
 
   const initial = current || {
     name: '', url: query.get('url') || '', description: '', events: [], active: true,
-    timeoutSeconds: null, retrySchedule: null, headers: {},
+    timeoutSeconds: null, retrySchedule: null, headers: {}, filter: null,
   };
 
   // ---- fields ----
@@ -38,6 +39,7 @@ export async function render(root, { params, query, navigate }) {
   const events = eventPicker(catalog, initial.events || []);
   const headers = headerEditor(initial.headers || {});
   const preview = payloadPreview(catalog, events);
+  const filter = filterEditor(initial.filter, preview.type, preview.onChange);
 
   const advanced = h('details', { class: 'advanced', open: Boolean(current && (current.retrySchedule || Object.keys(current.headers || {}).length)) },
     h('summary', { text: 'Advanced settings' }),
@@ -53,6 +55,7 @@ export async function render(root, { params, query, navigate }) {
     field({ label: 'Name', control: name, hint: 'How you recognise this webhook in lists.', errorFor: 'name' }),
     field({ label: 'URL', control: url, hint: 'The endpoint Hookline POSTs to. https:// in production.', errorFor: 'url' }),
     events.element,
+    filter.element,
     h('div', { class: 'field field-inline' }, h('label', { for: nextIdFor(active), text: 'Active' }), active,
       h('span', { class: 'hint', text: 'Inactive webhooks receive nothing until activated.' }),
       h('p', { class: 'field-error', dataset: { errorFor: 'active' }, hidden: true })),
@@ -89,6 +92,7 @@ export async function render(root, { params, query, navigate }) {
     const schedule = parseSchedule(retry.value);
     if (schedule) body.retrySchedule = schedule;
     body.headers = headers.value();
+    body.filter = filter.value();
     save.disabled = true;
     try {
       if (editing) {
@@ -116,14 +120,14 @@ export async function render(root, { params, query, navigate }) {
   }
 
   function showErrors(error) {
-    const targets = { name, url, description, active, timeout, retry, events: events.focusTarget(), headers: headers.focusTarget() };
+    const targets = { name, url, description, active, timeout, retry, events: events.focusTarget(), headers: headers.focusTarget(), filter: filter.focusTarget() };
     const unplaced = [];
     let first = null;
     for (const e of error.errors) {
       const key = errorKey(e.field);
       const line = key && form.querySelector(`.field-error[data-error-for="${key}"]`);
       if (!line) { unplaced.push(`${e.field}: ${e.message}`); continue; }
-      const label = key === 'headers' || key === 'retry' || key === 'events' ? fieldLabel(e.field) : '';
+      const label = key === 'headers' || key === 'retry' || key === 'events' ? fieldLabel(e.field) : key === 'filter' && e.field !== 'filter' ? `${e.field}: ` : '';
       line.textContent = (line.textContent ? line.textContent + ' ' : '') + label + e.message[0].toUpperCase() + e.message.slice(1) + '.';
       line.hidden = false;
       targets[key]?.setAttribute('aria-invalid', 'true');
@@ -150,6 +154,7 @@ function errorKey(field) {
   if (field === 'timeoutSeconds') return 'timeout';
   if (field.startsWith('retrySchedule')) return 'retry';
   if (field.startsWith('headers')) return 'headers';
+  if (field.startsWith('filter')) return 'filter';
   return null;
 }
 
@@ -225,6 +230,7 @@ function payloadPreview(catalog, events) {
   const code = h('pre', { class: 'code preview-code', tabindex: '0', 'aria-label': 'Payload preview' });
   const note = h('p', { class: 'hint' });
   const copy = copyButton(() => code.textContent, 'Copy payload');
+  const listeners = [];
   const pickerField = h('div', { class: 'field' }, h('label', { for: select.id, text: 'Preview of' }), select);
   const element = h('aside', { class: 'card preview', 'aria-label': 'Payload preview' },
     h('div', { class: 'preview-head' }, h('h2', { text: 'Payload preview' }), copy),
@@ -250,10 +256,11 @@ function payloadPreview(catalog, events) {
     note.textContent = `${type.description || type.title || ''} Sent as the POST body, signed with the webhook-signature header.`.trim();
     code.textContent = pretty({ type: type.name, timestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), data: type.example ?? {} });
   }
-  select.addEventListener('change', () => refresh(false));
-  events.onChange(() => refresh(true));
+  select.addEventListener('change', () => { refresh(false); listeners.forEach((l) => l()); });
+  events.onChange(() => { refresh(true); listeners.forEach((l) => l()); });
   refresh(true);
-  return { element };
+  // the previewed type: the one the filter editor tests against
+  return { element, type: () => select.value || null, onChange: (l) => listeners.push(l) };
 }
 
 // ---- custom headers ----

@@ -76,6 +76,7 @@ public final class AdminApi implements AutoCloseable {
             events,
             Objects.requireNonNull(b.idempotencyKeys, "idempotencyKeys"),
             config.maxBodyBytes());
+    FilterRoutes filterRoutes = new FilterRoutes(catalog, config.maxBodyBytes());
     TestEvents testEvents =
         new TestEvents(webhooks, deliveries, catalog, tasks, config.maxBodyBytes(), b.testWait);
     Redeliveries redeliveries =
@@ -136,6 +137,7 @@ public final class AdminApi implements AutoCloseable {
               testEvents.register(javalin.routes, API_BASE);
               redeliveries.register(javalin.routes, API_BASE);
               eventRoutes.register(javalin.routes, API_BASE);
+              filterRoutes.register(javalin.routes, API_BASE);
               tenantRoutes.register(javalin.routes, API_BASE);
               portalRoutes.register(javalin.routes, API_BASE);
               extraRoutes.accept(javalin);

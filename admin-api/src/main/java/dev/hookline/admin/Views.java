@@ -28,7 +28,7 @@ final class Views {
 
   /**
    * A webhook; {@code secret} only in the answer to its creation; {@code tenant} null for a
-   * network-wide one.
+   * network-wide one; {@code filter} null when it takes every event of its types.
    */
   record WebhookJson(
       UUID id,
@@ -45,6 +45,7 @@ final class Views {
       int timeoutSeconds,
       List<Integer> retrySchedule,
       Map<String, String> headers,
+      JsonNode filter,
       Instant createdAt,
       Instant updatedAt,
       @JsonInclude(JsonInclude.Include.NON_NULL) StatsJson stats,
@@ -87,6 +88,7 @@ final class Views {
         w.timeoutSeconds(),
         w.retrySchedule(),
         w.headers() == null ? Map.of() : w.headers(),
+        w.filter(),
         w.createdAt(),
         w.updatedAt(),
         stats,

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.FieldError;
 import dev.hookline.schemas.Subscription;
+import dev.hookline.schemas.filter.Filter;
+import dev.hookline.schemas.filter.FilterException;
 import dev.hookline.store.NewWebhook;
 import dev.hookline.store.WebhookPatch;
 import java.net.URI;
@@ -45,7 +47,8 @@ final class WebhookRequests {
           "timeoutSeconds",
           "retrySchedule",
           "headers",
-          "tenant");
+          "tenant",
+          "filter");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   // Headers Hookline sets itself (or HTTP owns); letting an admin override them would break
   // signatures or framing.
@@ -89,9 +92,10 @@ final class WebhookRequests {
     Map<String, String> headers =
         body.has("headers") ? headers(body.get("headers"), errors) : Map.of();
     String tenant = tenant(body, errors);
+    JsonNode filter = filter(body.get("filter"), errors);
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
     return new NewWebhook(
-        name, url, description, events, active, timeout, retrySchedule, headers, tenant);
+        name, url, description, events, active, timeout, retrySchedule, headers, tenant, filter);
   }
 
   /**
@@ -106,8 +110,8 @@ final class WebhookRequests {
 
   /**
    * Present fields are validated like on create; absent ones are left as they are. {@code
-   * retrySchedule: null} goes back to the default schedule; {@code active: true} also re-enables a
-   * webhook Hookline disabled.
+   * retrySchedule: null} goes back to the default schedule, {@code filter: null} removes the
+   * filter; {@code active: true} also re-enables a webhook Hookline disabled.
    */
   WebhookPatch patch(JsonNode body) {
     List<FieldError> errors = new ArrayList<>();
@@ -126,6 +130,12 @@ final class WebhookRequests {
             present(body, "headers").map(n -> headers(n, errors)),
             body.has("retrySchedule") && body.get("retrySchedule").isNull());
     tenant(body, errors); // its form; a change of tenant is refused by the route (409)
+    JsonNode filter = body.get("filter");
+    if (filter != null && filter.isNull()) patch = patch.withFilterCleared();
+    else if (filter != null) {
+      JsonNode checked = filter(filter, errors);
+      if (checked != null) patch = patch.withFilter(checked);
+    }
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
     return patch;
   }
@@ -300,6 +310,23 @@ final class WebhookRequests {
       }
     }
     return headers;
+  }
+
+  /**
+   * A payload filter: absent or null for none; otherwise it must compile, or the error names where
+   * in it and which operator is at fault ({@code filter["data.total"].$gte}).
+   */
+  static JsonNode filter(JsonNode node, List<FieldError> errors) {
+    if (node == null || node.isNull()) return null;
+    try {
+      Filter.compile(node);
+    } catch (FilterException e) {
+      return fail(errors, e.at(), e.reason());
+    }
+    // the filter is stored as text, which cannot hold every string JSON can
+    int before = errors.size();
+    Storable.check(node, "filter", errors);
+    return errors.size() == before ? node : null;
   }
 
   private static <T> T fail(List<FieldError> errors, String field, String message) {

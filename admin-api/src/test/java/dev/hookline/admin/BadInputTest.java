@@ -331,6 +331,7 @@ class BadInputTest {
             400,
             "headers.X A"));
     c.add(of("unknown field", "POST", w, JSON, withField("secret", "\"mine\""), 400, "secret"));
+    filterCases(c, w);
     // POST /webhooks: the body itself
     c.add(of("malformed JSON", "POST", w, JSON, "{\"name\":", 400, "body"));
     c.add(of("trailing garbage", "POST", w, JSON, VALID + "} x", 400, "body"));
@@ -1017,6 +1018,77 @@ class BadInputTest {
     c.add(of("portal code unknown", "POST", sessions, JSON, "{\"code\":\"made-up\"}", 400, "code"));
     c.add(of("portal unknown field", "POST", sessions, JSON, "{\"code\":\"x\",\"t\":1}", 400, "t"));
     c.add(of("portal not JSON", "POST", sessions, "text/plain", "x", 415, null));
+  }
+
+  /** Bad payload filters on create, edit and the filter test: each names the path and operator. */
+  private void filterCases(List<Arguments> c, String w) {
+    String deep = "{\"data.x\":1}";
+    for (int i = 0; i < 6; i++) deep = "{\"$not\":" + deep + "}";
+    String large = "{\"data.x\":{\"$in\":[\"" + "v".repeat(9000) + "\"]}}";
+    String[][] bad = {
+      // name, filter, the field (JSON path) the problem names
+      {"unknown operator", "{\"data.x\":{\"$regex\":\"a\"}}", "filter[\"data.x\"].$regex"},
+      {
+        "wrong operand type",
+        "{\"data.total\":{\"$gte\":\"a\",\"$in\":5}}",
+        "filter[\"data.total\"].$in"
+      },
+      {"too deep", deep, "filter.$not.$not.$not.$not.$not.$not"},
+      {"too large", large, "filter"},
+      {"not an object", "[\"data.x\"]", "filter"},
+      {"bad path", "{\"data..x\":1}", "filter[\"data..x\"]"},
+      {"lone surrogate", "{\"data.x\":\"\\ud800\"}", "filter.data.x"},
+    };
+    for (String[] f : bad) {
+      c.add(of("filter " + f[0], "POST", w, JSON, rawWith("filter", f[1]), 400, f[2]));
+      c.add(
+          of("patch filter " + f[0], "PATCH", hook, JSON, "{\"filter\":" + f[1] + "}", 400, f[2]));
+      if (!f[0].equals("lone surrogate"))
+        c.add(
+            of(
+                "test filter " + f[0],
+                "POST",
+                "/api/v1/filters/test",
+                JSON,
+                "{\"type\":\"payment_received\",\"filter\":" + f[1] + "}",
+                400,
+                f[2]));
+    }
+    String test = "/api/v1/filters/test";
+    String ok = "\"filter\":{\"type\":\"payment_received\"}";
+    c.add(
+        of(
+            "test filter missing",
+            "POST",
+            test,
+            JSON,
+            "{\"type\":\"payment_received\"}",
+            400,
+            "filter"));
+    c.add(of("test neither", "POST", test, JSON, "{" + ok + "}", 400, "type"));
+    c.add(
+        of(
+            "test both",
+            "POST",
+            test,
+            JSON,
+            "{" + ok + ",\"type\":\"payment_received\",\"payload\":{}}",
+            400,
+            "payload"));
+    c.add(
+        of("test unknown type", "POST", test, JSON, "{" + ok + ",\"type\":\"nope\"}", 400, "type"));
+    c.add(
+        of(
+            "test payload array",
+            "POST",
+            test,
+            JSON,
+            "{" + ok + ",\"payload\":[]}",
+            400,
+            "payload"));
+    c.add(of("test unknown field", "POST", test, JSON, "{" + ok + ",\"data\":{}}", 400, "data"));
+    c.add(of("test malformed", "POST", test, JSON, "{\"filter\":", 400, "body"));
+    c.add(of("test not JSON", "POST", test, "text/plain", "{}", 415, null));
   }
 
   private static Arguments of(

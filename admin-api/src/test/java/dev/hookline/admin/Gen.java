@@ -28,6 +28,8 @@ final class Gen {
           "secret",
           "id",
           "tenant",
+          "filter",
+          "payload",
           "metadata",
           "code",
           "",

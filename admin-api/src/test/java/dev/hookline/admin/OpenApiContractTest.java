@@ -68,6 +68,7 @@ class OpenApiContractTest {
     operations();
     events();
     String id = webhooks();
+    filters();
     actions(id);
     deliveries(id);
     tenants(id);
@@ -171,6 +172,28 @@ class OpenApiContractTest {
               ApiFixture.TOKEN,
               key));
     }
+  }
+
+  private void filters() {
+    String f = "/api/v1/filters/test";
+    String filter =
+        "{\"data.payment_total_raw\":{\"$gte\":100},\"data.payment_gateway\":\"stripe\"}";
+    post(f, f, "{\"filter\":" + filter + ",\"type\":\"payment_received\"}");
+    post(
+        f,
+        f,
+        "{\"filter\":" + filter + ",\"payload\":{\"data\":{\"payment_total_raw\":5,\"x\":null}}}");
+    post(f, f, "{\"filter\":{\"$or\":[{\"data.x\":1}]},\"payload\":{\"data\":{}}}");
+    post(f, f, "{\"filter\":{\"data.x\":{\"$regex\":1}},\"type\":\"payment_received\"}");
+    call("POST", f, f, "text/plain", "{}");
+    call("POST", f, f, JSON, HUGE);
+    post(
+        W,
+        W,
+        "{\"name\":\"Big ones\",\"url\":\"https://example.com/f\",\"events\":[\"payment_received\"],"
+            + "\"filter\":"
+            + filter
+            + "}");
   }
 
   /** CRUD; returns the id of a webhook that stays. */

@@ -54,6 +54,7 @@ class TenantAccessTest {
           Map.entry("GET /api/v1/event-types", new Expect(200, 200, 200)),
           Map.entry("GET /api/v1/event-types/{type}", new Expect(200, 200, 200)),
           Map.entry("POST /api/v1/events", new Expect(202, 403, 403)),
+          Map.entry("POST /api/v1/filters/test", new Expect(200, 200, 200)),
           Map.entry("GET /api/v1/webhooks", new Expect(200, 200, 200)),
           Map.entry("POST /api/v1/webhooks", new Expect(201, 201, 400)),
           Map.entry("GET /api/v1/webhooks/{id}", new Expect(200, 200, 404)),
@@ -135,7 +136,8 @@ class TenantAccessTest {
                   1,
                   null,
                   null,
-                  tenant))
+                  tenant,
+                  null))
           .webhook()
           .id();
     }
@@ -194,6 +196,8 @@ class TenantAccessTest {
                 + "}";
         case "POST /api/v1/webhooks/{id}/recover" -> "{\"since\":\"2000-01-01T00:00:00Z\"}";
         case "POST /api/v1/webhooks/{id}/test" -> "{\"event\":\"payment_received\"}";
+        case "POST /api/v1/filters/test" ->
+            "{\"type\":\"payment_received\",\"filter\":{\"type\":\"payment_received\"}}";
         case "POST /api/v1/tenants" -> "{\"id\":\"initech\",\"name\":\"Initech\"}";
         case OPEN -> "{\"code\":\"" + portalCode + "\"}";
         default -> operation.startsWith("GET ") || operation.startsWith("DELETE ") ? null : "{}";

@@ -140,7 +140,7 @@ final class Bench {
         case "latency" -> List.of(LatencyScenario.run(this));
         case "isolation" -> List.of(IsolationScenario.run(this));
         case "scaling" -> List.of(ScalingScenario.run(this));
-        case "fanout" -> List.of(FanoutScenario.run(this));
+        case "fanout" -> FanoutScenario.runAll(this);
         case "publish" -> List.of(PublishScenario.run(this));
         default -> throw new IllegalArgumentException("unknown scenario " + scenario);
       };
@@ -180,6 +180,7 @@ final class Bench {
                       timeoutSeconds <= 0 ? 15 : timeoutSeconds,
                       null,
                       Map.of(),
+                      null,
                       null))
               .webhook()
               .id());

@@ -38,6 +38,8 @@ import java.util.Map;
  * @param outDir where the JSON and Markdown results go
  * @param dataDir where the broker and PostgreSQL keep their data; null for a temporary directory
  * @param keepData keep the data dir (else it is deleted at the end)
+ * @param fanoutFilters run the fan-out scenario once more with a payload filter on half of its
+ *     webhooks
  */
 record BenchOptions(
     List<String> scenarios,
@@ -65,7 +67,8 @@ record BenchOptions(
     boolean quick,
     Path outDir,
     Path dataDir,
-    boolean keepData) {
+    boolean keepData,
+    boolean fanoutFilters) {
 
   static final List<String> ALL =
       List.of("throughput", "raw", "latency", "isolation", "scaling", "fanout", "publish");
@@ -103,6 +106,7 @@ record BenchOptions(
         false,
         Path.of("bench", "results"),
         null,
+        false,
         false);
   }
 
@@ -135,6 +139,7 @@ record BenchOptions(
         true,
         d.outDir(),
         null,
+        false,
         false);
   }
 
@@ -158,6 +163,7 @@ record BenchOptions(
         --hang-timeout SECONDS  timeout of the hanging webhook in isolation (default 15; quick 2)
         --fanout-webhooks N     webhooks of the fan-out scenario (default 10000; quick 300)
         --fanout-events N       events of the fan-out scenario (default 1500; quick 200)
+        --fanout-filters        run fan-out once more with a payload filter on half of its webhooks
         --max-in-flight N       per worker, and the raw client's concurrency (default 200)
         --consumers N           share consumers in each worker (default 4)
         --worker-heap SIZE      -Xmx of each worker JVM (default 512m)
@@ -178,7 +184,7 @@ record BenchOptions(
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--quick")) continue;
-      if (arg.equals("--jfr") || arg.equals("--keep-data")) {
+      if (arg.equals("--jfr") || arg.equals("--keep-data") || arg.equals("--fanout-filters")) {
         v.put(arg, true);
         continue;
       }
@@ -231,7 +237,8 @@ record BenchOptions(
             quick,
             v.containsKey("--out") ? Path.of((String) v.remove("--out")) : out,
             v.containsKey("--data-dir") ? Path.of((String) v.remove("--data-dir")) : null,
-            v.remove("--keep-data") != null);
+            v.remove("--keep-data") != null,
+            v.remove("--fanout-filters") != null);
     if (!v.isEmpty())
       throw new IllegalArgumentException("unknown option " + v.keySet().iterator().next());
     return parsed;
@@ -309,6 +316,7 @@ record BenchOptions(
     m.put("hangTimeoutSeconds", o.hangTimeoutSeconds());
     m.put("fanoutWebhooks", o.fanoutWebhooks());
     m.put("fanoutEvents", o.fanoutEvents());
+    m.put("fanoutFilters", o.fanoutFilters());
     m.put("maxInFlight", o.maxInFlight());
     m.put("consumers", o.consumers());
     m.put("workerHeap", o.workerHeap());

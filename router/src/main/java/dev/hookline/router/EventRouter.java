@@ -63,6 +63,7 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
   private final UnwritableRecords unwritable;
   private final int maxRecordBytes;
   private final Duration deduplicationWindow;
+  private final RouteFilters filters;
   private ProcessorContext<byte[], Routed> context;
   private KeyValueStore<String, byte[]> routes;
   private SeenEvents seen;
@@ -73,18 +74,21 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
    *     refusal would abort the transaction and stop routing at this record
    * @param deduplicationWindow how long an event's (source, id) is remembered; zero for never (then
    *     no {@link SeenEvents#STORE} is connected)
+   * @param filters the routes' payload filters, evaluated after the (tenant, type) match
    */
   EventRouter(
       EventReader reader,
       Meters meters,
       UnwritableRecords unwritable,
       int maxRecordBytes,
-      Duration deduplicationWindow) {
+      Duration deduplicationWindow,
+      RouteFilters filters) {
     this.reader = reader;
     this.meters = meters;
     this.unwritable = unwritable;
     this.maxRecordBytes = maxRecordBytes;
     this.deduplicationWindow = deduplicationWindow;
+    this.filters = filters;
   }
 
   @Override
@@ -127,7 +131,8 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
 
   /** One task per matching webhook; false if the event was refused instead. */
   private boolean route(Record<byte[], byte[]> record, Event event, String from) {
-    List<RoutesIndex.Route> matches = RoutesIndex.lookup(routes, event.tenant(), event.type());
+    List<RoutesIndex.Route> matches =
+        filters.admitted(RoutesIndex.lookup(routes, event.tenant(), event.type()), event);
     if (matches.size() > 1) event = withDataSerialisedOnce(event);
     boolean first = true;
     for (RoutesIndex.Route route : matches) {

@@ -98,6 +98,7 @@ public final class RouterTopology {
 
   public Topology build() {
     StreamsBuilder builder = new StreamsBuilder();
+    RouteFilters filters = new RouteFilters();
 
     // The routes. This addGlobalStore variant restores by re-running the Updater over the topic,
     // so the derived index is rebuilt correctly after a restart (see RoutesIndex).
@@ -105,7 +106,7 @@ public final class RouterTopology {
         RoutesIndex.storeBuilder(),
         Topics.SUBSCRIPTIONS,
         Consumed.with(BYTES, BYTES).withName("read-subscriptions"),
-        RoutesIndex.Updater::new);
+        () -> new RoutesIndex.Updater(filters));
 
     EventReader reader = new EventReader(knownType);
     EventRouter.Meters meters =
@@ -125,7 +126,7 @@ public final class RouterTopology {
             .process(
                 () ->
                     new EventRouter(
-                        reader, meters, unwritable, maxRecordBytes, deduplicationWindow),
+                        reader, meters, unwritable, maxRecordBytes, deduplicationWindow, filters),
                 Named.as("route-events"),
                 stores);
 

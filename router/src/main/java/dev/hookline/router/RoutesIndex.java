@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Subscription;
 import dev.hookline.schemas.TenantIds;
+import dev.hookline.schemas.filter.Filter;
+import dev.hookline.schemas.filter.FilterException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -32,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>Keys (all strings):
  *
  * <ul>
- *   <li>{@code t|<tenant>|<event type>|<webhook id>} → the webhook version (8 bytes), for active
- *       webhooks only; the tenant is empty for a network-wide webhook, and {@code *} is indexed as
- *       the type {@code *}
+ *   <li>{@code t|<tenant>|<event type>|<webhook id>} → the webhook version (8 bytes), followed by
+ *       the UTF-8 JSON of its payload filter when it has one, for active webhooks only; the tenant
+ *       is empty for a network-wide webhook, and {@code *} is indexed as the type {@code *}
  *   <li>{@code w|<webhook id>} → the webhook's current subscription JSON, active or not, so the
  *       next update or tombstone can remove exactly the route entries it had
  * </ul>
@@ -79,8 +82,16 @@ final class RoutesIndex {
           .readerFor(Subscription.class)
           .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  /** One matching webhook, as the event stream needs it; {@code tenant} null: network-wide. */
-  record Route(UUID webhookId, long version, String tenant) {}
+  /**
+   * One matching webhook, as the event stream needs it; {@code tenant} null: network-wide; {@code
+   * filter} the payload filter's JSON (see {@link RouteFilters}), null: none.
+   */
+  record Route(UUID webhookId, long version, String tenant, byte[] filter) {
+    /** A route without a filter. */
+    Route(UUID webhookId, long version, String tenant) {
+      this(webhookId, version, tenant, null);
+    }
+  }
 
   private RoutesIndex() {}
 
@@ -125,7 +136,10 @@ final class RoutesIndex {
             new Route(
                 UUID.fromString(webhookId),
                 ByteBuffer.wrap(entry.value).getLong(),
-                tenant.isEmpty() ? null : tenant));
+                tenant.isEmpty() ? null : tenant,
+                entry.value.length > Long.BYTES
+                    ? Arrays.copyOfRange(entry.value, Long.BYTES, entry.value.length)
+                    : null));
       }
     }
   }
@@ -143,7 +157,15 @@ final class RoutesIndex {
    * stop the global thread, and with it the whole router.
    */
   static final class Updater implements Processor<byte[], byte[], Void, Void> {
+    private final RouteFilters filters;
     private KeyValueStore<String, byte[]> store;
+
+    /**
+     * @param filters forgets a webhook's compiled filter whenever the webhook changes
+     */
+    Updater(RouteFilters filters) {
+      this.filters = filters;
+    }
 
     /**
      * Also converts the route keys of a store written before tenants existed: every webhook then
@@ -183,6 +205,7 @@ final class RoutesIndex {
         return;
       }
       Subscription next = record.value() == null ? null : decode(webhookId, record.value());
+      filters.forget(webhookId);
       try {
         apply(webhookId.toString(), next);
       } catch (RuntimeException e) {
@@ -220,7 +243,12 @@ final class RoutesIndex {
       }
       store.put(WEBHOOK + webhookId, Json.toBytes(next));
       if (!next.active()) return;
-      byte[] version = ByteBuffer.allocate(Long.BYTES).putLong(next.version()).array();
+      byte[] filter = next.filter() == null ? new byte[0] : Json.toBytes(next.filter());
+      byte[] version =
+          ByteBuffer.allocate(Long.BYTES + filter.length)
+              .putLong(next.version())
+              .put(filter)
+              .array();
       for (String type : next.events()) {
         if (type == null || type.isBlank() || type.contains("|")) {
           log.warn(
@@ -255,6 +283,18 @@ final class RoutesIndex {
               OneLine.quote(subscription.tenant()),
               TenantIds.RULE);
           return null;
+        }
+        if (subscription.filter() != null) {
+          try {
+            Filter.compile(subscription.filter(), "filter");
+          } catch (FilterException e) {
+            log.error(
+                "Routing record of webhook {} has a filter the router cannot read ({}); not"
+                    + " routing to it",
+                webhookId,
+                OneLine.of(e.getMessage(), 500));
+            return null;
+          }
         }
         return subscription;
       } catch (Exception e) {

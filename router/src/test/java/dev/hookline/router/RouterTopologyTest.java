@@ -501,7 +501,7 @@ class RouterTopologyTest {
   }
 
   static Subscription sub(UUID webhook, long version, boolean active, String... events) {
-    return new Subscription(webhook, version, List.of(events), active, null);
+    return new Subscription(webhook, version, List.of(events), active, null, null);
   }
 
   static byte[] key(UUID webhook) {

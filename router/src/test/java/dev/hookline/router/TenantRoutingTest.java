@@ -124,7 +124,7 @@ class TenantRoutingTest {
     subscribe(id(1), "acme", PAID);
     // the admin API refuses a move; a record that does it anyway must still index cleanly
     subscriptions.pipeInput(
-        key(id(1)), Json.toBytes(new Subscription(id(1), 2, List.of(PAID), true, "globex")));
+        key(id(1)), Json.toBytes(new Subscription(id(1), 2, List.of(PAID), true, "globex", null)));
     payments.pipeInput(tenantEvent("evt-acme", "acme"));
     payments.pipeInput(tenantEvent("evt-globex", "globex"));
     assertThat(tasks()).extracting(t -> t.event().id()).containsExactly("evt-globex");
@@ -138,7 +138,7 @@ class TenantRoutingTest {
   void aRoutingRecordWithAnUnusableTenantRoutesNowhere() {
     for (String bad : List.of("", "a|b", "x".repeat(65))) {
       subscriptions.pipeInput(
-          key(id(1)), Json.toBytes(new Subscription(id(1), 1, List.of(PAID), true, bad)));
+          key(id(1)), Json.toBytes(new Subscription(id(1), 1, List.of(PAID), true, bad, null)));
       payments.pipeInput(tenantEvent("evt-1", "acme"));
       payments.pipeInput(event("evt-2", PAID, DATA));
     }
@@ -188,11 +188,12 @@ class TenantRoutingTest {
     for (int tenant = 0; tenant < 1_000; tenant++) {
       for (int w = 0; w < 10; w++) {
         UUID id = id(++n);
-        updater.process(record(id, new Subscription(id, 1, List.of(PAID), true, "t-" + tenant)));
+        updater.process(
+            record(id, new Subscription(id, 1, List.of(PAID), true, "t-" + tenant, null)));
       }
     }
     UUID network = id(++n);
-    updater.process(record(network, new Subscription(network, 1, List.of("*"), true, null)));
+    updater.process(record(network, new Subscription(network, 1, List.of("*"), true, null, null)));
 
     AtomicInteger read = new AtomicInteger();
     List<RoutesIndex.Route> routes = RoutesIndex.lookup(counting(store, read), "t-500", PAID);
@@ -214,8 +215,10 @@ class TenantRoutingTest {
     byte[] version = ByteBuffer.allocate(Long.BYTES).putLong(7).array();
     store.put("r|" + PAID + "|" + id(1), version);
     store.put("r|*|" + id(2), version);
-    store.put("w|" + id(1), Json.toBytes(new Subscription(id(1), 7, List.of(PAID), true, null)));
-    store.put("w|" + id(2), Json.toBytes(new Subscription(id(2), 7, List.of("*"), true, null)));
+    store.put(
+        "w|" + id(1), Json.toBytes(new Subscription(id(1), 7, List.of(PAID), true, null, null)));
+    store.put(
+        "w|" + id(2), Json.toBytes(new Subscription(id(2), 7, List.of("*"), true, null, null)));
 
     RoutesIndex.Updater updater = updater(store);
 
@@ -227,7 +230,8 @@ class TenantRoutingTest {
       assertThat(old.hasNext()).as("old keys left").isFalse();
     }
     // and the next change of a converted webhook removes its converted entries
-    updater.process(record(id(1), new Subscription(id(1), 8, List.of("invoice_paid"), true, null)));
+    updater.process(
+        record(id(1), new Subscription(id(1), 8, List.of("invoice_paid"), true, null, null)));
     assertThat(RoutesIndex.lookup(store, null, PAID))
         .containsExactly(new RoutesIndex.Route(id(2), 7, null));
   }
@@ -236,7 +240,8 @@ class TenantRoutingTest {
 
   void subscribe(UUID webhook, String tenant, String... events) {
     subscriptions.pipeInput(
-        key(webhook), Json.toBytes(new Subscription(webhook, 1, List.of(events), true, tenant)));
+        key(webhook),
+        Json.toBytes(new Subscription(webhook, 1, List.of(events), true, tenant, null)));
   }
 
   static TestRecord<byte[], byte[]> tenantEvent(String id, String tenant) {
@@ -270,7 +275,7 @@ class TenantRoutingTest {
   static RoutesIndex.Updater updater(KeyValueStore<String, byte[]> store) {
     MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
     context.addStateStore(store);
-    RoutesIndex.Updater updater = new RoutesIndex.Updater();
+    RoutesIndex.Updater updater = new RoutesIndex.Updater(new RouteFilters());
     updater.init(context);
     return updater;
   }

@@ -62,7 +62,7 @@ class TenantWireTest {
             Json.MAPPER.createObjectNode(),
             null);
     assertThat(Json.toString(event)).doesNotContain("tenant");
-    assertThat(Json.toString(new Subscription(WEBHOOK, 1, List.of("*"), true, null)))
+    assertThat(Json.toString(new Subscription(WEBHOOK, 1, List.of("*"), true, null, null)))
         .isEqualTo("{\"id\":\"" + WEBHOOK + "\",\"version\":1,\"events\":[\"*\"],\"active\":true}");
     assertThat(
             Json.toString(
@@ -72,7 +72,8 @@ class TenantWireTest {
 
   @Test
   void aTenantRoundTripsAndOldRecordsReadAsNetworkWide() {
-    Subscription tenants = new Subscription(WEBHOOK, 3, List.of("payment_received"), true, "acme");
+    Subscription tenants =
+        new Subscription(WEBHOOK, 3, List.of("payment_received"), true, "acme", null);
     assertThat(Json.fromBytes(Json.toBytes(tenants), Subscription.class)).isEqualTo(tenants);
     Subscription old =
         Json.fromBytes(
@@ -98,8 +99,10 @@ class TenantWireTest {
 
   @Test
   void aTenantsWebhookMatchesOnlyItsTenantAndANetworkWideOneEveryTenant() {
-    Subscription acme = new Subscription(WEBHOOK, 1, List.of("payment_received"), true, "acme");
-    Subscription network = new Subscription(WEBHOOK, 1, List.of("payment_received"), true, null);
+    Subscription acme =
+        new Subscription(WEBHOOK, 1, List.of("payment_received"), true, "acme", null);
+    Subscription network =
+        new Subscription(WEBHOOK, 1, List.of("payment_received"), true, null, null);
     assertThat(acme.matches("acme", "payment_received")).isTrue();
     assertThat(acme.matches("globex", "payment_received")).isFalse();
     assertThat(acme.matches(null, "payment_received")).isFalse();

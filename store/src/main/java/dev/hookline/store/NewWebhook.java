@@ -1,5 +1,6 @@
 package dev.hookline.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 
@@ -7,6 +8,7 @@ import java.util.Map;
  * What an admin gives to create a webhook; already validated by the caller.
  *
  * @param tenant the tenant it belongs to (it must exist), or null for a network-wide webhook
+ * @param filter its payload filter, already compiled once by the caller; null for none
  */
 public record NewWebhook(
     String name,
@@ -17,7 +19,8 @@ public record NewWebhook(
     int timeoutSeconds,
     List<Integer> retrySchedule,
     Map<String, String> headers,
-    String tenant) {
+    String tenant,
+    JsonNode filter) {
 
   public NewWebhook {
     events = List.copyOf(events);
@@ -29,6 +32,15 @@ public record NewWebhook(
   /** The same webhook, for the tenant (null: network-wide). */
   public NewWebhook withTenant(String newTenant) {
     return new NewWebhook(
-        name, url, description, events, active, timeoutSeconds, retrySchedule, headers, newTenant);
+        name,
+        url,
+        description,
+        events,
+        active,
+        timeoutSeconds,
+        retrySchedule,
+        headers,
+        newTenant,
+        filter);
   }
 }

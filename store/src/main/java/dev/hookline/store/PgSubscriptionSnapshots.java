@@ -81,7 +81,7 @@ final class PgSubscriptionSnapshots implements SubscriptionSnapshots {
     int tombstones = 0;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "select id, version, events, active and disabled_at is null, deleted_at is not null, tenant_id"
+            "select id, version, events, active and disabled_at is null, deleted_at is not null, tenant_id, filter"
                 + " from webhooks"
                 + " where deleted_at is null or deleted_at > now() - ? * interval '1 millisecond' order by id")) {
       ps.setLong(1, tombstoneWindow.toMillis());
@@ -100,7 +100,8 @@ final class PgSubscriptionSnapshots implements SubscriptionSnapshots {
                     rs.getLong(2),
                     List.of((String[]) rs.getArray(3).getArray()),
                     rs.getBoolean(4),
-                    rs.getString(6));
+                    rs.getString(6),
+                    PgWebhookStore.filter(rs.getString(7)));
             payloads.add(Json.toString(routing));
           }
         }

@@ -2,6 +2,7 @@ package dev.hookline.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Subscription;
 import dev.hookline.schemas.Topics;
@@ -23,7 +24,7 @@ import javax.sql.DataSource;
 final class PgWebhookStore implements WebhookStore {
   static final String COLUMNS =
       "id, version, name, url, description, events, active, disabled_at, disabled_reason,"
-          + " timeout_seconds, retry_schedule, headers::text, created_at, updated_at, tenant_id";
+          + " timeout_seconds, retry_schedule, headers::text, created_at, updated_at, tenant_id, filter";
 
   private final DataSource dataSource;
   private final SecretCipher cipher;
@@ -46,7 +47,7 @@ final class PgWebhookStore implements WebhookStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "insert into webhooks (id, name, url, description, events, active, secret_enc, timeout_seconds,"
-                      + " retry_schedule, headers, tenant_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
+                      + " retry_schedule, headers, tenant_id, filter) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)"
                       + " returning "
                       + COLUMNS)) {
             ps.setObject(1, id);
@@ -64,6 +65,7 @@ final class PgWebhookStore implements WebhookStore {
                     : c.createArrayOf("integer", w.retrySchedule().toArray()));
             ps.setString(10, Json.toString(w.headers()));
             ps.setString(11, w.tenant());
+            ps.setString(12, w.filter() == null ? null : Json.toString(w.filter()));
             Webhook created = single(ps).orElseThrow();
             writeOutbox(c, created);
             return new CreatedWebhook(created, secret);
@@ -134,7 +136,7 @@ final class PgWebhookStore implements WebhookStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "update webhooks set name = ?, url = ?, description = ?, events = ?, active = ?, timeout_seconds = ?,"
-                      + " retry_schedule = ?, headers = ?::jsonb, version = version + 1, updated_at = now(),"
+                      + " retry_schedule = ?, headers = ?::jsonb, filter = ?, version = version + 1, updated_at = now(),"
                       + " disabled_at = case when ? then null else disabled_at end,"
                       + " disabled_reason = case when ? then null else disabled_reason end"
                       + " where id = ? returning "
@@ -150,9 +152,11 @@ final class PgWebhookStore implements WebhookStore {
             ps.setArray(
                 7, schedule == null ? null : c.createArrayOf("integer", schedule.toArray()));
             ps.setString(8, Json.toString(p.headers().orElse(old.headers())));
-            ps.setBoolean(9, reenable);
+            JsonNode filter = p.clearFilter() ? null : p.filter().orElse(old.filter());
+            ps.setString(9, filter == null ? null : Json.toString(filter));
             ps.setBoolean(10, reenable);
-            ps.setObject(11, id);
+            ps.setBoolean(11, reenable);
+            ps.setObject(12, id);
             Webhook updated = single(ps).orElseThrow();
             writeOutbox(c, updated);
             return Optional.of(updated);
@@ -240,7 +244,7 @@ final class PgWebhookStore implements WebhookStore {
   /** The webhook's routing record, in the same transaction as the change. */
   static void writeOutbox(Connection c, Webhook w) throws SQLException {
     Subscription routing =
-        new Subscription(w.id(), w.version(), w.events(), w.routable(), w.tenant());
+        new Subscription(w.id(), w.version(), w.events(), w.routable(), w.tenant(), w.filter());
     insertOutbox(c, w.id().toString(), Json.toString(routing));
   }
 
@@ -277,7 +281,18 @@ final class PgWebhookStore implements WebhookStore {
         headers(rs.getString("headers")),
         instant(rs.getTimestamp("created_at")),
         instant(rs.getTimestamp("updated_at")),
-        rs.getString("tenant_id"));
+        rs.getString("tenant_id"),
+        filter(rs.getString("filter")));
+  }
+
+  /** The filter column: the JSON the admin API wrote, or null. */
+  static JsonNode filter(String json) {
+    if (json == null) return null;
+    try {
+      return Json.MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("corrupt filter column", e);
+    }
   }
 
   private static Map<String, String> headers(String json) {

@@ -1,5 +1,6 @@
 package dev.hookline.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.UUID;
  *     default schedule
  * @param disabledAt when Hookline disabled it (410 Gone, 5 days failing); null while enabled
  * @param tenant the tenant it belongs to, fixed at creation; null for a network-wide webhook
+ * @param filter its payload filter as written; null when it takes every event of its types
  */
 public record Webhook(
     UUID id,
@@ -28,7 +30,8 @@ public record Webhook(
     Map<String, String> headers,
     Instant createdAt,
     Instant updatedAt,
-    String tenant) {
+    String tenant,
+    JsonNode filter) {
 
   /** Whether events route to it: active, not disabled. */
   public boolean routable() {

@@ -1,5 +1,6 @@
 package dev.hookline.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,9 @@ import java.util.Optional;
  *
  * @param resetRetrySchedule true to go back to the default retry schedule; {@code retrySchedule}
  *     must then be empty (an Optional cannot say "set to null")
+ * @param filter a new payload filter, already compiled once by the caller
+ * @param clearFilter true to remove the filter ({@code "filter": null}); {@code filter} must then
+ *     be empty
  */
 public record WebhookPatch(
     Optional<String> name,
@@ -22,12 +26,42 @@ public record WebhookPatch(
     Optional<Integer> timeoutSeconds,
     Optional<List<Integer>> retrySchedule,
     Optional<Map<String, String>> headers,
-    boolean resetRetrySchedule) {
+    boolean resetRetrySchedule,
+    Optional<JsonNode> filter,
+    boolean clearFilter) {
 
   public WebhookPatch {
     if (resetRetrySchedule && retrySchedule.isPresent()) {
       throw new IllegalArgumentException("either set a retry schedule or reset it, not both");
     }
+    if (clearFilter && filter.isPresent()) {
+      throw new IllegalArgumentException("either set a filter or clear it, not both");
+    }
+  }
+
+  /** The patch without a filter change (the shape before filters existed). */
+  public WebhookPatch(
+      Optional<String> name,
+      Optional<String> url,
+      Optional<String> description,
+      Optional<List<String>> events,
+      Optional<Boolean> active,
+      Optional<Integer> timeoutSeconds,
+      Optional<List<Integer>> retrySchedule,
+      Optional<Map<String, String>> headers,
+      boolean resetRetrySchedule) {
+    this(
+        name,
+        url,
+        description,
+        events,
+        active,
+        timeoutSeconds,
+        retrySchedule,
+        headers,
+        resetRetrySchedule,
+        Optional.empty(),
+        false);
   }
 
   /** The patch without a schedule reset (the shape before {@code resetRetrySchedule} existed). */
@@ -53,13 +87,57 @@ public record WebhookPatch(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
+        false,
+        Optional.empty(),
         false);
   }
 
   /** This patch, resetting the retry schedule to the default instead of setting one. */
   public WebhookPatch withRetryScheduleReset() {
     return new WebhookPatch(
-        name, url, description, events, active, timeoutSeconds, Optional.empty(), headers, true);
+        name,
+        url,
+        description,
+        events,
+        active,
+        timeoutSeconds,
+        Optional.empty(),
+        headers,
+        true,
+        filter,
+        clearFilter);
+  }
+
+  /** This patch, also setting the payload filter. */
+  public WebhookPatch withFilter(JsonNode newFilter) {
+    return new WebhookPatch(
+        name,
+        url,
+        description,
+        events,
+        active,
+        timeoutSeconds,
+        retrySchedule,
+        headers,
+        resetRetrySchedule,
+        Optional.of(newFilter),
+        false);
+  }
+
+  /** This patch, also removing the payload filter. */
+  public WebhookPatch withFilterCleared() {
+    return new WebhookPatch(
+        name,
+        url,
+        description,
+        events,
+        active,
+        timeoutSeconds,
+        retrySchedule,
+        headers,
+        resetRetrySchedule,
+        Optional.empty(),
+        true);
   }
 
   /** Whether it changes nothing. */

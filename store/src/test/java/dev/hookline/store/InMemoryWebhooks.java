@@ -104,6 +104,7 @@ public final class InMemoryWebhooks implements WebhookStore {
             .retrySchedule(w.retrySchedule())
             .headers(w.headers())
             .tenant(w.tenant())
+            .filter(w.filter())
             .createdAt(now)
             .updatedAt(now)
             .build();
@@ -175,6 +176,7 @@ public final class InMemoryWebhooks implements WebhookStore {
             .retrySchedule(
                 p.resetRetrySchedule() ? null : p.retrySchedule().orElse(w.retrySchedule()))
             .headers(p.headers().orElse(w.headers()))
+            .filter(p.clearFilter() ? null : p.filter().orElse(w.filter()))
             .updatedAt(Instant.now())
             .build();
     byId.put(id, updated);

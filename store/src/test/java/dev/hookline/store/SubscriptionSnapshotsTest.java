@@ -39,7 +39,16 @@ class SubscriptionSnapshotsTest {
   @Test
   void aSnapshotRepublishesTheCurrentRecordOfEveryWebhookAndTombstonesOfRecentDeletions()
       throws Exception {
-    Webhook kept = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook();
+    Webhook kept =
+        db.webhooks()
+            .create(
+                TestWebhooks.newWebhook()
+                    .filter(
+                        Json.readTree(
+                            "{\"data.total\": {\"$gte\": 100}, \"data.currency\": \"EUR\"}"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .build())
+            .webhook();
     Webhook edited = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook();
     Webhook paused = db.webhooks().create(WebhookStoreTest.zapier("invoice_sent", "*")).webhook();
     Webhook deleted = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook();
@@ -62,11 +71,13 @@ class SubscriptionSnapshotsTest {
     assertThat(editedNow)
         .isEqualTo(
             new Subscription(
-                edited.id(), 2, List.of("site_published", "domain_created"), true, null));
+                edited.id(), 2, List.of("site_published", "domain_created"), true, null, null));
     assertThat(lastPerKey(snapshot).get(paused.id().toString()).orElseThrow())
         .contains("\"active\":false");
     assertThat(lastPerKey(snapshot).get(deleted.id().toString())).isEmpty();
-    assertThat(lastPerKey(snapshot)).containsKey(kept.id().toString());
+    assertThat(lastPerKey(snapshot).get(kept.id().toString()).orElseThrow())
+        .as("with its filter, in its order")
+        .contains("\"filter\":{\"data.total\":{\"$gte\":100},\"data.currency\":\"EUR\"}");
 
     // deletions older than the window are not repeated
     assertThat(snapshots.enqueueIfDue(Duration.ZERO, Duration.ZERO))
@@ -118,7 +129,8 @@ class SubscriptionSnapshotsTest {
         ps.executeUpdate();
       }
       String v2 =
-          Json.toString(new Subscription(webhook.id(), 2, List.of("payment_received"), true, null));
+          Json.toString(
+              new Subscription(webhook.id(), 2, List.of("payment_received"), true, null, null));
       try (PreparedStatement ps =
           edit.prepareStatement(
               "insert into outbox (topic, record_key, payload) values ('hookline.subscriptions', ?, ?)")) {

@@ -1,5 +1,6 @@
 package dev.hookline.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class TestWebhooks {
     private List<Integer> retrySchedule;
     private Map<String, String> headers = Map.of();
     private String tenant;
+    private JsonNode filter;
 
     private NewWebhookBuilder() {}
 
@@ -90,9 +92,24 @@ public final class TestWebhooks {
       return this;
     }
 
+    /** Its payload filter; null (the default) for none. */
+    public NewWebhookBuilder filter(JsonNode value) {
+      filter = value;
+      return this;
+    }
+
     public NewWebhook build() {
       return new NewWebhook(
-          name, url, description, events, active, timeoutSeconds, retrySchedule, headers, tenant);
+          name,
+          url,
+          description,
+          events,
+          active,
+          timeoutSeconds,
+          retrySchedule,
+          headers,
+          tenant,
+          filter);
     }
   }
 
@@ -113,6 +130,7 @@ public final class TestWebhooks {
     private Instant createdAt = Instant.parse("2026-11-01T00:00:00Z");
     private Instant updatedAt = createdAt;
     private String tenant;
+    private JsonNode filter;
 
     private WebhookBuilder() {}
 
@@ -132,7 +150,8 @@ public final class TestWebhooks {
           .headers(webhook.headers())
           .createdAt(webhook.createdAt())
           .updatedAt(webhook.updatedAt())
-          .tenant(webhook.tenant());
+          .tenant(webhook.tenant())
+          .filter(webhook.filter());
     }
 
     public WebhookBuilder id(UUID value) {
@@ -212,6 +231,12 @@ public final class TestWebhooks {
       return this;
     }
 
+    /** Its payload filter; null (the default) for none. */
+    public WebhookBuilder filter(JsonNode value) {
+      filter = value;
+      return this;
+    }
+
     public Webhook build() {
       return new Webhook(
           id,
@@ -228,7 +253,8 @@ public final class TestWebhooks {
           headers,
           createdAt,
           updatedAt,
-          tenant);
+          tenant,
+          filter);
     }
   }
 }

@@ -2,9 +2,11 @@ package dev.hookline.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Subscription;
 import dev.hookline.schemas.Topics;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -97,10 +99,61 @@ class WebhookStoreTest {
             mine.get(1).payload().getBytes(java.nio.charset.StandardCharsets.UTF_8),
             Subscription.class);
     assertThat(first)
-        .isEqualTo(new Subscription(w.id(), 1, List.of("payment_received"), true, null));
-    assertThat(second).isEqualTo(new Subscription(w.id(), 2, List.of("*"), false, null));
+        .isEqualTo(new Subscription(w.id(), 1, List.of("payment_received"), true, null, null));
+    assertThat(second).isEqualTo(new Subscription(w.id(), 2, List.of("*"), false, null, null));
     assertThat(mine.get(2).payload()).as("tombstone on delete").isNull();
     assertThat(mine.get(0).payload()).doesNotContain("whsec_");
+  }
+
+  @Test
+  void aFilterIsStoredAsWrittenRoutedWithTheWebhookAndKeptUnlessPatchedOrCleared()
+      throws Exception {
+    // members in an order jsonb would change: the order of clauses is the filter's
+    JsonNode filter =
+        Json.readTree(
+            "{\"data.payment_total_raw\": {\"$gte\": 100}, \"type\": \"payment_received\"}"
+                .getBytes(StandardCharsets.UTF_8));
+    Webhook w =
+        webhooks
+            .create(TestWebhooks.newWebhook().events("payment_received").filter(filter).build())
+            .webhook();
+    assertThat(webhooks.find(w.id()).orElseThrow().filter().toString())
+        .isEqualTo(filter.toString());
+
+    Webhook renamed =
+        webhooks.update(w.id(), WebhookPatch.empty().withRetryScheduleReset()).orElseThrow();
+    assertThat(renamed.filter()).as("absent from the patch: kept").isEqualTo(filter);
+    JsonNode other = Json.readTree("{\"data.currency\": \"EUR\"}".getBytes(StandardCharsets.UTF_8));
+    assertThat(
+            webhooks.update(w.id(), WebhookPatch.empty().withFilter(other)).orElseThrow().filter())
+        .isEqualTo(other);
+    Webhook cleared =
+        webhooks.update(w.id(), WebhookPatch.empty().withFilterCleared()).orElseThrow();
+    assertThat(cleared.filter()).isNull();
+    assertThat(webhooks.find(w.id()).orElseThrow().filter()).isNull();
+
+    List<OutboxRecord> relayed = new ArrayList<>();
+    while (db.outbox().relayBatch(100, relayed::addAll) > 0) {
+      // drain
+    }
+    List<Subscription> routing =
+        relayed.stream()
+            .filter(r -> r.key().equals(w.id().toString()))
+            .map(
+                r ->
+                    Json.fromBytes(
+                        r.payload().getBytes(StandardCharsets.UTF_8), Subscription.class))
+            .toList();
+    assertThat(routing)
+        .extracting(Subscription::filter)
+        .containsExactly(filter, filter, other, null);
+    assertThat(
+            relayed.stream()
+                .filter(r -> r.key().equals(w.id().toString()))
+                .toList()
+                .get(0)
+                .payload())
+        .contains(filter.toString());
   }
 
   @Test

@@ -37,6 +37,7 @@ public final class WebPage {
           "portal.js",
           "webhooks.js",
           "webhook-form.js",
+          "filter-editor.js",
           "test-event.js",
           "deliveries.js",
           "events.js",

@@ -94,7 +94,8 @@ class OutboxRelayIT {
             .isEqualTo(java.util.stream.LongStream.rangeClosed(1, now.version()).boxed().toList());
         Subscription last = subscription(onTopic.get(id.toString()).getLast().orElseThrow());
         assertThat(last)
-            .isEqualTo(new Subscription(id, now.version(), now.events(), now.routable(), null));
+            .isEqualTo(
+                new Subscription(id, now.version(), now.events(), now.routable(), null, null));
       }
       log.info(
           "concurrent edits: {} webhooks, {} edits, {} records on the topic (snapshot copies included)",
@@ -188,7 +189,8 @@ class OutboxRelayIT {
                     Topics.SUBSCRIPTIONS,
                     deleted.toString(),
                     Json.toString(
-                        new Subscription(deleted, 1, List.of("payment_received"), true, null))))
+                        new Subscription(
+                            deleted, 1, List.of("payment_received"), true, null, null))))
             .get();
       }
       assertThat(lastPerKey(subscriptionRecords(bootstrap, keys)).get(kept.toString()))
@@ -207,13 +209,14 @@ class OutboxRelayIT {
                   assertThat(last.get(kept.toString()))
                       .contains(
                           Json.toString(
-                              new Subscription(kept, 1, List.of("payment_received"), false, null)));
+                              new Subscription(
+                                  kept, 1, List.of("payment_received"), false, null, null)));
                   assertThat(last.get(deleted.toString())).as("tombstone again").isEmpty();
                   assertThat(last.get(neverRelayed.toString()))
                       .contains(
                           Json.toString(
                               new Subscription(
-                                  neverRelayed, 4, List.of("invoice_sent"), false, null)));
+                                  neverRelayed, 4, List.of("invoice_sent"), false, null, null)));
                 });
       }
     }

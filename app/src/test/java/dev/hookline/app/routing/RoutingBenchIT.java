@@ -72,7 +72,8 @@ class RoutingBenchIT {
           UUID id = UUID.randomUUID();
           boolean active = i / types.size() < matching; // the first k webhooks of each type
           Subscription s =
-              new Subscription(id, 1, List.of(types.get(i % types.size()).name()), active, null);
+              new Subscription(
+                  id, 1, List.of(types.get(i % types.size()).name()), active, null, null);
           var unused =
               producer.send(
                   new ProducerRecord<>(Topics.SUBSCRIPTIONS, id.toString(), Json.toString(s)));
