@@ -140,7 +140,10 @@ final class Bench {
         case "latency" -> List.of(LatencyScenario.run(this));
         case "isolation" -> List.of(IsolationScenario.run(this));
         case "scaling" -> List.of(ScalingScenario.run(this));
-        case "fanout" -> List.of(FanoutScenario.run(this));
+        case "fanout" ->
+            options.fanoutTenants() > 0
+                ? List.of(FanoutScenario.run(this), TenantFanoutScenario.run(this))
+                : List.of(FanoutScenario.run(this));
         case "publish" -> List.of(PublishScenario.run(this));
         default -> throw new IllegalArgumentException("unknown scenario " + scenario);
       };
@@ -381,6 +384,16 @@ final class Bench {
     }
   }
 
+  private volatile RouterProcess routerJvm;
+
+  /** Starts a router JVM ({@link RouterMain}) on the state dir; its CPU counts as the router's. */
+  RouterProcess startTenantRouter(String name, Path stateDir) {
+    RouterProcess r =
+        RouterProcess.start(name, stack, stateDir, options.routerHeap(), jvmOptions(name), logDir);
+    routerJvm = r;
+    return r;
+  }
+
   void stopWorkers() {
     stopAll(workers);
     workers.clear();
@@ -434,6 +447,8 @@ final class Bench {
     roles.put(ProcessHandle.current().pid(), "bench");
     if (receiver != null) roles.put(receiver.pid(), "receiver");
     for (WorkerProcess w : List.copyOf(workers)) roles.put(w.pid(), "workers");
+    RouterProcess r = routerJvm;
+    if (r != null) roles.put(r.pid(), "router");
     if (stack != null && stack.postgresPid() > 0) roles.put(stack.postgresPid(), "postgres");
     return roles;
   }

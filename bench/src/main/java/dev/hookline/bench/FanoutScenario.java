@@ -8,9 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,7 +32,7 @@ final class FanoutScenario {
     b.stack.ensureRouter();
     List<EventType> types = b.stack.catalog().types();
     long created0 = System.nanoTime();
-    createSpread(b, types, o.fanoutWebhooks());
+    List<UUID> webhooks = createSpread(b, types, o.fanoutWebhooks());
     double createSeconds = (System.nanoTime() - created0) / 1e9;
     awaitOutboxRelayed(b, Duration.ofSeconds(120));
     EventType last = types.get((o.fanoutWebhooks() - 1) % types.size());
@@ -69,6 +71,8 @@ final class FanoutScenario {
             "%,.0f events/s routed into %,.0f tasks/s (%,.0f tasks per event, %,d webhooks)",
             events / seconds, tasks / seconds, tasks / Math.max(1, events), o.fanoutWebhooks());
     boolean complete = events >= o.fanoutEvents();
+    // network-wide, they would take every tenant's events in the fan-out over tenants that follows
+    if (o.fanoutTenants() > 0) deleteAll(b, webhooks);
     return new ScenarioResult(
         "fanout",
         "Routing fan-out over the catalog",
@@ -81,7 +85,8 @@ final class FanoutScenario {
   }
 
   /** Webhook i subscribes to type i mod types, created on a few threads (each is a transaction). */
-  private static void createSpread(Bench b, List<EventType> types, int n) throws Exception {
+  private static List<UUID> createSpread(Bench b, List<EventType> types, int n) throws Exception {
+    List<UUID> ids = Collections.synchronizedList(new ArrayList<>(n));
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> futures = new ArrayList<>();
@@ -93,20 +98,23 @@ final class FanoutScenario {
                 () -> {
                   for (int i = slice; i < n; i += slices) {
                     String type = types.get(i % types.size()).name();
-                    b.stack
-                        .db()
-                        .webhooks()
-                        .create(
-                            new NewWebhook(
-                                "bench fan " + i,
-                                b.receiver.url("fan", i),
-                                "",
-                                List.of(type),
-                                true,
-                                15,
-                                null,
-                                Map.of(),
-                                null));
+                    ids.add(
+                        b.stack
+                            .db()
+                            .webhooks()
+                            .create(
+                                new NewWebhook(
+                                    "bench fan " + i,
+                                    b.receiver.url("fan", i),
+                                    "",
+                                    List.of(type),
+                                    true,
+                                    15,
+                                    null,
+                                    Map.of(),
+                                    null))
+                            .webhook()
+                            .id());
                   }
                   return null;
                 }));
@@ -115,6 +123,20 @@ final class FanoutScenario {
     } finally {
       pool.shutdownNow();
     }
+    return ids;
+  }
+
+  /** Deletes the webhooks through the store (tombstones through the outbox), on a few threads. */
+  private static void deleteAll(Bench b, List<UUID> ids) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (UUID id : ids) futures.add(pool.submit(() -> b.stack.db().webhooks().delete(id)));
+      for (Future<?> f : futures) f.get();
+    } finally {
+      pool.shutdownNow();
+    }
+    awaitOutboxRelayed(b, Duration.ofSeconds(120));
   }
 
   private static void awaitOutboxRelayed(Bench b, Duration timeout) throws SQLException {
@@ -127,7 +149,7 @@ final class FanoutScenario {
   }
 
   /** Routable webhooks subscribed to the type (or to every type). */
-  private static long routableFor(Bench b, String type) throws SQLException {
+  static long routableFor(Bench b, String type) throws SQLException {
     return count(
         b,
         "select count(*) from webhooks where deleted_at is null and active and disabled_at is null "
@@ -135,7 +157,7 @@ final class FanoutScenario {
         type);
   }
 
-  private static long count(Bench b, String sql, String param) throws SQLException {
+  static long count(Bench b, String sql, String param) throws SQLException {
     try (Connection c = b.stack.db().dataSource().getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
       if (param != null) s.setString(1, param);
