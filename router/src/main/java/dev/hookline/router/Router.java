@@ -30,9 +30,6 @@ public final class Router implements AutoCloseable {
   /** How soon a new {@code events.<domain>} topic is noticed by the pattern subscription. */
   static final int TOPIC_DISCOVERY_INTERVAL_MS = 30_000;
 
-  /** The most the global consumer fetches from the subscriptions partition at a time. */
-  static final int GLOBAL_FETCH_BYTES = 8 * 1024 * 1024;
-
   private static final Logger log = LoggerFactory.getLogger(Router.class);
 
   private final KafkaStreams streams;
@@ -74,12 +71,6 @@ public final class Router implements AutoCloseable {
     p.put(
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
         TOPIC_DISCOVERY_INTERVAL_MS);
-    // The routes are rebuilt from hookline.subscriptions (one partition) by the global consumer,
-    // one fetch at a time: a million webhooks are about 200 MB, which 1 MB fetches (the default)
-    // turned into 200 round trips the rebuild waited on (docs/benchmarks.md, fan-out over tenants).
-    p.put(
-        StreamsConfig.globalConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
-        GLOBAL_FETCH_BYTES);
     // A new router starts at the oldest event still on the topics, not only at new ones.
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     // Static membership: a router restarted after a crash (kill -9, OOM) rejoins as the member it
