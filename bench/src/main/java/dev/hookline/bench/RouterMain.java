@@ -12,7 +12,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.ObjectName;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -52,7 +51,6 @@ public final class RouterMain {
         case "gc" -> {
           System.gc();
           printStats();
-          nativeMemory();
         }
         default -> {}
       }
@@ -82,26 +80,6 @@ public final class RouterMain {
     json.put("heapUsedPeakMb", JvmFigures.mb(heapPeak.get()));
     System.out.println("STATS " + json);
     System.out.flush();
-  }
-
-  /**
-   * Where the memory outside the heap is, into the log, when the JVM runs with {@code
-   * -XX:NativeMemoryTracking=summary} (e.g. through JAVA_TOOL_OPTIONS): RocksDB's memory is what it
-   * does not count, the resident set minus its total.
-   */
-  private static void nativeMemory() {
-    try {
-      Object summary =
-          ManagementFactory.getPlatformMBeanServer()
-              .invoke(
-                  new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                  "vmNativeMemory",
-                  new Object[] {new String[] {"summary"}},
-                  new String[] {String[].class.getName()});
-      System.err.println("native memory at the end:\n" + summary);
-    } catch (Exception e) {
-      System.err.println("no native memory summary: " + e);
-    }
   }
 
   private static double counter(String name) {
