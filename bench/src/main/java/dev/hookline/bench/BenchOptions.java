@@ -120,7 +120,10 @@ record BenchOptions(
         false);
   }
 
-  /** Each scenario small: under a minute in all on a quiet 2-core machine. */
+  /**
+   * Each scenario small: about 80 s in all on a quiet 2-core machine (the fan-out over tenants
+   * starts two router JVMs).
+   */
   static BenchOptions small() {
     BenchOptions d = defaults();
     return new BenchOptions(
@@ -159,7 +162,7 @@ record BenchOptions(
   static final String USAGE =
       """
       usage: hookline bench [--quick] [options]
-        --quick                 every scenario small: under a minute in all
+        --quick                 every scenario small: about 80 s in all
         --scenarios LIST        comma-separated, from: throughput,raw,latency,isolation,scaling,fanout,publish (default all)
         --events N              events per throughput run and for publish (default 200000; quick 2000)
         --webhooks LIST         webhooks per event, one throughput run each (default 1,3)
