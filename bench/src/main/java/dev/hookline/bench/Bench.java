@@ -140,7 +140,11 @@ final class Bench {
         case "latency" -> List.of(LatencyScenario.run(this));
         case "isolation" -> List.of(IsolationScenario.run(this));
         case "scaling" -> List.of(ScalingScenario.run(this));
-        case "fanout" -> FanoutScenario.runAll(this);
+        case "fanout" -> {
+          List<ScenarioResult> results = new ArrayList<>(FanoutScenario.runAll(this));
+          if (options.fanoutTenants() > 0) results.add(TenantFanoutScenario.run(this));
+          yield results;
+        }
         case "publish" -> List.of(PublishScenario.run(this));
         default -> throw new IllegalArgumentException("unknown scenario " + scenario);
       };
@@ -382,6 +386,16 @@ final class Bench {
     }
   }
 
+  private volatile RouterProcess routerJvm;
+
+  /** Starts a router JVM ({@link RouterMain}) on the state dir; its CPU counts as the router's. */
+  RouterProcess startTenantRouter(String name, Path stateDir) {
+    RouterProcess r =
+        RouterProcess.start(name, stack, stateDir, options.routerHeap(), jvmOptions(name), logDir);
+    routerJvm = r;
+    return r;
+  }
+
   void stopWorkers() {
     stopAll(workers);
     workers.clear();
@@ -435,6 +449,8 @@ final class Bench {
     roles.put(ProcessHandle.current().pid(), "bench");
     if (receiver != null) roles.put(receiver.pid(), "receiver");
     for (WorkerProcess w : List.copyOf(workers)) roles.put(w.pid(), "workers");
+    RouterProcess r = routerJvm;
+    if (r != null) roles.put(r.pid(), "router");
     if (stack != null && stack.postgresPid() > 0) roles.put(stack.postgresPid(), "postgres");
     return roles;
   }

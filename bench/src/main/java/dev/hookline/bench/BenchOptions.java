@@ -30,6 +30,12 @@ import java.util.Map;
  * @param hangTimeoutSeconds the timeout of the hanging webhook
  * @param fanoutWebhooks webhooks of the fan-out scenario, spread over the catalog's types
  * @param fanoutEvents events the fan-out scenario publishes, spread over the catalog's types
+ * @param fanoutTenants tenants of the fan-out over tenants (0 leaves it out), each with {@code
+ *     tenantWebhooks} webhooks, in a router JVM of its own
+ * @param tenantWebhooks webhooks per tenant in the fan-out over tenants
+ * @param tenantEvents events the fan-out over tenants publishes, spread over the tenants
+ * @param routerHeap -Xmx of the router JVM of the fan-out over tenants; empty for the JVM's default
+ *     (a quarter of the machine's memory), as {@code hookline router} runs
  * @param maxInFlight each worker's max in flight, and the raw client's concurrency
  * @param consumers share consumers in each worker
  * @param workerHeap -Xmx of each worker JVM
@@ -59,6 +65,10 @@ record BenchOptions(
     int hangTimeoutSeconds,
     int fanoutWebhooks,
     int fanoutEvents,
+    int fanoutTenants,
+    int tenantWebhooks,
+    int tenantEvents,
+    String routerHeap,
     int maxInFlight,
     int consumers,
     String workerHeap,
@@ -98,6 +108,10 @@ record BenchOptions(
         15,
         10_000,
         1_500,
+        100_000,
+        10,
+        100_000,
+        "",
         200,
         WorkerConfig.DEFAULT_CONSUMERS,
         "512m",
@@ -110,7 +124,10 @@ record BenchOptions(
         false);
   }
 
-  /** Each scenario small: under a minute in all on a quiet 2-core machine. */
+  /**
+   * Each scenario small: about 80 s in all on a quiet 2-core machine (the fan-out over tenants
+   * starts two router JVMs).
+   */
   static BenchOptions small() {
     BenchOptions d = defaults();
     return new BenchOptions(
@@ -131,6 +148,10 @@ record BenchOptions(
         2,
         300,
         200,
+        100,
+        10,
+        1_000,
+        "",
         200,
         WorkerConfig.DEFAULT_CONSUMERS,
         "512m",
@@ -146,7 +167,7 @@ record BenchOptions(
   static final String USAGE =
       """
       usage: hookline bench [--quick] [options]
-        --quick                 every scenario small: under a minute in all
+        --quick                 every scenario small: about 80 s in all
         --scenarios LIST        comma-separated, from: throughput,raw,latency,isolation,scaling,fanout,publish (default all)
         --events N              events per throughput run and for publish (default 200000; quick 2000)
         --webhooks LIST         webhooks per event, one throughput run each (default 1,3)
@@ -164,6 +185,10 @@ record BenchOptions(
         --fanout-webhooks N     webhooks of the fan-out scenario (default 10000; quick 300)
         --fanout-events N       events of the fan-out scenario (default 1500; quick 200)
         --fanout-filters        run fan-out once more with a payload filter on half of its webhooks
+        --fanout-tenants N      tenants of the fan-out over tenants, 0 to leave it out (default 100000; quick 100)
+        --tenant-webhooks N     webhooks per tenant (default 10)
+        --tenant-events N       events of the fan-out over tenants (default 100000; quick 1000)
+        --router-heap SIZE      -Xmx of its router JVM (default: the JVM's, a quarter of the memory)
         --max-in-flight N       per worker, and the raw client's concurrency (default 200)
         --consumers N           share consumers in each worker (default 4)
         --worker-heap SIZE      -Xmx of each worker JVM (default 512m)
@@ -227,10 +252,16 @@ record BenchOptions(
             (int) longOf(v, "--hang-timeout", o.hangTimeoutSeconds(), 1, 30),
             (int) longOf(v, "--fanout-webhooks", o.fanoutWebhooks(), 1, 100_000),
             (int) longOf(v, "--fanout-events", o.fanoutEvents(), 1, 1_000_000),
+            (int) longOf(v, "--fanout-tenants", o.fanoutTenants(), 0, 1_000_000),
+            (int) longOf(v, "--tenant-webhooks", o.tenantWebhooks(), 1, 100),
+            (int) longOf(v, "--tenant-events", o.tenantEvents(), 1, 10_000_000),
+            v.containsKey("--router-heap")
+                ? heap((String) v.remove("--router-heap"), "--router-heap")
+                : o.routerHeap(),
             (int) longOf(v, "--max-in-flight", o.maxInFlight(), 1, 10_000),
             (int) longOf(v, "--consumers", o.consumers(), 1, 64),
             v.containsKey("--worker-heap")
-                ? heap((String) v.remove("--worker-heap"))
+                ? heap((String) v.remove("--worker-heap"), "--worker-heap")
                 : o.workerHeap(),
             o.partitions(),
             v.remove("--jfr") != null,
@@ -288,9 +319,9 @@ record BenchOptions(
     return ALL.stream().filter(result::contains).toList();
   }
 
-  private static String heap(String raw) {
+  private static String heap(String raw, String name) {
     if (!raw.matches("[0-9]+[kKmMgG]?"))
-      throw new IllegalArgumentException("--worker-heap must look like 512m, was '" + raw + "'");
+      throw new IllegalArgumentException(name + " must look like 512m, was '" + raw + "'");
     return raw;
   }
 
@@ -317,6 +348,10 @@ record BenchOptions(
     m.put("fanoutWebhooks", o.fanoutWebhooks());
     m.put("fanoutEvents", o.fanoutEvents());
     m.put("fanoutFilters", o.fanoutFilters());
+    m.put("fanoutTenants", o.fanoutTenants());
+    m.put("tenantWebhooks", o.tenantWebhooks());
+    m.put("tenantEvents", o.tenantEvents());
+    m.put("routerHeap", o.routerHeap().isEmpty() ? "JVM default" : o.routerHeap());
     m.put("maxInFlight", o.maxInFlight());
     m.put("consumers", o.consumers());
     m.put("workerHeap", o.workerHeap());

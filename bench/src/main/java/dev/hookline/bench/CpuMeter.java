@@ -56,8 +56,9 @@ final class CpuMeter {
     long benchJvm = ProcessHandle.current().pid();
     double ours = 0;
     for (Map.Entry<Long, Long> p : after.processNanos().entrySet()) {
-      Long was = before.processNanos().get(p.getKey());
-      if (was == null || p.getKey() == benchJvm) continue;
+      if (p.getKey() == benchJvm) continue;
+      // a process started meanwhile (a router JVM, a worker) used all of its CPU in the interval
+      long was = before.processNanos().getOrDefault(p.getKey(), 0L);
       String role = roles.getOrDefault(p.getKey(), "postgres"); // the postmaster's children
       double cores = (p.getValue() - was) / wall;
       result.merge(role, cores, Double::sum);
@@ -75,7 +76,8 @@ final class CpuMeter {
       double named = 0;
       for (String part : List.of("router", "publisher", "broker", "raw-client")) {
         double v = Math.max(0, parts.getOrDefault(part, 0.0));
-        if (v > 0 || !part.equals("raw-client")) result.put(part, v);
+        // merged: a router JVM of its own (the fan-out over tenants) is counted as the router too
+        if (v > 0 || !part.equals("raw-client")) result.merge(part, v, Double::sum);
         named += v;
       }
       // what no Java thread accounts for: GC, JIT compilers, the VM itself

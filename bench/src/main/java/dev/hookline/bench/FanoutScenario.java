@@ -8,9 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,7 +35,7 @@ final class FanoutScenario {
     b.stack.ensureRouter();
     List<EventType> types = b.stack.catalog().types();
     long created0 = System.nanoTime();
-    createSpread(b, types, o.fanoutWebhooks());
+    List<UUID> webhooks = createSpread(b, types, o.fanoutWebhooks());
     double createSeconds = (System.nanoTime() - created0) / 1e9;
     awaitOutboxRelayed(b, Duration.ofSeconds(120));
     EventType last = types.get((o.fanoutWebhooks() - 1) % types.size());
@@ -44,7 +46,10 @@ final class FanoutScenario {
       run(b, types, createSeconds, "fanout-warm-up", Map.of());
     }
     ScenarioResult plain = run(b, types, createSeconds, "fanout", Map.of());
-    if (!o.fanoutFilters()) return List.of(plain);
+    if (!o.fanoutFilters()) {
+      deleteBeforeTenants(b, webhooks);
+      return List.of(plain);
+    }
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("filteredWebhooks", FanoutFilters.apply(b, types));
     awaitOutboxRelayed(b, Duration.ofSeconds(120));
@@ -57,7 +62,15 @@ final class FanoutScenario {
                 .orElseThrow()));
     ScenarioResult filtered = run(b, types, createSeconds, "fanout-filters", extra);
     FanoutFilters.compare(plain, filtered);
+    deleteBeforeTenants(b, webhooks);
     return List.of(plain, filtered);
+  }
+
+  /**
+   * Network-wide, they would take every tenant's events in the fan-out over tenants that follows.
+   */
+  private static void deleteBeforeTenants(Bench b, List<UUID> webhooks) throws Exception {
+    if (b.options.fanoutTenants() > 0) deleteAll(b, webhooks);
   }
 
   private static ScenarioResult run(
@@ -118,7 +131,8 @@ final class FanoutScenario {
   }
 
   /** Webhook i subscribes to type i mod types, created on a few threads (each is a transaction). */
-  private static void createSpread(Bench b, List<EventType> types, int n) throws Exception {
+  private static List<UUID> createSpread(Bench b, List<EventType> types, int n) throws Exception {
+    List<UUID> ids = Collections.synchronizedList(new ArrayList<>(n));
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> futures = new ArrayList<>();
@@ -130,21 +144,24 @@ final class FanoutScenario {
                 () -> {
                   for (int i = slice; i < n; i += slices) {
                     String type = types.get(i % types.size()).name();
-                    b.stack
-                        .db()
-                        .webhooks()
-                        .create(
-                            new NewWebhook(
-                                "bench fan " + i,
-                                b.receiver.url("fan", i),
-                                "",
-                                List.of(type),
-                                true,
-                                15,
-                                null,
-                                Map.of(),
-                                null,
-                                null));
+                    ids.add(
+                        b.stack
+                            .db()
+                            .webhooks()
+                            .create(
+                                new NewWebhook(
+                                    "bench fan " + i,
+                                    b.receiver.url("fan", i),
+                                    "",
+                                    List.of(type),
+                                    true,
+                                    15,
+                                    null,
+                                    Map.of(),
+                                    null,
+                                    null))
+                            .webhook()
+                            .id());
                   }
                   return null;
                 }));
@@ -153,6 +170,20 @@ final class FanoutScenario {
     } finally {
       pool.shutdownNow();
     }
+    return ids;
+  }
+
+  /** Deletes the webhooks through the store (tombstones through the outbox), on a few threads. */
+  private static void deleteAll(Bench b, List<UUID> ids) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (UUID id : ids) futures.add(pool.submit(() -> b.stack.db().webhooks().delete(id)));
+      for (Future<?> f : futures) f.get();
+    } finally {
+      pool.shutdownNow();
+    }
+    awaitOutboxRelayed(b, Duration.ofSeconds(120));
   }
 
   static void awaitOutboxRelayed(Bench b, Duration timeout) throws SQLException {

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.producer.EventPublisher;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
 
 /** Publishes the bench's events through a real {@link EventPublisher} (validation on). */
 final class Publishing {
@@ -29,12 +31,21 @@ final class Publishing {
 
   /** {@code n} events as fast as the publisher takes them; returns once Kafka acknowledged all. */
   static Result backlog(EventPublisher publisher, List<Kind> kinds, long n, String keyPrefix) {
+    return backlog(
+        publisher,
+        n,
+        i -> {
+          Kind kind = kinds.get((int) (i % kinds.size()));
+          return publisher.publish(kind.type(), kind.data(), keyPrefix + i);
+        });
+  }
+
+  /** {@code n} events, event {@code i} published by {@code publishOne}; as {@link #backlog}. */
+  static Result backlog(
+      EventPublisher publisher, long n, LongFunction<CompletableFuture<?>> publishOne) {
     Tracker tracker = new Tracker();
     long start = System.nanoTime();
-    for (long i = 0; i < n; i++) {
-      Kind kind = kinds.get((int) (i % kinds.size()));
-      tracker.track(publisher.publish(kind.type(), kind.data(), keyPrefix + i));
-    }
+    for (long i = 0; i < n; i++) tracker.track(publishOne.apply(i));
     publisher.flush();
     return tracker.result(n, System.nanoTime() - start);
   }
@@ -63,7 +74,7 @@ final class Publishing {
     final AtomicLong failed = new AtomicLong();
     final AtomicReference<String> firstError = new AtomicReference<>();
 
-    void track(java.util.concurrent.CompletableFuture<?> future) {
+    void track(CompletableFuture<?> future) {
       var unused =
           future.whenComplete(
               (ok, error) -> {

@@ -1,23 +1,15 @@
 package dev.hookline.bench;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.app.Assembly;
-import dev.hookline.schemas.Json;
 import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
 import dev.hookline.store.SecretCipher;
 import dev.hookline.worker.WorkerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,7 +42,7 @@ public final class WorkerMain {
     }
     String key = System.getenv("HOOKLINE_SECRET_KEY");
     String password = System.getenv().getOrDefault("HOOKLINE_DB_PASSWORD", "");
-    Thread.ofPlatform().daemon().name("bench-memory-sampler").start(WorkerMain::sample);
+    JvmFigures.sampleEvery("bench-memory-sampler", 100, WorkerMain::sample);
     try (Database db =
         Database.open(
             new DatabaseConfig(args[1], args[2], password, DB_POOL_SIZE),
@@ -82,58 +74,17 @@ public final class WorkerMain {
   }
 
   private static void sample() {
-    while (true) {
-      heapPeak.accumulateAndGet(
-          ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-      rssPeakKb.accumulateAndGet(procStatusKb("VmRSS"), Math::max);
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
+    heapPeak.accumulateAndGet(JvmFigures.heapUsed(), Math::max);
+    rssPeakKb.accumulateAndGet(JvmFigures.procStatusKb("VmRSS"), Math::max);
   }
 
   private static synchronized void printStats() {
-    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    ObjectNode json = Json.MAPPER.createObjectNode();
-    json.put("heapUsedMb", mb(heap.getUsed()));
-    json.put("heapUsedPeakMb", mb(Math.max(heapPeak.getAndSet(heap.getUsed()), heap.getUsed())));
-    json.put("heapCommittedMb", mb(heap.getCommitted()));
-    json.put("heapMaxMb", mb(heap.getMax()));
-    long rss = procStatusKb("VmRSS");
-    json.put("rssMb", rss / 1024);
+    ObjectNode json = JvmFigures.now();
+    long heap = json.get("heapUsedMb").asLong() * 1024 * 1024;
+    json.put("heapUsedPeakMb", JvmFigures.mb(Math.max(heapPeak.getAndSet(heap), heap)));
+    long rss = JvmFigures.procStatusKb("VmRSS");
     json.put("rssPeakMb", Math.max(rssPeakKb.getAndSet(rss), rss) / 1024);
-    json.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
-    json.put("uptimeMs", ManagementFactory.getRuntimeMXBean().getUptime());
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      json.put("cpuMs", os.getProcessCpuTime() / 1_000_000);
-    }
-    ArrayNode gcs = json.putArray("gc");
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      gcs.addObject()
-          .put("name", gc.getName())
-          .put("count", gc.getCollectionCount())
-          .put("timeMs", gc.getCollectionTime());
-    }
     System.out.println("STATS " + json);
     System.out.flush();
-  }
-
-  private static long mb(long bytes) {
-    return bytes / (1024 * 1024);
-  }
-
-  /** A {@code kB} field of /proc/self/status (0 where there is none, e.g. not Linux). */
-  static long procStatusKb(String field) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux
-    }
-    return 0;
   }
 }

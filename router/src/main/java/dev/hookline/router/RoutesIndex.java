@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
@@ -207,7 +209,7 @@ final class RoutesIndex {
       Subscription next = record.value() == null ? null : decode(webhookId, record.value());
       filters.forget(webhookId);
       try {
-        apply(webhookId.toString(), next);
+        apply(webhookId.toString(), next, record.value());
       } catch (RuntimeException e) {
         log.error("Could not update the routes of webhook {}", webhookId, e);
       }
@@ -219,8 +221,15 @@ final class RoutesIndex {
      * that gave up on a batch may still see it land late, after a newer one, and the periodic
      * snapshot re-sends current versions. An equal version is applied again (idempotent), which
      * lets a snapshot repair a corrupted record of the same version.
+     *
+     * <p>All of a webhook's entries change in one write ({@code putAll}, a RocksDB write batch): a
+     * router stopped in the middle never finds half a webhook, and a router rebuilding a million
+     * webhooks from the topic makes one write per record, not one per entry. The record is kept as
+     * it came ({@code json}, checked by {@link #decode}), not encoded again.
      */
-    private void apply(String webhookId, Subscription next) {
+    private void apply(String webhookId, Subscription next, byte[] json) {
+      // key -> value, null for a delete; a key written again after its delete is kept
+      Map<String, byte[]> writes = new LinkedHashMap<>();
       byte[] previousJson = store.get(WEBHOOK + webhookId);
       if (previousJson != null) {
         Subscription previous = decode(UUID.fromString(webhookId), previousJson);
@@ -234,15 +243,19 @@ final class RoutesIndex {
         }
         if (previous != null) {
           for (String type : previous.events())
-            store.delete(routeKey(previous.tenant(), type, webhookId));
+            writes.put(routeKey(previous.tenant(), type, webhookId), null);
         }
       }
       if (next == null) {
-        store.delete(WEBHOOK + webhookId);
+        writes.put(WEBHOOK + webhookId, null);
+        write(writes);
         return;
       }
-      store.put(WEBHOOK + webhookId, Json.toBytes(next));
-      if (!next.active()) return;
+      writes.put(WEBHOOK + webhookId, json);
+      if (!next.active()) {
+        write(writes);
+        return;
+      }
       byte[] filter = next.filter() == null ? new byte[0] : Json.toBytes(next.filter());
       byte[] version =
           ByteBuffer.allocate(Long.BYTES + filter.length)
@@ -257,8 +270,15 @@ final class RoutesIndex {
               type);
           continue;
         }
-        store.put(routeKey(next.tenant(), type, webhookId), version);
+        writes.put(routeKey(next.tenant(), type, webhookId), version);
       }
+      write(writes);
+    }
+
+    private void write(Map<String, byte[]> writes) {
+      List<KeyValue<String, byte[]>> batch = new ArrayList<>(writes.size());
+      writes.forEach((key, value) -> batch.add(KeyValue.pair(key, value)));
+      store.putAll(batch);
     }
 
     /**

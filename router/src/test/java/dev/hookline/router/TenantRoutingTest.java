@@ -209,6 +209,42 @@ class TenantRoutingTest {
   }
 
   @Test
+  void eachRoutingRecordIsOneWriteAndDeletingATenantsWebhooksLeavesOnlyTheNetworkWideOnes() {
+    KeyValueStore<String, byte[]> store = inMemoryStore();
+    List<String> writes = new java.util.ArrayList<>();
+    RoutesIndex.Updater updater = updater(recordingWrites(store, writes));
+    UUID network = id(100);
+    updater.process(record(network, new Subscription(network, 1, List.of(PAID), true, null, null)));
+    for (int w = 1; w <= 3; w++)
+      updater.process(
+          record(
+              id(w),
+              new Subscription(id(w), 1, List.of(PAID, "*", "invoice_sent"), true, "t1", null)));
+    updater.process(record(id(4), new Subscription(id(4), 1, List.of(PAID), true, "t2", null)));
+    assertThat(RoutesIndex.lookup(store, "t1", PAID)).hasSize(4);
+
+    // the tenant is deleted: its webhooks' tombstones, and one that was deactivated first
+    updater.process(record(id(1), new Subscription(id(1), 2, List.of(PAID), false, "t1", null)));
+    for (int w = 1; w <= 3; w++) updater.process(new Record<>(key(id(w)), null, 0L));
+
+    // one write (a write batch) per record, however many entries it changes
+    assertThat(writes).hasSize(1 + 3 + 1 + 1 + 3).containsOnly("putAll");
+    assertThat(RoutesIndex.lookup(store, "t1", PAID))
+        .containsExactly(new RoutesIndex.Route(network, 1, null));
+    assertThat(RoutesIndex.lookup(store, "t1", "invoice_sent")).isEmpty();
+    assertThat(RoutesIndex.lookup(store, "t2", PAID))
+        .extracting(RoutesIndex.Route::webhookId)
+        .containsExactly(id(4), network);
+    try (KeyValueIterator<String, byte[]> all = store.all()) {
+      assertThat(all)
+          .toIterable()
+          .extracting(e -> e.key)
+          .as("nothing of t1's webhooks is left")
+          .noneMatch(k -> k.contains(id(1).toString()) || k.contains("|t1|"));
+    }
+  }
+
+  @Test
   void aStoreWrittenBeforeTenantsIsConvertedAtStart() {
     KeyValueStore<String, byte[]> store = inMemoryStore();
     // what the router of the previous release left: r|<type>|<id>, and w|<id> with its record
@@ -282,6 +318,25 @@ class TenantRoutingTest {
 
   static Record<byte[], byte[]> record(UUID id, Subscription subscription) {
     return new Record<>(key(id), Json.toBytes(subscription), 0L);
+  }
+
+  /** The store, noting the name of every writing call (put, putAll, delete...). */
+  @SuppressWarnings("unchecked")
+  static KeyValueStore<String, byte[]> recordingWrites(
+      KeyValueStore<String, byte[]> store, List<String> writes) {
+    return (KeyValueStore<String, byte[]>)
+        Proxy.newProxyInstance(
+            KeyValueStore.class.getClassLoader(),
+            new Class<?>[] {KeyValueStore.class},
+            (proxy, method, args) -> {
+              if (List.of("put", "putAll", "putIfAbsent", "delete").contains(method.getName()))
+                writes.add(method.getName());
+              try {
+                return method.invoke(store, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   /** The store, counting every entry its prefix scans hand out. */
