@@ -48,6 +48,12 @@ record HooklineConfig(
       Pattern.compile(
           "https?://[A-Za-z0-9.\\[\\]:-]+(:\\d{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?");
 
+  /**
+   * Replaced by the host's name in {@code HOOKLINE_ROUTER_INSTANCE_ID}: one Compose service gives
+   * each replica an id of its own (a container's host name is its id, kept across its restarts).
+   */
+  static final String HOSTNAME = "{hostname}";
+
   /** `up` runs exactly one router per data dir, so a fixed id is unique there. */
   static final String UP_ROUTER_INSTANCE_ID = "hookline-up";
 
@@ -75,7 +81,8 @@ record HooklineConfig(
             r.emptyOr(
                 Setting.ROUTER_INSTANCE_ID,
                 RouterConfig.INSTANCE_ID,
-                RouterConfig.INSTANCE_ID_RULE))
+                RouterConfig.INSTANCE_ID_RULE + " (after " + HOSTNAME + " is replaced)",
+                id -> id.contains(HOSTNAME) ? id.replace(HOSTNAME, hostName("localhost")) : id))
         .httpHost(
             r.emptyOr(
                 Setting.HTTP_HOST,
@@ -129,13 +136,15 @@ record HooklineConfig(
   }
 
   private static String defaultWorkerId() {
-    String host;
+    return hostName("worker") + "-" + ProcessHandle.current().pid();
+  }
+
+  private static String hostName(String unknown) {
     try {
-      host = InetAddress.getLocalHost().getHostName();
+      return InetAddress.getLocalHost().getHostName();
     } catch (java.net.UnknownHostException e) {
-      host = "worker";
+      return unknown;
     }
-    return host + "-" + ProcessHandle.current().pid();
   }
 
   /** A builder with nothing set: {@link #fromEnv} fills it from the variables. */

@@ -270,6 +270,18 @@ class HooklineConfigTest {
   }
 
   @Test
+  void hostnameInTheRouterInstanceIdIsThisHostsNameSoComposeReplicasDiffer() throws Exception {
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    HooklineConfig replica =
+        HooklineConfig.fromEnv(Map.of("HOOKLINE_ROUTER_INSTANCE_ID", "router-{hostname}"));
+    assertThat(replica.routerInstanceIdOrNull()).isEqualTo("router-" + host);
+    assertThatThrownBy(
+            () -> HooklineConfig.fromEnv(Map.of("HOOKLINE_ROUTER_INSTANCE_ID", "router-{host}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("HOOKLINE_ROUTER_INSTANCE_ID must be 1-200 of the characters");
+  }
+
+  @Test
   void theRolesListenOnEveryInterfaceAndUpOnLoopbackUnlessTold() {
     HooklineConfig unset = HooklineConfig.fromEnv(Map.of());
     assertThat(unset.httpBindHost()).isEqualTo("0.0.0.0");
