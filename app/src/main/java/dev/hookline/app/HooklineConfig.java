@@ -23,6 +23,7 @@ record HooklineConfig(
     int workerConcurrency,
     String workerId,
     int topicPartitions,
+    int topicReplicationFactor,
     List<String> allowedNetworks,
     int retentionDays,
     String routerInstanceId,
@@ -75,6 +76,7 @@ record HooklineConfig(
         .workerId(
             r.string(Setting.WORKER_ID).isBlank() ? defaultWorkerId() : r.string(Setting.WORKER_ID))
         .topicPartitions(r.integer(Setting.TOPIC_PARTITIONS, 1, 1000))
+        .topicReplicationFactor(r.integer(Setting.TOPIC_REPLICATION_FACTOR, 0, 32))
         .allowedNetworks(r.cidrs(Setting.ALLOWED_NETWORKS))
         .retentionDays(r.integer(Setting.RETENTION_DAYS, 1, 3650))
         .routerInstanceId(
@@ -169,6 +171,7 @@ record HooklineConfig(
         .workerConcurrency(workerConcurrency)
         .workerId(workerId)
         .topicPartitions(topicPartitions)
+        .topicReplicationFactor(topicReplicationFactor)
         .allowedNetworks(allowedNetworks)
         .retentionDays(retentionDays)
         .routerInstanceId(routerInstanceId)
@@ -195,6 +198,7 @@ record HooklineConfig(
     private int workerConcurrency;
     private String workerId;
     private int topicPartitions;
+    private int topicReplicationFactor;
     private List<String> allowedNetworks;
     private int retentionDays;
     private String routerInstanceId;
@@ -276,6 +280,11 @@ record HooklineConfig(
       return this;
     }
 
+    Builder topicReplicationFactor(int value) {
+      this.topicReplicationFactor = value;
+      return this;
+    }
+
     Builder allowedNetworks(List<String> value) {
       this.allowedNetworks = value;
       return this;
@@ -332,6 +341,7 @@ record HooklineConfig(
           workerConcurrency,
           workerId,
           topicPartitions,
+          topicReplicationFactor,
           allowedNetworks,
           retentionDays,
           routerInstanceId,

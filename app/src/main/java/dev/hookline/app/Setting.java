@@ -27,6 +27,9 @@ enum Setting {
   WORKER_ID("", "Worker id recorded with each attempt; hostname-pid when empty"),
   TOPIC_PARTITIONS(
       "6", "Partitions of hookline.deliveries and events.* topics created by Hookline, 1-1000"),
+  TOPIC_REPLICATION_FACTOR(
+      "0",
+      "Replication factor of the topics Hookline creates, 0-32; 0 = from the cluster: min(3, brokers); topics with 3 replicas or more get `min.insync.replicas` 2"),
   ALLOWED_NETWORKS(
       "",
       "CIDRs webhook targets may resolve to despite the SSRF guard, comma-separated; `up` adds loopback"),

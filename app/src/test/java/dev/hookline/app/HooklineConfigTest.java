@@ -129,6 +129,16 @@ class HooklineConfigTest {
           new Invalid(
               Setting.TOPIC_PARTITIONS, "0", Check.PARSE, "must be a whole number from 1 to 1000"),
           new Invalid(
+              Setting.TOPIC_REPLICATION_FACTOR,
+              "three",
+              Check.PARSE,
+              "must be a whole number from 0 to 32"),
+          new Invalid(
+              Setting.TOPIC_REPLICATION_FACTOR,
+              "-1",
+              Check.PARSE,
+              "must be a whole number from 0 to 32"),
+          new Invalid(
               Setting.ALLOWED_NETWORKS,
               "10.0.0.0/8,,fe80::/129",
               Check.PARSE,
