@@ -23,6 +23,7 @@ record HooklineConfig(
     int workerConcurrency,
     String workerId,
     int topicPartitions,
+    int topicReplicationFactor,
     List<String> allowedNetworks,
     int retentionDays,
     String routerInstanceId,
@@ -49,6 +50,12 @@ record HooklineConfig(
       Pattern.compile(
           "https?://[A-Za-z0-9.\\[\\]:-]+(:\\d{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?");
 
+  /**
+   * Replaced by the host's name in {@code HOOKLINE_ROUTER_INSTANCE_ID}: one Compose service gives
+   * each replica an id of its own (a container's host name is its id, kept across its restarts).
+   */
+  static final String HOSTNAME = "{hostname}";
+
   /** `up` runs exactly one router per data dir, so a fixed id is unique there. */
   static final String UP_ROUTER_INSTANCE_ID = "hookline-up";
 
@@ -70,13 +77,15 @@ record HooklineConfig(
         .workerId(
             r.string(Setting.WORKER_ID).isBlank() ? defaultWorkerId() : r.string(Setting.WORKER_ID))
         .topicPartitions(r.integer(Setting.TOPIC_PARTITIONS, 1, 1000))
+        .topicReplicationFactor(r.integer(Setting.TOPIC_REPLICATION_FACTOR, 0, 32))
         .allowedNetworks(r.cidrs(Setting.ALLOWED_NETWORKS))
         .retentionDays(r.integer(Setting.RETENTION_DAYS, 1, 3650))
         .routerInstanceId(
             r.emptyOr(
                 Setting.ROUTER_INSTANCE_ID,
                 RouterConfig.INSTANCE_ID,
-                RouterConfig.INSTANCE_ID_RULE))
+                RouterConfig.INSTANCE_ID_RULE + " (after " + HOSTNAME + " is replaced)",
+                id -> id.contains(HOSTNAME) ? id.replace(HOSTNAME, hostName("localhost")) : id))
         .httpHost(
             r.emptyOr(
                 Setting.HTTP_HOST,
@@ -131,13 +140,15 @@ record HooklineConfig(
   }
 
   private static String defaultWorkerId() {
-    String host;
+    return hostName("worker") + "-" + ProcessHandle.current().pid();
+  }
+
+  private static String hostName(String unknown) {
     try {
-      host = InetAddress.getLocalHost().getHostName();
+      return InetAddress.getLocalHost().getHostName();
     } catch (java.net.UnknownHostException e) {
-      host = "worker";
+      return unknown;
     }
-    return host + "-" + ProcessHandle.current().pid();
   }
 
   /** A builder with nothing set: {@link #fromEnv} fills it from the variables. */
@@ -162,6 +173,7 @@ record HooklineConfig(
         .workerConcurrency(workerConcurrency)
         .workerId(workerId)
         .topicPartitions(topicPartitions)
+        .topicReplicationFactor(topicReplicationFactor)
         .allowedNetworks(allowedNetworks)
         .retentionDays(retentionDays)
         .routerInstanceId(routerInstanceId)
@@ -189,6 +201,7 @@ record HooklineConfig(
     private int workerConcurrency;
     private String workerId;
     private int topicPartitions;
+    private int topicReplicationFactor;
     private List<String> allowedNetworks;
     private int retentionDays;
     private String routerInstanceId;
@@ -271,6 +284,11 @@ record HooklineConfig(
       return this;
     }
 
+    Builder topicReplicationFactor(int value) {
+      this.topicReplicationFactor = value;
+      return this;
+    }
+
     Builder allowedNetworks(List<String> value) {
       this.allowedNetworks = value;
       return this;
@@ -332,6 +350,7 @@ record HooklineConfig(
           workerConcurrency,
           workerId,
           topicPartitions,
+          topicReplicationFactor,
           allowedNetworks,
           retentionDays,
           routerInstanceId,

@@ -101,7 +101,9 @@ public final class Main {
           Database db = running.add(Roles.database(config));
           Roles.checkKafka(config.kafkaBootstrapServers());
           TopicProvisioner.provision(
-              config.kafkaBootstrapServers(), config.topicPartitions(), (short) -1);
+              config.kafkaBootstrapServers(),
+              config.topicPartitions(),
+              (short) config.topicReplicationFactor());
           Roles.adminApi(config, db, catalog, metrics, null, running);
         }
         case "router" -> {

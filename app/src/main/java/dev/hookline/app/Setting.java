@@ -27,12 +27,15 @@ enum Setting {
   WORKER_ID("", "Worker id recorded with each attempt; hostname-pid when empty"),
   TOPIC_PARTITIONS(
       "6", "Partitions of hookline.deliveries and events.* topics created by Hookline, 1-1000"),
+  TOPIC_REPLICATION_FACTOR(
+      "0",
+      "Replication factor of the topics Hookline creates, 0-32; 0 = from the cluster: min(3, brokers); topics with 3 replicas or more get `min.insync.replicas` 2"),
   ALLOWED_NETWORKS(
       "",
       "CIDRs webhook targets may resolve to despite the SSRF guard, comma-separated; `up` adds loopback"),
   ROUTER_INSTANCE_ID(
       "",
-      "Static group membership of the router: a router restarted after a crash resumes at once instead of after the 45 s session timeout; unique per router process and kept across its restarts; empty = dynamic membership (`up` uses `hookline-up`)"),
+      "Static group membership of the router: a router restarted after a crash resumes at once instead of after the 45 s session timeout; unique per router process and kept across its restarts (`{hostname}` in it is replaced by the host's name, e.g. `router-{hostname}` for Compose replicas); empty = dynamic membership (`up` uses `hookline-up`)"),
   RETENTION_DAYS(
       "30",
       "Days events with their deliveries and attempts are kept, 1-3650; admin-api deletes older ones hourly"),

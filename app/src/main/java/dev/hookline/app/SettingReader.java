@@ -81,7 +81,13 @@ record SettingReader(Map<String, String> env) {
 
   /** Empty, or a value matching {@code pattern}; else an error saying what {@code must} be. */
   String emptyOr(Setting s, Pattern pattern, String must) {
-    String value = string(s);
+    return emptyOr(s, pattern, must, java.util.function.UnaryOperator.identity());
+  }
+
+  /** {@link #emptyOr(Setting, Pattern, String)} on the value as {@code expand} rewrites it. */
+  String emptyOr(
+      Setting s, Pattern pattern, String must, java.util.function.UnaryOperator<String> expand) {
+    String value = expand.apply(string(s));
     if (!value.isEmpty() && !pattern.matcher(value).matches()) {
       throw new ConfigException(s.variable() + " must be " + must + ", was '" + shown(value) + "'");
     }

@@ -28,7 +28,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class DockerComposeFileTest {
   private static final List<String> ROLES = List.of("admin-api", "router", "worker");
 
-  private static final Map<String, Set<Setting>> REQUIRED =
+  /** The settings each role must be given (the Kubernetes manifests are held to them too). */
+  static final Map<String, Set<Setting>> REQUIRED =
       Map.of(
           "admin-api",
           EnumSet.of(
@@ -102,6 +103,19 @@ class DockerComposeFileTest {
   }
 
   @Test
+  void aRouterThatCannotScaleIsCaught() {
+    Map<String, Object> compose = compose();
+    Map<String, Object> router = service(compose, "router");
+    router.put("volumes", List.of("router-data:/data"));
+    env(router).put("HOOKLINE_ROUTER_INSTANCE_ID", "router-1");
+    router.put("container_name", "hookline-router");
+    assertThat(problems(compose))
+        .anySatisfy(p -> assertThat(p).contains("router-data:/data").contains("shared"))
+        .anySatisfy(p -> assertThat(p).contains("router-1").contains("same in every replica"))
+        .anySatisfy(p -> assertThat(p).contains("router: has a container_name"));
+  }
+
+  @Test
   void aMissingHealthCheckAndAnUnorderedStartAreCaught() {
     Map<String, Object> compose = compose();
     service(compose, "postgres").remove("healthcheck");
@@ -145,6 +159,7 @@ class DockerComposeFileTest {
         });
     for (String role : ROLES) checkRole(role, map(services.get(role)), problems);
     checkWorkerScales(map(services.get("worker")), problems);
+    checkRouterScales(map(services.get("router")), problems);
     return problems;
   }
 
@@ -180,11 +195,38 @@ class DockerComposeFileTest {
   private static void checkWorkerScales(Map<String, Object> worker, List<String> problems) {
     if (!(map(worker.get("deploy")).get("replicas") instanceof Integer n) || n < 2)
       problems.add("worker: deploy.replicas must be 2 or more");
-    if (worker.get("ports") != null)
-      problems.add("worker: publishes a fixed host port, so it cannot scale");
+    checkScalable("worker", worker, problems);
+  }
+
+  /**
+   * {@code --scale router=N}: replicas must not share a state directory (a named volume) or one
+   * static group instance id (the second would fence the first).
+   */
+  private static void checkRouterScales(Map<String, Object> router, List<String> problems) {
+    checkScalable("router", router, problems);
+    for (String volume : strings(router.get("volumes"))) {
+      if (!volume.startsWith("/"))
+        problems.add("router: volume " + volume + " is shared by every replica");
+    }
+    String id = String.valueOf(env(router).getOrDefault(Setting.ROUTER_INSTANCE_ID.variable(), ""));
+    if (!id.isEmpty() && !id.contains(HooklineConfig.HOSTNAME))
+      problems.add(
+          "router: "
+              + Setting.ROUTER_INSTANCE_ID.variable()
+              + " "
+              + id
+              + " would be the same in every replica; put "
+              + HooklineConfig.HOSTNAME
+              + " in it");
+  }
+
+  private static void checkScalable(
+      String role, Map<String, Object> service, List<String> problems) {
+    if (service.get("ports") != null)
+      problems.add(role + ": publishes a fixed host port, so it cannot scale");
     for (String key : List.of("container_name", "hostname")) {
-      if (worker.get(key) != null)
-        problems.add("worker: has a " + key + ", so replicas would clash");
+      if (service.get(key) != null)
+        problems.add(role + ": has a " + key + ", so replicas would clash");
     }
   }
 
@@ -199,7 +241,7 @@ class DockerComposeFileTest {
 
   /** Mutable copies all the way down, so a test can change what the merge keys shared. */
   @SuppressWarnings("unchecked")
-  private static <T> T deepCopy(T value) {
+  static <T> T deepCopy(T value) {
     if (value instanceof Map<?, ?> m) {
       Map<String, Object> copy = new LinkedHashMap<>();
       m.forEach((k, v) -> copy.put(String.valueOf(k), deepCopy(v)));

@@ -129,6 +129,16 @@ class HooklineConfigTest {
           new Invalid(
               Setting.TOPIC_PARTITIONS, "0", Check.PARSE, "must be a whole number from 1 to 1000"),
           new Invalid(
+              Setting.TOPIC_REPLICATION_FACTOR,
+              "three",
+              Check.PARSE,
+              "must be a whole number from 0 to 32"),
+          new Invalid(
+              Setting.TOPIC_REPLICATION_FACTOR,
+              "-1",
+              Check.PARSE,
+              "must be a whole number from 0 to 32"),
+          new Invalid(
               Setting.ALLOWED_NETWORKS,
               "10.0.0.0/8,,fe80::/129",
               Check.PARSE,
@@ -286,6 +296,18 @@ class HooklineConfigTest {
         HooklineConfig.fromEnv(Map.of("HOOKLINE_ROUTER_INSTANCE_ID", " router-1 "));
     assertThat(set.routerInstanceIdOrNull()).isEqualTo("router-1");
     assertThat(set.withUpDefaults().routerInstanceIdOrNull()).isEqualTo("router-1");
+  }
+
+  @Test
+  void hostnameInTheRouterInstanceIdIsThisHostsNameSoComposeReplicasDiffer() throws Exception {
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    HooklineConfig replica =
+        HooklineConfig.fromEnv(Map.of("HOOKLINE_ROUTER_INSTANCE_ID", "router-{hostname}"));
+    assertThat(replica.routerInstanceIdOrNull()).isEqualTo("router-" + host);
+    assertThatThrownBy(
+            () -> HooklineConfig.fromEnv(Map.of("HOOKLINE_ROUTER_INSTANCE_ID", "router-{host}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("HOOKLINE_ROUTER_INSTANCE_ID must be 1-200 of the characters");
   }
 
   @Test

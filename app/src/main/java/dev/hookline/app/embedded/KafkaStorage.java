@@ -26,12 +26,23 @@ final class KafkaStorage {
    */
   static void formatIfNeeded(KafkaConfig config, Path dir) {
     if (Files.exists(dir.resolve("meta.properties"))) return;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
     String clusterId = Uuid.randomUuid().toString();
+    format(config, dir, EmbeddedKafka.NODE_ID, clusterId);
+    LOG.info(
+        "Formatted Kafka storage {} (cluster {}, {}={})",
+        dir,
+        clusterId,
+        ShareVersion.FEATURE_NAME,
+        ShareVersion.LATEST_PRODUCTION.featureLevel());
+  }
+
+  /** Formats {@code dir} as node {@code nodeId} of cluster {@code clusterId}, share groups on. */
+  static void format(KafkaConfig config, Path dir, int nodeId, String clusterId) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       new Formatter()
           .setPrintStream(new PrintStream(out, true, StandardCharsets.UTF_8))
-          .setNodeId(EmbeddedKafka.NODE_ID)
+          .setNodeId(nodeId)
           .setClusterId(clusterId)
           .setDirectories(List.of(dir.toString()))
           .setMetadataLogDirectory(config.metadataLogDir())
@@ -51,11 +62,5 @@ final class KafkaStorage {
               + out.toString(StandardCharsets.UTF_8),
           e);
     }
-    LOG.info(
-        "Formatted Kafka storage {} (cluster {}, {}={})",
-        dir,
-        clusterId,
-        ShareVersion.FEATURE_NAME,
-        ShareVersion.LATEST_PRODUCTION.featureLevel());
   }
 }

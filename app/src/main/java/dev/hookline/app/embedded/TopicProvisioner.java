@@ -54,19 +54,43 @@ public final class TopicProvisioner {
    *
    * @param partitions partitions of {@code hookline.deliveries} and of every {@code events.*}
    *     topic; the low-volume topics (subscriptions, dead letter, invalid events) get one
+   * @param replicationFactor of the topics created now; {@link #FROM_CLUSTER} for {@link
+   *     #replicationFor(int) min(3, brokers)}, -1 for the broker's {@code
+   *     default.replication.factor}
    * @return the names of all Hookline topics, created now or before
    * @throws IllegalStateException if Kafka refuses or does not answer within 30 s
    */
   public static List<String> provision(
       String bootstrapServers, int partitions, short replicationFactor) {
-    List<NewTopic> topics = plan(EventCatalog.load(), partitions, replicationFactor);
     Map<String, Object> props =
         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(props)) {
+      short replication =
+          replicationFactor == FROM_CLUSTER ? replicationFor(brokers(admin)) : replicationFactor;
+      List<NewTopic> topics = plan(EventCatalog.load(), partitions, replication);
       createMissing(admin, topics);
       configureDispatcherGroup(admin);
+      return topics.stream().map(NewTopic::name).toList();
     }
-    return topics.stream().map(NewTopic::name).toList();
+  }
+
+  /** {@link #provision}'s replication factor meaning "from the cluster's size". */
+  public static final short FROM_CLUSTER = 0;
+
+  /**
+   * Three replicas where there are three brokers or more (one broker may fail, or be restarted,
+   * without losing a record or refusing a write), as many as there are brokers below that.
+   */
+  static short replicationFor(int brokers) {
+    return (short) Math.max(1, Math.min(3, brokers));
+  }
+
+  /**
+   * {@code min.insync.replicas} for a replication factor: 2 from 3 replicas on (with the producers'
+   * {@code acks=all}, a write acknowledged is on two brokers), else the broker's default.
+   */
+  static Map<String, String> minInsyncFor(short replicationFactor) {
+    return replicationFactor >= 3 ? Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2") : Map.of();
   }
 
   /** The topics Hookline needs for this catalog. */
@@ -78,23 +102,39 @@ public final class TopicProvisioner {
           "replicationFactor must be >= 1 (or -1 for the broker default), was "
               + replicationFactor);
     }
+    Map<String, String> isr = minInsyncFor(replicationFactor);
     Map<String, NewTopic> byName = new LinkedHashMap<>();
     // The subscriptions topic is the router's GlobalKTable source and changelog: keep it compacted.
+    Map<String, String> compacted = new LinkedHashMap<>(isr);
+    compacted.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     byName.put(
         Topics.SUBSCRIPTIONS,
-        new NewTopic(Topics.SUBSCRIPTIONS, 1, replicationFactor)
-            .configs(
-                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-    byName.put(Topics.DELIVERIES, new NewTopic(Topics.DELIVERIES, partitions, replicationFactor));
-    byName.put(Topics.DEAD_LETTER, new NewTopic(Topics.DEAD_LETTER, 1, replicationFactor));
-    byName.put(Topics.INVALID_EVENTS, new NewTopic(Topics.INVALID_EVENTS, 1, replicationFactor));
+        new NewTopic(Topics.SUBSCRIPTIONS, 1, replicationFactor).configs(compacted));
+    byName.put(Topics.DELIVERIES, topic(Topics.DELIVERIES, partitions, replicationFactor, isr));
+    byName.put(Topics.DEAD_LETTER, topic(Topics.DEAD_LETTER, 1, replicationFactor, isr));
+    byName.put(Topics.INVALID_EVENTS, topic(Topics.INVALID_EVENTS, 1, replicationFactor, isr));
     byName.put(
-        Topics.HOOKLINE_EVENTS,
-        new NewTopic(Topics.HOOKLINE_EVENTS, partitions, replicationFactor));
+        Topics.HOOKLINE_EVENTS, topic(Topics.HOOKLINE_EVENTS, partitions, replicationFactor, isr));
     for (EventType type : catalog.types()) {
-      byName.putIfAbsent(type.topic(), new NewTopic(type.topic(), partitions, replicationFactor));
+      byName.putIfAbsent(type.topic(), topic(type.topic(), partitions, replicationFactor, isr));
     }
     return List.copyOf(byName.values());
+  }
+
+  private static NewTopic topic(
+      String name, int partitions, short replicationFactor, Map<String, String> configs) {
+    return new NewTopic(name, partitions, replicationFactor).configs(configs);
+  }
+
+  private static int brokers(Admin admin) {
+    try {
+      return admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while provisioning Kafka", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot count the Kafka brokers: " + e.getMessage(), e);
+    }
   }
 
   private static void createMissing(Admin admin, Collection<NewTopic> topics) {

@@ -49,6 +49,24 @@ class TopicProvisionerTest {
   }
 
   @Test
+  void replicationFollowsTheClusterUpToThreeWithTwoInSyncReplicasFromThree() {
+    assertThat(TopicProvisioner.replicationFor(1)).isEqualTo((short) 1);
+    assertThat(TopicProvisioner.replicationFor(2)).isEqualTo((short) 2);
+    assertThat(TopicProvisioner.replicationFor(3)).isEqualTo((short) 3);
+    assertThat(TopicProvisioner.replicationFor(9)).isEqualTo((short) 3);
+
+    Map<String, NewTopic> three = byName(TopicProvisioner.plan(catalog, 6, (short) 3));
+    assertThat(three.values())
+        .allSatisfy(t -> assertThat(t.configs()).containsEntry("min.insync.replicas", "2"));
+    assertThat(three.get(Topics.SUBSCRIPTIONS).configs())
+        .containsEntry("cleanup.policy", "compact");
+    for (short fewer : new short[] {1, 2, -1}) {
+      assertThat(TopicProvisioner.plan(catalog, 6, fewer))
+          .allSatisfy(t -> assertThat(t.configs()).doesNotContainKey("min.insync.replicas"));
+    }
+  }
+
+  @Test
   void nonsensicalSizesAreRefused() {
     assertThatThrownBy(() -> TopicProvisioner.plan(catalog, 0, (short) 1))
         .isInstanceOf(IllegalArgumentException.class)

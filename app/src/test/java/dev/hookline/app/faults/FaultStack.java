@@ -60,6 +60,7 @@ final class FaultStack implements AutoCloseable {
   private Router router;
   private List<PortHold> kafkaPortsHeld = List.of();
   private PortHold postgresPortHeld;
+  private String externalKafka;
 
   private FaultStack(Path dir) {
     this.dir = dir;
@@ -67,11 +68,28 @@ final class FaultStack implements AutoCloseable {
 
   /** Starts PostgreSQL and Kafka (topics provisioned) on {@code dir}; no role yet. */
   static FaultStack start(Path dir) {
-    FaultStack stack = new FaultStack(dir);
+    return start(new FaultStack(dir), null);
+  }
+
+  /**
+   * Starts PostgreSQL on {@code dir} and provisions the topics on a Kafka cluster the caller runs
+   * (replication from its size, as admin-api does); no role yet. Its Kafka cannot be stopped here.
+   */
+  static FaultStack startOn(Path dir, String bootstrapServers) {
+    return start(new FaultStack(dir), bootstrapServers);
+  }
+
+  private static FaultStack start(FaultStack stack, String externalKafka) {
     try {
       stack.startPostgres();
-      stack.startKafka();
-      TopicProvisioner.provision(stack.bootstrapServers());
+      if (externalKafka == null) {
+        stack.startKafka();
+        TopicProvisioner.provision(stack.bootstrapServers());
+      } else {
+        stack.externalKafka = externalKafka;
+        TopicProvisioner.provision(
+            externalKafka, TopicProvisioner.DEFAULT_PARTITIONS, TopicProvisioner.FROM_CLUSTER);
+      }
       stack.db =
           Database.open(
               new DatabaseConfig(
@@ -85,7 +103,7 @@ final class FaultStack implements AutoCloseable {
   }
 
   String bootstrapServers() {
-    return "127.0.0.1:" + kafkaPort;
+    return externalKafka != null ? externalKafka : "127.0.0.1:" + kafkaPort;
   }
 
   Database db() {

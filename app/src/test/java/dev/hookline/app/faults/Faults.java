@@ -1,9 +1,11 @@
 package dev.hookline.app.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +15,24 @@ import java.util.concurrent.TimeUnit;
 /** Small helpers shared by the fault tests: progress gates and the figures they log. */
 final class Faults {
   private Faults() {}
+
+  /**
+   * After every pair succeeded: each event reached each path, nothing is half written, every
+   * success has its 2xx, and the worker and the router run on without having been restarted.
+   */
+  static void assertRecoveredLosingNothing(
+      FaultStack stack,
+      HookReceiver receiver,
+      Collection<String> paths,
+      Collection<String> published,
+      WorkerJvm worker) {
+    for (String path : paths) assertThat(receiver.eventIds(path)).as(path).containsAll(published);
+    assertThat(Ledger.halfWritten(stack.db())).as("half-written deliveries").isEmpty();
+    assertThat(Ledger.succeededWithoutA2xx(stack.db())).isZero();
+    assertThat(worker.isAlive()).isTrue();
+    assertThat(worker.healthy()).isTrue();
+    assertThat(stack.routerRunning()).as("router running").isTrue();
+  }
 
   /** Waits until the receiver has had {@code n} requests: deliveries are flowing. */
   static void awaitArrivals(HookReceiver receiver, int n) {

@@ -1,6 +1,5 @@
 package dev.hookline.app.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -116,14 +115,7 @@ final class RestartScenario {
       Ledger.awaitAllSucceeded(stack.db(), pairs, Duration.ofMinutes(3));
       long allRecorded = System.nanoTime() - restarted;
 
-      for (String path : PATHS) {
-        assertThat(receiver.eventIds(path)).as(path).containsAll(published.keySet());
-      }
-      assertThat(Ledger.halfWritten(stack.db())).as("half-written deliveries").isEmpty();
-      assertThat(Ledger.succeededWithoutA2xx(stack.db())).isZero();
-      assertThat(worker.isAlive()).isTrue();
-      assertThat(worker.healthy()).isTrue();
-      assertThat(stack.routerRunning()).as("router running").isTrue();
+      Faults.assertRecoveredLosingNothing(stack, receiver, PATHS, published.keySet(), worker);
       int duplicates = PATHS.stream().mapToInt(receiver::duplicates).sum();
       Faults.Latency latency =
           Faults.latency(published, receiver.firstArrivals("/a"), receiver.firstArrivals("/b"));

@@ -72,6 +72,20 @@ class RouterCrashIT {
 
   @Test
   void aRouterKilledMidStreamAndRestartedEmitsEveryTaskExactlyOnce() throws Exception {
+    killOneMidStream(false);
+  }
+
+  /**
+   * Two routers share the events partitions, each with a state directory of its own (issue #19);
+   * one is killed with {@code kill -9} and not restarted: the other takes its partitions over (once
+   * the dead one's session times out) and exactly-once still holds.
+   */
+  @Test
+  void oneOfTwoRoutersKilledMidStreamTheOtherTakesOverExactlyOnce() throws Exception {
+    killOneMidStream(true);
+  }
+
+  private void killOneMidStream(boolean twoRouters) throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, 0);
         Database db = RoutingKit.freshDatabase()) {
       String bootstrap = kafka.bootstrapServers();
@@ -99,8 +113,14 @@ class RouterCrashIT {
                   bootstrap, List.of(explicit, twoTypes, wildcard, otherType, inactive), true);
           EventPublisher publisher =
               EventPublisher.create(PublisherConfig.defaults(bootstrap), EventCatalog.load())) {
-        Process first = startRouter(bootstrap, "first");
+        Process first = startRouter(bootstrap, "first", "router-state");
         awaitRunning(first, "first");
+        Process other = null;
+        if (twoRouters) {
+          other = startRouter(bootstrap, "other", "router-state-other");
+          awaitRunning(other, "other");
+          awaitMembersSharingPartitions(bootstrap, 2);
+        }
 
         // ~1,000 events/s in the background, from before the kill until the restarted router routes
         // again
@@ -141,7 +161,7 @@ class RouterCrashIT {
               atKill,
               published.size());
 
-          startRouter(bootstrap, "second");
+          if (!twoRouters) startRouter(bootstrap, "second", "router-state");
           await()
               .atMost(Duration.ofSeconds(90))
               .pollInSameThread()
@@ -180,8 +200,12 @@ class RouterCrashIT {
             .as("none missing")
             .isEqualTo(expected);
         assertThat(all).as("none twice").hasSize(expected.size());
+        if (other != null) assertThat(other.isAlive()).as("the other router").isTrue();
         log.info(
-            "after kill -9 and restart: {} tasks for {} events x {} webhooks, no duplicates",
+            twoRouters
+                ? "after kill -9 of one of two routers: {} tasks"
+                    + " for {} events x {} webhooks, no duplicates"
+                : "after kill -9 and restart: {} tasks for {} events x {} webhooks, no duplicates",
             all.size(),
             events,
             matching.size());
@@ -189,7 +213,7 @@ class RouterCrashIT {
     }
   }
 
-  private Process startRouter(String bootstrap, String name) throws IOException {
+  private Process startRouter(String bootstrap, String name, String stateDir) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -200,7 +224,7 @@ class RouterCrashIT {
                 RouterProcess.class.getName(),
                 bootstrap,
                 APP_ID,
-                dir.resolve("router-state").toString())
+                dir.resolve(stateDir).toString())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("router-" + name + ".log").toFile());
     Process process = builder.start();
@@ -219,6 +243,29 @@ class RouterCrashIT {
                 throw new AssertionError("router exited: " + Files.readString(logFile));
               return Files.readString(logFile, StandardCharsets.UTF_8).contains("-> RUNNING");
             });
+  }
+
+  /** Until the group has {@code n} members, each assigned some partitions. */
+  private static void awaitMembersSharingPartitions(String bootstrap, int n) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, (Object) bootstrap))) {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                var members =
+                    admin
+                        .describeConsumerGroups(List.of(APP_ID))
+                        .all()
+                        .get(10, TimeUnit.SECONDS)
+                        .get(APP_ID)
+                        .members();
+                return members.size() == n
+                    && members.stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+              });
+    }
   }
 
   /**
