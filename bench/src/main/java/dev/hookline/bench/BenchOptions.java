@@ -37,6 +37,8 @@ import java.util.Map;
  * @param jfr record a JFR profile of every JVM into the data dir's {@code jfr/}
  * @param outDir where the JSON and Markdown results go
  * @param dataDir where the broker and PostgreSQL keep their data; null for a temporary directory
+ * @param noisyBacklog tenant A's backlog in the noisy-tenant scenario
+ * @param noisyRate tenant B's events per second in the noisy-tenant scenario
  * @param keepData keep the data dir (else it is deleted at the end)
  */
 record BenchOptions(
@@ -57,6 +59,8 @@ record BenchOptions(
     int hangTimeoutSeconds,
     int fanoutWebhooks,
     int fanoutEvents,
+    long noisyBacklog,
+    int noisyRate,
     int maxInFlight,
     int consumers,
     String workerHeap,
@@ -68,7 +72,15 @@ record BenchOptions(
     boolean keepData) {
 
   static final List<String> ALL =
-      List.of("throughput", "raw", "latency", "isolation", "scaling", "fanout", "publish");
+      List.of(
+          "throughput",
+          "raw",
+          "latency",
+          "isolation",
+          "noisy-tenant",
+          "scaling",
+          "fanout",
+          "publish");
 
   BenchOptions {
     scenarios = List.copyOf(scenarios);
@@ -95,6 +107,8 @@ record BenchOptions(
         15,
         10_000,
         1_500,
+        100_000,
+        50,
         200,
         WorkerConfig.DEFAULT_CONSUMERS,
         "512m",
@@ -127,6 +141,8 @@ record BenchOptions(
         2,
         300,
         200,
+        2_000,
+        50,
         200,
         WorkerConfig.DEFAULT_CONSUMERS,
         "512m",
@@ -142,7 +158,8 @@ record BenchOptions(
       """
       usage: hookline bench [--quick] [options]
         --quick                 every scenario small: under a minute in all
-        --scenarios LIST        comma-separated, from: throughput,raw,latency,isolation,scaling,fanout,publish (default all)
+        --scenarios LIST        comma-separated, from: throughput,raw,latency,isolation,noisy-tenant,
+                                scaling,fanout,publish (default all)
         --events N              events per throughput run and for publish (default 200000; quick 2000)
         --webhooks LIST         webhooks per event, one throughput run each (default 1,3)
         --payload BYTES         size of each event's data JSON (default 1024)
@@ -158,6 +175,8 @@ record BenchOptions(
         --hang-timeout SECONDS  timeout of the hanging webhook in isolation (default 15; quick 2)
         --fanout-webhooks N     webhooks of the fan-out scenario (default 10000; quick 300)
         --fanout-events N       events of the fan-out scenario (default 1500; quick 200)
+        --noisy-backlog N       tenant A's backlog in noisy-tenant (default 100000; quick 2000)
+        --noisy-rate N          tenant B's events/s in noisy-tenant (default 50)
         --max-in-flight N       per worker, and the raw client's concurrency (default 200)
         --consumers N           share consumers in each worker (default 4)
         --worker-heap SIZE      -Xmx of each worker JVM (default 512m)
@@ -221,6 +240,8 @@ record BenchOptions(
             (int) longOf(v, "--hang-timeout", o.hangTimeoutSeconds(), 1, 30),
             (int) longOf(v, "--fanout-webhooks", o.fanoutWebhooks(), 1, 100_000),
             (int) longOf(v, "--fanout-events", o.fanoutEvents(), 1, 1_000_000),
+            longOf(v, "--noisy-backlog", o.noisyBacklog(), 1, 10_000_000),
+            (int) longOf(v, "--noisy-rate", o.noisyRate(), 1, 10_000),
             (int) longOf(v, "--max-in-flight", o.maxInFlight(), 1, 10_000),
             (int) longOf(v, "--consumers", o.consumers(), 1, 64),
             v.containsKey("--worker-heap")
@@ -309,6 +330,8 @@ record BenchOptions(
     m.put("hangTimeoutSeconds", o.hangTimeoutSeconds());
     m.put("fanoutWebhooks", o.fanoutWebhooks());
     m.put("fanoutEvents", o.fanoutEvents());
+    m.put("noisyBacklog", o.noisyBacklog());
+    m.put("noisyRate", o.noisyRate());
     m.put("maxInFlight", o.maxInFlight());
     m.put("consumers", o.consumers());
     m.put("workerHeap", o.workerHeap());
