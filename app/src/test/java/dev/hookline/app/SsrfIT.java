@@ -25,14 +25,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -46,7 +41,7 @@ class SsrfIT {
   @Test
   void aLoopbackTargetIsRefusedAndNotRetriedWhenLoopbackIsNotAllowListed() throws Exception {
     String group = "ssrf-it-" + UUID.randomUUID();
-    startAtEarliest(group);
+    TestInfra.shareGroupFromEarliest(group);
     WorkerConfig config =
         WorkerConfig.builder(TestInfra.bootstrapServers(), "ssrf-it")
             .allowedNetworks(List.of("10.99.0.0/16")) // something, but not loopback
@@ -116,24 +111,6 @@ class SsrfIT {
           .send(
               new ProducerRecord<>(
                   Topics.DELIVERIES, task.webhookId().toString(), Json.toBytes(task)))
-          .get(30, TimeUnit.SECONDS);
-    }
-  }
-
-  private static void startAtEarliest(String group) throws Exception {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.bootstrapServers());
-    try (Admin admin = Admin.create(props)) {
-      ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
-      admin
-          .incrementalAlterConfigs(
-              Map.of(
-                  resource,
-                  List.of(
-                      new AlterConfigOp(
-                          new ConfigEntry("share.auto.offset.reset", "earliest"),
-                          AlterConfigOp.OpType.SET))))
-          .all()
           .get(30, TimeUnit.SECONDS);
     }
   }

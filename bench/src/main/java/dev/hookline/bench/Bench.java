@@ -139,6 +139,7 @@ final class Bench {
         case "raw" -> List.of(RawScenario.run(this));
         case "latency" -> List.of(LatencyScenario.run(this));
         case "isolation" -> List.of(IsolationScenario.run(this));
+        case "noisy-tenant" -> List.of(NoisyTenantScenario.run(this));
         case "scaling" -> List.of(ScalingScenario.run(this));
         case "fanout" -> {
           List<ScenarioResult> results = new ArrayList<>(FanoutScenario.runAll(this));
@@ -168,6 +169,12 @@ final class Bench {
    * /<group>/<i>}.
    */
   List<UUID> createWebhooks(List<String> events, String group, int n, int timeoutSeconds) {
+    return createWebhooks(events, group, n, timeoutSeconds, null);
+  }
+
+  /** The same, for {@code tenant}'s webhooks (null: network-wide). */
+  List<UUID> createWebhooks(
+      List<String> events, String group, int n, int timeoutSeconds, String tenant) {
     List<UUID> ids = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       ids.add(
@@ -184,7 +191,7 @@ final class Bench {
                       timeoutSeconds <= 0 ? 15 : timeoutSeconds,
                       null,
                       Map.of(),
-                      null,
+                      tenant,
                       null))
               .webhook()
               .id());

@@ -43,6 +43,8 @@ import java.util.Map;
  * @param jfr record a JFR profile of every JVM into the data dir's {@code jfr/}
  * @param outDir where the JSON and Markdown results go
  * @param dataDir where the broker and PostgreSQL keep their data; null for a temporary directory
+ * @param noisyBacklog tenant A's backlog in the noisy-tenant scenario
+ * @param noisyRate tenant B's events per second in the noisy-tenant scenario
  * @param keepData keep the data dir (else it is deleted at the end)
  * @param fanoutFilters run the fan-out scenario once more with a payload filter on half of its
  *     webhooks
@@ -69,6 +71,8 @@ record BenchOptions(
     int tenantWebhooks,
     int tenantEvents,
     String routerHeap,
+    long noisyBacklog,
+    int noisyRate,
     int maxInFlight,
     int consumers,
     String workerHeap,
@@ -81,7 +85,15 @@ record BenchOptions(
     boolean fanoutFilters) {
 
   static final List<String> ALL =
-      List.of("throughput", "raw", "latency", "isolation", "scaling", "fanout", "publish");
+      List.of(
+          "throughput",
+          "raw",
+          "latency",
+          "isolation",
+          "noisy-tenant",
+          "scaling",
+          "fanout",
+          "publish");
 
   BenchOptions {
     scenarios = List.copyOf(scenarios);
@@ -112,6 +124,8 @@ record BenchOptions(
         10,
         100_000,
         "",
+        100_000,
+        50,
         200,
         WorkerConfig.DEFAULT_CONSUMERS,
         "512m",
@@ -152,6 +166,8 @@ record BenchOptions(
         10,
         1_000,
         "",
+        2_000,
+        50,
         200,
         WorkerConfig.DEFAULT_CONSUMERS,
         "512m",
@@ -167,8 +183,9 @@ record BenchOptions(
   static final String USAGE =
       """
       usage: hookline bench [--quick] [options]
-        --quick                 every scenario small: about 80 s in all
-        --scenarios LIST        comma-separated, from: throughput,raw,latency,isolation,scaling,fanout,publish (default all)
+        --quick                 every scenario small: about 90 s in all
+        --scenarios LIST        comma-separated, from: throughput,raw,latency,isolation,noisy-tenant,
+                                scaling,fanout,publish (default all)
         --events N              events per throughput run and for publish (default 200000; quick 2000)
         --webhooks LIST         webhooks per event, one throughput run each (default 1,3)
         --payload BYTES         size of each event's data JSON (default 1024)
@@ -189,6 +206,8 @@ record BenchOptions(
         --tenant-webhooks N     webhooks per tenant (default 10)
         --tenant-events N       events of the fan-out over tenants (default 100000; quick 1000)
         --router-heap SIZE      -Xmx of its router JVM (default: the JVM's, a quarter of the memory)
+        --noisy-backlog N       tenant A's backlog in noisy-tenant (default 100000; quick 2000)
+        --noisy-rate N          tenant B's events/s in noisy-tenant (default 50)
         --max-in-flight N       per worker, and the raw client's concurrency (default 200)
         --consumers N           share consumers in each worker (default 4)
         --worker-heap SIZE      -Xmx of each worker JVM (default 512m)
@@ -258,6 +277,8 @@ record BenchOptions(
             v.containsKey("--router-heap")
                 ? heap((String) v.remove("--router-heap"), "--router-heap")
                 : o.routerHeap(),
+            longOf(v, "--noisy-backlog", o.noisyBacklog(), 1, 10_000_000),
+            (int) longOf(v, "--noisy-rate", o.noisyRate(), 1, 10_000),
             (int) longOf(v, "--max-in-flight", o.maxInFlight(), 1, 10_000),
             (int) longOf(v, "--consumers", o.consumers(), 1, 64),
             v.containsKey("--worker-heap")
@@ -352,6 +373,8 @@ record BenchOptions(
     m.put("tenantWebhooks", o.tenantWebhooks());
     m.put("tenantEvents", o.tenantEvents());
     m.put("routerHeap", o.routerHeap().isEmpty() ? "JVM default" : o.routerHeap());
+    m.put("noisyBacklog", o.noisyBacklog());
+    m.put("noisyRate", o.noisyRate());
     m.put("maxInFlight", o.maxInFlight());
     m.put("consumers", o.consumers());
     m.put("workerHeap", o.workerHeap());

@@ -10,17 +10,17 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs each task of a batch on a virtual thread of its own: admission (its webhook, the webhook's
- * circuit and concurrency cap, a place among the worker's attempts in flight), then the HTTP
- * attempt, then what the outcome means ({@link AttemptPolicy}). A task that ends before its batch's
- * deadline hands its {@link TaskResult} to its batch ({@link BatchSettler}); an attempt that
- * outlives the deadline records itself ({@link LateAttempts}).
+ * circuit and concurrency cap, a place among the worker's attempts in flight, shared fairly between
+ * tenants by {@link FairAdmission}), then the HTTP attempt, then what the outcome means ({@link
+ * AttemptPolicy}). A task that ends before its batch's deadline hands its {@link TaskResult} to its
+ * batch ({@link BatchSettler}); an attempt that outlives the deadline records itself ({@link
+ * LateAttempts}).
  */
 final class TaskRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
@@ -40,7 +40,7 @@ final class TaskRunner implements AutoCloseable {
   private final WebhookDirectory directory;
   private final CircuitBreakers breakers;
   private final WebhookLimits limits;
-  private final Semaphore inFlight;
+  private final FairAdmission inFlight;
   private final Deliverer http;
   private final AttemptPolicy policy;
   private final LateAttempts late;
@@ -57,7 +57,7 @@ final class TaskRunner implements AutoCloseable {
     this.directory = gates.directory();
     this.breakers = gates.breakers();
     this.limits = gates.limits();
-    this.inFlight = new Semaphore(gates.maxInFlight());
+    this.inFlight = new FairAdmission(gates.maxInFlight());
     this.http = http;
     this.policy = policy;
     this.late = late;
@@ -165,7 +165,8 @@ final class TaskRunner implements AutoCloseable {
       throws InterruptedException {
     UUID webhook = t.webhook().id();
     try {
-      inFlight.acquire();
+      FairAdmission.Ticket place = inFlight.enter(run.task.tenant());
+      place.await();
       try {
         if (!run.move(TaskState.WAITING, TaskState.RUNNING)) return null;
         run.startedAt = clock.instant();
@@ -180,7 +181,7 @@ final class TaskRunner implements AutoCloseable {
           metrics.finished();
         }
       } finally {
-        inFlight.release();
+        place.leave();
       }
     } finally {
       limits.leave(webhook, run);

@@ -1,0 +1,160 @@
+package dev.hookline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hookline.schemas.DeliveryTask;
+import dev.hookline.schemas.Event;
+import dev.hookline.schemas.Json;
+import dev.hookline.schemas.Topics;
+import dev.hookline.schemas.Trigger;
+import dev.hookline.store.Database;
+import dev.hookline.store.DeliveryStatus;
+import dev.hookline.store.NewTenant;
+import dev.hookline.store.SecretCipher;
+import dev.hookline.store.TestWebhooks;
+import dev.hookline.store.Webhook;
+import dev.hookline.worker.DispatcherWorker;
+import dev.hookline.worker.WorkerAssembly;
+import dev.hookline.worker.WorkerConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker holding more of tenant A's tasks than it has places gives tenant B's tasks, polled in
+ * the same batches, the next free place (FairAdmission), on a real broker and PostgreSQL. The
+ * worker gets 2 places and polls of 100 tasks, A's endpoint answers after 100 ms: each 1 s batch
+ * runs about 20 tasks and hands the rest to the retry timer. First come first served, most of B's
+ * tasks wait behind A's in their batch and are handed off with them; fair, every B task runs in its
+ * own batch, while most of A's backlog is still to go.
+ */
+class TenantFairnessIT {
+  private static final int A_TASKS = 400;
+  private static final int B_EVERY = 40;
+
+  @Test
+  void aQuietTenantIsDeliveredWhileANoisyTenantStillHasItsBacklog() throws Exception {
+    String group = "fairness-it-" + UUID.randomUUID();
+    TestInfra.shareGroupFromEarliest(group);
+    WorkerConfig config =
+        WorkerConfig.builder(TestInfra.bootstrapServers(), "fairness-it")
+            .allowedNetworks(List.of("127.0.0.0/8"))
+            .maxInFlight(2)
+            .consumers(1)
+            // more tasks in each batch than places: which task gets the next place is the question
+            .consumerProperties(Map.of("group.id", group, "max.poll.records", "100"))
+            .build();
+    try (Database db =
+            Database.open(
+                TestInfra.freshDatabase(), SecretCipher.fromBase64Key(SecretCipher.generateKey()));
+        ScriptedReceiver receiver =
+            new ScriptedReceiver()
+                .otherwise(ScriptedReceiver.Answer.status(200).after(Duration.ofMillis(100)));
+        DispatcherWorker worker = WorkerAssembly.assemble(config, db, new SimpleMeterRegistry())) {
+      db.tenants().create(new NewTenant("noisy-a", "A", Map.of()));
+      db.tenants().create(new NewTenant("quiet-b", "B", Map.of()));
+      Webhook a = webhook(db, "noisy-a", receiver.url("/a"), 15);
+      // a B task handed off waits for its own webhook's timeout: longer than A's whole backlog
+      Webhook b = webhook(db, "quiet-b", receiver.url("/b"), 30);
+      List<DeliveryTask> tasks = new ArrayList<>();
+      List<DeliveryTask> bTasks = new ArrayList<>();
+      for (int i = 0; i < A_TASKS; i++) {
+        tasks.add(task(a, "noisy-a"));
+        if (i % B_EVERY == B_EVERY / 2) {
+          DeliveryTask t = task(b, "quiet-b");
+          tasks.add(t);
+          bTasks.add(t);
+        }
+      }
+      send(tasks); // in this order: B's tasks sit among A's in the same polls
+      worker.start();
+
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  bTasks.stream()
+                      .allMatch(
+                          t ->
+                              db.deliveries()
+                                  .find(t.deliveryId())
+                                  .map(d -> d.status() == DeliveryStatus.SUCCEEDED)
+                                  .orElse(false)));
+      long aReceived = receiver.received().stream().filter(r -> r.path().equals("/a")).count();
+      assertThat(aReceived)
+          .as("A's requests when the last of B's deliveries was recorded")
+          .isLessThan(A_TASKS / 2);
+      // A still uses the places B leaves idle: its backlog drains to the end
+      await()
+          .atMost(Duration.ofSeconds(180))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> receiver.received().stream().filter(r -> r.path().equals("/a")).count(),
+              n -> n >= A_TASKS);
+    }
+  }
+
+  private static Webhook webhook(Database db, String tenant, String url, int timeoutSeconds) {
+    return db.webhooks()
+        .create(
+            TestWebhooks.newWebhook()
+                .name(tenant)
+                .url(url)
+                .tenant(tenant)
+                .timeoutSeconds(timeoutSeconds)
+                .build())
+        .webhook();
+  }
+
+  private static DeliveryTask task(Webhook webhook, String tenant) {
+    Event event =
+        new Event(
+            "evt_" + UUID.randomUUID(),
+            "payment_received",
+            "urn:test",
+            Instant.now(),
+            Json.readTree("{\"payment_id\": 1}".getBytes()),
+            tenant);
+    return new DeliveryTask(
+        DeliveryTask.deliveryIdFor(event.id(), webhook.id()),
+        webhook.id(),
+        webhook.version(),
+        1,
+        Trigger.EVENT,
+        event,
+        tenant);
+  }
+
+  /** One partition, so the poll order is the publish order. */
+  private static void send(List<DeliveryTask> tasks) throws Exception {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.bootstrapServers());
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      for (DeliveryTask task : tasks) {
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(
+                    Topics.DELIVERIES, 0, task.webhookId().toString(), Json.toBytes(task))));
+      }
+      for (Future<RecordMetadata> f : sent) f.get(30, TimeUnit.SECONDS);
+    }
+  }
+}
