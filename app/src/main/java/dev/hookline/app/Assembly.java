@@ -115,18 +115,22 @@ public final class Assembly {
    *
    * @param instanceId static group membership; null for dynamic
    * @param deduplicationWindow how long an event's (source, id) is remembered; zero for never
+   * @param replicationFactor of the router's internal topics; {@link RouterConfig#FROM_CLUSTER} for
+   *     min(3, brokers)
    */
   public static Router router(
       String bootstrapServers,
       Path stateDir,
       String instanceId,
       Duration deduplicationWindow,
+      int replicationFactor,
       EventCatalog catalog,
       MeterRegistry metrics) {
     return new Router(
         RouterConfig.builder(bootstrapServers, stateDir)
             .instanceId(instanceId)
             .deduplicationWindow(deduplicationWindow)
+            .replicationFactor(replicationFactor)
             .build(),
         catalog,
         metrics);

@@ -214,6 +214,7 @@ final class Roles {
                 config.dataDir().resolve("router-state"),
                 config.routerInstanceIdOrNull(),
                 Duration.ofMinutes(config.deduplicationMinutes()),
+                config.topicReplicationFactor(),
                 catalog,
                 metrics));
     router.start();

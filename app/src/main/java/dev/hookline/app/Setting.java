@@ -29,7 +29,7 @@ enum Setting {
       "6", "Partitions of hookline.deliveries and events.* topics created by Hookline, 1-1000"),
   TOPIC_REPLICATION_FACTOR(
       "0",
-      "Replication factor of the topics Hookline creates, 0-32; 0 = from the cluster: min(3, brokers); topics with 3 replicas or more get `min.insync.replicas` 2"),
+      "Replication factor of the topics Hookline creates (the router's Kafka Streams changelog too), 0-32; 0 = from the cluster: min(3, brokers); topics with 3 replicas or more get `min.insync.replicas` 2"),
   ALLOWED_NETWORKS(
       "",
       "CIDRs webhook targets may resolve to despite the SSRF guard, comma-separated; `up` adds loopback"),

@@ -44,6 +44,7 @@ public final class RouterMain {
             Path.of(args[1]),
             null,
             RouterConfig.DEFAULT_DEDUPLICATION_WINDOW,
+            RouterConfig.FROM_CLUSTER,
             EventCatalog.load(),
             metrics);
     JvmFigures.sampleEvery("bench-router-sampler", 10, RouterMain::sample);

@@ -87,6 +87,7 @@ final class Stack implements AutoCloseable {
             dataDir.resolve("router-state"),
             null,
             RouterConfig.DEFAULT_DEDUPLICATION_WINDOW,
+            RouterConfig.FROM_CLUSTER,
             catalog,
             routerMetrics);
     router.start();

@@ -7,8 +7,14 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -31,6 +37,7 @@ public final class Router implements AutoCloseable {
   static final int TOPIC_DISCOVERY_INTERVAL_MS = 30_000;
 
   private static final Logger log = LoggerFactory.getLogger(Router.class);
+  private static final Duration BROKER_COUNT_TIMEOUT = Duration.ofSeconds(15);
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
@@ -38,7 +45,7 @@ public final class Router implements AutoCloseable {
   public Router(RouterConfig config, EventCatalog catalog, MeterRegistry registry) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(catalog, "catalog");
-    Properties properties = streamsProperties(config);
+    Properties properties = streamsProperties(config, internalReplication(config));
     RouterTopology routerTopology =
         new RouterTopology(
             catalog::contains, registry, maxRequestSize(properties), config.deduplicationWindow());
@@ -57,13 +64,26 @@ public final class Router implements AutoCloseable {
   }
 
   static Properties streamsProperties(RouterConfig config) {
+    return streamsProperties(config, config.replicationFactor());
+  }
+
+  /**
+   * @param replicationFactor of the internal topics, resolved ({@link RouterConfig#FROM_CLUSTER}
+   *     counted): from 3 replicas on they get {@code min.insync.replicas} 2, like Hookline's
+   *     topics, so losing one broker of three stops neither routing nor an acknowledged write
+   */
+  static Properties streamsProperties(RouterConfig config, int replicationFactor) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+    p.put(
+        StreamsConfig.REPLICATION_FACTOR_CONFIG,
+        replicationFactor == RouterConfig.FROM_CLUSTER ? -1 : replicationFactor);
+    if (replicationFactor >= 3)
+      p.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), "2");
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     // the producer writes delivery tasks: tuned like every writer of them
     DeliveryTaskWriter.TUNING.forEach(
@@ -85,6 +105,37 @@ public final class Router implements AutoCloseable {
     }
     p.putAll(config.kafkaOverrides());
     return p;
+  }
+
+  /**
+   * The configured replication factor, or with {@link RouterConfig#FROM_CLUSTER} min(3, brokers):
+   * else a three-broker cluster whose brokers keep Kafka's {@code default.replication.factor} 1
+   * would put the deduplication store's changelog on one broker, and losing it would stop routing.
+   * A cluster that cannot be counted within the timeout leaves it to the broker's default.
+   */
+  static int internalReplication(RouterConfig config) {
+    if (config.replicationFactor() != RouterConfig.FROM_CLUSTER) return config.replicationFactor();
+    Properties admin = new Properties();
+    admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    config.kafkaOverrides().forEach(admin::put); // security settings, when there are
+    try (Admin client = Admin.create(admin)) {
+      int brokers =
+          client
+              .describeCluster()
+              .nodes()
+              .get(BROKER_COUNT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+              .size();
+      return Math.max(1, Math.min(3, brokers));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return RouterConfig.FROM_CLUSTER;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      log.warn(
+          "Could not count the Kafka brokers ({}): the router's internal topics get the broker's"
+              + " default replication factor",
+          e.toString());
+      return RouterConfig.FROM_CLUSTER;
+    }
   }
 
   /** The {@code max.request.size} of the router's producer, as configured or Kafka's default. */

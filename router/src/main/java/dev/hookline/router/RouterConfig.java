@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * @param stateDir where Kafka Streams keeps its local state (the routes index)
  * @param numStreamThreads stream threads; more than the event partitions is wasted
  * @param commitInterval how often a transaction commits; the floor of end-to-end latency
- * @param replicationFactor for Streams internal topics; -1 = the broker default
+ * @param replicationFactor of the Streams internal topics (the deduplication store's changelog):
+ *     {@link #FROM_CLUSTER} (0, the default) for min(3, brokers) counted at start, as Hookline's
+ *     own topics get; -1 for the broker's {@code default.replication.factor}; else that many
  * @param kafkaOverrides extra Kafka Streams / client properties, applied last (e.g. security)
  * @param instanceId static group membership ({@code group.instance.id}, one per router process,
  *     stable across its restarts), or null for dynamic membership. With it, a router restarted
@@ -34,6 +36,9 @@ public record RouterConfig(
     Map<String, String> kafkaOverrides,
     String instanceId,
     Duration deduplicationWindow) {
+
+  /** {@link #replicationFactor()}: min(3, brokers), counted when the router starts. */
+  public static final int FROM_CLUSTER = 0;
 
   /**
    * What Kafka accepts in a group instance id, leaving room for the "-N" Streams appends: the one
@@ -77,9 +82,10 @@ public record RouterConfig(
     if (commitInterval.isNegative() || commitInterval.isZero()) {
       throw new IllegalArgumentException("commitInterval must be positive, was " + commitInterval);
     }
-    if (replicationFactor == 0 || replicationFactor < -1) {
+    if (replicationFactor < -1) {
       throw new IllegalArgumentException(
-          "replicationFactor must be -1 (broker default) or >= 1, was " + replicationFactor);
+          "replicationFactor must be 0 (from the cluster), -1 (broker default) or >= 1, was "
+              + replicationFactor);
     }
     kafkaOverrides = Map.copyOf(Objects.requireNonNullElse(kafkaOverrides, Map.of()));
     if (instanceId != null && !INSTANCE_ID.matcher(instanceId).matches()) {
@@ -120,7 +126,7 @@ public record RouterConfig(
     private String applicationId = Topics.ROUTER_APPLICATION_ID;
     private int numStreamThreads = 1;
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
-    private int replicationFactor = -1;
+    private int replicationFactor = FROM_CLUSTER;
     private Map<String, String> kafkaOverrides = Map.of();
     private String instanceId;
     private Duration deduplicationWindow = DEFAULT_DEDUPLICATION_WINDOW;

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class RouterConfigTest {
             .kafkaOverrides(Map.of("security.protocol", "SSL"))
             .build();
     assertThat(config.applicationId()).isEqualTo(Topics.ROUTER_APPLICATION_ID);
-    assertThat(config.replicationFactor()).isEqualTo(-1);
+    assertThat(config.replicationFactor()).isEqualTo(RouterConfig.FROM_CLUSTER);
 
     Properties p = Router.streamsProperties(config);
     assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
@@ -39,6 +40,26 @@ class RouterConfigTest {
     // Dynamic membership unless an instance id is set.
     assertThat(new StreamsConfig(p).getMainConsumerConfigs("g", "c", 0))
         .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+  }
+
+  @Test
+  void internalTopicsOfThreeReplicasOrMoreNeedTwoInSync() {
+    RouterConfig config = RouterConfig.defaults("k:9092", Path.of("/tmp/r"));
+    Properties three = Router.streamsProperties(config, 3);
+    assertThat(three.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
+    assertThat(new StreamsConfig(three).originalsWithPrefix(StreamsConfig.TOPIC_PREFIX))
+        .containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
+    Properties one = Router.streamsProperties(config, 1);
+    assertThat(one.get(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(1);
+    assertThat(new StreamsConfig(one).originalsWithPrefix(StreamsConfig.TOPIC_PREFIX)).isEmpty();
+    // not counted (no broker answered): the broker's default
+    assertThat(Router.streamsProperties(config).get(StreamsConfig.REPLICATION_FACTOR_CONFIG))
+        .isEqualTo(-1);
+    assertThat(
+            Router.internalReplication(
+                RouterConfig.builder("k:9092", Path.of("/tmp/r")).replicationFactor(2).build()))
+        .as("a configured factor is taken as it is, without asking the cluster")
+        .isEqualTo(2);
   }
 
   @Test
@@ -68,7 +89,7 @@ class RouterConfigTest {
         .hasMessageContaining("numStreamThreads");
     assertThatThrownBy(() -> RouterConfig.builder("k:1", dir).commitInterval(Duration.ZERO).build())
         .hasMessageContaining("commitInterval");
-    assertThatThrownBy(() -> RouterConfig.builder("k:1", dir).replicationFactor(0).build())
+    assertThatThrownBy(() -> RouterConfig.builder("k:1", dir).replicationFactor(-2).build())
         .hasMessageContaining("replicationFactor");
     assertThatThrownBy(() -> RouterConfig.builder("k:1", dir).applicationId("").build())
         .hasMessageContaining("applicationId");
