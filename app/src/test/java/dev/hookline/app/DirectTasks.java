@@ -33,8 +33,12 @@ final class DirectTasks {
   }
 
   static void write(TestStack stack, List<DeliveryTask> tasks) throws Exception {
+    write(stack.config.kafkaBootstrapServers(), tasks);
+  }
+
+  static void write(String bootstrapServers, List<DeliveryTask> tasks) throws Exception {
     try (DeliveryTaskWriter writer =
-        DeliveryTaskWriter.create(stack.config.kafkaBootstrapServers(), "direct-tasks", Map.of())) {
+        DeliveryTaskWriter.create(bootstrapServers, "direct-tasks", Map.of())) {
       writer.writeAll(tasks);
     }
   }

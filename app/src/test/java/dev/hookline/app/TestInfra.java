@@ -113,6 +113,24 @@ public final class TestInfra {
     }
   }
 
+  /** Sets a share group's {@code share.delivery.count.limit}: how often a record is handed out. */
+  static void shareGroupDeliveryLimit(String group, int limit) throws Exception {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.GROUP, group),
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("share.delivery.count.limit", Integer.toString(limit)),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+  }
+
   /** A new, empty (not migrated) database on the shared PostgreSQL. */
   public static DatabaseConfig freshDatabase() {
     return TestPostgres.freshDatabase();

@@ -10,15 +10,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The share group's delivery count limit ({@code share.delivery.count.limit} of the group {@value
- * Topics#DISPATCHER_SHARE_GROUP}, which provisioning sets to 10; the broker's default, {@code
- * group.share.delivery.count.limit}, is 5): past it the broker archives a record. Read from Kafka
- * once, when first needed (a task that could not be recorded); 5 when Kafka does not say.
+ * Topics#DISPATCHER_SHARE_GROUP}, which provisioning sets to 10, or of the {@code group.id} the
+ * worker's client properties give; the broker's default, {@code group.share.delivery.count.limit},
+ * is 5): past it the broker archives a record. Read from Kafka once, when first needed (a task that
+ * could not be recorded); 5 when Kafka does not say.
  */
 final class ShareGroupLimit {
   private static final Logger log = LoggerFactory.getLogger(ShareGroupLimit.class);
@@ -45,8 +47,12 @@ final class ShareGroupLimit {
     Properties props = new Properties();
     props.putAll(clientProperties);
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    // the group the worker consumes in: its consumers take group.id from the same properties
     ConfigResource group =
-        new ConfigResource(ConfigResource.Type.GROUP, Topics.DISPATCHER_SHARE_GROUP);
+        new ConfigResource(
+            ConfigResource.Type.GROUP,
+            clientProperties.getOrDefault(
+                ConsumerConfig.GROUP_ID_CONFIG, Topics.DISPATCHER_SHARE_GROUP));
     try (Admin admin = Admin.create(props)) {
       Config config =
           admin.describeConfigs(List.of(group)).all().get(15, TimeUnit.SECONDS).get(group);
