@@ -13,7 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** An admin API (the {@link TestStack}'s, or another's), for integration tests. */
-final class Api {
+public final class Api {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final EventCatalog CATALOG = EventCatalog.load();
 
@@ -27,12 +27,13 @@ final class Api {
   /**
    * @param apiBase e.g. {@code http://127.0.0.1:8080/api/v1}
    */
-  Api(String apiBase, String token) {
+  public Api(String apiBase, String token) {
     this.apiBase = apiBase;
     this.token = token;
   }
 
-  JsonNode call(String method, String path, String body, int expectedStatus) throws Exception {
+  public JsonNode call(String method, String path, String body, int expectedStatus)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(apiBase + path))
             .header("Authorization", "Bearer " + token)
@@ -53,7 +54,7 @@ final class Api {
   }
 
   /** Creates a webhook; {@code extra} is more JSON members, e.g. {@code "timeoutSeconds": 3}. */
-  String createWebhook(String url, String eventType, String extra) throws Exception {
+  public String createWebhook(String url, String eventType, String extra) throws Exception {
     String body =
         "{\"name\": \"engine test\", \"url\": \"%s\", \"events\": [\"%s\"]%s}"
             .formatted(url, eventType, extra == null ? "" : ", " + extra);

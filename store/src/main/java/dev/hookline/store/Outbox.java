@@ -4,6 +4,13 @@ import java.util.List;
 
 /** Data access for the transactional outbox relay. */
 public interface Outbox {
+  /**
+   * The advisory lock a relay holds, in the transaction of each batch, so that only one instance
+   * relays at a time ("Hookline" in ASCII; in {@code pg_locks}: classid 0x486f6f6b, objid
+   * 0x6c696e65, objsubid 1).
+   */
+  long RELAY_LOCK = 0x486f6f6b6c696e65L;
+
   /** Receives a batch of unpublished rows; returns normally only once all were acknowledged. */
   @FunctionalInterface
   interface Publisher {

@@ -8,9 +8,6 @@ import java.util.List;
 import javax.sql.DataSource;
 
 final class PgOutbox implements Outbox {
-  /** Advisory lock key held by the one active relay ("hookline outbox"). */
-  static final long RELAY_LOCK = 0x486f6f6b6c696e65L;
-
   private final DataSource dataSource;
 
   PgOutbox(DataSource dataSource) {

@@ -53,7 +53,7 @@ class BadReceiversIT {
         badHooks.put(b, stack.webhook(b.name(), bad.get(b).url("/" + b), null));
       }
       stack.startRouter();
-      WorkerJvm worker = stack.startWorker("worker-bad", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+      RoleJvm worker = stack.startWorker("worker-bad", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
 
       AtomicInteger healthChecks = new AtomicInteger();
       AtomicLong residentPeakKb = new AtomicLong();

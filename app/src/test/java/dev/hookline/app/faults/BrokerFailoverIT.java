@@ -54,7 +54,7 @@ class BrokerFailoverIT {
       List<UUID> webhooks =
           PATHS.stream().map(p -> stack.webhook("brokers" + p, receiver.url(p), null)).toList();
       stack.startRouter();
-      WorkerJvm worker = stack.startWorker("worker-brokers");
+      RoleJvm worker = stack.startWorker("worker-brokers");
       try (Load load = new Load(stack.bootstrapServers())) {
         load.warmUp(() -> receiver.count() > 0).start(EVENTS_PER_SECOND);
         Faults.awaitArrivals(receiver, 100);

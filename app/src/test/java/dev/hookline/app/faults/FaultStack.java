@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A Hookline of its own for one fault test, so that stopping its broker or database disturbs no
  * other test: a Kafka broker and a PostgreSQL, each restartable on the same port and data
- * directory; the router in this JVM; dispatcher workers as child JVMs running {@code hookline
- * worker} ({@link WorkerJvm}).
+ * directory; the router in this JVM; dispatcher workers and admin-apis as child JVMs running {@code
+ * hookline worker} or {@code hookline admin-api} ({@link RoleJvm}).
  */
 final class FaultStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FaultStack.class);
@@ -53,7 +53,7 @@ final class FaultStack implements AutoCloseable {
   private final int controllerPort = freePort();
   private final int postgresPort = freePort();
   private final String secretKey = SecretCipher.generateKey();
-  private final List<WorkerJvm> workers = new ArrayList<>();
+  private final List<RoleJvm> children = new ArrayList<>();
   private EmbeddedPostgresServer postgres;
   private EmbeddedKafka kafka;
   private Database db;
@@ -156,20 +156,46 @@ final class FaultStack implements AutoCloseable {
    * Starts {@code hookline worker} in a child JVM with these JVM options and waits until it answers
    * {@code /health}.
    */
-  WorkerJvm startWorker(String id, String... jvmOptions) {
+  RoleJvm startWorker(String id, String... jvmOptions) {
+    Map<String, String> env = roleEnv(id);
+    env.put("HOOKLINE_WORKER_ID", id);
+    env.put("HOOKLINE_ALLOWED_NETWORKS", "127.0.0.0/8");
+    return startRole(id, "worker", env, List.of(jvmOptions));
+  }
+
+  /**
+   * Starts {@code hookline admin-api} (REST API and outbox relay) in a child JVM on {@code
+   * httpPort}, with {@link #ADMIN_TOKEN}, and waits until it answers {@code /health}. Its database
+   * sessions carry {@code id} as their {@code application_name}.
+   */
+  RoleJvm startAdminApi(String id, int httpPort) {
+    Map<String, String> env = roleEnv(id);
+    env.put("HOOKLINE_HTTP_PORT", Integer.toString(httpPort));
+    env.put("HOOKLINE_ADMIN_TOKEN", ADMIN_TOKEN);
+    return startRole(id, "admin-api", env, List.of());
+  }
+
+  /** The admin token of {@link #startAdminApi}. */
+  static final String ADMIN_TOKEN = "fault-admin-token";
+
+  /** Kafka, PostgreSQL (sessions named {@code id}), the secret key and a free HTTP port. */
+  private Map<String, String> roleEnv(String id) {
     Map<String, String> env = new HashMap<>();
     env.put("HOOKLINE_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
-    env.put("HOOKLINE_DB_URL", postgres.jdbcUrl());
+    env.put("HOOKLINE_DB_URL", postgres.jdbcUrl() + "?ApplicationName=" + id);
     env.put("HOOKLINE_DB_USER", postgres.user());
     env.put("HOOKLINE_DB_PASSWORD", postgres.password());
     env.put("HOOKLINE_SECRET_KEY", secretKey);
-    env.put("HOOKLINE_WORKER_ID", id);
-    env.put("HOOKLINE_ALLOWED_NETWORKS", "127.0.0.0/8");
     env.put("HOOKLINE_HTTP_PORT", Integer.toString(freePort()));
-    WorkerJvm worker = WorkerJvm.start(id, env, List.of(jvmOptions), dir.resolve(id + ".log"));
-    workers.add(worker);
-    worker.awaitHealthy(Duration.ofSeconds(90));
-    return worker;
+    return env;
+  }
+
+  private RoleJvm startRole(
+      String id, String role, Map<String, String> env, List<String> jvmOptions) {
+    RoleJvm jvm = RoleJvm.start(id, role, env, jvmOptions, dir.resolve(id + ".log"));
+    children.add(jvm);
+    jvm.awaitHealthy(Duration.ofSeconds(90));
+    return jvm;
   }
 
   boolean routerRunning() {
@@ -206,7 +232,7 @@ final class FaultStack implements AutoCloseable {
 
   @Override
   public void close() {
-    for (WorkerJvm w : workers) closeQuietly(w);
+    for (RoleJvm child : children) closeQuietly(child);
     if (router != null) closeQuietly(router);
     if (db != null) closeQuietly(db);
     if (kafka != null) closeQuietly(kafka);

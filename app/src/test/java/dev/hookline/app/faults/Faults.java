@@ -25,7 +25,7 @@ final class Faults {
       HookReceiver receiver,
       Collection<String> paths,
       Collection<String> published,
-      WorkerJvm worker) {
+      RoleJvm worker) {
     for (String path : paths) assertThat(receiver.eventIds(path)).as(path).containsAll(published);
     assertThat(Ledger.halfWritten(stack.db())).as("half-written deliveries").isEmpty();
     assertThat(Ledger.succeededWithoutA2xx(stack.db())).isZero();

@@ -49,7 +49,7 @@ class ReceiverDownIT {
       UUID downHook = stack.webhook("down", down.url("/down"), RETRY_SCHEDULE);
       UUID goodHook = stack.webhook("good", good.url("/good"), null);
       stack.startRouter();
-      WorkerJvm worker = stack.startWorker("worker-receiver-down");
+      RoleJvm worker = stack.startWorker("worker-receiver-down");
       load.warmUp(() -> down.count() > 0 && good.count() > 0);
 
       down.down();

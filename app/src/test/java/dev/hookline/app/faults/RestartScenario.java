@@ -86,7 +86,7 @@ final class RestartScenario {
       for (String path : PATHS)
         webhooks.add(stack.webhook(piece.id() + path, receiver.url(path), null));
       stack.startRouter();
-      WorkerJvm worker = stack.startWorker("worker-" + piece.id());
+      RoleJvm worker = stack.startWorker("worker-" + piece.id());
       load.warmUp(() -> receiver.count() > 0).start(EVENTS_PER_SECOND);
       Faults.awaitArrivals(receiver, 400);
 

@@ -35,8 +35,8 @@ class WorkerKillIT {
               stack.webhook("kill-a", receiver.url("/a"), null),
               stack.webhook("kill-b", receiver.url("/b"), null));
       stack.startRouter();
-      WorkerJvm first = stack.startWorker("worker-1");
-      WorkerJvm second = stack.startWorker("worker-2");
+      RoleJvm first = stack.startWorker("worker-1");
+      RoleJvm second = stack.startWorker("worker-2");
       try (Load load = new Load(stack.bootstrapServers())) {
         load.warmUp(() -> receiver.count() > 0).start(EVENTS_PER_SECOND);
         Faults.awaitArrivals(receiver, 600);
@@ -44,7 +44,7 @@ class WorkerKillIT {
         long firstKill = System.nanoTime();
         first.kill();
         log.info("killed {} after {} requests received", first.id(), receiver.count());
-        WorkerJvm replacement = stack.startWorker("worker-3");
+        RoleJvm replacement = stack.startWorker("worker-3");
         Faults.awaitArrivals(receiver, receiver.count() + 600);
         second.kill();
         long secondKill = System.nanoTime();

@@ -121,9 +121,9 @@ public final class RoutingKit {
 
   /**
    * Every record on {@code hookline.subscriptions} (up to its current end) whose key is in {@code
-   * keys}, in order.
+   * keys}, in order, as a {@code read_committed} reader sees them.
    */
-  static List<ConsumerRecord<String, String>> subscriptionRecords(
+  public static List<ConsumerRecord<String, String>> subscriptionRecords(
       String bootstrapServers, Set<String> keys) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -131,6 +131,7 @@ public final class RoutingKit {
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<ConsumerRecord<String, String>> out = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
       List<TopicPartition> partitions =

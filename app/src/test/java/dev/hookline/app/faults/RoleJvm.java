@@ -20,10 +20,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code hookline worker} ({@link Main}, configured by {@code HOOKLINE_*} variables) in a child JVM
- * of its own, so that a test can kill it with {@code kill -9} ({@link Process#destroyForcibly()}).
+ * One role, {@code hookline worker} or {@code hookline admin-api} ({@link Main}, configured by
+ * {@code HOOKLINE_*} variables), in a child JVM of its own, so that a test can kill it with {@code
+ * kill -9} ({@link Process#destroyForcibly()}).
  */
-final class WorkerJvm implements AutoCloseable {
+final class RoleJvm implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -32,14 +33,15 @@ final class WorkerJvm implements AutoCloseable {
   private final int httpPort;
   private final Path log;
 
-  private WorkerJvm(String id, Process process, int httpPort, Path log) {
+  private RoleJvm(String id, Process process, int httpPort, Path log) {
     this.id = id;
     this.process = process;
     this.httpPort = httpPort;
     this.log = log;
   }
 
-  static WorkerJvm start(String id, Map<String, String> env, List<String> jvmOptions, Path log) {
+  static RoleJvm start(
+      String id, String role, Map<String, String> env, List<String> jvmOptions, Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Xmx"))) command.add("-Xmx384m");
@@ -47,15 +49,14 @@ final class WorkerJvm implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
-    command.add("worker");
+    command.add(role);
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     try {
-      return new WorkerJvm(
-          id, builder.start(), Integer.parseInt(env.get("HOOKLINE_HTTP_PORT")), log);
+      return new RoleJvm(id, builder.start(), Integer.parseInt(env.get("HOOKLINE_HTTP_PORT")), log);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start worker " + id, e);
+      throw new UncheckedIOException("cannot start " + role + " " + id, e);
     }
   }
 
@@ -74,7 +75,7 @@ final class WorkerJvm implements AutoCloseable {
         .until(
             () -> {
               if (!process.isAlive())
-                throw new AssertionError("worker " + id + " exited: " + Files.readString(log));
+                throw new AssertionError(id + " exited: " + Files.readString(log));
               return healthy();
             });
   }
@@ -131,7 +132,7 @@ final class WorkerJvm implements AutoCloseable {
       throw new IllegalStateException(id + " survived kill -9");
   }
 
-  /** SIGTERM: the worker's shutdown hook lets running deliveries finish; then kill -9. */
+  /** SIGTERM: the role's shutdown hook lets running work finish; then kill -9. */
   @Override
   public void close() throws InterruptedException {
     process.destroy();
