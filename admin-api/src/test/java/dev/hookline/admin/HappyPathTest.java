@@ -230,6 +230,7 @@ class HappyPathTest {
         id,
         webhookId,
         "evt_" + id,
+        "urn:test",
         "payment_received",
         "event",
         status,

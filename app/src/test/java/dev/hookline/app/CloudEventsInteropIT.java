@@ -5,8 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookline.schemas.EventIdentity;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,11 +62,12 @@ class CloudEventsInteropIT {
 
       await().atMost(Duration.ofSeconds(90)).until(() -> !receiver.receivedFor(id).isEmpty());
       Receiver.Request request = receiver.receivedFor(id).get(0);
-      assertThat(request.header("webhook-id")).isEqualTo(id);
+      String webhookId = EventIdentity.webhookId("https://crm.example.com/customers", id);
+      assertThat(request.header("webhook-id")).isEqualTo(webhookId);
       assertThat(
               StandardWebhooksVerifier.verifies(
                   secret,
-                  id,
+                  webhookId,
                   request.header("webhook-timestamp"),
                   request.body(),
                   request.header("webhook-signature")))
@@ -107,6 +112,89 @@ class CloudEventsInteropIT {
       }
       await().atMost(Duration.ofSeconds(90)).until(() -> !receiver.receivedFor(after).isEmpty());
       assertThat(receiver.receivedFor(id)).as("the copy was dropped by the router").hasSize(1);
+    }
+  }
+
+  /**
+   * An event's identity is (source, id): two producers that happen to use the same id make two
+   * events, two deliveries with two webhook-ids; a manual retry of one keeps its webhook-id.
+   */
+  @Test
+  void twoSourcesWithTheSameIdAreTwoDeliveriesWithTwoWebhookIds() throws Exception {
+    TestStack stack = TestStack.get();
+    try (Receiver receiver = new Receiver()) {
+      String webhook =
+          stack
+              .call(
+                  "POST",
+                  "/webhooks",
+                  """
+          {"name": "CRM two shops", "url": "%s", "events": ["customer_created"]}"""
+                      .formatted(receiver.url("/crm-two")),
+                  201)
+              .get("id")
+              .asText();
+      stack.awaitRouted("customer_created", receiver);
+
+      String id = "ce-shared-" + UUID.randomUUID();
+      String eu = "https://eu.shop.example.com/customers";
+      String us = "https://us.shop.example.com/customers";
+      long now = System.currentTimeMillis();
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(stack))) {
+        producer.send(customerCreated(id, eu, now)).get();
+        producer.send(customerCreated(id, us, now + 1)).get();
+      }
+
+      await().atMost(Duration.ofSeconds(90)).until(() -> receiver.receivedFor(id).size() >= 2);
+      assertThat(receiver.receivedFor(id))
+          .extracting(r -> r.header("webhook-id"))
+          .containsExactlyInAnyOrder(
+              EventIdentity.webhookId(eu, id), EventIdentity.webhookId(us, id));
+
+      // the log also holds the probes awaitRouted published: this event's deliveries only
+      List<JsonNode> log =
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .until(
+                  () -> {
+                    List<JsonNode> ofEvent = new ArrayList<>();
+                    stack
+                        .call("GET", "/webhooks/" + webhook + "/deliveries", null, 200)
+                        .get("data")
+                        .forEach(
+                            d -> {
+                              if (id.equals(d.get("eventId").asText())) ofEvent.add(d);
+                            });
+                    return ofEvent;
+                  },
+                  d ->
+                      d.size() == 2
+                          && d.stream()
+                              .allMatch(x -> "succeeded".equals(x.get("status").asText())));
+      Map<String, String> deliveryBySource = new HashMap<>();
+      for (JsonNode d : log) {
+        assertThat(d.get("attemptCount").asInt()).as("each its own delivery").isEqualTo(1);
+        deliveryBySource.put(d.get("eventSource").asText(), d.get("id").asText());
+      }
+      assertThat(deliveryBySource).containsOnlyKeys(eu, us);
+
+      // a manual retry of the US delivery: a third request, with the US event's webhook-id
+      stack.call("POST", "/deliveries/" + deliveryBySource.get(us) + "/retry", null, 202);
+      await().atMost(Duration.ofSeconds(90)).until(() -> receiver.receivedFor(id).size() >= 3);
+      assertThat(receiver.receivedFor(id).get(2).header("webhook-id"))
+          .isEqualTo(EventIdentity.webhookId(us, id));
+      JsonNode retried =
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .until(
+                  () -> stack.call("GET", "/deliveries/" + deliveryBySource.get(us), null, 200),
+                  d -> d.get("attempts").size() == 2);
+      assertThat(retried.get("eventSource").asText()).isEqualTo(us);
+      assertThat(
+              stack
+                  .call("GET", "/deliveries/" + deliveryBySource.get(eu), null, 200)
+                  .get("attempts"))
+          .hasSize(1);
     }
   }
 

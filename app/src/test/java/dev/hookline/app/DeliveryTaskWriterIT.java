@@ -41,7 +41,7 @@ class DeliveryTaskWriterIT {
               null);
       tasks.add(
           new DeliveryTask(
-              DeliveryTask.deliveryIdFor(event.id(), webhook),
+              DeliveryTask.deliveryIdFor(event, webhook),
               webhook,
               1,
               2,

@@ -29,7 +29,7 @@ final class DirectTasks {
             Json.readTree(data.getBytes(StandardCharsets.UTF_8)),
             null);
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(eventId, webhook), webhook, 1, 1, Trigger.EVENT, event, null);
+        DeliveryTask.deliveryIdFor(event, webhook), webhook, 1, 1, Trigger.EVENT, event, null);
   }
 
   static void write(TestStack stack, List<DeliveryTask> tasks) throws Exception {

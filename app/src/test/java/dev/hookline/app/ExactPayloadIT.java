@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.app.ScriptedReceiver.Answer;
+import dev.hookline.schemas.EventIdentity;
 import dev.hookline.schemas.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,7 +53,7 @@ class ExactPayloadIT {
 
       List<ScriptedReceiver.Request> requests = receiver.received();
       assertThat(requests).hasSize(2);
-      assertThat(requests.get(0).header("webhook-id")).isEqualTo(id);
+      assertThat(EventIdentity.eventIdOf(requests.get(0).header("webhook-id"))).isEqualTo(id);
       byte[] first = requests.get(0).body().getBytes(StandardCharsets.UTF_8);
       byte[] retry = requests.get(1).body().getBytes(StandardCharsets.UTF_8);
       assertThat(retry).as("the retry's body").isEqualTo(first);

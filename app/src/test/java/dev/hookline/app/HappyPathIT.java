@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.schemas.EventIdentity;
 import dev.hookline.schemas.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -90,13 +91,13 @@ class HappyPathIT {
     assertThat(request.path()).isEqualTo("/hooks/zapier");
     assertThat(request.header("content-type")).startsWith("application/json");
     assertThat(request.header("user-agent")).startsWith("Hookline/");
-    assertThat(request.header("webhook-id")).isEqualTo(eventId);
+    assertThat(EventIdentity.eventIdOf(request.header("webhook-id"))).isEqualTo(eventId);
     long timestamp = Long.parseLong(request.header("webhook-timestamp"));
     assertThat(Math.abs(Instant.now().getEpochSecond() - timestamp)).isLessThan(120);
     assertThat(
             StandardWebhooksVerifier.verifies(
                 secret,
-                eventId,
+                request.header("webhook-id"),
                 request.header("webhook-timestamp"),
                 request.body(),
                 request.header("webhook-signature")))

@@ -1,6 +1,7 @@
 package dev.hookline.app;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.hookline.schemas.EventIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -61,9 +62,14 @@ final class Receiver implements AutoCloseable {
     return List.copyOf(received);
   }
 
-  /** The requests that carried this event (webhook-id), in arrival order. */
+  /**
+   * The requests that carried an event of this id (its id begins their webhook-id), in arrival
+   * order.
+   */
   List<Request> receivedFor(String eventId) {
-    return received.stream().filter(r -> eventId.equals(r.header("webhook-id"))).toList();
+    return received.stream()
+        .filter(r -> EventIdentity.isWebhookIdOf(r.header("webhook-id"), eventId))
+        .toList();
   }
 
   void answer(int statusCode) {

@@ -73,7 +73,7 @@ class SsrfIT {
               null);
       DeliveryTask task =
           new DeliveryTask(
-              DeliveryTask.deliveryIdFor(event.id(), webhook.id()),
+              DeliveryTask.deliveryIdFor(event, webhook.id()),
               webhook.id(),
               webhook.version(),
               1,

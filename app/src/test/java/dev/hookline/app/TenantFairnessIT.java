@@ -133,7 +133,7 @@ class TenantFairnessIT {
             Json.readTree("{\"payment_id\": 1}".getBytes()),
             tenant);
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(event.id(), webhook.id()),
+        DeliveryTask.deliveryIdFor(event, webhook.id()),
         webhook.id(),
         webhook.version(),
         1,

@@ -297,10 +297,10 @@ final class Bench {
   Recorded recorded(List<UUID> webhooks, Instant since) {
     String deliveries =
         "select count(*), count(*) filter (where d.status = 'succeeded') from deliveries d "
-            + "join events e on e.id = d.event_id where d.webhook_id = any(?) and e.occurred_at >= ?";
+            + "join events e on e.id = d.event_id and e.source = d.event_source where d.webhook_id = any(?) and e.occurred_at >= ?";
     String attempts =
         "select count(*) from delivery_attempts a join deliveries d on d.id = a.delivery_id "
-            + "join events e on e.id = d.event_id where d.webhook_id = any(?) and e.occurred_at >= ?";
+            + "join events e on e.id = d.event_id and e.source = d.event_source where d.webhook_id = any(?) and e.occurred_at >= ?";
     try (Connection c = stack.db().dataSource().getConnection()) {
       Array ids = c.createArrayOf("uuid", webhooks.toArray());
       long total;

@@ -116,13 +116,14 @@ final class HttpDeliverer implements Deliverer {
 
   /** Sends one event to one webhook, signed with the webhook's active secrets. */
   @Override
-  public AttemptOutcome deliver(Webhook webhook, SigningSecrets secrets, Event event) {
+  public AttemptOutcome deliver(
+      Webhook webhook, SigningSecrets secrets, Event event, String webhookId) {
     Instant startedAt = clock.instant();
     long start = System.nanoTime();
     Duration timeout = timeoutOf(webhook);
     HttpPost post;
     try {
-      post = SignedRequest.post(webhook, secrets, event, userAgent, startedAt);
+      post = SignedRequest.post(webhook, secrets, event, webhookId, userAgent, startedAt);
       post.setConfig(
           RequestConfig.custom()
               .setResponseTimeout(Timeout.of(timeout))

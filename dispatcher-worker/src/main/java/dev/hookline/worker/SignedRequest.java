@@ -37,10 +37,16 @@ final class SignedRequest {
   private SignedRequest() {}
 
   /**
+   * @param webhookId the message id: one per event, the same on every attempt (EventIdentity)
    * @throws RuntimeException for a bad URL, secret or header value
    */
   static HttpPost post(
-      Webhook webhook, SigningSecrets secrets, Event event, String userAgent, Instant startedAt) {
+      Webhook webhook,
+      SigningSecrets secrets,
+      Event event,
+      String webhookId,
+      String userAgent,
+      Instant startedAt) {
     byte[] body = PayloadWriter.body(event);
     long timestamp = startedAt.getEpochSecond();
     HttpPost post = new HttpPost(URI.create(webhook.url()));
@@ -55,11 +61,11 @@ final class SignedRequest {
               }
             });
     post.setHeader("user-agent", userAgent);
-    post.setHeader("webhook-id", event.id());
+    post.setHeader("webhook-id", webhookId);
     post.setHeader("webhook-timestamp", Long.toString(timestamp));
     post.setHeader(
         "webhook-signature",
-        Signer.signatureHeader(secrets.activeAt(startedAt), event.id(), timestamp, body));
+        Signer.signatureHeader(secrets.activeAt(startedAt), webhookId, timestamp, body));
     post.setEntity(new ByteArrayEntity(body, JSON));
     return post;
   }

@@ -1,6 +1,7 @@
 package dev.hookline.worker;
 
 import dev.hookline.schemas.DeliveryTask;
+import dev.hookline.schemas.EventIdentity;
 import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Trigger;
 import java.time.Clock;
@@ -172,7 +173,8 @@ final class TaskRunner implements AutoCloseable {
         run.startedAt = clock.instant();
         metrics.started();
         try {
-          return http.deliver(t.webhook(), t.secrets(), run.task.event());
+          return http.deliver(
+              t.webhook(), t.secrets(), run.task.event(), EventIdentity.webhookId(run.task));
         } catch (RuntimeException e) { // a bug, not the receiver: still an attempt, so it settles
           log.error("delivery {} failed unexpectedly", run.task.deliveryId(), e);
           return new AttemptOutcome.Retry(

@@ -163,7 +163,7 @@ class BatchTest {
 
   /** Answers by the webhook URL: "ok", "error", "gone". */
   private static Deliverer byUrl() {
-    return (webhook, secrets, event) ->
+    return (webhook, secrets, event, webhookId) ->
         switch (webhook.url()) {
           case "http://ok" -> new AttemptOutcome.Delivered(NOW, 12, 200, "fine");
           case "http://gone" ->
@@ -337,7 +337,7 @@ class BatchTest {
     AtomicInteger maxRunning = new AtomicInteger();
     CountDownLatch gate = new CountDownLatch(1);
     Deliverer slow =
-        (webhook, secrets, event) -> {
+        (webhook, secrets, event, webhookId) -> {
           maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
           try {
             gate.await(10, TimeUnit.SECONDS);
@@ -379,7 +379,7 @@ class BatchTest {
           }
           return new AttemptOutcome.Delivered(NOW, 1, 200, "");
         };
-    Pipeline processor = processor((w, s, e) -> answer.apply(w), 10);
+    Pipeline processor = processor((w, s, e, id) -> answer.apply(w), 10);
     DeliveryTask stuckTask = Fixtures.task(stuck.id(), 1, Trigger.EVENT);
     ConsumerRecord<byte[], byte[]> fine = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
     ConsumerRecord<byte[], byte[]> hanging = Fixtures.record(stuckTask);
@@ -408,7 +408,7 @@ class BatchTest {
 
   /** Blocks deliveries to http://slow until released; everything else answers 200 at once. */
   private static Deliverer slowUntil(CountDownLatch release, AtomicInteger slowCalls) {
-    return (webhook, secrets, event) -> {
+    return (webhook, secrets, event, webhookId) -> {
       if (webhook.url().equals("http://slow")) {
         slowCalls.incrementAndGet();
         try {
@@ -527,7 +527,7 @@ class BatchTest {
     Webhook down = add("http://error");
     AtomicInteger calls = new AtomicInteger();
     Deliverer failing =
-        (w, s, e) -> {
+        (w, s, e, id) -> {
           calls.incrementAndGet();
           return new AttemptOutcome.Retry(NOW, 3, 500, "boom", "http_status", "HTTP 500");
         };
@@ -586,7 +586,7 @@ class BatchTest {
     Map<String, Duration> asked =
         Map.of("a", Duration.ofSeconds(7), "b", Duration.ofHours(1), "c", Duration.ofSeconds(1));
     Deliverer deliverer =
-        (w, s, e) ->
+        (w, s, e, id) ->
             new AttemptOutcome.Retry(
                 NOW, 3, 429, "", "http_status", "HTTP 429", asked.get(e.source()));
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();

@@ -60,7 +60,7 @@ class DispatcherWorkerTest {
             .shutdownGrace(grace)
             .build();
     Deliverer deliverer =
-        (webhook, secrets, event) -> {
+        (webhook, secrets, event, webhookId) -> {
           if (webhook.url().equals("http://stuck")) {
             try {
               unblock.await();

@@ -55,13 +55,7 @@ final class Fixtures {
   static DeliveryTask task(UUID webhookId, int attempt, Trigger trigger) {
     Event event = event();
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(event.id(), webhookId),
-        webhookId,
-        1,
-        attempt,
-        trigger,
-        event,
-        null);
+        DeliveryTask.deliveryIdFor(event, webhookId), webhookId, 1, attempt, trigger, event, null);
   }
 
   static ConsumerRecord<byte[], byte[]> record(DeliveryTask task) {

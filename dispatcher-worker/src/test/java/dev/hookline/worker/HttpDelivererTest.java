@@ -6,6 +6,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hookline.schemas.Event;
+import dev.hookline.schemas.EventIdentity;
 import dev.hookline.store.SigningSecrets;
 import dev.hookline.store.Webhook;
 import dev.hookline.worker.ssrf.AddressPolicy;
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class HttpDelivererTest {
+  private static final String MESSAGE_ID = "evt_1~00000000000000000000000000000001";
+
   private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
   private static final SigningSecrets SECRETS = new SigningSecrets(Fixtures.SECRET, null, null);
 
@@ -196,7 +199,8 @@ class HttpDelivererTest {
   @Test
   void deliversSignedRequestWithStandardWebhooksHeaders() throws Exception {
     Event event = Fixtures.event();
-    AttemptOutcome outcome = deliverer.deliver(hook("/ok", 15), SECRETS, event);
+    String messageId = EventIdentity.webhookId(event.source(), event.id());
+    AttemptOutcome outcome = deliverer.deliver(hook("/ok", 15), SECRETS, event, messageId);
 
     assertThat(outcome).isInstanceOf(AttemptOutcome.Delivered.class);
     assertThat(outcome.statusCode()).isEqualTo(200);
@@ -208,12 +212,12 @@ class HttpDelivererTest {
     assertThat(h.getFirst("x-team")).isEqualTo("payments");
     assertThat(h.get("webhook-id"))
         .as("custom headers cannot override ours")
-        .containsExactly(event.id());
+        .containsExactly(messageId);
     assertThat(h.getFirst("webhook-timestamp")).isEqualTo(Long.toString(NOW.getEpochSecond()));
     assertThat(lastBody.get()).isEqualTo(PayloadWriter.body(event));
     String expected =
         SignerTest.independentHmac(
-            Fixtures.SECRET, event.id() + "." + NOW.getEpochSecond() + ".", lastBody.get());
+            Fixtures.SECRET, messageId + "." + NOW.getEpochSecond() + ".", lastBody.get());
     assertThat(h.getFirst("webhook-signature")).isEqualTo("v1," + expected);
   }
 
@@ -221,7 +225,7 @@ class HttpDelivererTest {
   void signsWithBothSecretsDuringRotation() {
     SigningSecrets rotating =
         new SigningSecrets(Fixtures.SECRET, "whsec_b2xkLXNlY3JldC1rZXk=", NOW.plusSeconds(3600));
-    deliverer.deliver(hook("/ok", 15), rotating, Fixtures.event());
+    deliverer.deliver(hook("/ok", 15), rotating, Fixtures.event(), MESSAGE_ID);
     assertThat(lastHeaders.get().getFirst("webhook-signature").split(" "))
         .hasSize(2)
         .allMatch(s -> s.startsWith("v1,"));
@@ -229,7 +233,8 @@ class HttpDelivererTest {
 
   @Test
   void serverErrorIsRetried() {
-    AttemptOutcome outcome = deliverer.deliver(hook("/error", 15), SECRETS, Fixtures.event());
+    AttemptOutcome outcome =
+        deliverer.deliver(hook("/error", 15), SECRETS, Fixtures.event(), MESSAGE_ID);
     assertThat(outcome).isInstanceOf(AttemptOutcome.Retry.class);
     assertThat(outcome.statusCode()).isEqualTo(500);
     assertThat(outcome.responseExcerpt()).isEqualTo("boom");
@@ -238,7 +243,8 @@ class HttpDelivererTest {
 
   @Test
   void goneFailsAndAsksToDisableTheWebhook() {
-    AttemptOutcome outcome = deliverer.deliver(hook("/gone", 15), SECRETS, Fixtures.event());
+    AttemptOutcome outcome =
+        deliverer.deliver(hook("/gone", 15), SECRETS, Fixtures.event(), MESSAGE_ID);
     assertThat(outcome)
         .isInstanceOfSatisfying(
             AttemptOutcome.Failed.class,
@@ -251,7 +257,8 @@ class HttpDelivererTest {
 
   @Test
   void redirectIsNotFollowed() {
-    AttemptOutcome outcome = deliverer.deliver(hook("/redirect", 15), SECRETS, Fixtures.event());
+    AttemptOutcome outcome =
+        deliverer.deliver(hook("/redirect", 15), SECRETS, Fixtures.event(), MESSAGE_ID);
     assertThat(outcome).isInstanceOf(AttemptOutcome.Retry.class);
     assertThat(outcome.statusCode()).isEqualTo(301);
     assertThat(redirectTargetHits).hasValue(0);
@@ -260,7 +267,8 @@ class HttpDelivererTest {
   @Test
   void hangingReceiverTimesOut() {
     long start = System.nanoTime();
-    AttemptOutcome outcome = deliverer.deliver(hook("/hang", 1), SECRETS, Fixtures.event());
+    AttemptOutcome outcome =
+        deliverer.deliver(hook("/hang", 1), SECRETS, Fixtures.event(), MESSAGE_ID);
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     assertThat(outcome).isInstanceOf(AttemptOutcome.Retry.class);
@@ -273,7 +281,8 @@ class HttpDelivererTest {
   @Test
   void dripFeedingReceiverIsCutAtTheOverallDeadline() {
     long start = System.nanoTime();
-    AttemptOutcome outcome = deliverer.deliver(hook("/drip", 1), SECRETS, Fixtures.event());
+    AttemptOutcome outcome =
+        deliverer.deliver(hook("/drip", 1), SECRETS, Fixtures.event(), MESSAGE_ID);
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     // the 200 arrived in time, so the receiver has the event: what it dripped so far is the excerpt
@@ -284,7 +293,8 @@ class HttpDelivererTest {
 
   @Test
   void hugeBodyIsCutAtTwentyKilobytesWithoutReadingItAll() {
-    AttemptOutcome outcome = deliverer.deliver(hook("/big", 15), SECRETS, Fixtures.event());
+    AttemptOutcome outcome =
+        deliverer.deliver(hook("/big", 15), SECRETS, Fixtures.event(), MESSAGE_ID);
 
     assertThat(outcome).isInstanceOf(AttemptOutcome.Delivered.class);
     assertThat(outcome.responseExcerpt()).hasSize(ResponseReader.EXCERPT_LIMIT_BYTES).matches("a+");
@@ -294,9 +304,10 @@ class HttpDelivererTest {
 
   @Test
   void aBodyOfUnannouncedLengthOrExactlyTheLimitIsKeptWhole() {
-    AttemptOutcome chunked = deliverer.deliver(hook("/chunked", 15), SECRETS, Fixtures.event());
+    AttemptOutcome chunked =
+        deliverer.deliver(hook("/chunked", 15), SECRETS, Fixtures.event(), MESSAGE_ID);
     AttemptOutcome exact =
-        deliverer.deliver(hook("/exactly-the-limit", 15), SECRETS, Fixtures.event());
+        deliverer.deliver(hook("/exactly-the-limit", 15), SECRETS, Fixtures.event(), MESSAGE_ID);
 
     assertThat(chunked).isInstanceOf(AttemptOutcome.Delivered.class);
     assertThat(chunked.responseExcerpt()).hasSize(5_000).matches("b+");
@@ -311,7 +322,7 @@ class HttpDelivererTest {
       closedPort = s.getLocalPort();
     }
     Webhook webhook = Fixtures.webhook("http://127.0.0.1:" + closedPort + "/x");
-    AttemptOutcome outcome = deliverer.deliver(webhook, SECRETS, Fixtures.event());
+    AttemptOutcome outcome = deliverer.deliver(webhook, SECRETS, Fixtures.event(), MESSAGE_ID);
     assertThat(outcome).isInstanceOf(AttemptOutcome.Retry.class);
     assertThat(outcome.errorClass()).isEqualTo("connect");
     assertThat(outcome.errorMessage()).isNotBlank();
@@ -320,7 +331,7 @@ class HttpDelivererTest {
   @Test
   void badUrlIsAnOutcomeNotAnException() {
     AttemptOutcome outcome =
-        deliverer.deliver(Fixtures.webhook("not a url"), SECRETS, Fixtures.event());
+        deliverer.deliver(Fixtures.webhook("not a url"), SECRETS, Fixtures.event(), MESSAGE_ID);
     assertThat(outcome).isInstanceOf(AttemptOutcome.Retry.class);
     assertThat(outcome.errorClass()).isEqualTo("invalid_request");
   }
@@ -343,7 +354,8 @@ class HttpDelivererTest {
 
   @Test
   void retryAfterOf429And503IsReadInSecondsOrAsADate() {
-    AttemptOutcome busy = deliverer.deliver(hook("/busy", 15), SECRETS, Fixtures.event());
+    AttemptOutcome busy =
+        deliverer.deliver(hook("/busy", 15), SECRETS, Fixtures.event(), MESSAGE_ID);
     assertThat(busy)
         .isInstanceOfSatisfying(
             AttemptOutcome.Retry.class,
@@ -352,13 +364,14 @@ class HttpDelivererTest {
               assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(120));
             });
     AttemptOutcome maintenance =
-        deliverer.deliver(hook("/maintenance", 15), SECRETS, Fixtures.event());
+        deliverer.deliver(hook("/maintenance", 15), SECRETS, Fixtures.event(), MESSAGE_ID);
     assertThat(maintenance)
         .isInstanceOfSatisfying(
             AttemptOutcome.Retry.class,
             r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(90)));
     AttemptOutcome error =
-        deliverer.deliver(hook("/error-with-retry-after", 15), SECRETS, Fixtures.event());
+        deliverer.deliver(
+            hook("/error-with-retry-after", 15), SECRETS, Fixtures.event(), MESSAGE_ID);
     assertThat(error)
         .isInstanceOfSatisfying(
             AttemptOutcome.Retry.class,
@@ -392,7 +405,8 @@ class HttpDelivererTest {
             "Hookline/test",
             Clock.fixed(NOW, ZoneOffset.UTC),
             AddressPolicy.allowing(java.util.List.of("10.0.0.0/8")))) {
-      AttemptOutcome outcome = strict.deliver(hook("/ok", 15), SECRETS, Fixtures.event());
+      AttemptOutcome outcome =
+          strict.deliver(hook("/ok", 15), SECRETS, Fixtures.event(), MESSAGE_ID);
 
       assertThat(outcome)
           .isInstanceOfSatisfying(
@@ -404,7 +418,7 @@ class HttpDelivererTest {
                 assertThat(f.statusCode()).isNull();
               });
     }
-    assertThat(deliverer.deliver(hook("/ok", 15), SECRETS, Fixtures.event()))
+    assertThat(deliverer.deliver(hook("/ok", 15), SECRETS, Fixtures.event(), MESSAGE_ID))
         .as("allowed when allow-listed")
         .isInstanceOf(AttemptOutcome.Delivered.class);
   }
@@ -418,7 +432,7 @@ class HttpDelivererTest {
     try (HttpDeliverer strict =
         new HttpDeliverer(
             4, "Hookline/test", Clock.fixed(NOW, ZoneOffset.UTC), AddressPolicy.strict())) {
-      AttemptOutcome outcome = strict.deliver(byName, SECRETS, Fixtures.event());
+      AttemptOutcome outcome = strict.deliver(byName, SECRETS, Fixtures.event(), MESSAGE_ID);
 
       assertThat(outcome.errorClass()).isEqualTo("ssrf_blocked");
       assertThat(outcome.errorMessage()).contains("localhost").contains("loopback");

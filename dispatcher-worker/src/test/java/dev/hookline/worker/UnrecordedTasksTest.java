@@ -95,7 +95,7 @@ class UnrecordedTasksTest {
     GiveUp giveUp = new GiveUp(() -> LIMIT, deadLetters::addAll, attempts, metrics, clock);
     LateAttempts late = new LateAttempts(attempts, followUps, metrics, giveUp);
     Deliverer http =
-        (webhook, secrets, event) -> {
+        (webhook, secrets, event, webhookId) -> {
           requests.incrementAndGet();
           return new AttemptOutcome.Delivered(Instant.now(), 3, 200, "ok");
         };
@@ -194,7 +194,7 @@ class UnrecordedTasksTest {
     Event tooLong = new Event(id.toString(), e.type(), e.source(), e.time(), e.data(), null);
     DeliveryTask bad =
         new DeliveryTask(
-            DeliveryTask.deliveryIdFor(tooLong.id(), webhook),
+            DeliveryTask.deliveryIdFor(tooLong, webhook),
             webhook,
             1,
             1,

@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * An event Kafka has acknowledged.
  *
- * @param id the CloudEvents id ({@code ce_id}); receivers see it as {@code webhook-id}
+ * @param id the CloudEvents id ({@code ce_id}); with the source, the event's identity (receivers
+ *     see it at the front of {@code webhook-id}: {@link dev.hookline.schemas.EventIdentity})
  * @param type the event type
  * @param topic the topic it was written to, {@code events.<domain>}
  * @param partition the partition it landed on

@@ -119,7 +119,7 @@ class DeliveryTaskWriterTest {
             Json.MAPPER.createObjectNode().put("amount", 4200),
             null);
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(eventId, WEBHOOK), WEBHOOK, 3, 2, trigger, event, null);
+        DeliveryTask.deliveryIdFor(event, WEBHOOK), WEBHOOK, 3, 2, trigger, event, null);
   }
 
   private static Cluster cluster() {

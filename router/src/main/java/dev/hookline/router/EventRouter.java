@@ -138,7 +138,7 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
     for (RoutesIndex.Route route : matches) {
       DeliveryTask task =
           new DeliveryTask(
-              DeliveryTask.deliveryIdFor(event.id(), route.webhookId()),
+              DeliveryTask.deliveryIdFor(event, route.webhookId()),
               route.webhookId(),
               route.version(),
               1,

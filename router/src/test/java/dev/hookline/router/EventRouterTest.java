@@ -15,7 +15,7 @@ class EventRouterTest {
   private static DeliveryTask task(Event event) {
     UUID webhook = UUID.fromString("7b0b4c64-64f7-4f5b-9b0e-2d1a7c9d8e01");
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(event.id(), webhook), webhook, 3, 1, Trigger.EVENT, event, null);
+        DeliveryTask.deliveryIdFor(event, webhook), webhook, 3, 1, Trigger.EVENT, event, null);
   }
 
   @Test

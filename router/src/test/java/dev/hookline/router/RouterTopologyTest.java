@@ -6,6 +6,7 @@ import dev.hookline.schemas.CloudEventHeaders;
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.EventCatalog;
+import dev.hookline.schemas.EventIdentity;
 import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Subscription;
 import dev.hookline.schemas.Topics;
@@ -93,7 +94,7 @@ class RouterTopologyTest {
           .extracting(h -> h.key() + "=" + new String(h.value(), StandardCharsets.UTF_8))
           .containsExactly(Topics.ROUTED_FROM_HEADER + "=events.payments-0@0");
       assertThat(task.deliveryId())
-          .isEqualTo(DeliveryTask.deliveryIdFor("evt-1", task.webhookId()));
+          .isEqualTo(EventIdentity.deliveryId(task.event().source(), "evt-1", task.webhookId()));
       assertThat(task.attempt()).isEqualTo(1);
       assertThat(task.trigger()).isEqualTo(Trigger.EVENT);
       assertThat(task.event().id()).isEqualTo("evt-1");
@@ -233,11 +234,18 @@ class RouterTopologyTest {
     subscribe(id(2), 1, true, "*");
     payments.pipeInput(event("evt-1", "payment_received", DATA));
     payments.pipeInput(event("evt-2", "payment_received", DATA));
+    // the same id from another source: another event, with deliveries of its own
+    TestRecord<byte[], byte[]> otherSource = event("evt-1", "payment_received", DATA);
+    otherSource
+        .headers()
+        .remove(CloudEventHeaders.SOURCE)
+        .add(CloudEventHeaders.SOURCE, utf8("/shop"));
+    payments.pipeInput(otherSource);
 
     List<UUID> ids = tasks().stream().map(DeliveryTask::deliveryId).toList();
-    assertThat(ids).hasSize(4).doesNotHaveDuplicates();
-    assertThat(ids.get(0))
-        .isEqualTo(UUID.nameUUIDFromBytes(("evt-1|" + id(1)).getBytes(StandardCharsets.UTF_8)));
+    assertThat(ids).hasSize(6).doesNotHaveDuplicates();
+    assertThat(ids.get(0)).isEqualTo(EventIdentity.deliveryId("/billing", "evt-1", id(1)));
+    assertThat(ids.get(4)).isEqualTo(EventIdentity.deliveryId("/shop", "evt-1", id(1)));
   }
 
   @Test

@@ -27,13 +27,7 @@ class SpreadTasksTest {
             null);
     return Json.toBytes(
         new DeliveryTask(
-            DeliveryTask.deliveryIdFor(event.id(), webhook),
-            webhook,
-            1,
-            1,
-            Trigger.EVENT,
-            event,
-            null));
+            DeliveryTask.deliveryIdFor(event, webhook), webhook, 1, 1, Trigger.EVENT, event, null));
   }
 
   @Test

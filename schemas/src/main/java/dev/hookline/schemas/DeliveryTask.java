@@ -1,7 +1,6 @@
 package dev.hookline.schemas;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -35,11 +34,11 @@ public record DeliveryTask(
   }
 
   /**
-   * The delivery id of an event routed to a webhook: name-based, so that routing the same event
-   * twice (at-least-once upstream) lands on the same delivery row instead of a duplicate one.
+   * The delivery id of an event routed to a webhook, from the event's identity (source, id) and the
+   * webhook: {@link EventIdentity#deliveryId}.
    */
-  public static UUID deliveryIdFor(String eventId, UUID webhookId) {
-    return UUID.nameUUIDFromBytes((eventId + "|" + webhookId).getBytes(StandardCharsets.UTF_8));
+  public static UUID deliveryIdFor(Event event, UUID webhookId) {
+    return EventIdentity.deliveryId(event.source(), event.id(), webhookId);
   }
 
   public DeliveryTask nextAttempt(Trigger newTrigger) {

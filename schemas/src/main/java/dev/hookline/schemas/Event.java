@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * One domain event as routed and delivered: CloudEvents attributes plus the event data.
  *
- * @param id unique event id; becomes the {@code webhook-id} header, the same across retries and
- *     endpoints
+ * @param id the event id, unique within its source: an event's identity is ({@code source}, {@code
+ *     id}), from which its delivery ids and {@code webhook-id} are derived ({@link EventIdentity})
  * @param type event type slug from the catalog, e.g. {@code payment_received}
  * @param source CloudEvents source URI reference of the producer
  * @param time when the event happened

@@ -6,9 +6,9 @@ import java.util.function.IntPredicate;
 /**
  * The CloudEvents attributes Hookline reads, each with the length and the characters it accepts
  * (README "Event attributes"). An attribute ends up in a delivery task, an HTTP header ({@code id}
- * is {@code webhook-id}), a PostgreSQL index key ({@code id}), a log line: a value longer or
- * stranger than this is refused before it gets there (the router sends the record to {@code
- * hookline.invalid-events} with the reason), never carried along.
+ * begins {@code webhook-id}), a PostgreSQL index key ({@code id} with {@code source}), a log line:
+ * a value longer or stranger than this is refused before it gets there (the router sends the record
+ * to {@code hookline.invalid-events} with the reason), never carried along.
  *
  * <p>What a value must also be beyond its length and characters (a URI reference, an RFC 3339
  * timestamp, a type in the catalog, a JSON media type) is checked by the reader. The optional

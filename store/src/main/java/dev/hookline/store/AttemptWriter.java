@@ -11,6 +11,7 @@ import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +38,9 @@ final class AttemptWriter {
    * orders concurrent writers of one delivery.
    */
   private static final String RECORD =
-      "with up as (insert into deliveries as cur (id, event_id, webhook_id, webhook_version, trigger, status,"
-          + " attempts, next_attempt_at, last_status_code, last_error, status_attempt, status_started_at)"
-          + " values (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"
+      "with up as (insert into deliveries as cur (id, event_id, event_source, webhook_id, webhook_version,"
+          + " trigger, status, attempts, next_attempt_at, last_status_code, last_error, status_attempt,"
+          + " status_started_at) values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"
           + " on conflict (id) do update set attempts = cur.attempts + 1,"
           + " status = case when "
           + NEWER
@@ -85,16 +86,16 @@ final class AttemptWriter {
    */
   static List<AttemptRecorder.Refused> writeApart(Connection c, List<AttemptRecord> sorted)
       throws SQLException {
-    Map<String, String> badEvents = new HashMap<>();
-    Map<String, Event> byId = new TreeMap<>(); // the lock order of insertEvents
-    for (AttemptRecord a : sorted) byId.putIfAbsent(a.task().event().id(), a.task().event());
-    for (Event e : byId.values()) {
+    Map<List<String>, String> badEvents = new HashMap<>();
+    Map<List<String>, Event> byKey = new TreeMap<>(KEY_ORDER); // the lock order of insertEvents
+    for (AttemptRecord a : sorted) byKey.putIfAbsent(key(a.task().event()), a.task().event());
+    for (Event e : byKey.values()) {
       String refused = alone(c, () -> insertEvents(c, List.of(e)));
-      if (refused != null) badEvents.put(e.id(), refused);
+      if (refused != null) badEvents.put(key(e), refused);
     }
     List<AttemptRecorder.Refused> notStored = new ArrayList<>();
     for (AttemptRecord a : sorted) {
-      String reason = badEvents.get(a.task().event().id());
+      String reason = badEvents.get(key(a.task().event()));
       if (reason == null) reason = alone(c, () -> writeRecord(c, a));
       if (reason == null) continue;
       AttemptRecord safe = UnstorableAttempts.safeCopy(a, reason);
@@ -112,15 +113,15 @@ final class AttemptWriter {
 
   /** Records event payloads once each (batched); the rows a delivery refers to. */
   static void insertEvents(Connection c, List<Event> events) throws SQLException {
-    // Once each, in event id order: concurrent batches holding the same events (one event, several
-    // webhooks) then take their index locks in one order and cannot deadlock.
-    Map<String, Event> byId = new TreeMap<>();
-    for (Event e : events) byId.putIfAbsent(e.id(), e);
+    // Once each, in (id, source) order: concurrent batches holding the same events (one event,
+    // several webhooks) then take their index locks in one order and cannot deadlock.
+    Map<List<String>, Event> byKey = new TreeMap<>(KEY_ORDER);
+    for (Event e : events) byKey.putIfAbsent(key(e), e);
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into events (id, type, source, occurred_at, payload, tenant_id)"
-                + " values (?, ?, ?, ?, ?, ?) on conflict (id) do nothing")) {
-      for (Event e : byId.values()) {
+                + " values (?, ?, ?, ?, ?, ?) on conflict (id, source) do nothing")) {
+      for (Event e : byKey.values()) {
         ps.setString(1, e.id());
         ps.setString(2, e.type());
         ps.setString(3, e.source());
@@ -134,6 +135,14 @@ final class AttemptWriter {
       ps.executeBatch();
     }
   }
+
+  /** An event's row key, its identity: (id, source), the order of the primary key. */
+  private static List<String> key(Event e) {
+    return List.of(e.id(), e.source());
+  }
+
+  private static final Comparator<List<String>> KEY_ORDER =
+      Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1));
 
   /** Whether PostgreSQL refused the data itself (not the connection, not a conflict of locks). */
   static boolean isDataError(SQLException e) {
@@ -178,23 +187,24 @@ final class AttemptWriter {
     Timestamp started = Timestamp.from(a.startedAt());
     ps.setObject(1, t.deliveryId());
     ps.setString(2, t.event().id());
-    ps.setObject(3, t.webhookId());
-    ps.setLong(4, t.webhookVersion());
-    ps.setString(5, t.trigger().wireName());
-    ps.setString(6, a.newStatus().dbName());
-    ps.setTimestamp(7, a.nextAttemptAt() == null ? null : Timestamp.from(a.nextAttemptAt()));
-    setInteger(ps, 8, a.statusCode());
-    ps.setString(9, lastError(a));
-    ps.setInt(10, t.attempt());
-    ps.setTimestamp(11, started);
-    ps.setString(12, t.trigger().wireName());
-    ps.setTimestamp(13, started);
-    ps.setInt(14, a.durationMs());
-    setInteger(ps, 15, a.statusCode());
-    ps.setString(16, stripNul(a.responseExcerpt()));
-    ps.setString(17, a.errorClass());
-    ps.setString(18, stripNul(a.errorMessage()));
-    ps.setString(19, a.workerId());
+    ps.setString(3, t.event().source());
+    ps.setObject(4, t.webhookId());
+    ps.setLong(5, t.webhookVersion());
+    ps.setString(6, t.trigger().wireName());
+    ps.setString(7, a.newStatus().dbName());
+    ps.setTimestamp(8, a.nextAttemptAt() == null ? null : Timestamp.from(a.nextAttemptAt()));
+    setInteger(ps, 9, a.statusCode());
+    ps.setString(10, lastError(a));
+    ps.setInt(11, t.attempt());
+    ps.setTimestamp(12, started);
+    ps.setString(13, t.trigger().wireName());
+    ps.setTimestamp(14, started);
+    ps.setInt(15, a.durationMs());
+    setInteger(ps, 16, a.statusCode());
+    ps.setString(17, stripNul(a.responseExcerpt()));
+    ps.setString(18, a.errorClass());
+    ps.setString(19, stripNul(a.errorMessage()));
+    ps.setString(20, a.workerId());
   }
 
   private static String lastError(AttemptRecord a) {

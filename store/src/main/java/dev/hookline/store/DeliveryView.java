@@ -10,6 +10,7 @@ public record DeliveryView(
     UUID id,
     UUID webhookId,
     String eventId,
+    String eventSource,
     String eventType,
     String trigger,
     DeliveryStatus status,

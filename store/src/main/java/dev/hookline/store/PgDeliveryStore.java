@@ -25,7 +25,7 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
   static final String PAYLOAD = "coalesce(e.payload, e.data::text)";
 
   static final String VIEW_COLUMNS =
-      "d.id, d.webhook_id, d.event_id, e.type, d.trigger, d.status, d.attempts, d.last_status_code,"
+      "d.id, d.webhook_id, d.event_id, d.event_source, e.type, d.trigger, d.status, d.attempts, d.last_status_code,"
           + " d.last_error, d.next_attempt_at, d.created_at, d.updated_at";
 
   private static final String REDELIVERY_COLUMNS =
@@ -83,7 +83,7 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
               new StringBuilder(
                   "select "
                       + VIEW_COLUMNS
-                      + " from deliveries d join events e on e.id = d.event_id where d.webhook_id = ?");
+                      + " from deliveries d join events e on e.id = d.event_id and e.source = d.event_source where d.webhook_id = ?");
           if (status != null) sql.append(" and d.status = ?");
           if (since != null) sql.append(" and d.created_at >= ?");
           if (before != null) {
@@ -150,11 +150,11 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
                       + VIEW_COLUMNS
                       + ", "
                       + PAYLOAD
-                      + " from deliveries d join events e on e.id = d.event_id where d.id = ?")) {
+                      + " from deliveries d join events e on e.id = d.event_id and e.source = d.event_source where d.id = ?")) {
             ps.setObject(1, deliveryId);
             try (ResultSet rs = ps.executeQuery()) {
               if (!rs.next()) return Optional.empty();
-              return Optional.of(view(rs, rs.getString(13), attempts));
+              return Optional.of(view(rs, rs.getString(14), attempts));
             }
           }
         });
@@ -169,7 +169,7 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
               c.prepareStatement(
                   "select "
                       + REDELIVERY_COLUMNS
-                      + " from deliveries d join events e on e.id = d.event_id"
+                      + " from deliveries d join events e on e.id = d.event_id and e.source = d.event_source"
                       + " where d.webhook_id = ? and d.status = 'failed' and d.trigger <> 'test'"
                       + " and d.created_at >= ? and d.created_at < ? order by d.created_at, d.id limit ?")) {
             ps.setObject(1, webhookId);
@@ -194,7 +194,7 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
               c.prepareStatement(
                   "select "
                       + REDELIVERY_COLUMNS
-                      + " from deliveries d join events e on e.id = d.event_id where d.id = ?")) {
+                      + " from deliveries d join events e on e.id = d.event_id and e.source = d.event_source where d.id = ?")) {
             ps.setObject(1, deliveryId);
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next() ? Optional.of(redelivery(rs)) : Optional.empty();
@@ -258,13 +258,14 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
           rs.getString(3),
           rs.getString(4),
           rs.getString(5),
-          DeliveryStatus.fromDbName(rs.getString(6)),
-          rs.getInt(7),
-          (Integer) rs.getObject(8),
-          rs.getString(9),
-          instant(rs.getTimestamp(10)),
+          rs.getString(6),
+          DeliveryStatus.fromDbName(rs.getString(7)),
+          rs.getInt(8),
+          (Integer) rs.getObject(9),
+          rs.getString(10),
           instant(rs.getTimestamp(11)),
           instant(rs.getTimestamp(12)),
+          instant(rs.getTimestamp(13)),
           payload == null ? null : Json.MAPPER.readTree(payload),
           attempts);
     } catch (JsonProcessingException e) {

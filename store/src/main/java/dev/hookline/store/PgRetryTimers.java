@@ -67,8 +67,8 @@ final class PgRetryTimers implements RetryTimers {
     // task next; recording that attempt (attempts = attempt) wins over this row either way
     try (PreparedStatement ps =
         c.prepareStatement(
-            "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts,"
-                + " next_attempt_at) values (?, ?, ?, ?, ?, 'retrying', ?, ?)"
+            "insert into deliveries (id, event_id, event_source, webhook_id, webhook_version, trigger,"
+                + " status, attempts, next_attempt_at) values (?, ?, ?, ?, ?, ?, 'retrying', ?, ?)"
                 + " on conflict (id) do update set status = 'retrying', next_attempt_at = excluded.next_attempt_at,"
                 + " updated_at = now()"
                 + " where deliveries.attempts <= excluded.attempts and deliveries.status <> 'cancelled'")) {
@@ -76,11 +76,12 @@ final class PgRetryTimers implements RetryTimers {
         DeliveryTask t = d.task();
         ps.setObject(1, t.deliveryId());
         ps.setString(2, t.event().id());
-        ps.setObject(3, t.webhookId());
-        ps.setLong(4, t.webhookVersion());
-        ps.setString(5, t.trigger().wireName());
-        ps.setInt(6, t.attempt() - 1);
-        ps.setTimestamp(7, Timestamp.from(d.until()));
+        ps.setString(3, t.event().source());
+        ps.setObject(4, t.webhookId());
+        ps.setLong(5, t.webhookVersion());
+        ps.setString(6, t.trigger().wireName());
+        ps.setInt(7, t.attempt() - 1);
+        ps.setTimestamp(8, Timestamp.from(d.until()));
         ps.addBatch();
       }
       ps.executeBatch();
@@ -110,7 +111,7 @@ final class PgRetryTimers implements RetryTimers {
                       + PgDeliveryStore.PAYLOAD
                       + ","
                       + " e.tenant_id, w.tenant_id"
-                      + " from deliveries d join webhooks w on w.id = d.webhook_id join events e on e.id = d.event_id"
+                      + " from deliveries d join webhooks w on w.id = d.webhook_id join events e on e.id = d.event_id and e.source = d.event_source"
                       + " where d.status = 'retrying' and d.next_attempt_at <= now() and "
                       + ROUTABLE
                       + " order by d.next_attempt_at limit ? for update of d skip locked")) {
@@ -156,7 +157,7 @@ final class PgRetryTimers implements RetryTimers {
                       + " e.id, e.type, e.source, e.occurred_at, "
                       + PgDeliveryStore.PAYLOAD
                       + ", e.tenant_id, w.tenant_id"
-                      + " from deliveries d join events e on e.id = d.event_id"
+                      + " from deliveries d join events e on e.id = d.event_id and e.source = d.event_source"
                       + " left join webhooks w on w.id = d.webhook_id"
                       + " left join delivery_attempts a on a.delivery_id = d.id and a.attempt = d.attempts"
                       + " where d.status = 'failed' and d.dead_lettered_at is null and d.trigger <> 'test'"

@@ -138,46 +138,58 @@ public final class RetentionJob implements AutoCloseable {
 
   private long deleteEvents(Connection c, Instant cutoff) throws SQLException {
     long deleted = 0;
-    // Keyset walk over (recorded_at, id): events kept (still retrying, or locked) are passed once
-    // per run, not rescanned by every batch.
+    // Keyset walk over (recorded_at, id, source): events kept (still retrying, or locked) are
+    // passed once per run, not rescanned by every batch.
     Timestamp lastAt = null;
     String lastId = null;
+    String lastSource = null;
     while (!closed) {
       List<String> ids = new ArrayList<>(batchSize);
+      List<String> sources = new ArrayList<>(batchSize);
       try (PreparedStatement ps =
           c.prepareStatement(
-              "select id, recorded_at from events where recorded_at < ?"
-                  + (lastAt == null ? "" : " and (recorded_at, id) > (?, ?)")
-                  + " order by recorded_at, id limit ?")) {
+              "select id, source, recorded_at from events where recorded_at < ?"
+                  + (lastAt == null ? "" : " and (recorded_at, id, source) > (?, ?, ?)")
+                  + " order by recorded_at, id, source limit ?")) {
         int i = 1;
         ps.setTimestamp(i++, Timestamp.from(cutoff));
         if (lastAt != null) {
           ps.setTimestamp(i++, lastAt);
           ps.setString(i++, lastId);
+          ps.setString(i++, lastSource);
         }
         ps.setInt(i, batchSize);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             lastId = rs.getString(1);
-            lastAt = rs.getTimestamp(2);
+            lastSource = rs.getString(2);
+            lastAt = rs.getTimestamp(3);
             ids.add(lastId);
+            sources.add(lastSource);
           }
         }
       }
       if (ids.isEmpty()) break;
       try (PreparedStatement ps =
           c.prepareStatement(
-              "delete from events where id in ("
-                  + " select e.id from events e where e.id = any(?) and e.recorded_at < ?"
-                  + " and not exists (select 1 from deliveries d where d.event_id = e.id"
+              "delete from events where (id, source) in ("
+                  + " select e.id, e.source from events e"
+                  + " join unnest(?::text[], ?::text[]) as k(id, source)"
+                  + "   on e.id = k.id and e.source = k.source"
+                  + " where e.recorded_at < ?"
+                  + " and not exists (select 1 from deliveries d"
+                  + "   where d.event_id = e.id and d.event_source = e.source"
                   + "   and (d.status in ('pending', 'retrying') or d.updated_at >= ?))"
                   + " for update of e skip locked)")) {
-        Array array = c.createArrayOf("text", ids.toArray());
-        ps.setArray(1, array);
-        ps.setTimestamp(2, Timestamp.from(cutoff));
+        Array idArray = c.createArrayOf("text", ids.toArray());
+        Array sourceArray = c.createArrayOf("text", sources.toArray());
+        ps.setArray(1, idArray);
+        ps.setArray(2, sourceArray);
         ps.setTimestamp(3, Timestamp.from(cutoff));
+        ps.setTimestamp(4, Timestamp.from(cutoff));
         deleted += ps.executeUpdate();
-        array.free();
+        idArray.free();
+        sourceArray.free();
       }
       if (ids.size() < batchSize) break;
     }

@@ -36,7 +36,7 @@ final class TenantDeliveries {
                 : "")
             + " cross join lateral ("
             + inner
-            + ") d join events e on e.id = d.event_id"
+            + ") d join events e on e.id = d.event_id and e.source = d.event_source"
             + " order by d.created_at desc, d.id desc limit ?";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;

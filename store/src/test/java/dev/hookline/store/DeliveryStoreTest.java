@@ -43,13 +43,7 @@ class DeliveryStoreTest {
             Json.readTree("{\"payment_id\": 7}".getBytes(StandardCharsets.UTF_8)),
             null);
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(eventId, webhookId),
-        webhookId,
-        1,
-        1,
-        Trigger.EVENT,
-        event,
-        null);
+        DeliveryTask.deliveryIdFor(event, webhookId), webhookId, 1, 1, Trigger.EVENT, event, null);
   }
 
   private static AttemptRecord failed500(DeliveryTask t, Instant next) {

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /** Payload retention on a real PostgreSQL. */
 class RetentionJobTest {
+  private static final String SOURCE = "urn:test";
+
   private static final Duration DAYS_30 = Duration.ofDays(30);
   private Database db;
   private UUID webhook;
@@ -118,10 +120,11 @@ class RetentionJobTest {
       // check locks the event
       try (PreparedStatement ps =
           writer.prepareStatement(
-              "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts)"
-                  + " values (?, 'old', ?, 1, 'manual', 'succeeded', 2)")) {
+              "insert into deliveries (id, event_id, event_source, webhook_id, webhook_version, trigger,"
+                  + " status, attempts) values (?, 'old', ?, ?, 1, 'manual', 'succeeded', 2)")) {
         ps.setObject(1, UUID.randomUUID());
-        ps.setObject(2, webhook);
+        ps.setString(2, SOURCE);
+        ps.setObject(3, webhook);
         ps.executeUpdate();
       }
       RetentionJob.Result result =
@@ -177,19 +180,13 @@ class RetentionJobTest {
         new Event(
             eventId,
             "payment_received",
-            "urn:test",
+            SOURCE,
             Instant.parse("2026-01-01T00:00:00Z"),
             Json.readTree("{\"payment_id\": 7}".getBytes()),
             null);
     DeliveryTask task =
         new DeliveryTask(
-            DeliveryTask.deliveryIdFor(eventId, webhook),
-            webhook,
-            1,
-            1,
-            Trigger.EVENT,
-            event,
-            null);
+            DeliveryTask.deliveryIdFor(event, webhook), webhook, 1, 1, Trigger.EVENT, event, null);
     return new AttemptRecord(
         task,
         Instant.now(),
@@ -238,8 +235,8 @@ class RetentionJobTest {
               + n
               + ") g");
       s.executeUpdate(
-          "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status, attempts,"
-              + " created_at, updated_at) select gen_random_uuid(), id, '"
+          "insert into deliveries (id, event_id, event_source, webhook_id, webhook_version, trigger,"
+              + " status, attempts, created_at, updated_at) select gen_random_uuid(), id, source, '"
               + webhook
               + "', 1, 'event', 'succeeded', 1,"
               + " recorded_at, recorded_at from events where id like 'bulk-%'");

@@ -50,13 +50,7 @@ class RetryTimersTest {
             Json.readTree("{\"payment_id\": 7}".getBytes()),
             null);
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(eventId, webhookId),
-        webhookId,
-        1,
-        attempt,
-        trigger,
-        event,
-        null);
+        DeliveryTask.deliveryIdFor(event, webhookId), webhookId, 1, attempt, trigger, event, null);
   }
 
   private static AttemptRecord attempt(DeliveryTask t, DeliveryStatus status, Instant next) {

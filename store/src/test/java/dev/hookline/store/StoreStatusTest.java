@@ -47,10 +47,10 @@ class StoreStatusTest {
       };
       for (int i = 0; i < status.length; i++) {
         s.execute(
-            "insert into deliveries (id, event_id, webhook_id, webhook_version, trigger, status,"
-                + " next_attempt_at) values ('00000000-0000-0000-0000-00000000000"
+            "insert into deliveries (id, event_id, event_source, webhook_id, webhook_version, trigger,"
+                + " status, next_attempt_at) values ('00000000-0000-0000-0000-00000000000"
                 + (i + 1)
-                + "', 'evt_1', '"
+                + "', 'evt_1', 'test', '"
                 + active
                 + "', 1, 'event', '"
                 + status[i]

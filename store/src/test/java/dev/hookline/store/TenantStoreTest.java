@@ -403,7 +403,7 @@ class TenantStoreTest {
             id);
     DeliveryTask task =
         new DeliveryTask(
-            DeliveryTask.deliveryIdFor(event.id(), w.id()), w.id(), 1, 1, Trigger.EVENT, event, id);
+            DeliveryTask.deliveryIdFor(event, w.id()), w.id(), 1, 1, Trigger.EVENT, event, id);
     db.attempts()
         .recordAll(
             List.of(
@@ -447,13 +447,7 @@ class TenantStoreTest {
             null);
     DeliveryTask task =
         new DeliveryTask(
-            DeliveryTask.deliveryIdFor(eventId, webhook),
-            webhook,
-            1,
-            1,
-            Trigger.EVENT,
-            event,
-            null);
+            DeliveryTask.deliveryIdFor(event, webhook), webhook, 1, 1, Trigger.EVENT, event, null);
     db.attempts()
         .recordAll(
             List.of(

@@ -53,7 +53,7 @@ class UnstorableAttemptsTest {
             Json.readTree(data.getBytes(StandardCharsets.UTF_8)),
             null);
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(eventId, webhook), webhook, 1, 1, Trigger.EVENT, event, null);
+        DeliveryTask.deliveryIdFor(event, webhook), webhook, 1, 1, Trigger.EVENT, event, null);
   }
 
   static AttemptRecord attempt(DeliveryTask t, DeliveryStatus status, Instant next) {

@@ -65,7 +65,7 @@ class WebhookHealthTest {
             eventId, "payment_received", "urn:test", T0, Json.readTree("{}".getBytes()), null);
     DeliveryTask task =
         new DeliveryTask(
-            DeliveryTask.deliveryIdFor(eventId, id), id, 1, 1, Trigger.EVENT, event, null);
+            DeliveryTask.deliveryIdFor(event, id), id, 1, 1, Trigger.EVENT, event, null);
     db.attempts()
         .recordAll(
             List.of(

@@ -136,13 +136,7 @@ class WebhookListingTest {
             null);
     DeliveryTask task =
         new DeliveryTask(
-            DeliveryTask.deliveryIdFor(event.id(), webhookId),
-            webhookId,
-            1,
-            1,
-            trigger,
-            event,
-            null);
+            DeliveryTask.deliveryIdFor(event, webhookId), webhookId, 1, 1, trigger, event, null);
     boolean ok = status == DeliveryStatus.SUCCEEDED;
     return new AttemptRecord(
         task,

@@ -1,6 +1,7 @@
 package dev.hookline.app.faults;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.hookline.schemas.EventIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -19,7 +20,8 @@ import java.util.stream.Collectors;
  * come back on the same port.
  */
 final class HookReceiver implements AutoCloseable {
-  record Arrival(String path, String webhookId, long nanos) {}
+  /** eventId: the event id at the front of the request's webhook-id. */
+  record Arrival(String path, String eventId, long nanos) {}
 
   private final int port;
   private final ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
@@ -53,7 +55,7 @@ final class HookReceiver implements AutoCloseable {
           arrivals.add(
               new Arrival(
                   exchange.getRequestURI().getPath(),
-                  exchange.getRequestHeaders().getFirst("webhook-id"),
+                  EventIdentity.eventIdOf(exchange.getRequestHeaders().getFirst("webhook-id")),
                   System.nanoTime()));
           exchange.sendResponseHeaders(200, -1);
           exchange.close();
@@ -81,7 +83,7 @@ final class HookReceiver implements AutoCloseable {
   Set<String> eventIds(String path) {
     return arrivals.stream()
         .filter(a -> a.path().equals(path))
-        .map(Arrival::webhookId)
+        .map(Arrival::eventId)
         .collect(Collectors.toSet());
   }
 
@@ -93,7 +95,7 @@ final class HookReceiver implements AutoCloseable {
   /** The first arrival time of each event id on this path. */
   Map<String, Long> firstArrivals(String path) {
     Map<String, Long> first = new HashMap<>();
-    for (Arrival a : arrivals(path)) first.merge(a.webhookId(), a.nanos(), Math::min);
+    for (Arrival a : arrivals(path)) first.merge(a.eventId(), a.nanos(), Math::min);
     return first;
   }
 

@@ -2,7 +2,7 @@ package dev.hookline.app.faults;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.hookline.schemas.DeliveryTask;
+import dev.hookline.schemas.EventIdentity;
 import dev.hookline.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,10 +37,11 @@ final class Ledger {
     }
   }
 
-  /** The delivery id of every (event, webhook) pair. */
+  /** The delivery id of every (event of {@link Load}, webhook) pair. */
   static List<UUID> pairs(Collection<String> eventIds, Collection<UUID> webhooks) {
     List<UUID> ids = new ArrayList<>(eventIds.size() * webhooks.size());
-    for (String e : eventIds) for (UUID w : webhooks) ids.add(DeliveryTask.deliveryIdFor(e, w));
+    for (String e : eventIds)
+      for (UUID w : webhooks) ids.add(EventIdentity.deliveryId(Load.SOURCE, e, w));
     return ids;
   }
 

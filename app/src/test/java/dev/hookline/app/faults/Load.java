@@ -29,6 +29,9 @@ final class Load implements AutoCloseable {
 
   private record Sent(long nanos, CompletableFuture<PublishedEvent> future) {}
 
+  /** The source of every event published here (with the id, an event's identity). */
+  static final String SOURCE = "urn:hookline:fault-test";
+
   private final EventPublisher publisher;
   private final JsonNode data = EventCatalog.load().find(FaultStack.TYPE).orElseThrow().example();
   private final ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
@@ -36,8 +39,7 @@ final class Load implements AutoCloseable {
 
   Load(String bootstrapServers) {
     this.publisher =
-        EventPublisher.create(
-            PublisherConfig.builder(bootstrapServers).source("urn:hookline:fault-test").build());
+        EventPublisher.create(PublisherConfig.builder(bootstrapServers).source(SOURCE).build());
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.hookline.producer.PublishedEvent;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.EventCatalog;
+import dev.hookline.schemas.EventIdentity;
 import dev.hookline.store.Database;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -191,7 +192,12 @@ class RouterCrashIT {
 
         Set<UUID> expected =
             eventIds.stream()
-                .flatMap(e -> matching.stream().map(w -> DeliveryTask.deliveryIdFor(e, w)))
+                .flatMap(
+                    e ->
+                        matching.stream()
+                            .map(
+                                w ->
+                                    EventIdentity.deliveryId(PublisherConfig.DEFAULT_SOURCE, e, w)))
                 .collect(Collectors.toSet());
         assertThat(all)
             .extracting(DeliveryTask::webhookId)
