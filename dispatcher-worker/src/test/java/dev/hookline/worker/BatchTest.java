@@ -32,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -506,43 +507,53 @@ class BatchTest {
     Webhook slow = add("http://slow");
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger slowCalls = new AtomicInteger();
-    // Stalled after 1 s, below the 2 s deadline: the attempts start a little after their batch,
-    // so with the worker's equal times they are just short of "stalled" when it returns, and the
-    // next batch would wait once (that race, not load, made a run take 2,002 ms)
+    // Running attempts count as stalled at once, and a batch's deadline is 5 minutes: a second
+    // batch that waited for a place at the cap could end only after the stuck attempts do, which
+    // they never do before it is checked. (In the worker, stalled = running for the hand-off time.)
     Pipeline processor =
-        processor(
-            slowUntil(release, slowCalls),
-            100,
-            2,
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(1),
-            10);
+        processor(slowUntil(release, slowCalls), 100, 2, Duration.ofMinutes(5), Duration.ZERO, 10);
     List<ConsumerRecord<byte[], byte[]>> first = new ArrayList<>();
     for (int i = 0; i < 2; i++)
       first.add(Fixtures.record(Fixtures.task(slow.id(), 1, Trigger.EVENT)));
-    process(processor, first); // both start, hang, and are handed off at the 2 s deadline
-    acks.clear();
-
     List<ConsumerRecord<byte[], byte[]>> second = new ArrayList<>();
     for (int i = 0; i < 3; i++)
       second.add(Fixtures.record(Fixtures.task(slow.id(), 1, Trigger.EVENT)));
     for (int i = 0; i < 3; i++)
       second.add(Fixtures.record(Fixtures.task(fast.id(), 1, Trigger.EVENT)));
-    long start = System.nanoTime();
-    BatchSettler.BatchResult result = process(processor, second);
-    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    release.countDown();
+    Map<ConsumerRecord<byte[], byte[]>, AcknowledgeType> firstAcks = new ConcurrentHashMap<>();
+    ExecutorService consumers = Executors.newFixedThreadPool(2); // two consumers of one worker
+    try {
+      Future<BatchSettler.BatchResult> firstBatch =
+          consumers.submit(
+              () ->
+                  ConsumeLoop.process(
+                      processor.runner(), processor.settler(), first, firstAcks::put));
+      await().atMost(Duration.ofSeconds(30)).until(() -> slowCalls.get() == 2);
 
-    // waiting for the stuck attempts would end only at this batch's 2 s deadline
-    assertThat(ms).as("no wait for the stuck webhook's deadline").isLessThan(2_000);
-    assertThat(slowCalls).as("none of the second batch went to the stuck webhook").hasValue(2);
-    assertThat(result.accepted()).isEqualTo(3);
-    assertThat(result.deferred()).isEqualTo(3);
-    // the three wait for the stuck attempts' timeout, without spending an attempt
-    assertThat(timers.deferrals())
-        .filteredOn(d -> d.until().equals(NOW.plusSeconds(15)))
-        .hasSize(3)
-        .allSatisfy(d -> assertThat(d.task().attempt()).isEqualTo(1));
+      Future<BatchSettler.BatchResult> secondBatch =
+          consumers.submit(() -> process(processor, second));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .alias("the second batch ends while the stuck webhook's attempts still run")
+          .until(secondBatch::isDone);
+      assertThat(firstBatch).isNotDone();
+      BatchSettler.BatchResult result = secondBatch.get();
+      assertThat(slowCalls).as("none of the second batch went to the stuck webhook").hasValue(2);
+      assertThat(result.accepted()).isEqualTo(3);
+      assertThat(result.deferred()).isEqualTo(3);
+      // the three wait for the stuck attempts' timeout, without spending an attempt
+      assertThat(timers.deferrals())
+          .filteredOn(d -> d.until().equals(NOW.plusSeconds(15)))
+          .hasSize(3)
+          .allSatisfy(d -> assertThat(d.task().attempt()).isEqualTo(1));
+
+      release.countDown();
+      firstBatch.get(60, TimeUnit.SECONDS);
+      assertThat(firstAcks.keySet()).containsExactlyInAnyOrderElementsOf(first);
+    } finally {
+      release.countDown();
+      consumers.shutdownNow();
+    }
     await().atMost(Duration.ofSeconds(5)).until(() -> store.recorded().size() == 5);
   }
 
