@@ -63,7 +63,7 @@ class DeliveryTaskWriterIT {
         .allSatisfy(
             r -> {
               assertThat(r.partition())
-                  .isEqualTo(DeliveryTaskWriter.partition(r.value(), partitions));
+                  .isEqualTo(DeliveryTaskWriter.partition(null, r.value(), partitions));
               assertThat(r.headers().toArray()).isEmpty();
             });
     Set<Integer> used = written.stream().map(ConsumerRecord::partition).collect(Collectors.toSet());

@@ -3,6 +3,7 @@ package dev.hookline.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Json;
@@ -46,6 +47,9 @@ import org.junit.jupiter.api.Test;
 class TenantFairnessIT {
   private static final int A_TASKS = 200;
   private static final int B_EVERY = 20;
+  private static final int LANE_A_TASKS = 3_000;
+  private static final String LANE_A = "lanes-a";
+  private static final String LANE_B = "lanes-b";
 
   @Test
   void aQuietTenantIsDeliveredWhileANoisyTenantStillHasItsBacklog() throws Exception {
@@ -59,9 +63,7 @@ class TenantFairnessIT {
             // more tasks in each batch than places: which task gets the next place is the question
             .consumerProperties(Map.of("group.id", group, "max.poll.records", "100"))
             .build();
-    try (Database db =
-            Database.open(
-                TestInfra.freshDatabase(), SecretCipher.fromBase64Key(SecretCipher.generateKey()));
+    try (Database db = freshDatabase();
         ScriptedReceiver receiver =
             new ScriptedReceiver()
                 .otherwise(ScriptedReceiver.Answer.status(200).after(Duration.ofMillis(100)));
@@ -97,18 +99,84 @@ class TenantFairnessIT {
                                   .find(t.deliveryId())
                                   .map(d -> d.status() == DeliveryStatus.SUCCEEDED)
                                   .orElse(false)));
-      long aReceived = receiver.received().stream().filter(r -> r.path().equals("/a")).count();
+      long aReceived = received(receiver, "/a");
       assertThat(aReceived)
           .as("A's requests when the last of B's deliveries was recorded")
           .isLessThan(A_TASKS / 2);
       // A still uses the places B leaves idle: its backlog drains to the end
+      awaitReceived(receiver, "/a", A_TASKS);
+    }
+  }
+
+  /**
+   * Lanes: a tenant's tasks go to its own partition ({@code DeliveryTaskWriter}), so tenant B's few
+   * tasks, written after tenant A's whole backlog, do not wait behind it in the share partitions.
+   * Both are written before the worker starts, through the one writer of tasks (the router's
+   * partitioner is the same function); spread over every partition by their bytes, each of B's
+   * tasks would sit behind a sixth of A's backlog and arrive with the last of A's.
+   */
+  @Test
+  void aQuietTenantsTasksDoNotWaitBehindANoisyTenantsBacklogInTheSharePartitions()
+      throws Exception {
+    int partitions = TopicReader.partitionCount(Topics.DELIVERIES);
+    assertThat(DeliveryTaskWriter.lane(LANE_A, partitions))
+        .as("the two tenants' lanes (a collision would share one)")
+        .isNotEqualTo(DeliveryTaskWriter.lane(LANE_B, partitions));
+    String group = "lanes-it-" + UUID.randomUUID();
+    TestInfra.shareGroupFromEarliest(group);
+    WorkerConfig config =
+        WorkerConfig.builder(TestInfra.bootstrapServers(), "lanes-it")
+            .allowedNetworks(List.of("127.0.0.0/8"))
+            .maxInFlight(20)
+            .consumers(2)
+            .consumerProperties(Map.of("group.id", group))
+            .build();
+    try (Database db = freshDatabase();
+        ScriptedReceiver receiver =
+            new ScriptedReceiver()
+                .otherwise(ScriptedReceiver.Answer.status(200).after(Duration.ofMillis(10)));
+        DeliveryTaskWriter writer =
+            DeliveryTaskWriter.create(TestInfra.bootstrapServers(), "lanes-it", Map.of());
+        DispatcherWorker worker = WorkerAssembly.assemble(config, db, new SimpleMeterRegistry())) {
+      db.tenants().create(new NewTenant(LANE_A, "A", Map.of()));
+      db.tenants().create(new NewTenant(LANE_B, "B", Map.of()));
+      Webhook a = webhook(db, LANE_A, receiver.url("/a"), 15);
+      Webhook b = webhook(db, LANE_B, receiver.url("/b"), 15);
+      List<DeliveryTask> aTasks = new ArrayList<>();
+      for (int i = 0; i < LANE_A_TASKS; i++) aTasks.add(task(a, LANE_A));
+      List<DeliveryTask> bTasks = new ArrayList<>();
+      for (int i = 0; i < 10; i++) bTasks.add(task(b, LANE_B));
+      writer.writeAll(aTasks); // A's backlog first, then B's
+      writer.writeAll(bTasks);
+      worker.start();
+
       await()
           .atMost(Duration.ofSeconds(180))
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () -> receiver.received().stream().filter(r -> r.path().equals("/a")).count(),
-              n -> n >= A_TASKS);
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> received(receiver, "/b") >= 10);
+      long aReceived = received(receiver, "/a");
+      assertThat(aReceived)
+          .as("A's requests when the last of B's arrived")
+          .isLessThan(LANE_A_TASKS / 2);
+      // A keeps going: its whole backlog arrives
+      awaitReceived(receiver, "/a", LANE_A_TASKS);
     }
+  }
+
+  private static Database freshDatabase() {
+    return Database.open(
+        TestInfra.freshDatabase(), SecretCipher.fromBase64Key(SecretCipher.generateKey()));
+  }
+
+  private static long received(ScriptedReceiver receiver, String path) {
+    return receiver.received().stream().filter(r -> r.path().equals(path)).count();
+  }
+
+  private static void awaitReceived(ScriptedReceiver receiver, String path, long n) {
+    await()
+        .atMost(Duration.ofSeconds(300))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> received(receiver, path), got -> got >= n);
   }
 
   private static Webhook webhook(Database db, String tenant, String url, int timeoutSeconds) {

@@ -4,6 +4,7 @@ import dev.hookline.schemas.DeadLetter;
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Json;
 import dev.hookline.schemas.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +30,19 @@ import org.apache.kafka.common.utils.Utils;
  *   <li>Key: the webhook id. Value: the task's JSON. No headers: the {@code ce_*} headers of an
  *       event describe the event, not the task. (The router alone adds {@code
  *       hookline_routed_from}, the event record a task came from: docs/design.md, Departures.)
- *   <li>Partition: by the task's bytes, not by its key. Keyed partitioning put every task of one
- *       webhook in one partition, and a share group gives a partition to a single member while it
- *       has fewer members than partitions, so one busy webhook was served by one consumer of one
- *       worker whatever the number of workers. A share group keeps no order within a partition
- *       anyway.
+ *   <li>Partition: a task with a tenant goes to its tenant's lane, one partition chosen by the
+ *       tenant id ({@link #lane}); a task without a tenant by the task's bytes. A share group hands
+ *       the records of a partition out in offset order, so a tenant's backlog in a partition delays
+ *       every task written behind it: lanes keep one tenant's backlog out of the partitions of the
+ *       tenants that do not share its lane (tenants hashing to one lane share its order). The price
+ *       is the reason keyed partitioning was dropped: a share group gives a partition to a single
+ *       member while it has fewer members than partitions, so one tenant's tasks are served by one
+ *       share consumer until the group has more members than partitions (docs/benchmarks.md,
+ *       noisy-tenant). One partition per lane, not a few spread by bytes: a wider lane overlaps
+ *       more of the other lanes (with 6 partitions, two tenants' lanes of 2 overlap one time in
+ *       two) and an overlap puts part of the quiet tenant behind the noisy one. Tasks without a
+ *       tenant (network-wide webhooks) are spread by their bytes, as before lanes: one busy webhook
+ *       is still served by every consumer.
  *   <li>Producer: {@link ProducerSettings#reliable} with {@link #TUNING}.
  * </ul>
  *
@@ -91,9 +100,19 @@ public final class DeliveryTaskWriter implements AutoCloseable {
     return task.webhookId().toString();
   }
 
-  /** The partition of a task, from its serialised value. */
-  public static int partition(byte[] value, int numPartitions) {
-    return Utils.toPositive(Utils.murmur2(value)) % numPartitions;
+  /**
+   * The partition of a task: its tenant's {@link #lane}, or, without a tenant, by its serialised
+   * value.
+   */
+  public static int partition(String tenant, byte[] value, int numPartitions) {
+    return tenant == null
+        ? Utils.toPositive(Utils.murmur2(value)) % numPartitions
+        : lane(tenant, numPartitions);
+  }
+
+  /** The one partition of a tenant's tasks. */
+  public static int lane(String tenant, int numPartitions) {
+    return Utils.toPositive(Utils.murmur2(tenant.getBytes(StandardCharsets.UTF_8))) % numPartitions;
   }
 
   /** Writes one task; returns once Kafka acknowledged it. */
@@ -108,7 +127,7 @@ public final class DeliveryTaskWriter implements AutoCloseable {
     for (DeliveryTask task : tasks) {
       byte[] value = Json.toBytes(task);
       // no partition count (a mock producer without a cluster): let the producer choose
-      Integer partition = partitions == 0 ? null : partition(value, partitions);
+      Integer partition = partitions == 0 ? null : partition(task.tenant(), value, partitions);
       sent.add(producer.send(new ProducerRecord<>(Topics.DELIVERIES, partition, key(task), value)));
     }
     awaitAll(sent);

@@ -11,6 +11,7 @@ import dev.hookline.schemas.Topics;
 import dev.hookline.schemas.Trigger;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +54,7 @@ class DeliveryTaskWriterTest {
             r ->
                 assertThat(r.partition())
                     .as("the partition the router's partitioner gives the same bytes")
-                    .isEqualTo(DeliveryTaskWriter.partition(r.value(), PARTITIONS)));
+                    .isEqualTo(DeliveryTaskWriter.partition(null, r.value(), PARTITIONS)));
     Set<Integer> partitions =
         sent.stream().map(ProducerRecord::partition).collect(Collectors.toSet());
     assertThat(partitions).as("one webhook's tasks on many partitions").hasSizeGreaterThan(6);
@@ -66,7 +67,24 @@ class DeliveryTaskWriterTest {
     writer.write(task);
     ProducerRecord<String, byte[]> sent = producer.history().get(0);
     assertThat(sent.key()).isEqualTo(WEBHOOK.toString());
-    assertThat(sent.partition()).isEqualTo(DeliveryTaskWriter.partition(sent.value(), PARTITIONS));
+    assertThat(sent.partition())
+        .isEqualTo(DeliveryTaskWriter.partition(null, sent.value(), PARTITIONS));
+  }
+
+  @Test
+  void aTenantsTasksOfEveryTriggerGoToItsLaneAndOtherTenantsMostlyElsewhere() throws Exception {
+    List<DeliveryTask> tasks = new ArrayList<>();
+    Trigger[] triggers = Trigger.values();
+    for (int i = 0; i < 40; i++) tasks.add(task("evt_" + i, triggers[i % triggers.length], "acme"));
+
+    writer.writeAll(tasks);
+
+    assertThat(producer.history())
+        .extracting(ProducerRecord::partition)
+        .containsOnly(DeliveryTaskWriter.lane("acme", PARTITIONS));
+    Set<Integer> lanes = new HashSet<>();
+    for (int t = 0; t < 100; t++) lanes.add(DeliveryTaskWriter.lane("tenant-" + t, PARTITIONS));
+    assertThat(lanes).as("100 tenants' lanes").hasSize(PARTITIONS);
   }
 
   @Test
@@ -110,6 +128,10 @@ class DeliveryTaskWriterTest {
   }
 
   private static DeliveryTask task(String eventId, Trigger trigger) {
+    return task(eventId, trigger, null);
+  }
+
+  private static DeliveryTask task(String eventId, Trigger trigger, String tenant) {
     Event event =
         new Event(
             eventId,
@@ -117,9 +139,9 @@ class DeliveryTaskWriterTest {
             "/payments",
             Instant.parse("2026-11-28T10:15:30Z"),
             Json.MAPPER.createObjectNode().put("amount", 4200),
-            null);
+            tenant);
     return new DeliveryTask(
-        DeliveryTask.deliveryIdFor(event, WEBHOOK), WEBHOOK, 3, 2, trigger, event, null);
+        DeliveryTask.deliveryIdFor(event, WEBHOOK), WEBHOOK, 3, 2, trigger, event, tenant);
   }
 
   private static Cluster cluster() {

@@ -36,8 +36,11 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
     byte[] value();
   }
 
-  /** A delivery task for {@link Topics#DELIVERIES}: key = webhook id, value = task JSON. */
-  record Delivery(byte[] value) implements Routed {}
+  /**
+   * A delivery task for {@link Topics#DELIVERIES}: key = webhook id, value = task JSON; its tenant
+   * (the webhook's, null for a network-wide one) chooses the partition.
+   */
+  record Delivery(byte[] value, String tenant) implements Routed {}
 
   /** The record as received, for {@link Topics#INVALID_EVENTS}, with the reason header added. */
   record Invalid(byte[] value) implements Routed {}
@@ -169,7 +172,10 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
         first = false;
       }
       context.forward(
-          record.withKey(key).withValue((Routed) new Delivery(value)).withHeaders(headers));
+          record
+              .withKey(key)
+              .withValue((Routed) new Delivery(value, task.tenant()))
+              .withHeaders(headers));
       meters.deliveryTasks().increment();
     }
     meters.routedEvents().increment();

@@ -137,10 +137,10 @@ public final class RouterTopology {
             Branched.withConsumer(
                 tasks ->
                     tasks
-                        .mapValues(EventRouter.Routed::value, Named.as("task-bytes"))
+                        .mapValues(v -> (EventRouter.Delivery) v, Named.as("task-values"))
                         .to(
                             Topics.DELIVERIES,
-                            Produced.with(BYTES, BYTES)
+                            Produced.with(BYTES, TASK_VALUES)
                                 .withStreamPartitioner(new SpreadTasks())
                                 .withName("write-deliveries")),
                 "deliveries"))
@@ -159,15 +159,24 @@ public final class RouterTopology {
     return builder.build();
   }
 
+  /** A task's value is its JSON; the tenant beside it only chooses the partition. */
+  private static final Serde<EventRouter.Delivery> TASK_VALUES =
+      Serdes.serdeFrom(
+          (topic, delivery) -> delivery == null ? null : delivery.value(),
+          (topic, bytes) -> {
+            throw new UnsupportedOperationException("the router never reads its tasks back");
+          });
+
   /**
-   * Tasks go to a partition the way every writer of tasks puts them: see {@link
-   * DeliveryTaskWriter}.
+   * Tasks go to a partition the way every writer of tasks puts them: their tenant's lane, or by
+   * their bytes without a tenant (see {@link DeliveryTaskWriter}).
    */
-  static final class SpreadTasks implements StreamPartitioner<byte[], byte[]> {
+  static final class SpreadTasks implements StreamPartitioner<byte[], EventRouter.Delivery> {
     @Override
     public Optional<Set<Integer>> partitions(
-        String topic, byte[] key, byte[] value, int numPartitions) {
-      return Optional.of(Set.of(DeliveryTaskWriter.partition(value, numPartitions)));
+        String topic, byte[] key, EventRouter.Delivery task, int numPartitions) {
+      return Optional.of(
+          Set.of(DeliveryTaskWriter.partition(task.tenant(), task.value(), numPartitions)));
     }
   }
 

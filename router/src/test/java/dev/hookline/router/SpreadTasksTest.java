@@ -2,6 +2,7 @@ package dev.hookline.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Json;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class SpreadTasksTest {
   private final RouterTopology.SpreadTasks partitioner = new RouterTopology.SpreadTasks();
 
-  private static byte[] task(UUID webhook, int n) {
+  private static EventRouter.Delivery task(UUID webhook, int n, String tenant) {
     Event event =
         new Event(
             "evt_" + n,
@@ -24,10 +25,18 @@ class SpreadTasksTest {
             "urn:test",
             Instant.parse("2026-11-28T10:00:00Z"),
             Json.readTree("{\"n\": 1}".getBytes(StandardCharsets.UTF_8)),
-            null);
-    return Json.toBytes(
-        new DeliveryTask(
-            DeliveryTask.deliveryIdFor(event, webhook), webhook, 1, 1, Trigger.EVENT, event, null));
+            tenant);
+    return new EventRouter.Delivery(
+        Json.toBytes(
+            new DeliveryTask(
+                DeliveryTask.deliveryIdFor(event, webhook),
+                webhook,
+                1,
+                1,
+                Trigger.EVENT,
+                event,
+                tenant)),
+        tenant);
   }
 
   @Test
@@ -36,7 +45,7 @@ class SpreadTasksTest {
     byte[] key = webhook.toString().getBytes(StandardCharsets.UTF_8);
     Set<Integer> used = new HashSet<>();
     for (int i = 0; i < 200; i++) {
-      byte[] value = task(webhook, i);
+      EventRouter.Delivery value = task(webhook, i, null);
       Set<Integer> chosen =
           partitioner.partitions("hookline.deliveries", key, value, 6).orElseThrow();
       assertThat(chosen).hasSize(1).allSatisfy(p -> assertThat(p).isBetween(0, 5));
@@ -44,5 +53,19 @@ class SpreadTasksTest {
       used.addAll(chosen);
     }
     assertThat(used).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+  }
+
+  @Test
+  void aTenantsTasksAllGoToItsLaneTheWriterPartitionTheSame() {
+    UUID webhook = UUID.fromString("7b0b4c64-64f7-4f5b-9b0e-2d1a7c9d8e02");
+    byte[] key = webhook.toString().getBytes(StandardCharsets.UTF_8);
+    Set<Integer> used = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      used.addAll(
+          partitioner
+              .partitions("hookline.deliveries", key, task(webhook, i, "acme"), 6)
+              .orElseThrow());
+    }
+    assertThat(used).containsExactly(DeliveryTaskWriter.lane("acme", 6));
   }
 }
