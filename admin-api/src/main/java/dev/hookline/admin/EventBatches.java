@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/events/batch}: 1 to {@value #MAX_EVENTS} events in one request, each checked
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  * on a batch: one key cannot answer for events that succeed and fail separately.
  */
 final class EventBatches {
-  private static final Logger log = LoggerFactory.getLogger(EventBatches.class);
   static final int MAX_EVENTS = 1000;
 
   /** The largest batch body: 1,000 events of 5 KB; larger events go one by one. */
@@ -127,7 +124,9 @@ final class EventBatches {
         id = published.get(j).get();
         results[i] = ItemResult.accepted(i, id, false);
       } catch (ExecutionException e) {
-        results[i] = ItemResult.rejected(i, failure(i, outgoing.get(j), e.getCause()));
+        results[i] =
+            ItemResult.rejected(
+                i, EventRoutes.failure("events[" + i + "].", outgoing.get(j), e.getCause()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         results[i] =
@@ -151,16 +150,6 @@ final class EventBatches {
       for (int i = 0; i < outgoing.size(); i++) failed.add(CompletableFuture.failedFuture(e));
       return failed;
     }
-  }
-
-  private static ApiProblem failure(int index, EventInput event, Throwable cause) {
-    if (cause instanceof IllegalArgumentException) {
-      return ApiProblem.invalid(
-          "events[" + index + "].data",
-          cause.getMessage() == null ? "rejected by the publisher" : cause.getMessage());
-    }
-    log.warn("publishing a {} event of a batch failed", event.type(), cause);
-    return ApiProblem.unavailable("the event could not be published right now; retry it later");
   }
 
   /** The item's {@code idempotencyKey}, null without one; a 400 naming it when malformed. */

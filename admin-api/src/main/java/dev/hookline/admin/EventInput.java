@@ -15,10 +15,11 @@ import java.util.Set;
  * /api/v1/events}, or one item of a batch. Every field is named with the item's prefix ({@code
  * events[3].type} in a batch), so that a problem points at what to fix.
  *
+ * @param json the data as JSON, written once to check its size and sent as it is
  * @param key the partition key, null to let the publisher choose
  * @param tenant the event's tenant, null for none
  */
-public record EventInput(String type, JsonNode data, String key, String tenant) {
+public record EventInput(String type, JsonNode data, byte[] json, String key, String tenant) {
   static final Set<String> FIELDS = Set.of("type", "data", "key", "tenant");
   static final int KEY_MAX = 256;
 
@@ -59,7 +60,8 @@ public record EventInput(String type, JsonNode data, String key, String tenant) 
             ? null
             : TenantRequests.id(tenantNode, prefix + "tenant", errors);
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
-    if (Json.toBytes(data).length > Event.MAX_DATA_BYTES)
+    byte[] json = Json.toBytes(data);
+    if (json.length > Event.MAX_DATA_BYTES)
       throw ApiProblem.tooLarge(
           prefix.isEmpty() ? "the event data" : prefix + "data", Event.MAX_DATA_BYTES);
     List<FieldError> violations = catalog.validate(type.asText(), data);
@@ -68,7 +70,7 @@ public record EventInput(String type, JsonNode data, String key, String tenant) 
           violations.stream().map(v -> new FieldError(prefix + v.field(), v.message())).toList());
     }
     return new EventInput(
-        type.asText(), data, key == null || key.isNull() ? null : key.asText(), tenant);
+        type.asText(), data, json, key == null || key.isNull() ? null : key.asText(), tenant);
   }
 
   /** {@code events[3].} → {@code events[3]}. */

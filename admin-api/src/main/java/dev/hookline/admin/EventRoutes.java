@@ -6,7 +6,9 @@ import dev.hookline.schemas.EventCatalog;
 import dev.hookline.store.IdempotencyKeys;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +66,6 @@ final class EventRoutes {
     // the body may be a little larger than the data it carries: the data is checked on its own
     JsonNode body = Requests.jsonObject(ctx, Math.max(maxBodyBytes, Event.MAX_DATA_BYTES + 4096));
     EventInput event = EventInput.check(body, "", catalog, Set.of());
-    JsonNode type = body.get("type");
-    JsonNode data = event.data();
-    String tenant = event.tenant();
 
     if (idempotencyKey != null) {
       String answered = IdempotentRequests.claim(idempotencyKeys, idempotencyKey, body);
@@ -78,19 +77,33 @@ final class EventRoutes {
     }
     String id = null;
     try {
-      id = publishing.publish(type.asText(), data, event.key(), tenant);
-    } catch (IllegalArgumentException e) {
-      throw ApiProblem.invalid(
-          "data", e.getMessage() == null ? "rejected by the publisher" : e.getMessage());
+      id = publishing.publishAll(List.of(event)).getFirst().get();
+    } catch (ExecutionException e) {
+      throw failure("", event, e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApiProblem.unavailable("the server is shutting down; retry later");
-    } catch (Exception e) {
-      log.warn("publishing a {} event failed", type.asText(), e);
-      throw ApiProblem.unavailable("the event could not be published right now; retry later");
+    } catch (RuntimeException e) { // a closed producer
+      throw failure("", event, e);
     } finally {
       if (idempotencyKey != null) IdempotentRequests.settle(idempotencyKeys, idempotencyKey, id);
     }
     Responses.json(ctx, 202, new Views.EventAccepted(id));
+  }
+
+  /**
+   * A publication that failed: 400 naming the data when the publisher refused the event itself,
+   * else 503 (Kafka could not take it; the event may be sent again).
+   *
+   * @param prefix before the field name, e.g. {@code "events[3]."}
+   */
+  static ApiProblem failure(String prefix, EventInput event, Throwable cause) {
+    if (cause instanceof IllegalArgumentException) {
+      return ApiProblem.invalid(
+          prefix + "data",
+          cause.getMessage() == null ? "rejected by the publisher" : cause.getMessage());
+    }
+    log.warn("publishing a {} event failed", event.type(), cause);
+    return ApiProblem.unavailable("the event could not be published right now; retry later");
   }
 }

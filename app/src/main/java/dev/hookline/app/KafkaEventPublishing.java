@@ -39,7 +39,7 @@ final class KafkaEventPublishing implements EventPublishing {
     for (EventInput e : events) {
       results.add(
           publisher
-              .publish(e.type(), e.data(), options(e.key(), e.tenant()))
+              .publish(e.type(), e.data(), e.json(), options(e.key(), e.tenant()))
               .handle(
                   (PublishedEvent published, Throwable error) -> {
                     if (error == null) return published.id();
