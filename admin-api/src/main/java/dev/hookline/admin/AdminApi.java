@@ -76,6 +76,8 @@ public final class AdminApi implements AutoCloseable {
             events,
             Objects.requireNonNull(b.idempotencyKeys, "idempotencyKeys"),
             config.maxBodyBytes());
+    EventBatches eventBatches =
+        new EventBatches(catalog, events, b.idempotencyKeys, config.maxBodyBytes());
     FilterRoutes filterRoutes = new FilterRoutes(catalog, config.maxBodyBytes());
     TestEvents testEvents =
         new TestEvents(webhooks, deliveries, catalog, tasks, config.maxBodyBytes(), b.testWait);
@@ -137,6 +139,7 @@ public final class AdminApi implements AutoCloseable {
               testEvents.register(javalin.routes, API_BASE);
               redeliveries.register(javalin.routes, API_BASE);
               eventRoutes.register(javalin.routes, API_BASE);
+              eventBatches.register(javalin.routes, API_BASE);
               filterRoutes.register(javalin.routes, API_BASE);
               tenantRoutes.register(javalin.routes, API_BASE);
               portalRoutes.register(javalin.routes, API_BASE);

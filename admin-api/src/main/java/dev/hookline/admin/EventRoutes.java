@@ -3,23 +3,18 @@ package dev.hookline.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.EventCatalog;
-import dev.hookline.schemas.FieldError;
-import dev.hookline.schemas.Json;
 import dev.hookline.store.IdempotencyKeys;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@code /api/v1/event-types...} (the catalog) and {@code POST /api/v1/events}. */
 final class EventRoutes {
   private static final Logger log = LoggerFactory.getLogger(EventRoutes.class);
-  private static final Set<String> FIELDS = Set.of("type", "data", "key", "tenant");
-  static final int KEY_MAX = 256;
 
   private final EventCatalog catalog;
   private final EventPublishing publishing;
@@ -68,33 +63,9 @@ final class EventRoutes {
 
   private void publish(Context ctx) throws Exception {
     String idempotencyKey = IdempotentRequests.key(ctx);
-    // the body may be a little larger than the data it carries: check the data on its own below
+    // the body may be a little larger than the data it carries: the data is checked on its own
     JsonNode body = Requests.jsonObject(ctx, Math.max(maxBodyBytes, Event.MAX_DATA_BYTES + 4096));
-    List<FieldError> errors = new ArrayList<>();
-    for (Map.Entry<String, JsonNode> property : body.properties()) {
-      if (!FIELDS.contains(property.getKey()))
-        errors.add(new FieldError(property.getKey(), "unknown field"));
-    }
-    JsonNode type = body.get("type");
-    JsonNode data = body.get("data");
-    JsonNode key = body.get("key");
-    if (type == null || type.isNull()) errors.add(new FieldError("type", "is required"));
-    else if (!type.isTextual()) errors.add(new FieldError("type", "must be a string"));
-    if (data == null || data.isNull()) errors.add(new FieldError("data", "is required"));
-    // the workers keep the data of every delivered event in PostgreSQL (jsonb)
-    else Storable.check(data, "data", errors);
-    if (key != null
-        && !key.isNull()
-        && (!key.isTextual() || key.asText().isEmpty() || key.asText().length() > KEY_MAX)) {
-      errors.add(new FieldError("key", "must be a string of 1 to " + KEY_MAX + " characters"));
-    }
-    // the event's tenant: only that tenant's webhooks (and the network-wide ones) receive it
-    String tenant = WebhookRequests.tenant(body, errors);
-    if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
-    if (Json.toBytes(data).length > Event.MAX_DATA_BYTES)
-      throw ApiProblem.tooLarge("the event data", Event.MAX_DATA_BYTES);
-    List<FieldError> violations = catalog.validate(type.asText(), data);
-    if (!violations.isEmpty()) throw ApiProblem.invalid(violations);
+    EventInput event = EventInput.check(body, "", catalog, Set.of());
 
     if (idempotencyKey != null) {
       String answered = IdempotentRequests.claim(idempotencyKeys, idempotencyKey, body);
@@ -106,21 +77,33 @@ final class EventRoutes {
     }
     String id = null;
     try {
-      id =
-          publishing.publish(
-              type.asText(), data, key == null || key.isNull() ? null : key.asText(), tenant);
-    } catch (IllegalArgumentException e) {
-      throw ApiProblem.invalid(
-          "data", e.getMessage() == null ? "rejected by the publisher" : e.getMessage());
+      id = publishing.publishAll(List.of(event)).getFirst().get();
+    } catch (ExecutionException e) {
+      throw failure("", event, e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApiProblem.unavailable("the server is shutting down; retry later");
-    } catch (Exception e) {
-      log.warn("publishing a {} event failed", type.asText(), e);
-      throw ApiProblem.unavailable("the event could not be published right now; retry later");
+    } catch (RuntimeException e) { // a closed producer
+      throw failure("", event, e);
     } finally {
       if (idempotencyKey != null) IdempotentRequests.settle(idempotencyKeys, idempotencyKey, id);
     }
     Responses.json(ctx, 202, new Views.EventAccepted(id));
+  }
+
+  /**
+   * A publication that failed: 400 naming the data when the publisher refused the event itself,
+   * else 503 (Kafka could not take it; the event may be sent again).
+   *
+   * @param prefix before the field name, e.g. {@code "events[3]."}
+   */
+  static ApiProblem failure(String prefix, EventInput event, Throwable cause) {
+    if (cause instanceof IllegalArgumentException) {
+      return ApiProblem.invalid(
+          prefix + "data",
+          cause.getMessage() == null ? "rejected by the publisher" : cause.getMessage());
+    }
+    log.warn("publishing a {} event failed", event.type(), cause);
+    return ApiProblem.unavailable("the event could not be published right now; retry later");
   }
 }

@@ -27,17 +27,20 @@ final class IdempotentRequests {
   /** Printable ASCII without spaces: what fits in a header, a log line and an index. */
   private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1," + MAX_LENGTH + "}");
 
+  static final String RULE =
+      "must be 1 to " + MAX_LENGTH + " printable ASCII characters without spaces, e.g. a UUID";
+
   private IdempotentRequests() {}
+
+  static boolean isValid(String key) {
+    return KEY.matcher(key).matches();
+  }
 
   /** The request's key, null without one; a 400 naming the header if it is malformed. */
   static String key(Context ctx) {
     String key = ctx.header(HEADER);
     if (key == null) return null;
-    if (!KEY.matcher(key).matches()) {
-      throw ApiProblem.invalid(
-          HEADER,
-          "must be 1 to " + MAX_LENGTH + " printable ASCII characters without spaces, e.g. a UUID");
-    }
+    if (!isValid(key)) throw ApiProblem.invalid(HEADER, RULE);
     return key;
   }
 

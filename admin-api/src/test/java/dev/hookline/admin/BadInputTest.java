@@ -770,7 +770,121 @@ class BadInputTest {
             "{\"type\":\"payment_received\",\"data\":{\"pad\":\"" + "x".repeat(256 * 1024) + "\"}}",
             413,
             null));
+    // POST /events/batch: what makes the whole batch unreadable (each event's own errors are in
+    // batchItemErrorsAreAnsweredEachOnItsOwn)
+    String b = "/api/v1/events/batch";
+    String one = eventWith("\"n\":1");
+    c.add(of("batch events missing", "POST", b, JSON, "{}", 400, "events"));
+    c.add(of("batch events not array", "POST", b, JSON, "{\"events\":{}}", 400, "events"));
+    c.add(of("batch events empty", "POST", b, JSON, "{\"events\":[]}", 400, "events"));
+    c.add(
+        of(
+            "batch over 1000 events",
+            "POST",
+            b,
+            JSON,
+            "{\"events\":[" + String.join(",", java.util.Collections.nCopies(1001, one)) + "]}",
+            400,
+            "events"));
+    c.add(
+        of(
+            "batch unknown field",
+            "POST",
+            b,
+            JSON,
+            "{\"events\":[" + one + "],\"extra\":1}",
+            400,
+            "extra"));
+    c.add(of("batch malformed", "POST", b, JSON, "{\"events\":[", 400, "body"));
+    c.add(of("batch wrong content type", "POST", b, "text/plain", "{}", 415, null));
+    c.add(
+        of(
+            "batch over 5 MB",
+            "POST",
+            b,
+            JSON,
+            "{\"events\":[\"" + "x".repeat(5 * 1024 * 1024) + "\"]}",
+            413,
+            null));
     return c.stream();
+  }
+
+  /** One bad event of a batch: its field, named by its position, and the expected status. */
+  static Stream<Arguments> batchItems() {
+    String example = Deliveries.example().toString();
+    return Stream.of(
+        Arguments.of("\"not an object\"", 400, "events[1]"),
+        Arguments.of("{\"data\":{}}", 400, "events[1].type"),
+        Arguments.of("{\"type\":\"nope\",\"data\":{}}", 400, "events[1].type"),
+        Arguments.of("{\"type\":1,\"data\":{}}", 400, "events[1].type"),
+        Arguments.of("{\"type\":\"payment_received\"}", 400, "events[1].data"),
+        Arguments.of(
+            "{\"type\":\"payment_received\",\"data\":{}}", 400, "events[1].data.payment_id"),
+        Arguments.of(
+            "{\"type\":\"payment_received\",\"data\":" + example + ",\"key\":7}",
+            400,
+            "events[1].key"),
+        Arguments.of(
+            "{\"type\":\"payment_received\",\"data\":" + example + ",\"tenant\":\"a b\"}",
+            400,
+            "events[1].tenant"),
+        Arguments.of(
+            "{\"type\":\"payment_received\",\"data\":" + example + ",\"extra\":1}",
+            400,
+            "events[1].extra"),
+        Arguments.of(
+            "{\"type\":\"payment_received\",\"data\":" + example + ",\"idempotencyKey\":\"a b\"}",
+            400,
+            "events[1].idempotencyKey"),
+        Arguments.of(eventWith("\"note\":\"a\\u0000b\""), 400, "events[1].data.note"),
+        Arguments.of(
+            "{\"type\":\"payment_received\",\"data\":{\"pad\":\"" + "x".repeat(256 * 1024) + "\"}}",
+            413,
+            null));
+  }
+
+  /**
+   * A bad event in a batch is answered on its own, with a problem naming its field by position; the
+   * good events around it are published, in order, and only they.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("batchItems")
+  void batchItemErrorsAreAnsweredEachOnItsOwn(String bad, int status, String field) {
+    String good = eventWith("\"n\":1");
+    fixture.publishing.published.clear();
+    ApiFixture.Response response =
+        fixture.send(
+            "POST",
+            "/api/v1/events/batch",
+            JSON,
+            "{\"events\":[" + good + "," + bad + "," + good + "]}",
+            ApiFixture.TOKEN);
+    try {
+      assertThat(response.status()).as(response.body()).isEqualTo(200);
+      JsonNode body = response.json();
+      assertThat(body.get("accepted").asInt()).isEqualTo(2);
+      assertThat(body.get("rejected").asInt()).isEqualTo(1);
+      JsonNode results = body.get("results");
+      assertThat(results.findValuesAsText("index")).containsExactly("0", "1", "2");
+      assertThat(results.get(0).get("status").asInt()).isEqualTo(202);
+      assertThat(results.get(2).get("status").asInt()).isEqualTo(202);
+      JsonNode rejected = results.get(1);
+      assertThat(rejected.get("status").asInt()).isEqualTo(status);
+      assertThat(rejected.has("id")).isFalse();
+      assertThat(rejected.get("problem").get("status").asInt()).isEqualTo(status);
+      if (field == null) {
+        assertThat(rejected.get("problem").get("detail").asText()).contains("events[1].data");
+      } else {
+        assertThat(rejected.get("problem").get("errors").findValuesAsText("field"))
+            .as(response.body())
+            .contains(field);
+      }
+      assertThat(fixture.publishing.published)
+          .extracting(FakePublishing.Published::id)
+          .containsExactly(results.get(0).get("id").asText(), results.get(2).get("id").asText());
+    } finally {
+      fixture.publishing.published.clear();
+    }
   }
 
   /** The tenant field of webhooks and events, and the tenant, token and portal routes. */

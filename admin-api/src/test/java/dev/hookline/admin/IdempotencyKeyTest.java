@@ -2,6 +2,7 @@ package dev.hookline.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -141,6 +142,65 @@ class IdempotencyKeyTest {
         .isEqualTo("Idempotency-Key");
     assertThat(fixture.publishing.published).hasSize(before);
     assertThat(fixture.backend.state()).isEqualTo(state);
+  }
+
+  @Test
+  void aBatchEventsKeyWorksAsTheHeaderForThatEventAlone() {
+    String key = UUID.randomUUID().toString();
+    String keyed =
+        "{\"type\": \"payment_received\", \"idempotencyKey\": \"" + key + "\", \"data\": %s}";
+    String plain = EVENT.formatted(DATA);
+    int before = fixture.publishing.published.size();
+
+    JsonNode first = batch("[" + keyed.formatted(DATA) + "," + plain + "]");
+    JsonNode again = batch("[" + plain + "," + keyed.formatted(DATA) + "]");
+    JsonNode other = batch("[" + keyed.formatted(DATA.replace("1201", "1202")) + "]");
+
+    String id = first.get("results").get(0).get("id").asText();
+    assertThat(first.get("accepted").asInt()).isEqualTo(2);
+    assertThat(first.get("results").get(0).has("replayed")).isFalse();
+    // the keyed event again, after an unkeyed one: answered with the first id, not published
+    assertThat(again.get("accepted").asInt()).isEqualTo(2);
+    assertThat(again.get("results").get(1).get("id").asText()).isEqualTo(id);
+    assertThat(again.get("results").get(1).get("replayed").asBoolean()).isTrue();
+    // the key with another event: a 409 for that event, naming the key's rule
+    assertThat(other.get("rejected").asInt()).isEqualTo(1);
+    assertThat(other.get("results").get(0).get("status").asInt()).isEqualTo(409);
+    assertThat(fixture.publishing.published).hasSize(before + 3);
+    // the same event sent alone with the key as the header is the same request
+    ApiFixture.Response single = publish(key, plain);
+    assertThat(single.status()).isEqualTo(202);
+    assertThat(single.json().get("id").asText()).isEqualTo(id);
+    assertThat(single.header(IdempotentRequests.REPLAYED_HEADER)).isEqualTo("true");
+  }
+
+  @Test
+  void theHeaderIsRefusedOnABatch() {
+    int before = fixture.publishing.published.size();
+    ApiFixture.Response refused =
+        fixture.send(
+            "POST",
+            "/api/v1/events/batch",
+            "application/json",
+            "{\"events\": [" + EVENT.formatted(DATA) + "]}",
+            ApiFixture.TOKEN,
+            Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+    assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+    assertThat(refused.json().get("errors").get(0).get("field").asText())
+        .isEqualTo("Idempotency-Key");
+    assertThat(fixture.publishing.published).hasSize(before);
+  }
+
+  private JsonNode batch(String events) {
+    ApiFixture.Response response =
+        fixture.send(
+            "POST",
+            "/api/v1/events/batch",
+            "application/json",
+            "{\"events\": " + events + "}",
+            ApiFixture.TOKEN);
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    return response.json();
   }
 
   private ApiFixture.Response publish(String key, String body) {

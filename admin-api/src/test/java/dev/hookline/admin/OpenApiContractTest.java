@@ -172,6 +172,34 @@ class OpenApiContractTest {
               ApiFixture.TOKEN,
               key));
     }
+    batch(example);
+  }
+
+  private void batch(String example) {
+    String b = "/api/v1/events/batch";
+    String good = "{\"type\":\"payment_received\",\"data\":" + example + "}";
+    String keyed =
+        "{\"type\":\"payment_received\",\"idempotencyKey\":\"contract-b\",\"data\":"
+            + example
+            + "}";
+    // accepted, rejected (400), replayed, the key with another event (409), the data too large
+    post(b, b, "{\"events\":[" + good + ",{\"type\":\"nope\",\"data\":{}}," + keyed + "]}");
+    post(
+        b,
+        b,
+        "{\"events\":["
+            + keyed
+            + ","
+            + keyed.replace("1201", "1202")
+            + ",{\"type\":\"payment_received\",\"data\":{\"pad\":\""
+            + "x".repeat(256 * 1024)
+            + "\"}}]}");
+    fixture.publishing.failure = new java.io.IOException("kafka down");
+    post(b, b, "{\"events\":[" + good + "]}");
+    fixture.publishing.failure = null;
+    post(b, b, "{\"events\":[]}");
+    call("POST", b, b, "text/plain", "{}");
+    call("POST", b, b, JSON, "{\"events\":[\"" + "x".repeat(6 * 1024 * 1024) + "\"]}");
   }
 
   private void filters() {
@@ -396,6 +424,13 @@ class OpenApiContractTest {
         "/api/v1/events",
         JSON,
         "{\"type\":\"payment_received\",\"tenant\":\"acme\",\"data\":" + example + "}",
+        token);
+    call(
+        "POST",
+        "/api/v1/events/batch",
+        "/api/v1/events/batch",
+        JSON,
+        "{\"events\":[{\"type\":\"payment_received\",\"data\":" + example + "}]}",
         token);
     call("GET", t, t, null, null, token);
     call("POST", t, t, JSON, "{\"id\":\"x\",\"name\":\"x\"}", token);

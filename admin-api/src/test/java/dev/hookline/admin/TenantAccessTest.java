@@ -54,6 +54,7 @@ class TenantAccessTest {
           Map.entry("GET /api/v1/event-types", new Expect(200, 200, 200)),
           Map.entry("GET /api/v1/event-types/{type}", new Expect(200, 200, 200)),
           Map.entry("POST /api/v1/events", new Expect(202, 403, 403)),
+          Map.entry("POST /api/v1/events/batch", new Expect(200, 403, 403)),
           Map.entry("POST /api/v1/filters/test", new Expect(200, 200, 200)),
           Map.entry("GET /api/v1/webhooks", new Expect(200, 200, 200)),
           Map.entry("POST /api/v1/webhooks", new Expect(201, 201, 400)),
@@ -194,6 +195,10 @@ class TenantAccessTest {
             "{\"type\":\"payment_received\",\"tenant\":\"acme\",\"data\":"
                 + Deliveries.example()
                 + "}";
+        case "POST /api/v1/events/batch" ->
+            "{\"events\":[{\"type\":\"payment_received\",\"tenant\":\"acme\",\"data\":"
+                + Deliveries.example()
+                + "}]}";
         case "POST /api/v1/webhooks/{id}/recover" -> "{\"since\":\"2000-01-01T00:00:00Z\"}";
         case "POST /api/v1/webhooks/{id}/test" -> "{\"event\":\"payment_received\"}";
         case "POST /api/v1/filters/test" ->

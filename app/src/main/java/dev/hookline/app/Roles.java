@@ -7,8 +7,6 @@ import dev.hookline.admin.TaskPublishing;
 import dev.hookline.admin.web.WebPage;
 import dev.hookline.producer.DeliveryTaskWriter;
 import dev.hookline.producer.EventPublisher;
-import dev.hookline.producer.InvalidEventException;
-import dev.hookline.producer.PublishOptions;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.router.Router;
 import dev.hookline.schemas.EventCatalog;
@@ -157,6 +155,9 @@ final class Roles {
             EventPublisher.create(
                 PublisherConfig.builder(config.kafkaBootstrapServers())
                     .source("urn:hookline:admin-api")
+                    // POST /api/v1/events validates against the catalog itself, to name the
+                    // fields; a second pass here cost as much as the first (issue 20)
+                    .validate(false)
                     .kafkaProperties(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"))
                     .build(),
                 catalog));
@@ -182,17 +183,7 @@ final class Roles {
             .catalog(catalog)
             .metrics(metrics)
             .health(() -> databaseHealth(db))
-            .events(
-                (type, data, key, tenant) -> {
-                  try {
-                    return publisher
-                        .publishSync(
-                            type, data, PublishOptions.none().withKey(key).withTenant(tenant))
-                        .id();
-                  } catch (InvalidEventException e) {
-                    throw new IllegalArgumentException(e.getMessage(), e);
-                  }
-                })
+            .events(new KafkaEventPublishing(publisher))
             .tasks(TaskPublishing.writingTo(tasks))
             .extraRoutes(
                 extraRoutes == null ? WebPage.routes() : WebPage.routes().andThen(extraRoutes))

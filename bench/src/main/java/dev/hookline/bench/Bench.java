@@ -122,8 +122,8 @@ final class Bench {
     }
     publisher = stack.newPublisher("urn:hookline:bench");
     // Kafka Streams takes a few seconds to get going: start it now unless no scenario routes
-    if (options.scenarios().stream().anyMatch(s -> !s.equals("raw") && !s.equals("publish")))
-      stack.ensureRouter();
+    if (options.scenarios().stream()
+        .anyMatch(s -> !List.of("raw", "publish", "ingest").contains(s))) stack.ensureRouter();
   }
 
   private JfrProfiles jfrProfiles;
@@ -147,6 +147,7 @@ final class Bench {
           yield results;
         }
         case "publish" -> List.of(PublishScenario.run(this));
+        case "ingest" -> IngestScenario.run(this);
         default -> throw new IllegalArgumentException("unknown scenario " + scenario);
       };
     } catch (Exception e) {
@@ -394,6 +395,16 @@ final class Bench {
   }
 
   private volatile RouterProcess routerJvm;
+  private volatile AdminApiProcess adminApiJvm;
+
+  /** Starts an admin API JVM ({@link AdminApiProcess}); its CPU counts as "admin-api". */
+  AdminApiProcess startAdminApi() {
+    AdminApiProcess api =
+        AdminApiProcess.start(
+            stack, options.partitions(), jvmOptions("admin-api"), dataDir, logDir);
+    adminApiJvm = api;
+    return api;
+  }
 
   /** Starts a router JVM ({@link RouterMain}) on the state dir; its CPU counts as the router's. */
   RouterProcess startTenantRouter(String name, Path stateDir) {
@@ -458,6 +469,8 @@ final class Bench {
     for (WorkerProcess w : List.copyOf(workers)) roles.put(w.pid(), "workers");
     RouterProcess r = routerJvm;
     if (r != null) roles.put(r.pid(), "router");
+    AdminApiProcess api = adminApiJvm;
+    if (api != null) roles.put(api.pid(), "admin-api");
     if (stack != null && stack.postgresPid() > 0) roles.put(stack.postgresPid(), "postgres");
     return roles;
   }

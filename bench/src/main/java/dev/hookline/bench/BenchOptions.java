@@ -48,6 +48,9 @@ import java.util.Map;
  * @param keepData keep the data dir (else it is deleted at the end)
  * @param fanoutFilters run the fan-out scenario once more with a payload filter on half of its
  *     webhooks
+ * @param ingestEvents events of each form of the ingest scenario (single, each batch size)
+ * @param ingestBatches the batch sizes of the ingest scenario
+ * @param ingestConnections keep-alive connections of the ingest scenario's load generator
  */
 record BenchOptions(
     List<String> scenarios,
@@ -82,7 +85,10 @@ record BenchOptions(
     Path outDir,
     Path dataDir,
     boolean keepData,
-    boolean fanoutFilters) {
+    boolean fanoutFilters,
+    long ingestEvents,
+    List<Integer> ingestBatches,
+    int ingestConnections) {
 
   static final List<String> ALL =
       List.of(
@@ -93,12 +99,14 @@ record BenchOptions(
           "noisy-tenant",
           "scaling",
           "fanout",
-          "publish");
+          "publish",
+          "ingest");
 
   BenchOptions {
     scenarios = List.copyOf(scenarios);
     webhooksPerEvent = List.copyOf(webhooksPerEvent);
     scalingWorkers = List.copyOf(scalingWorkers);
+    ingestBatches = List.copyOf(ingestBatches);
   }
 
   static BenchOptions defaults() {
@@ -135,7 +143,10 @@ record BenchOptions(
         Path.of("bench", "results"),
         null,
         false,
-        false);
+        false,
+        50_000,
+        List.of(100, 1000),
+        32);
   }
 
   /**
@@ -177,7 +188,10 @@ record BenchOptions(
         d.outDir(),
         null,
         false,
-        false);
+        false,
+        2_000,
+        List.of(100),
+        32);
   }
 
   static final String USAGE =
@@ -185,7 +199,7 @@ record BenchOptions(
       usage: hookline bench [--quick] [options]
         --quick                 every scenario small: about 90 s in all
         --scenarios LIST        comma-separated, from: throughput,raw,latency,isolation,noisy-tenant,
-                                scaling,fanout,publish (default all)
+                                scaling,fanout,publish,ingest (default all)
         --events N              events per throughput run and for publish (default 200000; quick 2000)
         --webhooks LIST         webhooks per event, one throughput run each (default 1,3)
         --payload BYTES         size of each event's data JSON (default 1024)
@@ -211,6 +225,9 @@ record BenchOptions(
         --max-in-flight N       per worker, and the raw client's concurrency (default 200)
         --consumers N           share consumers in each worker (default 4)
         --worker-heap SIZE      -Xmx of each worker JVM (default 512m)
+        --ingest-events N       events of each ingest form, single and each batch size (default 50000; quick 2000)
+        --ingest-batches LIST   events per request of the ingest batch runs (default 100,1000; quick 100)
+        --ingest-connections N  keep-alive connections of the ingest load (default 32)
         --jfr                   record a JFR profile of every JVM (into the data dir's jfr/)
         --out DIR               where results go (default bench/results)
         --data-dir DIR          broker and PostgreSQL data (default: a temporary directory, deleted after)
@@ -290,7 +307,12 @@ record BenchOptions(
             v.containsKey("--out") ? Path.of((String) v.remove("--out")) : out,
             v.containsKey("--data-dir") ? Path.of((String) v.remove("--data-dir")) : null,
             v.remove("--keep-data") != null,
-            v.remove("--fanout-filters") != null);
+            v.remove("--fanout-filters") != null,
+            longOf(v, "--ingest-events", o.ingestEvents(), 1, 100_000_000),
+            v.containsKey("--ingest-batches")
+                ? ints((String) v.remove("--ingest-batches"), "--ingest-batches", 1, 1000)
+                : o.ingestBatches(),
+            (int) longOf(v, "--ingest-connections", o.ingestConnections(), 1, 1000));
     if (!v.isEmpty())
       throw new IllegalArgumentException("unknown option " + v.keySet().iterator().next());
     return parsed;
@@ -379,6 +401,9 @@ record BenchOptions(
     m.put("consumers", o.consumers());
     m.put("workerHeap", o.workerHeap());
     m.put("partitions", o.partitions());
+    m.put("ingestEvents", o.ingestEvents());
+    m.put("ingestBatches", o.ingestBatches());
+    m.put("ingestConnections", o.ingestConnections());
     return m;
   }
 }

@@ -127,7 +127,8 @@ final class RawPoster {
     }
   }
 
-  private static CloseableHttpClient client(int connections) {
+  /** The worker's client settings; also the ingest scenario's load generator. */
+  static CloseableHttpClient client(int connections) {
     ConnectionConfig config =
         ConnectionConfig.custom()
             .setConnectTimeout(Timeout.ofSeconds(5))

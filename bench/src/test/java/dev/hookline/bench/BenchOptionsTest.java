@@ -62,5 +62,21 @@ class BenchOptionsTest {
         .hasMessageContaining("--warm-up must be a whole number from 0 to 600, was '-1'");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--worker-heap", "lots"}, null))
         .hasMessageContaining("--worker-heap");
+    assertThatThrownBy(
+            () -> BenchOptions.parse(new String[] {"--ingest-batches", "100,1001"}, null))
+        .hasMessageContaining("--ingest-batches must list whole numbers from 1 to 1000");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--ingest-connections", "0"}, null))
+        .hasMessageContaining("--ingest-connections must be a whole number from 1");
+  }
+
+  @Test
+  void theIngestScenarioIsSmallInTheQuickRun() {
+    BenchOptions full = BenchOptions.parse(new String[] {}, null);
+    BenchOptions quick = BenchOptions.parse(new String[] {"--quick"}, null);
+    assertThat(full.scenarios()).endsWith("ingest");
+    assertThat(full.ingestBatches()).isEqualTo(List.of(100, 1000));
+    assertThat(full.ingestConnections()).isEqualTo(32);
+    assertThat(quick.ingestEvents()).isLessThanOrEqualTo(2_000);
+    assertThat(quick.ingestBatches()).isEqualTo(List.of(100));
   }
 }

@@ -130,9 +130,21 @@ public final class EventPublisher implements AutoCloseable {
    */
   public CompletableFuture<PublishedEvent> publish(
       String type, JsonNode data, PublishOptions options) {
+    return publish(type, data, null, options);
+  }
+
+  /**
+   * As {@link #publish(String, JsonNode, PublishOptions)}, for a caller that has written the data
+   * as JSON already (to check its size, say): {@code json} is sent as it is, and the data is not
+   * written again.
+   *
+   * @param json exactly {@code data} as JSON (UTF-8), or null to write it here
+   */
+  public CompletableFuture<PublishedEvent> publish(
+      String type, JsonNode data, byte[] json, PublishOptions options) {
     OutgoingEvent event;
     try {
-      event = prepare(type, data, Objects.requireNonNull(options, "options"));
+      event = prepare(type, data, json, Objects.requireNonNull(options, "options"));
     } catch (InvalidEventException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -210,7 +222,7 @@ public final class EventPublisher implements AutoCloseable {
   }
 
   /** The record to send, or {@link InvalidEventException}. Never touches Kafka. */
-  private OutgoingEvent prepare(String type, JsonNode data, PublishOptions options) {
+  private OutgoingEvent prepare(String type, JsonNode data, byte[] json, PublishOptions options) {
     if (type == null || type.isBlank()) throw invalid(type, "type", "is required");
     String tenant = options.tenant();
     if (tenant != null && !TenantIds.isValid(tenant)) throw invalid(type, "tenant", TenantIds.RULE);
@@ -219,11 +231,13 @@ public final class EventPublisher implements AutoCloseable {
             .find(type)
             .orElseThrow(() -> invalid(type, "type", "unknown event type '" + type + "'"));
     if (data == null || !data.isObject()) throw invalid(type, "data", "must be a JSON object");
-    byte[] value;
-    try {
-      value = Json.MAPPER.writeValueAsBytes(data);
-    } catch (JsonProcessingException e) {
-      throw invalid(type, "data", "cannot be written as JSON: " + e.getOriginalMessage());
+    byte[] value = json;
+    if (value == null) {
+      try {
+        value = Json.MAPPER.writeValueAsBytes(data);
+      } catch (JsonProcessingException e) {
+        throw invalid(type, "data", "cannot be written as JSON: " + e.getOriginalMessage());
+      }
     }
     if (value.length > Event.MAX_DATA_BYTES) {
       throw invalid(

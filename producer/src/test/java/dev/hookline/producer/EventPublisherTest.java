@@ -75,6 +75,18 @@ class EventPublisherTest {
   }
 
   @Test
+  void sendsTheCallersJsonOfTheDataAsItIs() throws Exception {
+    ObjectNode data = example("payment_received");
+    // the same data, written with other white space: recognisably the caller's bytes
+    byte[] json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(data);
+
+    publisher.publish("payment_received", data, json, PublishOptions.none()).get();
+
+    assertThat(producer.history()).hasSize(1);
+    assertThat(producer.history().get(0).value()).isEqualTo(json);
+  }
+
+  @Test
   void usesTheConfiguredSourceAndTheTypesDomain() {
     try (EventPublisher custom =
         EventPublisher.wrap(
