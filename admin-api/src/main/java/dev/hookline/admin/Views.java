@@ -28,7 +28,8 @@ final class Views {
 
   /**
    * A webhook; {@code secret} only in the answer to its creation; {@code tenant} null for a
-   * network-wide one; {@code filter} null when it takes every event of its types.
+   * network-wide one; {@code filter} null when it takes every event of its types; {@code rateLimit}
+   * (deliveries per second) null when unlimited.
    */
   record WebhookJson(
       UUID id,
@@ -46,6 +47,7 @@ final class Views {
       List<Integer> retrySchedule,
       Map<String, String> headers,
       JsonNode filter,
+      Integer rateLimit,
       Instant createdAt,
       Instant updatedAt,
       @JsonInclude(JsonInclude.Include.NON_NULL) StatsJson stats,
@@ -89,6 +91,7 @@ final class Views {
         w.retrySchedule(),
         w.headers() == null ? Map.of() : w.headers(),
         w.filter(),
+        w.rateLimit(),
         w.createdAt(),
         w.updatedAt(),
         stats,
