@@ -2,6 +2,7 @@ package dev.hookline.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.schemas.EventIdentity;
 import dev.hookline.schemas.EventType;
 import dev.hookline.store.CreatedTenantToken;
 import dev.hookline.store.CreatedWebhook;
@@ -104,6 +105,7 @@ final class Views {
       UUID webhookId,
       String eventId,
       String eventSource,
+      String messageId,
       String eventType,
       String trigger,
       String status,
@@ -159,6 +161,7 @@ final class Views {
         d.webhookId(),
         d.eventId(),
         d.eventSource(),
+        messageId(d),
         d.eventType(),
         d.trigger(),
         d.status().dbName(),
@@ -170,6 +173,18 @@ final class Views {
         d.updatedAt(),
         detail ? d.payload() : null,
         attempts);
+  }
+
+  /**
+   * The {@code webhook-id} the delivery's requests carry ({@link EventIdentity#webhookId}): the
+   * bare event id for a delivery routed before V13.
+   */
+  private static String messageId(DeliveryView d) {
+    if (d.eventSource() == null
+        || d.id().equals(EventIdentity.legacyDeliveryId(d.eventId(), d.webhookId()))) {
+      return d.eventId();
+    }
+    return EventIdentity.webhookId(d.eventSource(), d.eventId());
   }
 
   record EventTypeJson(
