@@ -183,9 +183,16 @@ final class TaskRunner implements AutoCloseable {
     Instant ended = clock.instant();
     if (outcome instanceof AttemptOutcome.Delivered) breakers.onSuccess(task.webhookId());
     else breakers.onFailure(task.webhookId(), ended);
-    if (outcome instanceof AttemptOutcome.Retry r && r.retryAfter() != null) pause(t, r);
     AttemptPolicy.Verdict verdict =
         policy.decide(task, t.webhook().retrySchedule(), outcome, ended);
+    if (outcome instanceof AttemptOutcome.Retry r && r.retryAfter() != null) {
+      // as long as this task itself waits: Retry-After capped by the schedule
+      Duration pause =
+          verdict.nextAttemptAt() == null
+              ? r.retryAfter()
+              : Duration.between(ended, verdict.nextAttemptAt());
+      pause(t, pause.compareTo(r.retryAfter()) < 0 ? pause : r.retryAfter());
+    }
     metrics.attempt(verdict.status().dbName(), Duration.ofMillis(outcome.durationMs()));
     TaskResult.Attempted result =
         new TaskResult.Attempted(policy.record(task, outcome, verdict), verdict.disableWebhook());
@@ -224,9 +231,9 @@ final class TaskRunner implements AutoCloseable {
   }
 
   /** A 429 or 503 with {@code Retry-After}: the whole webhook waits, not just this task. */
-  private void pause(WebhookDirectory.Target t, AttemptOutcome.Retry r) {
+  private void pause(WebhookDirectory.Target t, Duration pause) {
     try {
-      rates.pause(t.webhook().id(), t.webhook().rateLimit(), r.retryAfter());
+      rates.pause(t.webhook().id(), t.webhook().rateLimit(), pause);
     } catch (RuntimeException e) { // this worker pauses anyway; the task's own retry waits too
       log.warn("could not share the pause of webhook {}: {}", t.webhook().id(), e.toString());
     }
