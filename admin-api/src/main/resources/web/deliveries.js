@@ -63,6 +63,7 @@ export async function render(root, { params, query, navigate }) {
       h('div', { class: 'delivery-summary' },
         statusBadge(d.status),
         h('code', { class: 'delivery-type', text: d.eventType }),
+        d.eventSource ? h('span', { class: 'muted delivery-source', title: 'Event source', text: d.eventSource }) : null,
         h('span', { class: 'muted', text: `${d.trigger || 'event'} · ${d.attemptCount} attempt${d.attemptCount === 1 ? '' : 's'}` }),
         d.lastStatusCode ? h('span', { class: 'muted', text: `HTTP ${d.lastStatusCode}` }) : null,
         d.lastError ? h('span', { class: 'error-text', title: d.lastError, text: plainError(d.lastError) }) : null,
@@ -123,7 +124,8 @@ export async function render(root, { params, query, navigate }) {
             ? h('span', { class: 'error-text', title: [a.errorClass, a.errorMessage].filter(Boolean).join(': ') }, plainError([a.errorClass, a.errorMessage].filter(Boolean).join(': ')))
             : h('span', { class: 'muted', text: '—' }))))))) : h('p', { class: 'muted', text: 'No attempt recorded yet.' }),
       h('div', { class: 'preview-head' }, h('h3', { text: 'Payload sent' }), d.payload !== undefined ? copyButton(() => pretty(d.payload), 'Copy payload') : null),
-      h('p', { class: 'hint' }, `Event ${d.eventId} (${d.eventType}); the body was {"type", "timestamp", "data"} with this as data.`),
+      h('p', { class: 'hint' }, `Event ${d.eventId} (${d.eventType}) from ${d.eventSource}; the body was {"type", "timestamp", "data"} with this as data.`),
+      d.messageId ? h('p', { class: 'hint delivery-message-id' }, 'Sent with webhook-id ', h('code', { text: d.messageId }), ' (the same on every attempt; receivers deduplicate on it).') : null,
       h('pre', { class: 'code', tabindex: '0', text: d.payload === undefined || d.payload === null ? '(not kept)' : pretty(d.payload) }),
     ];
   }

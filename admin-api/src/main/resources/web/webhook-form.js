@@ -22,7 +22,7 @@ export async function render(root, { params, query, navigate }) {
 
   const initial = current || {
     name: '', url: query.get('url') || '', description: '', events: [], active: true,
-    timeoutSeconds: null, retrySchedule: null, headers: {}, filter: null,
+    timeoutSeconds: null, retrySchedule: null, headers: {}, filter: null, rateLimit: null,
   };
 
   // ---- fields ----
@@ -33,6 +33,8 @@ export async function render(root, { params, query, navigate }) {
   const active = h('input', { type: 'checkbox', role: 'switch', class: 'switch', name: 'active', checked: initial.active });
   const timeout = h('input', { type: 'number', name: 'timeoutSeconds', min: '1', max: '30', step: '1', placeholder: '15', inputmode: 'numeric',
     value: initial.timeoutSeconds ?? '' });
+  const rateLimit = h('input', { type: 'number', name: 'rateLimit', min: '1', max: '10000', step: '1', placeholder: 'Unlimited', inputmode: 'numeric',
+    value: initial.rateLimit ?? '' });
   const retry = h('input', { type: 'text', name: 'retrySchedule', placeholder: '5s, 5m, 30m, 2h, 5h, 10h, 10h', autocomplete: 'off',
     value: (initial.retrySchedule || []).map(formatDelay).join(', ') });
 
@@ -41,9 +43,11 @@ export async function render(root, { params, query, navigate }) {
   const preview = payloadPreview(catalog, events);
   const filter = filterEditor(initial.filter, preview.type, preview.onChange);
 
-  const advanced = h('details', { class: 'advanced', open: Boolean(current && (current.retrySchedule || Object.keys(current.headers || {}).length)) },
+  const advanced = h('details', { class: 'advanced', open: Boolean(current && (current.retrySchedule || current.rateLimit || Object.keys(current.headers || {}).length)) },
     h('summary', { text: 'Advanced settings' }),
     field({ label: 'Timeout (seconds)', control: timeout, hint: '1 to 30; 15 when empty.', errorFor: 'timeout' }),
+    field({ label: 'Rate limit (per second)', control: rateLimit, errorFor: 'rateLimit',
+      hint: 'At most this many deliveries a second, for all workers together (1 to 10,000); the rest wait their turn. Empty: unlimited.' }),
     field({ label: 'Retry schedule', control: retry, errorFor: 'retry',
       hint: 'Delays before each retry, e.g. 5s, 5m, 30m, 2h. Empty: the default schedule (5s, 5m, 30m, 2h, 5h, 10h, 10h).' }),
     headers.element);
@@ -89,6 +93,9 @@ export async function render(root, { params, query, navigate }) {
     };
     const t = timeout.value.trim();
     if (t) body.timeoutSeconds = /^\d+$/.test(t) ? Number(t) : t;
+    const limit = rateLimit.value.trim();
+    // empty: unlimited (null also removes a limit on edit); anything unreadable goes as is, for the API to name
+    body.rateLimit = limit ? (/^\d+$/.test(limit) ? Number(limit) : limit) : null;
     const schedule = parseSchedule(retry.value);
     if (schedule) body.retrySchedule = schedule;
     body.headers = headers.value();
@@ -120,7 +127,7 @@ export async function render(root, { params, query, navigate }) {
   }
 
   function showErrors(error) {
-    const targets = { name, url, description, active, timeout, retry, events: events.focusTarget(), headers: headers.focusTarget(), filter: filter.focusTarget() };
+    const targets = { name, url, description, active, timeout, rateLimit, retry, events: events.focusTarget(), headers: headers.focusTarget(), filter: filter.focusTarget() };
     const unplaced = [];
     let first = null;
     for (const e of error.errors) {
@@ -131,7 +138,7 @@ export async function render(root, { params, query, navigate }) {
       line.textContent = (line.textContent ? line.textContent + ' ' : '') + label + e.message[0].toUpperCase() + e.message.slice(1) + '.';
       line.hidden = false;
       targets[key]?.setAttribute('aria-invalid', 'true');
-      if (key === 'timeout' || key === 'retry' || key === 'headers') advanced.open = true;
+      if (key === 'timeout' || key === 'rateLimit' || key === 'retry' || key === 'headers') advanced.open = true;
       first ??= targets[key];
     }
     fill(formError,
@@ -152,6 +159,7 @@ function errorKey(field) {
   if (field === 'name' || field === 'url' || field === 'description' || field === 'active') return field;
   if (field.startsWith('events')) return 'events';
   if (field === 'timeoutSeconds') return 'timeout';
+  if (field === 'rateLimit') return 'rateLimit';
   if (field.startsWith('retrySchedule')) return 'retry';
   if (field.startsWith('headers')) return 'headers';
   if (field.startsWith('filter')) return 'filter';

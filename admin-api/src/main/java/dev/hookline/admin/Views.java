@@ -2,6 +2,7 @@ package dev.hookline.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.schemas.EventIdentity;
 import dev.hookline.schemas.EventType;
 import dev.hookline.store.CreatedTenantToken;
 import dev.hookline.store.CreatedWebhook;
@@ -28,7 +29,8 @@ final class Views {
 
   /**
    * A webhook; {@code secret} only in the answer to its creation; {@code tenant} null for a
-   * network-wide one; {@code filter} null when it takes every event of its types.
+   * network-wide one; {@code filter} null when it takes every event of its types; {@code rateLimit}
+   * (deliveries per second) null when unlimited.
    */
   record WebhookJson(
       UUID id,
@@ -46,6 +48,7 @@ final class Views {
       List<Integer> retrySchedule,
       Map<String, String> headers,
       JsonNode filter,
+      Integer rateLimit,
       Instant createdAt,
       Instant updatedAt,
       @JsonInclude(JsonInclude.Include.NON_NULL) StatsJson stats,
@@ -89,6 +92,7 @@ final class Views {
         w.retrySchedule(),
         w.headers() == null ? Map.of() : w.headers(),
         w.filter(),
+        w.rateLimit(),
         w.createdAt(),
         w.updatedAt(),
         stats,
@@ -101,6 +105,7 @@ final class Views {
       UUID webhookId,
       String eventId,
       String eventSource,
+      String messageId,
       String eventType,
       String trigger,
       String status,
@@ -156,6 +161,7 @@ final class Views {
         d.webhookId(),
         d.eventId(),
         d.eventSource(),
+        messageId(d),
         d.eventType(),
         d.trigger(),
         d.status().dbName(),
@@ -167,6 +173,18 @@ final class Views {
         d.updatedAt(),
         detail ? d.payload() : null,
         attempts);
+  }
+
+  /**
+   * The {@code webhook-id} the delivery's requests carry ({@link EventIdentity#webhookId}): the
+   * bare event id for a delivery routed before V13.
+   */
+  private static String messageId(DeliveryView d) {
+    if (d.eventSource() == null
+        || d.id().equals(EventIdentity.legacyDeliveryId(d.eventId(), d.webhookId()))) {
+      return d.eventId();
+    }
+    return EventIdentity.webhookId(d.eventSource(), d.eventId());
   }
 
   record EventTypeJson(

@@ -35,6 +35,7 @@ final class WebhookRequests {
   static final int RETRY_DELAY_MIN = 1;
   static final int RETRY_DELAY_MAX = 24 * 3600;
   static final int HEADERS_MAX = 20;
+  static final int RATE_LIMIT_MAX = 10_000;
   static final int HEADER_VALUE_MAX = 1000;
 
   private static final Set<String> FIELDS =
@@ -48,7 +49,8 @@ final class WebhookRequests {
           "retrySchedule",
           "headers",
           "tenant",
-          "filter");
+          "filter",
+          "rateLimit");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   // Headers Hookline sets itself (or HTTP owns); letting an admin override them would break
   // signatures or framing.
@@ -93,9 +95,21 @@ final class WebhookRequests {
         body.has("headers") ? headers(body.get("headers"), errors) : Map.of();
     String tenant = tenant(body, errors);
     JsonNode filter = filter(body.get("filter"), errors);
+    JsonNode limit = body.get("rateLimit");
+    Integer rateLimit = limit == null || limit.isNull() ? null : rateLimit(limit, errors);
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
     return new NewWebhook(
-        name, url, description, events, active, timeout, retrySchedule, headers, tenant, filter);
+        name,
+        url,
+        description,
+        events,
+        active,
+        timeout,
+        retrySchedule,
+        headers,
+        tenant,
+        filter,
+        rateLimit);
   }
 
   /**
@@ -111,7 +125,8 @@ final class WebhookRequests {
   /**
    * Present fields are validated like on create; absent ones are left as they are. {@code
    * retrySchedule: null} goes back to the default schedule, {@code filter: null} removes the
-   * filter; {@code active: true} also re-enables a webhook Hookline disabled.
+   * filter, {@code rateLimit: null} makes it unlimited; {@code active: true} also re-enables a
+   * webhook Hookline disabled.
    */
   WebhookPatch patch(JsonNode body) {
     List<FieldError> errors = new ArrayList<>();
@@ -136,6 +151,9 @@ final class WebhookRequests {
       JsonNode checked = filter(filter, errors);
       if (checked != null) patch = patch.withFilter(checked);
     }
+    JsonNode limit = body.get("rateLimit");
+    if (limit != null)
+      patch = patch.withRateLimit(limit.isNull() ? null : rateLimit(limit, errors));
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
     return patch;
   }
@@ -239,6 +257,23 @@ final class WebhookRequests {
       return fail(errors, "description", "must be at most " + DESCRIPTION_MAX + " characters");
     }
     return Storable.check(text, "description", errors) ? text : null;
+  }
+
+  /** Deliveries per second, for all workers together: an integer from 1 to 10,000. */
+  private static Integer rateLimit(JsonNode node, List<FieldError> errors) {
+    if (!node.isIntegralNumber()
+        || !node.canConvertToInt()
+        || node.intValue() < 1
+        || node.intValue() > RATE_LIMIT_MAX) {
+      errors.add(
+          new FieldError(
+              "rateLimit",
+              "must be an integer from 1 to "
+                  + RATE_LIMIT_MAX
+                  + " (deliveries per second), or null"));
+      return 1;
+    }
+    return node.intValue();
   }
 
   private static Integer timeout(JsonNode node, List<FieldError> errors) {

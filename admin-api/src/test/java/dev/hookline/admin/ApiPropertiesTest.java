@@ -240,6 +240,54 @@ class ApiPropertiesTest {
         });
   }
 
+  /**
+   * Any JSON value as {@code rateLimit}, on create and edit: stored as given when it is an integer
+   * from 1 to 10,000 (or null: unlimited), otherwise a 400 problem naming {@code rateLimit}.
+   */
+  @Test
+  void anyRateLimitIsStoredAsGivenOrRefusedNamingIt() {
+    String hook = "/api/v1/webhooks/" + webhook;
+    String create = "{\"name\":\"n\",\"url\":\"https://example.com/h\",\"events\":[\"*\"],";
+    PropertyCheck.forAll(
+        "rate limits",
+        TRIES,
+        r -> {
+          String value =
+              switch (r.nextInt(3)) {
+                case 0 -> Integer.toString(r.nextInt(10_002) - 1);
+                case 1 -> Gen.json(r, 1);
+                default -> Gen.oneOf(r, List.of("0", "1", "10000", "10001", "1.0", "1e3", "null"));
+              };
+          return r.nextBoolean()
+              ? textRequest("POST /api/v1/webhooks", create + "\"rateLimit\":" + value + "}", value)
+              : textRequest("PATCH " + hook, "{\"rateLimit\":" + value + "}", value);
+        },
+        request -> {
+          RawHttp.Answer answer = checkOverRawHttp(request.request());
+          com.fasterxml.jackson.databind.JsonNode sent =
+              dev.hookline.schemas.Json.readTree(request.text().getBytes(StandardCharsets.UTF_8));
+          boolean valid =
+              sent.isNull()
+                  || (sent.isIntegralNumber()
+                      && sent.canConvertToInt()
+                      && sent.intValue() >= 1
+                      && sent.intValue() <= 10_000);
+          com.fasterxml.jackson.databind.JsonNode body =
+              dev.hookline.schemas.Json.readTree(
+                  answer.body().getBytes(StandardCharsets.ISO_8859_1));
+          if (valid) {
+            assertThat(answer.status() / 100).as("a valid rate limit is taken").isEqualTo(2);
+            assertThat(body.get("rateLimit")).as("stored as given").isEqualTo(sent);
+          } else {
+            assertThat(answer.status()).as("refused").isEqualTo(400);
+            // a generated object may repeat a key: the whole body is then malformed JSON
+            if (!body.path("type").asText().endsWith("/malformed-json")) {
+              assertThat(body.toString()).as("the problem names the field").contains("rateLimit");
+            }
+          }
+        });
+  }
+
   private record TextRequest(Request request, String text) {
     @Override
     public String toString() {

@@ -256,6 +256,54 @@ class BadInputTest {
             withField("timeoutSeconds", "1.5"),
             400,
             "timeoutSeconds"));
+    c.add(of("rate limit zero", "POST", w, JSON, withField("rateLimit", "0"), 400, "rateLimit"));
+    c.add(
+        of(
+            "rate limit over 10000",
+            "POST",
+            w,
+            JSON,
+            withField("rateLimit", "10001"),
+            400,
+            "rateLimit"));
+    c.add(
+        of("rate limit negative", "POST", w, JSON, withField("rateLimit", "-1"), 400, "rateLimit"));
+    c.add(
+        of(
+            "rate limit fractional",
+            "POST",
+            w,
+            JSON,
+            withField("rateLimit", "1.5"),
+            400,
+            "rateLimit"));
+    c.add(
+        of(
+            "rate limit a string",
+            "POST",
+            w,
+            JSON,
+            withField("rateLimit", "\"abc\""),
+            400,
+            "rateLimit"));
+    c.add(
+        of(
+            "rate limit a boolean",
+            "POST",
+            w,
+            JSON,
+            withField("rateLimit", "true"),
+            400,
+            "rateLimit"));
+    c.add(
+        of(
+            "rate limit past int",
+            "POST",
+            w,
+            JSON,
+            withField("rateLimit", "4294967296"),
+            400,
+            "rateLimit"));
     c.add(
         of(
             "retry negative",
@@ -365,6 +413,16 @@ class BadInputTest {
     c.add(of("patch url ftp", "PATCH", hook, JSON, "{\"url\":\"ftp://e.com\"}", 400, "url"));
     c.add(of("patch events empty", "PATCH", hook, JSON, "{\"events\":[]}", 400, "events"));
     c.add(of("patch active null", "PATCH", hook, JSON, "{\"active\":null}", 400, "active"));
+    c.add(of("patch rate limit zero", "PATCH", hook, JSON, "{\"rateLimit\":0}", 400, "rateLimit"));
+    c.add(
+        of(
+            "patch rate limit a string",
+            "PATCH",
+            hook,
+            JSON,
+            "{\"rateLimit\":\"abc\"}",
+            400,
+            "rateLimit"));
     c.add(of("patch unknown field", "PATCH", hook, JSON, "{\"id\":\"x\"}", 400, "id"));
     c.add(of("patch malformed", "PATCH", hook, JSON, "{", 400, "body"));
     c.add(of("patch wrong type", "PATCH", hook, "text/plain", "{}", 415, null));

@@ -29,6 +29,7 @@ final class Gen {
           "id",
           "tenant",
           "filter",
+          "rateLimit",
           "payload",
           "metadata",
           "code",

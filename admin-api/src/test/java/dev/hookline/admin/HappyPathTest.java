@@ -167,6 +167,11 @@ class HappyPathTest {
     JsonNode delivery = one.json();
     assertThat(delivery.get("webhookId").asText()).isEqualTo(id);
     assertThat(delivery.get("eventType").asText()).isEqualTo("payment_received");
+    assertThat(delivery.get("messageId").asText())
+        .as("the webhook-id its requests carry")
+        .isEqualTo(
+            dev.hookline.schemas.EventIdentity.webhookId(
+                delivery.get("eventSource").asText(), delivery.get("eventId").asText()));
     assertThat(delivery.get("attemptCount").asInt()).isEqualTo(2);
     assertThat(delivery.at("/payload/payment_id").asInt()).isEqualTo(1201);
     assertThat(delivery.get("attempts")).hasSize(2);

@@ -66,7 +66,7 @@ final class ConsumeLoop {
     List<TaskRun> runs = new ArrayList<>();
     int rejected = 0;
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      TaskRun run = runner.start(record);
+      TaskRun run = runner.start(record, deadline);
       if (run != null) {
         runs.add(run);
       } else {

@@ -23,12 +23,16 @@ final class TaskRun {
    */
   volatile boolean abandoned;
 
+  /** Its batch's deadline, in {@link System#nanoTime()}. */
+  final long deadlineNanos;
+
   /** Set by the consumer thread right after submitting; read by that thread only. */
   Future<TaskResult> future;
 
-  TaskRun(ConsumerRecord<byte[], byte[]> record, DeliveryTask task) {
+  TaskRun(ConsumerRecord<byte[], byte[]> record, DeliveryTask task, long deadlineNanos) {
     this.record = record;
     this.task = task;
+    this.deadlineNanos = deadlineNanos;
   }
 
   boolean move(TaskState from, TaskState to) {

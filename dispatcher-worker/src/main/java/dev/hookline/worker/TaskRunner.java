@@ -35,12 +35,23 @@ final class TaskRunner implements AutoCloseable {
       WebhookDirectory directory,
       CircuitBreakers breakers,
       WebhookLimits limits,
-      int maxInFlight) {}
+      int maxInFlight,
+      RateLimiter rates) {
+    /** Gates without rate limits (tests). */
+    Gates(
+        WebhookDirectory directory,
+        CircuitBreakers breakers,
+        WebhookLimits limits,
+        int maxInFlight) {
+      this(directory, breakers, limits, maxInFlight, RateLimiter.unlimited(Clock.systemUTC()));
+    }
+  }
 
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final WebhookDirectory directory;
   private final CircuitBreakers breakers;
   private final WebhookLimits limits;
+  private final RateLimiter rates;
   private final FairAdmission inFlight;
   private final Deliverer http;
   private final AttemptPolicy policy;
@@ -58,6 +69,7 @@ final class TaskRunner implements AutoCloseable {
     this.directory = gates.directory();
     this.breakers = gates.breakers();
     this.limits = gates.limits();
+    this.rates = gates.rates();
     this.inFlight = new FairAdmission(gates.maxInFlight());
     this.http = http;
     this.policy = policy;
@@ -66,14 +78,18 @@ final class TaskRunner implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Decodes the record and starts its task; null when it cannot be read (to be rejected). */
-  TaskRun start(ConsumerRecord<byte[], byte[]> record) {
+  /**
+   * Decodes the record and starts its task; null when it cannot be read (to be rejected).
+   *
+   * @param deadlineNanos its batch's deadline ({@link System#nanoTime()})
+   */
+  TaskRun start(ConsumerRecord<byte[], byte[]> record, long deadlineNanos) {
     DeliveryTask task = decode(record);
     if (task == null) {
       metrics.count("rejected");
       return null;
     }
-    TaskRun run = new TaskRun(record, task);
+    TaskRun run = new TaskRun(record, task, deadlineNanos);
     run.future = executor.submit(() -> execute(run));
     return run;
   }
@@ -142,6 +158,22 @@ final class TaskRunner implements AutoCloseable {
       Optional<Instant> openUntil = breakers.admit(task.webhookId(), clock.instant());
       if (openUntil.isPresent()) return settle(run, new TaskResult.Deferred(openUntil.get()));
     }
+    if (!explicit) { // over its rate limit, it waits here, holding no place, or is parked
+      RateLimiter.Admission turn;
+      try {
+        turn = rates.admit(task.webhookId(), t.webhook().rateLimit(), run.deadlineNanos);
+      } catch (RuntimeException e) {
+        log.warn(
+            "rate budget of webhook {} unavailable, releasing delivery {}: {}",
+            task.webhookId(),
+            task.deliveryId(),
+            e.toString());
+        return settle(run, new TaskResult.Unavailable("rate budget unavailable: " + e));
+      }
+      if (turn instanceof RateLimiter.Admission.Park p) {
+        return settle(run, new TaskResult.Deferred(p.until()));
+      }
+    }
     if (limits.enter(t.webhook().id(), run) == WebhookLimits.Admission.STALLED) {
       // its running attempts will not end before this batch's deadline: wait for them elsewhere
       return settle(run, new TaskResult.Deferred(clock.instant().plus(run.capWait())));
@@ -153,6 +185,14 @@ final class TaskRunner implements AutoCloseable {
     else breakers.onFailure(task.webhookId(), ended);
     AttemptPolicy.Verdict verdict =
         policy.decide(task, t.webhook().retrySchedule(), outcome, ended);
+    if (outcome instanceof AttemptOutcome.Retry r && r.retryAfter() != null) {
+      // as long as this task itself waits: Retry-After capped by the schedule
+      Duration pause =
+          verdict.nextAttemptAt() == null
+              ? r.retryAfter()
+              : Duration.between(ended, verdict.nextAttemptAt());
+      pause(t, pause.compareTo(r.retryAfter()) < 0 ? pause : r.retryAfter());
+    }
     metrics.attempt(verdict.status().dbName(), Duration.ofMillis(outcome.durationMs()));
     TaskResult.Attempted result =
         new TaskResult.Attempted(policy.record(task, outcome, verdict), verdict.disableWebhook());
@@ -187,6 +227,15 @@ final class TaskRunner implements AutoCloseable {
       }
     } finally {
       limits.leave(webhook, run);
+    }
+  }
+
+  /** A 429 or 503 with {@code Retry-After}: the whole webhook waits, not just this task. */
+  private void pause(WebhookDirectory.Target t, Duration pause) {
+    try {
+      rates.pause(t.webhook().id(), t.webhook().rateLimit(), pause);
+    } catch (RuntimeException e) { // this worker pauses anyway; the task's own retry waits too
+      log.warn("could not share the pause of webhook {}: {}", t.webhook().id(), e.toString());
     }
   }
 

@@ -8,6 +8,7 @@ import dev.hookline.schemas.Topics;
 import dev.hookline.store.AttemptRecorder;
 import dev.hookline.store.CircuitBreakerLog;
 import dev.hookline.store.Database;
+import dev.hookline.store.RateBudgets;
 import dev.hookline.store.RetryTimers;
 import dev.hookline.store.WebhookHealth;
 import dev.hookline.store.WebhookLookup;
@@ -40,10 +41,16 @@ public final class WorkerAssembly {
       AttemptRecorder attempts,
       RetryTimers timers,
       WebhookHealth health,
-      CircuitBreakerLog breakerLog) {
+      CircuitBreakerLog breakerLog,
+      RateBudgets rateBudgets) {
     static Stores of(Database db) {
       return new Stores(
-          db.webhooks(), db.attempts(), db.retryTimers(), db.webhookHealth(), db.circuitBreakers());
+          db.webhooks(),
+          db.attempts(),
+          db.retryTimers(),
+          db.webhookHealth(),
+          db.circuitBreakers(),
+          db.rateBudgets());
     }
   }
 
@@ -123,7 +130,8 @@ public final class WorkerAssembly {
                 directory,
                 breakers,
                 new WebhookLimits(isolation.maxInFlightPerWebhook(), isolation.handoffAfter()),
-                config.maxInFlight()),
+                config.maxInFlight(),
+                new RateLimiter(stores.rateBudgets(), clients.clock())),
             clients.http(),
             new AttemptPolicy(RetrySchedule.of(config.retrySchedule()), config.workerId()),
             late,

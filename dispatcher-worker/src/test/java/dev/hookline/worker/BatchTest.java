@@ -617,7 +617,7 @@ class BatchTest {
 
   @Test
   void retryAfterIsHonouredUpToTwiceTheScheduledStep() {
-    Webhook busy = add("http://busy");
+    // one webhook each: a Retry-After pauses its whole webhook, which would park the others
     Map<String, Duration> asked =
         Map.of("a", Duration.ofSeconds(7), "b", Duration.ofHours(1), "c", Duration.ofSeconds(1));
     Deliverer deliverer =
@@ -627,7 +627,7 @@ class BatchTest {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     Map<String, UUID> deliveryBySource = new java.util.HashMap<>();
     for (String source : asked.keySet()) {
-      DeliveryTask t = Fixtures.task(busy.id(), 1, Trigger.EVENT);
+      DeliveryTask t = Fixtures.task(add("http://busy-" + source).id(), 1, Trigger.EVENT);
       t =
           new DeliveryTask(
               t.deliveryId(),
@@ -658,6 +658,44 @@ class BatchTest {
     assertThat(next.get(deliveryBySource.get("c")))
         .as("never sooner than our step")
         .isEqualTo(NOW.plusSeconds(5));
+  }
+
+  @Test
+  void a429WithRetryAfterPausesTheWholeWebhookNotJustItsTask() {
+    Webhook busy = add("http://busy");
+    Webhook calm = add("http://calm");
+    List<String> called = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Deliverer deliverer =
+        (w, s, e, id) -> {
+          called.add(w.url());
+          return w.url().equals("http://busy")
+              ? new AttemptOutcome.Retry(
+                  NOW, 3, 429, "", "http_status", "HTTP 429", Duration.ofSeconds(8))
+              : new AttemptOutcome.Delivered(NOW, 3, 200, "ok");
+        };
+    // batches of 2 s: the pause (8 s, within the schedule's cap) outlasts the next one
+    Pipeline processor = processor(deliverer, 10, 20, Duration.ofSeconds(2), 10);
+    process(processor, List.of(Fixtures.record(Fixtures.task(busy.id(), 1, Trigger.EVENT))));
+    assertThat(called).containsExactly("http://busy");
+    acks.clear(); // the next batch's records
+
+    DeliveryTask waiting = Fixtures.task(busy.id(), 1, Trigger.EVENT);
+    process(
+        processor,
+        List.of(
+            Fixtures.record(waiting), Fixtures.record(Fixtures.task(calm.id(), 1, Trigger.EVENT))));
+
+    assertThat(called)
+        .as("no request to the paused webhook")
+        .containsExactly("http://busy", "http://calm");
+    assertThat(timers.deferrals())
+        .as("its next task waits for the pause, with no attempt")
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.task()).isEqualTo(waiting);
+              assertThat(d.until()).isAfter(NOW.plusSeconds(6)); // the worker's clock
+            });
   }
 
   @Test

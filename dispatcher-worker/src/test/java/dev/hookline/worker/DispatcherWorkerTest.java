@@ -84,7 +84,7 @@ class DispatcherWorkerTest {
 
   private WorkerAssembly.Stores stores() {
     return new WorkerAssembly.Stores(
-        webhooks, store, timers, db.webhookHealth(), db.circuitBreakers());
+        webhooks, store, timers, db.webhookHealth(), db.circuitBreakers(), db.rateBudgets());
   }
 
   private static MockProducer<String, byte[]> producer() {

@@ -86,6 +86,11 @@ public final class Database implements AutoCloseable {
     return new PgRetryTimers(dataSource);
   }
 
+  /** The shared budgets of rate-limited webhooks (delivery engine). */
+  public RateBudgets rateBudgets() {
+    return new PgRateBudgets(dataSource);
+  }
+
   /** Webhook health and automatic disabling (delivery engine). */
   public WebhookHealth webhookHealth() {
     return new PgWebhookHealth(dataSource);

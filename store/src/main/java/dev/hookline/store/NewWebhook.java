@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param tenant the tenant it belongs to (it must exist), or null for a network-wide webhook
  * @param filter its payload filter, already compiled once by the caller; null for none
+ * @param rateLimit deliveries per second (1 to 10,000); null for unlimited
  */
 public record NewWebhook(
     String name,
@@ -20,13 +21,40 @@ public record NewWebhook(
     List<Integer> retrySchedule,
     Map<String, String> headers,
     String tenant,
-    JsonNode filter) {
+    JsonNode filter,
+    Integer rateLimit) {
 
   public NewWebhook {
     events = List.copyOf(events);
     headers = headers == null ? Map.of() : Map.copyOf(headers);
     retrySchedule = retrySchedule == null ? null : List.copyOf(retrySchedule);
     description = description == null ? "" : description;
+  }
+
+  /** A webhook without a rate limit (the shape before rate limits existed). */
+  public NewWebhook(
+      String name,
+      String url,
+      String description,
+      List<String> events,
+      boolean active,
+      int timeoutSeconds,
+      List<Integer> retrySchedule,
+      Map<String, String> headers,
+      String tenant,
+      JsonNode filter) {
+    this(
+        name,
+        url,
+        description,
+        events,
+        active,
+        timeoutSeconds,
+        retrySchedule,
+        headers,
+        tenant,
+        filter,
+        null);
   }
 
   /** The same webhook, for the tenant (null: network-wide). */
@@ -41,6 +69,7 @@ public record NewWebhook(
         retrySchedule,
         headers,
         newTenant,
-        filter);
+        filter,
+        rateLimit);
   }
 }

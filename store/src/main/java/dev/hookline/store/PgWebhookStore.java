@@ -24,7 +24,7 @@ import javax.sql.DataSource;
 final class PgWebhookStore implements WebhookStore {
   static final String COLUMNS =
       "id, version, name, url, description, events, active, disabled_at, disabled_reason,"
-          + " timeout_seconds, retry_schedule, headers::text, created_at, updated_at, tenant_id, filter";
+          + " timeout_seconds, retry_schedule, headers::text, created_at, updated_at, tenant_id, filter, rate_limit";
 
   private final DataSource dataSource;
   private final SecretCipher cipher;
@@ -47,7 +47,8 @@ final class PgWebhookStore implements WebhookStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "insert into webhooks (id, name, url, description, events, active, secret_enc, timeout_seconds,"
-                      + " retry_schedule, headers, tenant_id, filter) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)"
+                      + " retry_schedule, headers, tenant_id, filter, rate_limit)"
+                      + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)"
                       + " returning "
                       + COLUMNS)) {
             ps.setObject(1, id);
@@ -66,6 +67,7 @@ final class PgWebhookStore implements WebhookStore {
             ps.setString(10, Json.toString(w.headers()));
             ps.setString(11, w.tenant());
             ps.setString(12, w.filter() == null ? null : Json.toString(w.filter()));
+            ps.setObject(13, w.rateLimit(), java.sql.Types.INTEGER);
             Webhook created = single(ps).orElseThrow();
             writeOutbox(c, created);
             return new CreatedWebhook(created, secret);
@@ -136,7 +138,7 @@ final class PgWebhookStore implements WebhookStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "update webhooks set name = ?, url = ?, description = ?, events = ?, active = ?, timeout_seconds = ?,"
-                      + " retry_schedule = ?, headers = ?::jsonb, filter = ?, version = version + 1, updated_at = now(),"
+                      + " retry_schedule = ?, headers = ?::jsonb, filter = ?, rate_limit = ?, version = version + 1, updated_at = now(),"
                       + " disabled_at = case when ? then null else disabled_at end,"
                       + " disabled_reason = case when ? then null else disabled_reason end"
                       + " where id = ? returning "
@@ -154,9 +156,11 @@ final class PgWebhookStore implements WebhookStore {
             ps.setString(8, Json.toString(p.headers().orElse(old.headers())));
             JsonNode filter = p.clearFilter() ? null : p.filter().orElse(old.filter());
             ps.setString(9, filter == null ? null : Json.toString(filter));
-            ps.setBoolean(10, reenable);
+            Integer rateLimit = p.clearRateLimit() ? null : p.rateLimit().orElse(old.rateLimit());
+            ps.setObject(10, rateLimit, java.sql.Types.INTEGER);
             ps.setBoolean(11, reenable);
-            ps.setObject(12, id);
+            ps.setBoolean(12, reenable);
+            ps.setObject(13, id);
             Webhook updated = single(ps).orElseThrow();
             writeOutbox(c, updated);
             return Optional.of(updated);
@@ -282,7 +286,8 @@ final class PgWebhookStore implements WebhookStore {
         instant(rs.getTimestamp("created_at")),
         instant(rs.getTimestamp("updated_at")),
         rs.getString("tenant_id"),
-        filter(rs.getString("filter")));
+        filter(rs.getString("filter")),
+        rs.getObject("rate_limit", Integer.class));
   }
 
   /** The filter column: the JSON the admin API wrote, or null. */

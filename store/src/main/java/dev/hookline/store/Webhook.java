@@ -14,6 +14,7 @@ import java.util.UUID;
  * @param disabledAt when Hookline disabled it (410 Gone, 5 days failing); null while enabled
  * @param tenant the tenant it belongs to, fixed at creation; null for a network-wide webhook
  * @param filter its payload filter as written; null when it takes every event of its types
+ * @param rateLimit deliveries per second, held across all workers together; null for unlimited
  */
 public record Webhook(
     UUID id,
@@ -31,7 +32,8 @@ public record Webhook(
     Instant createdAt,
     Instant updatedAt,
     String tenant,
-    JsonNode filter) {
+    JsonNode filter,
+    Integer rateLimit) {
 
   /** Whether events route to it: active, not disabled. */
   public boolean routable() {

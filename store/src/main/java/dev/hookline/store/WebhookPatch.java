@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param filter a new payload filter, already compiled once by the caller
  * @param clearFilter true to remove the filter ({@code "filter": null}); {@code filter} must then
  *     be empty
+ * @param rateLimit a new rate limit (deliveries per second)
+ * @param clearRateLimit true to make it unlimited ({@code "rateLimit": null}); {@code rateLimit}
+ *     must then be empty
  */
 public record WebhookPatch(
     Optional<String> name,
@@ -28,15 +31,49 @@ public record WebhookPatch(
     Optional<Map<String, String>> headers,
     boolean resetRetrySchedule,
     Optional<JsonNode> filter,
-    boolean clearFilter) {
+    boolean clearFilter,
+    Optional<Integer> rateLimit,
+    boolean clearRateLimit) {
 
   public WebhookPatch {
+    if (clearRateLimit && rateLimit.isPresent()) {
+      throw new IllegalArgumentException("either set a rate limit or clear it, not both");
+    }
     if (resetRetrySchedule && retrySchedule.isPresent()) {
       throw new IllegalArgumentException("either set a retry schedule or reset it, not both");
     }
     if (clearFilter && filter.isPresent()) {
       throw new IllegalArgumentException("either set a filter or clear it, not both");
     }
+  }
+
+  /** The patch without a rate limit change (the shape before rate limits existed). */
+  public WebhookPatch(
+      Optional<String> name,
+      Optional<String> url,
+      Optional<String> description,
+      Optional<List<String>> events,
+      Optional<Boolean> active,
+      Optional<Integer> timeoutSeconds,
+      Optional<List<Integer>> retrySchedule,
+      Optional<Map<String, String>> headers,
+      boolean resetRetrySchedule,
+      Optional<JsonNode> filter,
+      boolean clearFilter) {
+    this(
+        name,
+        url,
+        description,
+        events,
+        active,
+        timeoutSeconds,
+        retrySchedule,
+        headers,
+        resetRetrySchedule,
+        filter,
+        clearFilter,
+        Optional.empty(),
+        false);
   }
 
   /** The patch without a filter change (the shape before filters existed). */
@@ -105,7 +142,9 @@ public record WebhookPatch(
         headers,
         true,
         filter,
-        clearFilter);
+        clearFilter,
+        rateLimit,
+        clearRateLimit);
   }
 
   /** This patch, also setting the payload filter. */
@@ -121,7 +160,9 @@ public record WebhookPatch(
         headers,
         resetRetrySchedule,
         Optional.of(newFilter),
-        false);
+        false,
+        rateLimit,
+        clearRateLimit);
   }
 
   /** This patch, also removing the payload filter. */
@@ -137,7 +178,27 @@ public record WebhookPatch(
         headers,
         resetRetrySchedule,
         Optional.empty(),
-        true);
+        true,
+        rateLimit,
+        clearRateLimit);
+  }
+
+  /** This patch, also setting the rate limit; null makes the webhook unlimited. */
+  public WebhookPatch withRateLimit(Integer newRateLimit) {
+    return new WebhookPatch(
+        name,
+        url,
+        description,
+        events,
+        active,
+        timeoutSeconds,
+        retrySchedule,
+        headers,
+        resetRetrySchedule,
+        filter,
+        clearFilter,
+        Optional.ofNullable(newRateLimit),
+        newRateLimit == null);
   }
 
   /** Whether it changes nothing. */

@@ -27,6 +27,7 @@ public final class InMemoryStore {
   private final Health health = new Health();
   private final Breakers breakers = new Breakers();
   private final InMemoryIdempotencyKeys idempotencyKeys = new InMemoryIdempotencyKeys();
+  private final InMemoryRateBudgets rateBudgets = new InMemoryRateBudgets();
 
   public InMemoryStore() {
     webhooks = new InMemoryWebhooks(this::tenantExists);
@@ -69,6 +70,10 @@ public final class InMemoryStore {
 
   public Breakers circuitBreakers() {
     return breakers;
+  }
+
+  public InMemoryRateBudgets rateBudgets() {
+    return rateBudgets;
   }
 
   /** Retry timers that keep the deferrals; nothing ever comes due. */

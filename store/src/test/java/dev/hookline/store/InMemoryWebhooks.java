@@ -105,6 +105,7 @@ public final class InMemoryWebhooks implements WebhookStore {
             .headers(w.headers())
             .tenant(w.tenant())
             .filter(w.filter())
+            .rateLimit(w.rateLimit())
             .createdAt(now)
             .updatedAt(now)
             .build();
@@ -177,6 +178,7 @@ public final class InMemoryWebhooks implements WebhookStore {
                 p.resetRetrySchedule() ? null : p.retrySchedule().orElse(w.retrySchedule()))
             .headers(p.headers().orElse(w.headers()))
             .filter(p.clearFilter() ? null : p.filter().orElse(w.filter()))
+            .rateLimit(p.clearRateLimit() ? null : p.rateLimit().orElse(w.rateLimit()))
             .updatedAt(Instant.now())
             .build();
     byId.put(id, updated);

@@ -38,6 +38,7 @@ public final class TestWebhooks {
     private Map<String, String> headers = Map.of();
     private String tenant;
     private JsonNode filter;
+    private Integer rateLimit;
 
     private NewWebhookBuilder() {}
 
@@ -98,6 +99,12 @@ public final class TestWebhooks {
       return this;
     }
 
+    /** Its rate limit per second; null (the default) for unlimited. */
+    public NewWebhookBuilder rateLimit(Integer value) {
+      rateLimit = value;
+      return this;
+    }
+
     public NewWebhook build() {
       return new NewWebhook(
           name,
@@ -109,7 +116,8 @@ public final class TestWebhooks {
           retrySchedule,
           headers,
           tenant,
-          filter);
+          filter,
+          rateLimit);
     }
   }
 
@@ -131,6 +139,7 @@ public final class TestWebhooks {
     private Instant updatedAt = createdAt;
     private String tenant;
     private JsonNode filter;
+    private Integer rateLimit;
 
     private WebhookBuilder() {}
 
@@ -151,7 +160,8 @@ public final class TestWebhooks {
           .createdAt(webhook.createdAt())
           .updatedAt(webhook.updatedAt())
           .tenant(webhook.tenant())
-          .filter(webhook.filter());
+          .filter(webhook.filter())
+          .rateLimit(webhook.rateLimit());
     }
 
     public WebhookBuilder id(UUID value) {
@@ -237,6 +247,12 @@ public final class TestWebhooks {
       return this;
     }
 
+    /** Its rate limit per second; null (the default) for unlimited. */
+    public WebhookBuilder rateLimit(Integer value) {
+      rateLimit = value;
+      return this;
+    }
+
     public Webhook build() {
       return new Webhook(
           id,
@@ -254,7 +270,8 @@ public final class TestWebhooks {
           createdAt,
           updatedAt,
           tenant,
-          filter);
+          filter,
+          rateLimit);
     }
   }
 }

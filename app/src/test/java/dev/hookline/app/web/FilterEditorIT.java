@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The payload filter editor of the Add/Edit webhook form, in headless Chromium on the real stack:
  * it tests the filter live against the chosen event type's example, shows whether it matches or
- * which clause fails, and saves the filter with the webhook.
+ * which clause fails, and saves the filter with the webhook. And the form's rate limit field: a bad
+ * value is named beside it, a good one saved, an emptied one removed.
  */
 class FilterEditorIT {
   private static Chromium chromium;
@@ -112,5 +113,46 @@ class FilterEditorIT {
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save changes")).click();
     expect(page.locator("#notices")).containsText("Saved");
     assertThat(api.call("GET", "/webhooks/" + id, null, 200).get("filter").isNull()).isTrue();
+  }
+
+  @Test
+  void theRateLimitFieldSavesEditsAndRemovesTheLimit() {
+    tab = chromium.open(1440, 900);
+    Page page = tab.page();
+    page.navigate(stack.baseUrl() + "/");
+    expect(page.getByLabel("Admin token")).isVisible();
+    page.getByLabel("Admin token").fill(TestStack.TOKEN);
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+    expect(heading(page, "Webhooks")).isVisible();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Add New Webhook"))
+        .first()
+        .click();
+    expect(heading(page, "Add New Webhook")).isVisible();
+    label(page, "Name").fill("Limited " + UUID.randomUUID().toString().substring(0, 8));
+    label(page, "URL").fill("https://example.com/limited");
+    page.locator("label.event-option[data-name='payment_received'] input").check();
+    page.locator("details.advanced summary").click();
+    Locator limit = label(page, "Rate limit (per second)");
+    Locator add =
+        page.getByRole(
+            AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add Webhook").setExact(true));
+
+    limit.fill("0");
+    add.click();
+    expect(page.locator("#" + limit.getAttribute("id") + "-error")).containsText("1 to 10000");
+    expect(limit).hasAttribute("aria-invalid", "true");
+
+    limit.fill("25");
+    add.click();
+    expect(page.locator(".secret")).containsText("whsec_");
+    String id = page.url().replaceAll(".*#/webhooks/", "");
+    assertThat(api.call("GET", "/webhooks/" + id, null, 200).get("rateLimit").asInt())
+        .isEqualTo(25);
+    // the edit page shows it (its advanced settings open), and emptying it removes the limit
+    expect(limit).hasValue("25");
+    limit.fill("");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save changes")).click();
+    expect(page.locator("#notices")).containsText("Saved");
+    assertThat(api.call("GET", "/webhooks/" + id, null, 200).get("rateLimit").isNull()).isTrue();
   }
 }
