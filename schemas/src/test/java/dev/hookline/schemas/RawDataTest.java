@@ -50,6 +50,13 @@ class RawDataTest {
             "{\"type\":\"payment_received\",\"timestamp\":\"2026-11-28T10:15:30.123Z\",\"data\":"
                 + DATA
                 + "}");
+    assertThat(DeliveredBody.bytes(raw.event()))
+        .isEqualTo(Json.toBytes(DeliveredBody.of(raw.event())));
+    assertThat(DeliveredBody.bytes(tree.event()))
+        .isEqualTo(Json.toBytes(DeliveredBody.of(tree.event())));
+    // a type JSON must escape goes through the generator
+    Event odd = new Event("e", "a\"b\u00e9", "/s", raw.event().time(), raw.event().data(), null);
+    assertThat(DeliveredBody.bytes(odd)).isEqualTo(Json.toBytes(DeliveredBody.of(odd)));
     // and reads as the same tree
     assertThat(Json.readTree(Json.toBytes(raw.event().data()))).isEqualTo(tree.event().data());
   }
