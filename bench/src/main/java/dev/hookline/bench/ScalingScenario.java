@@ -65,9 +65,11 @@ final class ScalingScenario {
       b.awaitIdle(Duration.ofSeconds(60));
       b.resetReceiver();
       CpuMeter.Snapshot cpu = b.cpu();
+      long startedNanos = System.nanoTime();
       long fed =
           feed(b, type, data, group, webhooks, workers * idealPerWorker, warmup.plus(o.window()));
       var cores = b.cores(cpu);
+      double seconds = (System.nanoTime() - startedNanos) / 1e9;
       ReceiverStats received = b.receiver.stats(group);
       // leftovers of this step: delete the webhooks, the workers skip their tasks; then the queue
       // is empty
@@ -86,6 +88,10 @@ final class ScalingScenario {
       f.put("workers" + workers + "LatencyP50Ms", received.percentile(50));
       f.put("workers" + workers + "Cpu", CpuMeter.format(cores));
       f.put("workers" + workers + "CpuBound", bound);
+      // over the step's whole feed (warm-up and window), the span the CPU was measured over
+      f.put(
+          "workers" + workers + "MachineCpuMicrosPerDelivery",
+          CpuPerDelivery.machine(CpuPerDelivery.micros(cores, received.count() / seconds)));
     }
     // rising: each step at least 10 % above the smaller one, unless the CPU had become the bound
     boolean rising = true;

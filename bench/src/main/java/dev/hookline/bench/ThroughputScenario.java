@@ -95,11 +95,18 @@ final class ThroughputScenario {
     f.put("latencyP50Ms (queueing: backlog)", received.percentile(50));
     f.put("latencyMaxMs", received.max());
     f.put("workerHeapPeakMb", memoryAfter.heapUsedPeakMb());
+    Map<String, Long> cpuPerDelivery = CpuPerDelivery.micros(cores, sustained);
+    f.put("machineCpuMicrosPerDelivery", CpuPerDelivery.machine(cpuPerDelivery));
+    f.put("cpuMicrosPerDelivery", cpuPerDelivery);
     boolean pass = complete && sustained >= TARGET_PER_SECOND;
     String headline =
         String.format(
-            "%,.0f deliveries/s sustained (%,d of %,d delivered, %,d recorded)",
-            sustained, received.count(), expected, recorded.succeeded());
+            "%,.0f deliveries/s sustained (%,d of %,d delivered, %,d recorded); %s",
+            sustained,
+            received.count(),
+            expected,
+            recorded.succeeded(),
+            CpuPerDelivery.phrase(cpuPerDelivery));
     List<ScenarioResult> results = new ArrayList<>();
     results.add(
         new ScenarioResult(

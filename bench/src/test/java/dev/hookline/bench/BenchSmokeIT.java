@@ -60,6 +60,8 @@ class BenchSmokeIT {
         .containsEntry("attemptsRecorded", 1000L)
         .containsEntry("publishFailures", 0L);
     assertThat((Long) throughput.figures().get("sustainedPerSecond")).isPositive();
+    assertThat((Long) throughput.figures().get("machineCpuMicrosPerDelivery")).isPositive();
+    assertThat(throughput.headline()).contains("µs of machine CPU per delivery (workers ");
     assertThat(results.get("memory").figures().get("heapMaxMb")).isEqualTo(256L);
     ScenarioResult raw = results.get("raw");
     assertThat(raw.figures())

@@ -2,7 +2,6 @@ package dev.hookline.worker;
 
 import dev.hookline.schemas.DeliveredBody;
 import dev.hookline.schemas.Event;
-import dev.hookline.schemas.Json;
 
 /**
  * The request body: {@code {"type": ..., "timestamp": <event time, RFC 3339>, "data": {...}}}, as
@@ -12,6 +11,6 @@ final class PayloadWriter {
   private PayloadWriter() {}
 
   static byte[] body(Event event) {
-    return Json.toBytes(DeliveredBody.of(event));
+    return DeliveredBody.bytes(event);
   }
 }

@@ -2,7 +2,7 @@ package dev.hookline.worker;
 
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.EventIdentity;
-import dev.hookline.schemas.Json;
+import dev.hookline.schemas.RawData;
 import dev.hookline.schemas.Trigger;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,7 +110,8 @@ final class TaskRunner implements AutoCloseable {
       return null;
     }
     try {
-      return Json.fromBytes(record.value(), DeliveryTask.class);
+      // the data kept as the record's bytes: the body and the recorded payload are that text
+      return RawData.readTask(record.value());
     } catch (RuntimeException e) {
       log.error(
           "rejecting undecodable delivery task {}-{}@{}: {}",

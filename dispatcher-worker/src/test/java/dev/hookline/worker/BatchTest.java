@@ -14,7 +14,6 @@ import dev.hookline.store.DeliveryStatus;
 import dev.hookline.store.InMemoryDeliveries;
 import dev.hookline.store.InMemoryStore;
 import dev.hookline.store.InMemoryWebhooks;
-import dev.hookline.store.RetryTimers;
 import dev.hookline.store.Webhook;
 import dev.hookline.store.WebhookHealth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -227,7 +226,7 @@ class BatchTest {
     assertThat(succeeded.durationMs()).isEqualTo(12);
     assertThat(succeeded.workerId()).isEqualTo("worker-test");
     assertThat(succeeded.nextAttemptAt()).isNull();
-    assertThat(succeeded.task()).isEqualTo(okTask);
+    assertThat(Fixtures.asWritten(succeeded.task())).isEqualTo(okTask);
 
     AttemptRecord retrying = byDelivery.get(retryTask.deliveryId());
     assertThat(retrying.newStatus()).isEqualTo(DeliveryStatus.RETRYING);
@@ -298,7 +297,7 @@ class BatchTest {
         .singleElement()
         .satisfies(
             l -> {
-              assertThat(l.task()).isEqualTo(refused);
+              assertThat(Fixtures.asWritten(l.task())).isEqualTo(refused);
               assertThat(l.lastError().errorClass()).isEqualTo("unstorable");
               assertThat(l.lastError().statusCode()).isEqualTo(200);
             });
@@ -415,7 +414,7 @@ class BatchTest {
         .singleElement()
         .satisfies(
             d -> {
-              assertThat(d.task()).isEqualTo(stuckTask);
+              assertThat(Fixtures.asWritten(d.task())).isEqualTo(stuckTask);
               assertThat(d.until()).isEqualTo(NOW.plusSeconds(15).plus(BatchSettler.LATE_MARGIN));
             });
     assertThat(processor.awaitBackground(Duration.ZERO)).as("still running").isFalse();
@@ -460,12 +459,14 @@ class BatchTest {
         .containsEntry(fastRecord, AcknowledgeType.ACCEPT)
         .containsEntry(slowRecord, AcknowledgeType.ACCEPT);
     assertThat(store.recorded()).extracting(a -> a.task().webhookId()).containsExactly(fast.id());
-    assertThat(timers.deferrals()).extracting(RetryTimers.Deferral::task).containsExactly(slowTask);
+    assertThat(timers.deferrals())
+        .extracting(d -> Fixtures.asWritten(d.task()))
+        .containsExactly(slowTask);
 
     release.countDown();
     await().atMost(Duration.ofSeconds(5)).until(() -> store.recorded().size() == 2);
     AttemptRecord late = store.recorded().get(1);
-    assertThat(late.task()).isEqualTo(slowTask);
+    assertThat(Fixtures.asWritten(late.task())).isEqualTo(slowTask);
     assertThat(late.newStatus()).isEqualTo(DeliveryStatus.RETRYING);
     assertThat(processor.awaitBackground(Duration.ofSeconds(5))).isTrue();
   }
@@ -586,7 +587,7 @@ class BatchTest {
         .singleElement()
         .satisfies(
             d -> {
-              assertThat(d.task()).isEqualTo(later);
+              assertThat(Fixtures.asWritten(d.task())).isEqualTo(later);
               assertThat(d.until()).isEqualTo(NOW.plusSeconds(30));
             });
     assertThat(meters.get(WorkerMetrics.CIRCUIT_TRANSITIONS).tag("to", "open").counter().count())

@@ -58,6 +58,14 @@ final class Fixtures {
         DeliveryTask.deliveryIdFor(event, webhookId), webhookId, 1, attempt, trigger, event, null);
   }
 
+  /**
+   * A task the worker decoded, with its data (kept as the record's text, {@code RawData}) read as a
+   * tree again: to compare with the task the record was written from.
+   */
+  static DeliveryTask asWritten(DeliveryTask decoded) {
+    return Json.fromBytes(Json.toBytes(decoded), DeliveryTask.class);
+  }
+
   static ConsumerRecord<byte[], byte[]> record(DeliveryTask task) {
     return record(Json.toBytes(task));
   }

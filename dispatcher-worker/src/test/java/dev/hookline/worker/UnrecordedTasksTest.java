@@ -145,7 +145,7 @@ class UnrecordedTasksTest {
         .singleElement()
         .satisfies(
             l -> {
-              assertThat(l.task()).isEqualTo(task);
+              assertThat(Fixtures.asWritten(l.task())).isEqualTo(task);
               assertThat(l.lastError().errorClass()).isEqualTo("webhook_lookup");
               assertThat(l.lastError().message())
                   .startsWith("webhook lookup failed: ")

@@ -2,8 +2,7 @@ package dev.hookline.store;
 
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
-import dev.hookline.schemas.Json;
-import java.nio.charset.StandardCharsets;
+import dev.hookline.schemas.RawData;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -126,9 +125,8 @@ final class AttemptWriter {
         ps.setString(2, e.type());
         ps.setString(3, e.source());
         ps.setTimestamp(4, Timestamp.from(e.time()));
-        // the text of "data" exactly as the worker writes it into the body it signs (bytes, as
-        // the body: Jackson escapes a character outside the BMP there, not in a String)
-        ps.setString(5, new String(Json.toBytes(e.data()), StandardCharsets.UTF_8));
+        // the text of "data" exactly as the worker writes it into the body it signs
+        ps.setString(5, RawData.text(e.data()));
         ps.setString(6, e.tenant());
         ps.addBatch();
       }
