@@ -694,7 +694,7 @@ class BatchTest {
         .singleElement()
         .satisfies(
             d -> {
-              assertThat(d.task()).isEqualTo(waiting);
+              assertThat(Fixtures.asWritten(d.task())).isEqualTo(waiting);
               assertThat(d.until()).isAfter(NOW.plusSeconds(6)); // the worker's clock
             });
   }
