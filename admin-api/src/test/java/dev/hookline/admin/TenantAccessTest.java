@@ -138,6 +138,7 @@ class TenantAccessTest {
                   null,
                   null,
                   tenant,
+                  null,
                   null))
           .webhook()
           .id();

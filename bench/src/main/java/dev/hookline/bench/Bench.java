@@ -193,6 +193,7 @@ final class Bench {
                       null,
                       Map.of(),
                       tenant,
+                      null,
                       null))
               .webhook()
               .id());

@@ -159,6 +159,7 @@ final class FanoutScenario {
                                     null,
                                     Map.of(),
                                     null,
+                                    null,
                                     null))
                             .webhook()
                             .id());

@@ -31,32 +31,6 @@ public record NewWebhook(
     description = description == null ? "" : description;
   }
 
-  /** A webhook without a rate limit (the shape before rate limits existed). */
-  public NewWebhook(
-      String name,
-      String url,
-      String description,
-      List<String> events,
-      boolean active,
-      int timeoutSeconds,
-      List<Integer> retrySchedule,
-      Map<String, String> headers,
-      String tenant,
-      JsonNode filter) {
-    this(
-        name,
-        url,
-        description,
-        events,
-        active,
-        timeoutSeconds,
-        retrySchedule,
-        headers,
-        tenant,
-        filter,
-        null);
-  }
-
   /** The same webhook, for the tenant (null: network-wide). */
   public NewWebhook withTenant(String newTenant) {
     return new NewWebhook(

@@ -47,35 +47,6 @@ public record WebhookPatch(
     }
   }
 
-  /** The patch without a rate limit change (the shape before rate limits existed). */
-  public WebhookPatch(
-      Optional<String> name,
-      Optional<String> url,
-      Optional<String> description,
-      Optional<List<String>> events,
-      Optional<Boolean> active,
-      Optional<Integer> timeoutSeconds,
-      Optional<List<Integer>> retrySchedule,
-      Optional<Map<String, String>> headers,
-      boolean resetRetrySchedule,
-      Optional<JsonNode> filter,
-      boolean clearFilter) {
-    this(
-        name,
-        url,
-        description,
-        events,
-        active,
-        timeoutSeconds,
-        retrySchedule,
-        headers,
-        resetRetrySchedule,
-        filter,
-        clearFilter,
-        Optional.empty(),
-        false);
-  }
-
   /** The patch without a filter change (the shape before filters existed). */
   public WebhookPatch(
       Optional<String> name,
@@ -97,6 +68,8 @@ public record WebhookPatch(
         retrySchedule,
         headers,
         resetRetrySchedule,
+        Optional.empty(),
+        false,
         Optional.empty(),
         false);
   }
@@ -123,6 +96,8 @@ public record WebhookPatch(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
+        false,
         Optional.empty(),
         false,
         Optional.empty(),
