@@ -51,6 +51,8 @@ import java.util.Map;
  * @param ingestEvents events of each form of the ingest scenario (single, each batch size)
  * @param ingestBatches the batch sizes of the ingest scenario
  * @param ingestConnections keep-alive connections of the ingest scenario's load generator
+ * @param throughputWarmUpEvents events of the unmeasured backlog delivered before the first
+ *     throughput run, so that it measures compiled code (every JVM's JIT), as the later runs do
  */
 record BenchOptions(
     List<String> scenarios,
@@ -88,7 +90,8 @@ record BenchOptions(
     boolean fanoutFilters,
     long ingestEvents,
     List<Integer> ingestBatches,
-    int ingestConnections) {
+    int ingestConnections,
+    long throughputWarmUpEvents) {
 
   static final List<String> ALL =
       List.of(
@@ -146,7 +149,8 @@ record BenchOptions(
         false,
         50_000,
         List.of(100, 1000),
-        32);
+        32,
+        30_000);
   }
 
   /**
@@ -191,7 +195,8 @@ record BenchOptions(
         false,
         2_000,
         List.of(100),
-        32);
+        32,
+        200); // quick: the code path, not a warm JIT
   }
 
   static final String USAGE =
@@ -201,6 +206,7 @@ record BenchOptions(
         --scenarios LIST        comma-separated, from: throughput,raw,latency,isolation,noisy-tenant,
                                 scaling,fanout,publish,ingest (default all)
         --events N              events per throughput run and for publish (default 200000; quick 2000)
+        --throughput-warm-up N  events delivered unmeasured before the first throughput run (default 30000; quick 200; 0 for none)
         --webhooks LIST         webhooks per event, one throughput run each (default 1,3)
         --payload BYTES         size of each event's data JSON (default 1024)
         --receiver-latency MS   the receiver answers after MS (default 0; scaling uses --scaling-latency)
@@ -312,7 +318,8 @@ record BenchOptions(
             v.containsKey("--ingest-batches")
                 ? ints((String) v.remove("--ingest-batches"), "--ingest-batches", 1, 1000)
                 : o.ingestBatches(),
-            (int) longOf(v, "--ingest-connections", o.ingestConnections(), 1, 1000));
+            (int) longOf(v, "--ingest-connections", o.ingestConnections(), 1, 1000),
+            longOf(v, "--throughput-warm-up", o.throughputWarmUpEvents(), 0, 100_000_000));
     if (!v.isEmpty())
       throw new IllegalArgumentException("unknown option " + v.keySet().iterator().next());
     return parsed;
@@ -375,6 +382,7 @@ record BenchOptions(
     m.put("quick", o.quick());
     m.put("scenarios", o.scenarios());
     m.put("events", o.events());
+    m.put("throughputWarmUpEvents", o.throughputWarmUpEvents());
     m.put("webhooksPerEvent", o.webhooksPerEvent());
     m.put("payloadBytes", o.payloadBytes());
     m.put("receiverLatencyMs", o.receiverLatencyMs());

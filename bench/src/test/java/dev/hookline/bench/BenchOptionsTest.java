@@ -18,6 +18,7 @@ class BenchOptionsTest {
     assertThat(o.scalingWorkers()).containsExactly(1, 2, 4);
     assertThat(o.duration()).isEqualTo(Duration.ofSeconds(60));
     assertThat(o.warmUp()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(o.throughputWarmUpEvents()).isEqualTo(30_000);
     assertThat(o.fanoutWebhooks()).isEqualTo(10_000);
     assertThat(o.workerHeap()).isEqualTo("512m");
     assertThat(o.outDir()).isEqualTo(Path.of("/repo/bench/results"));
@@ -37,6 +38,11 @@ class BenchOptionsTest {
     assertThat(o.warmUp()).isLessThan(o.duration());
     assertThat(o.scalingWorkers()).containsExactly(1, 2);
     assertThat(BenchOptions.parse(new String[] {"--warm-up", "0"}, null).warmUp()).isZero();
+    assertThat(o.throughputWarmUpEvents()).isLessThan(o.events());
+    assertThat(
+            BenchOptions.parse(new String[] {"--throughput-warm-up", "0"}, null)
+                .throughputWarmUpEvents())
+        .isZero();
   }
 
   @Test
@@ -60,6 +66,8 @@ class BenchOptionsTest {
         .hasMessageContaining("--webhooks must list whole numbers from 1");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--warm-up", "-1"}, null))
         .hasMessageContaining("--warm-up must be a whole number from 0 to 600, was '-1'");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--throughput-warm-up", "-5"}, null))
+        .hasMessageContaining("--throughput-warm-up must be a whole number from 0");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--worker-heap", "lots"}, null))
         .hasMessageContaining("--worker-heap");
     assertThatThrownBy(
