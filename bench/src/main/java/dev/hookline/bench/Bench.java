@@ -438,7 +438,11 @@ final class Bench {
   }
 
   Map<String, Double> cores(CpuMeter.Snapshot before) {
-    return cpuMeter.cores(before, cpuMeter.snapshot());
+    return cores(before, cpuMeter.snapshot());
+  }
+
+  Map<String, Double> cores(CpuMeter.Snapshot before, CpuMeter.Snapshot after) {
+    return cpuMeter.cores(before, after);
   }
 
   /** What the CPU figures say about the bound: a saturated machine, or waiting somewhere. */

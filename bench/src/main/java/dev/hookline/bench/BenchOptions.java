@@ -150,7 +150,7 @@ record BenchOptions(
         50_000,
         List.of(100, 1000),
         32,
-        30_000);
+        120_000);
   }
 
   /**
@@ -206,7 +206,7 @@ record BenchOptions(
         --scenarios LIST        comma-separated, from: throughput,raw,latency,isolation,noisy-tenant,
                                 scaling,fanout,publish,ingest (default all)
         --events N              events per throughput run and for publish (default 200000; quick 2000)
-        --throughput-warm-up N  events delivered unmeasured before the first throughput run (default 30000; quick 200; 0 for none)
+        --throughput-warm-up N  events delivered unmeasured before the first throughput run (default 120000; quick 200; 0 for none)
         --webhooks LIST         webhooks per event, one throughput run each (default 1,3)
         --payload BYTES         size of each event's data JSON (default 1024)
         --receiver-latency MS   the receiver answers after MS (default 0; scaling uses --scaling-latency)

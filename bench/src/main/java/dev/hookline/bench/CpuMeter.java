@@ -28,7 +28,8 @@ final class CpuMeter {
       long wallNanos,
       Map<Long, Long> processNanos,
       Map<String, Long> threadNanos,
-      long machineBusyTicks) {}
+      long machineBusyTicks,
+      Map<String, Long> jitAndGcTicks) {}
 
   private final Supplier<Map<Long, String>> processes; // pid -> role, asked at each snapshot
 
@@ -45,7 +46,13 @@ final class CpuMeter {
             .ifPresent(h -> h.descendants().forEach(d -> byPid.put(d.pid(), cpu(d))));
       }
     }
-    return new Snapshot(System.nanoTime(), byPid, threads(), machineBusyTicks());
+    List<Long> jvms =
+        processes.get().entrySet().stream()
+            .filter(p -> !p.getValue().equals("postgres"))
+            .map(Map.Entry::getKey)
+            .toList();
+    return new Snapshot(
+        System.nanoTime(), byPid, threads(), machineBusyTicks(), JvmCompilerAndGc.ticks(jvms));
   }
 
   /** Cores used by each part between two snapshots, largest first, and the machine's total. */
@@ -101,6 +108,22 @@ final class CpuMeter {
                         : Double.compare(b.getValue(), a.getValue()))
         .forEach(e -> rounded.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
     return rounded;
+  }
+
+  /**
+   * Cores our JVMs' JIT compilers and garbage collectors used between two snapshots ("jit", "gc"):
+   * already inside the parts of {@link #cores}, shown apart to tell warming up from working.
+   */
+  static Map<String, Double> jitAndGcCores(Snapshot before, Snapshot after) {
+    double seconds = Math.max(1, after.wallNanos() - before.wallNanos()) / 1e9;
+    Map<String, Double> cores = new LinkedHashMap<>();
+    for (String kind : List.of(JvmCompilerAndGc.JIT, JvmCompilerAndGc.GC)) {
+      long ticks =
+          after.jitAndGcTicks().getOrDefault(kind, 0L)
+              - before.jitAndGcTicks().getOrDefault(kind, 0L);
+      cores.put(kind, Math.round(Math.max(0, ticks) / TICKS_PER_SECOND / seconds * 100) / 100.0);
+    }
+    return cores;
   }
 
   static String format(Map<String, Double> cores) {

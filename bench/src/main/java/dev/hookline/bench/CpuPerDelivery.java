@@ -25,6 +25,14 @@ final class CpuPerDelivery {
     return micros;
   }
 
+  /** Microseconds per delivery of each entry of {@code cores} as it is (no totals added). */
+  static Map<String, Long> each(Map<String, Double> cores, double deliveriesPerSecond) {
+    Map<String, Long> micros = new LinkedHashMap<>();
+    if (!(deliveriesPerSecond > 0)) return micros;
+    cores.forEach((part, c) -> micros.put(part, Math.round(c * 1e6 / deliveriesPerSecond)));
+    return micros;
+  }
+
   /** The machine's figure, or -1 when there is none. */
   static long machine(Map<String, Long> micros) {
     return micros.getOrDefault("machine", -1L);

@@ -75,7 +75,9 @@ final class ThroughputScenario {
         Publishing.backlog(
             b.publisher, List.of(new Publishing.Kind(type, data)), o.events(), group + "-");
     ReceiverStats received = b.awaitDelivered(group, expected, Duration.ofSeconds(30));
-    Map<String, Double> cores = b.cores(cpu);
+    CpuMeter.Snapshot cpuAfter = b.cpu();
+    Map<String, Double> cores = b.cores(cpu, cpuAfter);
+    Map<String, Double> jitAndGc = CpuMeter.jitAndGcCores(cpu, cpuAfter);
     Bench.Recorded recorded = b.awaitRecorded(webhooks, since, expected, Duration.ofSeconds(120));
     WorkerStats memoryAfter = b.workers.get(0).stats();
 
@@ -105,6 +107,10 @@ final class ThroughputScenario {
     Map<String, Long> cpuPerDelivery = CpuPerDelivery.micros(cores, sustained);
     f.put("machineCpuMicrosPerDelivery", CpuPerDelivery.machine(cpuPerDelivery));
     f.put("cpuMicrosPerDelivery", cpuPerDelivery);
+    // inside the figures above: how much of them was our JVMs compiling and collecting
+    f.put(
+        "jitAndGcMicrosPerDelivery (all JVMs, inside the parts)",
+        CpuPerDelivery.each(jitAndGc, sustained));
     f.putAll(cold);
     boolean pass = complete && sustained >= TARGET_PER_SECOND;
     String headline =
@@ -143,12 +149,17 @@ final class ThroughputScenario {
     Publishing.backlog(
         b.publisher, List.of(new Publishing.Kind(type, data)), events, group + "-warm-");
     ReceiverStats received = b.awaitDelivered(group, events * perEvent, Duration.ofSeconds(30));
-    Map<String, Long> cold = CpuPerDelivery.micros(b.cores(cpu), received.sustainedRate());
+    CpuMeter.Snapshot cpuAfter = b.cpu();
+    Map<String, Long> cold =
+        CpuPerDelivery.micros(b.cores(cpu, cpuAfter), received.sustainedRate());
     b.awaitIdle(Duration.ofSeconds(60));
     f.put("warmUpEvents (unmeasured, cold JVMs)", events);
     f.put("warmUpDeliveriesReceived", received.count());
     f.put("warmUpSustainedPerSecond", Math.round(received.sustainedRate()));
     f.put("warmUpMachineCpuMicrosPerDelivery", CpuPerDelivery.machine(cold));
+    f.put(
+        "warmUpJitAndGcMicrosPerDelivery",
+        CpuPerDelivery.each(CpuMeter.jitAndGcCores(cpu, cpuAfter), received.sustainedRate()));
     return f;
   }
 

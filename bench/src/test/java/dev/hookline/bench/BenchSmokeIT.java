@@ -63,6 +63,10 @@ class BenchSmokeIT {
         .containsEntry("warmUpDeliveriesReceived", 400L);
     assertThat((Long) throughput.figures().get("sustainedPerSecond")).isPositive();
     assertThat((Long) throughput.figures().get("machineCpuMicrosPerDelivery")).isPositive();
+    assertThat(throughput.figures())
+        .containsKeys(
+            "jitAndGcMicrosPerDelivery (all JVMs, inside the parts)",
+            "warmUpJitAndGcMicrosPerDelivery");
     assertThat(throughput.headline()).contains("µs of machine CPU per delivery (workers ");
     assertThat(results.get("memory").figures().get("heapMaxMb")).isEqualTo(256L);
     ScenarioResult raw = results.get("raw");
