@@ -65,13 +65,15 @@ public final class RecordingCost {
             "warm-up");
         for (int round = 1; round <= 3; round++) {
           long before = cpuNanos(postmaster);
+          long jvmBefore = cpu(ProcessHandle.current());
           long t0 = System.nanoTime();
           run(recorder, webhooks, data, total, batch, threads, "r" + round);
           long wall = System.nanoTime() - t0;
           long cpu = cpuNanos(postmaster) - before;
+          long jvm = cpu(ProcessHandle.current()) - jvmBefore;
           System.out.printf(
               "round %d: %d attempts in batches of %d, %d per event, %d threads: %.0f/s,"
-                  + " postgres %.1f µs per attempt (%.2f cores)%n",
+                  + " postgres %.1f µs per attempt (%.2f cores), this JVM %.1f µs%n",
               round,
               total,
               batch,
@@ -79,7 +81,8 @@ public final class RecordingCost {
               threads,
               total / (wall / 1e9),
               cpu / 1e3 / total,
-              (double) cpu / wall);
+              (double) cpu / wall,
+              jvm / 1e3 / total);
         }
       }
     }
