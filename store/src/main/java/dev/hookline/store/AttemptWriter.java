@@ -10,6 +10,7 @@ import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -36,11 +37,12 @@ final class AttemptWriter {
    * a replayed attempt gets a number of its own instead of being dropped. The delivery row's lock
    * orders concurrent writers of one delivery.
    */
-  private static final String RECORD =
-      "with up as (insert into deliveries as cur (id, event_id, event_source, webhook_id, webhook_version,"
-          + " trigger, status, attempts, next_attempt_at, last_status_code, last_error, status_attempt,"
-          + " status_started_at) values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"
-          + " on conflict (id) do update set attempts = cur.attempts + 1,"
+  /**
+   * The delivery row's upsert: counting the request, moving the status only for an attempt not
+   * older than the one it follows; returns the count the attempt row is numbered by.
+   */
+  static final String ON_CONFLICT =
+      " on conflict (id) do update set attempts = cur.attempts + 1,"
           + " status = case when "
           + NEWER
           + " then excluded.status else cur.status end,"
@@ -59,16 +61,35 @@ final class AttemptWriter {
           + " status_started_at = case when "
           + NEWER
           + " then excluded.status_started_at else cur.status_started_at end,"
-          + " updated_at = now() returning cur.id, cur.attempts)"
-          + " insert into delivery_attempts (delivery_id, attempt, trigger, started_at, duration_ms, status_code,"
+          + " updated_at = now() returning cur.id, cur.attempts";
+
+  /**
+   * One statement per attempt: the delivery row, then the attempt row numbered by its count, so a
+   * replayed attempt gets a number of its own instead of being dropped. The delivery row's lock
+   * orders concurrent writers of one delivery.
+   */
+  private static final String RECORD =
+      "with up as (insert into deliveries as cur (id, event_id, event_source, webhook_id, webhook_version,"
+          + " trigger, status, attempts, next_attempt_at, last_status_code, last_error, status_attempt,"
+          + " status_started_at) values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"
+          + ON_CONFLICT
+          + ") insert into delivery_attempts (delivery_id, attempt, trigger, started_at, duration_ms, status_code,"
           + " response_excerpt, error_class, error_message, worker_id)"
           + " select up.id, up.attempts, ?, ?, ?, ?, ?, ?, ?, ? from up";
 
   private AttemptWriter() {}
 
-  /** The batch in one go; throws whatever PostgreSQL answers (the caller rolls back). */
+  /**
+   * The batch in one go: one statement for its events and, unless a delivery appears twice in it (a
+   * replay beside its original), one for its deliveries and attempts; throws whatever PostgreSQL
+   * answers (the caller rolls back).
+   */
   static void writeAll(Connection c, List<AttemptRecord> sorted) throws SQLException {
-    insertEvents(c, sorted.stream().map(a -> a.task().event()).toList());
+    AttemptArrays.insertEvents(c, inKeyOrder(sorted.stream().map(a -> a.task().event()).toList()));
+    if (AttemptArrays.eachDeliveryOnce(sorted)) {
+      AttemptArrays.record(c, sorted);
+      return;
+    }
     try (PreparedStatement ps = c.prepareStatement(RECORD)) {
       for (AttemptRecord a : sorted) {
         bind(ps, a);
@@ -86,9 +107,7 @@ final class AttemptWriter {
   static List<AttemptRecorder.Refused> writeApart(Connection c, List<AttemptRecord> sorted)
       throws SQLException {
     Map<List<String>, String> badEvents = new HashMap<>();
-    Map<List<String>, Event> byKey = new TreeMap<>(KEY_ORDER); // the lock order of insertEvents
-    for (AttemptRecord a : sorted) byKey.putIfAbsent(key(a.task().event()), a.task().event());
-    for (Event e : byKey.values()) {
+    for (Event e : inKeyOrder(sorted.stream().map(a -> a.task().event()).toList())) {
       String refused = alone(c, () -> insertEvents(c, List.of(e)));
       if (refused != null) badEvents.put(key(e), refused);
     }
@@ -110,17 +129,24 @@ final class AttemptWriter {
     return notStored;
   }
 
-  /** Records event payloads once each (batched); the rows a delivery refers to. */
-  static void insertEvents(Connection c, List<Event> events) throws SQLException {
-    // Once each, in (id, source) order: concurrent batches holding the same events (one event,
-    // several webhooks) then take their index locks in one order and cannot deadlock.
+  /**
+   * Once each, in (id, source) order: concurrent batches holding the same events (one event,
+   * several webhooks) then take their index locks in one order and cannot deadlock.
+   */
+  private static Collection<Event> inKeyOrder(List<Event> events) {
     Map<List<String>, Event> byKey = new TreeMap<>(KEY_ORDER);
     for (Event e : events) byKey.putIfAbsent(key(e), e);
+    return byKey.values();
+  }
+
+  /** Records event payloads once each (batched); the rows a delivery refers to. */
+  static void insertEvents(Connection c, List<Event> events) throws SQLException {
+    Collection<Event> byKey = inKeyOrder(events);
     try (PreparedStatement ps =
         c.prepareStatement(
             "insert into events (id, type, source, occurred_at, payload, tenant_id)"
                 + " values (?, ?, ?, ?, ?, ?) on conflict (id, source) do nothing")) {
-      for (Event e : byKey.values()) {
+      for (Event e : byKey) {
         ps.setString(1, e.id());
         ps.setString(2, e.type());
         ps.setString(3, e.source());
@@ -205,7 +231,7 @@ final class AttemptWriter {
     ps.setString(20, a.workerId());
   }
 
-  private static String lastError(AttemptRecord a) {
+  static String lastError(AttemptRecord a) {
     if (a.errorClass() == null) return null;
     return a.errorMessage() == null
         ? a.errorClass()
