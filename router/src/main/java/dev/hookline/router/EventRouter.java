@@ -149,7 +149,7 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
               route.tenant());
       // key as every writer of tasks has it (DeliveryTaskWriter)
       byte[] key = DeliveryTaskWriter.key(task).getBytes(StandardCharsets.UTF_8);
-      byte[] value = Json.toBytes(task);
+      byte[] value = TaskJson.bytes(task);
       // The ce_* headers describe the event, not the task: the task starts with clean headers,
       // and where it came from (so a task Kafka will not take is traced back to its event).
       RecordHeaders headers = routedFrom(new RecordHeaders(), from);
