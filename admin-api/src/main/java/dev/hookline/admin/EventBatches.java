@@ -77,7 +77,8 @@ final class EventBatches {
           IdempotentRequests.HEADER,
           "is not accepted on a batch; give each event its own '" + ITEM_KEY + "'");
     }
-    JsonNode body = Requests.jsonObject(ctx, maxBodyBytes);
+    EventBodies parsed = EventBodies.read(ctx, maxBodyBytes);
+    JsonNode body = parsed.tree();
     var unknown = Requests.unknownFields(body, Set.of("events"));
     if (!unknown.isEmpty()) throw ApiProblem.invalid(unknown);
     JsonNode events = body.get("events");
@@ -96,7 +97,9 @@ final class EventBatches {
       String prefix = "events[" + i + "].";
       JsonNode item = events.get(i);
       try {
-        EventInput event = EventInput.check(item, prefix, catalog, Set.of(ITEM_KEY));
+        EventInput event =
+            EventInput.check(
+                item, prefix, catalog, Set.of(ITEM_KEY), parsed.dataOf(item.get("data")));
         String key = itemKey(item, prefix);
         if (key != null) {
           // the event as the single form would hash it: the same event is the same request

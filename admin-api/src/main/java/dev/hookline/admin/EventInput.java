@@ -32,6 +32,22 @@ public record EventInput(String type, JsonNode data, byte[] json, String key, St
    */
   static EventInput check(
       JsonNode body, String prefix, EventCatalog catalog, Set<String> extraFields) {
+    return check(body, prefix, catalog, extraFields, null);
+  }
+
+  /**
+   * As {@link #check(JsonNode, String, EventCatalog, Set)}, with the data's bytes as the client
+   * sent them ({@link EventBodies}), which are then sent as they are instead of writing the data
+   * again.
+   *
+   * @param sentData the bytes of {@code body.data} (compact JSON), or null to write them here
+   */
+  static EventInput check(
+      JsonNode body,
+      String prefix,
+      EventCatalog catalog,
+      Set<String> extraFields,
+      byte[] sentData) {
     List<FieldError> errors = new ArrayList<>();
     if (!body.isObject())
       throw ApiProblem.invalid(prefix.isEmpty() ? "body" : strip(prefix), "must be a JSON object");
@@ -60,7 +76,10 @@ public record EventInput(String type, JsonNode data, byte[] json, String key, St
             ? null
             : TenantRequests.id(tenantNode, prefix + "tenant", errors);
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
-    byte[] json = Json.toBytes(data);
+    // the limit is on the data as JSON: as sent, or else as written here (the bytes sent may
+    // escape what the writer would not)
+    byte[] json = sentData;
+    if (json == null || json.length > Event.MAX_DATA_BYTES) json = Json.toBytes(data);
     if (json.length > Event.MAX_DATA_BYTES)
       throw ApiProblem.tooLarge(
           prefix.isEmpty() ? "the event data" : prefix + "data", Event.MAX_DATA_BYTES);

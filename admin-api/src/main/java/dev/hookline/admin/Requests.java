@@ -32,7 +32,7 @@ final class Requests {
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   // Strict: trailing garbage after the document and duplicate keys are malformed input.
-  private static final ObjectReader READER =
+  static final ObjectReader READER =
       Json.MAPPER
           .reader()
           .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -45,16 +45,24 @@ final class Requests {
    * empty, malformed or not an object.
    */
   static JsonNode jsonObject(Context ctx, int maxBytes) {
+    return parseObject(jsonBytes(ctx, maxBytes));
+  }
+
+  /**
+   * The body of a JSON request, not parsed yet: 415, 413 and an empty body as {@link #jsonObject}.
+   */
+  static byte[] jsonBytes(Context ctx, int maxBytes) {
     requireJsonContentType(rawContentType(ctx));
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBytes) throw ApiProblem.tooLarge("the request body", maxBytes);
     byte[] bytes = readAtMost(ctx, maxBytes);
     if (bytes.length == 0)
       throw ApiProblem.malformedJson("the request body is empty; send a JSON object");
-    return parseObject(bytes);
+    return bytes;
   }
 
-  private static JsonNode parseObject(byte[] bytes) {
+  /** {@code bytes} as a JSON object: 400 when malformed or not an object. */
+  static JsonNode parseObject(byte[] bytes) {
     JsonNode node;
     try {
       node = READER.readTree(bytes);

@@ -10,10 +10,12 @@ import dev.hookline.schemas.EventCatalog;
 import dev.hookline.schemas.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -70,34 +72,42 @@ class EventBatchIT {
             results.get(4).get("id").asText(), "");
 
     // what reached Kafka with this test's marker: the three, with their ids and tenants
-    Map<String, String> onKafka = new ConcurrentHashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor("events.payments").stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                  if (!new String(r.value(), StandardCharsets.UTF_8).contains(marker)) continue;
-                  onKafka.put(header(r, CloudEventHeaders.ID), header(r, CloudEventHeaders.TENANT));
-                }
-                return onKafka.size() >= expected.size();
-              });
-      // anything else of this marker would have come with them or before; read on a little
-      consumer
-          .poll(Duration.ofSeconds(1))
-          .forEach(
-              r -> {
-                if (new String(r.value(), StandardCharsets.UTF_8).contains(marker))
-                  onKafka.put(header(r, CloudEventHeaders.ID), header(r, CloudEventHeaders.TENANT));
-              });
-    }
+    Map<String, String> onKafka = new HashMap<>();
+    withMarker(marker, expected.size())
+        .forEach((id, r) -> onKafka.put(id, header(r, CloudEventHeaders.TENANT)));
     assertThat(onKafka).isEqualTo(expected);
+  }
+
+  /**
+   * The data goes to Kafka as the client sent it, without being written again: the same JSON,
+   * without the whitespace between its tokens (issue 20).
+   */
+  @Test
+  void theDataReachesKafkaAsSentWithoutWhitespace() throws Exception {
+    String marker = UUID.randomUUID().toString();
+    ObjectNode data =
+        (ObjectNode) EventCatalog.load().find(TYPE).orElseThrow().example().deepCopy();
+    data.put("it_marker", marker).put("it_note", "two  spaces, a \"quote\"").put("it_a", "A");
+    // an escape the client chose, which Jackson would not write: it stays
+    String pretty =
+        Json.MAPPER
+            .writerWithDefaultPrettyPrinter()
+            .writeValueAsString(data)
+            .replace("\"it_a\" : \"A\"", "\"it_a\" : \"\\u0041\"");
+    assertThat(pretty).contains("\n  ").contains("\\u0041");
+
+    JsonNode single = stack.call("POST", "/events", event(pretty, null), 202);
+    JsonNode batch =
+        stack.call("POST", "/events/batch", "{\"events\":[" + event(pretty, null) + "]}", 200);
+
+    Map<String, ConsumerRecord<String, byte[]>> onKafka = withMarker(marker, 2);
+    byte[] compact =
+        Json.toString(data)
+            .replace("\"it_a\":\"A\"", "\"it_a\":\"\\u0041\"")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThat(onKafka.get(single.get("id").asText()).value()).isEqualTo(compact);
+    assertThat(onKafka.get(batch.get("results").get(0).get("id").asText()).value())
+        .isEqualTo(compact);
   }
 
   private static String event(String data, String tenant) {
@@ -108,6 +118,36 @@ class EventBatchIT {
         + ",\"data\":"
         + data
         + "}";
+  }
+
+  /**
+   * The records of events.payments whose data holds {@code marker}, by event id: once {@code
+   * atLeast} came, and a second more (anything else of the marker would have come with them).
+   */
+  private Map<String, ConsumerRecord<String, byte[]>> withMarker(String marker, int atLeast) {
+    Map<String, ConsumerRecord<String, byte[]>> found = new ConcurrentHashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor("events.payments").stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Consumer<ConsumerRecord<String, byte[]>> keep =
+          r -> {
+            if (new String(r.value(), StandardCharsets.UTF_8).contains(marker))
+              found.put(header(r, CloudEventHeaders.ID), r);
+          };
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(keep);
+                return found.size() >= atLeast;
+              });
+      consumer.poll(Duration.ofSeconds(1)).forEach(keep);
+    }
+    return found;
   }
 
   private static String header(ConsumerRecord<String, byte[]> r, String name) {
