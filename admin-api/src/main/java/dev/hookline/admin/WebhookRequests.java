@@ -131,31 +131,31 @@ final class WebhookRequests {
   WebhookPatch patch(JsonNode body) {
     List<FieldError> errors = new ArrayList<>();
     rejectUnknown(body, errors);
-    WebhookPatch patch =
-        new WebhookPatch(
-            present(body, "name").map(n -> name(n, errors)),
-            present(body, "url").map(n -> url(n, errors)),
-            present(body, "description").map(n -> description(n, errors)),
-            present(body, "events").map(n -> events(n, errors)),
-            present(body, "active").map(n -> bool(n, "active", errors)),
-            present(body, "timeoutSeconds").map(n -> timeout(n, errors)),
-            present(body, "retrySchedule")
-                .filter(n -> !n.isNull())
-                .map(n -> retrySchedule(n, errors)),
-            present(body, "headers").map(n -> headers(n, errors)),
-            body.has("retrySchedule") && body.get("retrySchedule").isNull());
+    WebhookPatch.Builder patch = WebhookPatch.builder();
+    present(body, "name").map(n -> name(n, errors)).ifPresent(patch::name);
+    present(body, "url").map(n -> url(n, errors)).ifPresent(patch::url);
+    present(body, "description").map(n -> description(n, errors)).ifPresent(patch::description);
+    present(body, "events").map(n -> events(n, errors)).ifPresent(patch::events);
+    present(body, "active").map(n -> bool(n, "active", errors)).ifPresent(patch::active);
+    present(body, "timeoutSeconds").map(n -> timeout(n, errors)).ifPresent(patch::timeoutSeconds);
+    JsonNode schedule = body.get("retrySchedule");
+    if (schedule != null && schedule.isNull()) patch.resetRetrySchedule();
+    else
+      present(body, "retrySchedule")
+          .map(n -> retrySchedule(n, errors))
+          .ifPresent(patch::retrySchedule);
+    present(body, "headers").map(n -> headers(n, errors)).ifPresent(patch::headers);
     tenant(body, errors); // its form; a change of tenant is refused by the route (409)
     JsonNode filter = body.get("filter");
-    if (filter != null && filter.isNull()) patch = patch.withFilterCleared();
+    if (filter != null && filter.isNull()) patch.clearFilter();
     else if (filter != null) {
       JsonNode checked = filter(filter, errors);
-      if (checked != null) patch = patch.withFilter(checked);
+      if (checked != null) patch.filter(checked);
     }
     JsonNode limit = body.get("rateLimit");
-    if (limit != null)
-      patch = patch.withRateLimit(limit.isNull() ? null : rateLimit(limit, errors));
+    if (limit != null) patch.rateLimit(limit.isNull() ? null : rateLimit(limit, errors));
     if (!errors.isEmpty()) throw ApiProblem.invalid(errors);
-    return patch;
+    return patch.build();
   }
 
   private static Optional<JsonNode> present(JsonNode body, String field) {

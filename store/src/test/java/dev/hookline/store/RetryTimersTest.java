@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -159,16 +158,7 @@ class RetryTimersTest {
             List.of(
                 attempt(a, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1)),
                 attempt(b, DeliveryStatus.RETRYING, Instant.now().minusSeconds(1))));
-    WebhookPatch off =
-        new WebhookPatch(
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of(false),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty());
+    WebhookPatch off = WebhookPatch.builder().active(false).build();
     db.webhooks().update(inactive, off);
     db.webhooks().delete(deleted);
 

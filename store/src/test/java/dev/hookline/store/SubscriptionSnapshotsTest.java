@@ -213,28 +213,10 @@ class SubscriptionSnapshotsTest {
   }
 
   private static WebhookPatch patchEvents(String... events) {
-    WebhookPatch e = WebhookPatch.empty();
-    return new WebhookPatch(
-        e.name(),
-        e.url(),
-        e.description(),
-        Optional.of(List.of(events)),
-        e.active(),
-        e.timeoutSeconds(),
-        e.retrySchedule(),
-        e.headers());
+    return WebhookPatch.builder().events(List.of(events)).build();
   }
 
   static WebhookPatch patchActive(boolean active) {
-    WebhookPatch e = WebhookPatch.empty();
-    return new WebhookPatch(
-        e.name(),
-        e.url(),
-        e.description(),
-        e.events(),
-        Optional.of(active),
-        e.timeoutSeconds(),
-        e.retrySchedule(),
-        e.headers());
+    return WebhookPatch.builder().active(active).build();
   }
 }

@@ -120,6 +120,21 @@ class WebhookChangesTest {
   }
 
   @Test
+  void theBuilderKeepsTheLastOfSettingAndResettingAField() {
+    WebhookPatch reset =
+        WebhookPatch.builder().retrySchedule(List.of(5)).resetRetrySchedule().build();
+    assertThat(reset.resetRetrySchedule()).isTrue();
+    assertThat(reset.retrySchedule()).isEmpty();
+    WebhookPatch set = reset.toBuilder().retrySchedule(List.of(7)).build();
+    assertThat(set.resetRetrySchedule()).isFalse();
+    assertThat(set.retrySchedule()).contains(List.of(7));
+    WebhookPatch unlimited = WebhookPatch.empty().withRateLimit(10).withRateLimit(null);
+    assertThat(unlimited.rateLimit()).isEmpty();
+    assertThat(unlimited.clearRateLimit()).isTrue();
+    assertThat(set.toBuilder().build()).isEqualTo(set);
+  }
+
+  @Test
   void aPatchCannotBothSetAndResetTheSchedule() {
     assertThat(withSchedule(List.of(1)).withRetryScheduleReset().retrySchedule()).isEmpty();
     assertThatThrownBy(
@@ -133,7 +148,11 @@ class WebhookChangesTest {
                     Optional.empty(),
                     Optional.of(List.of(1)),
                     Optional.empty(),
-                    true))
+                    true,
+                    Optional.empty(),
+                    false,
+                    Optional.empty(),
+                    false))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(WebhookPatch.empty().isEmpty()).isTrue();
     assertThat(WebhookPatch.empty().withRetryScheduleReset().isEmpty()).isFalse();
@@ -154,38 +173,14 @@ class WebhookChangesTest {
   }
 
   private static WebhookPatch patchName(String name) {
-    return new WebhookPatch(
-        Optional.of(name),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty());
+    return WebhookPatch.builder().name(name).build();
   }
 
   private static WebhookPatch activePatch(boolean active) {
-    return new WebhookPatch(
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.of(active),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty());
+    return WebhookPatch.builder().active(active).build();
   }
 
   private static WebhookPatch withSchedule(List<Integer> schedule) {
-    return new WebhookPatch(
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.of(schedule),
-        Optional.empty());
+    return WebhookPatch.builder().retrySchedule(schedule).build();
   }
 }

@@ -9,7 +9,6 @@ import dev.hookline.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,17 +65,7 @@ class WebhookStoreTest {
     Webhook w = webhooks.create(zapier("payment_received")).webhook();
     Webhook patched =
         webhooks
-            .update(
-                w.id(),
-                new WebhookPatch(
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.of(List.of("*")),
-                    Optional.of(false),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty()))
+            .update(w.id(), WebhookPatch.builder().events(List.of("*")).active(false).build())
             .orElseThrow();
     assertThat(patched.version()).isEqualTo(2);
     assertThat(webhooks.delete(w.id())).isTrue();
