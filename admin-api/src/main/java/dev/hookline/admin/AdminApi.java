@@ -47,6 +47,7 @@ public final class AdminApi implements AutoCloseable {
   private final AdminApiConfig config;
   private final Javalin app;
   private final List<String> routes = new CopyOnWriteArrayList<>();
+  private final EventIngress ingress;
 
   /** Starts building an API on this configuration; see {@link Builder} for what it needs. */
   public static Builder builder(AdminApiConfig config) {
@@ -84,6 +85,12 @@ public final class AdminApi implements AutoCloseable {
     Redeliveries redeliveries =
         new Redeliveries(webhooks, deliveries, tasks, config.maxBodyBytes());
     byte[] openApi = openApiDocument();
+    // POST /api/v1/events answered before Javalin's servlet: see EventIngress
+    this.ingress =
+        new EventIngress(
+            auth,
+            eventRoutes,
+            (method, route, status, nanos) -> recordRequest(metrics, method, route, status, nanos));
 
     this.app =
         Javalin.create(
@@ -96,6 +103,7 @@ public final class AdminApi implements AutoCloseable {
               javalin.jetty.port = config.port();
               javalin.jsonMapper(new JavalinJackson(dev.hookline.schemas.Json.MAPPER, false));
               javalin.requestLogger.http((ctx, millis) -> recordRequest(metrics, ctx, millis));
+              javalin.jetty.modifyServer(server -> server.setHandler(ingress));
               javalin.events.handlerAdded(
                   h -> routes.add(h.getHttpMethod().name() + " " + h.getPath()));
 
@@ -145,6 +153,11 @@ public final class AdminApi implements AutoCloseable {
               portalRoutes.register(javalin.routes, API_BASE);
               extraRoutes.accept(javalin);
             });
+  }
+
+  /** Requests {@link EventIngress} answered, for tests. */
+  long ingressAnswered() {
+    return ingress.answered();
   }
 
   /** Every route registered, as {@code "METHOD /path"} (filters as {@code BEFORE}), for tests. */
@@ -204,13 +217,19 @@ public final class AdminApi implements AutoCloseable {
     } catch (RuntimeException e) {
       route = "unmatched";
     }
+    recordRequest(
+        metrics, ctx.method().name(), route, ctx.statusCode(), (long) (millis * 1_000_000L));
+  }
+
+  private static void recordRequest(
+      PrometheusMeterRegistry metrics, String method, String route, int status, long nanos) {
     Timer.builder("hookline.admin.http.requests")
         .description("Admin API requests")
-        .tag("method", ctx.method().name())
+        .tag("method", method)
         .tag("route", route)
-        .tag("status", Integer.toString(ctx.statusCode()))
+        .tag("status", Integer.toString(status))
         .register(metrics)
-        .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /**

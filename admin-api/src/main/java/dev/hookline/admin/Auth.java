@@ -16,6 +16,7 @@ import java.util.Optional;
  */
 final class Auth {
   private static final String PREFIX = "bearer ";
+  static final String CHALLENGE = "Bearer realm=\"hookline\"";
 
   // Digests of the tokens: comparing fixed-length digests keeps the comparison constant-time
   // whatever the token lengths, so timing reveals neither a token nor its length.
@@ -37,7 +38,7 @@ final class Auth {
     if (open.contains(ctx.path())) return;
     Optional<Caller> caller = caller(ctx.header("Authorization"));
     if (caller.isEmpty()) {
-      ctx.header("WWW-Authenticate", "Bearer realm=\"hookline\"");
+      ctx.header("WWW-Authenticate", CHALLENGE);
       throw ApiProblem.unauthorized();
     }
     ctx.attribute(Caller.ATTRIBUTE, caller.get());
@@ -48,12 +49,18 @@ final class Auth {
     if (open.contains(ctx.path())) return;
     if (Caller.of(ctx) instanceof Caller.Member
         && !ctx.routeRoles().contains(Caller.Access.TENANT)) {
-      throw ApiProblem.forbidden(
-          "a tenant token cannot use this route; it is for the platform's admin token");
+      throw adminOnly();
     }
   }
 
-  private Optional<Caller> caller(String authorization) {
+  /** The 403 of a tenant's token on a route of the admin's alone. */
+  static ApiProblem adminOnly() {
+    return ApiProblem.forbidden(
+        "a tenant token cannot use this route; it is for the platform's admin token");
+  }
+
+  /** Who the {@code Authorization} header (null: none) names, empty when no one. */
+  Optional<Caller> caller(String authorization) {
     if (authorization == null
         || authorization.length() <= PREFIX.length()
         || !authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {

@@ -41,7 +41,11 @@ record EventBodies(ObjectNode tree, Map<JsonNode, byte[]> data) {
    * {@code maxBytes}, 400 when it is empty, malformed or not an object.
    */
   static EventBodies read(io.javalin.http.Context ctx, int maxBytes) {
-    byte[] bytes = Requests.jsonBytes(ctx, maxBytes);
+    return of(Requests.jsonBytes(ctx, maxBytes));
+  }
+
+  /** The body read by {@link Requests#jsonBytes}: 400 when malformed or not an object. */
+  static EventBodies of(byte[] bytes) {
     EventBodies parsed = parse(bytes);
     if (parsed != null) return parsed;
     // malformed in some way: the general reader names what is wrong

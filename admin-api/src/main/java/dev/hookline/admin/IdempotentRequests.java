@@ -38,7 +38,11 @@ final class IdempotentRequests {
 
   /** The request's key, null without one; a 400 naming the header if it is malformed. */
   static String key(Context ctx) {
-    String key = ctx.header(HEADER);
+    return key(ctx.header(HEADER));
+  }
+
+  /** The key of the header as sent, null without one; a 400 naming the header if malformed. */
+  static String key(String key) {
     if (key == null) return null;
     if (!isValid(key)) throw ApiProblem.invalid(HEADER, RULE);
     return key;

@@ -52,10 +52,29 @@ final class Requests {
    * The body of a JSON request, not parsed yet: 415, 413 and an empty body as {@link #jsonObject}.
    */
   static byte[] jsonBytes(Context ctx, int maxBytes) {
-    requireJsonContentType(rawContentType(ctx));
-    long declared = ctx.req().getContentLengthLong();
+    return jsonBytes(
+        rawContentType(ctx),
+        ctx.req().getContentLengthLong(),
+        () -> ctx.req().getInputStream(),
+        maxBytes);
+  }
+
+  /** The body source of {@link #jsonBytes(String, long, Body, int)}: opened only when needed. */
+  @FunctionalInterface
+  interface Body {
+    InputStream open() throws IOException;
+  }
+
+  /**
+   * As {@link #jsonBytes(Context, int)}, for a request outside Javalin ({@link EventIngress}).
+   *
+   * @param contentType the {@code Content-Type} header as sent, null without one
+   * @param declared the {@code Content-Length}, -1 when not given
+   */
+  static byte[] jsonBytes(String contentType, long declared, Body body, int maxBytes) {
+    requireJsonContentType(contentType);
     if (declared > maxBytes) throw ApiProblem.tooLarge("the request body", maxBytes);
-    byte[] bytes = readAtMost(ctx, maxBytes);
+    byte[] bytes = readAtMost(body, maxBytes);
     if (bytes.length == 0)
       throw ApiProblem.malformedJson("the request body is empty; send a JSON object");
     return bytes;
@@ -85,7 +104,7 @@ final class Requests {
   static JsonNode optionalJsonObject(Context ctx, int maxBytes) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBytes) throw ApiProblem.tooLarge("the request body", maxBytes);
-    byte[] bytes = readAtMost(ctx, maxBytes);
+    byte[] bytes = readAtMost(() -> ctx.req().getInputStream(), maxBytes);
     if (bytes.length == 0) return Json.MAPPER.createObjectNode();
     requireJsonContentType(rawContentType(ctx));
     return parseObject(bytes);
@@ -159,8 +178,8 @@ final class Requests {
 
   // Reads at most maxBytes + 1 bytes so a chunked body without Content-Length cannot exhaust
   // memory.
-  private static byte[] readAtMost(Context ctx, int maxBytes) {
-    try (InputStream in = ctx.req().getInputStream()) {
+  private static byte[] readAtMost(Body body, int maxBytes) {
+    try (InputStream in = body.open()) {
       byte[] bytes = in.readNBytes(maxBytes + 1);
       if (bytes.length > maxBytes) throw ApiProblem.tooLarge("the request body", maxBytes);
       return bytes;

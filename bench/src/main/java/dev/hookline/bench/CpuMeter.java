@@ -148,8 +148,19 @@ final class CpuMeter {
       if (cpu < 0) continue;
       parts.merge(partOf(infos[i].getThreadName()), cpu, Long::sum);
     }
+    parts.merge("raw-client", ENDED_CLIENT_NANOS.sum(), Long::sum);
     return parts;
   }
+
+  /**
+   * CPU of the load generator's threads that ended (the ingest scenario's client threads end with
+   * their run): a thread's own CPU is gone from {@link ThreadMXBean} once it ends.
+   */
+  static final java.util.concurrent.atomic.LongAdder ENDED_CLIENT_NANOS =
+      new java.util.concurrent.atomic.LongAdder();
+
+  /** Names the bench's load-generating platform threads start with (counted as raw-client). */
+  static final String CLIENT_THREAD_PREFIX = "bench-http-client-";
 
   static String partOf(String thread) {
     if (thread.contains("StreamThread"))
@@ -157,7 +168,8 @@ final class CpuMeter {
     if (thread.contains("hookline-producer") || thread.startsWith("bench-driver"))
       return "publisher";
     // carriers of virtual threads: in the bench JVM only the raw-ceiling client uses them
-    if (thread.startsWith("ForkJoinPool-")) return "raw-client";
+    if (thread.startsWith("ForkJoinPool-") || thread.startsWith(CLIENT_THREAD_PREFIX))
+      return "raw-client";
     return "broker"; // the broker's threads, and the few small ones of the bench (relay, admin
     // client)
   }

@@ -89,7 +89,7 @@ final class IngestScenario {
     IngestPoster.Result r =
         IngestPoster.post(uri, token, body, batch, requests, connections, seconds(MAX_SECONDS));
     Map<String, Double> cores = new LinkedHashMap<>();
-    // in this JVM the virtual threads' carriers are the load generator's
+    // the load generator's threads (and any virtual threads' carriers) are counted as raw-client
     b.cores(cpu).forEach((k, v) -> cores.put(k.equals("raw-client") ? "http-client" : k, v));
     double rate = r.eventsPerSecond();
     Map<String, Object> f = new LinkedHashMap<>();
