@@ -1,7 +1,5 @@
 package dev.hookline.worker;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.hookline.schemas.Event;
 import dev.hookline.store.SigningSecrets;
 import dev.hookline.store.Webhook;
@@ -9,7 +7,6 @@ import dev.hookline.worker.ssrf.AddressPolicy;
 import dev.hookline.worker.ssrf.BlockedAddressException;
 import dev.hookline.worker.ssrf.SsrfGuard;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,12 +55,6 @@ final class HttpDeliverer implements Deliverer {
   private final ScheduledExecutorService deadlines;
   private final String userAgent;
   private final Clock clock;
-
-  /**
-   * Webhook URLs parsed once ({@code URI.create} per request was 2 % of the worker's CPU); a URL
-   * that does not parse is not kept and fails each attempt as before.
-   */
-  private final Cache<String, URI> uris = Caffeine.newBuilder().maximumSize(10_000).build();
 
   /**
    * @param policy which addresses may be connected to: a URL whose host resolves to a refused
@@ -132,8 +123,7 @@ final class HttpDeliverer implements Deliverer {
     Duration timeout = timeoutOf(webhook);
     HttpPost post;
     try {
-      URI uri = uris.get(webhook.url(), URI::create);
-      post = SignedRequest.post(webhook, uri, secrets, event, webhookId, userAgent, startedAt);
+      post = SignedRequest.post(webhook, secrets, event, webhookId, userAgent, startedAt);
       post.setConfig(
           RequestConfig.custom()
               .setResponseTimeout(Timeout.of(timeout))

@@ -37,13 +37,11 @@ final class SignedRequest {
   private SignedRequest() {}
 
   /**
-   * @param uri the webhook's URL, parsed
    * @param webhookId the message id: one per event, the same on every attempt (EventIdentity)
    * @throws RuntimeException for a bad URL, secret or header value
    */
   static HttpPost post(
       Webhook webhook,
-      URI uri,
       SigningSecrets secrets,
       Event event,
       String webhookId,
@@ -51,7 +49,7 @@ final class SignedRequest {
       Instant startedAt) {
     byte[] body = PayloadWriter.body(event);
     long timestamp = startedAt.getEpochSecond();
-    HttpPost post = new HttpPost(uri);
+    HttpPost post = new HttpPost(URI.create(webhook.url()));
     webhook
         .headers()
         .forEach(

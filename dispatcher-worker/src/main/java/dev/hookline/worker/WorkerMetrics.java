@@ -5,8 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -32,14 +30,6 @@ final class WorkerMetrics {
   private final AtomicLong retriesDue = new AtomicLong();
   private final AtomicLong retriesScheduled = new AtomicLong();
 
-  /**
-   * The per-task meters by outcome, registered once: building and registering a meter per task (its
-   * id, tags and the registry's lookup) cost about 1 % of the worker's CPU.
-   */
-  private final Map<String, Counter> tasks = new ConcurrentHashMap<>();
-
-  private final Map<String, Timer> attempts = new ConcurrentHashMap<>();
-
   WorkerMetrics(MeterRegistry registry) {
     this.registry = registry;
     Gauge.builder(IN_FLIGHT, inFlight, AtomicInteger::get)
@@ -60,21 +50,14 @@ final class WorkerMetrics {
    * without an attempt: circuit open, webhook at its cap, still running at the batch deadline).
    */
   void count(String outcome) {
-    tasks
-        .computeIfAbsent(
-            outcome, o -> Counter.builder(DELIVERIES).tag("outcome", o).register(registry))
-        .increment();
+    Counter.builder(DELIVERIES).tag("outcome", outcome).register(registry).increment();
   }
 
   void attempt(String outcome, Duration duration) {
-    attempts
-        .computeIfAbsent(
-            outcome,
-            o ->
-                Timer.builder(ATTEMPT_DURATION)
-                    .tag("outcome", o)
-                    .publishPercentileHistogram()
-                    .register(registry))
+    Timer.builder(ATTEMPT_DURATION)
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .register(registry)
         .record(duration);
   }
 

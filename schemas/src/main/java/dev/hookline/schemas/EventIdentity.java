@@ -1,8 +1,8 @@
 package dev.hookline.schemas;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
 
@@ -21,13 +21,6 @@ public final class EventIdentity {
 
   private static final int DIGEST_HEX_CHARS = 32;
 
-  /**
-   * An MD5 digest never used, only cloned: the worker derives two ids per task, and {@code
-   * MessageDigest.getInstance} (what {@link UUID#nameUUIDFromBytes} calls) searches the providers
-   * each time.
-   */
-  private static final MessageDigest MD5 = md5();
-
   private EventIdentity() {}
 
   /**
@@ -35,7 +28,7 @@ public final class EventIdentity {
    * twice (at-least-once upstream) lands on the same delivery row instead of a duplicate one.
    */
   public static UUID deliveryId(String source, String eventId, UUID webhookId) {
-    return nameUuid(encode("delivery/v2", source, eventId, webhookId.toString()));
+    return UUID.nameUUIDFromBytes(encode("delivery/v2", source, eventId, webhookId.toString()));
   }
 
   /**
@@ -43,7 +36,7 @@ public final class EventIdentity {
    * then: its attempts keep the {@code webhook-id} they were first sent with.
    */
   public static UUID legacyDeliveryId(String eventId, UUID webhookId) {
-    return nameUuid((eventId + "|" + webhookId).getBytes(StandardCharsets.UTF_8));
+    return UUID.nameUUIDFromBytes((eventId + "|" + webhookId).getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -54,7 +47,7 @@ public final class EventIdentity {
    * hence equal ids, hence equal digests of the sources.
    */
   public static String webhookId(String source, String eventId) {
-    UUID digest = nameUuid(encode("message/v1", source, eventId));
+    UUID digest = UUID.nameUUIDFromBytes(encode("message/v1", source, eventId));
     return eventId
         + WEBHOOK_ID_SEPARATOR
         + HexFormat.of().toHexDigits(digest.getMostSignificantBits())
@@ -93,53 +86,14 @@ public final class EventIdentity {
         : webhookId;
   }
 
-  /** {@link UUID#nameUUIDFromBytes}, bit for bit (EventIdentityTest), from a cloned digest. */
-  static UUID nameUuid(byte[] name) {
-    MessageDigest md5;
-    try {
-      md5 = (MessageDigest) MD5.clone();
-    } catch (CloneNotSupportedException e) {
-      md5 = md5();
-    }
-    byte[] hash = md5.digest(name);
-    hash[6] = (byte) ((hash[6] & 0x0f) | 0x30); // version 3
-    hash[8] = (byte) ((hash[8] & 0x3f) | 0x80); // IETF variant
-    long msb = 0;
-    long lsb = 0;
-    for (int i = 0; i < 8; i++) msb = (msb << 8) | (hash[i] & 0xff);
-    for (int i = 8; i < 16; i++) lsb = (lsb << 8) | (hash[i] & 0xff);
-    return new UUID(msb, lsb);
-  }
-
-  private static MessageDigest md5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new InternalError("MD5 not supported", e); // as UUID.nameUUIDFromBytes
-    }
-  }
-
-  /** The tag, then each part's UTF-8 length (4 bytes, big-endian) and bytes. */
   private static byte[] encode(String tag, String... parts) {
-    byte[][] encoded = new byte[parts.length][];
-    byte[] tagBytes = tag.getBytes(StandardCharsets.UTF_8);
-    int length = tagBytes.length;
-    for (int i = 0; i < parts.length; i++) {
-      encoded[i] = parts[i].getBytes(StandardCharsets.UTF_8);
-      length += Integer.BYTES + encoded[i].length;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(tag.getBytes(StandardCharsets.UTF_8));
+    for (String part : parts) {
+      byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+      out.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+      out.writeBytes(bytes);
     }
-    byte[] out = new byte[length];
-    System.arraycopy(tagBytes, 0, out, 0, tagBytes.length);
-    int at = tagBytes.length;
-    for (byte[] bytes : encoded) {
-      int n = bytes.length;
-      out[at++] = (byte) (n >>> 24);
-      out[at++] = (byte) (n >>> 16);
-      out[at++] = (byte) (n >>> 8);
-      out[at++] = (byte) n;
-      System.arraycopy(bytes, 0, out, at, n);
-      at += n;
-    }
-    return out;
+    return out.toByteArray();
   }
 }

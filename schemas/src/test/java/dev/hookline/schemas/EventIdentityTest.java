@@ -48,34 +48,6 @@ class EventIdentityTest {
   }
 
   @Test
-  void theIdsAreNameBasedUuidsOfTheLengthPrefixedUtf8Parts() {
-    // the digest is computed without UUID.nameUUIDFromBytes (a cloned MD5): the same bits, also for
-    // parts whose UTF-8 length differs from their length in chars
-    String source = "urn:caf\u00e9:\uD83D\uDE00";
-    String id = "\u00e9v\u00e9nement";
-    java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
-    message.writeBytes("message/v1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    for (String part : new String[] {source, id}) {
-      byte[] bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      message.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
-      message.writeBytes(bytes);
-    }
-    UUID digest = UUID.nameUUIDFromBytes(message.toByteArray());
-    assertThat(EventIdentity.webhookId(source, id))
-        .isEqualTo(
-            id
-                + "~"
-                + java.util.HexFormat.of().toHexDigits(digest.getMostSignificantBits())
-                + java.util.HexFormat.of().toHexDigits(digest.getLeastSignificantBits()));
-    java.util.Random random = new java.util.Random(20);
-    for (int n = 0; n < 2_000; n++) {
-      byte[] name = new byte[random.nextInt(200)];
-      random.nextBytes(name);
-      assertThat(EventIdentity.nameUuid(name)).isEqualTo(UUID.nameUUIDFromBytes(name));
-    }
-  }
-
-  @Test
   void theSameEventGetsTheSameIdsEveryTime() {
     assertThat(EventIdentity.deliveryId("s", "e", WEBHOOK))
         .isEqualTo(EventIdentity.deliveryId("s", "e", WEBHOOK))
