@@ -16,9 +16,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.function.Predicate;
@@ -30,13 +27,6 @@ import org.apache.kafka.common.header.Headers;
  * it cannot. Stateless and thread-safe.
  */
 final class EventReader {
-  /** RFC 3339 allows a lower-case 't' and 'z'; ISO_OFFSET_DATE_TIME alone does not. */
-  private static final DateTimeFormatter RFC_3339 =
-      new DateTimeFormatterBuilder()
-          .parseCaseInsensitive()
-          .append(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-          .toFormatter(Locale.ROOT);
-
   /** Trailing garbage after the object ("{}x") is a malformed value, not a valid one. */
   private static final ObjectReader STRICT_TREE_READER =
       Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -110,7 +100,7 @@ final class EventReader {
         time = fallbackTime;
       } else {
         try {
-          time = OffsetDateTime.parse(timeText, RFC_3339).toInstant();
+          time = Rfc3339.parse(timeText);
         } catch (DateTimeParseException e) {
           return new Invalid(
               CloudEventHeaders.TIME
@@ -182,6 +172,8 @@ final class EventReader {
   }
 
   private static String utf8(byte[] value, String name) throws BadHeader {
+    // ASCII, as the attributes Hookline reads almost always are, is UTF-8 as it stands: no decoder
+    if (isAscii(value)) return new String(value, StandardCharsets.ISO_8859_1);
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
@@ -192,6 +184,11 @@ final class EventReader {
     } catch (CharacterCodingException e) {
       throw new BadHeader("header " + name + " is not UTF-8 text");
     }
+  }
+
+  private static boolean isAscii(byte[] value) {
+    for (byte b : value) if (b < 0) return false;
+    return true;
   }
 
   private static boolean isUriReference(String text) {

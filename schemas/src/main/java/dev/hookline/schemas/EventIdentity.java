@@ -3,6 +3,8 @@ package dev.hookline.schemas;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
 
@@ -28,7 +30,7 @@ public final class EventIdentity {
    * twice (at-least-once upstream) lands on the same delivery row instead of a duplicate one.
    */
   public static UUID deliveryId(String source, String eventId, UUID webhookId) {
-    return UUID.nameUUIDFromBytes(encode("delivery/v2", source, eventId, webhookId.toString()));
+    return nameUuid(encode("delivery/v2", source, eventId, webhookId.toString()));
   }
 
   /**
@@ -36,7 +38,7 @@ public final class EventIdentity {
    * then: its attempts keep the {@code webhook-id} they were first sent with.
    */
   public static UUID legacyDeliveryId(String eventId, UUID webhookId) {
-    return UUID.nameUUIDFromBytes((eventId + "|" + webhookId).getBytes(StandardCharsets.UTF_8));
+    return nameUuid((eventId + "|" + webhookId).getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -47,7 +49,7 @@ public final class EventIdentity {
    * hence equal ids, hence equal digests of the sources.
    */
   public static String webhookId(String source, String eventId) {
-    UUID digest = UUID.nameUUIDFromBytes(encode("message/v1", source, eventId));
+    UUID digest = nameUuid(encode("message/v1", source, eventId));
     return eventId
         + WEBHOOK_ID_SEPARATOR
         + HexFormat.of().toHexDigits(digest.getMostSignificantBits())
@@ -85,6 +87,31 @@ public final class EventIdentity {
         ? webhookId.substring(0, at)
         : webhookId;
   }
+
+  /**
+   * What {@link UUID#nameUUIDFromBytes} gives (a version 3 UUID), without its {@code
+   * MessageDigest.getInstance} per call: the provider lookup was two thirds of the cost, and the
+   * router and the workers derive ids for every task (docs/benchmarks.md, stop 27).
+   */
+  static UUID nameUuid(byte[] name) {
+    byte[] md5 = MD5.get().digest(name);
+    md5[6] &= 0x0f;
+    md5[6] |= 0x30; // version 3
+    md5[8] &= 0x3f;
+    md5[8] |= (byte) 0x80; // IETF variant
+    ByteBuffer bytes = ByteBuffer.wrap(md5);
+    return new UUID(bytes.getLong(), bytes.getLong());
+  }
+
+  private static final ThreadLocal<MessageDigest> MD5 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+              throw new InternalError("MD5 not supported", e); // as UUID says: every JDK has it
+            }
+          });
 
   private static byte[] encode(String tag, String... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -92,6 +92,17 @@ class EventIdentityTest {
         id, "payment_received", source, Instant.EPOCH, JsonNodeFactory.instance.objectNode(), null);
   }
 
+  /** The ids stay what they were: those of UUID.nameUUIDFromBytes, over any bytes. */
+  @Test
+  void nameUuidIsTheJdksNameBasedUuid() {
+    java.util.Random random = new java.util.Random(27);
+    for (int i = 0; i < 2_000; i++) {
+      byte[] name = new byte[random.nextInt(300)];
+      random.nextBytes(name);
+      assertThat(EventIdentity.nameUuid(name)).isEqualTo(UUID.nameUUIDFromBytes(name));
+    }
+  }
+
   private static DeliveryTask task(UUID deliveryId, Event event) {
     return new DeliveryTask(deliveryId, WEBHOOK, 1, 1, Trigger.EVENT, event, null);
   }
