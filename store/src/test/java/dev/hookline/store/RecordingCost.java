@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp ... dev.hookline.store.RecordingCost [attempts] [batch] [webhooksPerEvent] [threads] [health]
  * </pre>
  *
- * <p>With {@code health} each batch is followed, as the worker did before stop 27, by its own
+ * <p>With {@code health} each batch is followed, as in the worker ({@code FollowUps}), by its own
  * {@link WebhookHealth#record} transaction of the batch's webhooks' latest success.
  */
 public final class RecordingCost {
