@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,8 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * backends' CPU from /proc. Run from the store module's test classpath:
  *
  * <pre>
- * java -cp ... dev.hookline.store.RecordingCost [attempts] [batch] [webhooksPerEvent] [threads]
+ * java -cp ... dev.hookline.store.RecordingCost [attempts] [batch] [webhooksPerEvent] [threads] [health]
  * </pre>
+ *
+ * <p>With {@code health} each batch is followed, as in the worker ({@code FollowUps}), by its own
+ * {@link WebhookHealth#record} transaction of the batch's webhooks' latest success.
  */
 public final class RecordingCost {
   private RecordingCost() {}
@@ -36,6 +41,7 @@ public final class RecordingCost {
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 50;
     int perEvent = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     int threads = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+    boolean health = args.length > 4 && args[4].equals("health");
     Path dir = Files.createTempDirectory("recording-cost");
     try (EmbeddedPostgres pg =
         EmbeddedPostgres.builder()
@@ -54,7 +60,31 @@ public final class RecordingCost {
               db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id());
         }
         String data = "{\"bench_padding\":\"" + "x".repeat(1000) + "\"}";
-        AttemptRecorder recorder = db.attempts();
+        AttemptRecorder attempts = db.attempts();
+        WebhookHealth healthRows = db.webhookHealth();
+        AttemptRecorder recorder =
+            !health
+                ? attempts
+                : new AttemptRecorder() {
+                  @Override
+                  public List<Refused> recordAll(List<AttemptRecord> batch) {
+                    List<Refused> refused = attempts.recordAll(batch);
+                    Map<UUID, Instant> latest = new HashMap<>();
+                    for (AttemptRecord a : batch) {
+                      latest.merge(
+                          a.task().webhookId(), a.startedAt(), (x, y) -> x.isAfter(y) ? x : y);
+                    }
+                    List<WebhookHealth.Outcome> outcomes = new ArrayList<>();
+                    latest.forEach((w, at) -> outcomes.add(new WebhookHealth.Outcome(w, at, null)));
+                    healthRows.record(outcomes);
+                    return refused;
+                  }
+
+                  @Override
+                  public void ping() {
+                    attempts.ping();
+                  }
+                };
         run(
             recorder,
             webhooks,
@@ -73,7 +103,7 @@ public final class RecordingCost {
           long jvm = cpu(ProcessHandle.current()) - jvmBefore;
           System.out.printf(
               "round %d: %d attempts in batches of %d, %d per event, %d threads: %.0f/s,"
-                  + " postgres %.1f µs per attempt (%.2f cores), this JVM %.1f µs%n",
+                  + " postgres %.1f µs per attempt (%.2f cores), this JVM %.1f µs%s%n",
               round,
               total,
               batch,
@@ -82,7 +112,8 @@ public final class RecordingCost {
               total / (wall / 1e9),
               cpu / 1e3 / total,
               (double) cpu / wall,
-              jvm / 1e3 / total);
+              jvm / 1e3 / total,
+              health ? ", a health transaction per batch" : "");
         }
       }
     }
