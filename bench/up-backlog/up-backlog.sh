@@ -4,10 +4,11 @@
 # the CPU per delivery of the machine, of `up`'s JVM, of its PostgreSQL, of the receiver and of the
 # writer of the backlog, and `other` (the machine less those: someone else's work).
 #   bench/up-backlog/up-backlog.sh [events=60000] [passes=2] [class path dir]
-# The first pass drains into a cold JVM (its JIT at work), the next ones into a warm one. `up` runs
-# as ./hookline runs it (HOOKLINE_JAVA_OPTS passes flags), on the bench's class path: the class
-# path dir holds hookline-bench.jar and lib/ (default bench/target, so build it first:
-# `./mvnw -q -DskipTests package -pl bench -am`). Everything it starts is bounded by `timeout`
+# The first pass drains into a cold JVM (its JIT at work), the next ones into a warm one. `up` is
+# started by ./hookline, as a user starts it (its JVM options, HOOKLINE_JAVA_OPTS; on JDK 25 its AOT
+# cache: the first run of a build records it, HOOKLINE_AOT_CACHE=off runs without). The receiver
+# and the writer run on the bench's class path: the class path dir holds hookline-bench.jar and
+# lib/ (default bench/target, so build it first: `./mvnw -q -DskipTests package -pl bench -am`). Everything it starts is bounded by `timeout`
 # and stopped on exit; the data dir is a temporary one, deleted after.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -15,7 +16,8 @@ EVENTS="${1:-60000}"
 PASSES="${2:-2}"
 DIR="${3:-$ROOT/bench/target}"
 TYPE=payment_received
-JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+# the JDK ./hookline itself would run `up` on (JAVA_HOME if it is a JDK >= 21, else the first found)
+JAVA="$("$ROOT/hookline" java-home)/bin/java"
 CP="$DIR/hookline-bench.jar:$DIR/lib/*"
 DATA="$(mktemp -d /tmp/up-backlog.XXXXXX)"
 BASE=$((20000 + RANDOM % 20000))
@@ -30,9 +32,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+echo "up's JVM options: $("$ROOT/hookline" java-options up)"
+# `up` through ./hookline itself: its JDK, its JVM options (and AOT cache), HOOKLINE_JAVA_OPTS
 HOOKLINE_DATA_DIR="$DATA/up" HOOKLINE_HTTP_PORT=$HTTP HOOKLINE_EMBEDDED_KAFKA_PORT=$KAFKA \
   HOOKLINE_EMBEDDED_DB_PORT=$DB HOOKLINE_ADMIN_TOKEN=$TOKEN \
-  timeout 900 "$JAVA" ${HOOKLINE_JAVA_OPTS:-} -cp "$CP" dev.hookline.app.Main up >"$DATA/up.log" 2>&1 &
+  timeout 900 "$ROOT/hookline" up >"$DATA/up.log" 2>&1 &
 PIDS+=($!)
 mkfifo "$DATA/receiver.in" # the receiver ends when its stdin closes: when this script ends
 timeout 900 "$JAVA" -cp "$CP" dev.hookline.bench.ReceiverMain $RECV <"$DATA/receiver.in" >"$DATA/receiver.log" 2>&1 &

@@ -32,7 +32,8 @@ final class AdminApiProcess implements AutoCloseable {
       Stack stack, int partitions, List<String> extraJvmOptions, Path dataDir, Path logDir) {
     int port = freePort();
     String token = "bench-" + UUID.randomUUID();
-    List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+    List<String> options = new ArrayList<>(ChildJvm.roleOptions(System.getenv()));
+    options.add("-Xmx512m");
     options.addAll(extraJvmOptions);
     ChildJvm jvm =
         ChildJvm.start(

@@ -73,6 +73,22 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
+  /**
+   * The JVM options of a Hookline role's JVM before the bench's own (its {@code -Xmx}): the
+   * defaults the {@code hookline} script chose for this machine and JDK ({@code
+   * HOOKLINE_JVM_DEFAULTS}, which it exports), then {@code HOOKLINE_JAVA_OPTS}, so that a worker,
+   * router or admin API JVM of the bench runs as {@code ./hookline worker} would, and a flag tried
+   * through {@code HOOKLINE_JAVA_OPTS} reaches every JVM of ours, not only the bench's.
+   */
+  static List<String> roleOptions(Map<String, String> env) {
+    List<String> options = new ArrayList<>();
+    for (String variable : List.of("HOOKLINE_JVM_DEFAULTS", "HOOKLINE_JAVA_OPTS")) {
+      String value = env.getOrDefault(variable, "").strip();
+      if (!value.isEmpty()) options.addAll(List.of(value.split("\\s+")));
+    }
+    return options;
+  }
+
   static String javaBinary() {
     return ProcessHandle.current()
         .info()

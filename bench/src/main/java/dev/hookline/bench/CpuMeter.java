@@ -46,11 +46,8 @@ final class CpuMeter {
             .ifPresent(h -> h.descendants().forEach(d -> byPid.put(d.pid(), cpu(d))));
       }
     }
-    List<Long> jvms =
-        processes.get().entrySet().stream()
-            .filter(p -> !p.getValue().equals("postgres"))
-            .map(Map.Entry::getKey)
-            .toList();
+    Map<Long, String> jvms = new HashMap<>(processes.get());
+    jvms.values().removeIf("postgres"::equals);
     return new Snapshot(
         System.nanoTime(), byPid, threads(), machineBusyTicks(), JvmCompilerAndGc.ticks(jvms));
   }
@@ -111,17 +108,19 @@ final class CpuMeter {
   }
 
   /**
-   * Cores our JVMs' JIT compilers and garbage collectors used between two snapshots ("jit", "gc"):
-   * already inside the parts of {@link #cores}, shown apart to tell warming up from working.
+   * Cores our JVMs' JIT compilers and garbage collectors used between two snapshots ("jit", "gc",
+   * then each role's by thread kind, see {@link JvmCompilerAndGc#ticks}): already inside the parts
+   * of {@link #cores}, shown apart to tell warming up from working. Three decimals: a role's
+   * compiler at 0.004 cores is still 1 µs per delivery at 4,000 deliveries/s.
    */
   static Map<String, Double> jitAndGcCores(Snapshot before, Snapshot after) {
     double seconds = Math.max(1, after.wallNanos() - before.wallNanos()) / 1e9;
     Map<String, Double> cores = new LinkedHashMap<>();
-    for (String kind : List.of(JvmCompilerAndGc.JIT, JvmCompilerAndGc.GC)) {
-      long ticks =
-          after.jitAndGcTicks().getOrDefault(kind, 0L)
-              - before.jitAndGcTicks().getOrDefault(kind, 0L);
-      cores.put(kind, Math.round(Math.max(0, ticks) / TICKS_PER_SECOND / seconds * 100) / 100.0);
+    for (Map.Entry<String, Long> kind : after.jitAndGcTicks().entrySet()) {
+      long ticks = kind.getValue() - before.jitAndGcTicks().getOrDefault(kind.getKey(), 0L);
+      cores.put(
+          kind.getKey(),
+          Math.round(Math.max(0, ticks) / TICKS_PER_SECOND / seconds * 1000) / 1000.0);
     }
     return cores;
   }

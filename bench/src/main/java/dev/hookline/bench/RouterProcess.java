@@ -28,7 +28,7 @@ final class RouterProcess implements AutoCloseable {
    */
   static RouterProcess start(
       String name, Stack stack, Path stateDir, String heap, List<String> extra, Path logDir) {
-    List<String> options = new ArrayList<>();
+    List<String> options = new ArrayList<>(ChildJvm.roleOptions(System.getenv()));
     if (heap != null && !heap.isBlank()) options.add("-Xmx" + heap);
     options.addAll(extra);
     long launched = System.currentTimeMillis();

@@ -25,7 +25,7 @@ final class WorkerProcess implements AutoCloseable {
       String heap,
       List<String> extraJvmOptions,
       Path logDir) {
-    List<String> options = new ArrayList<>();
+    List<String> options = new ArrayList<>(ChildJvm.roleOptions(System.getenv()));
     if (heap != null && !heap.isBlank()) options.add("-Xmx" + heap);
     options.addAll(extraJvmOptions);
     ChildJvm jvm =

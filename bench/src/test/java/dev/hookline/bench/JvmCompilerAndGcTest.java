@@ -2,17 +2,17 @@ package dev.hookline.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JvmCompilerAndGcTest {
   @Test
   void hotSpotsCompilerAndCollectorThreadsAreToldApartFromTheRest() {
-    assertThat(JvmCompilerAndGc.kindOf("C2 CompilerThre")).isEqualTo("jit");
-    assertThat(JvmCompilerAndGc.kindOf("C1 CompilerThre")).isEqualTo("jit");
+    assertThat(JvmCompilerAndGc.kindOf("C2 CompilerThre")).isEqualTo("c2");
+    assertThat(JvmCompilerAndGc.kindOf("C1 CompilerThre")).isEqualTo("c1");
     assertThat(JvmCompilerAndGc.kindOf("GC Thread#1")).isEqualTo("gc");
     assertThat(JvmCompilerAndGc.kindOf("G1 Conc#0")).isEqualTo("gc");
+    assertThat(JvmCompilerAndGc.kindOf("VM Thread")).isEqualTo("vm");
     assertThat(JvmCompilerAndGc.kindOf("kafka-producer-")).isNull();
     assertThat(JvmCompilerAndGc.kindOf("main")).isNull();
   }
@@ -25,9 +25,11 @@ class JvmCompilerAndGcTest {
   }
 
   @Test
-  void thisJvmsCompilersHaveWorkedByNow() {
-    Map<String, Long> ticks = JvmCompilerAndGc.ticks(List.of(ProcessHandle.current().pid()));
-    assertThat(ticks).containsOnlyKeys("jit", "gc");
-    assertThat(ticks.get("jit")).isNotNegative();
+  void thisJvmsCompilersAreCountedInTheTotalAndUnderItsRole() {
+    Map<String, Long> ticks =
+        JvmCompilerAndGc.ticks(Map.of(ProcessHandle.current().pid(), "bench"));
+    assertThat(ticks).containsOnlyKeys("jit", "gc", "bench c1", "bench c2", "bench gc", "bench vm");
+    assertThat(ticks.get("jit")).isEqualTo(ticks.get("bench c1") + ticks.get("bench c2"));
+    assertThat(ticks.get("gc")).isEqualTo(ticks.get("bench gc"));
   }
 }
