@@ -4,8 +4,6 @@ import dev.hookline.schemas.Event;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
@@ -27,22 +25,10 @@ final class SeenEvents {
 
   private final WindowStore<byte[], byte[]> store;
   private final long windowMs;
-  private final SeenKeys keys;
 
-  /**
-   * Reads the whole store into its {@link SeenKeys}: build it when the stream task starts (the
-   * processor's {@code init}), after the store is restored.
-   */
   SeenEvents(WindowStore<byte[], byte[]> store, Duration window) {
     this.store = store;
     this.windowMs = window.toMillis();
-    this.keys = new SeenKeys(windowMs);
-    try (KeyValueIterator<Windowed<byte[]>, byte[]> all = store.all()) {
-      while (all.hasNext()) {
-        Windowed<byte[]> seen = all.next().key;
-        keys.add(seen.key(), seen.window().start());
-      }
-    }
   }
 
   /** The store behind it; the window is both its retention and its window size. */
@@ -55,19 +41,14 @@ final class SeenEvents {
 
   /** Whether an event of this identity was routed within the window around {@code timestamp}. */
   boolean seen(Event event, long timestamp) {
-    byte[] key = key(event);
-    long from = timestamp - windowMs;
-    long to = timestamp + windowMs;
-    if (!keys.mightHold(key, from, to)) return false;
-    try (WindowStoreIterator<byte[]> found = store.fetch(key, from, to)) {
+    try (WindowStoreIterator<byte[]> found =
+        store.fetch(key(event), timestamp - windowMs, timestamp + windowMs)) {
       return found.hasNext();
     }
   }
 
   void remember(Event event, long timestamp) {
-    byte[] key = key(event);
-    store.put(key, SEEN, timestamp);
-    keys.add(key, timestamp);
+    store.put(key(event), SEEN, timestamp);
   }
 
   /** {@code source} then {@code id}, the length first so that no two pairs share a key. */
