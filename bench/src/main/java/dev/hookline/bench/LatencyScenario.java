@@ -42,10 +42,13 @@ final class LatencyScenario {
     Map<String, Double> cores;
     ReceiverStats received;
     Histogram routed;
+    Map<String, Long> requests;
+    Map<String, Long> requestsAfter;
     try (RoutedTap tap = new RoutedTap(b.stack.bootstrapServers())) {
       Instant since = b.resetReceiver();
       tap.take();
       CpuMeter.Snapshot cpu = b.cpu();
+      requests = BrokerRequests.snapshot();
       published =
           Publishing.paced(
               b.publisher,
@@ -54,6 +57,7 @@ final class LatencyScenario {
               o.duration(),
               group + "-");
       cores = b.cores(cpu);
+      requestsAfter = BrokerRequests.snapshot();
       received = b.awaitDelivered(group, published.published(), Duration.ofSeconds(30));
       routed = tap.take();
       recordedSince = since;
@@ -80,6 +84,8 @@ final class LatencyScenario {
     f.put("routedP99Ms", routed.getTotalCount() == 0 ? 0 : routed.getValueAtPercentile(99));
     f.put("routedMaxMs", routed.getTotalCount() == 0 ? 0 : routed.getMaxValue());
     f.put("routedSeen", routed.getTotalCount());
+    // the routed tap's own fetches are in these: one read_committed consumer
+    f.putAll(BrokerRequests.figures(requests, requestsAfter, published.published()));
     boolean complete =
         received.count() >= published.published() && recorded.succeeded() == published.published();
     String headline =

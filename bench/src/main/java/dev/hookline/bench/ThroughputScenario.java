@@ -69,6 +69,7 @@ final class ThroughputScenario {
     Instant since = b.resetReceiver();
     WorkerStats memoryBefore = b.workers.get(0).stats();
     CpuMeter.Snapshot cpu = b.cpu();
+    Map<String, Long> requests = BrokerRequests.snapshot();
     long expected = o.events() * perEvent;
 
     Publishing.Result published =
@@ -76,6 +77,7 @@ final class ThroughputScenario {
             b.publisher, List.of(new Publishing.Kind(type, data)), o.events(), group + "-");
     ReceiverStats received = b.awaitDelivered(group, expected, Duration.ofSeconds(30));
     CpuMeter.Snapshot cpuAfter = b.cpu();
+    Map<String, Long> requestsAfter = BrokerRequests.snapshot();
     Map<String, Double> cores = b.cores(cpu, cpuAfter);
     Map<String, Double> jitAndGc = CpuMeter.jitAndGcCores(cpu, cpuAfter);
     Bench.Recorded recorded = b.awaitRecorded(webhooks, since, expected, Duration.ofSeconds(120));
@@ -111,6 +113,8 @@ final class ThroughputScenario {
     f.put(
         "jitAndGcMicrosPerDelivery (all JVMs, inside the parts)",
         CpuPerDelivery.each(jitAndGc, sustained));
+    // counts, not times: they hold still when the machine is busy
+    f.putAll(BrokerRequests.figures(requests, requestsAfter, received.count()));
     f.putAll(cold);
     boolean pass = complete && sustained >= TARGET_PER_SECOND;
     String headline =

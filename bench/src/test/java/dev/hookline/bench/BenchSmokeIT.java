@@ -67,6 +67,12 @@ class BenchSmokeIT {
         .containsKeys(
             "jitAndGcMicrosPerDelivery (all JVMs, inside the parts)",
             "warmUpJitAndGcMicrosPerDelivery");
+    // the in-process broker's own request meters: the tasks were fetched from a share group
+    assertThat((Double) throughput.figures().get("brokerRequestsPerDelivery")).isPositive();
+    @SuppressWarnings("unchecked")
+    Map<String, Double> byKind =
+        (Map<String, Double>) throughput.figures().get("brokerRequestsPerDeliveryByKind");
+    assertThat(byKind).containsKeys("Produce", "ShareFetch");
     assertThat(throughput.headline()).contains("µs of machine CPU per delivery (workers ");
     assertThat(results.get("memory").figures().get("heapMaxMb")).isEqualTo(256L);
     ScenarioResult raw = results.get("raw");
