@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * @param applicationId Kafka Streams application id (consumer group, transactional id prefix)
  * @param stateDir where Kafka Streams keeps its local state (the routes index)
  * @param numStreamThreads stream threads; more than the event partitions is wasted
- * @param commitInterval how often a transaction commits; the floor of end-to-end latency
+ * @param commitInterval how often a transaction commits: what a {@code read_committed} reader of
+ *     the tasks waits for. The workers read uncommitted (docs/design.md), so deliveries do not
+ *     wait.
  * @param replicationFactor of the Streams internal topics (the deduplication store's changelog):
  *     {@link #FROM_CLUSTER} (0, the default) for min(3, brokers) counted at start, as Hookline's
  *     own topics get; -1 for the broker's {@code default.replication.factor}; else that many
@@ -49,7 +51,7 @@ public record RouterConfig(
   /** How {@link #INSTANCE_ID} reads in an error message. */
   public static final String INSTANCE_ID_RULE = "1-200 of the characters a-z A-Z 0-9 . _ -";
 
-  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(500);
 
   public static final Duration DEFAULT_DEDUPLICATION_WINDOW = Duration.ofMinutes(10);
 
@@ -95,7 +97,7 @@ public record RouterConfig(
   }
 
   /**
-   * Defaults: application id {@value Topics#ROUTER_APPLICATION_ID}, one thread, 100 ms commits,
+   * Defaults: application id {@value Topics#ROUTER_APPLICATION_ID}, one thread, 500 ms commits,
    * broker-default RF, dynamic membership.
    */
   public static RouterConfig defaults(String bootstrapServers, Path stateDir) {
