@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -20,6 +21,9 @@ final class BrokerRequests {
   private static final String PATTERN =
       "kafka.network:type=RequestMetrics,name=RequestsPerSec,request=*,*";
 
+  /** The broker meters fetches twice: as {@code Fetch} and again by who asked. */
+  private static final Set<String> SUBCOUNTS = Set.of("FetchConsumer", "FetchFollower");
+
   private BrokerRequests() {}
 
   /** Requests served since the broker started, by request name (all versions summed). */
@@ -29,7 +33,7 @@ final class BrokerRequests {
     try {
       for (ObjectName name : server.queryNames(new ObjectName(PATTERN), null)) {
         Object count = server.getAttribute(name, "Count");
-        if (count instanceof Number n) {
+        if (count instanceof Number n && !SUBCOUNTS.contains(name.getKeyProperty("request"))) {
           counts.merge(name.getKeyProperty("request"), n.longValue(), Long::sum);
         }
       }
