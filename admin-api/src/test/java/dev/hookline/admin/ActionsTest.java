@@ -17,22 +17,16 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Test events, retry, recover, secret rotation, and the list's search, filter and counters. */
+@ExtendWith(ApiFixtureExtension.class)
 class ActionsTest {
-  private ApiFixture fixture;
+  private final ApiFixture fixture;
 
-  @BeforeEach
-  void start() {
-    fixture = new ApiFixture();
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
+  ActionsTest(ApiFixture fixture) {
+    this.fixture = fixture;
   }
 
   private String create(String body) {

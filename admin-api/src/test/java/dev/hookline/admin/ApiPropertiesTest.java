@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Property-based tests over every route of the OpenAPI document: random and malformed bodies, query
@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
  * per property, so the class runs in seconds.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ApiFixtureExtension.class)
 class ApiPropertiesTest {
   static final int TRIES = 200;
   private static final List<String> CONTENT_TYPES =
@@ -61,7 +62,7 @@ class ApiPropertiesTest {
           "a%00b");
 
   private final OpenApiContract contract = new OpenApiContract();
-  private ApiFixture fixture;
+  private final ApiFixture fixture;
   private UUID webhook;
   private UUID delivery;
   private List<String> operations;
@@ -70,19 +71,18 @@ class ApiPropertiesTest {
   private record State(Object stores, int events, int tasks) {}
 
   /**
-   * The stores the API runs on: the in-memory store here, PostgreSQL in {@link
-   * ApiPropertiesOnPostgresTest}.
+   * @param fixture on the in-memory store here, on PostgreSQL in {@link
+   *     ApiPropertiesOnPostgresTest}
    */
-  StoreBackend backend() {
-    return new StoreBackend.InMemory();
+  ApiPropertiesTest(ApiFixture fixture) {
+    this.fixture = fixture;
   }
 
   /** The tenant the tenant routes act on; it stays (deletes go to a throwaway one). */
   private static final String TENANT = "acme";
 
   @BeforeAll
-  void start() {
-    fixture = new ApiFixture(backend());
+  void existingResources() {
     webhook =
         fixture
             .backend
@@ -119,11 +119,6 @@ class ApiPropertiesTest {
     assertThat(fixture.send("GET", "/health", null, null, null).status()).isEqualTo(200);
     assertThat(fixture.get("/api/v1/webhooks/" + webhook).status()).isEqualTo(200);
     assertThat(fixture.get("/api/v1/tenants/" + TENANT).status()).isEqualTo(200);
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
   }
 
   @Test

@@ -3,27 +3,21 @@ package dev.hookline.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The bearer token guards /api/v1; /health, /metrics and extra routes stay open. */
+@ExtendWith(ApiFixtureExtension.class)
 class AuthAndOpsTest {
   private static final String CREATE =
       "{\"name\":\"a\",\"url\":\"https://example.com/h\",\"events\":[\"*\"]}";
-  private ApiFixture fixture;
+  private final ApiFixture fixture;
 
-  @BeforeEach
-  void start() {
-    fixture = new ApiFixture();
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
+  AuthAndOpsTest(ApiFixture fixture) {
+    this.fixture = fixture;
   }
 
   @ParameterizedTest

@@ -13,37 +13,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every bad request gets a 4xx problem naming what is wrong, and writes nothing. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ApiFixtureExtension.class)
 class BadInputTest {
   private static final String JSON = "application/json";
   private static final String VALID =
       "{\"name\":\"Orders\",\"url\":\"https://example.com/hook\",\"events\":[\"payment_received\"]";
   private static final String MISSING = "00000000-0000-4000-8000-000000000000";
 
-  private ApiFixture fixture;
+  private final ApiFixture fixture;
   private String hook; // an existing webhook's path, for PATCH cases
   private String delivery; // an existing delivery's path
   private String testDelivery; // an existing test delivery's path
 
   /**
-   * The stores the API runs on: the in-memory store here, PostgreSQL in {@link
-   * BadInputOnPostgresTest}.
+   * @param fixture on the in-memory store here, on PostgreSQL in {@link BadInputOnPostgresTest}
    */
-  StoreBackend backend() {
-    return new StoreBackend.InMemory();
+  BadInputTest(ApiFixture fixture) {
+    this.fixture = fixture;
   }
 
   @BeforeAll
-  void start() {
-    fixture = new ApiFixture(backend());
+  void existingResources() {
     assertThat(
             fixture
                 .backend
@@ -66,11 +65,6 @@ class BadInputTest {
     fixture.backend.addDelivery(
         Deliveries.delivery(testId, id, "test", DeliveryStatus.FAILED, 1, Instant.now()));
     testDelivery = "/api/v1/deliveries/" + testId;
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
   }
 
   /**

@@ -8,29 +8,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code POST /api/v1/events} is answered by {@link EventIngress}, in front of Javalin; the same
  * request with a trailing slash still goes through Javalin's route. Both must answer alike, every
  * bad input included: the same status, content type, problem and fields, nothing published.
  */
+@ExtendWith(ApiFixtureExtension.class)
 class EventIngressTest {
   private static final String JSON = "application/json";
   private static final String FAST = "/api/v1/events";
   private static final String JAVALIN = "/api/v1/events/";
-  private ApiFixture fixture;
+  private final ApiFixture fixture;
 
-  @BeforeEach
-  void start() {
-    fixture = new ApiFixture();
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
+  EventIngressTest(ApiFixture fixture) {
+    this.fixture = fixture;
   }
 
   private static String valid() {

@@ -5,27 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.Json;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Payload filters over the API: kept with the webhook, edited, cleared, and tested. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ApiFixtureExtension.class)
 class FilterApiTest {
   private static final String JSON = "application/json";
   private static final String FILTER =
       "{\"data.payment_total_raw\":{\"$gte\":100},\"data.payment_gateway\":{\"$in\":[\"stripe\"]}}";
-  private ApiFixture fixture;
+  private final ApiFixture fixture;
 
-  @BeforeAll
-  void start() {
-    fixture = new ApiFixture();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
+  FilterApiTest(ApiFixture fixture) {
+    this.fixture = fixture;
   }
 
   private ApiFixture.Response send(String method, String path, String body) {

@@ -10,21 +10,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(ApiFixtureExtension.class)
 class HappyPathTest {
-  private ApiFixture fixture;
+  private final ApiFixture fixture;
 
-  @BeforeEach
-  void start() {
-    fixture = new ApiFixture();
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
+  HappyPathTest(ApiFixture fixture) {
+    this.fixture = fixture;
   }
 
   @Test

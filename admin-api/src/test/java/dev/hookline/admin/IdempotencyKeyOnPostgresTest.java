@@ -1,9 +1,9 @@
 package dev.hookline.admin;
 
 /** {@link IdempotencyKeyTest} on a real PostgreSQL. */
+@ApiFixtureExtension.OnPostgres
 class IdempotencyKeyOnPostgresTest extends IdempotencyKeyTest {
-  @Override
-  StoreBackend backend() {
-    return new StoreBackend.Postgres();
+  IdempotencyKeyOnPostgresTest(ApiFixture fixture) {
+    super(fixture);
   }
 }

@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * here, on PostgreSQL in {@link IdempotencyKeyOnPostgresTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ApiFixtureExtension.class)
 class IdempotencyKeyTest {
   static final String EVENT =
       """
@@ -29,20 +29,10 @@ class IdempotencyKeyTest {
       {"payment_id": 1201, "membership_id": 314, "customer_id": 77,
        "customer_user_email": "grace@example.com"}""";
 
-  private ApiFixture fixture;
+  private final ApiFixture fixture;
 
-  StoreBackend backend() {
-    return new StoreBackend.InMemory();
-  }
-
-  @BeforeAll
-  void start() {
-    fixture = new ApiFixture(backend());
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
+  IdempotencyKeyTest(ApiFixture fixture) {
+    this.fixture = fixture;
   }
 
   @BeforeEach

@@ -10,10 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Walks the running API through every route with good and bad requests and checks each response
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.TestInstance;
  * served route is documented, so the document cannot drift from the code in either direction.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ApiFixtureExtension.class)
 class OpenApiContractTest {
   private static final String JSON = "application/json";
   private static final String MISSING = "00000000-0000-4000-8000-000000000000";
@@ -29,18 +29,11 @@ class OpenApiContractTest {
   private static final String W_ID = W + "/{id}";
   private static final String D_ID = "/api/v1/deliveries/{id}";
 
-  private ApiFixture fixture;
-  private OpenApiContract contract;
+  private final ApiFixture fixture;
+  private final OpenApiContract contract = new OpenApiContract();
 
-  @BeforeAll
-  void start() {
-    fixture = new ApiFixture();
-    contract = new OpenApiContract();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
+  OpenApiContractTest(ApiFixture fixture) {
+    this.fixture = fixture;
   }
 
   private ApiFixture.Response call(

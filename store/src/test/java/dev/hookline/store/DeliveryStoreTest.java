@@ -12,26 +12,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DeliveryStoreTest {
-  private static Database db;
-  private static DeliveryStore deliveries;
-  private static AttemptRecorder attempts;
-
-  @BeforeAll
-  static void open() {
-    db = TestPostgres.freshStore();
-    deliveries = db.deliveries();
-    attempts = db.attempts();
-  }
-
-  @AfterAll
-  static void close() {
-    db.close();
-  }
+  @RegisterExtension static final FreshStore store = FreshStore.empty();
 
   private static DeliveryTask task(UUID webhookId, String eventId) {
     Event event =
@@ -58,7 +43,7 @@ class DeliveryStoreTest {
 
   @Test
   void pingReturnsWhilePostgresAnswersAndThrowsWhenItCannot() {
-    attempts.ping();
+    store.attempts().ping();
     Database gone = TestPostgres.freshStore();
     AttemptRecorder unreachable = gone.attempts();
     gone.close();
@@ -67,8 +52,8 @@ class DeliveryStoreTest {
 
   @Test
   void concurrentBatchesSharingEventsDoNotDeadlock() throws Exception {
-    UUID a = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
-    UUID b = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
+    UUID a = store.newWebhook("payment_received");
+    UUID b = store.newWebhook("payment_received");
     try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
       for (int round = 0; round < 10; round++) {
         List<AttemptRecord> forA = new java.util.ArrayList<>();
@@ -79,8 +64,8 @@ class DeliveryStoreTest {
           forA.add(ok(task(a, event)));
           forB.add(ok(task(b, event)));
         }
-        var first = pool.submit(() -> attempts.recordAll(forA));
-        var second = pool.submit(() -> attempts.recordAll(forB));
+        var first = pool.submit(() -> store.attempts().recordAll(forA));
+        var second = pool.submit(() -> store.attempts().recordAll(forB));
         first.get(); // a deadlock (SQLState 40P01) would surface here as a StoreException
         second.get();
       }
@@ -89,18 +74,18 @@ class DeliveryStoreTest {
 
   @Test
   void recordsTheEventTheDeliveryAndEachAttempt() {
-    UUID webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
+    UUID webhook = store.newWebhook("payment_received");
     DeliveryTask first = task(webhook, "evt_1");
     Instant next = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.MILLIS);
 
-    attempts.recordAll(List.of(failed500(first, next)));
-    DeliveryView retrying = deliveries.find(first.deliveryId()).orElseThrow();
+    store.attempts().recordAll(List.of(failed500(first, next)));
+    DeliveryView retrying = store.deliveries().find(first.deliveryId()).orElseThrow();
     assertThat(retrying.status()).isEqualTo(DeliveryStatus.RETRYING);
     assertThat(retrying.nextAttemptAt()).isEqualTo(next);
     assertThat(retrying.lastStatusCode()).isEqualTo(500);
 
-    attempts.recordAll(List.of(ok(first.nextAttempt(Trigger.RETRY))));
-    DeliveryView done = deliveries.find(first.deliveryId()).orElseThrow();
+    store.attempts().recordAll(List.of(ok(first.nextAttempt(Trigger.RETRY))));
+    DeliveryView done = store.deliveries().find(first.deliveryId()).orElseThrow();
     assertThat(done.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
     assertThat(done.attemptCount()).isEqualTo(2);
     assertThat(done.eventType()).isEqualTo("payment_received");
@@ -115,13 +100,13 @@ class DeliveryStoreTest {
 
   @Test
   void everyRecordedRequestIsAnAttemptAndOldAttemptsDoNotRegressTheState() {
-    UUID webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
+    UUID webhook = store.newWebhook("payment_received");
     DeliveryTask t = task(webhook, "evt_2");
     AttemptRecord second = ok(t.nextAttempt(Trigger.RETRY));
-    attempts.recordAll(List.of(second));
-    attempts.recordAll(List.of(second, failed500(t, Instant.now())));
+    store.attempts().recordAll(List.of(second));
+    store.attempts().recordAll(List.of(second, failed500(t, Instant.now())));
 
-    DeliveryView view = deliveries.find(t.deliveryId()).orElseThrow();
+    DeliveryView view = store.deliveries().find(t.deliveryId()).orElseThrow();
     assertThat(view.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
     // each record is a request that left a worker (issue 15, item 5): none is dropped
     assertThat(view.attempts())
@@ -132,18 +117,19 @@ class DeliveryStoreTest {
 
   @Test
   void listsAWebhooksDeliveriesNewestFirstWithStatusFilterAndCursor() {
-    UUID webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
+    UUID webhook = store.newWebhook("payment_received");
     for (int i = 0; i < 5; i++) {
       DeliveryTask t = task(webhook, "evt_list_" + i);
-      attempts.recordAll(List.of(i % 2 == 0 ? ok(t) : failed500(t, Instant.now())));
+      store.attempts().recordAll(List.of(i % 2 == 0 ? ok(t) : failed500(t, Instant.now())));
     }
-    List<DeliveryView> page1 = deliveries.listForWebhook(webhook, null, null, null, 3);
-    List<DeliveryView> page2 = deliveries.listForWebhook(webhook, null, null, page1.get(2).id(), 3);
+    List<DeliveryView> page1 = store.deliveries().listForWebhook(webhook, null, null, null, 3);
+    List<DeliveryView> page2 =
+        store.deliveries().listForWebhook(webhook, null, null, page1.get(2).id(), 3);
     assertThat(page1).hasSize(3);
     assertThat(page2).hasSize(2);
     assertThat(page1.get(0).eventId()).isEqualTo("evt_list_4");
     assertThat(page2.get(1).eventId()).isEqualTo("evt_list_0");
-    assertThat(deliveries.listForWebhook(webhook, DeliveryStatus.RETRYING, null, null, 10))
+    assertThat(store.deliveries().listForWebhook(webhook, DeliveryStatus.RETRYING, null, null, 10))
         .extracting(DeliveryView::eventId)
         .containsExactly("evt_list_3", "evt_list_1");
   }

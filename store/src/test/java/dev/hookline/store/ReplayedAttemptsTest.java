@@ -11,10 +11,8 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 15, item 5, on a real PostgreSQL: replays never overwrite history. Every request that left
@@ -27,19 +25,7 @@ class ReplayedAttemptsTest {
     DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED, DeliveryStatus.RETRYING
   };
 
-  private static Database db;
-  private static UUID webhook;
-
-  @BeforeAll
-  static void open() {
-    db = TestPostgres.freshStore();
-    webhook = db.webhooks().create(WebhookStoreTest.zapier("payment_received")).webhook().id();
-  }
-
-  @AfterAll
-  static void close() {
-    db.close();
-  }
+  @RegisterExtension static final FreshStore store = FreshStore.withWebhook("payment_received");
 
   /** A request as a worker sent it: the task's attempt, when it started, what it came to. */
   private static AttemptRecord request(
@@ -66,7 +52,8 @@ class ReplayedAttemptsTest {
     Instant base = Instant.parse("2026-12-05T12:00:00Z");
     for (int trial = 0; trial < 150; trial++) {
       DeliveryTask task =
-          UnstorableAttemptsTest.task(webhook, "evt_prop_" + trial, "urn:test", "{\"n\": 1}");
+          UnstorableAttemptsTest.task(
+              store.webhook(), "evt_prop_" + trial, "urn:test", "{\"n\": 1}");
       int sent = 1 + random.nextInt(6);
       List<AttemptRecord> requests = new ArrayList<>();
       for (int i = 0; i < sent; i++) {
@@ -91,11 +78,11 @@ class ReplayedAttemptsTest {
       Collections.shuffle(order, random);
       for (int i = 0; i < order.size(); ) {
         int n = 1 + random.nextInt(order.size() - i);
-        db.attempts().recordAll(order.subList(i, i + n));
+        store.attempts().recordAll(order.subList(i, i + n));
         i += n;
       }
 
-      DeliveryView view = db.deliveries().find(task.deliveryId()).orElseThrow();
+      DeliveryView view = store.deliveries().find(task.deliveryId()).orElseThrow();
       String trialName = "seed " + SEED + ", trial " + trial + ", requests " + requests;
       assertThat(view.status()).as(trialName).isEqualTo(latest.newStatus());
       assertThat(view.lastStatusCode()).as(trialName).isEqualTo(latest.statusCode());
@@ -111,26 +98,29 @@ class ReplayedAttemptsTest {
 
   @Test
   void twoManualRetriesInARowAreTwoAttemptsAndTheStatusFollowsTheLatest() {
-    DeliveryTask task = UnstorableAttemptsTest.task(webhook, "evt_manual", "urn:test", "{}");
+    DeliveryTask task =
+        UnstorableAttemptsTest.task(store.webhook(), "evt_manual", "urn:test", "{}");
     Instant t0 = Instant.parse("2026-12-05T12:00:00Z");
-    db.attempts().recordAll(List.of(request(task, 1, Trigger.EVENT, t0, DeliveryStatus.FAILED)));
+    store.attempts().recordAll(List.of(request(task, 1, Trigger.EVENT, t0, DeliveryStatus.FAILED)));
 
     // POST /deliveries/{id}/retry twice before the worker records either: both read attempt 2
-    Redelivery first = db.deliveries().redelivery(task.deliveryId()).orElseThrow();
-    assertThat(db.deliveries().markRequeued(List.of(first))).isEqualTo(1);
-    Redelivery second = db.deliveries().redelivery(task.deliveryId()).orElseThrow();
-    assertThat(db.deliveries().markRequeued(List.of(second))).isEqualTo(1);
+    Redelivery first = store.deliveries().redelivery(task.deliveryId()).orElseThrow();
+    assertThat(store.deliveries().markRequeued(List.of(first))).isEqualTo(1);
+    Redelivery second = store.deliveries().redelivery(task.deliveryId()).orElseThrow();
+    assertThat(store.deliveries().markRequeued(List.of(second))).isEqualTo(1);
     assertThat(second.nextAttempt()).isEqualTo(first.nextAttempt()).isEqualTo(2);
 
-    db.attempts()
+    store
+        .attempts()
         .recordAll(
             List.of(
                 request(task, 2, Trigger.MANUAL, t0.plusSeconds(60), DeliveryStatus.SUCCEEDED)));
-    db.attempts()
+    store
+        .attempts()
         .recordAll(
             List.of(request(task, 2, Trigger.MANUAL, t0.plusSeconds(61), DeliveryStatus.FAILED)));
 
-    DeliveryView view = db.deliveries().find(task.deliveryId()).orElseThrow();
+    DeliveryView view = store.deliveries().find(task.deliveryId()).orElseThrow();
     assertThat(view.attempts())
         .extracting(DeliveryView.AttemptView::trigger)
         .containsExactly("event", "manual", "manual");
@@ -140,18 +130,23 @@ class ReplayedAttemptsTest {
 
   @Test
   void aReplayOfAnOlderAttemptRecordedLaterKeepsTheFinishedStatusAndItsOwnRow() {
-    DeliveryTask task = UnstorableAttemptsTest.task(webhook, "evt_replay", "urn:test", "{}");
+    DeliveryTask task =
+        UnstorableAttemptsTest.task(store.webhook(), "evt_replay", "urn:test", "{}");
     Instant t0 = Instant.parse("2026-12-05T12:00:00Z");
-    db.attempts().recordAll(List.of(request(task, 1, Trigger.EVENT, t0, DeliveryStatus.RETRYING)));
-    db.attempts()
+    store
+        .attempts()
+        .recordAll(List.of(request(task, 1, Trigger.EVENT, t0, DeliveryStatus.RETRYING)));
+    store
+        .attempts()
         .recordAll(
             List.of(request(task, 2, Trigger.RETRY, t0.plusSeconds(5), DeliveryStatus.SUCCEEDED)));
     // the retry timer's lease ran out while attempt 1's task was still queued: it went out again
-    db.attempts()
+    store
+        .attempts()
         .recordAll(
             List.of(request(task, 1, Trigger.EVENT, t0.plusSeconds(9), DeliveryStatus.RETRYING)));
 
-    DeliveryView view = db.deliveries().find(task.deliveryId()).orElseThrow();
+    DeliveryView view = store.deliveries().find(task.deliveryId()).orElseThrow();
     assertThat(view.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
     assertThat(view.nextAttemptAt()).isNull();
     assertThat(view.attempts()).hasSize(3);
