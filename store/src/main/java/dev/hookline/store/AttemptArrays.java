@@ -28,9 +28,11 @@ final class AttemptArrays {
           + " on conflict (id, source) do nothing";
 
   /**
-   * {@link AttemptWriter}'s statement over a whole batch: the delivery rows, then each attempt row
-   * numbered by its delivery's count. Only for batches in which each delivery appears once: {@code
-   * on conflict do update} cannot touch one row twice in a statement.
+   * A batch's delivery rows, each created with its first attempt in it (the first_* columns, V15),
+   * or counting a later attempt (or a first one after a deferral created the row), then a row in
+   * {@code unfolded_attempts} for each attempt not folded, numbered by its delivery's count. Only
+   * for batches in which each delivery appears once: {@code on conflict do update} cannot touch one
+   * row twice in a statement.
    */
   private static final String RECORD =
       "with v as (select * from unnest(?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::int8[], ?::text[],"
@@ -40,23 +42,41 @@ final class AttemptArrays {
           + " started_at, duration_ms, response_excerpt, error_class, error_message, worker_id)),"
           + " up as (insert into deliveries as cur (id, event_id, event_source, webhook_id, webhook_version,"
           + " trigger, status, attempts, next_attempt_at, last_status_code, last_error, status_attempt,"
-          + " status_started_at) select id, event_id, event_source, webhook_id, webhook_version, trigger,"
-          + " status, 1, next_attempt_at, status_code, last_error, status_attempt, started_at from v"
+          + " status_started_at, first_started_at, first_duration_ms, first_status_code,"
+          + " first_response_excerpt, first_error_class, first_error_message, first_worker_id)"
+          + " select id, event_id, event_source, webhook_id, webhook_version, trigger,"
+          + " status, 1, next_attempt_at, status_code, last_error, status_attempt, started_at,"
+          + " started_at, duration_ms, status_code, response_excerpt, error_class, error_message,"
+          + " worker_id from v"
           + AttemptWriter.ON_CONFLICT
-          + ") insert into delivery_attempts (delivery_id, attempt, trigger, started_at, duration_ms,"
+          + ") insert into unfolded_attempts (delivery_id, attempt, trigger, started_at, duration_ms,"
           + " status_code, response_excerpt, error_class, error_message, worker_id)"
           + " select up.id, up.attempts, v.trigger, v.started_at, v.duration_ms, v.status_code,"
-          + " v.response_excerpt, v.error_class, v.error_message, v.worker_id from up join v on v.id = up.id";
+          + " v.response_excerpt, v.error_class, v.error_message, v.worker_id from up join v on v.id = up.id"
+          + " where not up.folded";
 
   private AttemptArrays() {}
 
-  /** Whether {@link #record} can take the batch: no delivery in it twice. */
-  static boolean eachDeliveryOnce(List<AttemptRecord> attempts) {
-    Set<UUID> seen = new HashSet<>();
+  /**
+   * The batch in parts {@link #record} can take, in its order: each part holds a delivery once; a
+   * delivery's next appearance (a replay beside its original) starts the next part. A later part
+   * only touches delivery rows an earlier one already locked, so the lock order stays the batch's.
+   */
+  static List<List<AttemptRecord>> eachDeliveryOnce(List<AttemptRecord> attempts) {
+    List<List<AttemptRecord>> parts = new ArrayList<>();
+    List<Set<UUID>> seen = new ArrayList<>();
     for (AttemptRecord a : attempts) {
-      if (!seen.add(a.task().deliveryId())) return false;
+      UUID id = a.task().deliveryId();
+      int i = 0;
+      while (i < parts.size() && seen.get(i).contains(id)) i++;
+      if (i == parts.size()) {
+        parts.add(new ArrayList<>());
+        seen.add(new HashSet<>());
+      }
+      parts.get(i).add(a);
+      seen.get(i).add(id);
     }
-    return true;
+    return parts;
   }
 
   /** The events, in the given order (the lock order), once each. */

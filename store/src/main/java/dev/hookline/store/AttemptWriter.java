@@ -1,6 +1,5 @@
 package dev.hookline.store;
 
-import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.RawData;
 import java.sql.Connection;
@@ -8,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -31,12 +29,6 @@ final class AttemptWriter {
       "(excluded.status_attempt, excluded.status_started_at)"
           + " >= (coalesce(cur.status_attempt, cur.attempts), coalesce(cur.status_started_at, '-infinity'))";
 
-  /**
-   * One statement per attempt: the delivery row (counting the request, moving the status only for
-   * an attempt not older than the one it follows), then the attempt row numbered by that count, so
-   * a replayed attempt gets a number of its own instead of being dropped. The delivery row's lock
-   * orders concurrent writers of one delivery.
-   */
   /**
    * The delivery row's upsert: counting the request, moving the status only for an attempt not
    * older than the one it follows; returns the count the attempt row is numbered by.
@@ -61,41 +53,21 @@ final class AttemptWriter {
           + " status_started_at = case when "
           + NEWER
           + " then excluded.status_started_at else cur.status_started_at end,"
-          + " updated_at = now() returning cur.id, cur.attempts";
-
-  /**
-   * One statement per attempt: the delivery row, then the attempt row numbered by its count, so a
-   * replayed attempt gets a number of its own instead of being dropped. The delivery row's lock
-   * orders concurrent writers of one delivery.
-   */
-  private static final String RECORD =
-      "with up as (insert into deliveries as cur (id, event_id, event_source, webhook_id, webhook_version,"
-          + " trigger, status, attempts, next_attempt_at, last_status_code, last_error, status_attempt,"
-          + " status_started_at) values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"
-          + ON_CONFLICT
-          + ") insert into delivery_attempts (delivery_id, attempt, trigger, started_at, duration_ms, status_code,"
-          + " response_excerpt, error_class, error_message, worker_id)"
-          + " select up.id, up.attempts, ?, ?, ?, ?, ?, ?, ?, ? from up";
+          + " updated_at = now() returning cur.id, cur.attempts,"
+          // created now, its first attempt in it (V15): no row of its own in unfolded_attempts
+          + " cur.attempts = 1 and cur.first_started_at is not null as folded";
 
   private AttemptWriter() {}
 
   /**
-   * The batch in one go: one statement for its events and, unless a delivery appears twice in it (a
-   * replay beside its original), one for its deliveries and attempts; throws whatever PostgreSQL
-   * answers (the caller rolls back).
+   * The batch in one go: one statement for its events and one for its deliveries and attempts (one
+   * more for each further appearance of a delivery in it: a replay beside its original); throws
+   * whatever PostgreSQL answers (the caller rolls back).
    */
   static void writeAll(Connection c, List<AttemptRecord> sorted) throws SQLException {
     AttemptArrays.insertEvents(c, inKeyOrder(sorted.stream().map(a -> a.task().event()).toList()));
-    if (AttemptArrays.eachDeliveryOnce(sorted)) {
-      AttemptArrays.record(c, sorted);
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(RECORD)) {
-      for (AttemptRecord a : sorted) {
-        bind(ps, a);
-        ps.addBatch();
-      }
-      ps.executeBatch();
+    for (List<AttemptRecord> part : AttemptArrays.eachDeliveryOnce(sorted)) {
+      AttemptArrays.record(c, part);
     }
   }
 
@@ -200,35 +172,7 @@ final class AttemptWriter {
   }
 
   private static void writeRecord(Connection c, AttemptRecord a) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(RECORD)) {
-      bind(ps, a);
-      ps.executeUpdate();
-    }
-  }
-
-  private static void bind(PreparedStatement ps, AttemptRecord a) throws SQLException {
-    DeliveryTask t = a.task();
-    Timestamp started = Timestamp.from(a.startedAt());
-    ps.setObject(1, t.deliveryId());
-    ps.setString(2, t.event().id());
-    ps.setString(3, t.event().source());
-    ps.setObject(4, t.webhookId());
-    ps.setLong(5, t.webhookVersion());
-    ps.setString(6, t.trigger().wireName());
-    ps.setString(7, a.newStatus().dbName());
-    ps.setTimestamp(8, a.nextAttemptAt() == null ? null : Timestamp.from(a.nextAttemptAt()));
-    setInteger(ps, 9, a.statusCode());
-    ps.setString(10, lastError(a));
-    ps.setInt(11, t.attempt());
-    ps.setTimestamp(12, started);
-    ps.setString(13, t.trigger().wireName());
-    ps.setTimestamp(14, started);
-    ps.setInt(15, a.durationMs());
-    setInteger(ps, 16, a.statusCode());
-    ps.setString(17, stripNul(a.responseExcerpt()));
-    ps.setString(18, a.errorClass());
-    ps.setString(19, stripNul(a.errorMessage()));
-    ps.setString(20, a.workerId());
+    AttemptArrays.record(c, List.of(a));
   }
 
   static String lastError(AttemptRecord a) {
@@ -241,11 +185,5 @@ final class AttemptWriter {
   /** PostgreSQL text cannot hold NUL; receivers do send binary garbage. */
   static String stripNul(String s) {
     return s == null ? null : s.replace("\u0000", "");
-  }
-
-  private static void setInteger(PreparedStatement ps, int index, Integer value)
-      throws SQLException {
-    if (value == null) ps.setNull(index, Types.INTEGER);
-    else ps.setInt(index, value);
   }
 }

@@ -241,7 +241,7 @@ class RetentionJobTest {
               + "', 1, 'event', 'succeeded', 1,"
               + " recorded_at, recorded_at from events where id like 'bulk-%'");
       s.executeUpdate(
-          "insert into delivery_attempts (delivery_id, attempt, trigger, started_at, duration_ms, status_code)"
+          "insert into unfolded_attempts (delivery_id, attempt, trigger, started_at, duration_ms, status_code)"
               + " select id, 1, 'event', created_at, 5, 200 from deliveries where event_id like 'bulk-%'");
       s.execute("analyze");
     }

@@ -69,7 +69,7 @@ class StoreStatusTest {
       };
       for (Object[] a : attempts) {
         s.execute(
-            "insert into delivery_attempts (delivery_id, attempt, trigger, started_at, duration_ms,"
+            "insert into unfolded_attempts (delivery_id, attempt, trigger, started_at, duration_ms,"
                 + " status_code) values ('00000000-0000-0000-0000-00000000000"
                 + a[0]
                 + "', "
