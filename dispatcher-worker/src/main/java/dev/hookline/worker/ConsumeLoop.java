@@ -19,9 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One share consumer on a thread of its own: poll, start the batch's tasks ({@link TaskRunner}),
  * settle the batch ({@link BatchSettler}), poll again, the batch's acknowledgements sent with that
- * poll's fetch. A share
- * consumer must acknowledge all of one poll before its next, so a worker runs a few of these: one
- * alone would leave the HTTP side idle while its batch is recorded.
+ * poll's fetch. A share consumer must acknowledge all of one poll before its next, so a worker runs
+ * a few of these: one alone would leave the HTTP side idle while its batch is recorded.
  *
  * <p>A Kafka error, or a batch PostgreSQL refused while it still answers, backs this loop off (1 s,
  * doubling up to 30 s); PostgreSQL down pauses every loop of the worker ({@link StoreGate}).

@@ -40,8 +40,10 @@ final class FakeShareConsumer implements ShareConsumer<byte[], byte[]> {
   private final Set<ConsumerRecord<byte[], byte[]>> unacknowledged = ConcurrentHashMap.newKeySet();
   private final Set<String> subscription = ConcurrentHashMap.newKeySet();
   private volatile boolean wakeup;
+
   /** Acknowledgements not sent yet: a commit, the next poll's fetch or close sends them. */
   private volatile boolean acksPending;
+
   volatile boolean closed;
   volatile Thread owner;
 

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 class WorkerAssemblyTest {
   @Test
   void theShareConsumerWaitsBrieflyForLargerFetchesAndAcknowledgesExplicitly() {
-    Properties props =
-        WorkerAssembly.consumerProperties(WorkerConfig.defaults("kafka:9092", "w1"));
+    Properties props = WorkerAssembly.consumerProperties(WorkerConfig.defaults("kafka:9092", "w1"));
 
     assertThat(props)
         .containsEntry("share.acknowledgement.mode", "explicit")
