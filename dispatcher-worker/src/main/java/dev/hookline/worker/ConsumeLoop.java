@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One share consumer on a thread of its own: poll, start the batch's tasks ({@link TaskRunner}),
- * settle the batch ({@link BatchSettler}), poll again, the batch's acknowledgements sent with that
- * poll's fetch. A share consumer must acknowledge all of one poll before its next, so a worker runs
- * a few of these: one alone would leave the HTTP side idle while its batch is recorded.
+ * settle the batch ({@link BatchSettler}), commit its acknowledgements, poll again. A share
+ * consumer must acknowledge all of one poll before its next, so a worker runs a few of these: one
+ * alone would leave the HTTP side idle while its batch is recorded.
  *
  * <p>A Kafka error, or a batch PostgreSQL refused while it still answers, backs this loop off (1 s,
  * doubling up to 30 s); PostgreSQL down pauses every loop of the worker ({@link StoreGate}).
@@ -158,12 +158,9 @@ final class ConsumeLoop {
     ConsumerRecords<byte[], byte[]> records = c.poll(pollTimeout);
     if (records.isEmpty()) return false;
     BatchSettler.BatchResult result = process(runner, settler, records, c::acknowledge);
-    // The outcomes are durable already. The acknowledgements ride on the next poll's share fetch,
-    // which follows at once: one request to the broker per batch instead of two (a lost one only
-    // means a redelivery, which at-least-once allows; failures reach the callback). A batch the
-    // store refused is released now, as the loop waits before its next poll; stop() closes the
-    // consumer, which sends what is left.
-    if (result.storeFailed()) c.commitAsync();
+    // the outcomes are durable already: the acknowledgements need not hold up the next poll (a
+    // lost one only means a redelivery, which at-least-once allows); failures reach the callback
+    c.commitAsync();
     log.debug("batch: {}", result);
     return result.storeFailed();
   }

@@ -35,12 +35,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class WorkerAssembly {
   static final String EVENT_SOURCE = "urn:hookline:dispatcher-worker";
 
-  /** The share consumer's {@code fetch.min.bytes}: about 50 tasks of 1 KB. */
-  static final int FETCH_MIN_BYTES = 64 * 1024;
-
-  /** The share consumer's {@code fetch.max.wait.ms}: what a task may wait for others to join it. */
-  static final int FETCH_MAX_WAIT_MS = 10;
-
   /** The store interfaces the worker uses. */
   record Stores(
       WebhookLookup webhooks,
@@ -163,26 +157,15 @@ public final class WorkerAssembly {
   }
 
   private static ShareConsumer<byte[], byte[]> newConsumer(WorkerConfig config) {
-    return new KafkaShareConsumer<>(
-        consumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-  }
-
-  /** The share consumer's settings: ours, then the deployment's client properties over them. */
-  static Properties consumerProperties(WorkerConfig config) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.DISPATCHER_SHARE_GROUP);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "hookline-worker-" + config.workerId());
     props.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
-    // Fewer, larger share fetches when tasks trickle in: the broker answers a fetch once it has
-    // FETCH_MIN_BYTES of tasks or after FETCH_MAX_WAIT_MS, not at the first task (Kafka's 1 byte),
-    // which had every consumer fetch, record and acknowledge a task or two at a time at 1,000
-    // events/s. A backlog answers at once, as before.
-    props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(FETCH_MIN_BYTES));
-    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(FETCH_MAX_WAIT_MS));
     props.putAll(config.consumerProperties());
-    return props;
+    return new KafkaShareConsumer<>(
+        props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   /**

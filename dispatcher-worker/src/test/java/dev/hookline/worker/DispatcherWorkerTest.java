@@ -92,7 +92,7 @@ class DispatcherWorkerTest {
   }
 
   @Test
-  void pollsDeliversRecordsAndSendsTheAcknowledgementsWithTheNextFetch() {
+  void pollsDeliversRecordsAcknowledgesAndCommits() {
     Webhook ok = webhooks.add(Fixtures.webhook("http://ok"));
     Webhook down = webhooks.add(Fixtures.webhook("http://down"));
     consumer.queue.add(Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT)));
@@ -100,14 +100,14 @@ class DispatcherWorkerTest {
     consumer.queue.add(Fixtures.record("garbage".getBytes(StandardCharsets.UTF_8)));
     start(Duration.ofSeconds(5)); // after queueing, so that one poll gets all three
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.events.contains("acks:fetch"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.events.contains("commit"));
 
     assertThat(consumer.subscription()).containsExactly(Topics.DELIVERIES);
     assertThat(store.recorded())
         .extracting(a -> a.newStatus())
         .containsExactlyInAnyOrder(DeliveryStatus.SUCCEEDED, DeliveryStatus.RETRYING);
     assertThat(consumer.events)
-        .containsExactly("poll:3", "ack:REJECT", "ack:ACCEPT", "ack:ACCEPT", "acks:fetch");
+        .containsExactly("poll:3", "ack:REJECT", "ack:ACCEPT", "ack:ACCEPT", "commit");
     assertThat(worker.isRunning()).isTrue();
 
     worker.close();
@@ -139,11 +139,8 @@ class DispatcherWorkerTest {
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> consumer.lastAck.get(record) == AcknowledgeType.ACCEPT);
-    await().atMost(Duration.ofSeconds(5)).until(() -> consumer.events.contains("acks:fetch"));
-    // the release is sent at once (the loop waits before its next poll), the accept with the
-    // next poll's fetch
     assertThat(consumer.events)
-        .containsSubsequence("ack:RELEASE", "commit", "poll:1", "ack:ACCEPT", "acks:fetch");
+        .containsSubsequence("ack:RELEASE", "commit", "poll:1", "ack:ACCEPT", "commit");
   }
 
   @Test
@@ -194,7 +191,7 @@ class DispatcherWorkerTest {
     assertThat(timers.deferrals())
         .singleElement()
         .satisfies(d -> assertThat(d.task().webhookId()).isEqualTo(stuck.id()));
-    assertThat(consumer.events).endsWith("acks:close", "close");
+    assertThat(consumer.events).endsWith("commit", "close");
     assertThat(worker.isRunning()).isFalse();
   }
 

@@ -30,8 +30,7 @@ import org.apache.kafka.common.metrics.KafkaMetric;
 /**
  * A share consumer behaving like the real one in explicit mode where the worker can tell: poll
  * blocks up to its timeout, refuses to run while records of the last poll are unacknowledged,
- * RELEASE hands a record out again, wakeup interrupts a poll; acknowledgements not committed are
- * sent with the next poll ({@code acks:fetch}) or by close ({@code acks:close}).
+ * RELEASE hands a record out again, wakeup interrupts a poll.
  */
 final class FakeShareConsumer implements ShareConsumer<byte[], byte[]> {
   final BlockingQueue<ConsumerRecord<byte[], byte[]>> queue = new LinkedBlockingQueue<>();
@@ -40,10 +39,6 @@ final class FakeShareConsumer implements ShareConsumer<byte[], byte[]> {
   private final Set<ConsumerRecord<byte[], byte[]>> unacknowledged = ConcurrentHashMap.newKeySet();
   private final Set<String> subscription = ConcurrentHashMap.newKeySet();
   private volatile boolean wakeup;
-
-  /** Acknowledgements not sent yet: a commit, the next poll's fetch or close sends them. */
-  private volatile boolean acksPending;
-
   volatile boolean closed;
   volatile Thread owner;
 
@@ -52,10 +47,6 @@ final class FakeShareConsumer implements ShareConsumer<byte[], byte[]> {
     checkThread();
     if (!unacknowledged.isEmpty())
       throw new IllegalStateException("records of the last poll not acknowledged");
-    if (acksPending) {
-      acksPending = false;
-      events.add("acks:fetch"); // the real consumer sends them with the poll's share fetch
-    }
     long deadline = System.nanoTime() + timeout.toNanos();
     List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
     try {
@@ -90,7 +81,6 @@ final class FakeShareConsumer implements ShareConsumer<byte[], byte[]> {
     if (!unacknowledged.remove(record))
       throw new IllegalStateException("not in flight: " + record.offset());
     events.add("ack:" + type.name());
-    acksPending = true;
     lastAck.put(record, type);
     if (type == AcknowledgeType.RELEASE) queue.add(record);
   }
@@ -99,7 +89,6 @@ final class FakeShareConsumer implements ShareConsumer<byte[], byte[]> {
   public Map<TopicIdPartition, Optional<KafkaException>> commitSync() {
     checkThread();
     events.add("commit");
-    acksPending = false;
     return Map.of();
   }
 
@@ -121,10 +110,6 @@ final class FakeShareConsumer implements ShareConsumer<byte[], byte[]> {
 
   @Override
   public void close() {
-    if (acksPending) {
-      acksPending = false;
-      events.add("acks:close"); // the real consumer sends what is pending before it leaves
-    }
     events.add("close");
     closed = true;
   }
@@ -163,7 +148,6 @@ final class FakeShareConsumer implements ShareConsumer<byte[], byte[]> {
   public void commitAsync() {
     checkThread();
     events.add("commit");
-    acksPending = false;
   }
 
   @Override
