@@ -19,15 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.IdleConnectionEvictor;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.MessageConstraintException;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.util.TimeValue;
@@ -57,7 +52,6 @@ final class HttpDeliverer implements Deliverer {
   static final String HEAD_TOO_LARGE = "response_head_too_large";
 
   private final CloseableHttpClient client;
-  private final IdleConnectionEvictor idleEvictor;
   private final ScheduledExecutorService deadlines;
   private final String userAgent;
   private final Clock clock;
@@ -75,34 +69,32 @@ final class HttpDeliverer implements Deliverer {
             .setSocketTimeout(Timeout.ofSeconds(MAX_TIMEOUT_SECONDS))
             .setTimeToLive(TimeValue.ofMinutes(5))
             .build();
-    // guarded twice: at DNS resolution and again at socket connect (no proxy: a proxy would only
-    // get its own address checked)
-    PoolingHttpClientConnectionManager pool =
-        SsrfGuard.connectionManagerBuilder(policy)
-            .setMaxConnTotal(maxConnections)
-            // the per-webhook cap (TaskRunner) keeps one receiver from taking them all
-            .setMaxConnPerRoute(maxConnections)
-            .setDefaultConnectionConfig(connections)
-            .setConnectionFactory(
-                ManagedHttpClientConnectionFactory.builder()
-                    .http1Config(
-                        Http1Config.custom()
-                            .setMaxLineLength(MAX_HEADER_LINE_BYTES)
-                            .setMaxHeaderCount(MAX_HEADER_FIELDS)
+    this.client =
+        HttpClients.custom()
+            .setConnectionManager(
+                // guarded twice: at DNS resolution and again at socket connect (no proxy: a proxy
+                // would only get its own address checked)
+                SsrfGuard.connectionManagerBuilder(policy)
+                    .setMaxConnTotal(maxConnections)
+                    // the per-webhook cap (TaskRunner) keeps one receiver from taking them all
+                    .setMaxConnPerRoute(maxConnections)
+                    .setDefaultConnectionConfig(connections)
+                    .setConnectionFactory(
+                        ManagedHttpClientConnectionFactory.builder()
+                            .http1Config(
+                                Http1Config.custom()
+                                    .setMaxLineLength(MAX_HEADER_LINE_BYTES)
+                                    .setMaxHeaderCount(MAX_HEADER_FIELDS)
+                                    .build())
                             .build())
                     .build())
+            .disableRedirectHandling() // a 3xx is an answer, not an invitation to post elsewhere
+            .disableAutomaticRetries() // retries are ours, on our schedule, and recorded
+            .disableContentCompression()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .evictIdleConnections(TimeValue.ofMinutes(1))
             .build();
-    // HttpClient 5's minimal client: one exchange on a pooled connection, without the full
-    // client's exec chain, whose redirect, retry, cookie, authentication and compression steps we
-    // turned off anyway (its protocol step still re-parsed every request's path for an
-    // authentication scope, stop 28). It never follows a redirect (a 3xx is an answer, not an
-    // invitation to post elsewhere) nor retries (retries are ours, on our schedule, and
-    // recorded). It keeps a connection alive until the pool's time to live rather than a
-    // receiver's Keep-Alive hint; a connection idle for 2 s is checked before reuse either way.
-    this.client = HttpClients.createMinimal(pool);
-    this.idleEvictor =
-        new IdleConnectionEvictor(pool, TimeValue.ofMinutes(1), TimeValue.ofMinutes(1));
-    this.idleEvictor.start();
     ScheduledThreadPoolExecutor timer =
         new ScheduledThreadPoolExecutor(
             1,
@@ -130,31 +122,23 @@ final class HttpDeliverer implements Deliverer {
     long start = System.nanoTime();
     Duration timeout = timeoutOf(webhook);
     HttpPost post;
-    HttpHost target;
     try {
       post = SignedRequest.post(webhook, secrets, event, webhookId, userAgent, startedAt);
-      // the minimal client takes its target as given: from the request's scheme and authority,
-      // without parsing the URI again
-      target = RoutingSupport.determineHost(post);
-      if (target == null) {
-        throw new IllegalArgumentException("the URL has no host: " + webhook.url());
-      }
       post.setConfig(
           RequestConfig.custom()
               .setResponseTimeout(Timeout.of(timeout))
               .setConnectionRequestTimeout(Timeout.of(timeout))
               .build());
-    } catch (RuntimeException | HttpException e) {
+    } catch (RuntimeException e) {
       // bad URL, bad secret, unsupported header value: the same webhook will fail the same way, but
       // the admin may fix it; retrying keeps the delivery alive until then
       return new AttemptOutcome.Retry(
           startedAt, elapsedMs(start), null, null, "invalid_request", ResponseReader.message(e));
     }
-    return execute(target, post, timeout, startedAt, start);
+    return execute(post, timeout, startedAt, start);
   }
 
-  private AttemptOutcome execute(
-      HttpHost target, HttpPost post, Duration timeout, Instant startedAt, long start) {
+  private AttemptOutcome execute(HttpPost post, Duration timeout, Instant startedAt, long start) {
     // The socket timeout only bounds each read; a receiver dripping one byte a second would hold us
     // forever. The deadline cancels the whole exchange, which closes the connection at once.
     AtomicBoolean deadlinePassed = new AtomicBoolean();
@@ -168,7 +152,7 @@ final class HttpDeliverer implements Deliverer {
             TimeUnit.MILLISECONDS);
     ClassicHttpResponse response = null;
     try {
-      response = client.executeOpen(target, post, null);
+      response = client.executeOpen(null, post, null);
       int status = response.getCode();
       String excerpt = ResponseReader.excerpt(response.getEntity(), post);
       int durationMs = elapsedMs(start);
@@ -248,7 +232,6 @@ final class HttpDeliverer implements Deliverer {
   @Override
   public void close() {
     deadlines.shutdownNow();
-    idleEvictor.shutdown();
     try {
       client.close();
     } catch (IOException e) {
