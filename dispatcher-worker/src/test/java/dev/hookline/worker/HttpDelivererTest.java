@@ -438,4 +438,83 @@ class HttpDelivererTest {
       assertThat(outcome.errorMessage()).contains("localhost").contains("loopback");
     }
   }
+
+  /**
+   * What the client puts on the wire and how it treats a kept-alive connection, read from a bare
+   * socket: one connection for consecutive attempts (each answer read to its end hands the
+   * connection back to the pool), {@code Host} and {@code Content-Length} set, nothing the worker
+   * does not use ({@code Expect}, {@code Accept-Encoding}, cookies).
+   */
+  @Test
+  void consecutiveAttemptsShareOneKeptAliveConnection() throws Exception {
+    AtomicInteger connections = new AtomicInteger();
+    java.util.List<String> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        HttpDeliverer client =
+            new HttpDeliverer(
+                4,
+                "Hookline/test",
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                AddressPolicy.allowing(AddressPolicy.LOOPBACK_CIDRS))) {
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                while (!listener.isClosed()) {
+                  try {
+                    java.net.Socket socket = listener.accept();
+                    connections.incrementAndGet();
+                    Thread.ofVirtual().start(() -> answerEachRequest(socket, heads));
+                  } catch (IOException e) {
+                    return; // closed at the end of the test
+                  }
+                }
+              });
+      int port = listener.getLocalPort();
+      Webhook webhook =
+          Fixtures.webhook(
+              UUID.randomUUID(), "http://127.0.0.1:" + port + "/in?a=1", 15, null, Map.of(), true);
+
+      for (int i = 0; i < 3; i++) {
+        AttemptOutcome outcome = client.deliver(webhook, SECRETS, Fixtures.event(), MESSAGE_ID);
+        assertThat(outcome).isInstanceOf(AttemptOutcome.Delivered.class);
+        assertThat(outcome.responseExcerpt()).isEqualTo("thanks");
+      }
+
+      assertThat(connections).hasValue(1);
+      assertThat(heads).hasSize(3);
+      String head = heads.get(0).toLowerCase(java.util.Locale.ROOT);
+      assertThat(head).startsWith("post /in?a=1 http/1.1\r\n");
+      assertThat(head).contains("\r\nhost: 127.0.0.1:" + port + "\r\n");
+      assertThat(head).contains("\r\ncontent-length: ");
+      assertThat(head).contains("\r\nuser-agent: hookline/test\r\n");
+      assertThat(head).doesNotContain("expect:", "accept-encoding:", "cookie:", "authorization:");
+    }
+  }
+
+  /** Reads requests (head, then a body of Content-Length bytes) and answers each 200 "thanks". */
+  private static void answerEachRequest(java.net.Socket socket, java.util.List<String> heads) {
+    try (socket) {
+      java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+      OutputStream out = socket.getOutputStream();
+      while (true) {
+        StringBuilder head = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+          head.append((char) b);
+          if (head.length() >= 4 && head.lastIndexOf("\r\n\r\n") == head.length() - 4) break;
+        }
+        if (b < 0) return;
+        heads.add(head.toString());
+        java.util.regex.Matcher length =
+            java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(head);
+        in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+        out.write(
+            "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nthanks"
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+      }
+    } catch (IOException e) {
+      // the client closed the connection
+    }
+  }
 }
