@@ -41,7 +41,7 @@ final class WrittenData {
   static JsonNode read(byte[] value) {
     String text = writtenText(value);
     if (text == null || !checked(value)) return null;
-    return RawData.of(text);
+    return RawData.of(text, value); // the tasks copy the bytes, no second encoding
   }
 
   /**
