@@ -110,7 +110,8 @@ final class EventReader {
         }
       }
       optional(headers, EventAttribute.SUBJECT); // not carried, but never unbounded
-      JsonNode data;
+      JsonNode data = WrittenData.read(value); // kept as it came when already the written form
+      if (data != null) return new Valid(new Event(id, type, source, time, data, tenant));
       try {
         data = STRICT_TREE_READER.readTree(value);
       } catch (IOException e) {

@@ -189,6 +189,7 @@ final class EventRouter implements Processor<byte[], byte[], byte[], EventRouter
    * is ({@link RawData}), so a retry's body is the first attempt's byte for byte.
    */
   static Event withDataSerialisedOnce(Event event) {
+    if (RawData.textOf(event.data()) != null) return event; // kept as it came (WrittenData)
     return new Event(
         event.id(),
         event.type(),

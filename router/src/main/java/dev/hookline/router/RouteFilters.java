@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.schemas.DeliveredBody;
 import dev.hookline.schemas.Event;
 import dev.hookline.schemas.Json;
+import dev.hookline.schemas.RawData;
 import dev.hookline.schemas.filter.Filter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -40,7 +42,7 @@ final class RouteFilters {
         if (admitted != null) admitted.add(route);
         continue;
       }
-      if (body == null) body = DeliveredBody.of(event);
+      if (body == null) body = DeliveredBody.of(withTree(event));
       if (passes(route, body)) {
         if (admitted != null) admitted.add(route);
       } else if (admitted == null) {
@@ -48,6 +50,23 @@ final class RouteFilters {
       }
     }
     return admitted == null ? routes : admitted;
+  }
+
+  /**
+   * The event with its data as a tree: data kept as its text ({@link WrittenData}) is read into one
+   * here, only for an event that meets a filter. The text is the tree's own written form, so the
+   * tree is the one the data would have been read into.
+   */
+  private static Event withTree(Event event) {
+    String raw = RawData.textOf(event.data());
+    if (raw == null) return event;
+    return new Event(
+        event.id(),
+        event.type(),
+        event.source(),
+        event.time(),
+        Json.readTree(raw.getBytes(StandardCharsets.UTF_8)),
+        event.tenant());
   }
 
   /** Whether the body passes the route's filter; an unreadable filter passes nothing. */

@@ -50,9 +50,7 @@ final class TaskJson {
     // the JavaTimeModule's InstantSerializer without timestamps: ISO_INSTANT
     g.writeStringField("time", DateTimeFormatter.ISO_INSTANT.format(event.time()));
     g.writeFieldName("data");
-    String raw = RawData.textOf(event.data());
-    if (raw != null) g.writeRawValue(raw);
-    else Json.MAPPER.writeTree(g, event.data());
+    if (!RawData.writeRaw(event.data(), g)) Json.MAPPER.writeTree(g, event.data());
     if (event.tenant() != null) g.writeStringField("tenant", event.tenant());
     g.writeEndObject();
   }

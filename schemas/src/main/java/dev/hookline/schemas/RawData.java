@@ -1,7 +1,10 @@
 package dev.hookline.schemas;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,13 +46,41 @@ public final class RawData {
     return JsonNodeFactory.instance.rawValueNode(new RawValue(json));
   }
 
+  /**
+   * A node that serialises as {@code json}, whose UTF-8 bytes {@code utf8} are (the caller vouches
+   * for both): a generator writing bytes copies them instead of encoding the text again.
+   */
+  public static JsonNode of(String json, byte[] utf8) {
+    return JsonNodeFactory.instance.rawValueNode(new RawValue(new Utf8Text(json, utf8)));
+  }
+
   /** The text of a node made by {@link #of}, or null for any other node. */
   public static String textOf(JsonNode node) {
-    return node instanceof POJONode p
-            && p.getPojo() instanceof RawValue r
-            && r.rawValue() instanceof String s
-        ? s
-        : null;
+    if (node instanceof POJONode p && p.getPojo() instanceof RawValue r) {
+      if (r.rawValue() instanceof String s) return s;
+      if (r.rawValue() instanceof Utf8Text t) return t.getValue();
+    }
+    return null;
+  }
+
+  /**
+   * Writes a node made by {@link #of} as its raw value and answers true, or answers false for any
+   * other node.
+   */
+  public static boolean writeRaw(JsonNode node, JsonGenerator g) throws IOException {
+    if (!(node instanceof POJONode p && p.getPojo() instanceof RawValue r)) return false;
+    if (r.rawValue() instanceof SerializableString s) g.writeRawValue(s);
+    else if (r.rawValue() instanceof String s) g.writeRawValue(s);
+    else return false;
+    return true;
+  }
+
+  /** Text whose UTF-8 form is known: Jackson's own cache of it filled with those bytes. */
+  private static final class Utf8Text extends SerializedString {
+    Utf8Text(String text, byte[] utf8) {
+      super(text);
+      _unquotedUTF8Ref = utf8;
+    }
   }
 
   /**
