@@ -47,15 +47,23 @@ public final class RouterErrorHandler
     }
     String position = routedFrom(record, context);
     UnwritableRecords.Failure failure = unwritable.failed(position, record, exception);
+    if (failure == null) {
+      log.info(
+          "The write to {} for the event at {} was aborted with an earlier record's ({}); routed"
+              + " as usual when read again",
+          record.topic(),
+          position,
+          exception.getClass().getSimpleName());
+      return ProductionExceptionHandler.Response.fail();
+    }
     log.warn(
         "Could not write to {} for the event at {}; when read again: {} ({})",
         record.topic(),
         position,
         failure.fallback(),
         failure.reason());
-    // Fail, do not resume: under exactly-once the failed write already dooms the transaction,
-    // and failing now keeps the records sent after it (which fail for the same cause) from being
-    // blamed for it. The thread is replaced and reads the record again (Router).
+    // Fail, do not resume: under exactly-once the failed write already dooms the transaction.
+    // The thread is replaced and reads the record again (Router).
     return ProductionExceptionHandler.Response.fail();
   }
 

@@ -2,8 +2,11 @@ package dev.hookline.router;
 
 import dev.hookline.schemas.Topics;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -18,6 +21,14 @@ import org.apache.kafka.common.header.Header;
  * routing would stop for every event. With it, the second time the record goes one step further
  * down {@link Fallback}, and each step writes less, so a record is passed after at most three
  * aborted transactions.
+ *
+ * <p>Only the record that caused a failure is remembered. Once one write of a transaction fails,
+ * Kafka's producer fails every record still waiting in its buffer with <em>the same exception
+ * instance</em> (its {@code TransactionManager.lastError}, passed to {@code
+ * RecordAccumulator.abortUndrainedBatches}); blaming those too sent good events that happened to be
+ * buffered behind a too-large task to {@code hookline.invalid-events}. The first record to fail
+ * with an exception is the one that caused it: Kafka completes the failed write's callback before
+ * it aborts the others.
  *
  * <p>Bounded ({@value #CAPACITY} positions, the oldest forgotten first): a record forgotten before
  * it is read again only fails once more. Shared by every stream thread of one router.
@@ -48,6 +59,9 @@ final class UnwritableRecords {
         }
       };
 
+  /** Exceptions already blamed on a record; weak, so a closed producer's are forgotten. */
+  private final Set<Exception> blamed = Collections.newSetFromMap(new WeakHashMap<>());
+
   static String position(String topic, int partition, long offset) {
     return topic + "-" + partition + "@" + offset;
   }
@@ -59,10 +73,12 @@ final class UnwritableRecords {
 
   /**
    * Remembers that {@code unwritten}, written for the event record at {@code position}, could not
-   * be written, and returns what to do with that record next time.
+   * be written, and returns what to do with that record next time; or null when {@code e} was
+   * already blamed on an earlier record: this one only failed with it, and is routed as usual.
    */
   synchronized Failure failed(
       String position, ProducerRecord<byte[], byte[]> unwritten, Exception e) {
+    if (!blamed.add(e)) return null;
     Fallback next;
     String reason;
     String cause = e.getClass().getSimpleName() + ": " + e.getMessage();
