@@ -35,7 +35,7 @@ enum Setting {
       "CIDRs webhook targets may resolve to despite the SSRF guard, comma-separated; `up` adds loopback"),
   ROUTER_INSTANCE_ID(
       "",
-      "Static group membership of the router: a router restarted after a crash resumes at once instead of after the 45 s session timeout; unique per router process and kept across its restarts (`{hostname}` in it is replaced by the host's name, e.g. `router-{hostname}` for Compose replicas); empty = dynamic membership (`up` uses `hookline-up`)"),
+      "Static group membership of the router: a router restarted after a crash resumes at once instead of after its 10 s session timeout; unique per router process and kept across its restarts (`{hostname}` in it is replaced by the host's name, e.g. `router-{hostname}` for Compose replicas); empty = dynamic membership (`up` uses `hookline-up`)"),
   RETENTION_DAYS(
       "30",
       "Days events with their deliveries and attempts are kept, 1-3650; admin-api deletes older ones hourly"),

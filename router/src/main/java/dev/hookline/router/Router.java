@@ -38,6 +38,7 @@ public final class Router implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Router.class);
   private static final Duration BROKER_COUNT_TIMEOUT = Duration.ofSeconds(15);
+  static final int SESSION_TIMEOUT_MS = 10_000;
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
@@ -100,9 +101,15 @@ public final class Router implements AutoCloseable {
         TOPIC_DISCOVERY_INTERVAL_MS);
     // A new router starts at the oldest event still on the topics, not only at new ones.
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // A stream thread that dies (a record the broker refuses: RouterErrorHandler) is replaced at
+    // once, but its consumer stays in the group (Streams never leaves on a thread's close), and
+    // the group waits for its session to time out before it gives the partitions to anyone: with
+    // Kafka's 45 s, every refused record stopped all routing for 45 s. 10 s (Kafka's default
+    // before 3.0) with the 3 s heartbeat. Unprefixed, so that an override of the same key wins.
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
     // Static membership: a router restarted after a crash (kill -9, OOM) rejoins as the member it
     // was and gets its partitions back at once; a new dynamic member would wait for the dead one to
-    // miss the 45 s session timeout. Streams appends "-<thread>" per stream thread. Only the main
+    // miss its session timeout. Streams appends "-<thread>" per stream thread. Only the main
     // consumer is in the group; the restore and global consumers must not carry the id.
     if (config.instanceId() != null) {
       p.put(

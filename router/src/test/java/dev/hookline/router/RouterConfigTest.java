@@ -45,6 +45,25 @@ class RouterConfigTest {
   }
 
   @Test
+  void theGroupGivesADeadStreamThreadsPartitionsAwayAfterTenSecondsNotFortyFive() {
+    RouterConfig config = RouterConfig.defaults("k:9092", Path.of("/tmp/r"));
+    StreamsConfig streams = new StreamsConfig(Router.streamsProperties(config));
+    assertThat(streams.getMainConsumerConfigs("g", "c", 0))
+        .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000)
+        .as("the heartbeat stays well inside the session")
+        .doesNotContainKey(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
+
+    RouterConfig overridden =
+        RouterConfig.builder("k:9092", Path.of("/tmp/r"))
+            .kafkaOverrides(Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000"))
+            .build();
+    assertThat(
+            new StreamsConfig(Router.streamsProperties(overridden))
+                .getMainConsumerConfigs("g", "c", 0))
+        .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+  }
+
+  @Test
   void internalTopicsOfThreeReplicasOrMoreNeedTwoInSync() {
     RouterConfig config = RouterConfig.defaults("k:9092", Path.of("/tmp/r"));
     Properties three = Router.streamsProperties(config, 3);
