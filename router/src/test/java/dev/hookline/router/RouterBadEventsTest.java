@@ -215,6 +215,11 @@ class RouterBadEventsTest {
    * step further down each time the record is read again: refused whole, then noted without its
    * value, then dropped with an ERROR log; the records after it are routed every time.
    */
+  /** Each refusal by Kafka is an exception of its own (one instance is one refusal). */
+  static Exception refusal() {
+    return new org.apache.kafka.common.errors.RecordTooLargeException("too big");
+  }
+
   @Test
   void aRecordKafkaRefusedIsPassedFurtherDownEachTimeItIsReadAgain() {
     RouterTopology topology = new RouterTopology(RouterTopologyTest.TYPES::contains, registry);
@@ -222,9 +227,7 @@ class RouterBadEventsTest {
     org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> task =
         new org.apache.kafka.clients.producer.ProducerRecord<>(
             Topics.DELIVERIES, utf8("w"), utf8("{}"));
-    Exception refusal = new org.apache.kafka.common.errors.RecordTooLargeException("too big");
-
-    topology.unwritable().failed(position, task, refusal);
+    topology.unwritable().failed(position, task, refusal());
     restartWith(topology);
     payments.pipeInput(event("evt-refused", "payment_received", RouterTopologyTest.DATA));
     payments.pipeInput(event("evt-good-1", "payment_received", RouterTopologyTest.DATA));
@@ -240,7 +243,7 @@ class RouterBadEventsTest {
     var copy =
         new org.apache.kafka.clients.producer.ProducerRecord<>(
             Topics.INVALID_EVENTS, null, null, utf8("k"), refused.value(), refused.headers());
-    topology.unwritable().failed(position, copy, refusal);
+    topology.unwritable().failed(position, copy, refusal());
     restartWith(topology);
     payments.pipeInput(event("evt-refused", "payment_received", RouterTopologyTest.DATA));
     payments.pipeInput(event("evt-good-2", "payment_received", RouterTopologyTest.DATA));
@@ -255,7 +258,7 @@ class RouterBadEventsTest {
     var note =
         new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(
             Topics.INVALID_EVENTS, null, null, null, null, noted.headers());
-    topology.unwritable().failed(position, note, refusal);
+    topology.unwritable().failed(position, note, refusal());
     restartWith(topology);
     payments.pipeInput(event("evt-refused", "payment_received", RouterTopologyTest.DATA));
     payments.pipeInput(event("evt-good-3", "payment_received", RouterTopologyTest.DATA));

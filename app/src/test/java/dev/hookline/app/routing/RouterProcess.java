@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * The router role alone in a child JVM, for crash tests: wired like {@code hookline router}
  * (Roles.router) but with a dedicated application id and a 6 s session timeout, so that a router
- * restarted after {@code kill -9} gets its partitions after 6 s instead of the default 45 s
- * (classic group protocol: the dead member holds them until its session expires).
+ * restarted after {@code kill -9} gets its partitions after 6 s instead of the router's default 10
+ * s (classic group protocol: the dead member holds them until its session expires).
  *
  * <p>Arguments: bootstrap servers, application id, state directory.
  */
