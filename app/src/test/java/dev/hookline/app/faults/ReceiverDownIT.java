@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +26,10 @@ import org.slf4j.LoggerFactory;
  * delivery log shows each failed attempt before the success; a good receiver alongside gets its
  * events on time throughout.
  *
- * <p>Mostly waiting, and the longest fault test: it runs beside the others (the {@code faults}
- * execution of failsafe runs them two at a time) and is ordered first, so that it starts at once
- * rather than after another one.
+ * <p>Mostly waiting, so it runs beside the other fault tests (the {@code faults} execution of
+ * failsafe enables JUnit's parallel mode for this class only).
  */
-@Order(1)
+@Execution(ExecutionMode.CONCURRENT)
 class ReceiverDownIT {
   private static final Logger log = LoggerFactory.getLogger(ReceiverDownIT.class);
   private static final Duration OUTAGE = Duration.ofMinutes(2);
