@@ -210,16 +210,16 @@ class RouterBadEventsTest {
     assertThat(tasks()).extracting(t -> t.event().id()).containsExactly("evt-good");
   }
 
-  /**
-   * What Kafka refused once (the broker's own limits: {@link RouterErrorHandler}) is passed one
-   * step further down each time the record is read again: refused whole, then noted without its
-   * value, then dropped with an ERROR log; the records after it are routed every time.
-   */
   /** Each refusal by Kafka is an exception of its own (one instance is one refusal). */
   static Exception refusal() {
     return new org.apache.kafka.common.errors.RecordTooLargeException("too big");
   }
 
+  /**
+   * What Kafka refused once (the broker's own limits: {@link RouterErrorHandler}) is passed one
+   * step further down each time the record is read again: refused whole, then noted without its
+   * value, then dropped with an ERROR log; the records after it are routed every time.
+   */
   @Test
   void aRecordKafkaRefusedIsPassedFurtherDownEachTimeItIsReadAgain() {
     RouterTopology topology = new RouterTopology(RouterTopologyTest.TYPES::contains, registry);
