@@ -65,16 +65,7 @@ class FoldedFirstAttemptTest {
 
   /** The attempt the log shows for a recorded request, numbered {@code n}. */
   private static DeliveryView.AttemptView expected(int n, AttemptRecord a) {
-    return new DeliveryView.AttemptView(
-        n,
-        a.task().trigger().wireName(),
-        a.startedAt(),
-        a.durationMs(),
-        a.statusCode(),
-        a.responseExcerpt(),
-        a.errorClass(),
-        a.errorMessage(),
-        a.workerId());
+    return InMemoryDeliveries.logEntry(n, a);
   }
 
   private List<DeliveryView.AttemptView> log(UUID delivery) {

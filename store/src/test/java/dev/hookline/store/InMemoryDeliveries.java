@@ -183,19 +183,23 @@ public final class InMemoryDeliveries implements DeliveryStore, AttemptRecorder 
     return marked;
   }
 
+  /** What the delivery log shows for the recorded request {@code a}, numbered {@code n}. */
+  static DeliveryView.AttemptView logEntry(int n, AttemptRecord a) {
+    return new DeliveryView.AttemptView(
+        n,
+        a.task().trigger().wireName(),
+        a.startedAt(),
+        a.durationMs(),
+        a.statusCode(),
+        a.responseExcerpt(),
+        a.errorClass(),
+        a.errorMessage(),
+        a.workerId());
+  }
+
   /** The log entry after one recorded attempt (an attempt recorded twice changes nothing). */
   private synchronized void apply(AttemptRecord a) {
-    DeliveryView.AttemptView attempt =
-        new DeliveryView.AttemptView(
-            a.task().attempt(),
-            a.task().trigger().wireName(),
-            a.startedAt(),
-            a.durationMs(),
-            a.statusCode(),
-            a.responseExcerpt(),
-            a.errorClass(),
-            a.errorMessage(),
-            a.workerId());
+    DeliveryView.AttemptView attempt = logEntry(a.task().attempt(), a);
     Optional<DeliveryView> before = find(a.task().deliveryId());
     if (before.isPresent()
         && before.get().attempts().stream().anyMatch(x -> x.attempt() == attempt.attempt())) {
