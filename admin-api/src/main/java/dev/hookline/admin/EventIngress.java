@@ -57,8 +57,12 @@ final class EventIngress extends Handler.Wrapper {
     int status;
     String contentType;
     byte[] body;
+    byte[] event = null;
     try {
-      EventRoutes.Accepted accepted = publish(request, response);
+      authorize(request, response);
+      event = readEvent(request);
+      EventRoutes.Accepted accepted =
+          events.publish(request.getHeaders().get(IdempotentRequests.HEADER), event);
       if (accepted.replayed())
         response.getHeaders().put(IdempotentRequests.REPLAYED_HEADER, "true");
       status = 202;
@@ -77,6 +81,11 @@ final class EventIngress extends Handler.Wrapper {
       contentType = ApiProblem.CONTENT_TYPE;
       body = problem(problem);
     }
+    // Refused before its body was read (token, content type, size): Jetty cannot keep the
+    // connection, and a keep-alive client must hear it, or it sends its next request into a
+    // socket that is closing.
+    if (event == null && request.getLength() != 0)
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
     // counted before the answer leaves, so that whoever got it finds it counted
     timer.record("POST", PATH, status, System.nanoTime() - start);
     answered.increment();
@@ -89,20 +98,21 @@ final class EventIngress extends Handler.Wrapper {
     return answered.sum();
   }
 
-  private EventRoutes.Accepted publish(Request request, Response response) throws Exception {
+  private void authorize(Request request, Response response) {
     Optional<Caller> caller = auth.caller(request.getHeaders().get(HttpHeader.AUTHORIZATION));
     if (caller.isEmpty()) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, Auth.CHALLENGE);
       throw ApiProblem.unauthorized();
     }
     if (caller.get() instanceof Caller.Member) throw Auth.adminOnly();
-    byte[] body =
-        Requests.jsonBytes(
-            request.getHeaders().get(HttpHeader.CONTENT_TYPE),
-            request.getLength(),
-            () -> Content.Source.asInputStream(request),
-            events.maxBytes());
-    return events.publish(request.getHeaders().get(IdempotentRequests.HEADER), body);
+  }
+
+  private byte[] readEvent(Request request) {
+    return Requests.jsonBytes(
+        request.getHeaders().get(HttpHeader.CONTENT_TYPE),
+        request.getLength(),
+        () -> Content.Source.asInputStream(request),
+        events.maxBytes());
   }
 
   private static byte[] problem(ApiProblem problem) {

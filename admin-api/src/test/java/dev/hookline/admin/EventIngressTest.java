@@ -155,6 +155,41 @@ class EventIngressTest {
     assertThat(fixture.publishing.published).isEmpty();
   }
 
+  @Test
+  void aRefusalSentBeforeTheBodyArrivedSaysTheConnectionCloses() throws Exception {
+    // Refused on its headers alone, the body not yet read: the server cannot keep the connection,
+    // and must say so, or a keep-alive client sends its next request into a closing socket.
+    for (String path : List.of(FAST, JAVALIN)) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fixture.api.port())) {
+        socket.setSoTimeout(10_000);
+        socket
+            .getOutputStream()
+            .write(
+                ("POST "
+                        + path
+                        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 1000\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        String head = readHead(socket.getInputStream());
+        assertThat(head).as(path).startsWith("HTTP/1.1 401");
+        assertThat(head.toLowerCase(java.util.Locale.ROOT))
+            .as(path)
+            .contains("\r\nconnection: close\r\n");
+      }
+    }
+  }
+
+  private static String readHead(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) break;
+      head.append((char) b);
+    }
+    return head.toString();
+  }
+
   private String createTenantToken() {
     assertThat(fixture.post("/api/v1/tenants", "{\"id\":\"acme\",\"name\":\"Acme\"}").status())
         .isEqualTo(201);
