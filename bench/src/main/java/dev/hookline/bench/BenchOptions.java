@@ -22,7 +22,7 @@ import java.util.Map;
  * @param scalingLatencyMs the receiver's latency in the scaling scenario
  * @param duration how long the latency scenario publishes
  * @param warmUp how long the latency scenario publishes at its rate before it measures, so that the
- *     worker JVM's code is compiled (a cold worker falls seconds behind at 1,000 events/s)
+ *     JVMs' code is compiled (cold, their C2 compilers take a quarter of the machine for minutes)
  * @param window how long each scaling step and each isolation phase measures
  * @param latencyRate events per second of the latency scenario
  * @param isolationEndpoints webhooks in the isolation scenario, one of which hangs
@@ -123,7 +123,7 @@ record BenchOptions(
         List.of(1, 2, 4),
         200,
         Duration.ofSeconds(60),
-        Duration.ofSeconds(20),
+        Duration.ofSeconds(120),
         Duration.ofSeconds(20),
         1000,
         100,
@@ -214,7 +214,7 @@ record BenchOptions(
         --scaling LIST          worker counts of the scaling scenario (default 1,2,4)
         --scaling-latency MS    the receiver's latency while scaling (default 200)
         --duration SECONDS      how long the latency scenario publishes (default 60; quick 3)
-        --warm-up SECONDS       the latency scenario's unmeasured lead-in at its rate (default 20; quick 0)
+        --warm-up SECONDS       the latency scenario's unmeasured lead-in at its rate (default 120; quick 0)
         --window SECONDS        each scaling step and isolation phase (default 20; quick 2)
         --rate N                events/s of the latency scenario (default 1000)
         --isolation-rate N      events/s of the isolation scenario, each to every endpoint (default 20; quick 10)

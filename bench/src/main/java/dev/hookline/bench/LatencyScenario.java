@@ -40,6 +40,7 @@ final class LatencyScenario {
     b.awaitIdle(Duration.ofSeconds(60));
     Publishing.Result published;
     Map<String, Double> cores;
+    Map<String, Double> jitAndGc;
     ReceiverStats received;
     Histogram routed;
     Map<String, Long> requests;
@@ -56,7 +57,9 @@ final class LatencyScenario {
               o.latencyRate(),
               o.duration(),
               group + "-");
-      cores = b.cores(cpu);
+      CpuMeter.Snapshot cpuAfter = b.cpu();
+      cores = b.cores(cpu, cpuAfter);
+      jitAndGc = CpuMeter.jitAndGcCores(cpu, cpuAfter);
       requestsAfter = BrokerRequests.snapshot();
       received = b.awaitDelivered(group, published.published(), Duration.ofSeconds(30));
       routed = tap.take();
@@ -84,6 +87,11 @@ final class LatencyScenario {
     f.put("routedP99Ms", routed.getTotalCount() == 0 ? 0 : routed.getValueAtPercentile(99));
     f.put("routedMaxMs", routed.getTotalCount() == 0 ? 0 : routed.getMaxValue());
     f.put("routedSeen", routed.getTotalCount());
+    // inside the cores: how much of them was our JVMs compiling and collecting (a cold stack
+    // compiles for minutes; --warm-up sets how long it runs first)
+    f.put(
+        "jitAndGcMicrosPerDelivery (all JVMs, inside the parts)",
+        CpuPerDelivery.each(jitAndGc, published.perSecond()));
     // the routed tap's own fetches are in these: one read_committed consumer
     f.putAll(BrokerRequests.figures(requests, requestsAfter, published.published()));
     boolean complete =

@@ -17,7 +17,7 @@ class BenchOptionsTest {
     assertThat(o.payloadBytes()).isEqualTo(1024);
     assertThat(o.scalingWorkers()).containsExactly(1, 2, 4);
     assertThat(o.duration()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(o.warmUp()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(o.warmUp()).isEqualTo(Duration.ofSeconds(120));
     assertThat(o.throughputWarmUpEvents()).isEqualTo(120_000);
     assertThat(o.fanoutWebhooks()).isEqualTo(10_000);
     assertThat(o.workerHeap()).isEqualTo("512m");
