@@ -22,6 +22,8 @@ record HooklineConfig(
     int embeddedDbPort,
     int workerConcurrency,
     String workerId,
+    int breakerCooldownSeconds,
+    int breakerMaxCooldownSeconds,
     int topicPartitions,
     int topicReplicationFactor,
     List<String> allowedNetworks,
@@ -76,6 +78,13 @@ record HooklineConfig(
         .workerConcurrency(r.integer(Setting.WORKER_CONCURRENCY, 1, 10_000))
         .workerId(
             r.string(Setting.WORKER_ID).isBlank() ? defaultWorkerId() : r.string(Setting.WORKER_ID))
+        .breakerCooldownSeconds(r.integer(Setting.WORKER_BREAKER_COOLDOWN_SECONDS, 1, 3600))
+        .breakerMaxCooldownSeconds(
+            r.atLeast(
+                Setting.WORKER_BREAKER_MAX_COOLDOWN_SECONDS,
+                r.integer(Setting.WORKER_BREAKER_MAX_COOLDOWN_SECONDS, 1, 86_400),
+                Setting.WORKER_BREAKER_COOLDOWN_SECONDS,
+                r.integer(Setting.WORKER_BREAKER_COOLDOWN_SECONDS, 1, 3600)))
         .topicPartitions(r.integer(Setting.TOPIC_PARTITIONS, 1, 1000))
         .topicReplicationFactor(r.integer(Setting.TOPIC_REPLICATION_FACTOR, 0, 32))
         .allowedNetworks(r.cidrs(Setting.ALLOWED_NETWORKS))
@@ -172,6 +181,8 @@ record HooklineConfig(
         .embeddedDbPort(embeddedDbPort)
         .workerConcurrency(workerConcurrency)
         .workerId(workerId)
+        .breakerCooldownSeconds(breakerCooldownSeconds)
+        .breakerMaxCooldownSeconds(breakerMaxCooldownSeconds)
         .topicPartitions(topicPartitions)
         .topicReplicationFactor(topicReplicationFactor)
         .allowedNetworks(allowedNetworks)
@@ -200,6 +211,8 @@ record HooklineConfig(
     private int embeddedDbPort;
     private int workerConcurrency;
     private String workerId;
+    private int breakerCooldownSeconds = 30;
+    private int breakerMaxCooldownSeconds = 600;
     private int topicPartitions;
     private int topicReplicationFactor;
     private List<String> allowedNetworks;
@@ -279,6 +292,16 @@ record HooklineConfig(
       return this;
     }
 
+    Builder breakerCooldownSeconds(int value) {
+      this.breakerCooldownSeconds = value;
+      return this;
+    }
+
+    Builder breakerMaxCooldownSeconds(int value) {
+      this.breakerMaxCooldownSeconds = value;
+      return this;
+    }
+
     Builder topicPartitions(int value) {
       this.topicPartitions = value;
       return this;
@@ -349,6 +372,8 @@ record HooklineConfig(
           embeddedDbPort,
           workerConcurrency,
           workerId,
+          breakerCooldownSeconds,
+          breakerMaxCooldownSeconds,
           topicPartitions,
           topicReplicationFactor,
           allowedNetworks,

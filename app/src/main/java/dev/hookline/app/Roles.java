@@ -13,6 +13,8 @@ import dev.hookline.schemas.EventCatalog;
 import dev.hookline.store.Database;
 import dev.hookline.store.DatabaseConfig;
 import dev.hookline.store.SecretCipher;
+import dev.hookline.worker.Isolation;
+import dev.hookline.worker.WorkerConfig;
 import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -222,16 +224,22 @@ final class Roles {
 
   static Assembly.Worker worker(
       HooklineConfig config, Database db, PrometheusMeterRegistry metrics, Running running) {
-    return running.add(
-        Assembly.worker(
-            Assembly.workerConfig(
-                    config.kafkaBootstrapServers(),
-                    config.workerId(),
-                    config.workerConcurrency(),
-                    config.allowedNetworks())
-                .build(),
-            db,
-            metrics));
+    return running.add(Assembly.worker(workerConfig(config), db, metrics));
+  }
+
+  /** The worker's configuration from the {@code HOOKLINE_*} settings it reads. */
+  static WorkerConfig workerConfig(HooklineConfig config) {
+    return Assembly.workerConfig(
+            config.kafkaBootstrapServers(),
+            config.workerId(),
+            config.workerConcurrency(),
+            config.allowedNetworks())
+        .isolation(
+            Isolation.defaults()
+                .withBreakerCooldowns(
+                    Duration.ofSeconds(config.breakerCooldownSeconds()),
+                    Duration.ofSeconds(config.breakerMaxCooldownSeconds())))
+        .build();
   }
 
   /**

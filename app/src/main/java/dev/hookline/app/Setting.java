@@ -25,6 +25,12 @@ enum Setting {
   EMBEDDED_DB_PORT("15432", "Port of the embedded PostgreSQL under `up`"),
   WORKER_CONCURRENCY("200", "Deliveries in flight per worker, 1-10000"),
   WORKER_ID("", "Worker id recorded with each attempt; hostname-pid when empty"),
+  WORKER_BREAKER_COOLDOWN_SECONDS(
+      "30",
+      "Seconds a webhook's circuit breaker in a worker stays open (after 10 failures in a row) before one probe goes out, 1-3600; doubles after each failed probe"),
+  WORKER_BREAKER_MAX_COOLDOWN_SECONDS(
+      "600",
+      "Longest cool-down of a circuit breaker, in seconds, 1-86400, at least HOOKLINE_WORKER_BREAKER_COOLDOWN_SECONDS"),
   TOPIC_PARTITIONS(
       "6", "Partitions of hookline.deliveries and events.* topics created by Hookline, 1-1000"),
   TOPIC_REPLICATION_FACTOR(

@@ -40,6 +40,25 @@ record SettingReader(Map<String, String> env) {
     }
   }
 
+  /**
+   * {@code value} (already read from {@code s}) when it is at least {@code floor}, the value of
+   * {@code floorSetting}; else an error naming {@code s}.
+   */
+  int atLeast(Setting s, int value, Setting floorSetting, int floor) {
+    if (value < floor) {
+      throw new ConfigException(
+          s.variable()
+              + " must be at least "
+              + floorSetting.variable()
+              + " ("
+              + floor
+              + "), was '"
+              + shown(string(s))
+              + "'");
+    }
+    return value;
+  }
+
   String jdbcUrl(Setting s) {
     String value = nonBlank(s);
     if (!value.startsWith("jdbc:postgresql://")) {

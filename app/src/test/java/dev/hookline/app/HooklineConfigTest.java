@@ -3,6 +3,9 @@ package dev.hookline.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hookline.worker.Isolation;
+import dev.hookline.worker.WorkerConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -127,6 +130,36 @@ class HooklineConfigTest {
               Check.PARSE,
               "must be a whole number from 1 to 10000"),
           new Invalid(
+              Setting.WORKER_BREAKER_COOLDOWN_SECONDS,
+              "30s",
+              Check.PARSE,
+              "must be a whole number from 1 to 3600, was '30s'"),
+          new Invalid(
+              Setting.WORKER_BREAKER_COOLDOWN_SECONDS,
+              "0",
+              Check.PARSE,
+              "must be a whole number from 1 to 3600"),
+          new Invalid(
+              Setting.WORKER_BREAKER_COOLDOWN_SECONDS,
+              "-5",
+              Check.PARSE,
+              "must be a whole number from 1 to 3600"),
+          new Invalid(
+              Setting.WORKER_BREAKER_MAX_COOLDOWN_SECONDS,
+              "PT10M",
+              Check.PARSE,
+              "must be a whole number from 1 to 86400"),
+          new Invalid(
+              Setting.WORKER_BREAKER_MAX_COOLDOWN_SECONDS,
+              "0",
+              Check.PARSE,
+              "must be a whole number from 1 to 86400"),
+          new Invalid(
+              Setting.WORKER_BREAKER_MAX_COOLDOWN_SECONDS,
+              "10",
+              Check.PARSE,
+              "must be at least HOOKLINE_WORKER_BREAKER_COOLDOWN_SECONDS (30), was '10'"),
+          new Invalid(
               Setting.TOPIC_PARTITIONS, "0", Check.PARSE, "must be a whole number from 1 to 1000"),
           new Invalid(
               Setting.TOPIC_REPLICATION_FACTOR,
@@ -216,6 +249,50 @@ class HooklineConfigTest {
                 "HOOKLINE_PORTAL_LINK_MINUTES", "3"));
     assertThat(set.publicUrl()).isEqualTo("https://hooks.example.com:8443/base");
     assertThat(set.portalLinkMinutes()).isEqualTo(3);
+  }
+
+  @Test
+  void theWorkersCircuitBreakerCoolsDownThirtySecondsUpToTenMinutesUnlessTold() {
+    WorkerConfig defaults = Roles.workerConfig(HooklineConfig.fromEnv(Map.of()));
+    assertThat(defaults.isolation()).isEqualTo(Isolation.defaults());
+    assertThat(defaults.isolation().breakerCooldown()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(defaults.isolation().breakerMaxCooldown()).isEqualTo(Duration.ofMinutes(10));
+    WorkerConfig set =
+        Roles.workerConfig(
+            HooklineConfig.fromEnv(
+                Map.of(
+                    "HOOKLINE_WORKER_BREAKER_COOLDOWN_SECONDS", " 5 ",
+                    "HOOKLINE_WORKER_BREAKER_MAX_COOLDOWN_SECONDS", "15")));
+    assertThat(set.isolation().breakerCooldown()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(set.isolation().breakerMaxCooldown()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(set.isolation().breakerFailures()).isEqualTo(Isolation.defaults().breakerFailures());
+    assertThat(
+            HooklineConfig.fromEnv(
+                    Map.of(
+                        "HOOKLINE_WORKER_BREAKER_COOLDOWN_SECONDS", "20",
+                        "HOOKLINE_WORKER_BREAKER_MAX_COOLDOWN_SECONDS", "20"))
+                .breakerMaxCooldownSeconds())
+        .isEqualTo(20);
+    // the maximum is checked against the cool-down as set, not its default
+    assertThatThrownBy(
+            () ->
+                HooklineConfig.fromEnv(
+                    Map.of(
+                        "HOOKLINE_WORKER_BREAKER_COOLDOWN_SECONDS", "900",
+                        "HOOKLINE_WORKER_BREAKER_MAX_COOLDOWN_SECONDS", "600")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "HOOKLINE_WORKER_BREAKER_MAX_COOLDOWN_SECONDS must be at least"
+                + " HOOKLINE_WORKER_BREAKER_COOLDOWN_SECONDS (900), was '600'");
+    // a bad cool-down is reported as itself, not as a maximum below it
+    assertThatThrownBy(
+            () ->
+                HooklineConfig.fromEnv(
+                    Map.of(
+                        "HOOKLINE_WORKER_BREAKER_COOLDOWN_SECONDS", "5 s",
+                        "HOOKLINE_WORKER_BREAKER_MAX_COOLDOWN_SECONDS", "1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("HOOKLINE_WORKER_BREAKER_COOLDOWN_SECONDS must be a whole number");
   }
 
   @Test

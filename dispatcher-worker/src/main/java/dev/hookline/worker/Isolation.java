@@ -41,4 +41,10 @@ public record Isolation(
     return new Isolation(
         20, 10, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofSeconds(1));
   }
+
+  /** These limits with the circuit breaker's cool-down and its maximum replaced (checked). */
+  public Isolation withBreakerCooldowns(Duration cooldown, Duration maxCooldown) {
+    return new Isolation(
+        maxInFlightPerWebhook, breakerFailures, cooldown, maxCooldown, handoffAfter);
+  }
 }

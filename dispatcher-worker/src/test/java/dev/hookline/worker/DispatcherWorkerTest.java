@@ -252,6 +252,19 @@ class DispatcherWorkerTest {
                 new Isolation(
                     0, 10, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)))
         .hasMessageContaining("maxInFlightPerWebhook");
+    Isolation shorter =
+        Isolation.defaults().withBreakerCooldowns(Duration.ofSeconds(5), Duration.ofSeconds(15));
+    assertThat(shorter.breakerCooldown()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(shorter.breakerMaxCooldown()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(shorter.breakerFailures()).isEqualTo(Isolation.defaults().breakerFailures());
+    assertThatThrownBy(
+            () ->
+                Isolation.defaults()
+                    .withBreakerCooldowns(Duration.ofSeconds(30), Duration.ofSeconds(10)))
+        .hasMessageContaining("breakerMaxCooldown must be >= breakerCooldown");
+    assertThatThrownBy(
+            () -> Isolation.defaults().withBreakerCooldowns(Duration.ZERO, Duration.ofSeconds(10)))
+        .hasMessageContaining("breakerCooldown");
     assertThatThrownBy(
             () ->
                 new Scheduling(

@@ -157,9 +157,15 @@ final class FaultStack implements AutoCloseable {
    * {@code /health}.
    */
   RoleJvm startWorker(String id, String... jvmOptions) {
+    return startWorker(id, Map.of(), jvmOptions);
+  }
+
+  /** {@link #startWorker(String, String...)} with these {@code HOOKLINE_*} settings added. */
+  RoleJvm startWorker(String id, Map<String, String> settings, String... jvmOptions) {
     Map<String, String> env = roleEnv(id);
     env.put("HOOKLINE_WORKER_ID", id);
     env.put("HOOKLINE_ALLOWED_NETWORKS", "127.0.0.0/8");
+    env.putAll(settings);
     return startRole(id, "worker", env, List.of(jvmOptions));
   }
 
