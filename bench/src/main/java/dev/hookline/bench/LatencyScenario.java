@@ -45,11 +45,13 @@ final class LatencyScenario {
     Histogram routed;
     Map<String, Long> requests;
     Map<String, Long> requestsAfter;
+    long commits;
     try (RoutedTap tap = new RoutedTap(b.stack.bootstrapServers())) {
       Instant since = b.resetReceiver();
       tap.take();
       CpuMeter.Snapshot cpu = b.cpu();
       requests = BrokerRequests.snapshot();
+      commits = PostgresCommits.snapshot(b.stack.db());
       published =
           Publishing.paced(
               b.publisher,
@@ -67,6 +69,7 @@ final class LatencyScenario {
     }
     Bench.Recorded recorded =
         b.awaitRecorded(webhooks, recordedSince, published.published(), Duration.ofSeconds(60));
+    long commitsAfter = PostgresCommits.snapshot(b.stack.db());
 
     long p99 = received.percentile(99);
     Map<String, Object> f = new LinkedHashMap<>();
@@ -94,6 +97,7 @@ final class LatencyScenario {
         CpuPerDelivery.each(jitAndGc, published.perSecond()));
     // the routed tap's own fetches are in these: one read_committed consumer
     f.putAll(BrokerRequests.figures(requests, requestsAfter, published.published()));
+    f.putAll(PostgresCommits.figures(commits, commitsAfter, published.published()));
     boolean complete =
         received.count() >= published.published() && recorded.succeeded() == published.published();
     String headline =

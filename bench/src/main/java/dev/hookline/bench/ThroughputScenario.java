@@ -70,6 +70,7 @@ final class ThroughputScenario {
     WorkerStats memoryBefore = b.workers.get(0).stats();
     CpuMeter.Snapshot cpu = b.cpu();
     Map<String, Long> requests = BrokerRequests.snapshot();
+    long commits = PostgresCommits.snapshot(b.stack.db());
     long expected = o.events() * perEvent;
 
     Publishing.Result published =
@@ -81,6 +82,7 @@ final class ThroughputScenario {
     Map<String, Double> cores = b.cores(cpu, cpuAfter);
     Map<String, Double> jitAndGc = CpuMeter.jitAndGcCores(cpu, cpuAfter);
     Bench.Recorded recorded = b.awaitRecorded(webhooks, since, expected, Duration.ofSeconds(120));
+    long commitsAfter = PostgresCommits.snapshot(b.stack.db());
     WorkerStats memoryAfter = b.workers.get(0).stats();
 
     double sustained = received.sustainedRate();
@@ -115,6 +117,7 @@ final class ThroughputScenario {
         CpuPerDelivery.each(jitAndGc, sustained));
     // counts, not times: they hold still when the machine is busy
     f.putAll(BrokerRequests.figures(requests, requestsAfter, received.count()));
+    f.putAll(PostgresCommits.figures(commits, commitsAfter, received.count()));
     f.putAll(cold);
     boolean pass = complete && sustained >= TARGET_PER_SECOND;
     String headline =
