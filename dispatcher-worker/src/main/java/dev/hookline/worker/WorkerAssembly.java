@@ -108,17 +108,19 @@ public final class WorkerAssembly {
     WebhookDisabler disabler = new WebhookDisabler(stores.health(), publisher, directory, metrics);
     FollowUps followUps = new FollowUps(stores.health(), disabler);
     DeliveryTaskWriter writer = DeliveryTaskWriter.over(clients.producer());
+    // the consumers' batches that settle together share a transaction
+    AttemptRecorder recorder = new GroupCommitRecorder(stores.attempts());
     GiveUp giveUp =
         new GiveUp(
             ShareGroupLimit.of(config.bootstrapServers(), config.consumerProperties()),
             writer::deadLetterAll,
-            stores.attempts(),
+            recorder,
             metrics,
             clients.clock());
-    LateAttempts late = new LateAttempts(stores.attempts(), followUps, metrics, giveUp);
+    LateAttempts late = new LateAttempts(recorder, followUps, metrics, giveUp);
     BatchSettler settler =
         new BatchSettler(
-            new BatchSettler.Stores(stores.attempts(), stores.timers(), giveUp),
+            new BatchSettler.Stores(recorder, stores.timers(), giveUp),
             followUps,
             late,
             metrics,
@@ -137,7 +139,7 @@ public final class WorkerAssembly {
             late,
             metrics,
             clients.clock());
-    StoreGate gate = new StoreGate(stores.attempts());
+    StoreGate gate = new StoreGate(recorder);
     List<ConsumeLoop> loops = new ArrayList<>();
     for (int i = 0; i < config.consumers(); i++) {
       loops.add(new ConsumeLoop(clients.consumers(), config.pollTimeout(), runner, settler, gate));
