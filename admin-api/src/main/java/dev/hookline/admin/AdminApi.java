@@ -11,6 +11,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -58,7 +60,6 @@ public final class AdminApi implements AutoCloseable {
     DeliveryStore deliveries = Objects.requireNonNull(b.deliveries, "deliveries");
     EventCatalog catalog = Objects.requireNonNull(b.catalog, "catalog");
     PrometheusMeterRegistry metrics = Objects.requireNonNull(b.metrics, "metrics");
-    RequestTimers timers = new RequestTimers(metrics);
     Supplier<HealthReport> health = Objects.requireNonNull(b.health, "health");
     EventPublishing events = Objects.requireNonNull(b.events, "events");
     TaskPublishing tasks = b.tasks;
@@ -85,7 +86,11 @@ public final class AdminApi implements AutoCloseable {
         new Redeliveries(webhooks, deliveries, tasks, config.maxBodyBytes());
     byte[] openApi = openApiDocument();
     // POST /api/v1/events answered before Javalin's servlet: see EventIngress
-    this.ingress = new EventIngress(auth, eventRoutes, timers::record);
+    this.ingress =
+        new EventIngress(
+            auth,
+            eventRoutes,
+            (method, route, status, nanos) -> recordRequest(metrics, method, route, status, nanos));
 
     this.app =
         Javalin.create(
@@ -97,7 +102,7 @@ public final class AdminApi implements AutoCloseable {
               javalin.jetty.host = config.host();
               javalin.jetty.port = config.port();
               javalin.jsonMapper(new JavalinJackson(dev.hookline.schemas.Json.MAPPER, false));
-              javalin.requestLogger.http((ctx, millis) -> recordRequest(timers, ctx, millis));
+              javalin.requestLogger.http((ctx, millis) -> recordRequest(metrics, ctx, millis));
               javalin.jetty.modifyServer(server -> server.setHandler(ingress));
               javalin.events.handlerAdded(
                   h -> routes.add(h.getHttpMethod().name() + " " + h.getPath()));
@@ -204,7 +209,7 @@ public final class AdminApi implements AutoCloseable {
         new Views.Health(report.up() ? "up" : "down", report.checks()));
   }
 
-  private static void recordRequest(RequestTimers timers, Context ctx, float millis) {
+  private static void recordRequest(PrometheusMeterRegistry metrics, Context ctx, float millis) {
     // tag by route template, not raw path: ids in paths would explode the series count
     String route;
     try {
@@ -212,7 +217,19 @@ public final class AdminApi implements AutoCloseable {
     } catch (RuntimeException e) {
       route = "unmatched";
     }
-    timers.record(ctx.method().name(), route, ctx.statusCode(), (long) (millis * 1_000_000L));
+    recordRequest(
+        metrics, ctx.method().name(), route, ctx.statusCode(), (long) (millis * 1_000_000L));
+  }
+
+  private static void recordRequest(
+      PrometheusMeterRegistry metrics, String method, String route, int status, long nanos) {
+    Timer.builder("hookline.admin.http.requests")
+        .description("Admin API requests")
+        .tag("method", method)
+        .tag("route", route)
+        .tag("status", Integer.toString(status))
+        .register(metrics)
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /**
