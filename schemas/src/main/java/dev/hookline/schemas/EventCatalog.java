@@ -7,7 +7,8 @@ import com.networknt.schema.SchemaException;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.path.NodePath;
 import com.networknt.schema.path.PathType;
 import java.io.IOException;
@@ -124,13 +125,25 @@ public final class EventCatalog {
    * non-email. Schemas are compiled from the catalog's own JSON; nothing is fetched remotely.
    */
   private static SchemaRegistry newRegistry() {
-    SchemaRegistryConfig config =
-        SchemaRegistryConfig.builder()
-            .formatAssertionsEnabled(true)
-            .pathType(PathType.JSON_POINTER)
-            .build();
     return SchemaRegistry.withDefaultDialect(
-        SpecificationVersion.DRAFT_2020_12, builder -> builder.schemaRegistryConfig(config));
+        dialect(), builder -> builder.schemaRegistryConfig(registryConfig()));
+  }
+
+  /** Format assertions on, error locations as JSON pointers ({@link #fieldOf}). */
+  static SchemaRegistryConfig registryConfig() {
+    return SchemaRegistryConfig.builder()
+        .formatAssertionsEnabled(true)
+        .pathType(PathType.JSON_POINTER)
+        .build();
+  }
+
+  /**
+   * Draft 2020-12 with the {@code uri} and {@code email} formats behind a fast path that only
+   * accepts strings networknt's own formats accept, and asks them everything else ({@link
+   * ShapeCheckedFormats}).
+   */
+  static Dialect dialect() {
+    return Dialect.builder(Dialects.getDraft202012()).formats(ShapeCheckedFormats.all()).build();
   }
 
   private static Schema compile(
