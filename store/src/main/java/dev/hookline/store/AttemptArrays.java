@@ -27,20 +27,8 @@ final class AttemptArrays {
           + " select * from unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[])"
           + " on conflict (id, source) do nothing";
 
-  /**
-   * A batch's delivery rows, each created with its first attempt in it (the first_* columns, V15),
-   * or counting a later attempt (or a first one after a deferral created the row), then a row in
-   * {@code unfolded_attempts} for each attempt not folded, numbered by its delivery's count. Only
-   * for batches in which each delivery appears once: {@code on conflict do update} cannot touch one
-   * row twice in a statement.
-   */
-  private static final String RECORD =
-      "with v as (select * from unnest(?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::int8[], ?::text[],"
-          + " ?::text[], ?::timestamptz[], ?::int4[], ?::text[], ?::int4[], ?::timestamptz[], ?::int4[],"
-          + " ?::text[], ?::text[], ?::text[], ?::text[]) as v(id, event_id, event_source, webhook_id,"
-          + " webhook_version, trigger, status, next_attempt_at, status_code, last_error, status_attempt,"
-          + " started_at, duration_ms, response_excerpt, error_class, error_message, worker_id)),"
-          + " up as (insert into deliveries as cur (id, event_id, event_source, webhook_id, webhook_version,"
+  private static final String RECORD_FROM_V =
+      " up as (insert into deliveries as cur (id, event_id, event_source, webhook_id, webhook_version,"
           + " trigger, status, attempts, next_attempt_at, last_status_code, last_error, status_attempt,"
           + " status_started_at, first_started_at, first_duration_ms, first_status_code,"
           + " first_response_excerpt, first_error_class, first_error_message, first_worker_id)"
@@ -54,6 +42,41 @@ final class AttemptArrays {
           + " select up.id, up.attempts, v.trigger, v.started_at, v.duration_ms, v.status_code,"
           + " v.response_excerpt, v.error_class, v.error_message, v.worker_id from up join v on v.id = up.id"
           + " where not up.folded";
+
+  private static String unnestAttempts(String where) {
+    return "unnest(?::uuid[], ?::text[], ?::text[], ?::uuid[], ?::int8[], ?::text[],"
+        + " ?::text[], ?::timestamptz[], ?::int4[], ?::text[], ?::int4[], ?::timestamptz[], ?::int4[],"
+        + " ?::text[], ?::text[], ?::text[], ?::text[]) as v(id, event_id, event_source, webhook_id,"
+        + " webhook_version, trigger, status, next_attempt_at, status_code, last_error, status_attempt,"
+        + " started_at, duration_ms, response_excerpt, error_class, error_message, worker_id)"
+        + where;
+  }
+
+  /**
+   * A batch's delivery rows, each created with its first attempt in it (the first_* columns, V15),
+   * or counting a later attempt (or a first one after a deferral created the row), then a row in
+   * {@code unfolded_attempts} for each attempt not folded, numbered by its delivery's count. Only
+   * for batches in which each delivery appears once: {@code on conflict do update} cannot touch one
+   * row twice in a statement.
+   */
+  private static final String RECORD =
+      "with v as (select * from " + unnestAttempts("") + ")," + RECORD_FROM_V;
+
+  /**
+   * {@link #EVENTS} and {@link #RECORD} as one statement, for a connection in autocommit: one round
+   * trip, where the two statements of a transaction and its commit took three, and each of
+   * PostgreSQL's answers costs it about as much CPU as the rows it writes (docs/benchmarks.md, stop
+   * 32). The condition on {@code ev} makes the events' insert run to its end before the first
+   * delivery row is written, the lock order of every other writer.
+   */
+  private static final String EVENTS_AND_RECORD =
+      "with ev as (insert into events (id, type, source, occurred_at, payload, tenant_id)"
+          + " select * from unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[])"
+          + " on conflict (id, source) do nothing returning 1),"
+          + " v as (select * from "
+          + unnestAttempts(" where (select count(*) from ev) >= 0")
+          + "),"
+          + RECORD_FROM_V;
 
   private AttemptArrays() {}
 
@@ -81,6 +104,26 @@ final class AttemptArrays {
 
   /** The events, in the given order (the lock order), once each. */
   static void insertEvents(Connection c, Collection<Event> events) throws SQLException {
+    execute(c, EVENTS, eventColumns(events));
+  }
+
+  /** The batch's deliveries and attempts, in its order (the lock order). */
+  static void record(Connection c, List<AttemptRecord> sorted) throws SQLException {
+    execute(c, RECORD, attemptColumns(sorted));
+  }
+
+  /**
+   * {@link #insertEvents} then {@link #record}, in one statement: on a connection in autocommit,
+   * the batch's own transaction.
+   */
+  static void insertEventsAndRecord(
+      Connection c, Collection<Event> events, List<AttemptRecord> sorted) throws SQLException {
+    List<Object[]> columns = new ArrayList<>(eventColumns(events));
+    columns.addAll(attemptColumns(sorted));
+    execute(c, EVENTS_AND_RECORD, columns);
+  }
+
+  private static List<Object[]> eventColumns(Collection<Event> events) {
     int n = events.size();
     String[] ids = new String[n];
     String[] types = new String[n];
@@ -99,11 +142,10 @@ final class AttemptArrays {
       tenants[i] = e.tenant();
       i++;
     }
-    execute(c, EVENTS, List.of(ids, types, sources, times, payloads, tenants));
+    return List.of(ids, types, sources, times, payloads, tenants);
   }
 
-  /** The batch's deliveries and attempts, in its order (the lock order). */
-  static void record(Connection c, List<AttemptRecord> sorted) throws SQLException {
+  private static List<Object[]> attemptColumns(List<AttemptRecord> sorted) {
     int n = sorted.size();
     List<Object[]> columns = new ArrayList<>(17);
     UUID[] ids = new UUID[n];
@@ -163,7 +205,7 @@ final class AttemptArrays {
             errorClasses,
             errorMessages,
             workers));
-    execute(c, RECORD, columns);
+    return columns;
   }
 
   /** Each column bound as an array of its SQL type (the statement casts what goes as text). */

@@ -72,9 +72,22 @@ final class AttemptWriter {
   }
 
   /**
-   * After {@link #writeAll} failed for the data and was rolled back: each event, then each attempt,
-   * behind a savepoint; a refused one in its safe form; what even that cannot store is returned.
-   * Connection failures still throw.
+   * The batch in one statement, if each delivery appears in it once (the common case): on a
+   * connection in autocommit, the batch's own transaction in one round trip. False, having written
+   * nothing, when the batch needs {@link #writeAll}'s parts; throws whatever PostgreSQL answers,
+   * and then nothing was written either.
+   */
+  static boolean writeInOneStatement(Connection c, List<AttemptRecord> sorted) throws SQLException {
+    if (AttemptArrays.eachDeliveryOnce(sorted).size() != 1) return false;
+    AttemptArrays.insertEventsAndRecord(
+        c, inKeyOrder(sorted.stream().map(a -> a.task().event()).toList()), sorted);
+    return true;
+  }
+
+  /**
+   * After {@link #writeAll} or {@link #writeInOneStatement} failed for the data and was rolled
+   * back: each event, then each attempt, behind a savepoint; a refused one in its safe form; what
+   * even that cannot store is returned. Connection failures still throw.
    */
   static List<AttemptRecorder.Refused> writeApart(Connection c, List<AttemptRecord> sorted)
       throws SQLException {

@@ -48,6 +48,14 @@ final class PgDeliveryStore implements DeliveryStore, AttemptRecorder {
     sorted.sort(
         Comparator.comparing((AttemptRecord a) -> a.task().deliveryId())
             .thenComparingInt(a -> a.task().attempt()));
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true); // the one statement is the batch's transaction
+      if (AttemptWriter.writeInOneStatement(c, sorted)) return List.of();
+    } catch (SQLException e) {
+      if (!AttemptWriter.isDataError(e)) throw new StoreException(e);
+      // nothing was written: one bad attempt must not fail its batch-mates, set it apart
+      return Tx.run(dataSource, c -> AttemptWriter.writeApart(c, sorted));
+    }
     return Tx.run(
         dataSource,
         c -> {
