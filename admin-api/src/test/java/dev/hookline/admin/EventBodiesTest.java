@@ -1,6 +1,7 @@
 package dev.hookline.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,16 @@ class EventBodiesTest {
         "{\"type\":\"a\",\"type\":\"b\",\"data\":{}}",
         "{\"type\":\"a\",\"data\":{\"x\":1,\"x\":2}}",
         "{\"events\":[{\"data\":{\"x\":1,\"x\":2}}]}",
+        // duplicate keys anywhere, found by the tree rather than the parser (stop 32)
+        "{\"type\":\"a\",\"data\":{\"x\":{\"y\":1,\"z\":2,\"y\":3}}}",
+        "{\"type\":\"a\",\"data\":{\"x\":[{\"y\":1},{\"y\":1,\"y\":1}]}}",
+        "{\"type\":\"a\",\"data\":{\"x\":null,\"x\":null}}",
+        "{\"type\":null,\"data\":{},\"type\":null}",
+        "{\"data\":{},\"data\":{}}",
+        "{\"other\":{\"y\":1,\"y\":2},\"data\":{}}",
+        "{\"events\":[{\"type\":\"a\",\"type\":\"a\",\"data\":{}}]}",
+        "{\"events\":[],\"events\":[]}",
+        "{\"events\":[[{\"x\":1,\"x\":1}]]}",
         "{\"type\":\"a\",\"data\":{\"x\":1}",
         "[{\"type\":\"a\"}]",
         "\"text\"",
@@ -72,6 +83,9 @@ class EventBodiesTest {
       })
   void refusesWhatTheGeneralReaderRefuses(String body) {
     assertThat(EventBodies.parse(utf8(body))).isNull();
+    // and the general reader answers it 400, as a request would be answered
+    assertThatThrownBy(() -> EventBodies.of(utf8(body)))
+        .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(400));
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -153,6 +154,46 @@ class EventIngressTest {
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.json().at("/errors/0/field").asText()).isEqualTo("data");
     assertThat(fixture.publishing.published).isEmpty();
+  }
+
+  /**
+   * Kafka completes a publication on its producer's thread, later: the answers are the same as when
+   * it completes at once.
+   */
+  @Test
+  void aPublicationCompletedLaterOnAnotherThreadIsAnsweredTheSame() {
+    fixture.publishing.completeOn =
+        CompletableFuture.delayedExecutor(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+    ApiFixture.Response accepted = fixture.post(FAST, valid());
+    assertThat(accepted.status()).isEqualTo(202);
+    assertThat(accepted.contentType()).isEqualTo(JSON);
+    assertThat(accepted.json().get("id").asText())
+        .isEqualTo(fixture.publishing.published.get(0).id());
+    assertThat(fixture.get("/metrics").body())
+        .contains(
+            "hookline_admin_http_requests_seconds_count{method=\"POST\",route=\"/api/v1/events\",status=\"202\"} 1");
+
+    fixture.publishing.failure = new java.io.IOException("kafka down");
+    ApiFixture.Response down = fixture.post(FAST, valid());
+    assertThat(down.status()).isEqualTo(503);
+    assertThat(down.contentType()).startsWith("application/problem+json");
+    assertThat(down.json().get("status").asInt()).isEqualTo(503);
+
+    fixture.publishing.failure = new IllegalArgumentException("no such partition key");
+    ApiFixture.Response refused = fixture.post(FAST, valid());
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().at("/errors/0/field").asText()).isEqualTo("data");
+    assertThat(refused.json().at("/errors/0/message").asText()).isEqualTo("no such partition key");
+
+    fixture.publishing.failure = null;
+    Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+    ApiFixture.Response first = fixture.send("POST", FAST, JSON, valid(), ApiFixture.TOKEN, key);
+    ApiFixture.Response again = fixture.send("POST", FAST, JSON, valid(), ApiFixture.TOKEN, key);
+    assertThat(first.status()).isEqualTo(202);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(fixture.publishing.published).hasSize(2);
+    assertThat(fixture.api.ingressAnswered()).isEqualTo(5);
   }
 
   @Test

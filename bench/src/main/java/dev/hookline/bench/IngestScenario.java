@@ -88,9 +88,11 @@ final class IngestScenario {
     CpuMeter.Snapshot cpu = b.cpu();
     IngestPoster.Result r =
         IngestPoster.post(uri, token, body, batch, requests, connections, seconds(MAX_SECONDS));
+    CpuMeter.Snapshot cpuAfter = b.cpu();
     Map<String, Double> cores = new LinkedHashMap<>();
     // the load generator's threads (and any virtual threads' carriers) are counted as raw-client
-    b.cores(cpu).forEach((k, v) -> cores.put(k.equals("raw-client") ? "http-client" : k, v));
+    b.cores(cpu, cpuAfter)
+        .forEach((k, v) -> cores.put(k.equals("raw-client") ? "http-client" : k, v));
     double rate = r.eventsPerSecond();
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("requests", r.requests());
@@ -107,6 +109,11 @@ final class IngestScenario {
           if (rate > 0) perEvent.put(k, Math.round(v * 1e6 / rate * 10) / 10.0);
         });
     f.put("cpuMicrosPerEvent", perEvent);
+    // how much of it was our JVMs still compiling (or collecting): at 120,000 events the admin
+    // API's C2 compiler still took a third of its CPU (stop 32), which is not a request's cost
+    f.put(
+        "jitAndGcMicrosPerEvent (all JVMs, inside the parts)",
+        CpuPerDelivery.each(CpuMeter.jitAndGcCores(cpu, cpuAfter), rate));
     // on a shared machine: the stack's own CPU per event, without the other people's work
     if (rate > 0 && cores.containsKey("machine")) {
       double ours = cores.get("machine") - cores.getOrDefault("other", 0.0);
