@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.hookline.schemas.DeliveryTask;
 import dev.hookline.schemas.Event;
-import dev.hookline.schemas.Json;
-import dev.hookline.schemas.Trigger;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,35 +29,10 @@ class OneStatementRecordingTest {
 
   @Test
   void theBatchWaitsForAnEventAnotherWriterHoldsBeforeItTakesTheDeliveryRow() throws Exception {
-    Event event =
-        new Event(
-            "evt_held",
-            "payment_received",
-            "urn:one-statement",
-            Instant.parse("2026-12-06T10:00:00Z"),
-            Json.readTree("{\"payment_id\": 8}".getBytes(StandardCharsets.UTF_8)),
-            null);
     DeliveryTask task =
-        new DeliveryTask(
-            DeliveryTask.deliveryIdFor(event, store.webhook()),
-            store.webhook(),
-            1,
-            1,
-            Trigger.EVENT,
-            event,
-            null);
-    AttemptRecord attempt =
-        new AttemptRecord(
-            task,
-            Instant.parse("2026-12-06T10:00:01Z"),
-            12,
-            200,
-            "ok",
-            null,
-            null,
-            "w1",
-            DeliveryStatus.SUCCEEDED,
-            null);
+        UnstorableAttemptsTest.task(store.webhook(), "evt_held", "urn:one-statement", "{}");
+    Event event = task.event();
+    AttemptRecord attempt = UnstorableAttemptsTest.attempt(task, DeliveryStatus.SUCCEEDED, null);
 
     CompletableFuture<List<AttemptRecorder.Refused>> recording;
     try (Connection other = store.db().dataSource().getConnection()) {
