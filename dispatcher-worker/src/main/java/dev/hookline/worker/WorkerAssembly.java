@@ -35,6 +35,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class WorkerAssembly {
   static final String EVENT_SOURCE = "urn:hookline:dispatcher-worker";
 
+  /** A share fetch's bytes at most, over all its partitions ({@link #consumerProperties}). */
+  static final int SHARE_FETCH_MAX_BYTES = 1024 * 1024;
+
   /** The store interfaces the worker uses. */
   record Stores(
       WebhookLookup webhooks,
@@ -159,15 +162,30 @@ public final class WorkerAssembly {
   }
 
   private static ShareConsumer<byte[], byte[]> newConsumer(WorkerConfig config) {
+    return new KafkaShareConsumer<>(
+        consumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * A share consumer's settings; the deployment's client properties come last and win.
+   *
+   * <p>{@code fetch.max.bytes} is {@link #SHARE_FETCH_MAX_BYTES}, not Kafka's 50 MiB: the broker
+   * splits it over the fetch's partitions and, to acquire a share fetch's records, walks every
+   * batch header of the log slice it read, one {@code pread} each, however few records it hands
+   * out. Behind a backlog a slice of 50 MiB was a quarter of the broker's CPU (docs/benchmarks.md,
+   * stop 33) for the {@code max.poll.records} a poll takes. A first batch larger than the limit
+   * still comes whole, so a large task is never stuck.
+   */
+  static Properties consumerProperties(WorkerConfig config) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, Topics.DISPATCHER_SHARE_GROUP);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "hookline-worker-" + config.workerId());
     props.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
+    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(SHARE_FETCH_MAX_BYTES));
     props.putAll(config.consumerProperties());
-    return new KafkaShareConsumer<>(
-        props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return props;
   }
 
   /**

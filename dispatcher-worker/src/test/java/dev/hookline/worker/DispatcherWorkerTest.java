@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -274,6 +275,22 @@ class DispatcherWorkerTest {
                     Duration.ofDays(1),
                     Duration.ofSeconds(1)))
         .hasMessageContaining("interval");
+  }
+
+  @Test
+  void shareConsumersFetchAMebibyteAtMostUnlessTheDeploymentSaysOtherwise() {
+    WorkerConfig defaults = WorkerConfig.builder("unused:9092", "w1").build();
+    assertThat(WorkerAssembly.consumerProperties(defaults))
+        .containsEntry("fetch.max.bytes", Integer.toString(1024 * 1024))
+        .containsEntry("max.poll.records", Integer.toString(defaults.maxPollRecords()))
+        .containsEntry("share.acknowledgement.mode", "explicit");
+
+    WorkerConfig overridden =
+        WorkerConfig.builder("unused:9092", "w1")
+            .consumerProperties(Map.of("fetch.max.bytes", "52428800"))
+            .build();
+    assertThat(WorkerAssembly.consumerProperties(overridden))
+        .containsEntry("fetch.max.bytes", "52428800");
   }
 
   @Test
