@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -95,6 +96,14 @@ final class BatchSettler {
     this.handoffAfterNanos = handoffAfter.toNanos();
   }
 
+  /**
+   * What a batch's tasks arrive at as they end ({@link TaskRunner#start}): its one party is the
+   * consumer thread, which arrives in {@link #settle} once every task of the batch is started.
+   */
+  static Phaser batch() {
+    return new Phaser(1);
+  }
+
   /** The deadline of a batch taken now, in {@link System#nanoTime()}. */
   long deadlineFromNow() {
     return System.nanoTime() + handoffAfterNanos;
@@ -104,9 +113,11 @@ final class BatchSettler {
    * Settles a batch's tasks: the results of those that ended, deferrals for the rest.
    *
    * @param rejected records of the batch already rejected (undecodable), for the result
+   * @param ended the {@link #batch} every one of {@code runs} was started with
    */
-  BatchResult settle(List<TaskRun> runs, int rejected, long deadlineNanos, Acknowledger ack) {
-    awaitUntil(runs, deadlineNanos);
+  BatchResult settle(
+      List<TaskRun> runs, int rejected, long deadlineNanos, Phaser ended, Acknowledger ack) {
+    awaitUntil(ended, deadlineNanos);
     Instant now = clock.instant();
     List<TaskRun> attempted = new ArrayList<>(runs.size());
     List<AttemptRecord> attempts = new ArrayList<>(runs.size());
@@ -351,26 +362,27 @@ final class BatchSettler {
     }
   }
 
-  /** Waits until every task is done, the batch's deadline passes, or shutdown's grace ends. */
-  private void awaitUntil(List<TaskRun> runs, long deadlineNanos) {
+  /**
+   * Waits until every task is done, the batch's deadline passes, or shutdown's grace ends. The
+   * batch's last task to end wakes this thread, once (not each task, one after the other).
+   */
+  private void awaitUntil(Phaser ended, long deadlineNanos) {
+    int phase = ended.arrive(); // every task is started: the batch ends with its last
     boolean interrupted = false;
-    for (TaskRun run : runs) {
-      while (!run.future.isDone()) {
-        long end = aborting ? Math.min(deadlineNanos, abortAtNanos) : deadlineNanos;
-        long left = end - System.nanoTime();
-        if (left <= 0) {
-          if (interrupted) Thread.currentThread().interrupt();
-          return;
-        }
-        try {
-          run.future.get(
-              Math.min(left, TimeUnit.MILLISECONDS.toNanos(WAIT_SLICE_MS)), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException | CancellationException e) {
-          // done or not, the loop condition decides; failures are handled by the caller
-        } catch (InterruptedException e) {
-          interrupted = true;
-          abortAfter(Duration.ZERO); // an interrupted consumer thread means: stop now
-        }
+    while (ended.getPhase() == phase) {
+      long end = aborting ? Math.min(deadlineNanos, abortAtNanos) : deadlineNanos;
+      long left = end - System.nanoTime();
+      if (left <= 0) break;
+      try {
+        ended.awaitAdvanceInterruptibly(
+            phase,
+            Math.min(left, TimeUnit.MILLISECONDS.toNanos(WAIT_SLICE_MS)),
+            TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        // the loop condition decides, with the abort's deadline as it is now
+      } catch (InterruptedException e) {
+        interrupted = true;
+        abortAfter(Duration.ZERO); // an interrupted consumer thread means: stop now
       }
     }
     if (interrupted) Thread.currentThread().interrupt();

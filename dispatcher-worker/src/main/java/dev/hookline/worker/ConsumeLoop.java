@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -63,10 +64,11 @@ final class ConsumeLoop {
       Iterable<ConsumerRecord<byte[], byte[]>> records,
       BatchSettler.Acknowledger ack) {
     long deadline = settler.deadlineFromNow();
+    Phaser ended = BatchSettler.batch();
     List<TaskRun> runs = new ArrayList<>();
     int rejected = 0;
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      TaskRun run = runner.start(record, deadline);
+      TaskRun run = runner.start(record, deadline, ended);
       if (run != null) {
         runs.add(run);
       } else {
@@ -74,7 +76,7 @@ final class ConsumeLoop {
         rejected++;
       }
     }
-    return settler.settle(runs, rejected, deadline, ack);
+    return settler.settle(runs, rejected, deadline, ended, ack);
   }
 
   synchronized void start(String threadName) {

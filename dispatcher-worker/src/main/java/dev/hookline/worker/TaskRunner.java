@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.Phaser;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,15 +84,32 @@ final class TaskRunner implements AutoCloseable {
    * Decodes the record and starts its task; null when it cannot be read (to be rejected).
    *
    * @param deadlineNanos its batch's deadline ({@link System#nanoTime()})
+   * @param ended the batch's tasks: the task is registered with it, and arrives (deregistering)
+   *     once its future is done, however it ends, so the consumer thread waits for the batch as a
+   *     whole ({@link BatchSettler#settle}) and is woken once, not once per task
    */
-  TaskRun start(ConsumerRecord<byte[], byte[]> record, long deadlineNanos) {
+  TaskRun start(ConsumerRecord<byte[], byte[]> record, long deadlineNanos, Phaser ended) {
     DeliveryTask task = decode(record);
     if (task == null) {
       metrics.count("rejected");
       return null;
     }
     TaskRun run = new TaskRun(record, task, deadlineNanos);
-    run.future = executor.submit(() -> execute(run));
+    ended.register();
+    FutureTask<TaskResult> future =
+        new FutureTask<>(() -> execute(run)) {
+          @Override
+          protected void done() { // its result is set (or it failed or was cancelled)
+            ended.arriveAndDeregister();
+          }
+        };
+    run.future = future;
+    try {
+      executor.execute(future);
+    } catch (RuntimeException e) { // not started (shut down): nothing of it to wait for
+      ended.arriveAndDeregister();
+      throw e;
+    }
     return run;
   }
 

@@ -32,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -178,11 +179,13 @@ class BatchTest {
       List<ConsumerRecord<byte[], byte[]>> records,
       Predicate<List<TaskRun>> ready) {
     long deadline = processor.settler().deadlineFromNow();
+    Phaser ended = BatchSettler.batch();
     List<TaskRun> runs = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : records)
-      runs.add(processor.runner().start(r, deadline));
+      runs.add(processor.runner().start(r, deadline, ended));
     await().atMost(Duration.ofSeconds(30)).until(() -> ready.test(runs));
-    BatchSettler.BatchResult result = processor.settler().settle(runs, 0, deadline, this::ack);
+    BatchSettler.BatchResult result =
+        processor.settler().settle(runs, 0, deadline, ended, this::ack);
     assertThat(acks.keySet())
         .as("every record acknowledged")
         .containsExactlyInAnyOrderElementsOf(records);
@@ -398,6 +401,55 @@ class BatchTest {
     assertThat(result.get(10, TimeUnit.SECONDS).accepted()).isEqualTo(10);
     assertThat(maxRunning).hasValue(3);
     assertThat(store.recorded()).hasSize(10);
+  }
+
+  /**
+   * The consumer thread waits for its batch as a whole ({@link BatchSettler#batch}): every task
+   * arrives once its future is done, however it ends. A task whose thread failed, one that ended
+   * before the wait began and one that ends during it all count, so the batch ends with its last
+   * task, long before its deadline.
+   */
+  @Test
+  void aBatchEndsWithItsLastTaskHoweverItsTasksEnd() throws Exception {
+    Webhook ok = add("http://ok");
+    Webhook broken = add("http://broken");
+    Webhook slow = add("http://slow");
+    CountDownLatch slowStarted = new CountDownLatch(1);
+    CountDownLatch slowEnds = new CountDownLatch(1);
+    Deliverer deliverer =
+        (webhook, secrets, event, webhookId) -> {
+          switch (webhook.url()) {
+            case "http://broken" -> throw new AssertionError("a bug, not the receiver");
+            case "http://slow" -> {
+              slowStarted.countDown();
+              try {
+                slowEnds.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            default -> {}
+          }
+          return new AttemptOutcome.Delivered(NOW, 1, 200, "");
+        };
+    List<ConsumerRecord<byte[], byte[]>> records =
+        List.of(
+            Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT)),
+            Fixtures.record(Fixtures.task(broken.id(), 1, Trigger.EVENT)),
+            Fixtures.record("{not json".getBytes(StandardCharsets.UTF_8)),
+            Fixtures.record(Fixtures.task(slow.id(), 1, Trigger.EVENT)));
+    // a deadline far beyond the test: only the tasks' ends can end this batch
+    Pipeline processor = processor(deliverer, 10, 20, Duration.ofHours(1), 10);
+
+    var result = executor.submit(() -> process(processor, records));
+    assertThat(slowStarted.await(30, TimeUnit.SECONDS)).isTrue();
+    slowEnds.countDown();
+
+    // ok and slow recorded and accepted; the garbage rejected; the broken one, whose attempt had
+    // started when its thread failed, handed to the retry timer as a running attempt is
+    assertThat(result.get(30, TimeUnit.SECONDS))
+        .isEqualTo(new BatchSettler.BatchResult(2, 0, 1, 1, false));
+    assertThat(store.recorded()).hasSize(2);
   }
 
   @Test
