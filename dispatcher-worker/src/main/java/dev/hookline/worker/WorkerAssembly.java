@@ -36,7 +36,7 @@ public final class WorkerAssembly {
   static final String EVENT_SOURCE = "urn:hookline:dispatcher-worker";
 
   /** A share fetch's bytes at most, over all its partitions ({@link #consumerProperties}). */
-  static final int SHARE_FETCH_MAX_BYTES = 1024 * 1024;
+  static final int SHARE_FETCH_MAX_BYTES = 4 * 1024 * 1024;
 
   /** The store interfaces the worker uses. */
   record Stores(
@@ -169,12 +169,14 @@ public final class WorkerAssembly {
   /**
    * A share consumer's settings; the deployment's client properties come last and win.
    *
-   * <p>{@code fetch.max.bytes} is {@link #SHARE_FETCH_MAX_BYTES}, not Kafka's 50 MiB: the broker
-   * splits it over the fetch's partitions and, to acquire a share fetch's records, walks every
-   * batch header of the log slice it read, one {@code pread} each, however few records it hands
-   * out. Behind a backlog a slice of 50 MiB was a quarter of the broker's CPU (docs/benchmarks.md,
-   * stop 33) for the {@code max.poll.records} a poll takes. A first batch larger than the limit
-   * still comes whole, so a large task is never stuck.
+   * <p>{@code fetch.max.bytes} is {@link #SHARE_FETCH_MAX_BYTES}, not Kafka's 50 MiB: to acquire a
+   * share fetch's records the broker walks every batch header of the log slice it read, one {@code
+   * pread} each, however few records it hands out, so behind a backlog a 50 MiB fetch was half of
+   * its request handlers' time (docs/benchmarks.md, stop 33) for the {@code max.poll.records} a
+   * poll takes. The broker splits the bytes evenly over the fetch's partitions, and a partition's
+   * share must still hold its largest batch (a task of {@code Event.MAX_DATA_BYTES}, 256 KiB of
+   * data): 4 MiB keeps that up to 15 partitions. Beyond, a larger batch still comes whole when its
+   * partition is the first read of a fetch (the broker rotates that), later than the rest.
    */
   static Properties consumerProperties(WorkerConfig config) {
     Properties props = new Properties();

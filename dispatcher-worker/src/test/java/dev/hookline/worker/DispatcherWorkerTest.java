@@ -278,10 +278,10 @@ class DispatcherWorkerTest {
   }
 
   @Test
-  void shareConsumersFetchAMebibyteAtMostUnlessTheDeploymentSaysOtherwise() {
+  void shareConsumersFetchFourMebibytesAtMostUnlessTheDeploymentSaysOtherwise() {
     WorkerConfig defaults = WorkerConfig.builder("unused:9092", "w1").build();
     assertThat(WorkerAssembly.consumerProperties(defaults))
-        .containsEntry("fetch.max.bytes", Integer.toString(1024 * 1024))
+        .containsEntry("fetch.max.bytes", Integer.toString(4 * 1024 * 1024))
         .containsEntry("max.poll.records", Integer.toString(defaults.maxPollRecords()))
         .containsEntry("share.acknowledgement.mode", "explicit");
 
