@@ -235,7 +235,10 @@ final class TaskRunner implements AutoCloseable {
         try {
           return http.deliver(
               t.webhook(), t.secrets(), run.task.event(), EventIdentity.webhookId(run.task));
-        } catch (RuntimeException e) { // a bug, not the receiver: still an attempt, so it settles
+        } catch (RuntimeException | Error e) {
+          // a bug, not the receiver, and the request may have left: still an attempt, recorded. An
+          // Error too (a library's StackOverflowError, an AssertionError): rethrown, it would only
+          // fail this task's future, and the attempt would go unrecorded behind a retry timer
           log.error("delivery {} failed unexpectedly", run.task.deliveryId(), e);
           return new AttemptOutcome.Retry(
               run.startedAt, 0, null, null, "internal", String.valueOf(e));

@@ -405,7 +405,7 @@ class BatchTest {
 
   /**
    * The consumer thread waits for its batch as a whole ({@link BatchSettler#batch}): every task
-   * arrives once its future is done, however it ends. A task whose thread failed, one that ended
+   * arrives once its future is done, however it ends. A task whose deliverer failed, one that ended
    * before the wait began and one that ends during it all count, so the batch ends with its last
    * task, long before its deadline.
    */
@@ -445,11 +445,42 @@ class BatchTest {
     assertThat(slowStarted.await(30, TimeUnit.SECONDS)).isTrue();
     slowEnds.countDown();
 
-    // ok and slow recorded and accepted; the garbage rejected; the broken one, whose attempt had
-    // started when its thread failed, handed to the retry timer as a running attempt is
+    // ok, broken and slow recorded and accepted; the garbage rejected
     assertThat(result.get(30, TimeUnit.SECONDS))
-        .isEqualTo(new BatchSettler.BatchResult(2, 0, 1, 1, false));
-    assertThat(store.recorded()).hasSize(2);
+        .isEqualTo(new BatchSettler.BatchResult(3, 0, 1, 0, false));
+    assertThat(store.recorded()).hasSize(3);
+  }
+
+  /**
+   * A deliverer that throws an {@link Error} mid-attempt (a library's {@code StackOverflowError},
+   * an {@code AssertionError}) may have sent its request: it is an attempt like any other, recorded
+   * as failed with a retry scheduled, not left unrecorded to a retry timer as if still running.
+   */
+  @Test
+  void aDelivererThatThrowsAnErrorIsAnAttemptRecordedForRetry() throws Exception {
+    Webhook broken = add("http://broken");
+    Deliverer deliverer =
+        (webhook, secrets, event, webhookId) -> {
+          throw new StackOverflowError("a library's endless recursion");
+        };
+    DeliveryTask task = Fixtures.task(broken.id(), 1, Trigger.EVENT);
+    ConsumerRecord<byte[], byte[]> record = Fixtures.record(task);
+
+    var result = process(processor(deliverer, 10), List.of(record));
+
+    assertThat(result).isEqualTo(new BatchSettler.BatchResult(1, 0, 0, 0, false));
+    assertThat(acks).containsEntry(record, AcknowledgeType.ACCEPT);
+    assertThat(timers.deferrals()).as("not handed to the retry timer as still running").isEmpty();
+    assertThat(store.recorded())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.task().deliveryId()).isEqualTo(task.deliveryId());
+              assertThat(a.newStatus()).isEqualTo(DeliveryStatus.RETRYING);
+              assertThat(a.errorClass()).isEqualTo("internal");
+              assertThat(a.errorMessage()).contains("StackOverflowError");
+              assertThat(a.nextAttemptAt()).isAfter(NOW);
+            });
   }
 
   @Test
