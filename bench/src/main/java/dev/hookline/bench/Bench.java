@@ -374,6 +374,7 @@ final class Bench {
                               stack,
                               options.maxInFlight(),
                               options.consumers(),
+                              options.workerConsumerProperties(),
                               options.workerHeap(),
                               jvmOptions(id),
                               logDir));

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * What to run and how big. {@link #parse} reads the command line of {@code ./hookline bench};
@@ -53,6 +56,9 @@ import java.util.Map;
  * @param ingestConnections keep-alive connections of the ingest scenario's load generator
  * @param throughputWarmUpEvents events of the unmeasured backlog delivered before the first
  *     throughput run, so that it measures compiled code (every JVM's JIT), as the later runs do
+ * @param workerConsumerProperties Kafka client properties each worker gets as a deployment's
+ *     consumer properties (they win over the worker's own settings), so that a share consumer
+ *     setting is measured without a rebuild; empty by default
  */
 record BenchOptions(
     List<String> scenarios,
@@ -91,7 +97,8 @@ record BenchOptions(
     long ingestEvents,
     List<Integer> ingestBatches,
     int ingestConnections,
-    long throughputWarmUpEvents) {
+    long throughputWarmUpEvents,
+    Map<String, String> workerConsumerProperties) {
 
   static final List<String> ALL =
       List.of(
@@ -110,6 +117,7 @@ record BenchOptions(
     webhooksPerEvent = List.copyOf(webhooksPerEvent);
     scalingWorkers = List.copyOf(scalingWorkers);
     ingestBatches = List.copyOf(ingestBatches);
+    workerConsumerProperties = Map.copyOf(workerConsumerProperties);
   }
 
   static BenchOptions defaults() {
@@ -150,7 +158,8 @@ record BenchOptions(
         50_000,
         List.of(100, 1000),
         32,
-        120_000);
+        120_000,
+        Map.of());
   }
 
   /**
@@ -196,7 +205,8 @@ record BenchOptions(
         2_000,
         List.of(100),
         32,
-        200); // quick: the code path, not a warm JIT
+        200, // quick: the code path, not a warm JIT
+        Map.of());
   }
 
   static final String USAGE =
@@ -231,6 +241,9 @@ record BenchOptions(
         --max-in-flight N       per worker, and the raw client's concurrency (default 200)
         --consumers N           share consumers in each worker (default 4)
         --worker-heap SIZE      -Xmx of each worker JVM (default 512m)
+        --worker-consumer-properties LIST
+                                Kafka client properties for each worker, as a deployment's (they win),
+                                comma-separated KEY=VALUE, e.g. fetch.min.bytes=16384,fetch.max.wait.ms=10
         --ingest-events N       events of each ingest form, single and each batch size (default 50000; quick 2000)
         --ingest-batches LIST   events per request of the ingest batch runs (default 100,1000; quick 100)
         --ingest-connections N  keep-alive connections of the ingest load (default 32)
@@ -319,7 +332,10 @@ record BenchOptions(
                 ? ints((String) v.remove("--ingest-batches"), "--ingest-batches", 1, 1000)
                 : o.ingestBatches(),
             (int) longOf(v, "--ingest-connections", o.ingestConnections(), 1, 1000),
-            longOf(v, "--throughput-warm-up", o.throughputWarmUpEvents(), 0, 100_000_000));
+            longOf(v, "--throughput-warm-up", o.throughputWarmUpEvents(), 0, 100_000_000),
+            v.containsKey("--worker-consumer-properties")
+                ? consumerProperties((String) v.remove("--worker-consumer-properties"))
+                : o.workerConsumerProperties());
     if (!v.isEmpty())
       throw new IllegalArgumentException("unknown option " + v.keySet().iterator().next());
     return parsed;
@@ -369,6 +385,36 @@ record BenchOptions(
     return ALL.stream().filter(result::contains).toList();
   }
 
+  /**
+   * {@code KEY=VALUE,...}: each key a Kafka consumer setting, each value of its type and within its
+   * bounds (as the consumer would check it at the worker's start).
+   */
+  static Map<String, String> consumerProperties(String raw) {
+    String name = "--worker-consumer-properties";
+    Map<String, String> result = new LinkedHashMap<>();
+    Map<String, ConfigDef.ConfigKey> keys = ConsumerConfig.configDef().configKeys();
+    for (String part : raw.split(",")) {
+      int eq = part.indexOf('=');
+      String key = eq > 0 ? part.substring(0, eq).trim() : "";
+      String value = eq > 0 ? part.substring(eq + 1).trim() : "";
+      if (key.isEmpty() || value.isEmpty())
+        throw new IllegalArgumentException(
+            name + " must list KEY=VALUE pairs separated by commas, was '" + raw + "'");
+      ConfigDef.ConfigKey known = keys.get(key);
+      if (known == null)
+        throw new IllegalArgumentException(
+            name + ": '" + key + "' is not a Kafka consumer setting");
+      try {
+        Object parsed = ConfigDef.parseType(key, value, known.type);
+        if (known.validator != null) known.validator.ensureValid(key, parsed);
+      } catch (ConfigException e) {
+        throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+      }
+      result.put(key, value);
+    }
+    return result;
+  }
+
   private static String heap(String raw, String name) {
     if (!raw.matches("[0-9]+[kKmMgG]?"))
       throw new IllegalArgumentException(name + " must look like 512m, was '" + raw + "'");
@@ -412,6 +458,7 @@ record BenchOptions(
     m.put("ingestEvents", o.ingestEvents());
     m.put("ingestBatches", o.ingestBatches());
     m.put("ingestConnections", o.ingestConnections());
+    m.put("workerConsumerProperties", o.workerConsumerProperties());
     return m;
   }
 }

@@ -11,7 +11,9 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,11 +22,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * 10, the share group lag gauge), against the bench's broker and PostgreSQL; the bench chooses the
  * consumers and a 2 s shutdown grace. The bench starts one per worker of a scenario.
  *
- * <p>Arguments: bootstrap servers, JDBC URL, database user, worker id, max in flight, consumers;
- * the encryption key and the database password come in {@code HOOKLINE_SECRET_KEY} and {@code
- * HOOKLINE_DB_PASSWORD}. Prints {@code READY} once started; on the stdin line {@code stats} prints
- * {@code STATS <json>} (heap, RSS, GC, CPU; the heap and RSS peaks since the previous {@code
- * stats}); when stdin closes it stops the worker, prints a last {@code STATS} and exits.
+ * <p>Arguments: bootstrap servers, JDBC URL, database user, worker id, max in flight, consumers,
+ * then any {@code KEY=VALUE} Kafka client properties, given to the worker as a deployment's
+ * consumer properties (the bench's {@code --worker-consumer-properties}); the encryption key and
+ * the database password come in {@code HOOKLINE_SECRET_KEY} and {@code HOOKLINE_DB_PASSWORD}.
+ * Prints {@code READY} once started; on the stdin line {@code stats} prints {@code STATS <json>}
+ * (heap, RSS, GC, CPU; the heap and RSS peaks since the previous {@code stats}); when stdin closes
+ * it stops the worker, prints a last {@code STATS} and exits.
  */
 public final class WorkerMain {
   /** The pool size {@code hookline worker} uses by default (HOOKLINE_DB_POOL_SIZE). */
@@ -34,11 +38,20 @@ public final class WorkerMain {
   private static final AtomicLong rssPeakKb = new AtomicLong();
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 6) {
+    if (args.length < 6) {
       System.err.println(
           "usage: WorkerMain <bootstrap> <jdbc-url> <db-user> <worker-id> <max-in-flight>"
-              + " <consumers>");
+              + " <consumers> [KEY=VALUE ...]");
       System.exit(2);
+    }
+    Map<String, String> consumerProperties = new LinkedHashMap<>();
+    for (int i = 6; i < args.length; i++) {
+      int eq = args[i].indexOf('=');
+      if (eq <= 0) {
+        System.err.println("WorkerMain: a Kafka client property must be KEY=VALUE: " + args[i]);
+        System.exit(2);
+      }
+      consumerProperties.put(args[i].substring(0, eq), args[i].substring(eq + 1));
     }
     String key = System.getenv("HOOKLINE_SECRET_KEY");
     String password = System.getenv().getOrDefault("HOOKLINE_DB_PASSWORD", "");
@@ -55,6 +68,7 @@ public final class WorkerMain {
                   // the receiver runs on loopback, which the SSRF guard refuses unless allow-listed
                   List.of("127.0.0.0/8", "::1/128"))
               .consumers(Integer.parseInt(args[5]))
+              .consumerProperties(consumerProperties)
               // the bench stops workers between scenarios; what is left is released to the others
               .shutdownGrace(Duration.ofSeconds(2))
               .build();

@@ -22,24 +22,29 @@ final class WorkerProcess implements AutoCloseable {
       Stack stack,
       int maxInFlight,
       int consumers,
+      Map<String, String> consumerProperties,
       String heap,
       List<String> extraJvmOptions,
       Path logDir) {
     List<String> options = new ArrayList<>(ChildJvm.roleOptions(System.getenv()));
     if (heap != null && !heap.isBlank()) options.add("-Xmx" + heap);
     options.addAll(extraJvmOptions);
-    ChildJvm jvm =
-        ChildJvm.start(
-            id,
-            WorkerMain.class,
-            options,
+    List<String> args =
+        new ArrayList<>(
             List.of(
                 stack.bootstrapServers(),
                 stack.jdbcUrl(),
                 stack.dbUser(),
                 id,
                 Integer.toString(maxInFlight),
-                Integer.toString(consumers)),
+                Integer.toString(consumers)));
+    consumerProperties.forEach((key, value) -> args.add(key + "=" + value));
+    ChildJvm jvm =
+        ChildJvm.start(
+            id,
+            WorkerMain.class,
+            options,
+            args,
             Map.of(
                 "HOOKLINE_SECRET_KEY",
                 stack.secretKey(),

@@ -46,6 +46,40 @@ class BenchOptionsTest {
   }
 
   @Test
+  void workerConsumerPropertiesAreKafkaSettingsPassedAsGiven() {
+    assertThat(BenchOptions.defaults().workerConsumerProperties()).isEmpty();
+    BenchOptions o =
+        BenchOptions.parse(
+            new String[] {
+              "--worker-consumer-properties", "fetch.min.bytes=16384, fetch.max.wait.ms=10"
+            },
+            null);
+    assertThat(o.workerConsumerProperties())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("fetch.min.bytes", "16384", "fetch.max.wait.ms", "10"));
+    assertThat(o.asMap()).containsKey("workerConsumerProperties");
+  }
+
+  @Test
+  void badWorkerConsumerPropertiesAreRefusedWithTheReason() {
+    String name = "--worker-consumer-properties";
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {name, "fetch.min.bytes"}, null))
+        .hasMessageContaining(name + " must list KEY=VALUE pairs");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {name, "=5"}, null))
+        .hasMessageContaining(name + " must list KEY=VALUE pairs");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {name, "fetch.min.bytes="}, null))
+        .hasMessageContaining(name + " must list KEY=VALUE pairs");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {name, "fetch.minimum=5"}, null))
+        .hasMessageContaining("'fetch.minimum' is not a Kafka consumer setting");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {name, "fetch.min.bytes=lots"}, null))
+        .hasMessageContaining(name)
+        .hasMessageContaining("fetch.min.bytes");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[] {name, "fetch.max.wait.ms=-1"}, null))
+        .hasMessageContaining(name)
+        .hasMessageContaining("fetch.max.wait.ms");
+  }
+
+  @Test
   void scenariosRunInTheDocumentedOrderAndMemoryMeansThroughput() {
     BenchOptions o = BenchOptions.parse(new String[] {"--scenarios", "publish,memory,raw"}, null);
     assertThat(o.scenarios()).isEqualTo(List.of("throughput", "raw", "publish"));
