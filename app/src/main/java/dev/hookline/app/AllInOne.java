@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code hookline up}: an embedded Kafka broker and PostgreSQL under the data dir, and every role
@@ -75,6 +76,7 @@ final class AllInOne {
       HooklineConfig config =
           base.toBuilder()
               .kafkaBootstrapServers(kafka.bootstrapServers())
+              .kafkaProperties(Map.of()) // its own broker takes plain connections on loopback
               .dbUrl(postgres.jdbcUrl())
               .dbUser(postgres.user())
               .dbPassword(postgres.password())

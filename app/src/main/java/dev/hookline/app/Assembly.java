@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -91,12 +92,17 @@ public final class Assembly {
   /**
    * The outbox relay as admin-api runs it: woken by PostgreSQL's notifications, reconciled against
    * the subscription snapshots. Closing stops the relay, then its signal and its producer.
+   *
+   * @param clientProperties a deployment's Kafka client settings (TLS, SASL); empty for none
    */
-  public static AutoCloseable relay(Database db, String bootstrapServers) {
+  public static AutoCloseable relay(
+      Database db, String bootstrapServers, Map<String, String> clientProperties) {
     Running running = new Running();
     try {
       KafkaProducer<String, String> producer =
-          running.add(new KafkaProducer<>(OutboxRelay.producerProperties(bootstrapServers)));
+          running.add(
+              new KafkaProducer<>(
+                  OutboxRelay.producerProperties(bootstrapServers, clientProperties)));
       // the signal is added before the relay so that it is closed after it (reverse order)
       running.add(
           OutboxRelay.builder(db.outbox(), producer)
@@ -117,9 +123,12 @@ public final class Assembly {
    * @param deduplicationWindow how long an event's (source, id) is remembered; zero for never
    * @param replicationFactor of the router's internal topics; {@link RouterConfig#FROM_CLUSTER} for
    *     min(3, brokers)
+   * @param clientProperties a deployment's Kafka client settings (TLS, SASL), given to every client
+   *     of its Kafka Streams; empty for none
    */
   public static Router router(
       String bootstrapServers,
+      Map<String, String> clientProperties,
       Path stateDir,
       String instanceId,
       Duration deduplicationWindow,
@@ -128,6 +137,7 @@ public final class Assembly {
       MeterRegistry metrics) {
     return new Router(
         RouterConfig.builder(bootstrapServers, stateDir)
+            .kafkaOverrides(clientProperties)
             .instanceId(instanceId)
             .deduplicationWindow(deduplicationWindow)
             .replicationFactor(replicationFactor)
@@ -155,6 +165,7 @@ public final class Assembly {
       ShareGroupLag lag =
           new ShareGroupLag(
                   config.bootstrapServers(),
+                  config.consumerProperties(),
                   Topics.DISPATCHER_SHARE_GROUP,
                   Topics.DELIVERIES,
                   SHARE_GROUP_LAG_INTERVAL,

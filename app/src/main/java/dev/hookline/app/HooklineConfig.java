@@ -34,7 +34,12 @@ record HooklineConfig(
     String publicUrl,
     int portalLinkMinutes,
     int portalSessionMinutes,
-    int deduplicationMinutes) {
+    int deduplicationMinutes,
+    Map<String, String> kafkaProperties) {
+
+  HooklineConfig {
+    kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
+  }
 
   /** A host name, an IPv4 or an IPv6 literal (no brackets); resolved when binding. */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
@@ -109,6 +114,7 @@ record HooklineConfig(
         .portalLinkMinutes(r.integer(Setting.PORTAL_LINK_MINUTES, 1, 1440))
         .deduplicationMinutes(r.integer(Setting.DEDUPLICATION_MINUTES, 0, 1440))
         .portalSessionMinutes(r.integer(Setting.PORTAL_SESSION_MINUTES, 5, 10_080))
+        .kafkaProperties(r.kafkaProperties(Setting.KAFKA_CONFIG_FILE))
         .build();
   }
 
@@ -193,12 +199,14 @@ record HooklineConfig(
         .publicUrl(publicUrl)
         .portalLinkMinutes(portalLinkMinutes)
         .deduplicationMinutes(deduplicationMinutes)
-        .portalSessionMinutes(portalSessionMinutes);
+        .portalSessionMinutes(portalSessionMinutes)
+        .kafkaProperties(kafkaProperties);
   }
 
   /** Builds a {@link HooklineConfig}; the values are checked by {@link #fromEnv}'s reader. */
   static final class Builder {
     private String kafkaBootstrapServers;
+    private Map<String, String> kafkaProperties = Map.of();
     private String dbUrl;
     private String dbUser;
     private String dbPassword;
@@ -357,6 +365,11 @@ record HooklineConfig(
       return this;
     }
 
+    Builder kafkaProperties(Map<String, String> value) {
+      this.kafkaProperties = value;
+      return this;
+    }
+
     HooklineConfig build() {
       return new HooklineConfig(
           kafkaBootstrapServers,
@@ -384,7 +397,8 @@ record HooklineConfig(
           publicUrl,
           portalLinkMinutes,
           portalSessionMinutes,
-          deduplicationMinutes);
+          deduplicationMinutes,
+          kafkaProperties);
     }
   }
 }

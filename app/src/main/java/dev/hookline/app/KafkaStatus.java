@@ -38,8 +38,10 @@ record KafkaStatus(
   record Dispatchers(int workers, int members, String state, long lag) {}
 
   /** Connects, reads everything it can until the deadline, closes. */
-  static Probe<KafkaStatus> read(String bootstrapServers, Deadline deadline) {
+  static Probe<KafkaStatus> read(
+      String bootstrapServers, Map<String, String> clientProperties, Deadline deadline) {
     Properties props = new Properties();
+    props.putAll(clientProperties); // security settings, when there are
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     int timeout = (int) Math.max(500, deadline.remaining().toMillis());
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeout));

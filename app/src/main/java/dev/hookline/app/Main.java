@@ -99,15 +99,16 @@ public final class Main {
         case "admin-api" -> {
           config.requireAdminTokens().requireSecretKey();
           Database db = running.add(Roles.database(config));
-          Roles.checkKafka(config.kafkaBootstrapServers());
+          Roles.checkKafka(config);
           TopicProvisioner.provision(
               config.kafkaBootstrapServers(),
+              config.kafkaProperties(),
               config.topicPartitions(),
               (short) config.topicReplicationFactor());
           Roles.adminApi(config, db, catalog, metrics, null, running);
         }
         case "router" -> {
-          Roles.checkKafka(config.kafkaBootstrapServers());
+          Roles.checkKafka(config);
           var router = Roles.router(config, catalog, metrics, running);
           running.add(
               OpsServer.start(
@@ -116,7 +117,7 @@ public final class Main {
         case "worker" -> {
           config.requireSecretKey();
           Database db = running.add(Roles.database(config));
-          Roles.checkKafka(config.kafkaBootstrapServers());
+          Roles.checkKafka(config);
           var worker = Roles.worker(config, db, metrics, running);
           running.add(
               OpsServer.start(

@@ -83,13 +83,15 @@ final class PublishCommand {
         PublisherConfig.builder(bootstrap)
             .source("urn:hookline:cli")
             .kafkaProperties(
-                Map.of(
-                    "max.block.ms",
-                    "10000",
-                    "delivery.timeout.ms",
-                    "15000",
-                    "request.timeout.ms",
-                    "10000"))
+                Roles.withKafkaProperties(
+                    kafkaProperties(config, env, bootstrap),
+                    Map.of(
+                        "max.block.ms",
+                        "10000",
+                        "delivery.timeout.ms",
+                        "15000",
+                        "request.timeout.ms",
+                        "10000")))
             .build();
     try (EventPublisher publisher = EventPublisher.create(publisherConfig, catalog)) {
       PublishedEvent published =
@@ -192,6 +194,18 @@ final class PublishCommand {
       // fall back to the configured default
     }
     return config.kafkaBootstrapServers();
+  }
+
+  /**
+   * The deployment's Kafka client settings, unless {@code bootstrap} is a running {@code up}'s
+   * broker ({@link #bootstrapServers}), which takes plain connections on loopback.
+   */
+  static Map<String, String> kafkaProperties(
+      HooklineConfig config, Map<String, String> env, String bootstrap) {
+    boolean up =
+        !env.containsKey(Setting.KAFKA_BOOTSTRAP_SERVERS.variable())
+            && !bootstrap.equals(config.kafkaBootstrapServers());
+    return up ? Map.of() : config.kafkaProperties();
   }
 
   private static String firstLine(String s) {

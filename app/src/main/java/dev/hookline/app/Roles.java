@@ -113,9 +113,27 @@ final class Roles {
 
   static final Duration RETENTION_PERIOD = Duration.ofHours(1);
 
+  /**
+   * {@code extra} with the deployment's Kafka client settings ({@code HOOKLINE_KAFKA_CONFIG_FILE})
+   * under it: what a role sets for itself wins.
+   */
+  static Map<String, String> withKafkaProperties(HooklineConfig config, Map<String, String> extra) {
+    return withKafkaProperties(config.kafkaProperties(), extra);
+  }
+
+  /** {@code extra} over {@code base}. */
+  static Map<String, String> withKafkaProperties(
+      Map<String, String> base, Map<String, String> extra) {
+    Map<String, String> merged = new java.util.HashMap<>(base);
+    merged.putAll(extra);
+    return Map.copyOf(merged);
+  }
+
   /** Fails with a one-line reason when no Kafka broker answers within 10 seconds. */
-  static void checkKafka(String bootstrapServers) {
+  static void checkKafka(HooklineConfig config) {
+    String bootstrapServers = config.kafkaBootstrapServers();
     Properties props = new Properties();
+    props.putAll(config.kafkaProperties()); // TLS, SASL: a broker that wants them answers nothing
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
@@ -134,15 +152,26 @@ final class Roles {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted while reaching Kafka", e);
     } catch (Exception e) {
-      throw new StartupException(
-          "cannot reach Kafka at "
-              + bootstrapServers
-              + " ("
-              + Setting.KAFKA_BOOTSTRAP_SERVERS.variable()
-              + "): "
-              + RootCause.message(e),
-          e);
+      String what =
+          refusedCredentials(e)
+              ? "Kafka at "
+                  + bootstrapServers
+                  + " refused the credentials of "
+                  + Setting.KAFKA_CONFIG_FILE.variable()
+              : "cannot reach Kafka at "
+                  + bootstrapServers
+                  + " ("
+                  + Setting.KAFKA_BOOTSTRAP_SERVERS.variable()
+                  + ")";
+      throw new StartupException(what + ": " + RootCause.message(e), e);
     }
+  }
+
+  private static boolean refusedCredentials(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.kafka.common.errors.AuthenticationException) return true;
+    }
+    return false;
   }
 
   /** The admin API with its web page at {@code /}, its event publisher and the outbox relay. */
@@ -154,7 +183,7 @@ final class Roles {
       Consumer<JavalinConfig> extraRoutes,
       Running running) {
     config.requireAdminTokens();
-    running.add(Assembly.relay(db, config.kafkaBootstrapServers()));
+    running.add(Assembly.relay(db, config.kafkaBootstrapServers(), config.kafkaProperties()));
     EventPublisher publisher =
         running.add(
             EventPublisher.create(
@@ -168,7 +197,9 @@ final class Roles {
                     // computed (4,000 events/s with the CPU 70 % busy); 1 ms still groups the
                     // requests of that millisecond into one produce request (issue 20)
                     .batching(ADMIN_LINGER, PublisherConfig.DEFAULT_BATCH_SIZE_BYTES)
-                    .kafkaProperties(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"))
+                    .kafkaProperties(
+                        withKafkaProperties(
+                            config, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000")))
                     .build(),
                 catalog));
     DeliveryTaskWriter tasks =
@@ -176,7 +207,7 @@ final class Roles {
             DeliveryTaskWriter.create(
                 config.kafkaBootstrapServers(),
                 "hookline-admin-tasks",
-                Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000")));
+                withKafkaProperties(config, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"))));
     AdminApi api =
         AdminApi.builder(
                 AdminApiConfig.builder(config.adminTokens())
@@ -212,6 +243,7 @@ final class Roles {
         running.add(
             Assembly.router(
                 config.kafkaBootstrapServers(),
+                config.kafkaProperties(),
                 config.dataDir().resolve("router-state"),
                 config.routerInstanceIdOrNull(),
                 Duration.ofMinutes(config.deduplicationMinutes()),
@@ -239,6 +271,8 @@ final class Roles {
                 .withBreakerCooldowns(
                     Duration.ofSeconds(config.breakerCooldownSeconds()),
                     Duration.ofSeconds(config.breakerMaxCooldownSeconds())))
+        // TLS, SASL: the share consumers, the producer and the worker's admin client
+        .consumerProperties(config.kafkaProperties())
         .build();
   }
 

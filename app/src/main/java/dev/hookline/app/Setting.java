@@ -4,6 +4,9 @@ package dev.hookline.app;
 enum Setting {
   KAFKA_BOOTSTRAP_SERVERS(
       "localhost:9092", "Kafka bootstrap servers (ignored by `up`, which runs its own broker)"),
+  KAFKA_CONFIG_FILE(
+      "",
+      "A Kafka client properties file (TLS, SASL: `security.protocol`, `sasl.*`, `ssl.*`, tuning) for every Kafka client of the command; ignored by `up`"),
   DB_URL("jdbc:postgresql://localhost:5432/hookline", "PostgreSQL JDBC URL (ignored by `up`)"),
   DB_USER("hookline", "PostgreSQL user"),
   DB_PASSWORD("hookline", "PostgreSQL password"),

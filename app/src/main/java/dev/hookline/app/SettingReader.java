@@ -1,11 +1,20 @@
 package dev.hookline.app;
 
 import dev.hookline.worker.ssrf.CidrBlock;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** Reads and checks one variable at a time, so each error names exactly one variable. */
@@ -129,5 +138,77 @@ record SettingReader(Map<String, String> env) {
       }
     }
     return values;
+  }
+
+  /**
+   * The Kafka client settings Hookline chooses itself, for its correctness (exactly once, explicit
+   * acknowledgements, its groups and transactional ids) or through a variable of its own: a client
+   * properties file may not set them.
+   */
+  static final Set<String> OWN_KAFKA_SETTINGS =
+      Set.of(
+          "bootstrap.servers",
+          "group.id",
+          "group.instance.id",
+          "group.protocol",
+          "transactional.id",
+          "application.id",
+          "processing.guarantee",
+          "isolation.level",
+          "enable.idempotence",
+          "share.acknowledgement.mode",
+          "key.serializer",
+          "value.serializer",
+          "key.deserializer",
+          "value.deserializer");
+
+  /**
+   * Empty: no settings. Else the path of a Java properties file (UTF-8), as Kafka's own tools take
+   * with {@code --command-config}: its entries go to every Kafka client of the command.
+   */
+  Map<String, String> kafkaProperties(Setting s) {
+    String value = string(s);
+    if (value.isEmpty()) return Map.of();
+    Path file;
+    try {
+      file = Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new ConfigException(s.variable() + " is not a valid path: '" + shown(value) + "'");
+    }
+    Properties props = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      props.load(in);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(s.variable() + ": no such file '" + shown(value) + "'");
+    } catch (IOException e) {
+      throw new ConfigException(
+          s.variable() + ": cannot read '" + shown(value) + "': " + shown(e.toString()));
+    } catch (IllegalArgumentException e) { // a malformed \\uXXXX escape
+      throw new ConfigException(
+          s.variable() + ": '" + shown(value) + "' is not a properties file: " + e.getMessage());
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    new TreeMap<>(props)
+        .forEach(
+            (k, v) -> {
+              String key = k.toString().trim();
+              if (key.equals("bootstrap.servers")) {
+                throw new ConfigException(
+                    s.variable()
+                        + ": set the brokers with "
+                        + Setting.KAFKA_BOOTSTRAP_SERVERS.variable()
+                        + ", not bootstrap.servers");
+              }
+              if (OWN_KAFKA_SETTINGS.contains(key)) {
+                throw new ConfigException(
+                    s.variable() + ": " + key + " is Hookline's own and cannot be set there");
+              }
+              if (!key.matches("[a-z0-9][a-z0-9._-]*")) {
+                throw new ConfigException(
+                    s.variable() + ": '" + shown(key) + "' is not a Kafka client setting");
+              }
+              settings.put(key, v.toString().trim());
+            });
+    return settings;
   }
 }

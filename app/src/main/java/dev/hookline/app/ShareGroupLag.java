@@ -3,6 +3,7 @@ package dev.hookline.app;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,6 +36,7 @@ final class ShareGroupLag implements AutoCloseable {
 
   ShareGroupLag(
       String bootstrapServers,
+      Map<String, String> clientProperties,
       String group,
       String topic,
       Duration interval,
@@ -43,6 +45,7 @@ final class ShareGroupLag implements AutoCloseable {
     this.topic = topic;
     this.interval = interval;
     Properties props = new Properties();
+    props.putAll(clientProperties); // security settings, when there are
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "hookline-share-group-lag");
     this.admin = Admin.create(props);

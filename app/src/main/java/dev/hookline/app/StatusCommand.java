@@ -44,7 +44,11 @@ final class StatusCommand {
     Probe<StoreStatus> store;
     try (ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor()) {
       CompletableFuture<Probe<KafkaStatus>> k =
-          CompletableFuture.supplyAsync(() -> KafkaStatus.read(bootstrap, deadline), checks);
+          CompletableFuture.supplyAsync(
+              () ->
+                  KafkaStatus.read(
+                      bootstrap, PublishCommand.kafkaProperties(config, env, bootstrap), deadline),
+              checks);
       CompletableFuture<Probe<StoreStatus>> s =
           CompletableFuture.supplyAsync(
               () -> Probe.of(() -> StoreStatus.read(db.source())), checks);

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookline.worker.Isolation;
 import dev.hookline.worker.WorkerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -112,6 +115,12 @@ class HooklineConfigTest {
               "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=,c2hvcnQ=",
               Check.SECRET_KEY,
               "key 2 of 2 must be 32 bytes"),
+          new Invalid(
+              Setting.KAFKA_CONFIG_FILE,
+              "/nonexistent/hookline-kafka.properties",
+              Check.PARSE,
+              "no such file '/nonexistent/hookline-kafka.properties'"),
+          new Invalid(Setting.KAFKA_CONFIG_FILE, "a\u0000b", Check.PARSE, "is not a valid path"),
           new Invalid(Setting.DATA_DIR, "  ", Check.PARSE, "must not be empty"),
           new Invalid(Setting.DATA_DIR, "a\u0000b", Check.PARSE, "is not a valid path"),
           new Invalid(
@@ -293,6 +302,63 @@ class HooklineConfigTest {
                         "HOOKLINE_WORKER_BREAKER_MAX_COOLDOWN_SECONDS", "1")))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("HOOKLINE_WORKER_BREAKER_COOLDOWN_SECONDS must be a whole number");
+  }
+
+  /** What a Kafka client properties file may hold, and what it may not: one line naming the key. */
+  @Test
+  void aKafkaConfigFileGivesItsSettingsToEveryClientButNotHooklinesOwn(@TempDir Path dir)
+      throws Exception {
+    Path good = dir.resolve("client.properties");
+    Files.writeString(
+        good,
+        """
+        # a managed cluster
+        security.protocol=SASL_SSL
+        sasl.mechanism=SCRAM-SHA-512
+        sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \\
+          username="hookline" password="p=ss wörd";
+        """);
+    assertThat(HooklineConfig.fromEnv(Map.of()).kafkaProperties()).isEmpty();
+    assertThat(
+            HooklineConfig.fromEnv(Map.of("HOOKLINE_KAFKA_CONFIG_FILE", good.toString()))
+                .kafkaProperties())
+        .containsOnly(
+            Map.entry("security.protocol", "SASL_SSL"),
+            Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
+            Map.entry(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                    + "username=\"hookline\" password=\"p=ss wörd\";"));
+
+    Map<String, String> refused =
+        Map.of(
+            "bootstrap.servers=broker:9092\n",
+            "set the brokers with HOOKLINE_KAFKA_BOOTSTRAP_SERVERS, not bootstrap.servers",
+            "security.protocol=SSL\ntransactional.id=mine\n",
+            "transactional.id is Hookline's own and cannot be set there",
+            "group.id=mine\n",
+            "group.id is Hookline's own and cannot be set there",
+            "Security.Protocol=SSL\n",
+            "'Security.Protocol' is not a Kafka client setting",
+            "ssl.keystore.password=\\u12\n",
+            "is not a properties file");
+    int n = 0;
+    for (var bad : refused.entrySet()) {
+      Path file = dir.resolve("bad-" + n++ + ".properties");
+      Files.writeString(file, bad.getKey());
+      assertThatThrownBy(
+              () -> HooklineConfig.fromEnv(Map.of("HOOKLINE_KAFKA_CONFIG_FILE", file.toString())))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("HOOKLINE_KAFKA_CONFIG_FILE")
+          .hasMessageContaining(bad.getValue())
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+    Path directory = Files.createDirectory(dir.resolve("a-directory"));
+    assertThatThrownBy(
+            () ->
+                HooklineConfig.fromEnv(Map.of("HOOKLINE_KAFKA_CONFIG_FILE", directory.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("HOOKLINE_KAFKA_CONFIG_FILE: cannot read");
   }
 
   @Test

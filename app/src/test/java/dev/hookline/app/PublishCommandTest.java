@@ -97,6 +97,23 @@ class PublishCommandTest {
         .isEqualTo("k:9092");
   }
 
+  /** `up`'s broker takes plain connections: a configured cluster's TLS or SASL is not for it. */
+  @Test
+  void theKafkaConfigFileIsForTheConfiguredClusterNotForARunningUp(@TempDir Path dir)
+      throws Exception {
+    Files.writeString(dir.resolve(AllInOne.KAFKA_ADDRESS_FILE), "127.0.0.1:19999\n");
+    Path file = Files.writeString(dir.resolve("kafka.properties"), "security.protocol=SSL\n");
+    Map<String, String> upOnly =
+        Map.of("HOOKLINE_DATA_DIR", dir.toString(), "HOOKLINE_KAFKA_CONFIG_FILE", file.toString());
+    HooklineConfig toUp = HooklineConfig.fromEnv(upOnly);
+    assertThat(PublishCommand.kafkaProperties(toUp, upOnly, "127.0.0.1:19999")).isEmpty();
+    Map<String, String> explicit = new java.util.HashMap<>(upOnly);
+    explicit.put("HOOKLINE_KAFKA_BOOTSTRAP_SERVERS", "k:9093");
+    HooklineConfig toCluster = HooklineConfig.fromEnv(explicit);
+    assertThat(PublishCommand.kafkaProperties(toCluster, explicit, "k:9093"))
+        .containsExactly(Map.entry("security.protocol", "SSL"));
+  }
+
   @Test
   void anUnreachableBrokerIsAOneLineFailure() {
     String example =

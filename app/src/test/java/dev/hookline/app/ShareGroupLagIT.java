@@ -61,7 +61,12 @@ class ShareGroupLagIT {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (ShareGroupLag lag =
         new ShareGroupLag(
-                TestInfra.bootstrapServers(), group, topic, Duration.ofMillis(200), registry)
+                TestInfra.bootstrapServers(),
+                Map.of(),
+                group,
+                topic,
+                Duration.ofMillis(200),
+                registry)
             .start()) {
       await()
           .atMost(Duration.ofSeconds(90))
@@ -80,7 +85,8 @@ class ShareGroupLagIT {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     // a port nothing listens on: every read fails
     try (ShareGroupLag lag =
-        new ShareGroupLag("127.0.0.1:1", "g", "t", Duration.ofMillis(200), registry).start()) {
+        new ShareGroupLag("127.0.0.1:1", Map.of(), "g", "t", Duration.ofMillis(200), registry)
+            .start()) {
       assertThat(gauge(registry)).isNaN();
       // a read gives up after its interval plus 5 s: watch past the first failed one
       await()

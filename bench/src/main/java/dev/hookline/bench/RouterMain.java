@@ -12,6 +12,7 @@ import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -41,6 +42,7 @@ public final class RouterMain {
     router =
         Assembly.router(
             args[0],
+            Map.of(),
             Path.of(args[1]),
             null,
             RouterConfig.DEFAULT_DEDUPLICATION_WINDOW,

@@ -59,7 +59,7 @@ final class Stack implements AutoCloseable {
                   new DatabaseConfig(
                       stack.jdbcUrl(), stack.dbUser(), stack.dbPassword(), WorkerMain.DB_POOL_SIZE),
                   SecretCipher.fromBase64Key(stack.secretKey)));
-      stack.add(Assembly.relay(stack.db, stack.bootstrapServers()));
+      stack.add(Assembly.relay(stack.db, stack.bootstrapServers(), Map.of()));
       stack.admin =
           stack.add(
               Admin.create(
@@ -84,6 +84,7 @@ final class Stack implements AutoCloseable {
     router =
         Assembly.router(
             bootstrapServers(),
+            Map.of(),
             dataDir.resolve("router-state"),
             null,
             RouterConfig.DEFAULT_DEDUPLICATION_WINDOW,

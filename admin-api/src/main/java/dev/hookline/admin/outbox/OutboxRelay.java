@@ -251,8 +251,14 @@ public final class OutboxRelay implements AutoCloseable {
    * flight (with idempotence, that keeps the order per key), string values.
    */
   public static Properties producerProperties(String bootstrapServers) {
+    return producerProperties(bootstrapServers, Map.of());
+  }
+
+  /** {@link #producerProperties(String)} with a deployment's Kafka client settings (TLS, SASL). */
+  public static Properties producerProperties(
+      String bootstrapServers, Map<String, String> clientProperties) {
     Properties props =
-        ProducerSettings.reliable(bootstrapServers, "hookline-outbox-relay", Map.of());
+        ProducerSettings.reliable(bootstrapServers, "hookline-outbox-relay", clientProperties);
     props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     return props;

@@ -62,8 +62,19 @@ public final class TopicProvisioner {
    */
   public static List<String> provision(
       String bootstrapServers, int partitions, short replicationFactor) {
-    Map<String, Object> props =
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return provision(bootstrapServers, Map.of(), partitions, replicationFactor);
+  }
+
+  /**
+   * {@link #provision(String, int, short)} with a deployment's Kafka client settings (TLS, SASL).
+   */
+  public static List<String> provision(
+      String bootstrapServers,
+      Map<String, String> clientProperties,
+      int partitions,
+      short replicationFactor) {
+    Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(props)) {
       short replication =
           replicationFactor == FROM_CLUSTER ? replicationFor(brokers(admin)) : replicationFactor;
