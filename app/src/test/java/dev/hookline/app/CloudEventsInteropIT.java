@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookline.schemas.EventIdentity;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,9 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,17 +43,17 @@ class CloudEventsInteropIT {
           {"customer_id": 4242, "customer_name": "Grace Hopper", "customer_user_id": 77,
            "customer_user_email": "grace@example.com", "customer_email_verification": "verified",
            "customer_manage_url": "https://network.example.com/customers/4242"}""";
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(stack))) {
+      try (KafkaProducer<String, String> producer = CloudEventRecords.producer(stack)) {
         ProducerRecord<String, String> record =
-            new ProducerRecord<>("events.customers", "4242", data);
-        record
-            .headers()
-            .add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8))
-            .add("ce_id", id.getBytes(StandardCharsets.UTF_8))
-            .add("ce_source", "https://crm.example.com/customers".getBytes(StandardCharsets.UTF_8))
-            .add("ce_type", "customer_created".getBytes(StandardCharsets.UTF_8))
-            .add("ce_time", "2026-11-28T09:30:00Z".getBytes(StandardCharsets.UTF_8))
-            .add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+            CloudEventRecords.binary(
+                "events.customers",
+                "4242",
+                null,
+                id,
+                "https://crm.example.com/customers",
+                "customer_created",
+                "2026-11-28T09:30:00Z",
+                data);
         producer.send(record).get();
       }
 
@@ -99,7 +96,7 @@ class CloudEventsInteropIT {
       String id = "ce-" + UUID.randomUUID();
       String after = "ce-after-" + UUID.randomUUID();
       long first = System.currentTimeMillis();
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(stack))) {
+      try (KafkaProducer<String, String> producer = CloudEventRecords.producer(stack)) {
         producer.send(customerCreated(id, "https://crm.example.com/customers", first)).get();
         await().atMost(Duration.ofSeconds(90)).until(() -> !receiver.receivedFor(id).isEmpty());
         // the copy, 3 s later by its Kafka timestamp; then an event behind it on its partition
@@ -140,7 +137,7 @@ class CloudEventsInteropIT {
       String eu = "https://eu.shop.example.com/customers";
       String us = "https://us.shop.example.com/customers";
       long now = System.currentTimeMillis();
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(stack))) {
+      try (KafkaProducer<String, String> producer = CloudEventRecords.producer(stack)) {
         producer.send(customerCreated(id, eu, now)).get();
         producer.send(customerCreated(id, us, now + 1)).get();
       }
@@ -198,13 +195,6 @@ class CloudEventsInteropIT {
     }
   }
 
-  private static Map<String, Object> producerProps(TestStack stack) {
-    return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config.kafkaBootstrapServers(),
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-  }
-
   /** A customer_created CloudEvent in binary mode, keyed as the first test's, at this time. */
   private static ProducerRecord<String, String> customerCreated(
       String id, String source, long timestamp) {
@@ -213,16 +203,14 @@ class CloudEventsInteropIT {
         {"customer_id": 4243, "customer_name": "Ada Lovelace", "customer_user_id": 78,
          "customer_user_email": "ada@example.com", "customer_email_verification": "verified",
          "customer_manage_url": "https://network.example.com/customers/4243"}""";
-    ProducerRecord<String, String> record =
-        new ProducerRecord<>("events.customers", null, timestamp, "4243", data);
-    record
-        .headers()
-        .add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8))
-        .add("ce_id", id.getBytes(StandardCharsets.UTF_8))
-        .add("ce_source", source.getBytes(StandardCharsets.UTF_8))
-        .add("ce_type", "customer_created".getBytes(StandardCharsets.UTF_8))
-        .add("ce_time", "2026-12-05T09:30:00Z".getBytes(StandardCharsets.UTF_8))
-        .add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
-    return record;
+    return CloudEventRecords.binary(
+        "events.customers",
+        "4243",
+        timestamp,
+        id,
+        source,
+        "customer_created",
+        "2026-12-05T09:30:00Z",
+        data);
   }
 }

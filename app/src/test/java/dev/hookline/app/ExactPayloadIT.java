@@ -13,9 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,31 +82,21 @@ class ExactPayloadIT {
 
   /** As any CloudEvents producer would: the value is the data exactly as written above. */
   private static void publish(TestStack stack, String id) throws Exception {
-    try (KafkaProducer<String, String> producer = producer(stack)) {
+    try (KafkaProducer<String, String> producer = CloudEventRecords.producer(stack)) {
       producer.send(membershipUpdated("7", id, DATA)).get();
     }
   }
 
-  /** A producer of CloudEvents in Kafka's binary mode, as any CloudEvents producer would write. */
-  static KafkaProducer<String, String> producer(TestStack stack) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config.kafkaBootstrapServers(),
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
-  }
-
   /** A {@code membership_updated} CloudEvent whose value is {@code data}, byte for byte. */
   static ProducerRecord<String, String> membershipUpdated(String key, String id, String data) {
-    ProducerRecord<String, String> record = new ProducerRecord<>("events.memberships", key, data);
-    record
-        .headers()
-        .add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8))
-        .add("ce_id", id.getBytes(StandardCharsets.UTF_8))
-        .add("ce_source", "https://crm.example.com/m".getBytes(StandardCharsets.UTF_8))
-        .add("ce_type", "membership_updated".getBytes(StandardCharsets.UTF_8))
-        .add("ce_time", "2026-11-28T09:30:00Z".getBytes(StandardCharsets.UTF_8))
-        .add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
-    return record;
+    return CloudEventRecords.binary(
+        "events.memberships",
+        key,
+        null,
+        id,
+        "https://crm.example.com/m",
+        "membership_updated",
+        "2026-11-28T09:30:00Z",
+        data);
   }
 }

@@ -33,7 +33,7 @@ class LargeTasksIT {
       api.awaitRoutesLoaded();
       Set<String> ids = new HashSet<>();
       Random random = new Random(33);
-      try (KafkaProducer<String, String> producer = ExactPayloadIT.producer(stack)) {
+      try (KafkaProducer<String, String> producer = CloudEventRecords.producer(stack)) {
         for (int i = 0; i < EVENTS; i++) {
           String id = "large-" + UUID.randomUUID();
           ids.add(id);

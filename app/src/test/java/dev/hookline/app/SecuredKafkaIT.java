@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.app.embedded.EmbeddedKafka;
 import dev.hookline.app.embedded.SaslKafka;
 import dev.hookline.store.DatabaseConfig;
 import dev.hookline.store.SecretCipher;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,11 +61,11 @@ class SecuredKafkaIT {
 
   @Test
   void everyRoleWorksThroughTheClientPropertiesFile() throws Exception {
-    int apiPort = freePort();
+    int apiPort = EmbeddedKafka.freePort();
     HooklineConfig config = HooklineConfig.fromEnv(env);
     try (Running admin = Main.startRole("admin-api", config.toBuilder().httpPort(apiPort).build());
-        Running router = Main.startRole("router", config.toBuilder().httpPort(freePort()).build());
-        Running worker = Main.startRole("worker", config.toBuilder().httpPort(freePort()).build());
+        Running router = Main.startRole("router", config.toBuilder().httpPort(0).build());
+        Running worker = Main.startRole("worker", config.toBuilder().httpPort(0).build());
         Receiver receiver = new Receiver()) {
       Api api = new Api("http://127.0.0.1:" + apiPort + "/api/v1", TOKEN);
       String webhook = api.createWebhook(receiver.url("/secured"), "payment_received", null);
@@ -141,13 +140,5 @@ class SecuredKafkaIT {
             .collect(Collectors.joining("\n", "", "\n"));
     Files.writeString(file, text);
     return file.toString();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -234,7 +234,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new IllegalArgumentException(name + " must be 0..65535, was " + port);
   }
 
-  private static int freePort() {
+  /** A port free on loopback now (for a broker, or a test's server, to bind next). */
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {

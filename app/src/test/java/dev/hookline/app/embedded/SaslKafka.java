@@ -2,9 +2,6 @@ package dev.hookline.app.embedded;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,9 +32,9 @@ public final class SaslKafka implements AutoCloseable {
   }
 
   public static SaslKafka start(Path dir) {
-    int saslPort = freePort();
-    int internalPort = freePort();
-    int controllerPort = freePort();
+    int saslPort = EmbeddedKafka.freePort();
+    int internalPort = EmbeddedKafka.freePort();
+    int controllerPort = EmbeddedKafka.freePort();
     Properties p = EmbeddedKafka.brokerProperties(dir, internalPort, controllerPort);
     String controller = EmbeddedKafka.CONTROLLER_LISTENER;
     p.put(
@@ -96,13 +93,5 @@ public final class SaslKafka implements AutoCloseable {
   public void close() {
     server.shutdown();
     server.awaitShutdown();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
