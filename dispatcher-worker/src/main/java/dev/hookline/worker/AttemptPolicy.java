@@ -67,9 +67,9 @@ final class AttemptPolicy {
    * the retry schedule (the webhook's or the default, which may be what threw), only the attempt
    * number. The wait is {@link #FALLBACK_FIRST} after attempt 1, doubling with each attempt up to
    * {@link #FALLBACK_LONGEST}: short, so a one-off failure hardly delays the delivery (30 s is also
-   * the circuit breaker's cool-down and the broker's record lock); growing, so a bug that fails
-   * every verdict costs a receiver one request an hour per delivery, not two a minute, until it is
-   * fixed (the attempts do not run out: no delivery is failed for Hookline's own bug).
+   * the default cool-down of the circuit breaker and record lock of the broker); growing, so a bug
+   * that fails every verdict costs a receiver one request an hour per delivery, not two a minute,
+   * until it is fixed (the attempts do not run out: no delivery is failed for Hookline's own bug).
    *
    * @param now when the attempt ended
    */
