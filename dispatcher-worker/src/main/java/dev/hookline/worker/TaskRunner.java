@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * tenants by {@link FairAdmission}), then the HTTP attempt, then what the outcome means ({@link
  * AttemptPolicy}). A task that ends before its batch's deadline hands its {@link TaskResult} to its
  * batch ({@link BatchSettler}); an attempt that outlives the deadline records itself ({@link
- * LateAttempts}).
+ * LateAttempts}). Once its request may have left, a task ends as an attempt whatever fails in
+ * Hookline's own code after it: without a verdict, as {@link AttemptPolicy#fallback}.
  */
 final class TaskRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
@@ -201,24 +202,57 @@ final class TaskRunner implements AutoCloseable {
     AttemptOutcome outcome = attempt(run, t);
     if (outcome == null) return null;
     Instant ended = clock.instant();
-    if (outcome instanceof AttemptOutcome.Delivered) breakers.onSuccess(task.webhookId());
-    else breakers.onFailure(task.webhookId(), ended);
-    AttemptPolicy.Verdict verdict =
-        policy.decide(task, t.webhook().retrySchedule(), outcome, ended);
-    if (outcome instanceof AttemptOutcome.Retry r && r.retryAfter() != null) {
-      // as long as this task itself waits: Retry-After capped by the schedule
-      Duration pause =
-          verdict.nextAttemptAt() == null
-              ? r.retryAfter()
-              : Duration.between(ended, verdict.nextAttemptAt());
-      pause(t, pause.compareTo(r.retryAfter()) < 0 ? pause : r.retryAfter());
+    TaskResult.Attempted result;
+    try {
+      result = judge(task, t, outcome, ended);
+    } catch (RuntimeException | Error e) {
+      // a bug of ours after the request left (a bad schedule, an overflow): it is an attempt all
+      // the same, recorded as it happened; rethrown, it would fail the task's future, and the
+      // attempt would go unrecorded behind a retry timer
+      AttemptPolicy.Verdict verdict = AttemptPolicy.fallback(task, ended);
+      log.error(
+          "delivery {}: no verdict for attempt {}, recording it as retrying at {}",
+          task.deliveryId(),
+          task.attempt(),
+          verdict.nextAttemptAt(),
+          e);
+      result = new TaskResult.Attempted(policy.record(task, outcome, verdict), false);
     }
-    metrics.attempt(verdict.status().dbName(), Duration.ofMillis(outcome.durationMs()));
-    TaskResult.Attempted result =
-        new TaskResult.Attempted(policy.record(task, outcome, verdict), verdict.disableWebhook());
     if (run.move(TaskState.RUNNING, TaskState.DONE)) return result;
     late.record(run, result);
     return null;
+  }
+
+  /**
+   * What the attempt means: its verdict and its row. The circuit breaker, the webhook's pause and
+   * the metrics are best-effort: a failure in one is logged and the verdict stands.
+   *
+   * @param ended when the attempt ended
+   */
+  private TaskResult.Attempted judge(
+      DeliveryTask task, WebhookDirectory.Target t, AttemptOutcome outcome, Instant ended) {
+    try {
+      if (outcome instanceof AttemptOutcome.Delivered) breakers.onSuccess(task.webhookId());
+      else breakers.onFailure(task.webhookId(), ended);
+    } catch (RuntimeException | Error e) {
+      log.warn(
+          "circuit breaker of webhook {} not updated after delivery {}",
+          task.webhookId(),
+          task.deliveryId(),
+          e);
+    }
+    AttemptPolicy.Verdict verdict =
+        policy.decide(task, t.webhook().retrySchedule(), outcome, ended);
+    if (outcome instanceof AttemptOutcome.Retry r && r.retryAfter() != null) {
+      pause(t, r.retryAfter(), verdict, ended);
+    }
+    try {
+      metrics.attempt(verdict.status().dbName(), Duration.ofMillis(outcome.durationMs()));
+    } catch (RuntimeException | Error e) {
+      log.warn("attempt of delivery {} not measured", task.deliveryId(), e);
+    }
+    return new TaskResult.Attempted(
+        policy.record(task, outcome, verdict), verdict.disableWebhook());
   }
 
   /** Null when the batch handed the task to the retry timer before a place came free. */
@@ -253,12 +287,27 @@ final class TaskRunner implements AutoCloseable {
     }
   }
 
-  /** A 429 or 503 with {@code Retry-After}: the whole webhook waits, not just this task. */
-  private void pause(WebhookDirectory.Target t, Duration pause) {
+  /**
+   * A 429 or 503 with {@code Retry-After}: the whole webhook waits, not just this task, as long as
+   * this task itself waits (Retry-After capped by the schedule). Best-effort: this task's own retry
+   * waits anyway.
+   */
+  private void pause(
+      WebhookDirectory.Target t,
+      Duration retryAfter,
+      AttemptPolicy.Verdict verdict,
+      Instant ended) {
     try {
-      rates.pause(t.webhook().id(), t.webhook().rateLimit(), pause);
-    } catch (RuntimeException e) { // this worker pauses anyway; the task's own retry waits too
-      log.warn("could not share the pause of webhook {}: {}", t.webhook().id(), e.toString());
+      Duration pause =
+          verdict.nextAttemptAt() == null
+              ? retryAfter
+              : Duration.between(ended, verdict.nextAttemptAt());
+      rates.pause(
+          t.webhook().id(),
+          t.webhook().rateLimit(),
+          pause.compareTo(retryAfter) < 0 ? pause : retryAfter);
+    } catch (RuntimeException | Error e) { // the task's own retry waits anyway
+      log.warn("could not pause webhook {}: {}", t.webhook().id(), e.toString());
     }
   }
 

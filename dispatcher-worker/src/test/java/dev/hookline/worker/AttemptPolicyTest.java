@@ -104,6 +104,24 @@ class AttemptPolicyTest {
                 NOW.plusSeconds(9)));
   }
 
+  /** Without a verdict of its own, an attempt is retried: 30 s doubling per attempt, up to 1 h. */
+  @ParameterizedTest(name = "attempt {0} ({1}) -> retrying in {2} s")
+  @CsvSource({
+    "1, EVENT, 30",
+    "1, TEST, 30",
+    "2, RETRY, 60",
+    "3, RETRY, 120",
+    "7, RETRY, 1920",
+    "8, RETRY, 3600",
+    "9, MANUAL, 3600",
+    "2147483647, RETRY, 3600"
+  })
+  void theFallbackRetriesWithoutDisabling(int attempt, Trigger trigger, long seconds) {
+    assertThat(AttemptPolicy.fallback(task(attempt, trigger), NOW))
+        .isEqualTo(
+            new AttemptPolicy.Verdict(DeliveryStatus.RETRYING, NOW.plusSeconds(seconds), false));
+  }
+
   private static DeliveryTask task(int attempt, Trigger trigger) {
     return Fixtures.task(UUID.randomUUID(), attempt, trigger);
   }

@@ -16,6 +16,8 @@ import dev.hookline.store.InMemoryStore;
 import dev.hookline.store.InMemoryWebhooks;
 import dev.hookline.store.Webhook;
 import dev.hookline.store.WebhookHealth;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,6 +37,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -84,6 +88,12 @@ class BatchTest {
       new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
   private final List<CircuitBreakers.State> transitions = new CopyOnWriteArrayList<>();
 
+  /** The retry schedule's jitter, uniform in [0, 1): 0.5 is no jitter. */
+  private DoubleSupplier jitter = () -> 0.5;
+
+  /** Told of every circuit transition, after {@link #transitions}. */
+  private Consumer<CircuitBreakers.State> onTransition = state -> {};
+
   /** The runner and the settler of one worker. */
   private record Pipeline(TaskRunner runner, BatchSettler settler, LateAttempts late) {
     void abortAfter(Duration grace) {
@@ -132,6 +142,7 @@ class BatchTest {
             state -> {
               transitions.add(state);
               metrics.circuitTransition(state);
+              onTransition.accept(state);
             });
     FollowUps followUps = new FollowUps(health, disabler);
     GiveUp giveUp = new GiveUp(() -> DELIVERY_LIMIT, deadLetters::addAll, store, metrics, clock);
@@ -150,7 +161,7 @@ class BatchTest {
                 directory, breakers, new WebhookLimits(perWebhook, stalledAfter), maxInFlight),
             deliverer,
             new AttemptPolicy(
-                new RetrySchedule(RetrySchedule.DEFAULT_DELAYS, () -> 0.5), "worker-test"),
+                new RetrySchedule(RetrySchedule.DEFAULT_DELAYS, jitter), "worker-test"),
             late,
             metrics,
             clock);
@@ -481,6 +492,109 @@ class BatchTest {
               assertThat(a.errorMessage()).contains("StackOverflowError");
               assertThat(a.nextAttemptAt()).isAfter(NOW);
             });
+  }
+
+  /**
+   * One task through a pipeline whose code after the attempt may throw: its attempt must be
+   * recorded (the only row of the batch) and its record accepted, nothing handed to the retry timer
+   * as if the attempt were still running.
+   */
+  private AttemptRecord recordedAlone(Pipeline processor, DeliveryTask task) {
+    ConsumerRecord<byte[], byte[]> record = Fixtures.record(task);
+
+    var result = process(processor, List.of(record));
+
+    assertThat(result).isEqualTo(new BatchSettler.BatchResult(1, 0, 0, 0, false));
+    assertThat(acks).containsEntry(record, AcknowledgeType.ACCEPT);
+    assertThat(timers.deferrals()).as("not handed to the retry timer unrecorded").isEmpty();
+    assertThat(store.recorded())
+        .singleElement()
+        .satisfies(a -> assertThat(a.task().deliveryId()).isEqualTo(task.deliveryId()));
+    return store.recorded().get(0);
+  }
+
+  @Test
+  void aVerdictThatThrowsAfterTheAttemptStillRecordsItAsRetrying() {
+    Webhook error = add("http://error");
+    jitter =
+        () -> {
+          throw new IllegalStateException("a retry schedule gone wrong");
+        };
+    DeliveryTask task = Fixtures.task(error.id(), 1, Trigger.EVENT);
+
+    AttemptRecord a = recordedAlone(processor(byUrl(), 10), task);
+
+    // what happened on the wire, as the receiver answered
+    assertThat(a.startedAt()).isEqualTo(NOW);
+    assertThat(a.durationMs()).isEqualTo(7);
+    assertThat(a.statusCode()).isEqualTo(500);
+    assertThat(a.responseExcerpt()).isEqualTo("boom");
+    assertThat(a.errorClass()).isEqualTo("http_status");
+    assertThat(a.errorMessage()).isEqualTo("HTTP 500");
+    assertThat(a.workerId()).isEqualTo("worker-test");
+    // and the fallback verdict: retrying after attempt 1's fallback wait
+    assertThat(a.newStatus()).isEqualTo(DeliveryStatus.RETRYING);
+    assertThat(a.nextAttemptAt()).isEqualTo(NOW.plus(AttemptPolicy.FALLBACK_FIRST));
+  }
+
+  @Test
+  void anErrorThrownAfterTheAttemptStillRecordsItAsRetrying() {
+    Webhook error = add("http://error");
+    jitter =
+        () -> {
+          throw new StackOverflowError("a library's endless recursion");
+        };
+    DeliveryTask task = Fixtures.task(error.id(), 3, Trigger.RETRY);
+
+    AttemptRecord a = recordedAlone(processor(byUrl(), 10), task);
+
+    assertThat(a.statusCode()).isEqualTo(500);
+    assertThat(a.errorClass()).isEqualTo("http_status");
+    assertThat(a.newStatus()).isEqualTo(DeliveryStatus.RETRYING);
+    // after attempt 3: the fallback's first wait doubled twice
+    assertThat(a.nextAttemptAt()).isEqualTo(NOW.plus(AttemptPolicy.FALLBACK_FIRST.multipliedBy(4)));
+  }
+
+  @Test
+  void aCircuitBreakerThatThrowsKeepsTheAttemptsOwnVerdict() {
+    Webhook error = add("http://error");
+    onTransition =
+        state -> {
+          throw new AssertionError("a breaker listener gone wrong");
+        };
+    DeliveryTask task = Fixtures.task(error.id(), 1, Trigger.EVENT);
+
+    // the first failure opens the circuit, and the transition throws
+    AttemptRecord a = recordedAlone(processor(byUrl(), 10, 20, Duration.ofSeconds(10), 1), task);
+
+    assertThat(transitions).containsExactly(CircuitBreakers.State.OPEN);
+    assertThat(a.statusCode()).isEqualTo(500);
+    assertThat(a.newStatus()).isEqualTo(DeliveryStatus.RETRYING);
+    assertThat(a.nextAttemptAt()).as("the schedule's first step").isEqualTo(NOW.plusSeconds(5));
+  }
+
+  @Test
+  void metricsThatThrowKeepTheAttemptsOwnVerdict() {
+    Webhook ok = add("http://ok");
+    meters
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                if (id.getName().equals(WorkerMetrics.ATTEMPT_DURATION))
+                  throw new IllegalStateException("a meter registry gone wrong");
+                return id;
+              }
+            });
+    DeliveryTask task = Fixtures.task(ok.id(), 1, Trigger.EVENT);
+
+    AttemptRecord a = recordedAlone(processor(byUrl(), 10), task);
+
+    assertThat(a.statusCode()).isEqualTo(200);
+    assertThat(a.responseExcerpt()).isEqualTo("fine");
+    assertThat(a.newStatus()).isEqualTo(DeliveryStatus.SUCCEEDED);
+    assertThat(a.nextAttemptAt()).isNull();
   }
 
   @Test
