@@ -152,24 +152,44 @@ final class Roles {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted while reaching Kafka", e);
     } catch (Exception e) {
-      String what =
-          refusedCredentials(e)
-              ? "Kafka at "
-                  + bootstrapServers
-                  + " refused the credentials of "
-                  + Setting.KAFKA_CONFIG_FILE.variable()
-              : "cannot reach Kafka at "
-                  + bootstrapServers
-                  + " ("
-                  + Setting.KAFKA_BOOTSTRAP_SERVERS.variable()
-                  + ")";
-      throw new StartupException(what + ": " + RootCause.message(e), e);
+      throw new StartupException(unreachable(bootstrapServers, e), e);
     }
   }
 
-  private static boolean refusedCredentials(Throwable e) {
+  /**
+   * The one line that says why Kafka at {@code bootstrapServers} did not answer: a failed TLS
+   * handshake (an untrusted certificate, a host name it does not name), refused credentials, or
+   * nothing that answered; then the innermost cause's words.
+   */
+  static String unreachable(String bootstrapServers, Throwable e) {
+    String what;
+    // a failed TLS handshake is an AuthenticationException too: ask for it first
+    if (causedBy(e, org.apache.kafka.common.errors.SslAuthenticationException.class)) {
+      what =
+          "Kafka at "
+              + bootstrapServers
+              + ": the TLS handshake failed, check ssl.truststore.* of "
+              + Setting.KAFKA_CONFIG_FILE.variable();
+    } else if (causedBy(e, org.apache.kafka.common.errors.AuthenticationException.class)) {
+      what =
+          "Kafka at "
+              + bootstrapServers
+              + " refused the credentials of "
+              + Setting.KAFKA_CONFIG_FILE.variable();
+    } else {
+      what =
+          "cannot reach Kafka at "
+              + bootstrapServers
+              + " ("
+              + Setting.KAFKA_BOOTSTRAP_SERVERS.variable()
+              + ")";
+    }
+    return what + ": " + RootCause.message(e);
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof org.apache.kafka.common.errors.AuthenticationException) return true;
+      if (type.isInstance(t)) return true;
     }
     return false;
   }
