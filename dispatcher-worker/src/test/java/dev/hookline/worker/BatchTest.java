@@ -350,7 +350,7 @@ class BatchTest {
   }
 
   @Test
-  void metricsThatThrowWhenCountingSkippedAndDeadLetteredTasksLeaveTheBatchSettled() {
+  void metricsThatThrowWhenCountingRejectedSkippedAndDeadLetteredTasksLeaveTheBatchSettled() {
     AtomicBoolean broken =
         breakMeters(
             WorkerMetrics.DELIVERIES, () -> new AssertionError("a meter registry gone wrong"));
@@ -361,13 +361,19 @@ class BatchTest {
     DeliveryTask refused = Fixtures.task(ok.id(), 1, Trigger.EVENT);
     ConsumerRecord<byte[], byte[]> bad = Fixtures.record(refused);
     ConsumerRecord<byte[], byte[]> good = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
+    ConsumerRecord<byte[], byte[]> garbage =
+        Fixtures.record("{not json".getBytes(StandardCharsets.UTF_8));
     store.refuse(refused.deliveryId());
 
-    // the skipped task first: its count comes before the others are settled
-    var result = process(processor(byUrl(), 10), List.of(unknown, bad, good));
+    // counted before the tasks after them are started or settled
+    var result = process(processor(byUrl(), 10), List.of(unknown, garbage, bad, good));
 
-    assertThat(result).isEqualTo(new BatchSettler.BatchResult(3, 0, 0, 0, false));
-    assertThat(acks.values()).containsOnly(AcknowledgeType.ACCEPT);
+    assertThat(result).isEqualTo(new BatchSettler.BatchResult(3, 0, 1, 0, false));
+    assertThat(acks)
+        .containsEntry(garbage, AcknowledgeType.REJECT)
+        .containsEntry(unknown, AcknowledgeType.ACCEPT)
+        .containsEntry(bad, AcknowledgeType.ACCEPT)
+        .containsEntry(good, AcknowledgeType.ACCEPT);
     assertThat(deadLetters)
         .singleElement()
         .satisfies(l -> assertThat(Fixtures.asWritten(l.task())).isEqualTo(refused));
