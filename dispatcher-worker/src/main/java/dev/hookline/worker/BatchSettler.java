@@ -157,8 +157,7 @@ final class BatchSettler {
         }
         case TaskResult.Skipped s -> {
           ack.acknowledge(run.record, AcknowledgeType.ACCEPT);
-          metrics.count("skipped");
-          accepted++;
+          accepted++; // counted after the loop: a failing count must not stop it
         }
         case TaskResult.Unavailable u -> {
           lookupFailed = true; // back off like a failed write: the store may be going down
@@ -171,6 +170,7 @@ final class BatchSettler {
         }
       }
     }
+    count(metrics, "skipped", accepted);
     Acks unavailableAcks = releaseOrDeadLetter(unavailable, lastLetters, ack);
     Acks recorded = attempts.isEmpty() ? Acks.NONE : recordAttempts(attempted, attempts, gone, ack);
     Acks written = deferrals.isEmpty() ? Acks.NONE : writeDeferrals(deferredRuns, deferrals, ack);
@@ -213,14 +213,13 @@ final class BatchSettler {
                 l.reason() + ", at " + giveUp.deliveryOf(run.record)));
       } else {
         ack.acknowledge(run.record, AcknowledgeType.RELEASE);
-        metrics.count("released");
       }
     }
     boolean sent = giveUp.deadLetter(lastLetters);
     for (TaskRun run : last)
       ack.acknowledge(run.record, sent ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
-    if (!sent) last.forEach(r -> metrics.count("released"));
     int accepted = sent ? last.size() : 0;
+    count(metrics, "released", runs.size() - accepted);
     return new Acks(accepted, runs.size() - accepted, false);
   }
 
@@ -253,9 +252,52 @@ final class BatchSettler {
       if (release) released++;
       if (!apart.containsKey(a)) stored.add(a);
     }
-    stored.forEach(a -> metrics.count(a.newStatus().dbName()));
-    followUps.afterRecorded(stored, gone);
+    afterRecorded(stored, gone, metrics, followUps);
     return new Acks(attempts.size() - released, released, false);
+  }
+
+  /**
+   * What follows attempts once recorded (and, in a batch, acknowledged): counting them, and their
+   * {@link FollowUps}. Best effort: a failure, an {@link Error} too, is logged once with what it
+   * skipped. Rethrown, it would end {@link #settle} before the batch's deferrals are written and
+   * acknowledged (or, for a late attempt, go unseen in its task's future).
+   */
+  static void afterRecorded(
+      List<AttemptRecord> stored, Set<UUID> gone, WorkerMetrics metrics, FollowUps followUps) {
+    try {
+      for (AttemptRecord a : stored) metrics.count(a.newStatus().dbName());
+    } catch (RuntimeException | Error e) {
+      skipped("counting " + stored.size() + " recorded attempts", e);
+    }
+    try {
+      followUps.afterRecorded(stored, gone);
+    } catch (RuntimeException | Error e) {
+      skipped(
+          "the follow-ups of "
+              + stored.size()
+              + " recorded attempts (webhook health, disabling the webhooks gone: "
+              + gone
+              + ")",
+          e);
+    }
+  }
+
+  /**
+   * Counts {@code n} tasks by outcome once they are acknowledged (or dead-lettered). Best effort: a
+   * failing meter registry must not keep the rest of a batch from being settled.
+   */
+  static void count(WorkerMetrics metrics, String outcome, int n) {
+    if (n == 0) return;
+    try {
+      for (int i = 0; i < n; i++) metrics.count(outcome);
+    } catch (RuntimeException | Error e) {
+      skipped("counting " + n + " tasks as " + outcome, e);
+    }
+  }
+
+  /** A best-effort step failed: logged once, with what it skipped; the tasks are settled anyway. */
+  private static void skipped(String what, Throwable e) {
+    log.error("{} failed and was skipped; the tasks are settled all the same", what, e);
   }
 
   /** The batch's attempts could not be written: released, except at their last delivery. */
@@ -270,9 +312,9 @@ final class BatchSettler {
         lastAttempts.add(attempts.get(i));
       } else {
         ack.acknowledge(run.record, AcknowledgeType.RELEASE);
-        metrics.count("released");
       }
     }
+    count(metrics, "released", runs.size() - last.size());
     boolean settled =
         last.isEmpty()
             || giveUp.recordFailedOrDeadLetter(
@@ -317,9 +359,10 @@ final class BatchSettler {
         if (release && runs.get(i).state() == TaskState.HANDED_OFF) abandon(runs.get(i));
         ack.acknowledge(
             runs.get(i).record, release ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT);
-        metrics.count(release ? "released" : "deferred");
         if (release) released++;
       }
+      count(metrics, "released", released);
+      count(metrics, "deferred", deferrals.size() - released);
       return new Acks(deferrals.size() - released, released, false);
     }
     List<GiveUp.Letter> letters = new ArrayList<>(runs.size());

@@ -85,7 +85,7 @@ final class GiveUp {
       log.warn("could not record {} attempts as failed either: {}", failed.size(), e.toString());
       return deadLetter(failed.stream().map(a -> letter(a, a.errorMessage())).toList());
     }
-    failed.forEach(a -> metrics.count("failed"));
+    BatchSettler.count(metrics, "failed", failed.size());
     return deadLetter(refused.stream().map(r -> letter(r.attempt(), r.reason())).toList());
   }
 
@@ -107,13 +107,13 @@ final class GiveUp {
     }
     try {
       sink.deadLetterAll(out);
-      out.forEach(l -> metrics.count("dead_lettered"));
-      return true;
     } catch (Exception e) {
       if (e instanceof InterruptedException) Thread.currentThread().interrupt();
       log.error("could not dead-letter {} tasks, releasing them: {}", out.size(), e.toString());
       return false;
     }
+    BatchSettler.count(metrics, "dead_lettered", out.size());
+    return true;
   }
 
   /** An attempt PostgreSQL would not store at all (returned by the recorder). */

@@ -47,7 +47,11 @@ final class LateAttempts {
     running.remove(run);
   }
 
-  /** Records an attempt that outlived its batch; its deferral covers a failure here. */
+  /**
+   * Records an attempt that outlived its batch; its deferral covers a failure here. A failure to
+   * write it, an {@link Error} too, is logged: rethrown, it would only fail the task's future,
+   * which no one reads once its batch is settled. Counting it and its follow-ups are best effort.
+   */
   void record(TaskRun run, TaskResult.Attempted result) {
     try {
       if (run.abandoned || abandonAll) return;
@@ -59,16 +63,16 @@ final class LateAttempts {
           giveUp.deadLetter(List.of(GiveUp.letter(a, refused.get(0).reason())));
           return;
         }
-        metrics.count(a.newStatus().dbName());
-        followUps.afterRecorded(
-            List.of(a), result.gone() ? Set.of(a.task().webhookId()) : Set.of());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         log.warn(
             "could not record late attempt {} of delivery {}; the retry timer makes it again: {}",
             a.task().attempt(),
             a.task().deliveryId(),
             e.toString());
+        return;
       }
+      BatchSettler.afterRecorded(
+          List.of(a), result.gone() ? Set.of(a.task().webhookId()) : Set.of(), metrics, followUps);
     } finally {
       running.remove(run);
     }

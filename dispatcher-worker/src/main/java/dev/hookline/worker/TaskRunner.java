@@ -92,7 +92,7 @@ final class TaskRunner implements AutoCloseable {
   TaskRun start(ConsumerRecord<byte[], byte[]> record, long deadlineNanos, Phaser ended) {
     DeliveryTask task = decode(record);
     if (task == null) {
-      metrics.count("rejected");
+      BatchSettler.count(metrics, "rejected", 1); // best effort: the batch's other tasks go on
       return null;
     }
     TaskRun run = new TaskRun(record, task, deadlineNanos);

@@ -3,6 +3,10 @@ package dev.hookline.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.hookline.producer.EventPublisher;
 import dev.hookline.producer.PublisherConfig;
 import dev.hookline.schemas.DeadLetter;
@@ -36,11 +40,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -48,6 +54,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * One batch through the task runner and the batch settler, wired as {@link WorkerAssembly} wires
@@ -95,7 +102,8 @@ class BatchTest {
   private Consumer<CircuitBreakers.State> onTransition = state -> {};
 
   /** The runner and the settler of one worker. */
-  private record Pipeline(TaskRunner runner, BatchSettler settler, LateAttempts late) {
+  private record Pipeline(
+      TaskRunner runner, BatchSettler settler, LateAttempts late, FollowUps followUps) {
     void abortAfter(Duration grace) {
       settler.abortAfter(grace);
     }
@@ -167,7 +175,7 @@ class BatchTest {
             clock);
     closing.add(runner);
     closing.add(followUps);
-    return new Pipeline(runner, settler, late);
+    return new Pipeline(runner, settler, late, followUps);
   }
 
   private BatchSettler.BatchResult process(
@@ -339,6 +347,37 @@ class BatchTest {
               assertThat(l.lastError().errorClass()).isEqualTo("unstorable");
               assertThat(l.lastError().statusCode()).isEqualTo(200);
             });
+  }
+
+  @Test
+  void metricsThatThrowWhenCountingRejectedSkippedAndDeadLetteredTasksLeaveTheBatchSettled() {
+    AtomicBoolean broken =
+        breakMeters(
+            WorkerMetrics.DELIVERIES, () -> new AssertionError("a meter registry gone wrong"));
+    broken.set(true);
+    Webhook ok = add("http://ok");
+    ConsumerRecord<byte[], byte[]> unknown =
+        Fixtures.record(Fixtures.task(UUID.randomUUID(), 1, Trigger.EVENT));
+    DeliveryTask refused = Fixtures.task(ok.id(), 1, Trigger.EVENT);
+    ConsumerRecord<byte[], byte[]> bad = Fixtures.record(refused);
+    ConsumerRecord<byte[], byte[]> good = Fixtures.record(Fixtures.task(ok.id(), 1, Trigger.EVENT));
+    ConsumerRecord<byte[], byte[]> garbage =
+        Fixtures.record("{not json".getBytes(StandardCharsets.UTF_8));
+    store.refuse(refused.deliveryId());
+
+    // counted before the tasks after them are started or settled
+    var result = process(processor(byUrl(), 10), List.of(unknown, garbage, bad, good));
+
+    assertThat(result).isEqualTo(new BatchSettler.BatchResult(3, 0, 1, 0, false));
+    assertThat(acks)
+        .containsEntry(garbage, AcknowledgeType.REJECT)
+        .containsEntry(unknown, AcknowledgeType.ACCEPT)
+        .containsEntry(bad, AcknowledgeType.ACCEPT)
+        .containsEntry(good, AcknowledgeType.ACCEPT);
+    assertThat(deadLetters)
+        .singleElement()
+        .satisfies(l -> assertThat(Fixtures.asWritten(l.task())).isEqualTo(refused));
+    assertThat(store.recorded()).hasSize(1);
   }
 
   @Test
@@ -595,6 +634,229 @@ class BatchTest {
     assertThat(a.responseExcerpt()).isEqualTo("fine");
     assertThat(a.newStatus()).isEqualTo(DeliveryStatus.SUCCEEDED);
     assertThat(a.nextAttemptAt()).isNull();
+  }
+
+  /**
+   * Makes the meter registry throw {@code failure} (a RuntimeException or an Error) when a meter
+   * named {@code name} is registered, from when the returned flag is set.
+   */
+  private AtomicBoolean breakMeters(String name, Supplier<? extends Throwable> failure) {
+    AtomicBoolean broken = new AtomicBoolean();
+    meters
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                if (broken.get() && id.getName().equals(name)) {
+                  Throwable t = failure.get();
+                  if (t instanceof Error e) throw e;
+                  throw (RuntimeException) t;
+                }
+                return id;
+              }
+            });
+    return broken;
+  }
+
+  /** A task to http://slow, deferred by its batch while on the wire; it ends once released. */
+  private record Late(Pipeline processor, DeliveryTask task, CountDownLatch release) {}
+
+  private Late handedOff() {
+    Webhook slow = add("http://slow");
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger slowCalls = new AtomicInteger();
+    DeliveryTask task = Fixtures.task(slow.id(), 1, Trigger.EVENT);
+    Pipeline processor =
+        processor(slowUntil(release, slowCalls), 10, 20, Duration.ofMillis(300), 10);
+    BatchSettler.BatchResult result =
+        processOnce(processor, List.of(Fixtures.record(task)), runs -> slowCalls.get() == 1);
+    assertThat(result).isEqualTo(new BatchSettler.BatchResult(0, 0, 0, 1, false));
+    return new Late(processor, task, release);
+  }
+
+  /** The messages logged at {@code level} by {@code type}'s logger while open. */
+  private static final class Logged implements AutoCloseable {
+    private final Logger logger;
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    Logged(Class<?> type) {
+      logger = (Logger) LoggerFactory.getLogger(type);
+      appender.start();
+      logger.addAppender(appender);
+    }
+
+    List<String> at(Level level) {
+      synchronized (appender) { // appends hold it
+        return appender.list.stream()
+            .filter(e -> e.getLevel() == level)
+            .map(ILoggingEvent::getFormattedMessage)
+            .toList();
+      }
+    }
+
+    @Override
+    public void close() {
+      logger.detachAppender(appender);
+    }
+  }
+
+  /**
+   * A webhook whose circuit {@code processor} (its breaker opening at the first failure) has just
+   * opened: its next task is deferred to the circuit's end, without an attempt.
+   */
+  private Webhook openCircuit(Pipeline processor) {
+    Webhook down = add("http://error");
+    process(processor, List.of(Fixtures.record(Fixtures.task(down.id(), 1, Trigger.EVENT))));
+    assertThat(transitions).containsExactly(CircuitBreakers.State.OPEN);
+    acks.clear();
+    return down;
+  }
+
+  /**
+   * A batch of an attempt to {@code attempted} and a task to {@code down}, whose circuit is open:
+   * both settled as if nothing had thrown, the attempt recorded and accepted, the other task's
+   * deferral written and accepted.
+   */
+  private void attemptAndDeferralSettled(
+      Pipeline processor, Webhook attempted, Webhook down, DeliveryStatus status) {
+    DeliveryTask task = Fixtures.task(attempted.id(), 1, Trigger.EVENT);
+    DeliveryTask later = Fixtures.task(down.id(), 2, Trigger.RETRY);
+    ConsumerRecord<byte[], byte[]> made = Fixtures.record(task);
+    ConsumerRecord<byte[], byte[]> deferred = Fixtures.record(later);
+
+    var result = process(processor, List.of(made, deferred));
+
+    assertThat(result).isEqualTo(new BatchSettler.BatchResult(1, 0, 0, 1, false));
+    assertThat(acks)
+        .containsEntry(made, AcknowledgeType.ACCEPT)
+        .containsEntry(deferred, AcknowledgeType.ACCEPT);
+    assertThat(store.recorded())
+        .filteredOn(a -> a.task().webhookId().equals(attempted.id()))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.task().deliveryId()).isEqualTo(task.deliveryId());
+              assertThat(a.newStatus()).isEqualTo(status);
+            });
+    assertThat(timers.deferrals())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(Fixtures.asWritten(d.task())).isEqualTo(later);
+              assertThat(d.until()).isEqualTo(NOW.plusSeconds(30));
+            });
+  }
+
+  @Test
+  void metricsThatThrowWhenCountingTheBatchLeaveItSettled() {
+    AtomicBoolean broken =
+        breakMeters(
+            WorkerMetrics.DELIVERIES,
+            () -> new IllegalStateException("a meter registry gone wrong"));
+    Pipeline processor = processor(byUrl(), 10, 20, Duration.ofSeconds(10), 1);
+    Webhook down = openCircuit(processor);
+    Webhook ok = add("http://ok");
+    broken.set(true);
+
+    try (Logged logged = new Logged(BatchSettler.class)) {
+      attemptAndDeferralSettled(processor, ok, down, DeliveryStatus.SUCCEEDED);
+
+      assertThat(logged.at(Level.ERROR))
+          .as("once per step, with what it skipped")
+          .hasSize(2)
+          .anySatisfy(m -> assertThat(m).startsWith("counting 1 recorded attempts failed"))
+          .anySatisfy(m -> assertThat(m).startsWith("counting 1 tasks as deferred failed"));
+    }
+    assertThat(meters.find(WorkerMetrics.DELIVERIES).tag("outcome", "succeeded").counter())
+        .isNull();
+  }
+
+  @Test
+  void followUpsThatThrowLeaveTheBatchSettled() {
+    AtomicBoolean broken =
+        breakMeters(
+            WorkerMetrics.WEBHOOKS_DISABLED,
+            () -> new AssertionError("a meter registry gone wrong"));
+    Pipeline processor = processor(byUrl(), 10, 20, Duration.ofSeconds(10), 1);
+    Webhook down = openCircuit(processor);
+    Webhook gone = add("http://gone");
+    // shutting down: the follow-ups run on the consumer thread, and the disabling's Error with them
+    processor.followUps().close();
+    broken.set(true);
+
+    try (Logged logged = new Logged(BatchSettler.class)) {
+      attemptAndDeferralSettled(processor, gone, down, DeliveryStatus.FAILED);
+
+      assertThat(logged.at(Level.ERROR))
+          .singleElement()
+          .satisfies(
+              m ->
+                  assertThat(m)
+                      .startsWith("the follow-ups of 1 recorded attempts")
+                      .contains(gone.id().toString()));
+    }
+    assertThat(health.disabled())
+        .as("the follow-up threw after the disabling")
+        .containsExactly(gone.id() + ":endpoint_gone");
+  }
+
+  /** A late attempt's store write throws an Error: logged, and its deferral makes it again. */
+  @Test
+  void aLateAttemptWhoseWriteThrowsAnErrorIsLoggedAndLeftToItsDeferral() throws Exception {
+    Late late = handedOff();
+    DeliveryTask slowTask = late.task();
+    store.onCall(
+        call -> {
+          if (call.startsWith("recordAll")) throw new AssertionError("a store gone wrong");
+        });
+
+    try (Logged logged = new Logged(LateAttempts.class)) {
+      late.release().countDown();
+      assertThat(late.processor().awaitBackground(Duration.ofSeconds(5))).isTrue();
+
+      assertThat(logged.at(Level.WARN))
+          .singleElement()
+          .satisfies(
+              m ->
+                  assertThat(m)
+                      .startsWith(
+                          "could not record late attempt 1 of delivery " + slowTask.deliveryId())
+                      .contains("a store gone wrong"));
+    }
+    assertThat(store.recorded()).isEmpty();
+    assertThat(timers.deferrals())
+        .as("the retry timer makes the attempt again")
+        .singleElement()
+        .satisfies(d -> assertThat(Fixtures.asWritten(d.task())).isEqualTo(slowTask));
+  }
+
+  /** Counting a late attempt throws: it is recorded, and its follow-ups run all the same. */
+  @Test
+  void aLateAttemptsFollowUpsRunWhenCountingItThrows() throws Exception {
+    AtomicBoolean broken =
+        breakMeters(
+            WorkerMetrics.DELIVERIES,
+            () -> new IllegalStateException("a meter registry gone wrong"));
+    Late late = handedOff();
+    broken.set(true);
+
+    late.release().countDown();
+    assertThat(late.processor().awaitBackground(Duration.ofSeconds(5))).isTrue();
+
+    assertThat(store.recorded())
+        .singleElement()
+        .satisfies(a -> assertThat(Fixtures.asWritten(a.task())).isEqualTo(late.task()));
+    assertThat(meters.find(WorkerMetrics.DELIVERIES).tag("outcome", "retrying").counter()).isNull();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                health.outcomes().stream()
+                    .anyMatch(
+                        o ->
+                            o.webhookId().equals(late.task().webhookId())
+                                && o.firstFailureAt() != null));
   }
 
   @Test
