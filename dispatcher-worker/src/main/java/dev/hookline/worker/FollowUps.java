@@ -87,14 +87,18 @@ final class FollowUps implements AutoCloseable {
     }
   }
 
-  /** Everything seen since the last write, as one batch; one writer at a time. */
+  /**
+   * Everything seen since the last write, as one batch; one writer at a time. Whatever fails, an
+   * {@link Error} too, is logged and the rows are lost (best effort): thrown out of the flusher's
+   * schedule, it would cancel every later write until the worker restarts.
+   */
   private synchronized void writeHealth() {
     List<Seen> seen = new ArrayList<>();
     for (Seen s = unwritten.poll(); s != null; s = unwritten.poll()) seen.add(s);
     if (seen.isEmpty()) return;
     try {
       health.record(outcomes(seen));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       log.warn("could not record webhook health: {}", e.toString());
     }
   }

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The webhooks' health rows: written for all the batches of an interval at once. */
@@ -26,10 +27,19 @@ class FollowUpsTest {
   private static final class Writes implements WebhookHealth {
     final List<List<Outcome>> calls = new CopyOnWriteArrayList<>();
     final AtomicInteger failFirst = new AtomicInteger();
+    final Supplier<? extends Throwable> failure;
+
+    Writes() {
+      this(() -> new IllegalStateException("database down"));
+    }
+
+    Writes(Supplier<? extends Throwable> failure) {
+      this.failure = failure;
+    }
 
     @Override
     public void record(List<Outcome> outcomes) {
-      if (failFirst.getAndDecrement() > 0) throw new IllegalStateException("database down");
+      if (failFirst.getAndDecrement() > 0) throwUnchecked(failure.get());
       calls.add(List.copyOf(outcomes));
     }
 
@@ -42,6 +52,11 @@ class FollowUpsTest {
     public Optional<Webhook> disable(UUID webhookId, String reason) {
       return Optional.empty();
     }
+  }
+
+  private static void throwUnchecked(Throwable t) {
+    if (t instanceof Error e) throw e;
+    throw (RuntimeException) t;
   }
 
   private static AttemptRecord attempt(UUID webhook, int secondsAfterT0, boolean succeeded) {
@@ -84,7 +99,17 @@ class FollowUpsTest {
 
   @Test
   void theRowsAreWrittenEveryIntervalAndAFailedWriteDoesNotStopTheNext() {
-    Writes writes = new Writes();
+    aFailedWriteDoesNotStopTheNext(new Writes());
+  }
+
+  @Test
+  void anErrorInAWriteDoesNotStopTheNextEither() {
+    // an Error escaping the scheduled write would cancel the schedule for good: no health row
+    // would be written again until the worker restarts
+    aFailedWriteDoesNotStopTheNext(new Writes(() -> new StackOverflowError("a library's bug")));
+  }
+
+  private static void aFailedWriteDoesNotStopTheNext(Writes writes) {
     writes.failFirst.set(1);
     FollowUps followUps = new FollowUps(writes, null, Duration.ofMillis(20));
     try {
