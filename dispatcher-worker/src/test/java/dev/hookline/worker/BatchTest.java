@@ -615,17 +615,10 @@ class BatchTest {
   @Test
   void metricsThatThrowKeepTheAttemptsOwnVerdict() {
     Webhook ok = add("http://ok");
-    meters
-        .config()
-        .meterFilter(
-            new MeterFilter() {
-              @Override
-              public Meter.Id map(Meter.Id id) {
-                if (id.getName().equals(WorkerMetrics.ATTEMPT_DURATION))
-                  throw new IllegalStateException("a meter registry gone wrong");
-                return id;
-              }
-            });
+    breakMeters(
+            WorkerMetrics.ATTEMPT_DURATION,
+            () -> new IllegalStateException("a meter registry gone wrong"))
+        .set(true);
     DeliveryTask task = Fixtures.task(ok.id(), 1, Trigger.EVENT);
 
     AttemptRecord a = recordedAlone(processor(byUrl(), 10), task);
